@@ -1,0 +1,37 @@
+# JiN: the two commands are `make demo` (main job) and `make test` (whole suite).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export QT_QPA_PLATFORM ?= offscreen
+export PYTHONDONTWRITEBYTECODE = 1
+
+.PHONY: setup demo test lint package install bench boundaries clean
+
+setup: $(VENV)/.setup-done
+
+$(VENV)/.setup-done: requirements.txt constraints.txt pyproject.toml scripts/setup.sh
+	VENV=$(VENV) bash scripts/setup.sh
+	touch $@
+
+demo: setup
+	$(PY) scripts/demo.py
+
+test: setup
+	$(PY) -m pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+package: setup
+	$(PY) scripts/package_plugin.py
+
+install: package
+	$(PY) scripts/package_plugin.py --install
+
+bench: setup
+	$(PY) -m bench
+
+boundaries: setup
+	$(PY) scripts/extract_boundaries.py
+
+clean:
+	rm -rf build dist var .pytest_cache

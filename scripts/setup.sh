@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# One-shot environment set-up used by `make setup` (and so by `make demo` and `make test`).
+# Installs Debian's QGIS when missing, then a venv that sees it, then the pinned packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+apt_pkgs=()
+/usr/bin/python3 -c "import qgis.core" 2>/dev/null || apt_pkgs+=(python3-qgis qgis-providers)
+/usr/bin/python3 -c "import venv, ensurepip" 2>/dev/null || apt_pkgs+=(python3-venv)
+command -v pdftoppm >/dev/null || apt_pkgs+=(poppler-utils)
+command -v pg_ctlcluster >/dev/null || apt_pkgs+=(postgresql postgresql-postgis)
+if [ ${#apt_pkgs[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${apt_pkgs[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_pkgs[@]}"
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "setup: creating $VENV (with QGIS's system site-packages)"
+  /usr/bin/python3 -m venv --system-site-packages "$VENV"
+fi
+"$VENV/bin/python" -m pip install -q --upgrade pip
+"$VENV/bin/python" -m pip install -q -r requirements.txt -c constraints.txt
+"$VENV/bin/python" -m pip install -q --no-deps --no-build-isolation -e .
+"$VENV/bin/python" -c "import numpy, qgis.core; assert int(numpy.__version__.split('.')[0]) < 2, numpy.__version__"
+echo "setup: ready ($VENV)"
