@@ -1,0 +1,28 @@
+"""Run every benchmark module (``python -m bench [name ...]``) and print their reports.
+
+Each ``bench/bench_<area>.py`` exposes ``main(argv: list[str]) -> None`` that prints ratios
+against a reference measured in the same run (never absolute pass/fail timings).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from pathlib import Path
+
+
+def main() -> None:
+    wanted = set(sys.argv[1:])
+    here = Path(__file__).parent
+    for info in sorted(pkgutil.iter_modules([str(here)]), key=lambda i: i.name):
+        if not info.name.startswith("bench_"):
+            continue
+        if wanted and info.name.removeprefix("bench_") not in wanted:
+            continue
+        print(f"\n=== {info.name} ===", flush=True)
+        importlib.import_module(f"bench.{info.name}").main([])
+
+
+if __name__ == "__main__":
+    main()
