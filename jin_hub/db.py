@@ -1,0 +1,88 @@
+"""The hub database: schema and connections (SQLite, embedded by default).
+
+Published data is keyed by release so an ingest builds a complete new release beside the current
+one and switches the dataset's pointer in one transaction: readers never see half a release, and
+a crash mid-ingest leaves the last good release serving.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS areas (
+    geography     TEXT NOT NULL,
+    area_code     TEXT NOT NULL,
+    area_name     TEXT NOT NULL,
+    district_code TEXT,
+    district_name TEXT,
+    minx REAL, miny REAL, maxx REAL, maxy REAL,
+    geom_wkb      BLOB NOT NULL,       -- EPSG:27700
+    geojson_bng   TEXT NOT NULL,       -- geometry member, EPSG:27700
+    geojson_crs84 TEXT NOT NULL,       -- geometry member, OGC:CRS84
+    PRIMARY KEY (geography, area_code)
+);
+CREATE TABLE IF NOT EXISTS geographies (
+    geography   TEXT PRIMARY KEY,
+    title       TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    n_areas     INTEGER NOT NULL,
+    etag        TEXT NOT NULL,
+    body_bng    BLOB NOT NULL,         -- prebuilt FeatureCollection (EPSG:27700), served as is
+    loaded_at   TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS datasets (
+    id              TEXT PRIMARY KEY,
+    current_release TEXT
+);
+CREATE TABLE IF NOT EXISTS releases (
+    id            TEXT PRIMARY KEY,
+    dataset       TEXT NOT NULL,
+    created       TEXT NOT NULL,
+    source_name   TEXT NOT NULL,
+    source_sha256 TEXT NOT NULL,
+    status        TEXT NOT NULL,       -- building | complete
+    report        TEXT NOT NULL        -- JSON run report
+);
+CREATE TABLE IF NOT EXISTS aggregates (
+    release_id TEXT NOT NULL,
+    geography  TEXT NOT NULL,
+    period     TEXT NOT NULL,          -- YYYY-MM
+    category   TEXT NOT NULL,          -- 'all' or a category name
+    area_code  TEXT NOT NULL,
+    count      INTEGER,                -- NULL when suppressed
+    suppressed INTEGER NOT NULL,
+    PRIMARY KEY (release_id, geography, period, category, area_code)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS quarantine (
+    release_id  TEXT NOT NULL,
+    source_line INTEGER NOT NULL,      -- 1-based line in the partner's file (header = 1)
+    reason      TEXT NOT NULL,         -- never carries personal fields
+    PRIMARY KEY (release_id, source_line)
+) WITHOUT ROWID;
+"""
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """Open (creating if needed) the hub database with the schema in place."""
+    path = Path(path)
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.executescript(SCHEMA)
+    return conn
+
+
+def open_readonly(path: Path | str) -> sqlite3.Connection:
+    """Open an existing hub database for serving; refuse to invent an empty one."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"hub database {path} does not exist: load boundaries and ingest a dataset first "
+            "(jin-hub load-boundaries ..., jin-hub ingest ...)")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    return conn

@@ -1,0 +1,1 @@
+"""Seeded synthetic partner extracts for demos and tests (clearly synthetic, never real people)."""

@@ -1,0 +1,178 @@
+"""Boundary sets: load ONS-schema boundary files into the hub, and place points in areas.
+
+Geometry is held in British National Grid (EPSG:27700). Each geography also gets its GeoJSON
+prebuilt (EPSG:27700 for the JiN boundaries endpoint, CRS84 for OGC API clients) so serving is a
+read, not a computation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pyogrio
+import shapely
+from pyproj import CRS, Transformer
+
+BNG = "EPSG:27700"
+GEOGRAPHIES = {"oa": "Output areas", "lsoa": "Lower layer super output areas",
+               "msoa": "Middle layer super output areas", "ward": "Electoral wards",
+               "district": "Local authority districts"}
+#: ONS field-name prefixes per geography (LSOA11CD, LSOA21CD, LAD11CD, WD22CD ...).
+FIELD_PREFIX = {"oa": "OA", "lsoa": "LSOA", "msoa": "MSOA", "ward": "WD", "district": "LAD"}
+
+
+class BoundaryError(ValueError):
+    """A boundary file the hub cannot use, with what to do about it."""
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    """One geography's areas as parallel arrays (geometry in EPSG:27700)."""
+
+    geography: str
+    codes: np.ndarray
+    names: np.ndarray
+    district_codes: np.ndarray
+    district_names: np.ndarray
+    geoms: np.ndarray
+
+
+def _ons_field(fields: list[str], prefix: str, suffix: str) -> str | None:
+    """Find e.g. LSOA11CD / LSOA21NM among a file's fields (case-insensitive)."""
+    pattern = re.compile(rf"^{prefix}\d\d{suffix}$", re.IGNORECASE)
+    return next((f for f in fields if pattern.match(f)), None)
+
+
+def read_boundary_file(path: Path, geography: str) -> Boundaries:
+    """Read GeoPackage/Shapefile/GeoJSON in the ONS schema, reprojected to EPSG:27700 and made valid."""
+    if geography not in GEOGRAPHIES:
+        raise BoundaryError(f"unknown geography '{geography}'; choose one of {', '.join(GEOGRAPHIES)}")
+    path = Path(path)
+    if not path.exists():
+        raise BoundaryError(f"boundary file {path} not found: check the path")
+    try:
+        meta, _, wkb, field_data = pyogrio.raw.read(path)
+    except Exception as exc:  # pyogrio raises several DataSource/DataLayer errors
+        raise BoundaryError(f"cannot read boundary file {path}: {exc}. "
+                            "Use a GeoPackage, Shapefile or GeoJSON that QGIS can open.") from exc
+    fields = list(meta["fields"])
+    prefix = FIELD_PREFIX[geography]
+    code_f, name_f = _ons_field(fields, prefix, "CD"), _ons_field(fields, prefix, "NM")
+    if code_f is None or name_f is None:
+        raise BoundaryError(
+            f"{path.name} has no ONS {prefix}xxCD/{prefix}xxNM fields for geography '{geography}' "
+            f"(fields found: {', '.join(fields)}). Load the ONS boundary file for that geography.")
+    col = dict(zip(fields, field_data))
+    lad_cd, lad_nm = _ons_field(fields, "LAD", "CD"), _ons_field(fields, "LAD", "NM")
+    n = len(wkb)
+    geoms = shapely.from_wkb(wkb)
+    src = CRS.from_user_input(meta["crs"]) if meta.get("crs") else None
+    if src is None:
+        raise BoundaryError(f"{path.name} has no coordinate reference system: set it (EPSG:27700) and retry")
+    if not src.equals(CRS.from_user_input(BNG)):
+        tf = Transformer.from_crs(src, BNG, always_xy=True)
+        geoms = shapely.transform(geoms, lambda xy: np.column_stack(tf.transform(xy[:, 0], xy[:, 1])))
+    invalid = ~shapely.is_valid(geoms)
+    if invalid.any():
+        geoms[invalid] = shapely.make_valid(geoms[invalid])
+    return Boundaries(
+        geography=geography,
+        codes=np.asarray(col[code_f], dtype=object),
+        names=np.asarray(col[name_f], dtype=object),
+        district_codes=np.asarray(col[lad_cd], dtype=object) if lad_cd else np.full(n, None, dtype=object),
+        district_names=np.asarray(col[lad_nm], dtype=object) if lad_nm else np.full(n, None, dtype=object),
+        geoms=geoms,
+    )
+
+
+def _geojson_geometries(geoms: np.ndarray, decimals: int) -> list[str]:
+    """GeoJSON geometry members with coordinates rounded to ``decimals``."""
+    rounded = shapely.transform(geoms, lambda xy: np.round(xy, decimals))
+    return list(shapely.to_geojson(rounded))
+
+
+def feature_collection(features: list[str], crs_urn: str | None = None, extra: str = "") -> bytes:
+    """Join prebuilt GeoJSON feature strings into a FeatureCollection document."""
+    head = '{"type":"FeatureCollection"'
+    if crs_urn:
+        head += ',"crs":{"type":"name","properties":{"name":"' + crs_urn + '"}}'
+    return (head + extra + ',"features":[' + ",".join(features) + "]}").encode()
+
+
+def store_boundaries(conn: sqlite3.Connection, b: Boundaries, source: str) -> int:
+    """Replace one geography's areas in the hub database; return the number of areas."""
+    to_crs84 = Transformer.from_crs(BNG, "OGC:CRS84", always_xy=True)
+    crs84 = shapely.transform(b.geoms, lambda xy: np.column_stack(to_crs84.transform(xy[:, 0], xy[:, 1])))
+    bng_json = _geojson_geometries(b.geoms, 1)
+    crs84_json = _geojson_geometries(crs84, 6)
+    bounds = shapely.bounds(b.geoms)
+    wkb = shapely.to_wkb(b.geoms)
+    rows = [
+        (b.geography, b.codes[i], b.names[i], b.district_codes[i], b.district_names[i],
+         *map(float, bounds[i]), wkb[i], bng_json[i], crs84_json[i])
+        for i in np.argsort(b.codes)
+    ]
+    features = [
+        json.dumps({"type": "Feature", "id": r[1], "properties": {
+            "area_code": r[1], "area_name": r[2], "district_code": r[3], "district_name": r[4]}},
+            separators=(",", ":"))[:-1] + ',"geometry":' + r[10] + "}"
+        for r in rows
+    ]
+    body = feature_collection(features, "urn:ogc:def:crs:EPSG::27700")
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    with conn:
+        conn.execute("BEGIN")
+        conn.execute("DELETE FROM areas WHERE geography = ?", (b.geography,))
+        conn.executemany("INSERT INTO areas VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        conn.execute(
+            "INSERT OR REPLACE INTO geographies VALUES (?,?,?,?,?,?,?)",
+            (b.geography, GEOGRAPHIES[b.geography], source, len(rows), etag, body,
+             datetime.now(timezone.utc).isoformat(timespec="seconds")))
+    return len(rows)
+
+
+class AreaIndex:
+    """Point-in-polygon lookup of a geography's areas (STRtree + exact containment test)."""
+
+    def __init__(self, codes: np.ndarray, geoms: np.ndarray):
+        self.codes = np.asarray(codes, dtype=object)
+        self.geoms = geoms
+        self.tree = shapely.STRtree(geoms)
+        self.union_bounds = shapely.total_bounds(geoms)
+
+    @classmethod
+    def from_db(cls, conn: sqlite3.Connection, geography: str) -> AreaIndex:
+        rows = conn.execute(
+            "SELECT area_code, geom_wkb FROM areas WHERE geography = ? ORDER BY area_code", (geography,)
+        ).fetchall()
+        if not rows:
+            raise BoundaryError(f"no '{geography}' boundaries loaded: run jin-hub load-boundaries first")
+        codes, wkb = zip(*rows)
+        return cls(np.array(codes, dtype=object), shapely.from_wkb(np.array(wkb, dtype=object)))
+
+    def assign(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Area code for each point (None where the point is in no area).
+
+        A point exactly on a shared edge belongs to the area with the lowest code, so every
+        point is counted once and the choice is reproducible.
+        """
+        out = np.full(len(x), None, dtype=object)
+        ok = np.isfinite(x) & np.isfinite(y)
+        idx = np.flatnonzero(ok)
+        if not len(idx):
+            return out
+        pts = shapely.points(x[idx], y[idx])
+        hit_pt, hit_area = self.tree.query(pts, predicate="intersects")
+        order = np.lexsort((hit_area, hit_pt))           # first (lowest-code) area per point
+        hit_pt, hit_area = hit_pt[order], hit_area[order]
+        first = np.ones(len(hit_pt), dtype=bool)
+        first[1:] = hit_pt[1:] != hit_pt[:-1]
+        out[idx[hit_pt[first]]] = self.codes[hit_area[first]]
+        return out

@@ -1,0 +1,164 @@
+"""Cleansing: every input row ends up accepted (repaired where the fix is certain) or quarantined
+with a reason and its source line. Nothing is silently dropped.
+
+Reasons never quote personal fields: the partner can look the line up in their own file.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pyproj import Transformer
+
+from jin_hub.geography import AreaIndex
+from jin_hub.ingest.schemas import DatasetSchema, normalise_label
+
+#: Date formats partner systems emit, tried in order (UK day-first where ambiguous).
+DATE_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
+                "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d %b %Y", "%d %B %Y", "%d-%m-%Y")
+
+
+class ExtractError(ValueError):
+    """An extract the hub cannot ingest at all (as opposed to bad rows, which are quarantined)."""
+
+
+@dataclass
+class Cleansed:
+    """Outcome of cleansing one extract."""
+
+    accepted: pd.DataFrame            # source_line, period (YYYY-MM), category, area_code
+    quarantined: pd.DataFrame         # source_line, reason
+    n_input: int                      # data rows in the file, blank ones included
+    encoding: str
+    extra_columns: list[str] = field(default_factory=list)
+    repaired: dict[str, int] = field(default_factory=dict)
+
+    def report(self) -> dict:
+        """Counts per outcome and reason, for the run report."""
+        reasons = self.quarantined["reason"].str.replace(r" \(.*\)$| of line \d+$", "", regex=True)
+        return {
+            "input_rows": self.n_input,
+            "accepted": len(self.accepted),
+            "quarantined": len(self.quarantined),
+            "quarantine_reasons": {k: int(v) for k, v in reasons.value_counts().sort_index().items()},
+            "repaired": self.repaired,
+            "encoding": self.encoding,
+            "extra_columns_ignored": self.extra_columns,
+        }
+
+
+def read_extract(path: Path, schema: DatasetSchema) -> tuple[pd.DataFrame, str]:
+    """Read an extract as text columns, trying UTF-8 then Windows-1252; check its columns."""
+    path = Path(path)
+    if not path.exists():
+        raise ExtractError(f"extract {path} not found: check the path")
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes almost anything
+        raise ExtractError(f"{path.name} is neither UTF-8 nor Windows-1252 text: re-export it as UTF-8 CSV")
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
+                            usecols=lambda c: c not in schema.personal or c in schema.required)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ExtractError(f"{path.name} is not a readable CSV ({exc}): export it as comma-separated text "
+                           "with a header row") from exc
+    frame.columns = [c.strip() for c in frame.columns]
+    missing = [c for c in schema.required if c not in frame.columns]
+    if missing:
+        raise ExtractError(
+            f"{path.name} does not match the '{schema.id}' schema: missing column(s) {', '.join(missing)}. "
+            f"Expected at least: {', '.join(schema.required)}.")
+    return frame, "utf-8" if encoding == "utf-8-sig" else encoding
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Parse mixed-format date strings; NaT where none of the known formats fits."""
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    text = values.str.strip()
+    for fmt in DATE_FORMATS:
+        todo = out.isna() & (text != "")
+        if not todo.any():
+            break
+        out[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+    return out
+
+
+def to_bng(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Repair WGS84 coordinates put in easting/northing columns (either order); return (x, y, repaired)."""
+    latlon = (x >= 49) & (x <= 61) & (y >= -9) & (y <= 2)      # latitude, longitude
+    lonlat = (y >= 49) & (y <= 61) & (x >= -9) & (x <= 2)      # longitude, latitude
+    fix = latlon | lonlat
+    if fix.any():
+        lon = np.where(latlon, y, x)[fix]
+        lat = np.where(latlon, x, y)[fix]
+        tf = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+        ex, ny = tf.transform(lon, lat)
+        x, y = x.copy(), y.copy()
+        x[fix], y[fix] = ex, ny
+    return x, y, fix
+
+
+def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex) -> Cleansed:
+    """Cleanse one extract and place each accepted row in an area of ``areas``."""
+    frame, encoding = read_extract(path, schema)
+    n = len(frame)
+    line = np.arange(n) + 2                                   # header is line 1
+    reason = np.full(n, None, dtype=object)
+
+    def reject(mask: np.ndarray, why) -> None:
+        """Quarantine rows not already quarantined (the first reason found wins)."""
+        todo = mask & (reason == None)  # noqa: E711 - elementwise on an object array
+        reason[todo] = why[todo] if isinstance(why, np.ndarray) else why
+
+    cols = list(schema.required)
+    blank = (frame[cols] == "").all(axis=1).to_numpy()
+    reject(blank, "blank row")
+    dup = frame.duplicated(keep="first").to_numpy() & ~blank
+    if dup.any():
+        first_line = frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy()
+        first_of_group = pd.Series(line).groupby(first_line).transform("min").to_numpy()
+        reject(dup, np.array([f"duplicate of line {k}" for k in first_of_group], dtype=object))
+
+    lookup = schema.category_lookup()
+    raw_cat = frame[schema.category_column]
+    category = raw_cat.map(lambda s: lookup.get(normalise_label(s))).to_numpy(dtype=object)
+    unknown = category == None  # noqa: E711
+    reject(unknown & (raw_cat.str.strip() == "").to_numpy(), "missing category")
+    reject(unknown, np.array([f"unknown category ({s.strip()[:40]})" for s in raw_cat], dtype=object))
+    variant = ~unknown & (raw_cat.to_numpy(dtype=object) != category)
+
+    when = parse_dates(frame[schema.date_column])
+    reject(when.isna().to_numpy(), f"unreadable date in {schema.date_column}")
+
+    xs, ys = frame[schema.x_column].str.strip(), frame[schema.y_column].str.strip()
+    reject(((xs == "") | (ys == "")).to_numpy(), "missing coordinates")
+    x = pd.to_numeric(xs, errors="coerce").to_numpy(float)
+    y = pd.to_numeric(ys, errors="coerce").to_numpy(float)
+    reject(~(np.isfinite(x) & np.isfinite(y)), "unreadable coordinates")
+    x, y, wgs84 = to_bng(x, y)
+    todo = reason == None  # noqa: E711
+    area = np.full(n, None, dtype=object)
+    area[todo] = areas.assign(x[todo], y[todo])
+    reject(area == None, "coordinates outside the loaded boundaries")  # noqa: E711
+
+    ok = reason == None  # noqa: E711
+    accepted = pd.DataFrame({
+        "source_line": line[ok],
+        "period": when[ok].dt.strftime("%Y-%m").to_numpy(),
+        "category": category[ok],
+        "area_code": area[ok],
+    })
+    quarantined = pd.DataFrame({"source_line": line[~ok], "reason": reason[~ok]})
+    extra = [c for c in frame.columns if c not in schema.required]
+    repaired = {"category_variant_mapped": int((variant & ok).sum()),
+                "wgs84_coordinates_reprojected": int((wgs84 & ok).sum())}
+    return Cleansed(accepted, quarantined, n, encoding, extra, repaired)
