@@ -17,7 +17,8 @@ CREATE TABLE IF NOT EXISTS areas (
     area_name     TEXT NOT NULL,
     district_code TEXT,
     district_name TEXT,
-    minx REAL, miny REAL, maxx REAL, maxy REAL,
+    minx REAL, miny REAL, maxx REAL, maxy REAL,             -- EPSG:27700 bounds
+    lon_min REAL, lat_min REAL, lon_max REAL, lat_max REAL, -- CRS84 bounds, for OGC bbox filters
     geom_wkb      BLOB NOT NULL,       -- EPSG:27700
     geojson_bng   TEXT NOT NULL,       -- geometry member, EPSG:27700
     geojson_crs84 TEXT NOT NULL,       -- geometry member, OGC:CRS84

@@ -113,16 +113,17 @@ def store_boundaries(conn: sqlite3.Connection, b: Boundaries, source: str) -> in
     bng_json = _geojson_geometries(b.geoms, 1)
     crs84_json = _geojson_geometries(crs84, 6)
     bounds = shapely.bounds(b.geoms)
+    bounds84 = shapely.bounds(crs84)
     wkb = shapely.to_wkb(b.geoms)
     rows = [
         (b.geography, b.codes[i], b.names[i], b.district_codes[i], b.district_names[i],
-         *map(float, bounds[i]), wkb[i], bng_json[i], crs84_json[i])
+         *map(float, bounds[i]), *map(float, bounds84[i]), wkb[i], bng_json[i], crs84_json[i])
         for i in np.argsort(b.codes)
     ]
     features = [
         json.dumps({"type": "Feature", "id": r[1], "properties": {
             "area_code": r[1], "area_name": r[2], "district_code": r[3], "district_name": r[4]}},
-            separators=(",", ":"))[:-1] + ',"geometry":' + r[10] + "}"
+            separators=(",", ":"))[:-1] + ',"geometry":' + r[14] + "}"
         for r in rows
     ]
     body = feature_collection(features, "urn:ogc:def:crs:EPSG::27700")
@@ -130,7 +131,7 @@ def store_boundaries(conn: sqlite3.Connection, b: Boundaries, source: str) -> in
     with conn:
         conn.execute("BEGIN")
         conn.execute("DELETE FROM areas WHERE geography = ?", (b.geography,))
-        conn.executemany("INSERT INTO areas VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        conn.executemany("INSERT INTO areas VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         conn.execute(
             "INSERT OR REPLACE INTO geographies VALUES (?,?,?,?,?,?,?)",
             (b.geography, GEOGRAPHIES[b.geography], source, len(rows), etag, body,

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from jin_hub.geography import AreaIndex
-from jin_hub.ingest.cleanse import cleanse
+from jin_hub.ingest.cleanse import ExtractError, cleanse
 from jin_hub.ingest.disclosure import DEFAULT_THRESHOLD, rule_text, suppress
 from jin_hub.ingest.schemas import get_schema
 
@@ -55,6 +55,8 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path,
            threshold: int = DEFAULT_THRESHOLD, geography: str = GEOGRAPHY) -> IngestResult:
     """Ingest ``path`` as ``dataset``; publish a new release unless this exact file already was."""
     schema = get_schema(dataset)
+    if not Path(path).is_file():
+        raise ExtractError(f"extract {path} not found: check the path")
     sha = file_sha256(path)
     done = conn.execute("SELECT id, report FROM releases WHERE dataset = ? AND source_sha256 = ? "
                         "AND status = 'complete'", (dataset, sha)).fetchone()

@@ -1,0 +1,1 @@
+"""The hub's HTTP API: JiN endpoints under /api/v1 and OGC API – Features at the root."""

@@ -1,0 +1,39 @@
+"""FastAPI application factory: routers, gzip, and errors as plain-words JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse
+
+from jin_hub import __version__
+from jin_hub.api import boundaries, catalogue, ogc, values
+from jin_hub.store import Store
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """422 with one readable sentence per problem instead of pydantic's nested structure."""
+    problems = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "path"))
+        problems.append(f"{where}: {err.get('msg', 'invalid value')}")
+    return JSONResponse(status_code=422, content={"detail": "invalid request — " + "; ".join(problems)})
+
+
+def create_app(db_path: Path | str) -> FastAPI:
+    """The hub app serving the database at ``db_path`` (read-only)."""
+    app = FastAPI(
+        title="JiN hub API",
+        version=__version__,
+        description="Joined-up Information Nottinghamshire: disclosure-controlled community-safety data. "
+                    "JiN endpoints under /api/v1; OGC API – Features at the root.",
+    )
+    app.state.store = Store(db_path)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    for module in (ogc, catalogue, boundaries, values):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,197 @@
+"""OGC API – Features Part 1 (Core, GeoJSON) so any GIS client, QGIS's own OAPIF provider
+included, can read the hub's published layers.
+
+One collection per dataset × geography (ids ``{dataset}_{geography}``, no dots). An item is an
+area with its published value for the requested period (default latest) and category (default
+``all``); geometry in CRS84.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Optional
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+
+from jin_hub.api.deps import GEOJSON, get_store, not_found
+from jin_hub.api.values import PERIOD
+from jin_hub.store import NotFound, Store
+
+router = APIRouter(tags=["OGC API - Features"])
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+]
+MAX_LIMIT = 10_000
+
+
+def _link(href: str, rel: str, type_: str, title: str = "") -> dict:
+    link = {"href": href, "rel": rel, "type": type_}
+    if title:
+        link["title"] = title
+    return link
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+@router.get("/", summary="Landing page")
+def landing(request: Request) -> dict:
+    base = _base(request)
+    return {
+        "title": "JiN hub — Joined-up Information Nottinghamshire",
+        "description": "Disclosure-controlled community-safety data for Nottinghamshire partners.",
+        "links": [
+            _link(f"{base}/", "self", "application/json", "This document"),
+            _link(f"{base}/openapi.json", "service-desc", "application/vnd.oai.openapi+json;version=3.0",
+                  "The API definition"),
+            _link(f"{base}/docs", "service-doc", "text/html", "The API documentation"),
+            _link(f"{base}/conformance", "conformance", "application/json", "Conformance classes"),
+            _link(f"{base}/collections", "data", "application/json", "Collections"),
+        ],
+    }
+
+
+@router.get("/conformance", summary="Conformance classes implemented")
+def conformance() -> dict:
+    return {"conformsTo": CONFORMANCE}
+
+
+def _collections(store: Store) -> dict[str, tuple[dict, str]]:
+    """Collection id -> (catalogue entry, geography)."""
+    return {f"{e['id']}_{g}": (e, g) for e in store.catalogue() for g in e["geographies"]}
+
+
+def _collection_doc(base: str, cid: str, entry: dict, geography: str, store: Store) -> dict:
+    extent = store.conn.execute(
+        "SELECT min(lon_min), min(lat_min), max(lon_max), max(lat_max) FROM areas WHERE geography = ?",
+        (geography,)).fetchone()
+    return {
+        "id": cid,
+        "title": f"{entry['title']} — {geography.upper()}",
+        "description": f"{entry['description']} {entry['disclosure']['rule']}",
+        "keywords": entry["keywords"],
+        "itemType": "feature",
+        "crs": [CRS84],
+        "storageCrs": CRS84,
+        "extent": {
+            "spatial": {"bbox": [list(extent)], "crs": CRS84},
+            "temporal": {"interval": [[f"{entry['periods'][0]}-01T00:00:00Z", None]]},
+        },
+        "links": [
+            _link(f"{base}/collections/{cid}", "self", "application/json"),
+            _link(f"{base}/collections/{cid}/items", "items", GEOJSON, "Areas with published values"),
+        ],
+    }
+
+
+def _resolve(store: Store, cid: str) -> tuple[dict, str]:
+    found = _collections(store).get(cid)
+    if found is None:
+        raise HTTPException(404, f"no collection '{cid}'; see /collections for the available ones")
+    return found
+
+
+@router.get("/collections", summary="Published collections")
+def collections(request: Request, store: Store = Depends(get_store)) -> dict:
+    base = _base(request)
+    return {
+        "links": [_link(f"{base}/collections", "self", "application/json")],
+        "collections": [_collection_doc(base, cid, e, g, store) for cid, (e, g) in _collections(store).items()],
+    }
+
+
+@router.get("/collections/{collection_id}", summary="One collection")
+def collection(collection_id: str, request: Request, store: Store = Depends(get_store)) -> dict:
+    entry, geography = _resolve(store, collection_id)
+    return _collection_doc(_base(request), collection_id, entry, geography, store)
+
+
+def parse_bbox(text: Optional[str]) -> Optional[tuple[float, float, float, float]]:
+    """``minx,miny,maxx,maxy`` (or 6 numbers with heights) in CRS84, validated."""
+    if text is None:
+        return None
+    try:
+        nums = [float(v) for v in text.split(",")]
+    except ValueError:
+        nums = []
+    if len(nums) == 6:
+        nums = [nums[0], nums[1], nums[3], nums[4]]
+    if len(nums) != 4 or not all(abs(v) < 1e9 for v in nums):
+        raise HTTPException(400, "bbox must be four comma-separated numbers: minLon,minLat,maxLon,maxLat")
+    if nums[0] > nums[2] or nums[1] > nums[3]:
+        raise HTTPException(400, "bbox minimum must not exceed its maximum: minLon,minLat,maxLon,maxLat")
+    return nums[0], nums[1], nums[2], nums[3]
+
+
+def _feature(row: tuple, props: dict, value: tuple) -> str:
+    code, name, dcode, dname, geom = row
+    count, supp = value
+    p = {"area_code": code, "area_name": name, "district_code": dcode, "district_name": dname,
+         **props, "count": count, "suppressed": supp}
+    return ('{"type":"Feature","id":' + json.dumps(code) + ',"properties":'
+            + json.dumps(p, separators=(",", ":")) + ',"geometry":' + geom + "}")
+
+
+def _values_for(store: Store, entry: dict, geography: str, period: Optional[str], category: str):
+    try:
+        return store.values(entry["id"], geography, period, category)
+    except NotFound as exc:
+        raise not_found(exc) from exc
+
+
+@router.get("/collections/{collection_id}/items", summary="Areas with their published values",
+            response_class=Response, responses={200: {"content": {GEOJSON: {}}}})
+def items(
+    collection_id: str,
+    request: Request,
+    limit: int = Query(100, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0, le=10_000_000),
+    bbox: Optional[str] = Query(None, max_length=200, description="minLon,minLat,maxLon,maxLat (CRS84)"),
+    period: Optional[str] = Query(None, pattern=PERIOD, description="YYYY-MM (default: latest)"),
+    category: str = Query("all", max_length=80),
+    store: Store = Depends(get_store),
+) -> Response:
+    entry, geography = _resolve(store, collection_id)
+    box = parse_bbox(bbox)
+    _, period, vals = _values_for(store, entry, geography, period, category)
+    page = store.areas(geography, box, limit, offset)
+    props = {"dataset": entry["id"], "period": period, "category": category}
+    features = [_feature(r, props, vals[r[0]]) for r in page.rows]
+    base = f"{_base(request)}/collections/{collection_id}/items"
+    params = {k: v for k, v in {"bbox": bbox, "period": period, "category": category}.items() if v}
+    links = [_link(f"{base}?{urlencode({**params, 'limit': limit, 'offset': offset})}", "self", GEOJSON)]
+    if offset + len(features) < page.number_matched:
+        nxt = urlencode({**params, "limit": limit, "offset": offset + limit})
+        links.append(_link(f"{base}?{nxt}", "next", GEOJSON, "Next page"))
+    if offset > 0:
+        prev = urlencode({**params, "limit": limit, "offset": max(0, offset - limit)})
+        links.append(_link(f"{base}?{prev}", "prev", GEOJSON, "Previous page"))
+    meta = {"numberMatched": page.number_matched, "numberReturned": len(features),
+            "timeStamp": datetime.now(timezone.utc).isoformat(timespec="seconds"), "links": links}
+    body = ('{"type":"FeatureCollection",' + json.dumps(meta)[1:-1] + ',"features":['
+            + ",".join(features) + "]}")
+    return Response(content=body, media_type=GEOJSON)
+
+
+@router.get("/collections/{collection_id}/items/{feature_id}", summary="One area with its value",
+            response_class=Response, responses={200: {"content": {GEOJSON: {}}}})
+def item(
+    collection_id: str,
+    feature_id: str,
+    period: Optional[str] = Query(None, pattern=PERIOD),
+    category: str = Query("all", max_length=80),
+    store: Store = Depends(get_store),
+) -> Response:
+    entry, geography = _resolve(store, collection_id)
+    _, period, vals = _values_for(store, entry, geography, period, category)
+    page = store.areas(geography, None, 1, 0, area_code=feature_id)
+    if not page.rows:
+        raise HTTPException(404, f"no area '{feature_id}' in collection '{collection_id}'")
+    props = {"dataset": entry["id"], "period": period, "category": category}
+    return Response(content=_feature(page.rows[0], props, vals[feature_id]), media_type=GEOJSON)

@@ -1,0 +1,102 @@
+"""``jin-hub``: the hub administrator's command line (load boundaries, ingest, serve, status)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from jin_hub import __version__
+
+DEFAULT_DB = "var/hub.sqlite"
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db or os.environ.get("JIN_HUB_DB") or DEFAULT_DB)
+
+
+def cmd_load_boundaries(args: argparse.Namespace) -> None:
+    from jin_hub import db, geography
+
+    conn = db.connect(_db_path(args))
+    b = geography.read_boundary_file(Path(args.file), args.geography)
+    n = geography.store_boundaries(conn, b, Path(args.file).name)
+    print(f"loaded {n} {args.geography} areas from {args.file} into {_db_path(args)}")
+
+
+def cmd_ingest(args: argparse.Namespace) -> None:
+    from jin_hub import db
+    from jin_hub.ingest.pipeline import ingest
+
+    conn = db.connect(_db_path(args))
+    result = ingest(conn, args.dataset, Path(args.file), threshold=args.threshold)
+    r = result.report
+    if not result.created:
+        print(f"{args.file} is already published as release {result.release_id}: nothing changed")
+        return
+    print(f"release {result.release_id}: {r['input_rows']} rows in, {r['accepted']} accepted, "
+          f"{r['quarantined']} quarantined")
+    for reason, count in r["quarantine_reasons"].items():
+        print(f"  quarantined  {count:7d}  {reason}")
+    for what, count in r["repaired"].items():
+        print(f"  repaired     {count:7d}  {what.replace('_', ' ')}")
+    print(f"  published {r['cells']} cells for {len(r['periods'])} months; {r['cells_suppressed']} suppressed")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from jin_hub.api.app import create_app
+
+    app = create_app(_db_path(args))
+    print(f"JiN hub {__version__} serving {_db_path(args)} on http://{args.host}:{args.port}", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+
+
+def cmd_status(args: argparse.Namespace) -> None:
+    from jin_hub.store import Store
+
+    store = Store(_db_path(args))
+    print(json.dumps({"geographies": store.geographies(), "datasets": [
+        {k: d[k] for k in ("id", "title", "periods", "geographies", "release")} for d in store.catalogue()]},
+        indent=2))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jin-hub", description="JiN data hub administration")
+    parser.add_argument("--version", action="version", version=f"jin-hub {__version__}")
+    parser.add_argument("--db", help=f"hub database (default: $JIN_HUB_DB or {DEFAULT_DB})")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("load-boundaries", help="load a boundary file (GeoPackage/Shapefile/GeoJSON, ONS schema)")
+    p.add_argument("file")
+    p.add_argument("--geography", default="lsoa", help="oa, lsoa, msoa, ward or district (default lsoa)")
+    p.set_defaults(func=cmd_load_boundaries)
+
+    p = sub.add_parser("ingest", help="cleanse, depersonalise, aggregate and publish a partner extract")
+    p.add_argument("dataset", help="dataset id, e.g. police_crime")
+    p.add_argument("file")
+    p.add_argument("--threshold", type=int, default=5, help="suppress counts from 1 to THRESHOLD-1 (default 5)")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("serve", help="serve the hub API over HTTP")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--log-level", default="warning")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("status", help="show loaded geographies and published datasets")
+    p.set_defaults(func=cmd_status)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except (FileNotFoundError, KeyError, ValueError) as exc:
+        msg = exc.args[0] if exc.args else str(exc)
+        print(f"jin-hub {args.command}: error: {msg}", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,142 @@
+"""Read side of the hub database: what the API publishes, and nothing else.
+
+Only the current release of each dataset is ever read, and only aggregates (already through
+disclosure control) and boundaries leave through here.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from jin_hub import db
+from jin_hub.ingest.schemas import SCHEMAS
+
+
+class NotFound(LookupError):
+    """A dataset, geography, period, category or area the hub does not publish."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of areas for OGC items."""
+
+    number_matched: int
+    rows: list[tuple]       # (area_code, area_name, district_code, district_name, geojson_crs84)
+
+
+class Store:
+    """Thread-safe reader over the hub database (one SQLite connection per thread)."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        db.open_readonly(self.path).close()       # fail fast with a clear message
+        self._local = threading.local()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = db.open_readonly(self.path)
+        return conn
+
+    # ---- catalogue -------------------------------------------------------------------------
+    def geographies(self) -> dict[str, dict]:
+        """Loaded geographies: id -> title, number of areas, etag."""
+        rows = self.conn.execute("SELECT geography, title, n_areas, etag FROM geographies ORDER BY geography")
+        return {g: {"title": t, "areas": n, "etag": e} for g, t, n, e in rows}
+
+    def catalogue(self) -> list[dict]:
+        """One entry per published dataset: description, categories, periods, release, disclosure."""
+        out = []
+        rows = self.conn.execute(
+            "SELECT d.id, r.id, r.created, r.report FROM datasets d JOIN releases r "
+            "ON r.id = d.current_release ORDER BY d.id").fetchall()
+        for dataset, release_id, created, report_json in rows:
+            schema = SCHEMAS.get(dataset)
+            if schema is None:
+                continue
+            report = json.loads(report_json)
+            geos = [g for (g,) in self.conn.execute(
+                "SELECT DISTINCT geography FROM aggregates WHERE release_id = ? ORDER BY geography",
+                (release_id,))]
+            out.append({
+                "id": dataset, "title": schema.title, "description": schema.description,
+                "theme": schema.theme, "partner": schema.partner, "keywords": list(schema.keywords),
+                "measures": ["count"], "units": "count of recorded incidents",
+                "categories": ["all", *schema.categories],
+                "periods": report["periods"], "geographies": geos,
+                "disclosure": {"method": "suppression", "threshold": report["threshold"],
+                               "rule": report["disclosure_rule"]},
+                "licence": schema.licence,
+                "release": {"id": release_id, "created": created, "source": report["source"],
+                            "accepted_rows": report["accepted"], "quarantined_rows": report["quarantined"]},
+            })
+        return out
+
+    def dataset(self, dataset: str) -> dict:
+        """The catalogue entry of ``dataset`` or NotFound naming the published ones."""
+        entries = {d["id"]: d for d in self.catalogue()}
+        if dataset not in entries:
+            raise NotFound(f"no dataset '{dataset}'; published datasets: {', '.join(entries) or 'none'}")
+        return entries[dataset]
+
+    # ---- geometry --------------------------------------------------------------------------
+    def boundaries(self, geography: str) -> tuple[str, bytes]:
+        """(etag, prebuilt EPSG:27700 FeatureCollection) of a geography."""
+        row = self.conn.execute("SELECT etag, body_bng FROM geographies WHERE geography = ?",
+                                (geography,)).fetchone()
+        if row is None:
+            raise NotFound(f"no boundaries for geography '{geography}'; loaded: "
+                           f"{', '.join(self.geographies()) or 'none'}")
+        return row[0], bytes(row[1])
+
+    def areas(self, geography: str, bbox: tuple[float, float, float, float] | None,
+              limit: int, offset: int, area_code: str | None = None) -> Page:
+        """Areas (CRS84 geometry) intersecting ``bbox`` (CRS84 envelope test), paged by code."""
+        where, args = "geography = ?", [geography]
+        if bbox is not None:
+            where += " AND lon_max >= ? AND lon_min <= ? AND lat_max >= ? AND lat_min <= ?"
+            args += [bbox[0], bbox[2], bbox[1], bbox[3]]
+        if area_code is not None:
+            where += " AND area_code = ?"
+            args.append(area_code)
+        (matched,) = self.conn.execute(f"SELECT count(*) FROM areas WHERE {where}", args).fetchone()
+        rows = self.conn.execute(
+            "SELECT area_code, area_name, district_code, district_name, geojson_crs84 FROM areas "
+            f"WHERE {where} ORDER BY area_code LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
+        return Page(matched, rows)
+
+    # ---- values ----------------------------------------------------------------------------
+    def resolve(self, dataset: str, geography: str, period: str | None, category: str) -> tuple[dict, str]:
+        """Validate a values request against the catalogue; return (entry, period)."""
+        entry = self.dataset(dataset)
+        if geography not in entry["geographies"]:
+            raise NotFound(f"dataset '{dataset}' is not published for geography '{geography}'; "
+                           f"available: {', '.join(entry['geographies'])}")
+        period = period or entry["periods"][-1]
+        if period not in entry["periods"]:
+            raise NotFound(f"period '{period}' is not in dataset '{dataset}'; available "
+                           f"{entry['periods'][0]} to {entry['periods'][-1]}")
+        if category not in entry["categories"]:
+            raise NotFound(f"category '{category}' is not in dataset '{dataset}'; choose one of: "
+                           f"{', '.join(entry['categories'])}")
+        return entry, period
+
+    def values(self, dataset: str, geography: str, period: str | None, category: str) -> tuple[dict, str, dict]:
+        """(catalogue entry, period, {area_code: (count|None, suppressed)}) for every area.
+
+        Areas with no recorded incident are a true zero (the dataset covers every loaded area).
+        """
+        entry, period = self.resolve(dataset, geography, period, category)
+        values: dict[str, tuple[int | None, bool]] = {
+            code: (0, False) for (code,) in self.conn.execute(
+                "SELECT area_code FROM areas WHERE geography = ? ORDER BY area_code", (geography,))}
+        for code, count, suppressed in self.conn.execute(
+                "SELECT area_code, count, suppressed FROM aggregates WHERE release_id = ? AND geography = ? "
+                "AND period = ? AND category = ?", (entry["release"]["id"], geography, period, category)):
+            values[code] = (count, bool(suppressed))
+        return entry, period, values
