@@ -1,0 +1,1 @@
+"""Plugin logic with no widgets: hub client, fetching, layers, symbology. Testable headless."""

@@ -1,0 +1,165 @@
+"""Talk to a JiN hub through QGIS's network stack, so proxy settings, SSL exceptions and the
+authentication configuration (authcfg) the analyst chose all apply.
+
+Every failure becomes a ``HubError`` whose message says, in plain words, what went wrong and
+what the analyst can do about it; widgets show it as is.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+from urllib.parse import quote, urlencode
+
+from qgis.core import QgsBlockingNetworkRequest, QgsFeedback
+from qgis.PyQt.QtCore import QUrl
+from qgis.PyQt.QtNetwork import QNetworkReply, QNetworkRequest
+
+API = "/api/v1"
+
+
+class HubError(Exception):
+    """A hub request failed; ``str()`` is the message for the analyst."""
+
+
+class HubUnreachable(HubError):
+    """No answer: wrong address, hub down, proxy or TLS problem, or timeout."""
+
+
+class HubAuthError(HubError):
+    """401/403: credentials refused or not allowed."""
+
+
+class HubNotFound(HubError):
+    """404: the dataset, geography, period or category does not exist on this hub."""
+
+
+class HubServerError(HubError):
+    """5xx: the hub failed."""
+
+
+class HubBadResponse(HubError):
+    """The reply is not what a JiN hub sends (wrong URL, captive portal, truncated body)."""
+
+
+class HubCancelled(HubError):
+    """The analyst cancelled the request."""
+
+
+@dataclass
+class Reply:
+    """Status, body and headers of a completed request."""
+
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+
+def _detail(body: bytes) -> str:
+    """The hub's JSON error ``detail`` if present."""
+    try:
+        detail = json.loads(body.decode("utf-8")).get("detail")
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        return ""
+    return detail if isinstance(detail, str) else ""
+
+
+class HubClient:
+    """Blocking requests to one hub; call from a ``QgsTask`` worker, never the GUI thread."""
+
+    def __init__(self, base_url: str, authcfg: str = ""):
+        self.base_url = base_url.strip().rstrip("/")
+        self.authcfg = authcfg
+
+    def url(self, path: str, params: Optional[dict[str, Any]] = None) -> str:
+        query = {k: v for k, v in (params or {}).items() if v not in (None, "")}
+        return self.base_url + quote(path) + (f"?{urlencode(query)}" if query else "")
+
+    def get(self, path: str, params: Optional[dict[str, Any]] = None, *, accept: str = "application/json",
+            etag: str = "", feedback: Optional[QgsFeedback] = None,
+            progress: Optional[Callable[[int, int], None]] = None) -> Reply:
+        """GET ``path``; return the reply (200 or 304) or raise a ``HubError``."""
+        if not self.base_url.lower().startswith(("http://", "https://")):
+            raise HubUnreachable(f"'{self.base_url}' is not a web address: enter the hub URL starting with "
+                                 "https:// (or http:// for a hub on this computer)")
+        url = self.url(path, params)
+        request = QNetworkRequest(QUrl(url))
+        request.setRawHeader(b"Accept", accept.encode())
+        if etag:
+            request.setRawHeader(b"If-None-Match", etag.encode())
+        blocking = QgsBlockingNetworkRequest()
+        if self.authcfg:
+            blocking.setAuthCfg(self.authcfg)
+        if progress is not None:
+            blocking.downloadProgress.connect(progress)
+        code = blocking.get(request, True, feedback)
+        if feedback is not None and feedback.isCanceled():
+            raise HubCancelled("Fetch cancelled: nothing was added.")
+        content = blocking.reply()
+        status = content.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
+        body = bytes(content.content())
+        headers = {bytes(k).decode().lower(): bytes(content.rawHeader(k)).decode() for k in content.rawHeaderList()}
+        if code == QgsBlockingNetworkRequest.ErrorCode.NoError and status in (200, 304):
+            return Reply(int(status), body, headers)
+        self._raise(url, code, status, body, blocking.errorMessage(), content.error())
+
+    def _raise(self, url: str, code, status, body: bytes, message: str, qt_error) -> None:
+        """Translate a failed request into the HubError the analyst should see."""
+        hub = self.base_url
+        if status is None:
+            if qt_error in (QNetworkReply.NetworkError.OperationCanceledError, QNetworkReply.NetworkError.TimeoutError) \
+                    or code == QgsBlockingNetworkRequest.ErrorCode.TimeoutError:
+                raise HubUnreachable(f"The JiN hub at {hub} did not answer in time. Try again; if it keeps "
+                                     "happening check your network and proxy settings (Settings ▸ Options ▸ "
+                                     "Network) or ask the hub administrator whether the hub is up.")
+            if qt_error in (QNetworkReply.NetworkError.SslHandshakeFailedError,):
+                raise HubUnreachable(f"Secure connection to {hub} failed ({message}). The hub's certificate is "
+                                     "not trusted on this PC: ask IT to install your organisation's certificate "
+                                     "authority, or check the address.")
+            raise HubUnreachable(f"Cannot reach the JiN hub at {hub} ({message}). Check the address, that you "
+                                 "are online, the proxy settings (Settings ▸ Options ▸ Network), and that the "
+                                 "hub is running.")
+        detail = _detail(body)
+        if status == 401:
+            raise HubAuthError(f"The hub at {hub} refused your credentials (HTTP 401). Check the user name and "
+                               "password in this connection's authentication configuration.")
+        if status == 403:
+            raise HubAuthError(f"Your account may not see this data (HTTP 403){': ' + detail if detail else ''}. "
+                               "Ask your hub administrator for access.")
+        if status == 404:
+            raise HubNotFound(detail or f"Not found on the hub (HTTP 404): {url}. Check the hub URL.")
+        if 400 <= status < 500:
+            raise HubBadResponse(f"The hub rejected the request (HTTP {status}){': ' + detail if detail else ''}.")
+        raise HubServerError(f"The JiN hub at {hub} had an internal error (HTTP {status}). Try again later; if it "
+                             "persists, tell the hub administrator.")
+
+    def get_json(self, path: str, params: Optional[dict[str, Any]] = None, **kwargs) -> Any:
+        """GET and decode JSON, raising ``HubBadResponse`` if it is not JSON."""
+        reply = self.get(path, params, **kwargs)
+        try:
+            return json.loads(reply.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise HubBadResponse(f"{self.base_url} did not send JiN hub data ({exc}). Check that the URL is the "
+                                 "hub's address, not a web page or a proxy login page.") from exc
+
+    # ---- the hub's own endpoints -----------------------------------------------------------
+    def version(self, **kwargs) -> dict:
+        info = self.get_json(f"{API}/version", **kwargs)
+        if not isinstance(info, dict) or info.get("name") != "JiN hub":
+            raise HubBadResponse(f"{self.base_url} answered, but it is not a JiN hub. Check the URL.")
+        return info
+
+    def catalogue(self, **kwargs) -> list[dict]:
+        data = self.get_json(f"{API}/catalogue", **kwargs)
+        if not isinstance(data, dict) or not isinstance(data.get("datasets"), list):
+            raise HubBadResponse(f"The catalogue from {self.base_url} is malformed. Check the URL.")
+        return data["datasets"]
+
+    def values(self, dataset: str, geography: str, period: Optional[str], category: str, **kwargs) -> dict:
+        data = self.get_json(f"{API}/values/{dataset}/{geography}",
+                             {"period": period, "category": category}, **kwargs)
+        if not isinstance(data, dict) or data.get("fields") != ["area_code", "count", "suppressed"] \
+                or not isinstance(data.get("rows"), list):
+            raise HubBadResponse(f"The values from {self.base_url} are malformed. Check the URL.")
+        return data

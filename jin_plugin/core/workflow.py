@@ -1,0 +1,99 @@
+"""The plugin's workflow without widgets: fetch a themed layer and render it to an image.
+
+Used by the headless demo and by tests; it runs the very same ``FetchLayerTask`` the panel runs,
+through QGIS's task manager, and waits for it with a local event loop.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from qgis.core import (
+    QgsApplication,
+    QgsMapRendererParallelJob,
+    QgsMapSettings,
+    QgsRectangle,
+    QgsTask,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QEventLoop, QRectF, QSize, Qt, QTimer
+from qgis.PyQt.QtGui import QColor, QFont, QImage, QPainter
+
+from .fetch import FetchLayerTask
+from .hub_client import HubClient, HubError
+from .model import LayerRequest
+from .symbology import apply_choropleth
+
+
+def run_task(task: QgsTask, timeout_s: float = 300) -> None:
+    """Queue ``task`` in QGIS's task manager and wait (processing events) until it ends."""
+    loop = QEventLoop()
+    task.taskCompleted.connect(loop.quit)
+    task.taskTerminated.connect(loop.quit)
+    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    QgsApplication.taskManager().addTask(task)
+    if task.status() not in (QgsTask.TaskStatus.Complete, QgsTask.TaskStatus.Terminated):
+        loop.exec()
+    # finished() is delivered through the event loop after the status changes: let it run.
+    for _ in range(50):
+        QgsApplication.processEvents()
+        if task.layer is not None or task.error:
+            break
+
+
+def fetch_layer_blocking(hub_url: str, dataset: str, geography: str = "lsoa", period: Optional[str] = None,
+                         category: str = "all", authcfg: str = "", style: bool = True) -> QgsVectorLayer:
+    """Fetch and (optionally) style one layer; raise ``HubError`` with the analyst's message on failure."""
+    task = FetchLayerTask(HubClient(hub_url, authcfg), LayerRequest(dataset, geography, period, category))
+    run_task(task)
+    if task.layer is None:
+        raise HubError(task.error or "The fetch did not finish.")
+    if style:
+        apply_choropleth(task.layer, threshold=int(task.layer.customProperty("jin/threshold", 5)))
+    return task.layer
+
+
+def _legend_items(layer: QgsVectorLayer) -> list[tuple[QImage, str]]:
+    items = []
+    for item in layer.renderer().legendSymbolItems():
+        if item.symbol() is not None:
+            items.append((item.symbol().asImage(QSize(28, 18)), item.label()))
+    return items
+
+
+def render_png(layers: list[QgsVectorLayer], path: Path, width: int = 1600, height: int = 1200,
+               title: str = "", credits: str = "") -> Path:
+    """Render ``layers`` (first on top) with a title, the first layer's legend and credits."""
+    settings = QgsMapSettings()
+    settings.setLayers(layers)
+    settings.setDestinationCrs(layers[0].crs())
+    settings.setBackgroundColor(QColor("white"))
+    settings.setOutputSize(QSize(width, height))
+    extent = QgsRectangle(layers[0].extent())
+    extent.scale(1.05)
+    settings.setExtent(extent)
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage()
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QColor("#222222"))
+    painter.setFont(QFont("Sans", 20, QFont.Weight.Bold))
+    painter.drawText(QRectF(30, 20, width - 60, 40), int(Qt.AlignmentFlag.AlignLeft), title or layers[0].name())
+    y = height - 40 - 26 * len(_legend_items(layers[0]))
+    painter.setFont(QFont("Sans", 12))
+    for icon, label in _legend_items(layers[0]):
+        painter.drawImage(30, y, icon)
+        painter.drawText(QRectF(68, y - 2, 600, 24), int(Qt.AlignmentFlag.AlignVCenter), label)
+        y += 26
+    if credits:
+        painter.setFont(QFont("Sans", 9))
+        painter.drawText(QRectF(30, height - 30, width - 60, 24), int(Qt.AlignmentFlag.AlignRight), credits)
+    painter.end()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not image.save(str(path), "PNG"):
+        raise OSError(f"cannot write {path}: check the folder exists and is writable")
+    return path
