@@ -1,7 +1,7 @@
 """JiN QGIS plugin: the partner analyst's window on the JiN community-safety data hub."""
 
 
-def classFactory(iface):  # noqa: N802 - name required by QGIS
+def classFactory(iface):
     """QGIS entry point: build the plugin (imports deferred so QGIS starts fast)."""
     from jin_plugin.plugin import JinPlugin
 

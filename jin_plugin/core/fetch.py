@@ -22,7 +22,7 @@ from .model import LayerRequest, layer_name
 class FetchLayerTask(QgsTask):
     """Background fetch of one layer; emits ``layerReady(layer)`` or ``failed(message)``."""
 
-    layerReady = pyqtSignal(object)    # noqa: N815 - Qt signal naming
+    layerReady = pyqtSignal(object)
     failed = pyqtSignal(str)
 
     def __init__(self, client: HubClient, request: LayerRequest, cache: Optional[Cache] = None):
@@ -77,7 +77,7 @@ class FetchLayerTask(QgsTask):
         except (HubError, LayerBuildError, OSError) as exc:
             self.error = str(exc)
             return False
-        except Exception as exc:  # noqa: BLE001 - a bug must still reach the analyst as a message
+        except Exception as exc:
             self.error = f"Unexpected error while fetching ({type(exc).__name__}: {exc}). Please report it."
             return False
 

@@ -1,0 +1,60 @@
+"""The plugin class QGIS loads: one action (menu + toolbar) toggling the JiN dock panel.
+
+Everything ``initGui`` adds, ``unload`` removes, so reloading the plugin leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction
+
+from .ui.dock import JinDock
+
+MENU = "&JiN"
+ICON = Path(__file__).parent / "icons" / "jin.svg"
+
+
+class JinPlugin:
+    """Owns the action and the dock; created by ``classFactory``."""
+
+    def __init__(self, iface):
+        self.iface = iface
+        self.action: Optional[QAction] = None
+        self.dock: Optional[JinDock] = None
+
+    def initGui(self) -> None:
+        self.action = QAction(QIcon(str(ICON)), "JiN panel", self.iface.mainWindow())
+        self.action.setObjectName("JinTogglePanel")
+        self.action.setCheckable(True)
+        self.action.setToolTip("Show or hide the JiN panel (community-safety data hub)")
+        self.action.toggled.connect(self.toggle_dock)
+        self.iface.addPluginToWebMenu(MENU, self.action)
+        self.iface.addWebToolBarIcon(self.action)
+
+    def toggle_dock(self, visible: bool) -> None:
+        if self.dock is None:
+            self.dock = JinDock(self.iface.messageBar(), self.iface.mainWindow())
+            self.dock.visibilityChanged.connect(self._sync_action)
+            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock.setVisible(visible)
+
+    def _sync_action(self, visible: bool) -> None:
+        if self.action is not None and self.action.isChecked() != visible:
+            self.action.setChecked(visible)
+
+    def unload(self) -> None:
+        if self.dock is not None:
+            for task in list(self.dock.tasks):
+                task.cancel()
+            self.iface.removeDockWidget(self.dock)
+            self.dock.deleteLater()
+            self.dock = None
+        if self.action is not None:
+            self.iface.removePluginWebMenu(MENU, self.action)
+            self.iface.removeWebToolBarIcon(self.action)
+            self.action.deleteLater()
+            self.action = None

@@ -1,0 +1,216 @@
+"""The JiN dock panel: connect to a hub, browse its catalogue, add layers to the map.
+
+Widgets only: every action calls ``jin_plugin.core``; network work runs in ``QgsTask``s so the
+panel never freezes QGIS.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from qgis.core import Qgis, QgsApplication, QgsProject, QgsSettings, QgsTask, QgsVectorLayer
+from qgis.gui import QgsDockWidget, QgsMessageBar
+from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.fetch import FetchLayerTask
+from ..core.hub_client import HubClient, HubError
+from ..core.model import LayerRequest, month_label
+from ..core.symbology import apply_choropleth
+
+SETTINGS_URL = "jin/hub_url"
+DEFAULT_URL = "http://127.0.0.1:8765"
+GROUP_NAME = "JiN"
+ROLE_ENTRY = Qt.ItemDataRole.UserRole
+
+
+class CatalogueTask(QgsTask):
+    """Load the hub's version and catalogue in the background."""
+
+    def __init__(self, client: HubClient):
+        super().__init__("JiN: reading the hub catalogue", QgsTask.Flag.CanCancel)
+        self.client = client
+        self.datasets: list[dict] = []
+        self.version: dict = {}
+        self.error = ""
+
+    def run(self) -> bool:
+        try:
+            self.version = self.client.version()
+            self.datasets = self.client.catalogue()
+            return True
+        except HubError as exc:
+            self.error = str(exc)
+            return False
+
+
+class JinDock(QgsDockWidget):
+    """Dock panel listing the hub's datasets, with 'Add to map'."""
+
+    layerAdded = pyqtSignal(object)
+
+    def __init__(self, message_bar: Optional[QgsMessageBar] = None, parent: Optional[QWidget] = None):
+        super().__init__("JiN", parent)
+        self.setObjectName("JinDock")
+        self.message_bar = message_bar
+        self.tasks: list[QgsTask] = []          # keep Python references while tasks run
+        body = QWidget()
+        layout = QVBoxLayout(body)
+
+        row = QHBoxLayout()
+        self.url_edit = QLineEdit(QgsSettings().value(SETTINGS_URL, DEFAULT_URL))
+        self.url_edit.setPlaceholderText("https://jin-hub.example.org")
+        self.url_edit.setToolTip("Address of the JiN hub")
+        self.connect_button = QPushButton("Connect")
+        row.addWidget(QLabel("Hub"))
+        row.addWidget(self.url_edit, 1)
+        row.addWidget(self.connect_button)
+        layout.addLayout(row)
+
+        self.status = QLabel("Not connected")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter datasets…")
+        self.search.setClearButtonEnabled(True)
+        layout.addWidget(self.search)
+        self.datasets = QListWidget()
+        layout.addWidget(self.datasets, 2)
+        self.details = QTextBrowser()
+        self.details.setOpenExternalLinks(False)
+        layout.addWidget(self.details, 1)
+
+        form = QFormLayout()
+        self.geography = QComboBox()
+        self.period = QComboBox()
+        self.category = QComboBox()
+        form.addRow("Geography", self.geography)
+        form.addRow("Period", self.period)
+        form.addRow("Category", self.category)
+        layout.addLayout(form)
+        self.add_button = QPushButton("Add to map")
+        self.add_button.setEnabled(False)
+        layout.addWidget(self.add_button)
+        self.setWidget(body)
+
+        self.connect_button.clicked.connect(self.connect_hub)
+        self.url_edit.returnPressed.connect(self.connect_hub)
+        self.search.textChanged.connect(self.filter_datasets)
+        self.datasets.currentItemChanged.connect(self.show_dataset)
+        self.add_button.clicked.connect(self.add_selected)
+
+    # ---- helpers ---------------------------------------------------------------------------
+    def client(self) -> HubClient:
+        return HubClient(self.url_edit.text())
+
+    def notify(self, text: str, level=Qgis.MessageLevel.Info) -> None:
+        self.status.setText(text)
+        if self.message_bar is not None:
+            self.message_bar.pushMessage("JiN", text, level, 8 if level != Qgis.MessageLevel.Critical else 0)
+
+    def _start(self, task: QgsTask) -> None:
+        self.tasks.append(task)
+        task.taskCompleted.connect(lambda: self.tasks.remove(task) if task in self.tasks else None)
+        task.taskTerminated.connect(lambda: self.tasks.remove(task) if task in self.tasks else None)
+        QgsApplication.taskManager().addTask(task)
+
+    # ---- catalogue -------------------------------------------------------------------------
+    def connect_hub(self) -> None:
+        QgsSettings().setValue(SETTINGS_URL, self.url_edit.text().strip())
+        self.status.setText(f"Connecting to {self.url_edit.text().strip()}…")
+        self.connect_button.setEnabled(False)
+        task = CatalogueTask(self.client())
+        task.taskCompleted.connect(lambda: self.catalogue_loaded(task))
+        task.taskTerminated.connect(lambda: self.catalogue_failed(task))
+        self._start(task)
+
+    def catalogue_loaded(self, task: CatalogueTask) -> None:
+        self.connect_button.setEnabled(True)
+        self.datasets.clear()
+        for entry in task.datasets:
+            item = QListWidgetItem(f"{entry['title']}  ·  {entry['partner']}")
+            item.setData(ROLE_ENTRY, entry)
+            item.setToolTip(entry["description"])
+            self.datasets.addItem(item)
+        self.status.setText(f"Connected to {task.version.get('name')} {task.version.get('version')}: "
+                            f"{len(task.datasets)} dataset(s)")
+        if self.datasets.count():
+            self.datasets.setCurrentRow(0)
+
+    def catalogue_failed(self, task: CatalogueTask) -> None:
+        self.connect_button.setEnabled(True)
+        self.notify(task.error or "Connection cancelled.", Qgis.MessageLevel.Critical)
+
+    def filter_datasets(self, text: str) -> None:
+        words = text.lower().split()
+        for i in range(self.datasets.count()):
+            item = self.datasets.item(i)
+            entry = item.data(ROLE_ENTRY)
+            haystack = " ".join([entry["title"], entry["description"], *entry["keywords"]]).lower()
+            item.setHidden(not all(w in haystack for w in words))
+
+    def show_dataset(self, item: Optional[QListWidgetItem], _previous=None) -> None:
+        self.add_button.setEnabled(item is not None)
+        if item is None:
+            self.details.clear()
+            return
+        entry = item.data(ROLE_ENTRY)
+        self.geography.clear()
+        self.geography.addItems(entry["geographies"])
+        self.period.clear()
+        for p in reversed(entry["periods"]):
+            self.period.addItem(month_label(p), p)
+        self.category.clear()
+        for c in entry["categories"]:
+            self.category.addItem("All categories" if c == "all" else c, c)
+        release = entry["release"]
+        self.details.setHtml(
+            f"<h3>{entry['title']}</h3><p>{entry['description']}</p>"
+            f"<p><b>Partner:</b> {entry['partner']}<br><b>Theme:</b> {entry['theme']}<br>"
+            f"<b>Periods:</b> {month_label(entry['periods'][0])} – {month_label(entry['periods'][-1])}<br>"
+            f"<b>Geographies:</b> {', '.join(entry['geographies'])}<br>"
+            f"<b>Release:</b> {release['id']} ({release['created']})<br>"
+            f"<b>Licence:</b> {entry['licence']}</p>"
+            f"<p><b>Disclosure control:</b> {entry['disclosure']['rule']}</p>")
+
+    # ---- fetching --------------------------------------------------------------------------
+    def current_request(self) -> Optional[LayerRequest]:
+        item = self.datasets.currentItem()
+        if item is None:
+            return None
+        return LayerRequest(item.data(ROLE_ENTRY)["id"], self.geography.currentText() or "lsoa",
+                            self.period.currentData(), self.category.currentData() or "all")
+
+    def add_selected(self) -> Optional[FetchLayerTask]:
+        request = self.current_request()
+        if request is None:
+            return None
+        task = FetchLayerTask(self.client(), request)
+        task.layerReady.connect(self.layer_ready)
+        task.failed.connect(lambda msg: self.notify(msg, Qgis.MessageLevel.Critical))
+        self.status.setText(f"Fetching {request.dataset}… (progress in the task manager)")
+        self._start(task)
+        return task
+
+    def layer_ready(self, layer: QgsVectorLayer) -> None:
+        apply_choropleth(layer, threshold=int(layer.customProperty("jin/threshold", 5)))
+        project = QgsProject.instance()
+        root = project.layerTreeRoot()
+        group = root.findGroup(GROUP_NAME) or root.insertGroup(0, GROUP_NAME)
+        project.addMapLayer(layer, False)
+        group.insertLayer(0, layer)
+        self.notify(f"Added “{layer.name()}” ({layer.featureCount()} areas).", Qgis.MessageLevel.Success)
+        self.layerAdded.emit(layer)

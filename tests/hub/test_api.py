@@ -1,0 +1,124 @@
+"""The hub's HTTP API against the real server on loopback."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+import requests
+
+
+def get(url: str, **kw) -> requests.Response:
+    return requests.get(url, timeout=30, **kw)
+
+
+def test_version_and_catalogue(hub_url):
+    assert get(f"{hub_url}/api/v1/version").json()["name"] == "JiN hub"
+    cat = get(f"{hub_url}/api/v1/catalogue").json()
+    (entry,) = cat["datasets"]
+    assert entry["id"] == "police_crime" and entry["theme"] == "crime"
+    assert entry["categories"][0] == "all" and "Criminal damage and arson" in entry["categories"]
+    assert entry["geographies"] == ["lsoa"] and entry["periods"] == sorted(entry["periods"])
+    assert entry["disclosure"]["threshold"] == 5 and "suppressed" in entry["disclosure"]["rule"]
+    assert cat["geographies"]["lsoa"]["areas"] == 679
+    assert get(f"{hub_url}/api/v1/catalogue", params={"q": "police recorded"}).json()["datasets"]
+    assert not get(f"{hub_url}/api/v1/catalogue", params={"theme": "fire"}).json()["datasets"]
+
+
+def test_boundaries_are_cacheable(hub_url):
+    r = get(f"{hub_url}/api/v1/boundaries/lsoa")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/geo+json")
+    assert r.headers.get("content-encoding") == "gzip"
+    doc = r.json()
+    assert doc["crs"]["properties"]["name"] == "urn:ogc:def:crs:EPSG::27700"
+    assert len(doc["features"]) == 679
+    x, y = doc["features"][0]["geometry"]["coordinates"][0][0][:2] if doc["features"][0]["geometry"]["type"] \
+        == "Polygon" else doc["features"][0]["geometry"]["coordinates"][0][0][0][:2]
+    assert 400000 < x < 500000 and 300000 < y < 420000            # British National Grid metres
+    again = get(f"{hub_url}/api/v1/boundaries/lsoa", headers={"If-None-Match": r.headers["etag"]})
+    assert again.status_code == 304 and not again.content
+    assert get(f"{hub_url}/api/v1/boundaries/oa").status_code == 404
+
+
+def test_values_cover_every_area(hub_url):
+    doc = get(f"{hub_url}/api/v1/values/police_crime/lsoa").json()
+    assert doc["fields"] == ["area_code", "count", "suppressed"]
+    assert len(doc["rows"]) == 679
+    latest = get(f"{hub_url}/api/v1/catalogue").json()["datasets"][0]["periods"][-1]
+    assert doc["period"] == latest and doc["category"] == "all"
+    for code, count, suppressed in doc["rows"]:
+        assert (count is None) == suppressed
+        assert suppressed or count == 0 or count >= 5
+    assert any(r[2] for r in doc["rows"]) and any(r[1] for r in doc["rows"])
+
+
+@pytest.mark.parametrize("path, status, words", [
+    ("/api/v1/values/nope/lsoa", 404, "published datasets: police_crime"),
+    ("/api/v1/values/police_crime/oa", 404, "available: lsoa"),
+    ("/api/v1/values/police_crime/lsoa?period=2031-01", 404, "available"),
+    ("/api/v1/values/police_crime/lsoa?period=2024-13", 422, "period"),
+    ("/api/v1/values/police_crime/lsoa?category=Arson'%20OR%201=1--", 404, "choose one of"),
+    ("/collections/nope/items", 404, "/collections"),
+    ("/collections/police_crime_lsoa/items?bbox=1,2,3", 400, "bbox"),
+    ("/collections/police_crime_lsoa/items?bbox=5,5,1,1", 400, "bbox"),
+    ("/collections/police_crime_lsoa/items?limit=0", 422, "limit"),
+    ("/collections/police_crime_lsoa/items?limit=100000", 422, "limit"),
+    ("/collections/police_crime_lsoa/items/E99999999", 404, "no area"),
+])
+def test_bad_requests_get_clear_json_errors(hub_url, path, status, words):
+    r = get(hub_url + path)
+    assert r.status_code == status
+    assert words in r.json()["detail"]
+
+
+def test_ogc_landing_conformance_collections(hub_url):
+    landing = get(f"{hub_url}/").json()
+    rels = {link["rel"] for link in landing["links"]}
+    assert {"self", "service-desc", "conformance", "data"} <= rels
+    conf = get(f"{hub_url}/conformance").json()["conformsTo"]
+    assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in conf
+    cols = get(f"{hub_url}/collections").json()["collections"]
+    assert [c["id"] for c in cols] == ["police_crime_lsoa"]
+    assert all("." not in c["id"] for c in cols)
+    assert get(f"{hub_url}/openapi.json").json()["openapi"].startswith("3.")
+
+
+def test_ogc_items_paging_and_bbox(hub_url):
+    base = f"{hub_url}/collections/police_crime_lsoa/items"
+    page = get(base, params={"limit": 250}).json()
+    assert page["type"] == "FeatureCollection"
+    assert page["numberMatched"] == 679 and page["numberReturned"] == 250
+    ids = [f["id"] for f in page["features"]]
+    while True:
+        nxt = [link["href"] for link in page["links"] if link["rel"] == "next"]
+        if not nxt:
+            break
+        page = get(nxt[0]).json()
+        ids += [f["id"] for f in page["features"]]
+    assert len(ids) == len(set(ids)) == 679
+    city = get(base, params={"bbox": "-1.20,52.93,-1.12,52.98", "limit": 1000}).json()
+    assert 0 < city["numberMatched"] < 679
+    assert all(f["properties"]["district_name"] in ("Nottingham", "Gedling", "Broxtowe", "Rushcliffe")
+               for f in city["features"])
+    one = get(f"{base}/{ids[0]}").json()
+    assert one["id"] == ids[0] and one["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_responses_are_gzipped_when_asked(hub_url):
+    r = requests.get(f"{hub_url}/collections/police_crime_lsoa/items?limit=50", stream=True, timeout=30,
+                     headers={"Accept-Encoding": "gzip"})
+    raw = r.raw.read()
+    assert r.headers["content-encoding"] == "gzip"
+    assert json.loads(gzip.decompress(raw))["numberReturned"] == 50
+
+
+def test_qgis_oapif_provider_reads_the_hub(qgis_app, hub_url):
+    from qgis.core import QgsVectorLayer
+
+    layer = QgsVectorLayer(f"url='{hub_url}' typename='police_crime_lsoa'", "crime", "OAPIF")
+    assert layer.isValid()
+    features = list(layer.getFeatures())
+    assert len(features) == 679
+    assert {f["area_code"] for f in features} == {f.attribute("area_code") for f in features}
+    assert layer.fields().indexOf("suppressed") >= 0

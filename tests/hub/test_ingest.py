@@ -1,0 +1,148 @@
+"""Ingest: reconciliation, depersonalisation, disclosure control, idempotence, clear errors."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pandas as pd
+import pytest
+
+from jin_hub import db, geography
+from jin_hub.ingest.cleanse import ExtractError
+from jin_hub.ingest.disclosure import suppress
+from jin_hub.ingest.pipeline import ingest
+from tests.conftest import BOUNDARIES
+
+
+@pytest.fixture(scope="module")
+def manifest(demo_extracts) -> dict:
+    return json.loads(demo_extracts["manifest"].read_text(encoding="utf-8"))["files"]["police_crime"]
+
+
+@pytest.fixture(scope="module")
+def conn(hub_db_path) -> sqlite3.Connection:
+    return sqlite3.connect(hub_db_path)
+
+
+def current_release(conn) -> tuple[str, dict]:
+    rid, report = conn.execute("SELECT r.id, r.report FROM datasets d JOIN releases r ON r.id = d.current_release "
+                               "WHERE d.id = 'police_crime'").fetchone()
+    return rid, json.loads(report)
+
+
+def test_every_row_is_counted_or_quarantined(conn, manifest):
+    rid, report = current_release(conn)
+    assert report["input_rows"] == manifest["data_lines"]
+    assert report["accepted"] + report["quarantined"] == report["input_rows"]
+    (n_quarantined,) = conn.execute("SELECT count(*) FROM quarantine WHERE release_id = ?", (rid,)).fetchone()
+    assert n_quarantined == report["quarantined"]
+    # the published 'all' counts + suppressed cells account for every accepted row at most
+    (published,) = conn.execute("SELECT sum(count) FROM aggregates WHERE release_id = ? AND category = 'all'",
+                                (rid,)).fetchone()
+    assert published <= report["accepted"]
+
+
+def test_each_dirty_kind_ends_where_it_should(conn, manifest):
+    rid, report = current_release(conn)
+    reasons = dict(conn.execute("SELECT source_line, reason FROM quarantine WHERE release_id = ?", (rid,)))
+    dirty = manifest["dirty_lines"]
+    assert all(reasons[line] == "blank row" for line in dirty["blank_row"])
+    assert all(reasons[line].startswith("duplicate of line") for line in dirty["duplicate"])
+    assert all(reasons[line] == "missing coordinates" for line in dirty["missing_coords"])
+    assert all(reasons[line] == "coordinates outside the loaded boundaries" for line in dirty["out_of_county"])
+    # repairable rows are repaired, not quarantined
+    assert not set(dirty["latlon_coords"]) & set(reasons)
+    assert not set(dirty["category_variant"]) & set(reasons)
+    assert report["repaired"]["wgs84_coordinates_reprojected"] == len(dirty["latlon_coords"])
+    assert report["repaired"]["category_variant_mapped"] == len(dirty["category_variant"])
+
+
+def test_no_personal_field_reaches_the_database(hub_db_path, manifest):
+    blob = hub_db_path.read_bytes()
+    for wal in hub_db_path.parent.glob(hub_db_path.name + "-*"):
+        blob += wal.read_bytes()
+    conn = sqlite3.connect(hub_db_path)
+    text_values = []
+    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        for row in conn.execute(f"SELECT * FROM {table}"):
+            text_values.extend(str(v) for v in row if isinstance(v, str))
+    everything = "\n".join(text_values)
+    planted = [v for values in manifest["canaries"].values() for v in values]
+    assert len(planted) > 100
+    for value in planted:
+        assert value not in everything, f"personal value {value!r} leaked into the database"
+        assert value.encode() not in blob, f"personal value {value!r} found in the database file"
+
+
+def test_no_published_count_is_small(conn):
+    (n,) = conn.execute("SELECT count(*) FROM aggregates WHERE count BETWEEN 1 AND 4").fetchone()
+    assert n == 0
+    (n,) = conn.execute("SELECT count(*) FROM aggregates WHERE suppressed = 1 AND count IS NOT NULL").fetchone()
+    assert n == 0
+
+
+def test_differencing_the_total_recovers_no_suppressed_cell(conn):
+    """An attacker subtracting published categories from the published total learns nothing small."""
+    rid, _ = current_release(conn)
+    df = pd.read_sql_query("SELECT area_code, period, category, count, suppressed FROM aggregates "
+                           "WHERE release_id = ?", conn, params=(rid,))
+    total = df[df.category == "all"].set_index(["area_code", "period"])
+    cats = df[df.category != "all"]
+    published = cats[cats.suppressed == 0].groupby(["area_code", "period"])["count"].sum()
+    hidden_cells = cats[cats.suppressed == 1].groupby(["area_code", "period"]).size()
+    joined = total.join(published.rename("published")).join(hidden_cells.rename("hidden")).fillna(0)
+    open_totals = joined[(joined.suppressed == 0) & (joined.hidden > 0)]
+    residual = open_totals["count"] - open_totals["published"]
+    assert (residual >= 5).all()               # what is hidden sums to at least the threshold …
+    assert (open_totals["hidden"] >= 2).all()  # … and is spread over at least two cells
+
+
+def test_secondary_suppression_unit():
+    cells = pd.DataFrame({"area_code": ["A"] * 4, "period": ["2024-01"] * 4,
+                          "category": ["all", "x", "y", "z"], "count": [20, 3, 7, 10]})
+    out = suppress(cells, 5).set_index("category")
+    assert out.loc["x", "suppressed"] and out.loc["y", "suppressed"]        # 3 alone would be 20-7-10
+    assert not out.loc["z", "suppressed"] and not out.loc["all", "suppressed"]
+    tiny = pd.DataFrame({"area_code": ["B"] * 2, "period": ["2024-01"] * 2, "category": ["all", "x"],
+                         "count": [3, 3]})
+    assert suppress(tiny, 5)["suppressed"].all()
+
+
+def test_reingest_same_file_changes_nothing(tmp_path, demo_extracts):
+    conn = db.connect(tmp_path / "h.sqlite")
+    geography.store_boundaries(conn, geography.read_boundary_file(BOUNDARIES, "lsoa"), "b")
+    first = ingest(conn, "police_crime", demo_extracts["police_crime"])
+    second = ingest(conn, "police_crime", demo_extracts["police_crime"])
+    assert first.created and not second.created and first.release_id == second.release_id
+    assert conn.execute("SELECT count(*) FROM releases").fetchone()[0] == 1
+
+
+def test_clear_errors(tmp_path):
+    conn = db.connect(tmp_path / "h.sqlite")
+    with pytest.raises(ExtractError, match="not found"):
+        ingest(conn, "police_crime", tmp_path / "missing.csv")
+    with pytest.raises(KeyError, match="unknown dataset 'nope'; known datasets: police_crime"):
+        ingest(conn, "nope", tmp_path / "missing.csv")
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("a,b\n1,2\n", encoding="utf-8")
+    geography.store_boundaries(conn, geography.read_boundary_file(BOUNDARIES, "lsoa"), "b")
+    with pytest.raises(ExtractError, match="missing column"):
+        ingest(conn, "police_crime", wrong)
+    bad = tmp_path / "bad.geojson"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(geography.BoundaryError, match="cannot read boundary file"):
+        geography.read_boundary_file(bad, "lsoa")
+    with pytest.raises(geography.BoundaryError, match="no ONS MSOAxxCD"):
+        geography.read_boundary_file(BOUNDARIES, "msoa")
+
+
+def test_windows_1252_extract_is_read(tmp_path, demo_extracts):
+    src = demo_extracts["police_crime"].read_text(encoding="utf-8")
+    cp = tmp_path / "cp1252.csv"
+    cp.write_bytes(src.encode("cp1252", errors="replace"))
+    conn = db.connect(tmp_path / "h.sqlite")
+    geography.store_boundaries(conn, geography.read_boundary_file(BOUNDARIES, "lsoa"), "b")
+    result = ingest(conn, "police_crime", cp)
+    assert result.report["encoding"] == "cp1252"
+    assert result.report["accepted"] + result.report["quarantined"] == result.report["input_rows"]
