@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import subprocess
@@ -99,6 +100,13 @@ def jin_cache(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "jin_cache"
     monkeypatch.setenv("JIN_CACHE_DIR", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def _collect_qgis_objects():
+    """Free layers/tasks held in reference cycles while QGIS is still up (not at interpreter exit)."""
+    yield
+    gc.collect()
 
 
 def pytest_configure(config) -> None:

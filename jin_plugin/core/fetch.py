@@ -34,7 +34,6 @@ class FetchLayerTask(QgsTask):
         self.path: Optional[Path] = None
         self.error = ""
         self.boundaries_downloaded = False
-        self.layer = None
 
     def cancel(self) -> None:
         self.feedback.cancel()
@@ -82,12 +81,15 @@ class FetchLayerTask(QgsTask):
             return False
 
     def finished(self, result: bool) -> None:
+        # The layer is handed over, never kept: the task manager owns this task and deletes it
+        # late, and a layer outliving QGIS's shutdown would crash it.
         if result and self.path is not None:
             try:
-                self.layer = open_layer(self.path)
+                layer = open_layer(self.path)
             except LayerBuildError as exc:
                 self.error = str(exc)
             else:
-                self.layerReady.emit(self.layer)
+                self.layerReady.emit(layer)
                 return
-        self.failed.emit(self.error or "Fetch cancelled: nothing was added.")
+        self.error = self.error or "Fetch cancelled: nothing was added."
+        self.failed.emit(self.error)

@@ -98,6 +98,9 @@ class HubClient:
             raise HubCancelled("Fetch cancelled: nothing was added.")
         content = blocking.reply()
         status = content.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
+        if etag and status == 200 and content.attribute(QNetworkRequest.Attribute.SourceIsFromCacheAttribute):
+            # QGIS always revalidates (forceRefresh); a body from Qt's own cache means the hub said 304.
+            status = 304
         body = bytes(content.content())
         headers = {bytes(k).decode().lower(): bytes(content.rawHeader(k)).decode() for k in content.rawHeaderList()}
         if code == QgsBlockingNetworkRequest.ErrorCode.NoError and status in (200, 304):
@@ -108,8 +111,8 @@ class HubClient:
         """Translate a failed request into the HubError the analyst should see."""
         hub = self.base_url
         if status is None:
-            if qt_error in (QNetworkReply.NetworkError.OperationCanceledError, QNetworkReply.NetworkError.TimeoutError) \
-                    or code == QgsBlockingNetworkRequest.ErrorCode.TimeoutError:
+            timed_out = (QNetworkReply.NetworkError.OperationCanceledError, QNetworkReply.NetworkError.TimeoutError)
+            if qt_error in timed_out or code == QgsBlockingNetworkRequest.ErrorCode.TimeoutError:
                 raise HubUnreachable(f"The JiN hub at {hub} did not answer in time. Try again; if it keeps "
                                      "happening check your network and proxy settings (Settings ▸ Options ▸ "
                                      "Network) or ask the hub administrator whether the hub is up.")

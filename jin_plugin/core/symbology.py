@@ -67,7 +67,8 @@ def classify(layer: QgsVectorLayer, field: str, n_classes: int = 5, method: str 
     if not values:
         return []
     ranges = METHODS[method]().classes(values, min(n_classes, len(set(values))))
-    return [ClassBreak(r.lowerBound(), r.upperBound(), f"{r.lowerBound():,.0f} – {r.upperBound():,.0f}") for r in ranges]
+    return [ClassBreak(r.lowerBound(), r.upperBound(), f"{r.lowerBound():,.0f} – {r.upperBound():,.0f}")
+            for r in ranges]
 
 
 def apply_choropleth(layer: QgsVectorLayer, field: str = "count", n_classes: int = 5, method: str = "jenks",

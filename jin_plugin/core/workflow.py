@@ -14,7 +14,6 @@ from qgis.core import (
     QgsMapRendererParallelJob,
     QgsMapSettings,
     QgsRectangle,
-    QgsTask,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QEventLoop, QRectF, QSize, Qt, QTimer
@@ -26,32 +25,33 @@ from .model import LayerRequest
 from .symbology import apply_choropleth
 
 
-def run_task(task: QgsTask, timeout_s: float = 300) -> None:
-    """Queue ``task`` in QGIS's task manager and wait (processing events) until it ends."""
+def run_fetch(task: FetchLayerTask, timeout_s: float = 300) -> Optional[QgsVectorLayer]:
+    """Queue ``task`` in QGIS's task manager, wait for its outcome; return the layer or None."""
     loop = QEventLoop()
-    task.taskCompleted.connect(loop.quit)
-    task.taskTerminated.connect(loop.quit)
+    outcome: list = []
+    task.layerReady.connect(lambda layer: (outcome.append(layer), loop.quit()))
+    task.failed.connect(lambda _msg: (outcome.append(None), loop.quit()))
     QTimer.singleShot(int(timeout_s * 1000), loop.quit)
     QgsApplication.taskManager().addTask(task)
-    if task.status() not in (QgsTask.TaskStatus.Complete, QgsTask.TaskStatus.Terminated):
+    if not outcome:
         loop.exec()
-    # finished() is delivered through the event loop after the status changes: let it run.
-    for _ in range(50):
-        QgsApplication.processEvents()
-        if task.layer is not None or task.error:
-            break
+    if not outcome:
+        task.cancel()
+        task.error = f"The fetch did not finish within {timeout_s:.0f} s and was cancelled."
+        return None
+    return outcome[0]
 
 
 def fetch_layer_blocking(hub_url: str, dataset: str, geography: str = "lsoa", period: Optional[str] = None,
                          category: str = "all", authcfg: str = "", style: bool = True) -> QgsVectorLayer:
     """Fetch and (optionally) style one layer; raise ``HubError`` with the analyst's message on failure."""
     task = FetchLayerTask(HubClient(hub_url, authcfg), LayerRequest(dataset, geography, period, category))
-    run_task(task)
-    if task.layer is None:
-        raise HubError(task.error or "The fetch did not finish.")
+    layer = run_fetch(task)
+    if layer is None:
+        raise HubError(task.error)
     if style:
-        apply_choropleth(task.layer, threshold=int(task.layer.customProperty("jin/threshold", 5)))
-    return task.layer
+        apply_choropleth(layer, threshold=int(layer.customProperty("jin/threshold", 5)))
+    return layer
 
 
 def _legend_items(layer: QgsVectorLayer) -> list[tuple[QImage, str]]:

@@ -47,7 +47,7 @@ def test_values_cover_every_area(hub_url):
     assert len(doc["rows"]) == 679
     latest = get(f"{hub_url}/api/v1/catalogue").json()["datasets"][0]["periods"][-1]
     assert doc["period"] == latest and doc["category"] == "all"
-    for code, count, suppressed in doc["rows"]:
+    for _code, count, suppressed in doc["rows"]:
         assert (count is None) == suppressed
         assert suppressed or count == 0 or count >= 5
     assert any(r[2] for r in doc["rows"]) and any(r[1] for r in doc["rows"])

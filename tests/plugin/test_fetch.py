@@ -1,0 +1,115 @@
+"""Fetching layers from the real hub through QGIS's network stack, and every way it can fail."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+from qgis.core import NULL, QgsProject, QgsRuleBasedRenderer, QgsTask
+
+from jin_plugin.core.fetch import FetchLayerTask
+from jin_plugin.core.hub_client import HubClient, HubError
+from jin_plugin.core.layers import open_layer
+from jin_plugin.core.model import LayerRequest
+from jin_plugin.core.workflow import fetch_layer_blocking, run_fetch
+from tests.conftest import start_hub
+
+
+def test_fetch_adds_a_valid_themed_layer(hub_url, jin_cache):
+    layer = fetch_layer_blocking(hub_url, "police_crime")
+    assert layer.isValid() and layer.featureCount() == 679
+    assert layer.crs().authid() == "EPSG:27700"
+    assert [f.name() for f in layer.fields()][1:3] == ["area_code", "area_name"]     # after the GPKG fid
+    md = layer.metadata()
+    assert "suppressed" in md.abstract() and hub_url in " ".join(md.history())
+    assert any("Open Government Licence" in r for r in md.rights())
+    renderer = layer.renderer()
+    assert isinstance(renderer, QgsRuleBasedRenderer)
+    rules = renderer.rootRule().children()
+    labels = [r.label() for r in rules]
+    assert labels[-3:] == ["Zero", "Suppressed (fewer than 5)", "No data"]
+    # every published positive value falls in exactly one class rule
+    class_rules = rules[:-3]
+    values = [f for f in layer.getFeatures() if f["status"] == "value"]
+    assert values
+    from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextUtils
+    ctx = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    for feat in values:
+        ctx.setFeature(feat)
+        hits = [r for r in class_rules if QgsExpression(r.filterExpression()).evaluate(ctx)]
+        assert len(hits) == 1, (feat["count"], [r.filterExpression() for r in hits])
+    for feat in layer.getFeatures():          # a suppressed area never carries a count, zero included
+        assert (feat["status"] == "suppressed") == (feat["count"] == NULL)
+
+
+def test_switching_category_reuses_cached_boundaries(hub_url, jin_cache):
+    client = HubClient(hub_url)
+    first = FetchLayerTask(client, LayerRequest("police_crime", category="Burglary"))
+    second = FetchLayerTask(client, LayerRequest("police_crime", category="Drugs"))
+    assert run_fetch(first) is not None and run_fetch(second) is not None
+    assert first.boundaries_downloaded and not second.boundaries_downloaded
+
+
+def test_cancelled_fetch_adds_nothing(hub_url, jin_cache):
+    project = QgsProject.instance()
+    before = set(project.mapLayers())
+    task = FetchLayerTask(HubClient(hub_url), LayerRequest("police_crime"))
+    task.cancel()
+    assert run_fetch(task) is None and task.status() == QgsTask.TaskStatus.Terminated
+    assert "cancelled" in task.error
+    assert set(project.mapLayers()) == before
+    assert not list(jin_cache.rglob("*.gpkg")) and not list(jin_cache.rglob("*.part*"))
+
+
+def test_cancel_during_layer_build_leaves_no_partial_file(hub_url, jin_cache):
+    task = FetchLayerTask(HubClient(hub_url), LayerRequest("police_crime"))
+    task.progressChanged.connect(lambda p: task.cancel() if p >= 60 else None)
+    assert run_fetch(task) is None
+    assert not list(jin_cache.rglob("*.gpkg")) and not list(jin_cache.rglob("*.part*"))
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"dataset": "nope"}, "does not publish a dataset 'nope'"),
+    ({"dataset": "police_crime", "period": "2031-01"}, "period '2031-01' is not in dataset"),
+    ({"dataset": "police_crime", "category": "Jaywalking"}, "choose one of"),
+    ({"dataset": "police_crime", "geography": "ward"}, "no boundaries for geography 'ward'; loaded: lsoa"),
+])
+def test_bad_choices_give_the_hubs_clear_message(hub_url, jin_cache, kwargs, words):
+    with pytest.raises(HubError, match=words):
+        fetch_layer_blocking(hub_url, **kwargs)
+
+
+def test_hub_that_is_down(jin_cache):
+    with pytest.raises(HubError, match="Cannot reach the JiN hub at http://127.0.0.1:9 .*proxy settings"):
+        fetch_layer_blocking("http://127.0.0.1:9", "police_crime")
+    with pytest.raises(HubError, match="not a web address"):
+        fetch_layer_blocking("jin-hub.example.org", "police_crime")
+
+
+def test_hub_server_error_is_explained(tmp_path, hub_db_path, jin_cache):
+    broken = tmp_path / "broken.sqlite"
+    shutil.copy(hub_db_path, broken)
+    with sqlite3.connect(broken) as conn:
+        conn.execute("DROP TABLE aggregates")       # the hub starts, but fails to read values
+    hub = start_hub(broken)
+    try:
+        with pytest.raises(HubError, match=r"internal error \(HTTP 500\).*hub administrator"):
+            fetch_layer_blocking(hub.url, "police_crime")
+    finally:
+        hub.stop()
+
+
+def test_hub_stopped_mid_session_keeps_cached_layers(tmp_path, hub_db_path, jin_cache):
+    copy = tmp_path / "hub.sqlite"
+    shutil.copy(hub_db_path, copy)
+    hub = start_hub(copy)
+    layer = fetch_layer_blocking(hub.url, "police_crime")
+    path = layer.source().split("|")[0]
+    hub.stop()
+    with pytest.raises(HubError, match="Cannot reach"):
+        fetch_layer_blocking(hub.url, "police_crime", category="Burglary")
+    from pathlib import Path
+    offline = open_layer(Path(path))                  # the cached layer still opens, offline
+    assert offline.isValid() and offline.featureCount() == 679
+    assert offline.customProperty("jin/release")

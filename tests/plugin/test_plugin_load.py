@@ -1,0 +1,107 @@
+"""The plugin loads, its panel opens and lists the hub's catalogue, and unload leaves nothing behind."""
+
+from __future__ import annotations
+
+import configparser
+import subprocess
+import sys
+import zipfile
+
+from qgis.core import QgsProject
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, Qt
+from qgis.PyQt.QtTest import QTest
+from qgis.PyQt.QtWidgets import QAction, QDockWidget
+
+import jin_plugin
+from tests.conftest import ROOT
+from tests.plugin.helpers import wait_until
+
+
+def test_metadata_is_complete():
+    meta = configparser.ConfigParser()
+    meta.read(ROOT / "jin_plugin/metadata.txt", encoding="utf-8")
+    general = meta["general"]
+    for key in ("name", "qgisMinimumVersion", "description", "about", "version", "author", "email", "tracker",
+                "repository", "homepage", "category", "icon", "experimental", "tags", "changelog"):
+        assert general.get(key), key
+    assert general["qgisMinimumVersion"] == "3.22"
+    assert (ROOT / "jin_plugin" / general["icon"]).exists()
+
+
+def test_load_toggle_and_unload(qgis_iface):
+    plugin = jin_plugin.classFactory(qgis_iface)
+    plugin.initGui()
+    window = qgis_iface.mainWindow()
+    assert plugin.action is not None and plugin.dock is None      # nothing heavy at start-up
+    qgis_iface.addPluginToWebMenu.assert_called_with("&JiN", plugin.action)
+    plugin.action.trigger()
+    assert plugin.dock is not None and not plugin.dock.isHidden()
+    plugin.action.trigger()
+    assert plugin.dock.isHidden()
+    action = plugin.action
+    plugin.unload()
+    qgis_iface.removePluginWebMenu.assert_called_with("&JiN", action)
+    qgis_iface.removeWebToolBarIcon.assert_called_with(action)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not window.findChildren(QDockWidget, "JinDock")
+    assert not window.findChildren(QAction, "JinTogglePanel")
+    assert plugin.dock is None and plugin.action is None
+
+
+def test_panel_from_connect_to_layer_on_map(qgis_iface, qgis_new_project, hub_url, jin_cache):
+    """Drive the panel as an analyst does: connect, filter, pick, add to map."""
+    from jin_plugin.ui.dock import GROUP_NAME, JinDock
+
+    dock = JinDock(qgis_iface.messageBar())
+    dock.show()
+    dock.url_edit.setText(hub_url)
+    QTest.mouseClick(dock.connect_button, Qt.MouseButton.LeftButton)
+    assert wait_until(lambda: dock.datasets.count() > 0)
+    assert "Police recorded crime" in dock.datasets.item(0).text()
+    assert "Connected" in dock.status.text()
+    QTest.keyClicks(dock.search, "fire brigade")
+    assert dock.datasets.item(0).isHidden()
+    dock.search.clear()
+    assert not dock.datasets.item(0).isHidden()
+    assert "Disclosure control" in dock.details.toPlainText()
+    dock.category.setCurrentIndex(dock.category.findData("Criminal damage and arson"))
+    added = []
+    dock.layerAdded.connect(added.append)
+    QTest.mouseClick(dock.add_button, Qt.MouseButton.LeftButton)
+    assert wait_until(lambda: bool(added))
+    layer = added[0]
+    assert layer.featureCount() == 679 and layer.crs().authid() == "EPSG:27700"
+    assert "Criminal damage and arson — LSOA" in layer.name()
+    group = QgsProject.instance().layerTreeRoot().findGroup(GROUP_NAME)
+    assert group is not None and group.findLayer(layer.id()) is not None
+    dock.close()
+
+
+def test_panel_reports_unreachable_hub(qgis_iface, jin_cache):
+    from jin_plugin.ui.dock import JinDock
+
+    qgis_iface.messageBar().clear_messages()
+    dock = JinDock(qgis_iface.messageBar())
+    dock.url_edit.setText("http://127.0.0.1:9")
+    dock.connect_hub()
+    assert wait_until(lambda: "Cannot reach" in dock.status.text())
+    from qgis.core import Qgis
+    assert any("Cannot reach the JiN hub" in m for m in qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical))
+
+
+def test_package_zip_installs_and_imports(tmp_path):
+    out = subprocess.run([sys.executable, "scripts/package_plugin.py", "--install", "--plugins-dir",
+                          str(tmp_path / "plugins")], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    zip_path = next((ROOT / "dist").glob("jin_plugin-*.zip"))
+    names = zipfile.ZipFile(zip_path).namelist()
+    assert "jin_plugin/metadata.txt" in names and "jin_plugin/icons/jin.svg" in names
+    assert all(n.startswith("jin_plugin/") for n in names)
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc") or "tests" in n]
+    probe = ("import sys; sys.path.insert(0, sys.argv[1]); import jin_plugin, jin_plugin.plugin, "
+             "jin_plugin.ui.dock, jin_plugin.core.workflow; assert jin_plugin.__file__.startswith(sys.argv[1]); "
+             "print('ok', callable(jin_plugin.classFactory))")
+    run = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "plugins")], capture_output=True, text=True,
+                         cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "ok True"
