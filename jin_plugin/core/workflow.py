@@ -14,6 +14,7 @@ from qgis.core import (
     QgsMapRendererParallelJob,
     QgsMapSettings,
     QgsRectangle,
+    QgsTask,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QEventLoop, QRectF, QSize, Qt, QTimer
@@ -27,6 +28,9 @@ from .symbology import apply_choropleth
 
 def run_fetch(task: FetchLayerTask, timeout_s: float = 300) -> Optional[QgsVectorLayer]:
     """Queue ``task`` in QGIS's task manager, wait for its outcome; return the layer or None."""
+    if task.status() == QgsTask.TaskStatus.Terminated:     # cancelled before it was queued
+        task.error = task.error or "Fetch cancelled: nothing was added."
+        return None
     loop = QEventLoop()
     outcome: list = []
     task.layerReady.connect(lambda layer: (outcome.append(layer), loop.quit()))

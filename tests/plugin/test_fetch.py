@@ -81,7 +81,7 @@ def test_bad_choices_give_the_hubs_clear_message(hub_url, jin_cache, kwargs, wor
 
 
 def test_hub_that_is_down(jin_cache):
-    with pytest.raises(HubError, match="Cannot reach the JiN hub at http://127.0.0.1:9 .*proxy settings"):
+    with pytest.raises(HubError, match=r"Cannot reach the JiN hub at http://127\.0\.0\.1:9 .*proxy settings"):
         fetch_layer_blocking("http://127.0.0.1:9", "police_crime")
     with pytest.raises(HubError, match="not a web address"):
         fetch_layer_blocking("jin-hub.example.org", "police_crime")

@@ -86,7 +86,8 @@ def test_panel_reports_unreachable_hub(qgis_iface, jin_cache):
     dock.connect_hub()
     assert wait_until(lambda: "Cannot reach" in dock.status.text())
     from qgis.core import Qgis
-    assert any("Cannot reach the JiN hub" in m for m in qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical))
+    errors = qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical)
+    assert any("Cannot reach the JiN hub" in m for m in errors)
 
 
 def test_package_zip_installs_and_imports(tmp_path):
