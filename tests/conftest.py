@@ -4,61 +4,15 @@ from __future__ import annotations
 
 import gc
 import os
-import socket
-import subprocess
-import sys
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
+
+from jin_hub.local_server import start_hub
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUNDARIES = ROOT / "resources/boundaries/nottinghamshire_lsoa11.geojson"
 TEST_SCALE = 0.25           # a quarter of a year's crime: enough for every category, quick to build
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class HubProcess:
-    """A real ``jin-hub serve`` process on 127.0.0.1."""
-
-    url: str
-    proc: subprocess.Popen
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-
-
-def start_hub(db_path: Path, timeout: float = 30) -> HubProcess:
-    """Start the hub on a free loopback port and wait until it answers."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jin_hub", "--db", str(db_path), "serve", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"hub exited early: {proc.stdout.read().decode(errors='replace')}")
-        try:
-            if requests.get(f"{url}/api/v1/version", timeout=1).ok:
-                return HubProcess(url, proc)
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("hub did not start in time")
 
 
 @pytest.fixture(scope="session")

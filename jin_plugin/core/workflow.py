@@ -27,7 +27,11 @@ from .symbology import apply_choropleth
 
 
 def run_fetch(task: FetchLayerTask, timeout_s: float = 300) -> Optional[QgsVectorLayer]:
-    """Queue ``task`` in QGIS's task manager, wait for its outcome; return the layer or None."""
+    """Queue ``task`` in QGIS's task manager, wait for its outcome; return the layer or None.
+
+    Nothing here keeps a reference to the layer: a layer still alive when the interpreter shuts
+    down (after ``exitQgis()``) crashes QGIS, so the caller must be its only owner.
+    """
     if task.status() == QgsTask.TaskStatus.Terminated:     # cancelled before it was queued
         task.error = task.error or "Fetch cancelled: nothing was added."
         return None
@@ -37,13 +41,12 @@ def run_fetch(task: FetchLayerTask, timeout_s: float = 300) -> Optional[QgsVecto
     task.failed.connect(lambda _msg: (outcome.append(None), loop.quit()))
     QTimer.singleShot(int(timeout_s * 1000), loop.quit)
     QgsApplication.taskManager().addTask(task)
-    if not outcome:
-        loop.exec()
+    loop.exec()
     if not outcome:
         task.cancel()
         task.error = f"The fetch did not finish within {timeout_s:.0f} s and was cancelled."
         return None
-    return outcome[0]
+    return outcome.pop()
 
 
 def fetch_layer_blocking(hub_url: str, dataset: str, geography: str = "lsoa", period: Optional[str] = None,

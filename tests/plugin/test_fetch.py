@@ -8,12 +8,12 @@ import sqlite3
 import pytest
 from qgis.core import NULL, QgsProject, QgsRuleBasedRenderer, QgsTask
 
+from jin_hub.local_server import start_hub
 from jin_plugin.core.fetch import FetchLayerTask
 from jin_plugin.core.hub_client import HubClient, HubError
 from jin_plugin.core.layers import open_layer
 from jin_plugin.core.model import LayerRequest
 from jin_plugin.core.workflow import fetch_layer_blocking, run_fetch
-from tests.conftest import start_hub
 
 
 def test_fetch_adds_a_valid_themed_layer(hub_url, jin_cache):
