@@ -27,7 +27,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.fetch import FetchLayerTask
 from ..core.hub_client import HubClient, HubError
-from ..core.model import LayerRequest, month_label
+from ..core.model import GEOGRAPHY_LABELS, LayerRequest, month_label
 from ..core.symbology import apply_choropleth
 
 SETTINGS_URL = "jin/hub_url"
@@ -88,10 +88,10 @@ class JinDock(QgsDockWidget):
         self.search.setClearButtonEnabled(True)
         layout.addWidget(self.search)
         self.datasets = QListWidget()
-        layout.addWidget(self.datasets, 2)
+        layout.addWidget(self.datasets, 1)
         self.details = QTextBrowser()
         self.details.setOpenExternalLinks(False)
-        layout.addWidget(self.details, 1)
+        layout.addWidget(self.details, 2)
 
         form = QFormLayout()
         self.geography = QComboBox()
@@ -169,7 +169,8 @@ class JinDock(QgsDockWidget):
             return
         entry = item.data(ROLE_ENTRY)
         self.geography.clear()
-        self.geography.addItems(entry["geographies"])
+        for g in entry["geographies"]:
+            self.geography.addItem(GEOGRAPHY_LABELS.get(g, g.upper()), g)
         self.period.clear()
         for p in reversed(entry["periods"]):
             self.period.addItem(month_label(p), p)
@@ -191,7 +192,7 @@ class JinDock(QgsDockWidget):
         item = self.datasets.currentItem()
         if item is None:
             return None
-        return LayerRequest(item.data(ROLE_ENTRY)["id"], self.geography.currentText() or "lsoa",
+        return LayerRequest(item.data(ROLE_ENTRY)["id"], self.geography.currentData() or "lsoa",
                             self.period.currentData(), self.category.currentData() or "all")
 
     def add_selected(self) -> Optional[FetchLayerTask]:

@@ -1,0 +1,99 @@
+"""Take the README's screenshots: the JiN panel beside a map canvas, and the demo map.
+
+Run after ``make demo`` (it serves that demo hub again): ``.venv/bin/python scripts/screenshots.py``.
+Headless by default (offscreen Qt); the widgets are the plugin's real ones, driven as a user would.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from jin_hub.local_server import start_hub  # noqa: E402
+
+DEMO = ROOT / "var/demo"
+IMAGES = ROOT / "docs/images"
+
+
+def wait_for(condition, timeout: float = 60) -> None:
+    from qgis.core import QgsApplication
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the panel did not get there in time")
+        QgsApplication.processEvents()
+        time.sleep(0.02)
+
+
+def panel_screenshot(hub_url: str, out: Path) -> None:
+    """A QGIS-like window: map canvas, message bar and the JiN dock after 'Add to map'."""
+    from qgis.core import QgsApplication, QgsProject
+    from qgis.gui import QgsMapCanvas, QgsMessageBar
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtWidgets import QMainWindow, QVBoxLayout, QWidget
+
+    from jin_plugin.ui.dock import JinDock
+
+    app = QgsApplication([], True)
+    app.initQgis()
+    window = QMainWindow()
+    window.setWindowTitle("QGIS — JiN")
+    central = QWidget()
+    column = QVBoxLayout(central)
+    bar = QgsMessageBar()
+    canvas = QgsMapCanvas()
+    canvas.setCanvasColor(Qt.GlobalColor.white)
+    column.addWidget(bar)
+    column.addWidget(canvas, 1)
+    window.setCentralWidget(central)
+    dock = JinDock(bar)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.resize(1500, 950)
+    window.show()
+
+    dock.url_edit.setText(hub_url)
+    dock.connect_button.click()
+    wait_for(lambda: dock.datasets.count() > 0)
+    added: list = []
+    dock.layerAdded.connect(added.append)
+    dock.add_button.click()
+    wait_for(lambda: bool(added))
+    layer = added.pop()
+    canvas.setDestinationCrs(layer.crs())
+    canvas.setLayers([layer])
+    canvas.setExtent(layer.extent().buffered(2000))
+    rendered: list = []
+    canvas.mapCanvasRefreshed.connect(lambda: rendered.append(True))
+    canvas.refresh()
+    wait_for(lambda: bool(rendered), 30)
+    QgsApplication.processEvents()
+    window.grab().save(str(out))
+    del layer
+    QgsProject.instance().removeAllMapLayers()
+    window.close()
+    app.exitQgis()
+
+
+def main() -> None:
+    db = DEMO / "hub.sqlite"
+    if not db.exists():
+        sys.exit(f"{db} is missing: run `make demo` first")
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    shutil.copy(DEMO / "jin_demo_map.png", IMAGES / "demo_map.png")
+    os.environ["JIN_CACHE_DIR"] = tempfile.mkdtemp(prefix="jin_cache_")
+    with start_hub(db, cwd=ROOT) as hub:
+        panel_screenshot(hub.url, IMAGES / "panel.png")
+    print(f"screenshots written to {IMAGES}")
+
+
+if __name__ == "__main__":
+    main()
