@@ -66,7 +66,7 @@ class Store:
             out.append({
                 "id": dataset, "title": schema.title, "description": schema.description,
                 "theme": schema.theme, "partner": schema.partner, "keywords": list(schema.keywords),
-                "measures": ["count"], "units": "count of recorded incidents",
+                "measures": ["count"], "units": schema.unit,
                 "categories": ["all", *schema.categories],
                 "periods": report["periods"], "geographies": geos,
                 "disclosure": {"method": "suppression", "threshold": report["threshold"],

@@ -22,6 +22,7 @@ from jin_hub.local_server import start_hub  # noqa: E402
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")    # headless unless a display is asked for
 BOUNDARIES = ROOT / "resources/boundaries/nottinghamshire_lsoa11.geojson"
+DATASETS = ("police_crime", "asb_incidents", "fire_incidents", "school_attendance")
 
 
 def run(title: str, *module_args: str) -> None:
@@ -34,7 +35,7 @@ def run(title: str, *module_args: str) -> None:
 
 
 def build_hub(out: Path, seed: int, scale: float) -> Path:
-    """Generate the partner extract and publish it into a fresh hub database."""
+    """Generate the four partners' extracts and publish them into a fresh hub database."""
     extracts = out / "extracts"
     run("synthetic extracts", "-m", "jin_hub.demo.synth", "--out", str(extracts), "--seed", str(seed),
         "--scale", str(scale))
@@ -42,7 +43,8 @@ def build_hub(out: Path, seed: int, scale: float) -> Path:
     for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         stale.unlink(missing_ok=True)
     run("jin-hub", "-m", "jin_hub", "--db", str(db), "load-boundaries", str(BOUNDARIES))
-    run("jin-hub", "-m", "jin_hub", "--db", str(db), "ingest", "police_crime", str(extracts / "police_crime.csv"))
+    for dataset in DATASETS:
+        run("jin-hub", "-m", "jin_hub", "--db", str(db), "ingest", dataset, str(extracts / f"{dataset}.csv"))
     return db
 
 

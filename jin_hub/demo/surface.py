@@ -72,14 +72,18 @@ def deprivation(areas: Areas, rng: np.random.Generator) -> np.ndarray:
     score = np.zeros(len(areas))
     for x, y, spread, weight in DEPRIVATION_CENTRES:
         score += weight * gaussian(areas.cx, areas.cy, x, y, spread)
-    # Spatially smooth noise: random values averaged over ~3 km so neighbours resemble each other.
-    raw = rng.normal(0.0, 1.0, len(areas))
-    d2 = (areas.cx[:, None] - areas.cx[None, :]) ** 2 + (areas.cy[:, None] - areas.cy[None, :]) ** 2
-    kernel = np.exp(-d2 / (2.0 * 3000.0**2))
-    smooth = kernel @ raw / kernel.sum(axis=1)
-    score = score + 0.35 * smooth / (np.abs(smooth).max() + 1e-12)
+    score = score + 0.35 * smooth_noise(areas, rng)
     score -= score.min()
     return score / score.max()
+
+
+def smooth_noise(areas: Areas, rng: np.random.Generator, spread: float = 3000.0) -> np.ndarray:
+    """Gaussian-smoothed random field in [-1, 1]: neighbours resemble each other."""
+    raw = rng.normal(0.0, 1.0, len(areas))
+    d2 = (areas.cx[:, None] - areas.cx[None, :]) ** 2 + (areas.cy[:, None] - areas.cy[None, :]) ** 2
+    kernel = np.exp(-d2 / (2.0 * spread**2))
+    smooth = kernel @ raw / kernel.sum(axis=1)
+    return smooth / (np.abs(smooth).max() + 1e-12)
 
 
 def population(areas: Areas, rng: np.random.Generator) -> np.ndarray:
@@ -113,3 +117,38 @@ def sample_points(areas: Areas, counts: np.ndarray, rng: np.random.Generator) ->
         ys.append(np.concatenate(got_y)[:need])
         idx.append(np.full(need, i))
     return np.concatenate(xs), np.concatenate(ys), np.concatenate(idx)
+
+
+@dataclass(frozen=True)
+class Surface:
+    """Everything the four synthetic datasets share, drawn once per seed.
+
+    ``youth`` is the propensity for youth disorder that drives truancy, criminal damage and minor
+    arson together: it follows deprivation except in a few ``decoupled`` clusters, where it is
+    independent of it (so the comparisons also have areas where the relationship fails).
+    """
+
+    areas: Areas
+    deprivation: np.ndarray
+    population: np.ndarray
+    youth: np.ndarray
+    night: np.ndarray
+    decoupled: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.areas)
+
+
+def build_surface(areas: Areas, seed: int) -> Surface:
+    """The shared surface for ``seed`` (its own generator, so every dataset sees the same one)."""
+    rng = np.random.default_rng([seed, 2011])
+    dep = deprivation(areas, rng)
+    pop = population(areas, rng)
+    youth = np.clip(dep * (1.0 + 0.3 * smooth_noise(areas, rng, 2000.0)), 0.0, None)
+    decoupled = np.zeros(len(areas), dtype=bool)
+    for i in rng.choice(len(areas), 3, replace=False):
+        decoupled |= gaussian(areas.cx, areas.cy, areas.cx[i], areas.cy[i], 1500.0) > 0.5
+    youth[decoupled] = rng.uniform(0.0, 1.0, int(decoupled.sum()))
+    x, y, spread = CITY_CENTRE
+    night = 1.0 + 6.0 * gaussian(areas.cx, areas.cy, x, y, spread)
+    return Surface(areas, dep, pop, youth / youth.max(), night, decoupled)

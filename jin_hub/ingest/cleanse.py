@@ -15,7 +15,7 @@ import pandas as pd
 from pyproj import Transformer
 
 from jin_hub.geography import AreaIndex
-from jin_hub.ingest.schemas import DatasetSchema, normalise_label
+from jin_hub.ingest.schemas import DatasetSchema
 
 #: Date formats partner systems emit, tried in order (UK day-first where ambiguous).
 DATE_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
@@ -128,16 +128,15 @@ def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex) -> Cleansed:
         first_of_group = pd.Series(line).groupby(first_line).transform("min").to_numpy()
         reject(dup, np.array([f"duplicate of line {k}" for k in first_of_group], dtype=object))
 
-    lookup = schema.category_lookup()
-    raw_cat = frame[schema.category_column]
-    category = raw_cat.map(lambda s: lookup.get(normalise_label(s))).to_numpy(dtype=object)
-    unknown = category == None  # noqa: E711
-    reject(unknown & (raw_cat.str.strip() == "").to_numpy(), "missing category")
-    reject(unknown, np.array([f"unknown category ({s.strip()[:40]})" for s in raw_cat], dtype=object))
-    variant = ~unknown & (raw_cat.to_numpy(dtype=object) != category)
+    category, why, variant = schema.categorise(frame, schema)
+    reject(why != None, why)  # noqa: E711
 
-    when = parse_dates(frame[schema.date_column])
-    reject(when.isna().to_numpy(), f"unreadable date in {schema.date_column}")
+    if schema.period_of is not None:
+        period = schema.period_of(frame[schema.date_column]).to_numpy(dtype=object)
+    else:
+        period = parse_dates(frame[schema.date_column]).dt.strftime("%Y-%m").to_numpy(dtype=object)
+        period[pd.isna(period)] = None
+    reject(period == None, f"unreadable date in {schema.date_column}")  # noqa: E711
 
     xs, ys = frame[schema.x_column].str.strip(), frame[schema.y_column].str.strip()
     reject(((xs == "") | (ys == "")).to_numpy(), "missing coordinates")
@@ -153,7 +152,7 @@ def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex) -> Cleansed:
     ok = reason == None  # noqa: E711
     accepted = pd.DataFrame({
         "source_line": line[ok],
-        "period": when[ok].dt.strftime("%Y-%m").to_numpy(),
+        "period": period[ok],
         "category": category[ok],
         "area_code": area[ok],
     })

@@ -64,13 +64,15 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path,
         return IngestResult(done[0], False, json.loads(done[1]))
     index = AreaIndex.from_db(conn, geography)
     result = cleanse(path, schema, index)
-    cells = suppress(aggregate(result.accepted), threshold)
+    counted = aggregate(result.accepted)
+    cells = suppress(counted, threshold)
     now = datetime.now(timezone.utc)
     release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
     report = result.report() | {
         "dataset": dataset, "source": Path(path).name, "sha256": sha, "geography": geography,
         "threshold": threshold, "disclosure_rule": rule_text(threshold),
         "periods": sorted(result.accepted["period"].unique().tolist()),
+        "counted": int(counted.loc[counted["category"] == "all", "count"].sum()),
         "cells": len(cells), "cells_suppressed": int(cells["suppressed"].sum()),
     }
     rows = list(zip(

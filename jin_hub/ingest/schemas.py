@@ -7,16 +7,15 @@ aggregation machinery is shared.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import pandas as pd
+
+from jin_hub.ingest import derive
+from jin_hub.ingest.labels import normalise_label
 
 OGL = "Open Government Licence v3.0 (synthetic demo data)"
-
-
-def normalise_label(text: str) -> str:
-    """Compare category labels ignoring case, punctuation, '&' vs 'and' and spacing."""
-    text = text.lower().replace("&", " and ")
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
 @dataclass(frozen=True)
@@ -36,8 +35,11 @@ class DatasetSchema:
     x_column: str
     y_column: str
     categories: tuple[str, ...]
-    variants: dict[str, str] = field(default_factory=dict)   # normalised variant -> category
+    variants: dict[str, str] = field(default_factory=dict)   # variant -> category
     licence: str = OGL
+    unit: str = "recorded incidents"
+    categorise: Callable[..., derive.Derived] = derive.category_column
+    period_of: Optional[Callable[[pd.Series], pd.Series]] = None     # None: parse dates in date_column
 
     def category_lookup(self) -> dict[str, str]:
         """Normalised label -> canonical category, for both names and known variants."""
@@ -76,9 +78,75 @@ POLICE_CRIME = DatasetSchema(
         "Criminal damge and arson": "Criminal damage and arson", "Burglery": "Burglary",
         "Violence and sexual offenses": "Violence and sexual offences",
     },
+    unit="recorded crimes",
 )
 
-SCHEMAS: dict[str, DatasetSchema] = {s.id: s for s in (POLICE_CRIME,)}
+ASB_INCIDENTS = DatasetSchema(
+    id="asb_incidents",
+    title="Anti-social behaviour incidents",
+    description=("Anti-social behaviour reported to Nottinghamshire Police (Home Office categories: personal, "
+                 "nuisance, environmental) and to the councils (fly-tipping, noise, graffiti), counted by "
+                 "census area and month."),
+    theme="asb",
+    partner="Nottinghamshire Police and district councils",
+    keywords=("asb", "anti-social behaviour", "antisocial", "nuisance", "fly-tipping", "noise", "graffiti"),
+    required=("incident_ref", "reported", "asb_type", "easting", "northing"),
+    personal=("incident_ref", "caller_name", "caller_phone", "caller_address"),
+    date_column="reported",
+    category_column="asb_type",
+    x_column="easting",
+    y_column="northing",
+    categories=("Personal", "Nuisance", "Environmental", "Fly-tipping", "Noise", "Graffiti"),
+    variants={"ASB - Personal": "Personal", "ASB - Nuisance": "Nuisance", "ASB - Environmental": "Environmental",
+              "Nusiance": "Nuisance", "Enviromental": "Environmental", "Flytipping": "Fly-tipping",
+              "Fly tiping": "Fly-tipping", "Noise nuisance": "Noise"},
+)
+
+FIRE_INCIDENTS = DatasetSchema(
+    id="fire_incidents",
+    title="Fire and rescue incidents",
+    description=("Incidents attended by Nottinghamshire Fire and Rescue Service by IRS incident group and "
+                 "motive. Minor arson is a deliberate secondary fire (grassland, refuse, derelict vehicles)."),
+    theme="fire",
+    partner="Nottinghamshire Fire and Rescue Service",
+    keywords=("fire", "arson", "minor arson", "secondary fire", "deliberate fire", "IRS", "rescue"),
+    required=("incident_number", "call_datetime", "incident_group", "motive", "easting", "northing"),
+    personal=("incident_number", "address"),
+    date_column="call_datetime",
+    category_column="incident_group",
+    x_column="easting",
+    y_column="northing",
+    categories=("Primary fire, accidental", "Primary fire, deliberate", "Secondary fire, accidental",
+                "Secondary fire, deliberate (minor arson)", "Chimney fire", "False alarm", "Special service"),
+    variants={"Primary fire": "Primary fire", "Secondary fire": "Secondary fire", "Secondary fires": "Secondary fire",
+              "False alarms": "False alarm", "False alarm - AFA": "False alarm", "Chimney fire": "Chimney fire",
+              "Chimney": "Chimney fire"},
+    categorise=derive.fire_category,
+)
+
+SCHOOL_ATTENDANCE = DatasetSchema(
+    id="school_attendance",
+    title="School attendance: persistent absence",
+    description=("Pupils on roll at Nottinghamshire schools by home census area and term, split into those "
+                 "persistently absent (missing 10% or more of possible sessions) and the rest."),
+    theme="education",
+    partner="Nottinghamshire County Council and Nottingham City Council (education)",
+    keywords=("school", "attendance", "absence", "persistent absence", "truancy", "pupils", "education"),
+    required=("upn", "term", "home_easting", "home_northing", "sessions_possible",
+              "sessions_authorised_absence", "sessions_unauthorised_absence"),
+    personal=("upn", "pupil_name", "date_of_birth", "home_address"),
+    date_column="term",
+    category_column="",
+    x_column="home_easting",
+    y_column="home_northing",
+    categories=("Persistently absent", "Not persistently absent"),
+    unit="pupils",
+    categorise=derive.school_persistent_absence,
+    period_of=derive.term_month,
+)
+
+SCHEMAS: dict[str, DatasetSchema] = {s.id: s for s in (POLICE_CRIME, ASB_INCIDENTS, FIRE_INCIDENTS,
+                                                         SCHOOL_ATTENDANCE)}
 
 
 def get_schema(dataset: str) -> DatasetSchema:

@@ -16,14 +16,21 @@ def get(url: str, **kw) -> requests.Response:
 def test_version_and_catalogue(hub_url):
     assert get(f"{hub_url}/api/v1/version").json()["name"] == "JiN hub"
     cat = get(f"{hub_url}/api/v1/catalogue").json()
-    (entry,) = cat["datasets"]
-    assert entry["id"] == "police_crime" and entry["theme"] == "crime"
+    entries = {d["id"]: d for d in cat["datasets"]}
+    assert set(entries) == {"police_crime", "asb_incidents", "fire_incidents", "school_attendance"}
+    assert {d["theme"] for d in entries.values()} == {"crime", "asb", "fire", "education"}
+    entry = entries["police_crime"]
+    assert entry["theme"] == "crime"
     assert entry["categories"][0] == "all" and "Criminal damage and arson" in entry["categories"]
     assert entry["geographies"] == ["lsoa"] and entry["periods"] == sorted(entry["periods"])
     assert entry["disclosure"]["threshold"] == 5 and "suppressed" in entry["disclosure"]["rule"]
     assert cat["geographies"]["lsoa"]["areas"] == 679
     assert get(f"{hub_url}/api/v1/catalogue", params={"q": "police recorded"}).json()["datasets"]
-    assert not get(f"{hub_url}/api/v1/catalogue", params={"theme": "fire"}).json()["datasets"]
+    assert [d["id"] for d in get(f"{hub_url}/api/v1/catalogue", params={"q": "minor arson"}).json()["datasets"]] \
+        == ["fire_incidents"]
+    assert [d["id"] for d in get(f"{hub_url}/api/v1/catalogue", params={"theme": "education"}).json()["datasets"]] \
+        == ["school_attendance"]
+    assert entries["school_attendance"]["units"] == "pupils"
 
 
 def test_boundaries_are_cacheable(hub_url):
@@ -45,7 +52,8 @@ def test_values_cover_every_area(hub_url):
     doc = get(f"{hub_url}/api/v1/values/police_crime/lsoa").json()
     assert doc["fields"] == ["area_code", "count", "suppressed"]
     assert len(doc["rows"]) == 679
-    latest = get(f"{hub_url}/api/v1/catalogue").json()["datasets"][0]["periods"][-1]
+    latest = next(d for d in get(f"{hub_url}/api/v1/catalogue").json()["datasets"]
+                  if d["id"] == "police_crime")["periods"][-1]
     assert doc["period"] == latest and doc["category"] == "all"
     for _code, count, suppressed in doc["rows"]:
         assert (count is None) == suppressed
@@ -54,7 +62,7 @@ def test_values_cover_every_area(hub_url):
 
 
 @pytest.mark.parametrize("path, status, words", [
-    ("/api/v1/values/nope/lsoa", 404, "published datasets: police_crime"),
+    ("/api/v1/values/nope/lsoa", 404, "published datasets: asb_incidents, fire_incidents, police_crime"),
     ("/api/v1/values/police_crime/oa", 404, "available: lsoa"),
     ("/api/v1/values/police_crime/lsoa?period=2031-01", 404, "available"),
     ("/api/v1/values/police_crime/lsoa?period=2024-13", 422, "period"),
@@ -79,7 +87,8 @@ def test_ogc_landing_conformance_collections(hub_url):
     conf = get(f"{hub_url}/conformance").json()["conformsTo"]
     assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in conf
     cols = get(f"{hub_url}/collections").json()["collections"]
-    assert [c["id"] for c in cols] == ["police_crime_lsoa"]
+    assert sorted(c["id"] for c in cols) == ["asb_incidents_lsoa", "fire_incidents_lsoa", "police_crime_lsoa",
+                                             "school_attendance_lsoa"]
     assert all("." not in c["id"] for c in cols)
     assert get(f"{hub_url}/openapi.json").json()["openapi"].startswith("3.")
 

@@ -14,10 +14,21 @@ from jin_hub.ingest.disclosure import suppress
 from jin_hub.ingest.pipeline import ingest
 from tests.conftest import BOUNDARIES
 
+DATASETS = ("police_crime", "asb_incidents", "fire_incidents", "school_attendance")
+
+#: Where each dirty kind must end: a quarantine reason (prefix), or None = repaired and accepted.
+EXPECTED = {
+    "blank_row": "blank row", "duplicate": "duplicate of line", "missing_coords": "missing coordinates",
+    "out_of_county": "coordinates outside the loaded boundaries", "unknown_category": "unknown category",
+    "missing_incident_group": "missing incident group", "unreadable_sessions": "unreadable sessions",
+    "impossible_sessions": "sessions missed exceed sessions possible",
+    "latlon_coords": None, "category_variant": None,
+}
+
 
 @pytest.fixture(scope="module")
-def manifest(demo_extracts) -> dict:
-    return json.loads(demo_extracts["manifest"].read_text(encoding="utf-8"))["files"]["police_crime"]
+def manifests(demo_extracts) -> dict:
+    return json.loads(demo_extracts["manifest"].read_text(encoding="utf-8"))["files"]
 
 
 @pytest.fixture(scope="module")
@@ -25,40 +36,45 @@ def conn(hub_db_path) -> sqlite3.Connection:
     return sqlite3.connect(hub_db_path)
 
 
-def current_release(conn) -> tuple[str, dict]:
+def current_release(conn, dataset: str = "police_crime") -> tuple[str, dict]:
     rid, report = conn.execute("SELECT r.id, r.report FROM datasets d JOIN releases r ON r.id = d.current_release "
-                               "WHERE d.id = 'police_crime'").fetchone()
+                               "WHERE d.id = ?", (dataset,)).fetchone()
     return rid, json.loads(report)
 
 
-def test_every_row_is_counted_or_quarantined(conn, manifest):
-    rid, report = current_release(conn)
-    assert report["input_rows"] == manifest["data_lines"]
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_every_row_is_counted_or_quarantined(conn, manifests, dataset):
+    rid, report = current_release(conn, dataset)
+    assert report["input_rows"] == manifests[dataset]["data_lines"]
     assert report["accepted"] + report["quarantined"] == report["input_rows"]
-    (n_quarantined,) = conn.execute("SELECT count(*) FROM quarantine WHERE release_id = ?", (rid,)).fetchone()
-    assert n_quarantined == report["quarantined"]
-    # the published 'all' counts + suppressed cells account for every accepted row at most
-    (published,) = conn.execute("SELECT sum(count) FROM aggregates WHERE release_id = ? AND category = 'all'",
-                                (rid,)).fetchone()
+    reasons = pd.read_sql_query("SELECT reason FROM quarantine WHERE release_id = ?", conn, params=(rid,))
+    assert len(reasons) == report["quarantined"]
+    by_reason = reasons["reason"].str.replace(r" \(.*\)$| of line \d+$", "", regex=True).value_counts()
+    assert by_reason.to_dict() == report["quarantine_reasons"]          # per reason, too
+    assert report["counted"] == report["accepted"]            # every accepted row is in the totals, once
+    (published,) = conn.execute("SELECT coalesce(sum(count), 0) FROM aggregates WHERE release_id = ? "
+                                "AND category = 'all'", (rid,)).fetchone()
     assert published <= report["accepted"]
 
 
-def test_each_dirty_kind_ends_where_it_should(conn, manifest):
-    rid, report = current_release(conn)
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_each_dirty_kind_ends_where_it_should(conn, manifests, dataset):
+    rid, report = current_release(conn, dataset)
     reasons = dict(conn.execute("SELECT source_line, reason FROM quarantine WHERE release_id = ?", (rid,)))
-    dirty = manifest["dirty_lines"]
-    assert all(reasons[line] == "blank row" for line in dirty["blank_row"])
-    assert all(reasons[line].startswith("duplicate of line") for line in dirty["duplicate"])
-    assert all(reasons[line] == "missing coordinates" for line in dirty["missing_coords"])
-    assert all(reasons[line] == "coordinates outside the loaded boundaries" for line in dirty["out_of_county"])
-    # repairable rows are repaired, not quarantined
-    assert not set(dirty["latlon_coords"]) & set(reasons)
-    assert not set(dirty["category_variant"]) & set(reasons)
+    dirty = manifests[dataset]["dirty_lines"]
+    assert set(dirty) <= set(EXPECTED), f"a dirty kind without an expectation: {set(dirty) - set(EXPECTED)}"
+    for kind, lines in dirty.items():
+        assert lines, f"{dataset}: no {kind} rows planted"
+        if EXPECTED[kind] is None:
+            assert not set(lines) & set(reasons), f"{dataset}: repairable {kind} rows were quarantined"
+        else:
+            wrong = [(n, reasons.get(n)) for n in lines if not str(reasons.get(n)).startswith(EXPECTED[kind])]
+            assert not wrong, f"{dataset}: {kind} rows ended elsewhere: {wrong[:5]}"
     assert report["repaired"]["wgs84_coordinates_reprojected"] == len(dirty["latlon_coords"])
-    assert report["repaired"]["category_variant_mapped"] == len(dirty["category_variant"])
+    assert report["repaired"]["category_variant_mapped"] >= len(dirty.get("category_variant", []))
 
 
-def test_no_personal_field_reaches_the_database(hub_db_path, manifest):
+def test_no_personal_field_reaches_the_database(hub_db_path, manifests):
     blob = hub_db_path.read_bytes()
     for wal in hub_db_path.parent.glob(hub_db_path.name + "-*"):
         blob += wal.read_bytes()
@@ -68,11 +84,28 @@ def test_no_personal_field_reaches_the_database(hub_db_path, manifest):
         for row in conn.execute(f"SELECT * FROM {table}"):
             text_values.extend(str(v) for v in row if isinstance(v, str))
     everything = "\n".join(text_values)
-    planted = [v for values in manifest["canaries"].values() for v in values]
-    assert len(planted) > 100
+    planted = [v for m in manifests.values() for values in m["canaries"].values() for v in values]
+    assert len(planted) > 800
     for value in planted:
         assert value not in everything, f"personal value {value!r} leaked into the database"
         assert value.encode() not in blob, f"personal value {value!r} found in the database file"
+        assert value.encode("cp1252", errors="ignore") not in blob
+
+
+def test_minor_arson_is_deliberate_secondary_fire(conn):
+    rid, _ = current_release(conn, "fire_incidents")
+    cats = {c for (c,) in conn.execute("SELECT DISTINCT category FROM aggregates WHERE release_id = ?", (rid,))}
+    assert "Secondary fire, deliberate (minor arson)" in cats and "Secondary fire, accidental" in cats
+
+
+def test_persistent_absence_share_is_plausible(conn):
+    rid, report = current_release(conn, "school_attendance")
+    assert report["periods"] == ["2024-01", "2024-04", "2024-09"]
+    shares = pd.read_sql_query(
+        "SELECT category, sum(count) AS n FROM aggregates WHERE release_id = ? AND suppressed = 0 "
+        "GROUP BY category", conn, params=(rid,)).set_index("category")["n"]
+    share = shares["Persistently absent"] / shares["all"]
+    assert 0.12 < share < 0.35          # England's persistent absence rate is around 20%
 
 
 def test_no_published_count_is_small(conn):
@@ -122,7 +155,7 @@ def test_clear_errors(tmp_path):
     conn = db.connect(tmp_path / "h.sqlite")
     with pytest.raises(ExtractError, match="not found"):
         ingest(conn, "police_crime", tmp_path / "missing.csv")
-    with pytest.raises(KeyError, match="unknown dataset 'nope'; known datasets: police_crime"):
+    with pytest.raises(KeyError, match="unknown dataset 'nope'; known datasets: police_crime, asb_incidents"):
         ingest(conn, "nope", tmp_path / "missing.csv")
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("a,b\n1,2\n", encoding="utf-8")

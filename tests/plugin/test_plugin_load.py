@@ -57,12 +57,19 @@ def test_panel_from_connect_to_layer_on_map(qgis_iface, qgis_new_project, hub_ur
     dock.url_edit.setText(hub_url)
     QTest.mouseClick(dock.connect_button, Qt.MouseButton.LeftButton)
     assert wait_until(lambda: dock.datasets.count() > 0)
-    assert "Police recorded crime" in dock.datasets.item(0).text()
-    assert "Connected" in dock.status.text()
-    QTest.keyClicks(dock.search, "fire brigade")
-    assert dock.datasets.item(0).isHidden()
+    assert dock.datasets.count() == 4 and "4 dataset(s)" in dock.status.text()
+
+    def visible() -> list[str]:
+        return [dock.datasets.item(i).text().split("  ·  ")[0] for i in range(dock.datasets.count())
+                if not dock.datasets.item(i).isHidden()]
+
+    QTest.keyClicks(dock.search, "minor arson")
+    assert visible() == ["Fire and rescue incidents"]
     dock.search.clear()
-    assert not dock.datasets.item(0).isHidden()
+    QTest.keyClicks(dock.search, "police recorded")
+    assert visible() == ["Police recorded crime"]
+    dock.datasets.setCurrentRow(next(i for i in range(dock.datasets.count())
+                                     if not dock.datasets.item(i).isHidden()))
     assert "Disclosure control" in dock.details.toPlainText()
     dock.category.setCurrentIndex(dock.category.findData("Criminal damage and arson"))
     added = []

@@ -1,0 +1,88 @@
+"""How each dataset turns raw columns into a published category and month.
+
+The default reads one category column and maps known variants; fire combines the IRS incident
+group with the deliberate/accidental motive (minor arson = deliberate secondary fire); school
+attendance derives persistent absence from sessions and its month from the term.
+
+Every function returns, per row: the canonical category (or None), the quarantine reason (or
+None) and whether the value was repaired (a known variant mapped), as numpy object/bool arrays.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from jin_hub.ingest.labels import normalise_label
+
+if TYPE_CHECKING:
+    from jin_hub.ingest.schemas import DatasetSchema
+
+Derived = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+#: Sessions missed at or above this share of sessions possible = persistent absence (DfE).
+PERSISTENT_ABSENCE = 0.10
+TERM_MONTH = {"spring": 1, "summer": 4, "autumn": 9}
+
+
+def by_label(raw: pd.Series, lookup: dict[str, str], what: str) -> Derived:
+    """Map labels through ``lookup`` (normalised label → canonical)."""
+    category = raw.map(lambda s: lookup.get(normalise_label(s))).to_numpy(dtype=object)
+    unknown = pd.isna(category)             # pandas may turn the lookup's None into NaN
+    category[unknown] = None
+    reason = np.full(len(raw), None, dtype=object)
+    blank = (raw.str.strip() == "").to_numpy()
+    reason[unknown] = [f"unknown {what} ({s.strip()[:40]})" for s in raw[unknown]]
+    reason[unknown & blank] = f"missing {what}"
+    return category, reason, ~unknown & (raw.to_numpy(dtype=object) != category)
+
+
+def category_column(frame: pd.DataFrame, schema: DatasetSchema) -> Derived:
+    """The default: one column of category labels."""
+    return by_label(frame[schema.category_column], schema.category_lookup(), "category")
+
+
+def fire_category(frame: pd.DataFrame, schema: DatasetSchema) -> Derived:
+    """IRS incident group × motive; a 'Not known' or blank motive counts as accidental (IRS practice)."""
+    group, reason, repaired = by_label(frame[schema.category_column], schema.category_lookup(), "incident group")
+    deliberate = frame["motive"].map(normalise_label).eq("deliberate").to_numpy()
+    category = group.copy()
+    for g in ("Primary fire", "Secondary fire"):
+        rows = group == g
+        category[rows & deliberate] = f"{g}, deliberate"
+        category[rows & ~deliberate] = f"{g}, accidental"
+    category[category == "Secondary fire, deliberate"] = "Secondary fire, deliberate (minor arson)"
+    return category, reason, repaired
+
+
+def school_persistent_absence(frame: pd.DataFrame, schema: DatasetSchema) -> Derived:
+    """'Persistently absent' when authorised + unauthorised absence ≥ 10% of sessions possible."""
+    cols = ["sessions_possible", "sessions_authorised_absence", "sessions_unauthorised_absence"]
+    possible, authorised, unauthorised = (pd.to_numeric(frame[c].str.strip(), errors="coerce").to_numpy(float)
+                                          for c in cols)
+    n = len(frame)
+    reason = np.full(n, None, dtype=object)
+    unreadable = ~(np.isfinite(possible) & np.isfinite(authorised) & np.isfinite(unauthorised))
+    reason[unreadable] = "unreadable sessions"
+    with np.errstate(invalid="ignore"):
+        missed = authorised + unauthorised
+        bad = ~unreadable & ((possible <= 0) | (authorised < 0) | (unauthorised < 0) | (missed > possible))
+    reason[bad] = "sessions missed exceed sessions possible, or are negative"
+    category = np.where(missed >= PERSISTENT_ABSENCE * possible, "Persistently absent",
+                        "Not persistently absent").astype(object)
+    category[reason != None] = None  # noqa: E711
+    return category, reason, np.zeros(n, dtype=bool)
+
+
+def term_month(values: pd.Series) -> pd.Series:
+    """'Autumn 2024' (any case, either order) → '2024-09'; None where unreadable."""
+    def one(text: str) -> str | None:
+        term = re.search(r"spring|summer|autumn", text, re.IGNORECASE)
+        year = re.search(r"\b(19|20)\d{2}\b", text)
+        if not (term and year):
+            return None
+        return f"{year.group(0)}-{TERM_MONTH[term.group(0).lower()]:02d}"
+    return values.map(one)
