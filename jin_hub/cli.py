@@ -24,6 +24,9 @@ def cmd_load_boundaries(args: argparse.Namespace) -> None:
     b = geography.read_boundary_file(Path(args.file), args.geography)
     n = geography.store_boundaries(conn, b, Path(args.file).name)
     print(f"loaded {n} {args.geography} areas from {args.file} into {_db_path(args)}")
+    for child, parent, nested, share in conn.execute("SELECT * FROM geography_pairs ORDER BY child, parent"):
+        verdict = "nests in" if nested else f"does not nest (worst overlap {share:.0%}) in"
+        print(f"  {child} {verdict} {parent}")
 
 
 def cmd_ingest(args: argparse.Namespace) -> None:

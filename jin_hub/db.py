@@ -56,6 +56,20 @@ CREATE TABLE IF NOT EXISTS aggregates (
     suppressed INTEGER NOT NULL,
     PRIMARY KEY (release_id, geography, period, category, area_code)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS geography_pairs (
+    child       TEXT NOT NULL,
+    parent      TEXT NOT NULL,
+    nested      INTEGER NOT NULL,
+    worst_share REAL NOT NULL,         -- smallest share of a child area inside its parent
+    PRIMARY KEY (child, parent)
+);
+CREATE TABLE IF NOT EXISTS nesting (
+    child       TEXT NOT NULL,
+    child_code  TEXT NOT NULL,
+    parent      TEXT NOT NULL,
+    parent_code TEXT NOT NULL,
+    PRIMARY KEY (child, child_code, parent)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS quarantine (
     release_id  TEXT NOT NULL,
     source_line INTEGER NOT NULL,      -- 1-based line in the partner's file (header = 1)

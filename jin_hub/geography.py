@@ -20,10 +20,15 @@ import pyogrio
 import shapely
 from pyproj import CRS, Transformer
 
+from jin_hub import nesting
+
 BNG = "EPSG:27700"
 GEOGRAPHIES = {"oa": "Output areas", "lsoa": "Lower layer super output areas",
                "msoa": "Middle layer super output areas", "ward": "Electoral wards",
                "district": "Local authority districts"}
+#: Points within this distance of an area but inside none (slivers between generalised
+#: boundaries) are placed in the nearest area rather than quarantined.
+SNAP_METRES = 2.0
 #: ONS field-name prefixes per geography (LSOA11CD, LSOA21CD, LAD11CD, WD22CD ...).
 FIELD_PREFIX = {"oa": "OA", "lsoa": "LSOA", "msoa": "MSOA", "ward": "WD", "district": "LAD"}
 
@@ -107,7 +112,7 @@ def feature_collection(features: list[str], crs_urn: str | None = None, extra: s
 
 
 def store_boundaries(conn: sqlite3.Connection, b: Boundaries, source: str) -> int:
-    """Replace one geography's areas in the hub database; return the number of areas."""
+    """Replace one geography's areas in the hub database and re-measure nesting; return the number of areas."""
     to_crs84 = Transformer.from_crs(BNG, "OGC:CRS84", always_xy=True)
     crs84 = shapely.transform(b.geoms, lambda xy: np.column_stack(to_crs84.transform(xy[:, 0], xy[:, 1])))
     bng_json = _geojson_geometries(b.geoms, 1)
@@ -136,6 +141,7 @@ def store_boundaries(conn: sqlite3.Connection, b: Boundaries, source: str) -> in
             "INSERT OR REPLACE INTO geographies VALUES (?,?,?,?,?,?,?)",
             (b.geography, GEOGRAPHIES[b.geography], source, len(rows), etag, body,
              datetime.now(timezone.utc).isoformat(timespec="seconds")))
+    nesting.update(conn)
     return len(rows)
 
 
@@ -158,11 +164,12 @@ class AreaIndex:
         codes, wkb = zip(*rows)
         return cls(np.array(codes, dtype=object), shapely.from_wkb(np.array(wkb, dtype=object)))
 
-    def assign(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def assign(self, x: np.ndarray, y: np.ndarray, snap: float = SNAP_METRES) -> np.ndarray:
         """Area code for each point (None where the point is in no area).
 
         A point exactly on a shared edge belongs to the area with the lowest code, so every
-        point is counted once and the choice is reproducible.
+        point is counted once and the choice is reproducible. A point in no area but within
+        ``snap`` metres of one (a sliver between generalised boundaries) goes to the nearest.
         """
         out = np.full(len(x), None, dtype=object)
         ok = np.isfinite(x) & np.isfinite(y)
@@ -176,4 +183,9 @@ class AreaIndex:
         first = np.ones(len(hit_pt), dtype=bool)
         first[1:] = hit_pt[1:] != hit_pt[:-1]
         out[idx[hit_pt[first]]] = self.codes[hit_area[first]]
+        missed = np.flatnonzero(ok & (out == None))  # noqa: E711 - elementwise on an object array
+        if snap > 0 and len(missed):
+            near_pt, near_area = self.tree.query_nearest(shapely.points(x[missed], y[missed]), max_distance=snap,
+                                                         all_matches=False)
+            out[missed[near_pt]] = self.codes[near_area]
         return out

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from jin_hub import db
 from jin_hub.ingest.schemas import SCHEMAS
+from jin_hub.nesting import LEVELS
 
 
 class NotFound(LookupError):
@@ -60,9 +61,9 @@ class Store:
             if schema is None:
                 continue
             report = json.loads(report_json)
-            geos = [g for (g,) in self.conn.execute(
-                "SELECT DISTINCT geography FROM aggregates WHERE release_id = ? ORDER BY geography",
-                (release_id,))]
+            geos = sorted((g for (g,) in self.conn.execute(
+                "SELECT DISTINCT geography FROM aggregates WHERE release_id = ?", (release_id,))),
+                key=LEVELS.index)
             out.append({
                 "id": dataset, "title": schema.title, "description": schema.description,
                 "theme": schema.theme, "partner": schema.partner, "keywords": list(schema.keywords),

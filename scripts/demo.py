@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from jin_hub.demo.boundaries import FILES as BOUNDARY_FILES  # noqa: E402
 from jin_hub.local_server import start_hub  # noqa: E402
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")    # headless unless a display is asked for
-BOUNDARIES = ROOT / "resources/boundaries/nottinghamshire_lsoa11.geojson"
 DATASETS = ("police_crime", "asb_incidents", "fire_incidents", "school_attendance")
 
 
@@ -42,7 +42,8 @@ def build_hub(out: Path, seed: int, scale: float) -> Path:
     db = out / "hub.sqlite"
     for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         stale.unlink(missing_ok=True)
-    run("jin-hub", "-m", "jin_hub", "--db", str(db), "load-boundaries", str(BOUNDARIES))
+    for level, file in BOUNDARY_FILES.items():
+        run("jin-hub", "-m", "jin_hub", "--db", str(db), "load-boundaries", str(file), "--geography", level)
     for dataset in DATASETS:
         run("jin-hub", "-m", "jin_hub", "--db", str(db), "ingest", dataset, str(extracts / f"{dataset}.csv"))
     return db

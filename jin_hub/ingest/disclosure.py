@@ -1,14 +1,20 @@
-"""Disclosure control for published counts: primary and secondary suppression.
+"""Disclosure control for published counts: primary and secondary suppression across every margin.
 
 Primary: a count of 1 to ``threshold - 1`` could identify a person, so it is withheld (zero is
-not disclosive and is published). Secondary: within each area × month the published ``all``
-total is the margin of the category cells, so ``total - sum(published categories)`` would
-reveal the suppressed cells. Cells are therefore also withheld until the suppressed cells of a
-group sum to at least ``threshold`` and at least two are withheld; where that is impossible the
-total is withheld too.
+not disclosive and is published).
+
+Secondary: every published total is a margin that an attacker can subtract from. Two kinds of
+margin exist: the ``all`` cell of an area × month is the sum of its category cells, and a cell of
+a coarser geography is the sum of the cells of the finer areas nested in it (same month and
+category). For each margin whose total is published, the withheld members must number at least
+two and sum to at least ``threshold``; otherwise the smallest published nonzero member is withheld
+too (or, when there is none, the total). Withholding a cell can weaken another margin, so this
+repeats until every margin holds.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -19,47 +25,153 @@ DEFAULT_THRESHOLD = 5
 def rule_text(threshold: int) -> str:
     """The disclosure rule in words, as stated in the catalogue and on printed maps."""
     return (f"Counts of 1 to {threshold - 1} are suppressed (zero is shown); further cells are suppressed "
-            f"where a suppressed count could be recovered by subtracting from the area total.")
+            f"where a suppressed count could be recovered by subtracting from an area's total or from "
+            f"a larger area that contains it.")
 
 
-def suppress(cells: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """Apply primary + secondary suppression.
+@dataclass(frozen=True)
+class Margins:
+    """Margins as arrays: margin ``k`` has total cell ``total[k]``; ``member_of[j]`` is the margin
+    of member cell ``member[j]``."""
 
-    ``cells``: columns area_code, period, category, count — category cells (nonzero counts) and
-    one ``all`` row per (area_code, period). Returns the same rows with ``count`` as a nullable
-    integer (NA where suppressed) and a boolean ``suppressed`` column.
+    total: np.ndarray
+    member: np.ndarray
+    member_of: np.ndarray
+
+
+def margins(cells: pd.DataFrame, parents: dict[tuple[str, str], dict[str, str]]) -> Margins:
+    """Every additive margin in ``cells`` (rows: geography, area_code, period, category, count).
+
+    ``parents[(child, parent)]`` maps child area codes to the parent geography's codes, for every
+    nested pair of published geographies.
+    """
+    ids = pd.Series(np.arange(len(cells)), index=pd.MultiIndex.from_frame(
+        cells[["geography", "area_code", "period", "category"]]))
+    totals, members, member_of = [], [], []
+    n = 0
+    # area × month: 'all' = sum of categories
+    is_all = (cells["category"] == "all").to_numpy()
+    keys = ["geography", "area_code", "period"]
+    tot = cells.loc[is_all, keys].assign(total=np.flatnonzero(is_all))
+    mem = cells.loc[~is_all, keys].assign(member=np.flatnonzero(~is_all)).merge(tot, on=keys)
+    codes, uniq = pd.factorize(mem["total"])
+    totals.append(uniq.to_numpy())
+    members.append(mem["member"].to_numpy())
+    member_of.append(codes + n)
+    n += len(uniq)
+    # coarser area = sum of the finer areas nested in it
+    for (child, parent), lookup in parents.items():
+        sub = cells[cells["geography"] == child]
+        parent_code = sub["area_code"].map(lookup)
+        keyed = pd.MultiIndex.from_arrays([np.full(len(sub), parent), parent_code, sub["period"], sub["category"]])
+        total = ids.reindex(keyed).to_numpy()
+        ok = ~np.isnan(total)
+        codes, uniq = pd.factorize(total[ok].astype(np.int64))
+        totals.append(np.asarray(uniq))
+        members.append(np.flatnonzero((cells["geography"] == child).to_numpy())[ok])
+        member_of.append(codes + n)
+        n += len(uniq)
+    return Margins(np.concatenate(totals).astype(np.int64), np.concatenate(members).astype(np.int64),
+                   np.concatenate(member_of).astype(np.int64))
+
+
+def _smallest_member(counts: np.ndarray, m: Margins, supp: np.ndarray, margin_mask: np.ndarray) -> None:
+    """In each margin of ``margin_mask`` withhold its smallest published nonzero member, or, when it
+    has none, its total."""
+    cand_j = np.flatnonzero(margin_mask[m.member_of] & ~supp[m.member] & (counts[m.member] > 0))
+    cand_j = cand_j[np.lexsort((counts[m.member[cand_j]], m.member_of[cand_j]))]
+    first = np.ones(len(cand_j), dtype=bool)
+    first[1:] = m.member_of[cand_j[1:]] != m.member_of[cand_j[:-1]]
+    supp[m.member[cand_j[first]]] = True
+    has_cand = np.zeros(len(m.total), dtype=bool)
+    has_cand[m.member_of[cand_j]] = True
+    supp[m.total[margin_mask & ~has_cand]] = True
+
+
+def _secondary(counts: np.ndarray, m: Margins, threshold: int, supp: np.ndarray, max_rounds: int = 500) -> None:
+    """Withhold more cells until, in every margin with a published total, the withheld members
+    number at least two and sum to at least ``threshold``."""
+    for _ in range(max_rounds):
+        hidden = supp[m.member]
+        hidden_sum = np.bincount(m.member_of[hidden], counts[m.member][hidden], len(m.total))
+        hidden_n = np.bincount(m.member_of[hidden], minlength=len(m.total))
+        weak = (hidden_n > 0) & ~supp[m.total] & ((hidden_sum < threshold) | (hidden_n < 2))
+        if not weak.any():
+            return
+        _smallest_member(counts, m, supp, weak)
+    raise RuntimeError("secondary suppression did not converge")  # pragma: no cover - never publish then
+
+
+def protect(counts: np.ndarray, m: Margins, threshold: int, max_audits: int = 50) -> np.ndarray:
+    """Boolean mask of withheld cells: primary suppression, secondary suppression per margin, then
+    an audit against an attacker solving all margins together, repeated until nothing is solvable."""
+    supp = (counts > 0) & (counts < threshold)
+    for _ in range(max_audits):
+        _secondary(counts, m, threshold, supp)
+        pinned = solvable(supp, m)
+        if not pinned.any():
+            return supp
+        touched = np.zeros(len(m.total), dtype=bool)      # margins through which a pinned cell is solved
+        touched[m.member_of[pinned[m.member]]] = True
+        touched |= pinned[m.total]
+        before = int(supp.sum())
+        _smallest_member(counts, m, supp, touched)
+        if int(supp.sum()) == before:
+            raise RuntimeError("disclosure audit could not protect every cell")  # pragma: no cover
+    raise RuntimeError("disclosure audit did not converge")  # pragma: no cover - never publish then
+
+
+def suppress(cells: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD,
+             parents: dict[tuple[str, str], dict[str, str]] | None = None) -> pd.DataFrame:
+    """Apply primary + secondary suppression to ``cells``.
+
+    ``cells``: columns (geography,) area_code, period, category, count: nonzero category cells and
+    one ``all`` row per area × month, for one or more geographies. Returns the same rows with
+    ``count`` as a nullable integer (NA where withheld) and a boolean ``suppressed`` column.
     """
     if threshold < 1:
         raise ValueError("threshold must be at least 1")
     df = cells.reset_index(drop=True).copy()
+    if "geography" not in df:
+        df["geography"] = "area"
     counts = df["count"].to_numpy(np.int64)
-    supp = (counts > 0) & (counts < threshold)
-    is_total = (df["category"] == "all").to_numpy()
-    group = df.groupby(["area_code", "period"], sort=False).ngroup().to_numpy()
-    n_groups = group.max() + 1 if len(group) else 0
-    for _ in range(64):                                   # converges in a few rounds
-        cat = ~is_total
-        hidden_sum = np.bincount(group[cat & supp], counts[cat & supp], n_groups)
-        hidden_n = np.bincount(group[cat & supp], minlength=n_groups)
-        total_supp = np.zeros(n_groups, dtype=bool)
-        total_supp[group[is_total & supp]] = True
-        weak = (hidden_n > 0) & ~total_supp & ((hidden_sum < threshold) | (hidden_n < 2))
-        if not weak.any():
-            break
-        # In each weak group withhold the smallest published nonzero category cell…
-        cand = cat & ~supp & (counts > 0) & weak[group]
-        order = np.lexsort((counts[cand], group[cand]))
-        cand_idx = np.flatnonzero(cand)[order]
-        first = np.ones(len(cand_idx), dtype=bool)
-        first[1:] = group[cand_idx[1:]] != group[cand_idx[:-1]]
-        supp[cand_idx[first]] = True
-        # …and where no category cell is left to withhold, withhold the total.
-        has_cand = np.zeros(n_groups, dtype=bool)
-        has_cand[group[cand_idx]] = True
-        supp[is_total & (weak & ~has_cand)[group]] = True
-    else:  # pragma: no cover - defensive: never publish if the loop did not settle
-        raise RuntimeError("secondary suppression did not converge")
+    supp = protect(counts, margins(df, parents or {}), threshold)
     df["count"] = pd.array(np.where(supp, 0, counts), dtype="Int64")
     df.loc[supp, "count"] = pd.NA
     df["suppressed"] = supp
     return df
+
+
+def solvable(supp: np.ndarray, m: Margins, probes: int = 3, tol: float = 1e-6) -> np.ndarray:
+    """Withheld cells an attacker could solve for from all margins at once.
+
+    Each margin is one linear equation in the withheld cells. A withheld cell is determined when
+    every solution of the system gives it the same value: when its entry is zero in every vector
+    of the system's null space. Random vectors projected onto the null space (sparse least squares,
+    so it scales to the whole county at output-area level) are almost surely nonzero in every
+    entry that is not determined; a cell is reported only if all probes agree it is.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.linalg import lsqr
+
+    hidden = np.flatnonzero(supp)
+    if not len(hidden):
+        return np.zeros(len(supp), dtype=bool)
+    col = np.full(len(supp), -1)
+    col[hidden] = np.arange(len(hidden))
+    mem = supp[m.member]
+    tot = supp[m.total]
+    rows = np.concatenate([m.member_of[mem], np.flatnonzero(tot)])
+    cols = np.concatenate([col[m.member[mem]], col[m.total[tot]]])
+    vals = np.concatenate([np.ones(int(mem.sum())), -np.ones(int(tot.sum()))])
+    a_t = coo_matrix((vals, (cols, rows)), shape=(len(hidden), len(m.total))).tocsr()   # A transposed
+    rng = np.random.default_rng(0)
+    pinned = np.ones(len(hidden), dtype=bool)
+    for _ in range(probes):
+        r = rng.normal(size=len(hidden))
+        y = lsqr(a_t, r, atol=1e-14, btol=1e-14, iter_lim=20 * len(hidden))[0]
+        v = r - a_t @ y                                   # r's component in the null space
+        pinned &= np.abs(v) < tol
+    out = np.zeros(len(supp), dtype=bool)
+    out[hidden[pinned]] = True
+    return out

@@ -17,12 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from jin_hub import nesting
 from jin_hub.geography import AreaIndex
 from jin_hub.ingest.cleanse import ExtractError, cleanse
 from jin_hub.ingest.disclosure import DEFAULT_THRESHOLD, rule_text, suppress
 from jin_hub.ingest.schemas import get_schema
-
-GEOGRAPHY = "lsoa"
 
 
 @dataclass
@@ -43,16 +42,22 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def aggregate(accepted: pd.DataFrame) -> pd.DataFrame:
-    """Counts by area × month × category, plus an ``all`` row per area × month."""
-    by_cat = accepted.groupby(["area_code", "period", "category"], sort=True).size().rename("count")
-    total = accepted.groupby(["area_code", "period"], sort=True).size().rename("count").reset_index()
-    total["category"] = "all"
-    return pd.concat([by_cat.reset_index(), total], ignore_index=True)
+def aggregate(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None]) -> pd.DataFrame:
+    """Counts by geography × area × month × category, plus an ``all`` row per area × month.
+
+    ``levels``: geography -> {finest area code: that geography's code}; None for the finest itself.
+    """
+    out = []
+    for geography, lookup in levels.items():
+        rows = accepted if lookup is None else accepted.assign(area_code=accepted["area_code"].map(lookup))
+        by_cat = rows.groupby(["area_code", "period", "category"], sort=True).size().rename("count").reset_index()
+        total = rows.groupby(["area_code", "period"], sort=True).size().rename("count").reset_index()
+        total["category"] = "all"
+        out.append(pd.concat([by_cat, total], ignore_index=True).assign(geography=geography))
+    return pd.concat(out, ignore_index=True)
 
 
-def ingest(conn: sqlite3.Connection, dataset: str, path: Path,
-           threshold: int = DEFAULT_THRESHOLD, geography: str = GEOGRAPHY) -> IngestResult:
+def ingest(conn: sqlite3.Connection, dataset: str, path: Path, threshold: int = DEFAULT_THRESHOLD) -> IngestResult:
     """Ingest ``path`` as ``dataset``; publish a new release unless this exact file already was."""
     schema = get_schema(dataset)
     if not Path(path).is_file():
@@ -62,21 +67,25 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path,
                         "AND status = 'complete'", (dataset, sha)).fetchone()
     if done:
         return IngestResult(done[0], False, json.loads(done[1]))
-    index = AreaIndex.from_db(conn, geography)
-    result = cleanse(path, schema, index)
-    counted = aggregate(result.accepted)
-    cells = suppress(counted, threshold)
+    base = nesting.finest(conn)
+    result = cleanse(path, schema, AreaIndex.from_db(conn, base))
+    pairs = nesting.nested_maps(conn)           # only geographies nested in the finest one are published
+    rollups = {parent: lookup for (child, parent), lookup in pairs.items() if child == base}
+    counted = aggregate(result.accepted, {base: None, **rollups})
+    published = [base, *rollups]
+    cells = suppress(counted, threshold, {k: v for k, v in pairs.items() if k[0] in published})
     now = datetime.now(timezone.utc)
     release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
     report = result.report() | {
-        "dataset": dataset, "source": Path(path).name, "sha256": sha, "geography": geography,
+        "dataset": dataset, "source": Path(path).name, "sha256": sha, "geography": base,
+        "geographies": published,
         "threshold": threshold, "disclosure_rule": rule_text(threshold),
         "periods": sorted(result.accepted["period"].unique().tolist()),
-        "counted": int(counted.loc[counted["category"] == "all", "count"].sum()),
+        "counted": int(counted.loc[(counted["category"] == "all") & (counted["geography"] == base), "count"].sum()),
         "cells": len(cells), "cells_suppressed": int(cells["suppressed"].sum()),
     }
     rows = list(zip(
-        [release_id] * len(cells), [geography] * len(cells), cells["period"], cells["category"],
+        [release_id] * len(cells), cells["geography"], cells["period"], cells["category"],
         cells["area_code"], [None if pd.isna(c) else int(c) for c in cells["count"]],
         cells["suppressed"].astype(int)))
     with conn:

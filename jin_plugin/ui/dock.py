@@ -171,6 +171,7 @@ class JinDock(QgsDockWidget):
         self.geography.clear()
         for g in entry["geographies"]:
             self.geography.addItem(GEOGRAPHY_LABELS.get(g, g.upper()), g)
+        self.geography.setCurrentIndex(max(0, self.geography.findData("lsoa")))    # the usual working level
         self.period.clear()
         for p in reversed(entry["periods"]):
             self.period.addItem(month_label(p), p)

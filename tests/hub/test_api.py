@@ -22,7 +22,7 @@ def test_version_and_catalogue(hub_url):
     entry = entries["police_crime"]
     assert entry["theme"] == "crime"
     assert entry["categories"][0] == "all" and "Criminal damage and arson" in entry["categories"]
-    assert entry["geographies"] == ["lsoa"] and entry["periods"] == sorted(entry["periods"])
+    assert entry["geographies"] == ["oa", "lsoa", "msoa", "district"] and entry["periods"] == sorted(entry["periods"])
     assert entry["disclosure"]["threshold"] == 5 and "suppressed" in entry["disclosure"]["rule"]
     assert cat["geographies"]["lsoa"]["areas"] == 679
     assert get(f"{hub_url}/api/v1/catalogue", params={"q": "police recorded"}).json()["datasets"]
@@ -45,7 +45,8 @@ def test_boundaries_are_cacheable(hub_url):
     assert 400000 < x < 500000 and 300000 < y < 420000            # British National Grid metres
     again = get(f"{hub_url}/api/v1/boundaries/lsoa", headers={"If-None-Match": r.headers["etag"]})
     assert again.status_code == 304 and not again.content
-    assert get(f"{hub_url}/api/v1/boundaries/oa").status_code == 404
+    assert len(get(f"{hub_url}/api/v1/boundaries/district").json()["features"]) == 8
+    assert get(f"{hub_url}/api/v1/boundaries/ward").status_code == 404
 
 
 def test_values_cover_every_area(hub_url):
@@ -63,7 +64,7 @@ def test_values_cover_every_area(hub_url):
 
 @pytest.mark.parametrize("path, status, words", [
     ("/api/v1/values/nope/lsoa", 404, "published datasets: asb_incidents, fire_incidents, police_crime"),
-    ("/api/v1/values/police_crime/oa", 404, "available: lsoa"),
+    ("/api/v1/values/police_crime/ward", 404, "available: oa, lsoa, msoa, district"),
     ("/api/v1/values/police_crime/lsoa?period=2031-01", 404, "available"),
     ("/api/v1/values/police_crime/lsoa?period=2024-13", 422, "period"),
     ("/api/v1/values/police_crime/lsoa?category=Arson'%20OR%201=1--", 404, "choose one of"),
@@ -87,8 +88,9 @@ def test_ogc_landing_conformance_collections(hub_url):
     conf = get(f"{hub_url}/conformance").json()["conformsTo"]
     assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in conf
     cols = get(f"{hub_url}/collections").json()["collections"]
-    assert sorted(c["id"] for c in cols) == ["asb_incidents_lsoa", "fire_incidents_lsoa", "police_crime_lsoa",
-                                             "school_attendance_lsoa"]
+    assert sorted(c["id"] for c in cols) == sorted(f"{d}_{g}" for d in ("police_crime", "asb_incidents",
+                                                                       "fire_incidents", "school_attendance")
+                                                   for g in ("oa", "lsoa", "msoa", "district"))
     assert all("." not in c["id"] for c in cols)
     assert get(f"{hub_url}/openapi.json").json()["openapi"].startswith("3.")
 

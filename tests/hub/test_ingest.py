@@ -52,9 +52,10 @@ def test_every_row_is_counted_or_quarantined(conn, manifests, dataset):
     by_reason = reasons["reason"].str.replace(r" \(.*\)$| of line \d+$", "", regex=True).value_counts()
     assert by_reason.to_dict() == report["quarantine_reasons"]          # per reason, too
     assert report["counted"] == report["accepted"]            # every accepted row is in the totals, once
-    (published,) = conn.execute("SELECT coalesce(sum(count), 0) FROM aggregates WHERE release_id = ? "
-                                "AND category = 'all'", (rid,)).fetchone()
-    assert published <= report["accepted"]
+    for level in ("oa", "lsoa", "msoa", "district"):
+        (published,) = conn.execute("SELECT coalesce(sum(count), 0) FROM aggregates WHERE release_id = ? "
+                                    "AND category = 'all' AND geography = ?", (rid, level)).fetchone()
+        assert published <= report["accepted"]
 
 
 @pytest.mark.parametrize("dataset", DATASETS)

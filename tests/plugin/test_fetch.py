@@ -73,7 +73,8 @@ def test_cancel_during_layer_build_leaves_no_partial_file(hub_url, jin_cache):
     ({"dataset": "nope"}, "does not publish a dataset 'nope'"),
     ({"dataset": "police_crime", "period": "2031-01"}, "period '2031-01' is not in dataset"),
     ({"dataset": "police_crime", "category": "Jaywalking"}, "choose one of"),
-    ({"dataset": "police_crime", "geography": "ward"}, "no boundaries for geography 'ward'; loaded: lsoa"),
+    ({"dataset": "police_crime", "geography": "ward"},
+     "no boundaries for geography 'ward'; loaded: district, lsoa, msoa, oa"),
 ])
 def test_bad_choices_give_the_hubs_clear_message(hub_url, jin_cache, kwargs, words):
     with pytest.raises(HubError, match=words):
