@@ -17,6 +17,11 @@ def _db_path(args: argparse.Namespace) -> Path:
     return Path(args.db or os.environ.get("JIN_HUB_DB") or DEFAULT_DB)
 
 
+def _secret_path(args: argparse.Namespace) -> Path:
+    """The pseudonym secret: never inside the database, by default beside it."""
+    return Path(args.secret_file or os.environ.get("JIN_HUB_SECRET_FILE") or _db_path(args).parent / "hub.secret")
+
+
 def cmd_load_boundaries(args: argparse.Namespace) -> None:
     from jin_hub import db, geography
 
@@ -32,9 +37,14 @@ def cmd_load_boundaries(args: argparse.Namespace) -> None:
 def cmd_ingest(args: argparse.Namespace) -> None:
     from jin_hub import db
     from jin_hub.ingest.pipeline import ingest
+    from jin_hub.ingest.pseudonyms import load_or_create_secret
 
+    secret, created = load_or_create_secret(_secret_path(args))
+    if created:
+        print(f"created a new pseudonym secret at {_secret_path(args)}: back it up and keep it out of the "
+              "database backups (without it, later releases cannot be linked to earlier ones)")
     conn = db.connect(_db_path(args))
-    result = ingest(conn, args.dataset, Path(args.file), threshold=args.threshold)
+    result = ingest(conn, args.dataset, Path(args.file), secret, threshold=args.threshold)
     r = result.report
     if not result.created:
         print(f"{args.file} is already published as release {result.release_id}: nothing changed")
@@ -71,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jin-hub", description="JiN data hub administration")
     parser.add_argument("--version", action="version", version=f"jin-hub {__version__}")
     parser.add_argument("--db", help=f"hub database (default: $JIN_HUB_DB or {DEFAULT_DB})")
+    parser.add_argument("--secret-file", help="pseudonym secret, kept outside the database "
+                                              "(default: $JIN_HUB_SECRET_FILE or hub.secret beside the database)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("load-boundaries", help="load a boundary file (GeoPackage/Shapefile/GeoJSON, ONS schema)")

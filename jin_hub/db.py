@@ -70,6 +70,18 @@ CREATE TABLE IF NOT EXISTS nesting (
     parent_code TEXT NOT NULL,
     PRIMARY KEY (child, child_code, parent)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS records (   -- cleansed, depersonalised record-level data (authorised roles only)
+    release_id   TEXT NOT NULL,
+    source_line  INTEGER NOT NULL,
+    period       TEXT NOT NULL,      -- month only: exact dates and times are never kept
+    category     TEXT NOT NULL,
+    oa_code      TEXT, lsoa_code TEXT, msoa_code TEXT, ward_code TEXT, district_code TEXT,
+    record_key   TEXT,               -- keyed pseudonym of the partner's reference (or UPN)
+    person_key   TEXT,               -- keyed pseudonym of name + date of birth (links datasets)
+    caller_key   TEXT,
+    address_key  TEXT,
+    PRIMARY KEY (release_id, source_line)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS quarantine (
     release_id  TEXT NOT NULL,
     source_line INTEGER NOT NULL,      -- 1-based line in the partner's file (header = 1)

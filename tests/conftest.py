@@ -12,6 +12,7 @@ from jin_hub.local_server import start_hub
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUNDARIES = ROOT / "resources/boundaries/nottinghamshire_lsoa11.geojson"
+TEST_SECRET = b"0123456789abcdef0123456789abcdef-test-only"
 TEST_SCALE = 0.25           # a quarter of a year's crime: enough for every category, quick to build
 
 
@@ -33,7 +34,7 @@ def build_hub_db(path: Path, extracts: dict[str, Path]) -> Path:
     for level, file in FILES.items():
         geography.store_boundaries(conn, geography.read_boundary_file(file, level), file.name)
     for dataset in ("police_crime", "asb_incidents", "fire_incidents", "school_attendance"):
-        ingest(conn, dataset, extracts[dataset])
+        ingest(conn, dataset, extracts[dataset], TEST_SECRET)
     conn.close()
     return path
 

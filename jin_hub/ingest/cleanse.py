@@ -15,6 +15,7 @@ import pandas as pd
 from pyproj import Transformer
 
 from jin_hub.geography import AreaIndex
+from jin_hub.ingest.pseudonyms import Pseudonymiser
 from jin_hub.ingest.schemas import DatasetSchema
 
 #: Date formats partner systems emit, tried in order (UK day-first where ambiguous).
@@ -67,7 +68,8 @@ def read_extract(path: Path, schema: DatasetSchema) -> tuple[pd.DataFrame, str]:
         raise ExtractError(f"{path.name} is neither UTF-8 nor Windows-1252 text: re-export it as UTF-8 CSV")
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
-                            usecols=lambda c: c not in schema.personal or c in schema.required)
+                            usecols=lambda c: c.strip() not in schema.personal or c.strip() in schema.required
+                            or c.strip() in schema.pseudonym_inputs())
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise ExtractError(f"{path.name} is not a readable CSV ({exc}): export it as comma-separated text "
                            "with a header row") from exc
@@ -107,8 +109,12 @@ def to_bng(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     return x, y, fix
 
 
-def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex) -> Cleansed:
-    """Cleanse one extract and place each accepted row in an area of ``areas``."""
+def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: Pseudonymiser) -> Cleansed:
+    """Cleanse one extract, place each accepted row in an area of ``areas`` and key its pseudonyms.
+
+    Identifying inputs of pseudonyms (references, names, dates of birth) are read only to be keyed;
+    the accepted rows carry the keys, never the inputs.
+    """
     frame, encoding = read_extract(path, schema)
     n = len(frame)
     line = np.arange(n) + 2                                   # header is line 1
@@ -156,8 +162,12 @@ def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex) -> Cleansed:
         "category": category[ok],
         "area_code": area[ok],
     })
+    kept = frame.loc[ok]
+    for name, (kind, inputs) in schema.pseudonyms.items():
+        present = [kept[c] for c in inputs if c in kept]
+        accepted[name] = pseudonymiser.keys(kind, *present) if present else None
     quarantined = pd.DataFrame({"source_line": line[~ok], "reason": reason[~ok]})
-    extra = [c for c in frame.columns if c not in schema.required]
+    extra = [c for c in frame.columns if c not in schema.required and c not in schema.pseudonym_inputs()]
     repaired = {"category_variant_mapped": int((variant & ok).sum()),
                 "wgs84_coordinates_reprojected": int((wgs84 & ok).sum())}
     return Cleansed(accepted, quarantined, n, encoding, extra, repaired)

@@ -102,6 +102,23 @@ def _secondary(counts: np.ndarray, m: Margins, threshold: int, supp: np.ndarray,
     raise RuntimeError("secondary suppression did not converge")  # pragma: no cover - never publish then
 
 
+def _unpin(counts: np.ndarray, m: Margins, supp: np.ndarray, pinned: np.ndarray, max_steps: int = 8) -> bool:
+    """Withhold more cells in the margins through which ``pinned`` cells are solved; when those
+    margins have nothing left to withhold, widen to the margins of their withheld neighbours."""
+    frontier = pinned.copy()
+    before = int(supp.sum())
+    for _ in range(max_steps):
+        touched = np.zeros(len(m.total), dtype=bool)
+        touched[m.member_of[frontier[m.member]]] = True
+        touched |= frontier[m.total]
+        _smallest_member(counts, m, supp, touched)
+        if int(supp.sum()) > before:
+            return True
+        frontier[m.member[touched[m.member_of] & supp[m.member]]] = True
+        frontier[m.total[touched & supp[m.total]]] = True
+    return False
+
+
 def protect(counts: np.ndarray, m: Margins, threshold: int, max_audits: int = 50) -> np.ndarray:
     """Boolean mask of withheld cells: primary suppression, secondary suppression per margin, then
     an audit against an attacker solving all margins together, repeated until nothing is solvable."""
@@ -111,12 +128,7 @@ def protect(counts: np.ndarray, m: Margins, threshold: int, max_audits: int = 50
         pinned = solvable(supp, m)
         if not pinned.any():
             return supp
-        touched = np.zeros(len(m.total), dtype=bool)      # margins through which a pinned cell is solved
-        touched[m.member_of[pinned[m.member]]] = True
-        touched |= pinned[m.total]
-        before = int(supp.sum())
-        _smallest_member(counts, m, supp, touched)
-        if int(supp.sum()) == before:
+        if not _unpin(counts, m, supp, pinned):
             raise RuntimeError("disclosure audit could not protect every cell")  # pragma: no cover
     raise RuntimeError("disclosure audit did not converge")  # pragma: no cover - never publish then
 

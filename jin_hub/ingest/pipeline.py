@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from jin_hub import nesting
 from jin_hub.geography import AreaIndex
 from jin_hub.ingest.cleanse import ExtractError, cleanse
 from jin_hub.ingest.disclosure import DEFAULT_THRESHOLD, rule_text, suppress
+from jin_hub.ingest.pseudonyms import Pseudonymiser
 from jin_hub.ingest.schemas import get_schema
 
 
@@ -57,7 +59,25 @@ def aggregate(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None]) 
     return pd.concat(out, ignore_index=True)
 
 
-def ingest(conn: sqlite3.Connection, dataset: str, path: Path, threshold: int = DEFAULT_THRESHOLD) -> IngestResult:
+RECORD_KEYS = ("record_key", "person_key", "caller_key", "address_key")
+
+
+def record_rows(release_id: str, accepted: pd.DataFrame, base: str, rollups: dict[str, dict[str, str]]) -> list:
+    """Rows of the ``records`` table: month, category, the area code at every level, pseudonyms."""
+    codes = {level: None for level in nesting.LEVELS}
+    codes[base] = accepted["area_code"].to_numpy(dtype=object)
+    for level, lookup in rollups.items():
+        codes[level] = accepted["area_code"].map(lookup).to_numpy(dtype=object)
+    n = len(accepted)
+    columns = [np.full(n, release_id, dtype=object), accepted["source_line"].astype(int).tolist(),
+               accepted["period"], accepted["category"],
+               *[codes[level] if codes[level] is not None else np.full(n, None) for level in nesting.LEVELS],
+               *[accepted[k] if k in accepted else np.full(n, None) for k in RECORD_KEYS]]
+    return list(zip(*columns))
+
+
+def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
+           threshold: int = DEFAULT_THRESHOLD) -> IngestResult:
     """Ingest ``path`` as ``dataset``; publish a new release unless this exact file already was."""
     schema = get_schema(dataset)
     if not Path(path).is_file():
@@ -68,7 +88,7 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, threshold: int = 
     if done:
         return IngestResult(done[0], False, json.loads(done[1]))
     base = nesting.finest(conn)
-    result = cleanse(path, schema, AreaIndex.from_db(conn, base))
+    result = cleanse(path, schema, AreaIndex.from_db(conn, base), Pseudonymiser(secret))
     pairs = nesting.nested_maps(conn)           # only geographies nested in the finest one are published
     rollups = {parent: lookup for (child, parent), lookup in pairs.items() if child == base}
     counted = aggregate(result.accepted, {base: None, **rollups})
@@ -94,6 +114,8 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, threshold: int = 
                      (release_id, dataset, now.isoformat(timespec="seconds"), Path(path).name, sha,
                       "building", json.dumps(report)))
         conn.executemany("INSERT INTO aggregates VALUES (?,?,?,?,?,?,?)", rows)
+        conn.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                         record_rows(release_id, result.accepted, base, rollups))
         conn.executemany("INSERT INTO quarantine VALUES (?,?,?)",
                          zip([release_id] * len(result.quarantined),
                              result.quarantined["source_line"].astype(int), result.quarantined["reason"]))

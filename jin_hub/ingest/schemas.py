@@ -40,6 +40,12 @@ class DatasetSchema:
     unit: str = "recorded incidents"
     categorise: Callable[..., derive.Derived] = derive.category_column
     period_of: Optional[Callable[[pd.Series], pd.Series]] = None     # None: parse dates in date_column
+    #: pseudonym columns kept for record-level access: name -> (kind, input columns). Inputs are read,
+    #: keyed and dropped. Kind 'person' is shared across datasets so people can be linked.
+    pseudonyms: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+
+    def pseudonym_inputs(self) -> set[str]:
+        return {c for _, cols in self.pseudonyms.values() for c in cols}
 
     def category_lookup(self) -> dict[str, str]:
         """Normalised label -> canonical category, for both names and known variants."""
@@ -79,6 +85,8 @@ POLICE_CRIME = DatasetSchema(
         "Violence and sexual offenses": "Violence and sexual offences",
     },
     unit="recorded crimes",
+    pseudonyms={"record_key": ("police_crime", ("crime_ref",)),
+                "person_key": ("person", ("victim_name", "victim_dob"))},
 )
 
 ASB_INCIDENTS = DatasetSchema(
@@ -100,6 +108,8 @@ ASB_INCIDENTS = DatasetSchema(
     variants={"ASB - Personal": "Personal", "ASB - Nuisance": "Nuisance", "ASB - Environmental": "Environmental",
               "Nusiance": "Nuisance", "Enviromental": "Environmental", "Flytipping": "Fly-tipping",
               "Fly tiping": "Fly-tipping", "Noise nuisance": "Noise"},
+    pseudonyms={"record_key": ("asb_incidents", ("incident_ref",)),
+                "caller_key": ("caller", ("caller_name", "caller_phone"))},
 )
 
 FIRE_INCIDENTS = DatasetSchema(
@@ -122,6 +132,8 @@ FIRE_INCIDENTS = DatasetSchema(
               "False alarms": "False alarm", "False alarm - AFA": "False alarm", "Chimney fire": "Chimney fire",
               "Chimney": "Chimney fire"},
     categorise=derive.fire_category,
+    pseudonyms={"record_key": ("fire_incidents", ("incident_number",)),
+                "address_key": ("address", ("address",))},
 )
 
 SCHOOL_ATTENDANCE = DatasetSchema(
@@ -143,6 +155,7 @@ SCHOOL_ATTENDANCE = DatasetSchema(
     unit="pupils",
     categorise=derive.school_persistent_absence,
     period_of=derive.term_month,
+    pseudonyms={"record_key": ("upn", ("upn",)), "person_key": ("person", ("pupil_name", "date_of_birth"))},
 )
 
 SCHEMAS: dict[str, DatasetSchema] = {s.id: s for s in (POLICE_CRIME, ASB_INCIDENTS, FIRE_INCIDENTS,

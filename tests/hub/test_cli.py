@@ -35,3 +35,32 @@ def test_errors_are_clear(tmp_path):
     assert out.returncode == 2 and "not found" in out.stderr
     out = jin_hub("--db", str(tmp_path / "absent.sqlite"), "status")
     assert out.returncode == 2 and "does not exist" in out.stderr
+
+
+def test_more_errors_name_the_problem_and_the_fix(tmp_path, demo_extracts):
+    dbp = str(tmp_path / "hub.sqlite")
+    jin_hub("--db", dbp, "load-boundaries", str(BOUNDARIES))
+    wrong = tmp_path / "asb.csv"
+    wrong.write_text("when,what\n2024-01-01,noise\n", encoding="utf-8")
+    out = jin_hub("--db", dbp, "ingest", "asb_incidents", str(wrong))
+    assert out.returncode == 2 and "does not match the 'asb_incidents' schema: missing column(s)" in out.stderr
+    broken = tmp_path / "broken.gpkg"
+    broken.write_bytes(b"SQLite format 3\x00 but not really")
+    out = jin_hub("--db", dbp, "load-boundaries", str(broken))
+    assert out.returncode == 2 and "cannot read boundary file" in out.stderr
+    short = tmp_path / "short.secret"
+    short.write_text("tiny", encoding="utf-8")
+    out = jin_hub("--db", dbp, "--secret-file", str(short), "ingest", "police_crime",
+                  str(demo_extracts["police_crime"]))
+    assert out.returncode == 2 and "too short" in out.stderr and "restore it from your backup" in out.stderr
+
+
+def test_pseudonym_secret_is_created_outside_the_database_and_private(tmp_path, demo_extracts):
+    dbp = tmp_path / "db" / "hub.sqlite"
+    jin_hub("--db", str(dbp), "load-boundaries", str(BOUNDARIES))
+    out = jin_hub("--db", str(dbp), "ingest", "fire_incidents", str(demo_extracts["fire_incidents"]))
+    assert out.returncode == 0, out.stderr
+    secret = dbp.parent / "hub.secret"
+    assert "created a new pseudonym secret" in out.stdout and secret.exists()
+    assert secret.stat().st_mode & 0o777 == 0o600
+    assert secret.read_bytes().strip() not in dbp.read_bytes()

@@ -12,7 +12,7 @@ from jin_hub import db, geography
 from jin_hub.ingest.cleanse import ExtractError
 from jin_hub.ingest.disclosure import suppress
 from jin_hub.ingest.pipeline import ingest
-from tests.conftest import BOUNDARIES
+from tests.conftest import BOUNDARIES, TEST_SECRET
 
 DATASETS = ("police_crime", "asb_incidents", "fire_incidents", "school_attendance")
 
@@ -146,8 +146,8 @@ def test_secondary_suppression_unit():
 def test_reingest_same_file_changes_nothing(tmp_path, demo_extracts):
     conn = db.connect(tmp_path / "h.sqlite")
     geography.store_boundaries(conn, geography.read_boundary_file(BOUNDARIES, "lsoa"), "b")
-    first = ingest(conn, "police_crime", demo_extracts["police_crime"])
-    second = ingest(conn, "police_crime", demo_extracts["police_crime"])
+    first = ingest(conn, "police_crime", demo_extracts["police_crime"], TEST_SECRET)
+    second = ingest(conn, "police_crime", demo_extracts["police_crime"], TEST_SECRET)
     assert first.created and not second.created and first.release_id == second.release_id
     assert conn.execute("SELECT count(*) FROM releases").fetchone()[0] == 1
 
@@ -155,14 +155,14 @@ def test_reingest_same_file_changes_nothing(tmp_path, demo_extracts):
 def test_clear_errors(tmp_path):
     conn = db.connect(tmp_path / "h.sqlite")
     with pytest.raises(ExtractError, match="not found"):
-        ingest(conn, "police_crime", tmp_path / "missing.csv")
+        ingest(conn, "police_crime", tmp_path / "missing.csv", TEST_SECRET)
     with pytest.raises(KeyError, match="unknown dataset 'nope'; known datasets: police_crime, asb_incidents"):
-        ingest(conn, "nope", tmp_path / "missing.csv")
+        ingest(conn, "nope", tmp_path / "missing.csv", TEST_SECRET)
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("a,b\n1,2\n", encoding="utf-8")
     geography.store_boundaries(conn, geography.read_boundary_file(BOUNDARIES, "lsoa"), "b")
     with pytest.raises(ExtractError, match="missing column"):
-        ingest(conn, "police_crime", wrong)
+        ingest(conn, "police_crime", wrong, TEST_SECRET)
     bad = tmp_path / "bad.geojson"
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(geography.BoundaryError, match="cannot read boundary file"):
@@ -177,6 +177,48 @@ def test_windows_1252_extract_is_read(tmp_path, demo_extracts):
     cp.write_bytes(src.encode("cp1252", errors="replace"))
     conn = db.connect(tmp_path / "h.sqlite")
     geography.store_boundaries(conn, geography.read_boundary_file(BOUNDARIES, "lsoa"), "b")
-    result = ingest(conn, "police_crime", cp)
+    result = ingest(conn, "police_crime", cp, TEST_SECRET)
     assert result.report["encoding"] == "cp1252"
     assert result.report["accepted"] + result.report["quarantined"] == result.report["input_rows"]
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_record_level_data_is_depersonalised(conn, dataset):
+    rid, report = current_release(conn, dataset)
+    records = pd.read_sql_query("SELECT * FROM records WHERE release_id = ?", conn, params=(rid,))
+    assert len(records) == report["accepted"]
+    assert records["period"].str.fullmatch(r"\d{4}-\d{2}").all()               # month only
+    assert records[["oa_code", "lsoa_code", "msoa_code", "district_code"]].notna().all().all()
+    assert records["record_key"].str.fullmatch(r"[0-9a-f]{20}").all()
+    if dataset == "school_attendance":           # the UPN pseudonym follows a pupil across terms
+        per_pupil = records.groupby("record_key")["period"].nunique()
+        assert per_pupil.max() == 3 and len(per_pupil) < len(records) / 2
+    else:
+        assert records["record_key"].is_unique
+
+
+def _write(path, header: str, *rows: str):
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_person_pseudonym_links_datasets_and_needs_the_secret(tmp_path):
+    import hashlib
+
+    conn = db.connect(tmp_path / "h.sqlite")
+    geography.store_boundaries(conn, geography.read_boundary_file(BOUNDARIES, "lsoa"), "b")
+    police = _write(tmp_path / "p.csv", "crime_ref,reported_at,category,easting,northing,victim_name,victim_dob",
+                    "NP/24/0000001,2024-03-05T14:20,Burglary,457000,340000,Zoë  O'Connor,2011-02-03")
+    school = _write(tmp_path / "s.csv", "upn,pupil_name,date_of_birth,term,home_easting,home_northing,"
+                    "sessions_possible,sessions_authorised_absence,sessions_unauthorised_absence",
+                    "A123456789012,ZOË O'CONNOR,2011-02-03,Spring 2024,457000,340000,120,3,20")
+    ingest(conn, "police_crime", police, TEST_SECRET)
+    ingest(conn, "school_attendance", school, TEST_SECRET)
+    keys = [k for (k,) in conn.execute("SELECT person_key FROM records ORDER BY period")]
+    assert len(keys) == 2 and keys[0] == keys[1]          # same person, spelt differently, linked
+    assert keys[0] != hashlib.sha256("zoë o'connor\x1f2011-02-03".encode()).hexdigest()[:20]
+    other = db.connect(tmp_path / "other.sqlite")
+    geography.store_boundaries(other, geography.read_boundary_file(BOUNDARIES, "lsoa"), "b")
+    ingest(other, "police_crime", police, b"another-secret-of-at-least-32-bytes!!")
+    (elsewhere,) = other.execute("SELECT person_key FROM records").fetchone()
+    assert elsewhere != keys[0]                            # no secret, no linking
