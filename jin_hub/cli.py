@@ -55,7 +55,8 @@ def cmd_ingest(args: argparse.Namespace) -> None:
         print(f"  quarantined  {count:7d}  {reason}")
     for what, count in r["repaired"].items():
         print(f"  repaired     {count:7d}  {what.replace('_', ' ')}")
-    print(f"  published {r['cells']} cells for {len(r['periods'])} months; {r['cells_suppressed']} suppressed")
+    print(f"  published {r['cells']} cells for {len(r['periods'])} periods ({r['method']}); "
+          f"{r['cells_suppressed']} suppressed")
 
 
 def cmd_serve(args: argparse.Namespace) -> None:

@@ -64,13 +64,19 @@ class Store:
             geos = sorted((g for (g,) in self.conn.execute(
                 "SELECT DISTINCT geography FROM aggregates WHERE release_id = ?", (release_id,))),
                 key=LEVELS.index)
+            categories = ["all", *schema.categories]
+            policy = schema.policy
             out.append({
                 "id": dataset, "title": schema.title, "description": schema.description,
                 "theme": schema.theme, "partner": schema.partner, "keywords": list(schema.keywords),
                 "measures": ["count"], "units": schema.unit,
-                "categories": ["all", *schema.categories],
-                "periods": report["periods"], "geographies": geos,
-                "disclosure": {"method": "suppression", "threshold": report["threshold"],
+                "categories": categories,
+                "periods": [p for p in report["periods"] if len(p) == 7],
+                "years": [p for p in report["periods"] if len(p) == 4],
+                "geographies": geos,
+                "publication": {c: [g for g in geos if LEVELS.index(g) >= LEVELS.index(policy.finest_for(c))]
+                                for c in categories},
+                "disclosure": {"method": report.get("method", "suppression"), "threshold": report["threshold"],
                                "rule": report["disclosure_rule"]},
                 "licence": schema.licence,
                 "release": {"id": release_id, "created": created, "source": report["source"],
@@ -119,12 +125,16 @@ class Store:
             raise NotFound(f"dataset '{dataset}' is not published for geography '{geography}'; "
                            f"available: {', '.join(entry['geographies'])}")
         period = period or entry["periods"][-1]
-        if period not in entry["periods"]:
+        if period not in entry["periods"] + entry["years"]:
+            years = f" or the year(s) {', '.join(entry['years'])}" if entry["years"] else ""
             raise NotFound(f"period '{period}' is not in dataset '{dataset}'; available "
-                           f"{entry['periods'][0]} to {entry['periods'][-1]}")
+                           f"{entry['periods'][0]} to {entry['periods'][-1]}{years}")
         if category not in entry["categories"]:
             raise NotFound(f"category '{category}' is not in dataset '{dataset}'; choose one of: "
                            f"{', '.join(entry['categories'])}")
+        if geography not in entry["publication"][category]:
+            raise NotFound(f"'{category}' in dataset '{dataset}' is published only for "
+                           f"{', '.join(entry['publication'][category])} (release policy): choose one of those")
         return entry, period
 
     def values(self, dataset: str, geography: str, period: str | None, category: str) -> tuple[dict, str, dict]:

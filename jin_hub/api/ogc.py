@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from jin_hub.api.deps import GEOJSON, get_store, not_found
-from jin_hub.api.values import PERIOD
+from jin_hub.api.values import PERIOD, PERIOD_HELP
 from jin_hub.store import NotFound, Store
 
 router = APIRouter(tags=["OGC API - Features"])
@@ -153,7 +153,7 @@ def items(
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0, le=10_000_000),
     bbox: Optional[str] = Query(None, max_length=200, description="minLon,minLat,maxLon,maxLat (CRS84)"),
-    period: Optional[str] = Query(None, pattern=PERIOD, description="YYYY-MM (default: latest)"),
+    period: Optional[str] = Query(None, pattern=PERIOD, description=PERIOD_HELP),
     category: str = Query("all", max_length=80),
     store: Store = Depends(get_store),
 ) -> Response:

@@ -11,14 +11,15 @@ from jin_hub.api.deps import get_store, not_found
 from jin_hub.store import NotFound, Store
 
 router = APIRouter(prefix="/api/v1", tags=["values"])
-PERIOD = r"^\d{4}-(0[1-9]|1[0-2])$"
+PERIOD = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
+PERIOD_HELP = "YYYY-MM, or YYYY for the year (default: latest month)"
 
 
 @router.get("/values/{dataset}/{geography}", summary="Published counts of a dataset per area")
 def values(
     dataset: str,
     geography: str,
-    period: Optional[str] = Query(None, pattern=PERIOD, description="YYYY-MM (default: latest)"),
+    period: Optional[str] = Query(None, pattern=PERIOD, description=PERIOD_HELP),
     category: str = Query("all", max_length=80),
     store: Store = Depends(get_store),
 ) -> dict:

@@ -22,11 +22,19 @@ import pandas as pd
 DEFAULT_THRESHOLD = 5
 
 
-def rule_text(threshold: int) -> str:
+def rule_text(method: str, threshold: int, finest: dict[str, str]) -> str:
     """The disclosure rule in words, as stated in the catalogue and on printed maps."""
-    return (f"Counts of 1 to {threshold - 1} are suppressed (zero is shown); further cells are suppressed "
-            f"where a suppressed count could be recovered by subtracting from an area's total or from "
-            f"a larger area that contains it.")
+    if method == "cell_key":
+        rule = (f"ONS cell-key perturbation: every count carries small, fixed noise (the same cell always gets "
+                f"the same noise), and perturbed counts below {threshold} are suppressed (zero is shown). "
+                f"Totals are perturbed separately, so parts need not add up to them.")
+    else:
+        rule = (f"Counts of 1 to {threshold - 1} are suppressed (zero is shown); further cells are suppressed "
+                f"where a suppressed count could be recovered from an area's total, a larger area that "
+                f"contains it or the year's total.")
+    limits = [f"{'totals' if c == 'all' else 'other categories' if c == '*' else c} from {g.upper()} up"
+              for c, g in finest.items()]
+    return f"{rule} Published: {'; '.join(limits)}."
 
 
 @dataclass(frozen=True)
@@ -43,34 +51,31 @@ def margins(cells: pd.DataFrame, parents: dict[tuple[str, str], dict[str, str]])
     """Every additive margin in ``cells`` (rows: geography, area_code, period, category, count).
 
     ``parents[(child, parent)]`` maps child area codes to the parent geography's codes, for every
-    nested pair of published geographies.
+    nested pair of published geographies. Periods are months (``YYYY-MM``) and years (``YYYY``).
     """
     ids = pd.Series(np.arange(len(cells)), index=pd.MultiIndex.from_frame(
         cells[["geography", "area_code", "period", "category"]]))
+    geo, area = cells["geography"].to_numpy(), cells["area_code"].to_numpy()
+    period, category = cells["period"].to_numpy(), cells["category"].to_numpy()
     totals, members, member_of = [], [], []
-    n = 0
-    # area × month: 'all' = sum of categories
-    is_all = (cells["category"] == "all").to_numpy()
-    keys = ["geography", "area_code", "period"]
-    tot = cells.loc[is_all, keys].assign(total=np.flatnonzero(is_all))
-    mem = cells.loc[~is_all, keys].assign(member=np.flatnonzero(~is_all)).merge(tot, on=keys)
-    codes, uniq = pd.factorize(mem["total"])
-    totals.append(uniq.to_numpy())
-    members.append(mem["member"].to_numpy())
-    member_of.append(codes + n)
-    n += len(uniq)
-    # coarser area = sum of the finer areas nested in it
-    for (child, parent), lookup in parents.items():
-        sub = cells[cells["geography"] == child]
-        parent_code = sub["area_code"].map(lookup)
-        keyed = pd.MultiIndex.from_arrays([np.full(len(sub), parent), parent_code, sub["period"], sub["category"]])
-        total = ids.reindex(keyed).to_numpy()
+
+    def add(rows: np.ndarray, total_keys: list[np.ndarray]) -> None:
+        """Margins whose members are ``rows`` and whose totals are the cells keyed by ``total_keys``."""
+        total = ids.reindex(pd.MultiIndex.from_arrays(total_keys)).to_numpy()
         ok = ~np.isnan(total)
         codes, uniq = pd.factorize(total[ok].astype(np.int64))
+        member_of.append(codes + sum(len(t) for t in totals))
         totals.append(np.asarray(uniq))
-        members.append(np.flatnonzero((cells["geography"] == child).to_numpy())[ok])
-        member_of.append(codes + n)
-        n += len(uniq)
+        members.append(rows[ok])
+
+    cats = np.flatnonzero(category != "all")                       # 'all' = sum of the categories
+    add(cats, [geo[cats], area[cats], period[cats], np.full(len(cats), "all")])
+    months = np.flatnonzero(pd.Series(period).str.len().to_numpy() == 7)
+    add(months, [geo[months], area[months], pd.Series(period[months]).str[:4].to_numpy(), category[months]])
+    for (child, parent), lookup in parents.items():                 # a larger area = sum of its parts
+        rows = np.flatnonzero(geo == child)
+        add(rows, [np.full(len(rows), parent), pd.Series(area[rows]).map(lookup).to_numpy(), period[rows],
+                   category[rows]])
     return Margins(np.concatenate(totals).astype(np.int64), np.concatenate(members).astype(np.int64),
                    np.concatenate(member_of).astype(np.int64))
 
@@ -119,10 +124,17 @@ def _unpin(counts: np.ndarray, m: Margins, supp: np.ndarray, pinned: np.ndarray,
     return False
 
 
-def protect(counts: np.ndarray, m: Margins, threshold: int, max_audits: int = 50) -> np.ndarray:
+def protect(counts: np.ndarray, m: Margins, threshold: int, unpublished: np.ndarray | None = None,
+            max_audits: int = 50) -> np.ndarray:
     """Boolean mask of withheld cells: primary suppression, secondary suppression per margin, then
-    an audit against an attacker solving all margins together, repeated until nothing is solvable."""
+    an audit against an attacker solving all margins together, repeated until nothing is solvable.
+
+    ``unpublished`` cells (withheld by the release policy) start withheld, so they are protected
+    from being worked out by subtraction exactly like suppressed ones.
+    """
     supp = (counts > 0) & (counts < threshold)
+    if unpublished is not None:
+        supp |= unpublished
     for _ in range(max_audits):
         _secondary(counts, m, threshold, supp)
         pinned = solvable(supp, m)
@@ -134,12 +146,15 @@ def protect(counts: np.ndarray, m: Margins, threshold: int, max_audits: int = 50
 
 
 def suppress(cells: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD,
-             parents: dict[tuple[str, str], dict[str, str]] | None = None) -> pd.DataFrame:
+             parents: dict[tuple[str, str], dict[str, str]] | None = None,
+             unpublished: np.ndarray | None = None) -> pd.DataFrame:
     """Apply primary + secondary suppression to ``cells``.
 
     ``cells``: columns (geography,) area_code, period, category, count: nonzero category cells and
-    one ``all`` row per area × month, for one or more geographies. Returns the same rows with
-    ``count`` as a nullable integer (NA where withheld) and a boolean ``suppressed`` column.
+    one ``all`` row per area × period, for one or more geographies. ``unpublished`` marks cells the
+    release policy withholds: they take part in the protection and are left out of the result.
+    Returns the published rows with ``count`` as a nullable integer (NA where withheld) and a
+    boolean ``suppressed`` column.
     """
     if threshold < 1:
         raise ValueError("threshold must be at least 1")
@@ -147,11 +162,11 @@ def suppress(cells: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD,
     if "geography" not in df:
         df["geography"] = "area"
     counts = df["count"].to_numpy(np.int64)
-    supp = protect(counts, margins(df, parents or {}), threshold)
+    supp = protect(counts, margins(df, parents or {}), threshold, unpublished)
     df["count"] = pd.array(np.where(supp, 0, counts), dtype="Int64")
     df.loc[supp, "count"] = pd.NA
     df["suppressed"] = supp
-    return df
+    return df if unpublished is None else df[~unpublished].reset_index(drop=True)
 
 
 def solvable(supp: np.ndarray, m: Margins, probes: int = 3, tol: float = 1e-6) -> np.ndarray:

@@ -20,10 +20,11 @@ import pandas as pd
 
 from jin_hub import nesting
 from jin_hub.geography import AreaIndex
+from jin_hub.ingest.cellkey import perturb
 from jin_hub.ingest.cleanse import ExtractError, cleanse
-from jin_hub.ingest.disclosure import DEFAULT_THRESHOLD, rule_text, suppress
+from jin_hub.ingest.disclosure import rule_text, suppress
 from jin_hub.ingest.pseudonyms import Pseudonymiser
-from jin_hub.ingest.schemas import get_schema
+from jin_hub.ingest.schemas import ReleasePolicy, get_schema
 
 
 @dataclass
@@ -44,19 +45,39 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def aggregate(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None]) -> pd.DataFrame:
-    """Counts by geography × area × month × category, plus an ``all`` row per area × month.
+def aggregate(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None], years: bool) -> pd.DataFrame:
+    """Counts by geography × area × period × category, plus an ``all`` row per area × period.
 
     ``levels``: geography -> {finest area code: that geography's code}; None for the finest itself.
+    Periods are months, plus calendar years (``YYYY``) when ``years``.
     """
+    grains = [accepted] + ([accepted.assign(period=accepted["period"].str[:4])] if years else [])
     out = []
     for geography, lookup in levels.items():
-        rows = accepted if lookup is None else accepted.assign(area_code=accepted["area_code"].map(lookup))
-        by_cat = rows.groupby(["area_code", "period", "category"], sort=True).size().rename("count").reset_index()
-        total = rows.groupby(["area_code", "period"], sort=True).size().rename("count").reset_index()
-        total["category"] = "all"
-        out.append(pd.concat([by_cat, total], ignore_index=True).assign(geography=geography))
+        for grain in grains:
+            rows = grain if lookup is None else grain.assign(area_code=grain["area_code"].map(lookup))
+            by_cat = rows.groupby(["area_code", "period", "category"], sort=True).size().rename("count")
+            total = rows.groupby(["area_code", "period"], sort=True).size().rename("count").reset_index()
+            total["category"] = "all"
+            out.append(pd.concat([by_cat.reset_index(), total], ignore_index=True).assign(geography=geography))
     return pd.concat(out, ignore_index=True)
+
+
+def allowed(cells: pd.DataFrame, policy: ReleasePolicy) -> np.ndarray:
+    """Which cells the release policy lets out: each category from its finest geography up."""
+    rank = {g: i for i, g in enumerate(nesting.LEVELS)}
+    finest = cells["category"].map(lambda c: rank[policy.finest_for(c)])
+    return (cells["geography"].map(rank) >= finest).to_numpy()
+
+
+def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, dict[str, str] | None],
+             pairs: dict[tuple[str, str], dict[str, str]], policy: ReleasePolicy, threshold: int,
+             secret: bytes) -> pd.DataFrame:
+    """Apply the dataset's disclosure control method to the cells its policy allows."""
+    if policy.method == "cell_key":              # noise, not additivity, protects these: just leave out
+        cells = perturb(accepted, levels, secret, threshold, policy.years)
+        return cells[allowed(cells, policy)].reset_index(drop=True)
+    return suppress(counted, threshold, pairs, unpublished=~allowed(counted, policy))
 
 
 RECORD_KEYS = ("record_key", "person_key", "caller_key", "address_key")
@@ -77,9 +98,14 @@ def record_rows(release_id: str, accepted: pd.DataFrame, base: str, rollups: dic
 
 
 def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
-           threshold: int = DEFAULT_THRESHOLD) -> IngestResult:
-    """Ingest ``path`` as ``dataset``; publish a new release unless this exact file already was."""
+           threshold: int | None = None) -> IngestResult:
+    """Ingest ``path`` as ``dataset``; publish a new release unless this exact file already was.
+
+    ``threshold`` overrides the release policy's (suppression: counts below it are withheld).
+    """
     schema = get_schema(dataset)
+    policy = schema.policy
+    threshold = policy.threshold if threshold is None else threshold
     if not Path(path).is_file():
         raise ExtractError(f"extract {path} not found: check the path")
     sha = file_sha256(path)
@@ -91,17 +117,21 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
     result = cleanse(path, schema, AreaIndex.from_db(conn, base), Pseudonymiser(secret))
     pairs = nesting.nested_maps(conn)           # only geographies nested in the finest one are published
     rollups = {parent: lookup for (child, parent), lookup in pairs.items() if child == base}
-    counted = aggregate(result.accepted, {base: None, **rollups})
+    levels = {base: None, **rollups}
+    counted = aggregate(result.accepted, levels, policy.years)
     published = [base, *rollups]
-    cells = suppress(counted, threshold, {k: v for k, v in pairs.items() if k[0] in published})
+    cells = disclose(result.accepted, counted, levels, {k: v for k, v in pairs.items() if k[0] in published},
+                     policy, threshold, secret)
     now = datetime.now(timezone.utc)
     release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
     report = result.report() | {
         "dataset": dataset, "source": Path(path).name, "sha256": sha, "geography": base,
         "geographies": published,
-        "threshold": threshold, "disclosure_rule": rule_text(threshold),
-        "periods": sorted(result.accepted["period"].unique().tolist()),
-        "counted": int(counted.loc[(counted["category"] == "all") & (counted["geography"] == base), "count"].sum()),
+        "method": policy.method, "threshold": threshold,
+        "disclosure_rule": rule_text(policy.method, threshold, policy.finest),
+        "periods": sorted(cells["period"].unique().tolist(), key=lambda p: (len(p), p)),
+        "counted": int(counted.loc[(counted["category"] == "all") & (counted["geography"] == base)
+                                   & (counted["period"].str.len() == 7), "count"].sum()),
         "cells": len(cells), "cells_suppressed": int(cells["suppressed"].sum()),
     }
     rows = list(zip(

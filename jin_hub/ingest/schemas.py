@@ -19,6 +19,26 @@ OGL = "Open Government Licence v3.0 (synthetic demo data)"
 
 
 @dataclass(frozen=True)
+class ReleasePolicy:
+    """What may be published for a dataset, agreed under the data sharing protocol.
+
+    ``finest`` gives, per category, the finest geography it may be published at ('all' = the
+    total over categories, '*' = any category not named). ``years`` adds calendar-year totals
+    beside the months. ``method`` is 'suppression' (primary + secondary, counts of 1 to
+    threshold-1 withheld) or 'cell_key' (ONS cell-key perturbation, counts below threshold
+    withheld after perturbation).
+    """
+
+    method: str = "suppression"
+    threshold: int = 5
+    finest: dict[str, str] = field(default_factory=lambda: {"all": "oa", "*": "lsoa"})
+    years: bool = True
+
+    def finest_for(self, category: str) -> str:
+        return self.finest.get(category, self.finest.get("*", "lsoa"))
+
+
+@dataclass(frozen=True)
 class DatasetSchema:
     """What an extract looks like and how its dataset is described in the catalogue."""
 
@@ -43,6 +63,7 @@ class DatasetSchema:
     #: pseudonym columns kept for record-level access: name -> (kind, input columns). Inputs are read,
     #: keyed and dropped. Kind 'person' is shared across datasets so people can be linked.
     pseudonyms: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    policy: ReleasePolicy = field(default_factory=ReleasePolicy)
 
     def pseudonym_inputs(self) -> set[str]:
         return {c for _, cols in self.pseudonyms.values() for c in cols}
@@ -87,6 +108,8 @@ POLICE_CRIME = DatasetSchema(
     unit="recorded crimes",
     pseudonyms={"record_key": ("police_crime", ("crime_ref",)),
                 "person_key": ("person", ("victim_name", "victim_dob"))},
+    # sexual offences are the sensitive part of this category: neighbourhood (MSOA) and up only
+    policy=ReleasePolicy(finest={"all": "oa", "*": "lsoa", "Violence and sexual offences": "msoa"}),
 )
 
 ASB_INCIDENTS = DatasetSchema(
@@ -110,6 +133,7 @@ ASB_INCIDENTS = DatasetSchema(
               "Fly tiping": "Fly-tipping", "Noise nuisance": "Noise"},
     pseudonyms={"record_key": ("asb_incidents", ("incident_ref",)),
                 "caller_key": ("caller", ("caller_name", "caller_phone"))},
+    policy=ReleasePolicy(method="cell_key", threshold=10),
 )
 
 FIRE_INCIDENTS = DatasetSchema(
@@ -156,6 +180,8 @@ SCHOOL_ATTENDANCE = DatasetSchema(
     categorise=derive.school_persistent_absence,
     period_of=derive.term_month,
     pseudonyms={"record_key": ("upn", ("upn",)), "person_key": ("person", ("pupil_name", "date_of_birth"))},
+    # children: nothing finer than LSOA; terms only (a pupil is on roll in every term of a year)
+    policy=ReleasePolicy(finest={"all": "lsoa", "*": "lsoa"}, years=False),
 )
 
 SCHEMAS: dict[str, DatasetSchema] = {s.id: s for s in (POLICE_CRIME, ASB_INCIDENTS, FIRE_INCIDENTS,

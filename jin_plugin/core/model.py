@@ -26,7 +26,9 @@ class LayerRequest:
 
 
 def month_label(period: str) -> str:
-    """``2024-03`` → ``Mar 2024``."""
+    """``2024-03`` → ``Mar 2024``; a year ``2024`` → ``2024 (year)``."""
+    if len(period) == 4:
+        return f"{period} (year)"
     year, month = (int(p) for p in period.split("-"))
     return date(year, month, 1).strftime("%b %Y")
 

@@ -111,6 +111,7 @@ class JinDock(QgsDockWidget):
         self.search.textChanged.connect(self.filter_datasets)
         self.datasets.currentItemChanged.connect(self.show_dataset)
         self.add_button.clicked.connect(self.add_selected)
+        self.category.currentIndexChanged.connect(self.update_geographies)
 
     # ---- helpers ---------------------------------------------------------------------------
     def client(self) -> HubClient:
@@ -168,16 +169,15 @@ class JinDock(QgsDockWidget):
             self.details.clear()
             return
         entry = item.data(ROLE_ENTRY)
-        self.geography.clear()
-        for g in entry["geographies"]:
-            self.geography.addItem(GEOGRAPHY_LABELS.get(g, g.upper()), g)
-        self.geography.setCurrentIndex(max(0, self.geography.findData("lsoa")))    # the usual working level
         self.period.clear()
-        for p in reversed(entry["periods"]):
+        for p in [*reversed(entry["periods"]), *reversed(entry.get("years", []))]:
             self.period.addItem(month_label(p), p)
+        self.category.blockSignals(True)
         self.category.clear()
         for c in entry["categories"]:
             self.category.addItem("All categories" if c == "all" else c, c)
+        self.category.blockSignals(False)
+        self.update_geographies()
         release = entry["release"]
         self.details.setHtml(
             f"<h3>{entry['title']}</h3><p>{entry['description']}</p>"
@@ -187,6 +187,23 @@ class JinDock(QgsDockWidget):
             f"<b>Release:</b> {release['id']} ({release['created']})<br>"
             f"<b>Licence:</b> {entry['licence']}</p>"
             f"<p><b>Disclosure control:</b> {entry['disclosure']['rule']}</p>")
+
+    def update_geographies(self) -> None:
+        """Offer only the geographies the release policy publishes the chosen category at."""
+        item = self.datasets.currentItem()
+        if item is None:
+            return
+        entry = item.data(ROLE_ENTRY)
+        category = self.category.currentData() or "all"
+        allowed = entry.get("publication", {}).get(category, entry["geographies"])
+        previous = self.geography.currentData()
+        self.geography.clear()
+        for g in allowed:
+            self.geography.addItem(GEOGRAPHY_LABELS.get(g, g.upper()), g)
+        for wanted in (previous, "lsoa"):                  # keep the analyst's level, else the usual one
+            if self.geography.findData(wanted) >= 0:
+                self.geography.setCurrentIndex(self.geography.findData(wanted))
+                break
 
     # ---- fetching --------------------------------------------------------------------------
     def current_request(self) -> Optional[LayerRequest]:
