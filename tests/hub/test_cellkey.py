@@ -1,0 +1,68 @@
+"""Cell-key perturbation: noise that is fixed per cell, so repeating or overlapping queries gain nothing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from jin_hub import db, geography
+from jin_hub.ingest.cellkey import MAX_NOISE, perturb, ptable
+from jin_hub.ingest.pipeline import ingest
+from tests.conftest import BOUNDARIES, TEST_SECRET
+
+
+def test_ptable_is_zero_mean_bounded_and_secret():
+    table = ptable(TEST_SECRET)
+    assert len(table) == 750 * 256
+    assert table["pvalue"].abs().max() <= MAX_NOISE and abs(table.loc[table.pcv > 10, "pvalue"].mean()) < 0.05
+    assert (table["pcv"] + table["pvalue"] >= 0).all()
+    assert table.groupby("pcv")["pvalue"].nunique().min() > 1          # noise, not rounding
+    assert not table["pvalue"].equals(ptable(b"a-different-hub-secret-32-bytes-long!")["pvalue"])
+
+
+def _cells(accepted: pd.DataFrame) -> pd.DataFrame:
+    return perturb(accepted, {"lsoa": None}, TEST_SECRET, threshold=10, years=False).set_index(
+        ["area_code", "period", "category"])["count"]
+
+
+def test_same_cell_same_noise_and_differencing_sees_noise():
+    rng = np.random.default_rng(3)
+    n = 3000
+    accepted = pd.DataFrame({"area_code": rng.choice(["A", "B", "C"], n), "period": "2024-01",
+                             "category": rng.choice(["Noise", "Graffiti"], n),
+                             "record_key": [rng.bytes(10).hex() for _ in range(n)]})
+    first, again = _cells(accepted), _cells(accepted.sample(frac=1, random_state=1))
+    assert first.equals(again.loc[first.index])                        # order of records does not matter
+    true = accepted.groupby(["area_code", "period", "category"]).size()
+    cats = first[first.index.get_level_values("category") != "all"]
+    assert (cats != true.loc[cats.index]).any()                        # some cells are perturbed …
+    assert (cats - true.loc[cats.index]).abs().max() <= MAX_NOISE      # … by a little
+
+
+def test_differencing_two_releases_does_not_reveal_the_added_person():
+    """Add one record to each of 300 cells: the published change is rarely the true +1."""
+    rng = np.random.default_rng(5)
+    areas = [f"E{i:04d}" for i in range(300)]
+    accepted = pd.DataFrame({"area_code": np.repeat(areas, 40), "period": "2024-01", "category": "Noise",
+                             "record_key": [rng.bytes(10).hex() for _ in range(300 * 40)]})
+    extra = pd.DataFrame({"area_code": areas, "period": "2024-01", "category": "Noise",
+                          "record_key": [rng.bytes(10).hex() for _ in range(300)]})
+    before = _cells(accepted)
+    after = _cells(pd.concat([accepted, extra], ignore_index=True))
+    diff = (after - before.loc[after.index]).astype(int)
+    assert (diff == 1).mean() < 0.4 and diff.abs().max() <= 2 * MAX_NOISE + 1
+
+
+def test_perturbed_release_is_stable_across_reingest(tmp_path, demo_extracts):
+    def release(path):
+        conn = db.connect(tmp_path / f"{path.stem}.sqlite")
+        geography.store_boundaries(conn, geography.read_boundary_file(BOUNDARIES, "lsoa"), "b")
+        rid = ingest(conn, "asb_incidents", path, TEST_SECRET).release_id
+        return pd.read_sql_query("SELECT area_code, period, category, count FROM aggregates WHERE release_id = ?",
+                                 conn, params=(rid,)).set_index(["area_code", "period", "category"])["count"]
+
+    original = demo_extracts["asb_incidents"]
+    copy = tmp_path / "resent.csv"                      # the partner re-sends the same data, re-saved
+    copy.write_bytes(original.read_bytes() + b"\n")
+    a, b = release(original), release(copy)
+    assert a.equals(b.loc[a.index]) and (a.dropna() >= 10).all()
