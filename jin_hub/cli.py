@@ -34,6 +34,14 @@ def cmd_load_boundaries(args: argparse.Namespace) -> None:
         print(f"  {child} {verdict} {parent}")
 
 
+def cmd_load_denominators(args: argparse.Namespace) -> None:
+    from jin_hub import db, denominators
+
+    stored = denominators.load(db.connect(_db_path(args)), Path(args.file), args.measure, args.geography,
+                               args.column)
+    print(f"loaded {args.measure} for " + ", ".join(f"{n} {g} areas" for g, n in stored.items()))
+
+
 def cmd_ingest(args: argparse.Namespace) -> None:
     from jin_hub import db
     from jin_hub.ingest.pipeline import ingest
@@ -90,6 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--geography", default="lsoa", help="oa, lsoa, msoa, ward or district (default lsoa)")
     p.set_defaults(func=cmd_load_boundaries)
+
+    p = sub.add_parser("load-denominators", help="load residents or pupils per area (CSV) for rates")
+    p.add_argument("file")
+    p.add_argument("--measure", default="population", help="population (default) or pupils")
+    p.add_argument("--geography", default="lsoa", help="geography of the file's area codes (default lsoa)")
+    p.add_argument("--column", help="value column (default: the first column that is not the area code)")
+    p.set_defaults(func=cmd_load_denominators)
 
     p = sub.add_parser("ingest", help="cleanse, depersonalise, aggregate and publish a partner extract")
     p.add_argument("dataset", help="dataset id, e.g. police_crime")

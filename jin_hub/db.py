@@ -82,6 +82,14 @@ CREATE TABLE IF NOT EXISTS records (   -- cleansed, depersonalised record-level 
     address_key  TEXT,
     PRIMARY KEY (release_id, source_line)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS denominators (
+    measure   TEXT NOT NULL,           -- population | pupils
+    geography TEXT NOT NULL,
+    area_code TEXT NOT NULL,
+    value     INTEGER NOT NULL,
+    source    TEXT NOT NULL,
+    PRIMARY KEY (measure, geography, area_code)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS quarantine (
     release_id  TEXT NOT NULL,
     source_line INTEGER NOT NULL,      -- 1-based line in the partner's file (header = 1)

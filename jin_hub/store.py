@@ -65,11 +65,16 @@ class Store:
                 "SELECT DISTINCT geography FROM aggregates WHERE release_id = ?", (release_id,))),
                 key=LEVELS.index)
             categories = ["all", *schema.categories]
+            has_base = schema.denominator == "all" or self.conn.execute(
+                "SELECT 1 FROM denominators WHERE measure = ? LIMIT 1", (schema.denominator,)).fetchone()
             policy = schema.policy
             out.append({
                 "id": dataset, "title": schema.title, "description": schema.description,
                 "theme": schema.theme, "partner": schema.partner, "keywords": list(schema.keywords),
-                "measures": ["count"], "units": schema.unit,
+                "measures": ["count", "rate"] if has_base else ["count"], "units": schema.unit,
+                "rate": {"per": schema.rate_per, "denominator": schema.denominator,
+                         "label": (f"per {schema.rate_per:,} " + ("of all" if schema.denominator == "all"
+                                                                   else schema.denominator))} if has_base else None,
                 "categories": categories,
                 "periods": [p for p in report["periods"] if len(p) == 7],
                 "years": [p for p in report["periods"] if len(p) == 4],
@@ -137,17 +142,41 @@ class Store:
                            f"{', '.join(entry['publication'][category])} (release policy): choose one of those")
         return entry, period
 
-    def values(self, dataset: str, geography: str, period: str | None, category: str) -> tuple[dict, str, dict]:
-        """(catalogue entry, period, {area_code: (count|None, suppressed)}) for every area.
-
-        Areas with no recorded incident are a true zero (the dataset covers every loaded area).
-        """
-        entry, period = self.resolve(dataset, geography, period, category)
+    def _counts(self, release_id: str, geography: str, period: str, category: str) -> dict[str, tuple]:
+        """{area_code: (count|None, suppressed)} for every area; no row = a true zero."""
         values: dict[str, tuple[int | None, bool]] = {
             code: (0, False) for (code,) in self.conn.execute(
                 "SELECT area_code FROM areas WHERE geography = ? ORDER BY area_code", (geography,))}
         for code, count, suppressed in self.conn.execute(
                 "SELECT area_code, count, suppressed FROM aggregates WHERE release_id = ? AND geography = ? "
-                "AND period = ? AND category = ?", (entry["release"]["id"], geography, period, category)):
+                "AND period = ? AND category = ?", (release_id, geography, period, category)):
             values[code] = (count, bool(suppressed))
+        return values
+
+    def _denominators(self, entry: dict, geography: str, period: str) -> dict[str, int | None]:
+        """Per area: the rate's denominator, or None where it is unknown or withheld."""
+        rate = entry["rate"]
+        if rate is None:
+            return {}
+        if rate["denominator"] == "all":
+            return {code: None if supp else count
+                    for code, (count, supp) in self._counts(entry["release"]["id"], geography, period, "all").items()}
+        return dict(self.conn.execute("SELECT area_code, value FROM denominators WHERE measure = ? AND geography = ?",
+                                      (rate["denominator"], geography)))
+
+    def values(self, dataset: str, geography: str, period: str | None, category: str) -> tuple[dict, str, dict]:
+        """(catalogue entry, period, {area_code: (count|None, suppressed, rate|None)}) for every area.
+
+        Areas with no recorded incident are a true zero (the dataset covers every loaded area). The
+        rate of a withheld count is withheld too.
+        """
+        entry, period = self.resolve(dataset, geography, period, category)
+        counts = self._counts(entry["release"]["id"], geography, period, category)
+        per = entry["rate"]["per"] if entry["rate"] else 0
+        denominators = self._denominators(entry, geography, period)
+        values = {}
+        for code, (count, supp) in counts.items():
+            base = denominators.get(code)
+            rate = round(count / base * per, 2) if count is not None and base else None
+            values[code] = (count, supp, rate)
         return entry, period, values

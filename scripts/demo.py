@@ -44,6 +44,8 @@ def build_hub(out: Path, seed: int, scale: float) -> Path:
         stale.unlink(missing_ok=True)
     for level, file in BOUNDARY_FILES.items():
         run("jin-hub", "-m", "jin_hub", "--db", str(db), "load-boundaries", str(file), "--geography", level)
+    run("jin-hub", "-m", "jin_hub", "--db", str(db), "load-denominators", str(extracts / "population_oa_synthetic.csv"),
+        "--geography", "oa")
     for dataset in DATASETS:
         run("jin-hub", "-m", "jin_hub", "--db", str(db), "ingest", dataset, str(extracts / f"{dataset}.csv"))
     return db

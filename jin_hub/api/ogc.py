@@ -131,9 +131,9 @@ def parse_bbox(text: Optional[str]) -> Optional[tuple[float, float, float, float
 
 def _feature(row: tuple, props: dict, value: tuple) -> str:
     code, name, dcode, dname, geom = row
-    count, supp = value
+    count, supp, rate = value
     p = {"area_code": code, "area_name": name, "district_code": dcode, "district_name": dname,
-         **props, "count": count, "suppressed": supp}
+         **props, "count": count, "suppressed": supp, "rate": rate}
     return ('{"type":"Feature","id":' + json.dumps(code) + ',"properties":'
             + json.dumps(p, separators=(",", ":")) + ',"geometry":' + geom + "}")
 

@@ -30,6 +30,7 @@ def values(
     return {
         "dataset": dataset, "geography": geography, "period": period, "category": category,
         "release": entry["release"]["id"], "disclosure": entry["disclosure"],
-        "fields": ["area_code", "count", "suppressed"],
-        "rows": [[code, count, supp] for code, (count, supp) in vals.items()],
+        "rate": entry["rate"],
+        "fields": ["area_code", "count", "suppressed", "rate"],
+        "rows": [[code, count, supp, rate] for code, (count, supp, rate) in vals.items()],
     }

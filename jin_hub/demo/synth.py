@@ -99,6 +99,25 @@ def canaries(dataset: str, frame: pd.DataFrame, k: int = 50) -> dict[str, list[s
     return out
 
 
+def write_population(path: Path, shared: surface.Surface, seed: int) -> int:
+    """Synthetic residents per (synthetic) output area: each LSOA's population split over its OAs."""
+    from jin_hub.demo.boundaries import FILES
+
+    oas = [f["properties"] for f in json.loads(FILES["oa"].read_text(encoding="utf-8"))["features"]]
+    by_lsoa: dict[str, list[str]] = {}
+    for p in oas:
+        by_lsoa.setdefault(p["LSOA11CD"], []).append(p["OA11CD"])
+    rng = np.random.default_rng([seed, 99])
+    lines = ["# SYNTHETIC demo population (not ONS estimates): residents per synthetic output area",
+             "area_code,population"]
+    for code, pop in zip(shared.areas.codes, shared.population):
+        parts = by_lsoa[code]
+        for oa, n in zip(parts, rng.multinomial(int(pop), np.full(len(parts), 1 / len(parts)))):
+            lines.append(f"{oa},{n}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines) - 2
+
+
 def generate(out_dir: Path, seed: int = 7, scale: float = 1.0,
              datasets: tuple[str, ...] = ALL_DATASETS, year: int = 2024) -> dict[str, Path]:
     """Write the synthetic extracts and ``manifest.json`` into ``out_dir``; return their paths."""
@@ -122,6 +141,10 @@ def generate(out_dir: Path, seed: int = 7, scale: float = 1.0,
         manifest["files"][dataset] = {"file": path.name, "data_lines": len(lines) - 1, "encoding": encoding,
                                       "dirty_lines": dirt, "canaries": canaries(dataset, clean)}
         paths[dataset] = path
+    population = out_dir / "population_oa_synthetic.csv"
+    manifest["population"] = {"file": population.name, "areas": write_population(population, shared, seed),
+                              "geography": "oa", "synthetic": True}
+    paths["population"] = population
     manifest_path = out_dir / "manifest.json"
     manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
     paths["manifest"] = manifest_path

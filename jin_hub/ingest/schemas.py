@@ -64,6 +64,10 @@ class DatasetSchema:
     #: keyed and dropped. Kind 'person' is shared across datasets so people can be linked.
     pseudonyms: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     policy: ReleasePolicy = field(default_factory=ReleasePolicy)
+    #: rate = count / denominator × per: a loaded measure ('population'), or 'all' for the share of
+    #: the dataset's own total (e.g. persistently absent pupils per 100 on roll)
+    denominator: str = "population"
+    rate_per: int = 1000
 
     def pseudonym_inputs(self) -> set[str]:
         return {c for _, cols in self.pseudonyms.values() for c in cols}
@@ -182,6 +186,8 @@ SCHOOL_ATTENDANCE = DatasetSchema(
     pseudonyms={"record_key": ("upn", ("upn",)), "person_key": ("person", ("pupil_name", "date_of_birth"))},
     # children: nothing finer than LSOA; terms only (a pupil is on roll in every term of a year)
     policy=ReleasePolicy(finest={"all": "lsoa", "*": "lsoa"}, years=False),
+    denominator="all",
+    rate_per=100,
 )
 
 SCHEMAS: dict[str, DatasetSchema] = {s.id: s for s in (POLICE_CRIME, ASB_INCIDENTS, FIRE_INCIDENTS,

@@ -162,7 +162,7 @@ class HubClient:
     def values(self, dataset: str, geography: str, period: Optional[str], category: str, **kwargs) -> dict:
         data = self.get_json(f"{API}/values/{dataset}/{geography}",
                              {"period": period, "category": category}, **kwargs)
-        if not isinstance(data, dict) or data.get("fields") != ["area_code", "count", "suppressed"] \
+        if not isinstance(data, dict) or data.get("fields", [])[:3] != ["area_code", "count", "suppressed"] \
                 or not isinstance(data.get("rows"), list):
             raise HubBadResponse(f"The values from {self.base_url} are malformed. Check the URL.")
         return data

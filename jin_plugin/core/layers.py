@@ -40,6 +40,7 @@ _FIELDS = [
     ("district_code", QVariant.String), ("district_name", QVariant.String),
     ("dataset", QVariant.String), ("period", QVariant.String), ("category", QVariant.String),
     ("count", QVariant.Int), ("suppressed", QVariant.Int), ("status", QVariant.String),
+    ("rate", QVariant.Double),
 ]
 
 
@@ -55,10 +56,10 @@ def layer_fields() -> QgsFields:
 
 
 def status_of(value: Optional[tuple]) -> str:
-    """Status of an area given its (count, suppressed) from the hub, or None if absent."""
+    """Status of an area given its (count, suppressed, rate) from the hub, or None if absent."""
     if value is None:
         return STATUS_NO_DATA
-    count, suppressed = value
+    count, suppressed = value[:2]
     if suppressed:
         return STATUS_SUPPRESSED
     return STATUS_ZERO if count == 0 else STATUS_VALUE
@@ -74,7 +75,9 @@ def write_layer(boundaries: Path, values: dict, request: LayerRequest, out_path:
     source = QgsVectorLayer(str(boundaries), "boundaries", "ogr")
     if not source.isValid():
         raise LayerBuildError(f"The cached boundaries {boundaries} cannot be read: delete the file and fetch again.")
-    by_code = {row[0]: (row[1], row[2]) for row in values["rows"]}
+    col = {name: i for i, name in enumerate(values["fields"])}
+    by_code = {row[0]: (row[col["count"]], row[col["suppressed"]], row[col["rate"]] if "rate" in col else None)
+               for row in values["rows"]}
     tmp = out_path.with_name(out_path.stem + ".part.gpkg")
     if tmp.exists():
         tmp.unlink()
@@ -101,9 +104,10 @@ def write_layer(boundaries: Path, values: dict, request: LayerRequest, out_path:
             geom.convertToMultiType()
             out.setGeometry(geom)
             count = None if value is None or value[1] else value[0]
+            rate = None if value is None or value[1] else value[2]
             out.setAttributes([code, feat["area_name"], feat["district_code"], feat["district_name"],
                                values["dataset"], values["period"], values["category"], count,
-                               None if value is None else int(bool(value[1])), status])
+                               None if value is None else int(bool(value[1])), status, rate])
             writer.addFeature(out)
             n += 1
             if feedback is not None and n % 500 == 0:

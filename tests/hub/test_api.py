@@ -51,12 +51,12 @@ def test_boundaries_are_cacheable(hub_url):
 
 def test_values_cover_every_area(hub_url):
     doc = get(f"{hub_url}/api/v1/values/police_crime/lsoa").json()
-    assert doc["fields"] == ["area_code", "count", "suppressed"]
+    assert doc["fields"] == ["area_code", "count", "suppressed", "rate"]
     assert len(doc["rows"]) == 679
     latest = next(d for d in get(f"{hub_url}/api/v1/catalogue").json()["datasets"]
                   if d["id"] == "police_crime")["periods"][-1]
     assert doc["period"] == latest and doc["category"] == "all"
-    for _code, count, suppressed in doc["rows"]:
+    for _code, count, suppressed, _rate in doc["rows"]:
         assert (count is None) == suppressed
         assert suppressed or count == 0 or count >= 5
     assert any(r[2] for r in doc["rows"]) and any(r[1] for r in doc["rows"])
@@ -74,12 +74,12 @@ def test_release_policy_and_years(hub_url):
     assert r.status_code == 404 and "published only for msoa, district (release policy)" in r.json()["detail"]
     year = get(f"{hub_url}/api/v1/values/police_crime/district", params={"period": "2024"}).json()
     month = get(f"{hub_url}/api/v1/values/police_crime/district", params={"period": "2024-06"}).json()
-    assert year["period"] == "2024" and sum(r[1] for r in year["rows"]) > 12 * max(r[1] for r in month["rows"])
+    assert year["period"] == "2024" and sum(r[1] for r in year["rows"]) > 10 * sum(r[1] for r in month["rows"])
     asb = cat["asb_incidents"]["disclosure"]
     assert asb["method"] == "cell_key" and asb["threshold"] == 10 and "perturbation" in asb["rule"]
     rows = get(f"{hub_url}/api/v1/values/asb_incidents/lsoa").json()["rows"]
-    assert all(count is None or count == 0 or count >= 10 for _, count, _ in rows)
-    assert any(supp for _, _, supp in rows) and any(count for _, count, _ in rows)
+    assert all(count is None or count == 0 or count >= 10 for _, count, _, _ in rows)
+    assert any(supp for _, _, supp, _ in rows) and any(count for _, count, _, _ in rows)
 
 
 @pytest.mark.parametrize("path, status, words", [
@@ -154,3 +154,24 @@ def test_qgis_oapif_provider_reads_the_hub(qgis_app, hub_url):
     assert len(features) == 679
     assert {f["area_code"] for f in features} == {f.attribute("area_code") for f in features}
     assert layer.fields().indexOf("suppressed") >= 0
+
+
+def test_rates_use_the_loaded_denominators_and_hide_with_their_counts(hub_url, hub_db_path):
+    import sqlite3
+
+    cat = {d["id"]: d for d in get(f"{hub_url}/api/v1/catalogue").json()["datasets"]}
+    assert cat["police_crime"]["rate"] == {"per": 1000, "denominator": "population", "label": "per 1,000 population"}
+    assert cat["school_attendance"]["rate"]["per"] == 100
+    doc = get(f"{hub_url}/api/v1/values/police_crime/msoa", params={"period": "2024"}).json()
+    assert doc["fields"] == ["area_code", "count", "suppressed", "rate"]
+    pop = dict(sqlite3.connect(hub_db_path).execute(
+        "SELECT area_code, value FROM denominators WHERE measure = 'population' AND geography = 'msoa'"))
+    assert sum(pop.values()) > 1_000_000                    # the county's residents, summed up from OAs
+    for code, count, supp, rate in doc["rows"]:
+        assert (rate is None) == (count is None) == supp
+        if count is not None:
+            assert rate == round(count / pop[code] * 1000, 2)
+    school = get(f"{hub_url}/api/v1/values/school_attendance/lsoa",
+                 params={"category": "Persistently absent"}).json()["rows"]
+    shares = [rate for _, count, _, rate in school if rate is not None]
+    assert shares and all(0 <= r <= 100 for r in shares) and 10 < sum(shares) / len(shares) < 40

@@ -64,3 +64,18 @@ def test_pseudonym_secret_is_created_outside_the_database_and_private(tmp_path, 
     assert "created a new pseudonym secret" in out.stdout and secret.exists()
     assert secret.stat().st_mode & 0o777 == 0o600
     assert secret.read_bytes().strip() not in dbp.read_bytes()
+
+
+def test_denominator_errors_name_the_problem(tmp_path):
+    dbp = str(tmp_path / "hub.sqlite")
+    jin_hub("--db", dbp, "load-boundaries", str(BOUNDARIES))
+    bad = tmp_path / "pop.csv"
+    bad.write_text("LSOA11CD,population\nE01013810,1500\nE99999999,7\n", encoding="utf-8")
+    out = jin_hub("--db", dbp, "load-denominators", str(bad))
+    assert out.returncode == 2 and "1 area code(s) in pop.csv are not loaded lsoa areas, e.g. E99999999" in out.stderr
+    bad.write_text("LSOA11CD,population\nE01013810,lots\n", encoding="utf-8")
+    out = jin_hub("--db", dbp, "load-denominators", str(bad))
+    assert out.returncode == 2 and "must hold whole numbers ≥ 0; not on line(s) 2" in out.stderr
+    bad.write_text("LSOA11CD,population\nE01013810,1500\n", encoding="utf-8")
+    out = jin_hub("--db", dbp, "load-denominators", str(bad))
+    assert out.returncode == 0 and "loaded population for 1 lsoa areas" in out.stdout

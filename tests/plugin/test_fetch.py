@@ -40,7 +40,9 @@ def test_fetch_adds_a_valid_themed_layer(hub_url, jin_cache):
         hits = [r for r in class_rules if QgsExpression(r.filterExpression()).evaluate(ctx)]
         assert len(hits) == 1, (feat["count"], [r.filterExpression() for r in hits])
     for feat in layer.getFeatures():          # a suppressed area never carries a count, zero included
-        assert (feat["status"] == "suppressed") == (feat["count"] == NULL)
+        assert (feat["status"] == "suppressed") == (feat["count"] == NULL) == (feat["rate"] == NULL)
+        if feat["status"] == "value":          # residents are in the hundreds to thousands per LSOA
+            assert feat["rate"] > 0 and feat["count"] / feat["rate"] * 1000 > 500
 
 
 def test_switching_category_reuses_cached_boundaries(hub_url, jin_cache):
