@@ -109,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="cleanse, depersonalise, aggregate and publish a partner extract")
     p.add_argument("dataset", help="dataset id, e.g. police_crime")
     p.add_argument("file")
-    p.add_argument("--threshold", type=int, default=5, help="suppress counts from 1 to THRESHOLD-1 (default 5)")
+    p.add_argument("--threshold", type=int, default=None,
+                   help="override the release policy's threshold (suppression: withhold counts 1 to THRESHOLD-1)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("serve", help="serve the hub API over HTTP")

@@ -30,7 +30,8 @@ TERM_MONTH = {"spring": 1, "summer": 4, "autumn": 9}
 
 def by_label(raw: pd.Series, lookup: dict[str, str], what: str) -> Derived:
     """Map labels through ``lookup`` (normalised label → canonical)."""
-    category = raw.map(lambda s: lookup.get(normalise_label(s))).to_numpy(dtype=object)
+    labels = {text: lookup.get(normalise_label(text)) for text in raw.unique()}     # few distinct labels
+    category = raw.map(labels).to_numpy(dtype=object)
     unknown = pd.isna(category)             # pandas may turn the lookup's None into NaN
     category[unknown] = None
     reason = np.full(len(raw), None, dtype=object)
@@ -48,7 +49,8 @@ def category_column(frame: pd.DataFrame, schema: DatasetSchema) -> Derived:
 def fire_category(frame: pd.DataFrame, schema: DatasetSchema) -> Derived:
     """IRS incident group × motive; a 'Not known' or blank motive counts as accidental (IRS practice)."""
     group, reason, repaired = by_label(frame[schema.category_column], schema.category_lookup(), "incident group")
-    deliberate = frame["motive"].map(normalise_label).eq("deliberate").to_numpy()
+    deliberate = frame["motive"].map({m: normalise_label(m) for m in frame["motive"].unique()}).eq(
+        "deliberate").to_numpy()
     category = group.copy()
     for g in ("Primary fire", "Secondary fire"):
         rows = group == g
@@ -85,4 +87,4 @@ def term_month(values: pd.Series) -> pd.Series:
         if not (term and year):
             return None
         return f"{year.group(0)}-{TERM_MONTH[term.group(0).lower()]:02d}"
-    return values.map(one)
+    return values.map({text: one(text) for text in values.unique()})

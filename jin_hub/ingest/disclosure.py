@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from jin_hub.ingest.audit import solvable
+
 DEFAULT_THRESHOLD = 5
 
 
@@ -167,38 +169,3 @@ def suppress(cells: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD,
     df.loc[supp, "count"] = pd.NA
     df["suppressed"] = supp
     return df if unpublished is None else df[~unpublished].reset_index(drop=True)
-
-
-def solvable(supp: np.ndarray, m: Margins, probes: int = 3, tol: float = 1e-6) -> np.ndarray:
-    """Withheld cells an attacker could solve for from all margins at once.
-
-    Each margin is one linear equation in the withheld cells. A withheld cell is determined when
-    every solution of the system gives it the same value: when its entry is zero in every vector
-    of the system's null space. Random vectors projected onto the null space (sparse least squares,
-    so it scales to the whole county at output-area level) are almost surely nonzero in every
-    entry that is not determined; a cell is reported only if all probes agree it is.
-    """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.linalg import lsqr
-
-    hidden = np.flatnonzero(supp)
-    if not len(hidden):
-        return np.zeros(len(supp), dtype=bool)
-    col = np.full(len(supp), -1)
-    col[hidden] = np.arange(len(hidden))
-    mem = supp[m.member]
-    tot = supp[m.total]
-    rows = np.concatenate([m.member_of[mem], np.flatnonzero(tot)])
-    cols = np.concatenate([col[m.member[mem]], col[m.total[tot]]])
-    vals = np.concatenate([np.ones(int(mem.sum())), -np.ones(int(tot.sum()))])
-    a_t = coo_matrix((vals, (cols, rows)), shape=(len(hidden), len(m.total))).tocsr()   # A transposed
-    rng = np.random.default_rng(0)
-    pinned = np.ones(len(hidden), dtype=bool)
-    for _ in range(probes):
-        r = rng.normal(size=len(hidden))
-        y = lsqr(a_t, r, atol=1e-14, btol=1e-14, iter_lim=20 * len(hidden))[0]
-        v = r - a_t @ y                                   # r's component in the null space
-        pinned &= np.abs(v) < tol
-    out = np.zeros(len(supp), dtype=bool)
-    out[hidden[pinned]] = True
-    return out

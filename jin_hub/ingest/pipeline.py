@@ -77,7 +77,14 @@ def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, di
     if policy.method == "cell_key":              # noise, not additivity, protects these: just leave out
         cells = perturb(accepted, levels, secret, threshold, policy.years)
         return cells[allowed(cells, policy)].reset_index(drop=True)
-    return suppress(counted, threshold, pairs, unpublished=~allowed(counted, policy))
+    ok = allowed(counted, policy)
+    # At a geography where no category is published, the unpublished cells form fully unknown
+    # tables (areas × categories, two or more of each) that only restate totals published above:
+    # they can never be solved for, so they are left out of the protection problem entirely.
+    open_levels = set(counted.loc[ok & (counted["category"] != "all").to_numpy(), "geography"])
+    modelled = ok | counted["geography"].isin(open_levels).to_numpy()
+    cells = counted[modelled].reset_index(drop=True)
+    return suppress(cells, threshold, pairs, unpublished=~ok[modelled])
 
 
 RECORD_KEYS = ("record_key", "person_key", "caller_key", "address_key")
