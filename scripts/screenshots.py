@@ -63,6 +63,10 @@ def panel_screenshot(hub_url: str, out: Path) -> None:
     dock.url_edit.setText(hub_url)
     dock.connect_button.click()
     wait_for(lambda: dock.datasets.count() > 0)
+    police = next(i for i in range(dock.datasets.count()) if dock.datasets.item(i).text().startswith("Police"))
+    dock.datasets.setCurrentRow(police)
+    dock.period.setCurrentIndex(dock.period.findData("2024"))          # the whole year
+    dock.category.setCurrentIndex(dock.category.findData("Criminal damage and arson"))
     added: list = []
     dock.layerAdded.connect(added.append)
     dock.add_button.click()

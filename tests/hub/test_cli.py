@@ -79,3 +79,31 @@ def test_denominator_errors_name_the_problem(tmp_path):
     bad.write_text("LSOA11CD,population\nE01013810,1500\n", encoding="utf-8")
     out = jin_hub("--db", dbp, "load-denominators", str(bad))
     assert out.returncode == 0 and "loaded population for 1 lsoa areas" in out.stdout
+
+
+def test_killed_ingest_leaves_the_last_good_release_serving(tmp_path, demo_extracts):
+    import signal
+    import sqlite3
+    import time
+
+    from tests.conftest import build_hub_db
+
+    dbp = build_hub_db(tmp_path / "hub.sqlite", demo_extracts)
+    conn = sqlite3.connect(dbp)
+    before = conn.execute("SELECT current_release FROM datasets WHERE id = 'school_attendance'").fetchone()[0]
+    n_before = conn.execute("SELECT count(*) FROM aggregates").fetchone()[0]
+    conn.close()
+    resent = tmp_path / "school_resent.csv"      # a new, bigger file: a new release would take seconds to build
+    header, *body = demo_extracts["school_attendance"].read_text(encoding="utf-8").splitlines()
+    resent.write_text("\n".join([header, *body * 5]) + "\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "jin_hub", "--db", str(dbp), "--secret-file",
+                             str(tmp_path / "s.secret"), "ingest", "school_attendance", str(resent)], cwd=ROOT)
+    time.sleep(2.5)
+    assert proc.poll() is None, "ingest finished before it could be killed: use a bigger extract"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    conn = sqlite3.connect(dbp)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT current_release FROM datasets WHERE id = 'school_attendance'").fetchone()[0] == before
+    assert conn.execute("SELECT count(*) FROM aggregates").fetchone()[0] == n_before
+    assert conn.execute("SELECT count(*) FROM releases WHERE status != 'complete'").fetchone()[0] == 0
