@@ -140,8 +140,10 @@ def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: 
     if schema.period_of is not None:
         period = schema.period_of(frame[schema.date_column]).to_numpy(dtype=object)
     else:
-        period = parse_dates(frame[schema.date_column]).dt.strftime("%Y-%m").to_numpy(dtype=object)
-        period[pd.isna(period)] = None
+        when = parse_dates(frame[schema.date_column])
+        month = (when.dt.year * 100 + when.dt.month).to_numpy(dtype=float)          # few distinct months:
+        labels = {m: f"{int(m) // 100:04d}-{int(m) % 100:02d}" for m in np.unique(month[np.isfinite(month)])}
+        period = np.array([labels.get(m) for m in month], dtype=object)           # format each once
     reject(period == None, f"unreadable date in {schema.date_column}")  # noqa: E711
 
     xs, ys = frame[schema.x_column].str.strip(), frame[schema.y_column].str.strip()

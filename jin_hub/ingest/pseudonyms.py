@@ -46,7 +46,9 @@ def load_or_create_secret(path: Path) -> tuple[bytes, bool]:
 
 
 def _normalise(values: pd.Series) -> pd.Series:
-    return values.fillna("").astype(str).str.strip().str.casefold().str.split().str.join(" ")
+    """Case, surrounding and repeated spaces do not make a different person or reference."""
+    text = values.fillna("").astype(str)
+    return text.map({u: " ".join(u.casefold().split()) for u in text.unique()})
 
 
 class Pseudonymiser:

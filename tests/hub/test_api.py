@@ -175,3 +175,18 @@ def test_rates_use_the_loaded_denominators_and_hide_with_their_counts(hub_url, h
                  params={"category": "Persistently absent"}).json()["rows"]
     shares = [rate for _, count, _, rate in school if rate is not None]
     assert shares and all(0 <= r <= 100 for r in shares) and 10 < sum(shares) / len(shares) < 40
+
+
+def test_no_planted_personal_value_leaves_in_any_response(hub_url, demo_extracts):
+    """Crawl what the hub serves (catalogue, values, OGC items of every dataset) for the canaries."""
+    manifest = json.loads(demo_extracts["manifest"].read_text(encoding="utf-8"))["files"]
+    planted = {v for m in manifest.values() for values in m["canaries"].values() for v in values}
+    bodies = [get(f"{hub_url}/api/v1/catalogue").text, get(f"{hub_url}/collections").text]
+    for entry in get(f"{hub_url}/api/v1/catalogue").json()["datasets"]:
+        for geography in entry["geographies"]:
+            bodies.append(get(f"{hub_url}/api/v1/values/{entry['id']}/{geography}").text)
+        bodies.append(get(f"{hub_url}/collections/{entry['id']}_lsoa/items", params={"limit": 1000}).text)
+    served = "\n".join(bodies)
+    assert len(served) > 1_000_000
+    leaked = [v for v in planted if v in served]
+    assert not leaked, f"personal values served: {leaked[:5]}"

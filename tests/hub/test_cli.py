@@ -107,3 +107,15 @@ def test_killed_ingest_leaves_the_last_good_release_serving(tmp_path, demo_extra
     assert conn.execute("SELECT current_release FROM datasets WHERE id = 'school_attendance'").fetchone()[0] == before
     assert conn.execute("SELECT count(*) FROM aggregates").fetchone()[0] == n_before
     assert conn.execute("SELECT count(*) FROM releases WHERE status != 'complete'").fetchone()[0] == 0
+
+
+def test_ingest_output_names_no_person(tmp_path, demo_extracts):
+    import json
+
+    dbp = str(tmp_path / "hub.sqlite")
+    jin_hub("--db", dbp, "load-boundaries", str(BOUNDARIES))
+    out = jin_hub("--db", dbp, "ingest", "police_crime", str(demo_extracts["police_crime"]))
+    manifest = json.loads(demo_extracts["manifest"].read_text(encoding="utf-8"))["files"]["police_crime"]
+    printed = out.stdout + out.stderr
+    assert "quarantined" in printed
+    assert not [v for values in manifest["canaries"].values() for v in values if v in printed]
