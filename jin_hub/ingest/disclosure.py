@@ -84,9 +84,17 @@ def margins(cells: pd.DataFrame, parents: dict[tuple[str, str], dict[str, str]])
 
 def _smallest_member(counts: np.ndarray, m: Margins, supp: np.ndarray, margin_mask: np.ndarray) -> None:
     """In each margin of ``margin_mask`` withhold its smallest published nonzero member, or, when it
-    has none, its total."""
+    has none, its total.
+
+    A member that is itself the total of a margin with nothing withheld is taken only as a last
+    resort: withholding it would be undone at once by adding up its published parts.
+    """
+    hidden_n = np.bincount(m.member_of[supp[m.member]], minlength=len(m.total))
+    open_total = np.zeros(len(counts), dtype=bool)
+    open_total[m.total[hidden_n == 0]] = True
     cand_j = np.flatnonzero(margin_mask[m.member_of] & ~supp[m.member] & (counts[m.member] > 0))
-    cand_j = cand_j[np.lexsort((counts[m.member[cand_j]], m.member_of[cand_j]))]
+    cells = m.member[cand_j]
+    cand_j = cand_j[np.lexsort((counts[cells], open_total[cells], m.member_of[cand_j]))]
     first = np.ones(len(cand_j), dtype=bool)
     first[1:] = m.member_of[cand_j[1:]] != m.member_of[cand_j[:-1]]
     supp[m.member[cand_j[first]]] = True
@@ -97,12 +105,15 @@ def _smallest_member(counts: np.ndarray, m: Margins, supp: np.ndarray, margin_ma
 
 def _secondary(counts: np.ndarray, m: Margins, threshold: int, supp: np.ndarray, max_rounds: int = 500) -> None:
     """Withhold more cells until, in every margin with a published total, the withheld members
-    number at least two and sum to at least ``threshold``."""
+    number at least two and sum to at least ``threshold``, and every withheld total has a withheld
+    part in each of its margins."""
     for _ in range(max_rounds):
         hidden = supp[m.member]
         hidden_sum = np.bincount(m.member_of[hidden], counts[m.member][hidden], len(m.total))
         hidden_n = np.bincount(m.member_of[hidden], minlength=len(m.total))
         weak = (hidden_n > 0) & ~supp[m.total] & ((hidden_sum < threshold) | (hidden_n < 2))
+        open_n = np.bincount(m.member_of[~hidden & (counts[m.member] > 0)], minlength=len(m.total))
+        weak |= supp[m.total] & (hidden_n == 0) & (open_n > 0)   # else a withheld total = sum of its parts
         if not weak.any():
             return
         _smallest_member(counts, m, supp, weak)
