@@ -6,7 +6,6 @@ Reasons never quote personal fields: the partner can look the line up in their o
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,22 +56,19 @@ def read_extract(path: Path, schema: DatasetSchema) -> tuple[pd.DataFrame, str]:
     path = Path(path)
     if not path.exists():
         raise ExtractError(f"extract {path} not found: check the path")
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
+    wanted = schema.pseudonym_inputs() | set(schema.required)
+    for encoding in ("utf-8-sig", "cp1252"):          # pandas decodes in C; cp1252 if UTF-8 fails
         try:
-            text = raw.decode(encoding)
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding=encoding,
+                                usecols=lambda c: c.strip() not in schema.personal or c.strip() in wanted)
             break
         except UnicodeDecodeError:
             continue
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise ExtractError(f"{path.name} is not a readable CSV ({exc}): export it as comma-separated text "
+                               "with a header row") from exc
     else:  # pragma: no cover - cp1252 decodes almost anything
         raise ExtractError(f"{path.name} is neither UTF-8 nor Windows-1252 text: re-export it as UTF-8 CSV")
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
-                            usecols=lambda c: c.strip() not in schema.personal or c.strip() in schema.required
-                            or c.strip() in schema.pseudonym_inputs())
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ExtractError(f"{path.name} is not a readable CSV ({exc}): export it as comma-separated text "
-                           "with a header row") from exc
     frame.columns = [c.strip() for c in frame.columns]
     missing = [c for c in schema.required if c not in frame.columns]
     if missing:
