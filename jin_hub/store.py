@@ -81,6 +81,8 @@ class Store:
                 "geographies": geos,
                 "publication": {c: [g for g in geos if LEVELS.index(g) >= LEVELS.index(policy.finest_for(c))]
                                 for c in categories},
+                "publication_years": {c: [g for g in geos if LEVELS.index(g) >= LEVELS.index(
+                    policy.finest_for(c, year=True))] for c in categories} if policy.years else {},
                 "disclosure": {"method": report.get("method", "suppression"), "threshold": report["threshold"],
                                "rule": report["disclosure_rule"]},
                 "licence": schema.licence,
@@ -129,7 +131,9 @@ class Store:
         if geography not in entry["geographies"]:
             raise NotFound(f"dataset '{dataset}' is not published for geography '{geography}'; "
                            f"available: {', '.join(entry['geographies'])}")
-        period = period or entry["periods"][-1]
+        if period is None:          # the latest month, or the latest year where only years are published
+            by_month = geography in entry["publication"].get(category, [])
+            period = entry["periods"][-1] if by_month or not entry["years"] else entry["years"][-1]
         if period not in entry["periods"] + entry["years"]:
             years = f" or the year(s) {', '.join(entry['years'])}" if entry["years"] else ""
             raise NotFound(f"period '{period}' is not in dataset '{dataset}'; available "
@@ -137,9 +141,11 @@ class Store:
         if category not in entry["categories"]:
             raise NotFound(f"category '{category}' is not in dataset '{dataset}'; choose one of: "
                            f"{', '.join(entry['categories'])}")
-        if geography not in entry["publication"][category]:
-            raise NotFound(f"'{category}' in dataset '{dataset}' is published only for "
-                           f"{', '.join(entry['publication'][category])} (release policy): choose one of those")
+        publication = entry["publication_years" if len(period) == 4 else "publication"][category]
+        if geography not in publication:
+            grain = "whole years" if len(period) == 4 else "months"
+            raise NotFound(f"'{category}' by {grain} in dataset '{dataset}' is published only for "
+                           f"{', '.join(publication)} (release policy): choose one of those")
         return entry, period
 
     def _counts(self, release_id: str, geography: str, period: str, category: str) -> dict[str, tuple]:

@@ -24,9 +24,9 @@ from jin_hub.ingest.audit import solvable
 DEFAULT_THRESHOLD = 5
 
 
-def rule_text(method: str, threshold: int, finest: dict[str, str]) -> str:
-    """The disclosure rule in words, as stated in the catalogue and on printed maps."""
-    if method == "cell_key":
+def rule_text(policy, threshold: int) -> str:
+    """The disclosure rule of a ``ReleasePolicy`` in words, as stated in the catalogue and on printed maps."""
+    if policy.method == "cell_key":
         rule = (f"ONS cell-key perturbation: every count carries small, fixed noise (the same cell always gets "
                 f"the same noise), and perturbed counts below {threshold} are suppressed (zero is shown). "
                 f"Totals are perturbed separately, so parts need not add up to them.")
@@ -34,9 +34,12 @@ def rule_text(method: str, threshold: int, finest: dict[str, str]) -> str:
         rule = (f"Counts of 1 to {threshold - 1} are suppressed (zero is shown); further cells are suppressed "
                 f"where a suppressed count could be recovered from an area's total, a larger area that "
                 f"contains it or the year's total.")
-    limits = [f"{'totals' if c == 'all' else 'other categories' if c == '*' else c} from {g.upper()} up"
-              for c, g in finest.items()]
-    return f"{rule} Published: {'; '.join(limits)}."
+    def limits(rules: dict[str, str]) -> str:
+        return "; ".join(f"{'totals' if c == 'all' else 'other categories' if c == '*' else c} from {g.upper()} up"
+                         for c, g in rules.items())
+
+    years = f" Whole years: {limits(policy.finest_year or policy.finest)}." if policy.years else ""
+    return f"{rule} Published by month: {limits(policy.finest)}.{years}"
 
 
 @dataclass(frozen=True)

@@ -66,8 +66,8 @@ def aggregate(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None], 
 def allowed(cells: pd.DataFrame, policy: ReleasePolicy) -> np.ndarray:
     """Which cells the release policy lets out: each category from its finest geography up."""
     rank = {g: i for i, g in enumerate(nesting.LEVELS)}
-    finest = cells["category"].map(lambda c: rank[policy.finest_for(c)])
-    return (cells["geography"].map(rank) >= finest).to_numpy()
+    finest = [rank[policy.finest_for(c, len(p) == 4)] for c, p in zip(cells["category"], cells["period"])]
+    return (cells["geography"].map(rank).to_numpy() >= np.array(finest, dtype=int))
 
 
 def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, dict[str, str] | None],
@@ -135,7 +135,7 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
         "dataset": dataset, "source": Path(path).name, "sha256": sha, "geography": base,
         "geographies": published,
         "method": policy.method, "threshold": threshold,
-        "disclosure_rule": rule_text(policy.method, threshold, policy.finest),
+        "disclosure_rule": rule_text(policy, threshold),
         "periods": sorted(cells["period"].unique().tolist(), key=lambda p: (len(p), p)),
         "counted": int(counted.loc[(counted["category"] == "all") & (counted["geography"] == base)
                                    & (counted["period"].str.len() == 7), "count"].sum()),

@@ -22,20 +22,24 @@ OGL = "Open Government Licence v3.0 (synthetic demo data)"
 class ReleasePolicy:
     """What may be published for a dataset, agreed under the data sharing protocol.
 
-    ``finest`` gives, per category, the finest geography it may be published at ('all' = the
-    total over categories, '*' = any category not named). ``years`` adds calendar-year totals
-    beside the months. ``method`` is 'suppression' (primary + secondary, counts of 1 to
-    threshold-1 withheld) or 'cell_key' (ONS cell-key perturbation, counts below threshold
-    withheld after perturbation).
+    ``finest`` gives, per category, the finest geography it may be published at by month ('all' =
+    the total over categories, '*' = any category not named); ``finest_year`` the same for the
+    calendar-year totals that ``years`` adds beside the months. ``method`` is 'suppression'
+    (primary + secondary, counts of 1 to threshold-1 withheld) or 'cell_key' (ONS cell-key
+    perturbation, counts below threshold withheld after perturbation).
     """
 
     method: str = "suppression"
     threshold: int = 5
-    finest: dict[str, str] = field(default_factory=lambda: {"all": "oa", "*": "lsoa"})
+    finest: dict[str, str] = field(default_factory=lambda: {"all": "lsoa", "*": "lsoa"})
     years: bool = True
+    #: finest geography per category for calendar-year totals (default: as for months); a year
+    #: gathers enough people to publish totals at a finer level than a month can
+    finest_year: dict[str, str] = field(default_factory=lambda: {"all": "oa", "*": "lsoa"})
 
-    def finest_for(self, category: str) -> str:
-        return self.finest.get(category, self.finest.get("*", "lsoa"))
+    def finest_for(self, category: str, year: bool = False) -> str:
+        rules = self.finest_year if year else self.finest
+        return rules.get(category, rules.get("*", "lsoa"))
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,8 @@ POLICE_CRIME = DatasetSchema(
     pseudonyms={"record_key": ("police_crime", ("crime_ref",)),
                 "person_key": ("person", ("victim_name", "victim_dob"))},
     # sexual offences are the sensitive part of this category: neighbourhood (MSOA) and up only
-    policy=ReleasePolicy(finest={"all": "oa", "*": "lsoa", "Violence and sexual offences": "msoa"}),
+    policy=ReleasePolicy(finest={"all": "lsoa", "*": "lsoa", "Violence and sexual offences": "msoa"},
+                         finest_year={"all": "oa", "*": "lsoa", "Violence and sexual offences": "msoa"}),
 )
 
 ASB_INCIDENTS = DatasetSchema(
@@ -137,7 +142,7 @@ ASB_INCIDENTS = DatasetSchema(
               "Fly tiping": "Fly-tipping", "Noise nuisance": "Noise"},
     pseudonyms={"record_key": ("asb_incidents", ("incident_ref",)),
                 "caller_key": ("caller", ("caller_name", "caller_phone"))},
-    policy=ReleasePolicy(method="cell_key", threshold=10),
+    policy=ReleasePolicy(method="cell_key", threshold=10, finest={"all": "oa", "*": "lsoa"}),
 )
 
 FIRE_INCIDENTS = DatasetSchema(
@@ -185,7 +190,7 @@ SCHOOL_ATTENDANCE = DatasetSchema(
     period_of=derive.term_month,
     pseudonyms={"record_key": ("upn", ("upn",)), "person_key": ("person", ("pupil_name", "date_of_birth"))},
     # children: nothing finer than LSOA; terms only (a pupil is on roll in every term of a year)
-    policy=ReleasePolicy(finest={"all": "lsoa", "*": "lsoa"}, years=False),
+    policy=ReleasePolicy(finest={"all": "lsoa", "*": "lsoa"}, years=False, finest_year={}),
     denominator="all",
     rate_per=100,
 )

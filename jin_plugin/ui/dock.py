@@ -112,6 +112,7 @@ class JinDock(QgsDockWidget):
         self.datasets.currentItemChanged.connect(self.show_dataset)
         self.add_button.clicked.connect(self.add_selected)
         self.category.currentIndexChanged.connect(self.update_geographies)
+        self.period.currentIndexChanged.connect(self.update_geographies)
 
     # ---- helpers ---------------------------------------------------------------------------
     def client(self) -> HubClient:
@@ -169,9 +170,11 @@ class JinDock(QgsDockWidget):
             self.details.clear()
             return
         entry = item.data(ROLE_ENTRY)
+        self.period.blockSignals(True)
         self.period.clear()
         for p in [*reversed(entry["periods"]), *reversed(entry.get("years", []))]:
             self.period.addItem(month_label(p), p)
+        self.period.blockSignals(False)
         self.category.blockSignals(True)
         self.category.clear()
         for c in entry["categories"]:
@@ -195,7 +198,8 @@ class JinDock(QgsDockWidget):
             return
         entry = item.data(ROLE_ENTRY)
         category = self.category.currentData() or "all"
-        allowed = entry.get("publication", {}).get(category, entry["geographies"])
+        year = len(self.period.currentData() or "") == 4
+        allowed = entry.get("publication_years" if year else "publication", {}).get(category, entry["geographies"])
         previous = self.geography.currentData()
         self.geography.clear()
         for g in allowed:

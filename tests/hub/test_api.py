@@ -66,12 +66,16 @@ def test_release_policy_and_years(hub_url):
     cat = {d["id"]: d for d in get(f"{hub_url}/api/v1/catalogue").json()["datasets"]}
     police = cat["police_crime"]
     assert police["years"] == ["2024"] and len(police["periods"]) == 12
-    assert police["publication"]["all"] == ["oa", "lsoa", "msoa", "district"]
+    assert police["publication"]["all"] == ["lsoa", "msoa", "district"]
+    assert police["publication_years"]["all"] == ["oa", "lsoa", "msoa", "district"]    # OA: whole years only
     assert police["publication"]["Burglary"] == ["lsoa", "msoa", "district"]
     assert police["publication"]["Violence and sexual offences"] == ["msoa", "district"]
     assert "Violence and sexual offences from MSOA up" in police["disclosure"]["rule"]
     r = get(f"{hub_url}/api/v1/values/police_crime/lsoa", params={"category": "Violence and sexual offences"})
     assert r.status_code == 404 and "published only for msoa, district (release policy)" in r.json()["detail"]
+    r = get(f"{hub_url}/api/v1/values/police_crime/oa", params={"period": "2024-05"})
+    assert r.status_code == 404 and "by months" in r.json()["detail"]
+    assert get(f"{hub_url}/api/v1/values/police_crime/oa").json()["period"] == "2024"     # default: latest year
     year = get(f"{hub_url}/api/v1/values/police_crime/district", params={"period": "2024"}).json()
     month = get(f"{hub_url}/api/v1/values/police_crime/district", params={"period": "2024-06"}).json()
     assert year["period"] == "2024" and sum(r[1] for r in year["rows"]) > 10 * sum(r[1] for r in month["rows"])
