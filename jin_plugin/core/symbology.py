@@ -35,6 +35,7 @@ OUTLINE = "#6e6e6e"
 ZERO_COLOUR = "#ffffff"
 SUPPRESSED_FILL, SUPPRESSED_HATCH = "#e3e3e3", "#5a5a5a"
 NO_DATA_COLOUR = "#a0a0a0"
+SUPPRESSED_LABEL = "Suppressed (protects privacy)"
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def classify(layer: QgsVectorLayer, field: str, n_classes: int = 5, method: str 
 
 
 def apply_choropleth(layer: QgsVectorLayer, field: str = "count", n_classes: int = 5, method: str = "jenks",
-                     ramp: str = "YlOrRd", threshold: int = 5) -> list[ClassBreak]:
+                     ramp: str = "YlOrRd") -> list[ClassBreak]:
     """Style ``layer`` as a choropleth of ``field``; return the class breaks used."""
     breaks = classify(layer, field, n_classes, method)
     color_ramp = QgsStyle.defaultStyle().colorRamp(ramp)
@@ -85,7 +86,8 @@ def apply_choropleth(layer: QgsVectorLayer, field: str = "count", n_classes: int
         root.appendChild(QgsRuleBasedRenderer.Rule(_fill(colour), 0, 0, expr, b.label))
     specials = [
         (_fill(ZERO_COLOUR), STATUS_ZERO, "Zero"),
-        (suppressed_symbol(), STATUS_SUPPRESSED, f"Suppressed (fewer than {threshold})"),
+        # not "fewer than 5": secondary suppression also withholds larger counts that would give one away
+        (suppressed_symbol(), STATUS_SUPPRESSED, SUPPRESSED_LABEL),
         (_fill(NO_DATA_COLOUR), STATUS_NO_DATA, "No data"),
     ]
     for symbol, status, label in specials:

@@ -57,7 +57,7 @@ def fetch_layer_blocking(hub_url: str, dataset: str, geography: str = "lsoa", pe
     if layer is None:
         raise HubError(task.error)
     if style:
-        apply_choropleth(layer, threshold=int(layer.customProperty("jin/threshold", 5)))
+        apply_choropleth(layer)
     return layer
 
 

@@ -229,7 +229,7 @@ class JinDock(QgsDockWidget):
         return task
 
     def layer_ready(self, layer: QgsVectorLayer) -> None:
-        apply_choropleth(layer, threshold=int(layer.customProperty("jin/threshold", 5)))
+        apply_choropleth(layer)
         project = QgsProject.instance()
         root = project.layerTreeRoot()
         group = root.findGroup(GROUP_NAME) or root.insertGroup(0, GROUP_NAME)

@@ -28,7 +28,7 @@ def test_fetch_adds_a_valid_themed_layer(hub_url, jin_cache):
     assert isinstance(renderer, QgsRuleBasedRenderer)
     rules = renderer.rootRule().children()
     labels = [r.label() for r in rules]
-    assert labels[-3:] == ["Zero", "Suppressed (fewer than 5)", "No data"]
+    assert labels[-3:] == ["Zero", "Suppressed (protects privacy)", "No data"]
     # every published positive value falls in exactly one class rule
     class_rules = rules[:-3]
     values = [f for f in layer.getFeatures() if f["status"] == "value"]
