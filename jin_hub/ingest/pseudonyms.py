@@ -65,7 +65,7 @@ class Pseudonymiser:
         prefix = kind.encode() + b"\x1e"
         secret = self._secret
         digest = hmac.digest
-        out = np.array([digest(secret, prefix + text.encode(), "sha256").hex()[:KEY_HEX] for text in joined],
-                       dtype=object)
+        out = np.array([digest(secret, prefix + text.encode(), "sha256").hex()[:KEY_HEX]
+                        for text in joined.tolist()], dtype=object)
         out[blank] = None
         return out
