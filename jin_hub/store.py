@@ -78,6 +78,8 @@ class Store:
                 "categories": categories,
                 "periods": [p for p in report["periods"] if len(p) == 7],
                 "years": [p for p in report["periods"] if len(p) == 4],
+                "period_labels": {p: schema.period_label(p) for p in report["periods"]
+                                  if schema.period_label and len(p) == 7},
                 "geographies": geos,
                 "publication": {c: [g for g in geos if LEVELS.index(g) >= LEVELS.index(policy.finest_for(c))]
                                 for c in categories},

@@ -79,6 +79,13 @@ def school_persistent_absence(frame: pd.DataFrame, schema: DatasetSchema) -> Der
     return category, reason, np.zeros(n, dtype=bool)
 
 
+def term_label(period: str) -> str:
+    """'2024-09' → 'Autumn term 2024' (the inverse of ``term_month``)."""
+    year, month = period.split("-")
+    term = {m: t for t, m in TERM_MONTH.items()}[int(month)]
+    return f"{term.capitalize()} term {year}"
+
+
 def term_month(values: pd.Series) -> pd.Series:
     """'Autumn 2024' (any case, either order) → '2024-09'; None where unreadable."""
     def one(text: str) -> str | None:

@@ -64,6 +64,7 @@ class DatasetSchema:
     unit: str = "recorded incidents"
     categorise: Callable[..., derive.Derived] = derive.category_column
     period_of: Optional[Callable[[pd.Series], pd.Series]] = None     # None: parse dates in date_column
+    period_label: Optional[Callable[[str], str]] = None   # how to name a period when it is not a month
     #: pseudonym columns kept for record-level access: name -> (kind, input columns). Inputs are read,
     #: keyed and dropped. Kind 'person' is shared across datasets so people can be linked.
     pseudonyms: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
@@ -188,6 +189,7 @@ SCHOOL_ATTENDANCE = DatasetSchema(
     unit="pupils",
     categorise=derive.school_persistent_absence,
     period_of=derive.term_month,
+    period_label=derive.term_label,
     pseudonyms={"record_key": ("upn", ("upn",)), "person_key": ("person", ("pupil_name", "date_of_birth"))},
     # children: nothing finer than LSOA; terms only (a pupil is on roll in every term of a year)
     policy=ReleasePolicy(finest={"all": "lsoa", "*": "lsoa"}, years=False, finest_year={}),

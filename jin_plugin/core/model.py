@@ -25,8 +25,11 @@ class LayerRequest:
         return re.sub(r"[^A-Za-z0-9_.-]+", "-", raw).strip("-").lower()
 
 
-def month_label(period: str) -> str:
-    """``2024-03`` → ``Mar 2024``; a year ``2024`` → ``2024 (year)``."""
+def month_label(period: str, entry: Optional[dict] = None) -> str:
+    """``2024-03`` → ``Mar 2024``; a year ``2024`` → ``2024 (year)``; or the hub's own label for the
+    period (school terms: ``Autumn term 2024``) when the catalogue ``entry`` has one."""
+    if entry and period in entry.get("period_labels", {}):
+        return entry["period_labels"][period]
     if len(period) == 4:
         return f"{period} (year)"
     year, month = (int(p) for p in period.split("-"))
@@ -37,4 +40,4 @@ def layer_name(entry: dict, request: LayerRequest, period: str) -> str:
     """Readable layer name, e.g. ``Police recorded crime — Burglary — LSOA — Mar 2024 — count``."""
     category = "all categories" if request.category == "all" else request.category
     geo = GEOGRAPHY_LABELS.get(request.geography, request.geography.upper())
-    return f"{entry['title']} — {category} — {geo} — {month_label(period)} — count"
+    return f"{entry['title']} — {category} — {geo} — {month_label(period, entry)} — count"

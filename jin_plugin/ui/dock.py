@@ -173,7 +173,7 @@ class JinDock(QgsDockWidget):
         self.period.blockSignals(True)
         self.period.clear()
         for p in [*reversed(entry["periods"]), *reversed(entry.get("years", []))]:
-            self.period.addItem(month_label(p), p)
+            self.period.addItem(month_label(p, entry), p)
         self.period.blockSignals(False)
         self.category.blockSignals(True)
         self.category.clear()
@@ -182,10 +182,12 @@ class JinDock(QgsDockWidget):
         self.category.blockSignals(False)
         self.update_geographies()
         release = entry["release"]
+        years = f"; whole years {', '.join(entry['years'])}" if entry.get("years") else ""
         self.details.setHtml(
             f"<h3>{entry['title']}</h3><p>{entry['description']}</p>"
             f"<p><b>Partner:</b> {entry['partner']}<br><b>Theme:</b> {entry['theme']}<br>"
-            f"<b>Periods:</b> {month_label(entry['periods'][0])} – {month_label(entry['periods'][-1])}<br>"
+            f"<b>Periods:</b> {month_label(entry['periods'][0], entry)} – "
+            f"{month_label(entry['periods'][-1], entry)}{years}<br>"
             f"<b>Geographies:</b> {', '.join(entry['geographies'])}<br>"
             f"<b>Release:</b> {release['id']} ({release['created']})<br>"
             f"<b>Licence:</b> {entry['licence']}</p>"

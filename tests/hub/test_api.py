@@ -31,6 +31,7 @@ def test_version_and_catalogue(hub_url):
     assert [d["id"] for d in get(f"{hub_url}/api/v1/catalogue", params={"theme": "education"}).json()["datasets"]] \
         == ["school_attendance"]
     assert entries["school_attendance"]["units"] == "pupils"
+    assert entries["school_attendance"]["period_labels"]["2024-09"] == "Autumn term 2024"
 
 
 def test_boundaries_are_cacheable(hub_url):

@@ -45,6 +45,12 @@ def test_fetch_adds_a_valid_themed_layer(hub_url, jin_cache):
             assert feat["rate"] > 0 and feat["count"] / feat["rate"] * 1000 > 500
 
 
+def test_school_layer_is_named_by_term(hub_url, jin_cache):
+    layer = fetch_layer_blocking(hub_url, "school_attendance", category="Persistently absent")
+    assert layer.name().endswith("— LSOA — Autumn term 2024 — count")
+    assert layer.featureCount() == 679
+
+
 def test_switching_category_reuses_cached_boundaries(hub_url, jin_cache):
     client = HubClient(hub_url)
     first = FetchLayerTask(client, LayerRequest("police_crime", category="Burglary"))
