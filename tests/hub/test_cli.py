@@ -96,10 +96,16 @@ def test_killed_ingest_leaves_the_last_good_release_serving(tmp_path, demo_extra
     resent = tmp_path / "school_resent.csv"      # a new, bigger file: a new release would take seconds to build
     header, *body = demo_extracts["school_attendance"].read_text(encoding="utf-8").splitlines()
     resent.write_text("\n".join([header, *body * 5]) + "\n", encoding="utf-8")
+    wal = dbp.with_name(dbp.name + "-wal")
+    written = wal.stat().st_size if wal.exists() else 0
     proc = subprocess.Popen([sys.executable, "-m", "jin_hub", "--db", str(dbp), "--secret-file",
                              str(tmp_path / "s.secret"), "ingest", "school_attendance", str(resent)], cwd=ROOT)
-    time.sleep(2.5)
-    assert proc.poll() is None, "ingest finished before it could be killed: use a bigger extract"
+    deadline = time.monotonic() + 300
+    while proc.poll() is None and time.monotonic() < deadline:     # kill it in the middle of writing
+        if wal.exists() and wal.stat().st_size > written + (1 << 20):
+            break
+        time.sleep(0.005)
+    assert proc.poll() is None, "ingest finished before it could be killed mid-write"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     conn = sqlite3.connect(dbp)
