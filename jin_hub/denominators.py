@@ -60,10 +60,9 @@ def load(conn: sqlite3.Connection, path: Path, measure: str, geography: str, val
         dup = frame.loc[frame["area_code"].duplicated(), "area_code"].iloc[0]
         raise DenominatorError(f"area {dup} appears more than once in {Path(path).name}")
     levels = {geography: frame.set_index("area_code")["value"]}
-    for (child, parent), lookup in nesting.nested_maps(conn).items():
-        if child == geography:
-            complete = len(frame) == len(known)      # a partial file would under-count its parents
-            if complete:
+    if len(frame) == len(known):                     # a partial file would under-count its parents
+        for (child, parent), lookup in nesting.nested_maps(conn).items():
+            if child == geography:
                 levels[parent] = frame.groupby(frame["area_code"].map(lookup))["value"].sum()
     rows = [(measure, g, code, int(v), Path(path).name) for g, series in levels.items() for code, v in series.items()]
     with conn:

@@ -19,6 +19,7 @@ LEVELS = ("oa", "lsoa", "msoa", "ward", "district")
 #: Share of a finer area that must fall inside its parent for the pair to count as nested.
 MIN_SHARE = 0.98
 
+
 @dataclass(frozen=True)
 class Pair:
     child: str

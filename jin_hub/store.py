@@ -73,8 +73,9 @@ class Store:
                 "theme": schema.theme, "partner": schema.partner, "keywords": list(schema.keywords),
                 "measures": ["count", "rate"] if has_base else ["count"], "units": schema.unit,
                 "rate": {"per": schema.rate_per, "denominator": schema.denominator,
-                         "label": (f"per {schema.rate_per:,} " + ("of all" if schema.denominator == "all"
-                                                                   else schema.denominator))} if has_base else None,
+                         "label": f"per {schema.rate_per:,} "
+                                  f"{schema.unit if schema.denominator == 'all' else schema.denominator}"}
+                if has_base else None,
                 "categories": categories,
                 "periods": [p for p in report["periods"] if len(p) == 7],
                 "years": [p for p in report["periods"] if len(p) == 4],

@@ -19,10 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from jin_hub.demo.boundaries import FILES as BOUNDARY_FILES  # noqa: E402
+from jin_hub.demo.synth import ALL_DATASETS  # noqa: E402
 from jin_hub.local_server import start_hub  # noqa: E402
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")    # headless unless a display is asked for
-DATASETS = ("police_crime", "asb_incidents", "fire_incidents", "school_attendance")
 
 
 def run(title: str, *module_args: str) -> None:
@@ -46,7 +46,7 @@ def build_hub(out: Path, seed: int, scale: float) -> Path:
         run("jin-hub", "-m", "jin_hub", "--db", str(db), "load-boundaries", str(file), "--geography", level)
     run("jin-hub", "-m", "jin_hub", "--db", str(db), "load-denominators", str(extracts / "population_oa_synthetic.csv"),
         "--geography", "oa")
-    for dataset in DATASETS:
+    for dataset in ALL_DATASETS:
         run("jin-hub", "-m", "jin_hub", "--db", str(db), "ingest", dataset, str(extracts / f"{dataset}.csv"))
     return db
 

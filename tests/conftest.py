@@ -28,13 +28,14 @@ def build_hub_db(path: Path, extracts: dict[str, Path]) -> Path:
     """Load the demo geographies (OA to district) and ingest the four partner extracts into ``path``."""
     from jin_hub import db, denominators, geography
     from jin_hub.demo.boundaries import FILES
+    from jin_hub.demo.synth import ALL_DATASETS
     from jin_hub.ingest.pipeline import ingest
 
     conn = db.connect(path)
     for level, file in FILES.items():
         geography.store_boundaries(conn, geography.read_boundary_file(file, level), file.name)
     denominators.load(conn, extracts["population"], "population", "oa")
-    for dataset in ("police_crime", "asb_incidents", "fire_incidents", "school_attendance"):
+    for dataset in ALL_DATASETS:
         ingest(conn, dataset, extracts[dataset], TEST_SECRET)
     conn.close()
     return path

@@ -127,7 +127,8 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
     levels = {base: None, **rollups}
     counted = aggregate(result.accepted, levels, policy.years)
     published = [base, *rollups]
-    cells = disclose(result.accepted, counted, levels, {k: v for k, v in pairs.items() if k[0] in published},
+    cells = disclose(result.accepted, counted, levels,
+                     {k: v for k, v in pairs.items() if k[0] in published and k[1] in published},
                      policy, threshold, secret)
     now = datetime.now(timezone.utc)
     release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
