@@ -1,4 +1,5 @@
-"""``jin-hub``: the hub administrator's command line (load boundaries, ingest, serve, status)."""
+"""``jin-hub``: the hub administrator's command line (load boundaries, ingest, serve, status, and
+the access commands in ``cli_access``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 from pathlib import Path
 
 from jin_hub import __version__
+from jin_hub.cli_access import add_commands
 
 DEFAULT_DB = "var/hub.sqlite"
 
@@ -52,7 +54,7 @@ def cmd_ingest(args: argparse.Namespace) -> None:
         print(f"created a new pseudonym secret at {_secret_path(args)}: back it up and keep it out of the "
               "database backups (without it, later releases cannot be linked to earlier ones)")
     conn = db.connect(_db_path(args))
-    result = ingest(conn, args.dataset, Path(args.file), secret, threshold=args.threshold)
+    result = ingest(conn, args.dataset, Path(args.file), secret, threshold=args.threshold, notes=args.notes or "")
     r = result.report
     if not result.created:
         print(f"{args.file} is already published as release {result.release_id}: nothing changed")
@@ -111,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--threshold", type=int, default=None,
                    help="override the release policy's threshold (suppression: withhold counts 1 to THRESHOLD-1)")
+    p.add_argument("--notes", help="release notes published in the catalogue")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("serve", help="serve the hub API over HTTP")
@@ -121,6 +124,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("status", help="show loaded geographies and published datasets")
     p.set_defaults(func=cmd_status)
+
+    def with_db(func):
+        def run(args: argparse.Namespace) -> None:
+            from jin_hub import db
+
+            func(args, db.connect(_db_path(args)))
+        return run
+
+    add_commands(sub, with_db)
     return parser
 
 
@@ -128,7 +140,7 @@ def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
-    except (FileNotFoundError, KeyError, ValueError) as exc:
+    except (LookupError, OSError, ValueError) as exc:
         msg = exc.args[0] if exc.args else str(exc)
         print(f"jin-hub {args.command}: error: {msg}", file=sys.stderr)
         sys.exit(2)

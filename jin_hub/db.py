@@ -90,6 +90,72 @@ CREATE TABLE IF NOT EXISTS denominators (
     source    TEXT NOT NULL,
     PRIMARY KEY (measure, geography, area_code)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS agencies (   -- partners party to the data sharing protocol
+    id      TEXT PRIMARY KEY,            -- short id, e.g. notts-police
+    name    TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS users (
+    username      TEXT PRIMARY KEY,
+    agency        TEXT NOT NULL REFERENCES agencies(id),
+    role          TEXT NOT NULL CHECK (role IN ('analyst', 'admin')),
+    password_hash TEXT NOT NULL,         -- argon2id
+    disabled      INTEGER NOT NULL DEFAULT 0,
+    created       TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS api_keys (
+    key_id     TEXT PRIMARY KEY,         -- public half of the key
+    username   TEXT NOT NULL REFERENCES users(username),
+    key_sha256 TEXT NOT NULL,            -- the secret half is random (256 bits), so a plain hash suffices
+    label      TEXT NOT NULL,
+    created    TEXT NOT NULL,
+    revoked    TEXT
+);
+CREATE TABLE IF NOT EXISTS login_failures (  -- per user name, existing or not (no account enumeration)
+    username     TEXT PRIMARY KEY,
+    failures     INTEGER NOT NULL,
+    locked_until TEXT
+);
+CREATE TABLE IF NOT EXISTS grants (     -- record-level access under the data sharing protocol
+    agency     TEXT NOT NULL REFERENCES agencies(id),
+    dataset    TEXT NOT NULL,
+    protocol   TEXT NOT NULL,            -- the agreement that allows it
+    granted    TEXT NOT NULL,
+    PRIMARY KEY (agency, dataset)
+);
+CREATE TABLE IF NOT EXISTS settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS zones (      -- named areas of interest: unions of areas of one geography
+    id        TEXT PRIMARY KEY,
+    name      TEXT NOT NULL,
+    kind      TEXT NOT NULL,             -- district | ward | csp | user
+    geography TEXT NOT NULL,
+    areas     TEXT NOT NULL,             -- JSON list of area codes
+    created   TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit_log (  -- append-only, hash-chained: who saw what, when, and why
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    at        TEXT NOT NULL,
+    username  TEXT,
+    agency    TEXT,
+    role      TEXT NOT NULL,
+    method    TEXT NOT NULL,
+    endpoint  TEXT NOT NULL,
+    dataset   TEXT,
+    params    TEXT NOT NULL,             -- JSON query parameters
+    purpose   TEXT,
+    status    INTEGER NOT NULL,
+    rows      INTEGER NOT NULL,
+    client    TEXT,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TABLE IF NOT EXISTS quarantine (
     release_id  TEXT NOT NULL,
     source_line INTEGER NOT NULL,      -- 1-based line in the partner's file (header = 1)
@@ -105,6 +171,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout=30000")          # wait for an ingest's commit rather than fail
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")

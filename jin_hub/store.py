@@ -26,7 +26,21 @@ class Page:
     """A page of areas for OGC items."""
 
     number_matched: int
-    rows: list[tuple]       # (area_code, area_name, district_code, district_name, geojson_crs84)
+    rows: list[tuple]       # (area_code, area_name, district_code, district_name, geojson)
+
+
+#: Columns of the record-level table a granted partner receives (never the partner's line number).
+RECORD_FIELDS = ("period", "category", "oa_code", "lsoa_code", "msoa_code", "ward_code", "district_code",
+                 "record_key", "person_key", "caller_key", "address_key")
+
+
+def _release_notes(report: dict) -> str:
+    """The admin's notes for a release, then what the hub measured about it."""
+    periods = report["periods"]
+    measured = (f"{report['accepted']:,} records accepted and {report['quarantined']:,} quarantined from "
+                f"{report['source']}; periods {periods[0]} to {periods[-1]}; {report['cells']:,} cells published, "
+                f"{report['cells_suppressed']:,} withheld." if periods else "No records.")
+    return f"{report['notes'].strip()} {measured}" if report.get("notes") else measured
 
 
 class Store:
@@ -36,6 +50,7 @@ class Store:
         self.path = Path(path)
         db.open_readonly(self.path).close()       # fail fast with a clear message
         self._local = threading.local()
+        self._catalogue: tuple[tuple, list[dict]] = ((), [])
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -50,8 +65,23 @@ class Store:
         rows = self.conn.execute("SELECT geography, title, n_areas, etag FROM geographies ORDER BY geography")
         return {g: {"title": t, "areas": n, "etag": e} for g, t, n, e in rows}
 
+    def _state(self) -> tuple:
+        """What the catalogue depends on: current releases, boundary versions, denominators."""
+        return self.conn.execute(
+            "SELECT (SELECT group_concat(id || ':' || coalesce(current_release, ''), ',') FROM datasets), "
+            "(SELECT group_concat(etag, ',') FROM geographies), (SELECT count(*) FROM denominators)").fetchone()
+
     def catalogue(self) -> list[dict]:
-        """One entry per published dataset: description, categories, periods, release, disclosure."""
+        """One entry per published dataset (shared, read-only), rebuilt only when a release or the
+        boundaries change."""
+        state = self._state()
+        cached_state, entries = self._catalogue
+        if cached_state != state:
+            entries = self._build_catalogue()
+            self._catalogue = (state, entries)
+        return entries
+
+    def _build_catalogue(self) -> list[dict]:
         out = []
         rows = self.conn.execute(
             "SELECT d.id, r.id, r.created, r.report FROM datasets d JOIN releases r "
@@ -90,7 +120,8 @@ class Store:
                                "rule": report["disclosure_rule"]},
                 "licence": schema.licence,
                 "release": {"id": release_id, "created": created, "source": report["source"],
-                            "accepted_rows": report["accepted"], "quarantined_rows": report["quarantined"]},
+                            "accepted_rows": report["accepted"], "quarantined_rows": report["quarantined"],
+                            "notes": _release_notes(report)},
             })
         return out
 
@@ -111,21 +142,56 @@ class Store:
                            f"{', '.join(self.geographies()) or 'none'}")
         return row[0], bytes(row[1])
 
-    def areas(self, geography: str, bbox: tuple[float, float, float, float] | None,
-              limit: int, offset: int, area_code: str | None = None) -> Page:
-        """Areas (CRS84 geometry) intersecting ``bbox`` (CRS84 envelope test), paged by code."""
+    def areas(self, geography: str, bbox: tuple[float, float, float, float] | None, limit: int, offset: int,
+              area_code: str | None = None, codes: set[str] | None = None, bbox_bng: bool = False,
+              bng: bool = False) -> Page:
+        """Areas intersecting ``bbox`` (envelope test), optionally only ``codes``, paged by code.
+
+        ``bbox_bng``: bbox in EPSG:27700, not CRS84; ``bng``: geometry in EPSG:27700, not CRS84.
+        """
         where, args = "geography = ?", [geography]
         if bbox is not None:
-            where += " AND lon_max >= ? AND lon_min <= ? AND lat_max >= ? AND lat_min <= ?"
+            cols = ("maxx", "minx", "maxy", "miny") if bbox_bng else ("lon_max", "lon_min", "lat_max", "lat_min")
+            where += " AND {} >= ? AND {} <= ? AND {} >= ? AND {} <= ?".format(*cols)
             args += [bbox[0], bbox[2], bbox[1], bbox[3]]
         if area_code is not None:
             where += " AND area_code = ?"
             args.append(area_code)
+        if codes is not None:
+            where += " AND area_code IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(sorted(codes)))
         (matched,) = self.conn.execute(f"SELECT count(*) FROM areas WHERE {where}", args).fetchone()
+        geom = "geojson_bng" if bng else "geojson_crs84"
         rows = self.conn.execute(
-            "SELECT area_code, area_name, district_code, district_name, geojson_crs84 FROM areas "
+            f"SELECT area_code, area_name, district_code, district_name, {geom} FROM areas "
             f"WHERE {where} ORDER BY area_code LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
         return Page(matched, rows)
+
+    # ---- records ---------------------------------------------------------------------------
+    def records(self, dataset: str, period: str | None, category: str | None, zone: dict | None,
+                limit: int, offset: int) -> tuple[dict, int, list[tuple]]:
+        """(entry, rows matched, page) of the current release's cleansed, depersonalised records."""
+        entry = self.dataset(dataset)
+        where, args = ["release_id = ?"], [entry["release"]["id"]]
+        if period:
+            where.append("period = ?" if len(period) == 7 else "substr(period, 1, 4) = ?")
+            args.append(period)
+        if category and category != "all":
+            if category not in entry["categories"]:
+                raise NotFound(f"category '{category}' is not in dataset '{dataset}'; choose one of: "
+                               f"{', '.join(entry['categories'])}")
+            where.append("category = ?")
+            args.append(category)
+        if zone is not None:
+            if zone["geography"] not in LEVELS:
+                raise NotFound(f"zone '{zone['id']}' is made of unknown geography '{zone['geography']}'")
+            where.append(f"{zone['geography']}_code IN (SELECT value FROM json_each(?))")
+            args.append(json.dumps(zone["areas"]))
+        sql = " AND ".join(where)
+        (matched,) = self.conn.execute(f"SELECT count(*) FROM records WHERE {sql}", args).fetchone()
+        rows = self.conn.execute(f"SELECT {', '.join(RECORD_FIELDS)} FROM records WHERE {sql} "
+                                 "ORDER BY source_line LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
+        return entry, matched, rows
 
     # ---- values ----------------------------------------------------------------------------
     def resolve(self, dataset: str, geography: str, period: str | None, category: str) -> tuple[dict, str]:

@@ -14,6 +14,12 @@ ROOT = Path(__file__).resolve().parents[1]
 BOUNDARIES = ROOT / "resources/boundaries/nottinghamshire_lsoa11.geojson"
 TEST_SECRET = b"0123456789abcdef0123456789abcdef-test-only"
 TEST_SCALE = 0.25           # a quarter of a year's crime: enough for every category, quick to build
+#: Test accounts: a police analyst granted police records, a council analyst (aggregates only), an admin.
+ANALYST = ("police.analyst", "police-analyst-pass")
+COUNCIL = ("city.analyst", "city-analyst-password")
+ADMIN = ("hub.admin", "hub-admin-password-1")
+QGIS_MASTER = "jin-test-master-password"                  # the test profile's auth database only
+SOUTH_NOTTS = ["E07000172", "E07000173", "E07000176"]      # Broxtowe, Gedling, Rushcliffe: one CSP
 
 
 @pytest.fixture(scope="session")
@@ -37,8 +43,24 @@ def build_hub_db(path: Path, extracts: dict[str, Path]) -> Path:
     denominators.load(conn, extracts["population"], "population", "oa")
     for dataset in ALL_DATASETS:
         ingest(conn, dataset, extracts[dataset], TEST_SECRET)
+    add_test_accounts(conn)
     conn.close()
     return path
+
+
+def add_test_accounts(conn) -> None:
+    """Agencies, the three test users, a police records grant and a CSP zone."""
+    from jin_hub import zones
+    from jin_hub.access import accounts, grants
+
+    accounts.add_agency(conn, "notts-police", "Nottinghamshire Police")
+    accounts.add_agency(conn, "city-council", "Nottingham City Council")
+    accounts.add_agency(conn, "hub", "JiN hub team")
+    accounts.add_user(conn, ANALYST[0], "notts-police", "analyst", ANALYST[1])
+    accounts.add_user(conn, COUNCIL[0], "city-council", "analyst", COUNCIL[1])
+    accounts.add_user(conn, ADMIN[0], "hub", "admin", ADMIN[1])
+    grants.add(conn, "notts-police", "police_crime", "Nottinghamshire community safety ISP (test)")
+    zones.add(conn, "South Nottinghamshire CSP", "csp", "district", SOUTH_NOTTS)
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +74,17 @@ def hub_url(hub_db_path) -> str:
     hub = start_hub(hub_db_path)
     yield hub.url
     hub.stop()
+
+
+@pytest.fixture(scope="session")
+def analyst_authcfg(qgis_app) -> str:
+    """A QGIS Basic authcfg with the police analyst's credentials (in the test QGIS profile)."""
+    from qgis.core import QgsApplication
+
+    from jin_plugin.core.auth import basic_config
+
+    assert QgsApplication.authManager().setMasterPassword(QGIS_MASTER, True)
+    return basic_config("JiN test analyst", *ANALYST)
 
 
 @pytest.fixture()

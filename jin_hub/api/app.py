@@ -10,7 +10,8 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 
 from jin_hub import __version__
-from jin_hub.api import boundaries, catalogue, ogc, values
+from jin_hub.api import admin, boundaries, catalogue, ogc, records, values, zones
+from jin_hub.api.security import AccessDb, install_audit
 from jin_hub.store import Store
 
 
@@ -24,16 +25,21 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
 
 
 def create_app(db_path: Path | str) -> FastAPI:
-    """The hub app serving the database at ``db_path`` (read-only)."""
+    """The hub app serving the database at ``db_path``: published data read-only; credentials,
+    failed sign-ins and the audit log read-write."""
     app = FastAPI(
         title="JiN hub API",
         version=__version__,
         description="Joined-up Information Nottinghamshire: disclosure-controlled community-safety data. "
-                    "JiN endpoints under /api/v1; OGC API – Features at the root.",
+                    "JiN endpoints under /api/v1; OGC API – Features at the root. Sign in with HTTP Basic "
+                    "(your JiN account) or an API key (Authorization: Bearer jin_...); every data request "
+                    "is audited.",
     )
     app.state.store = Store(db_path)
+    app.state.access = AccessDb(db_path)
+    install_audit(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    for module in (ogc, catalogue, boundaries, values):
+    for module in (ogc, catalogue, boundaries, values, zones, records, admin):
         app.include_router(module.router)
     return app

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from jin_hub.access.auditlog import Entry
 from jin_hub.api.deps import GEOJSON, get_store, not_found
+from jin_hub.api.security import data_access
 from jin_hub.store import NotFound, Store
 
 router = APIRouter(prefix="/api/v1", tags=["boundaries"])
@@ -12,7 +14,8 @@ router = APIRouter(prefix="/api/v1", tags=["boundaries"])
 
 @router.get("/boundaries/{geography}", summary="Area boundaries of a geography (GeoJSON, EPSG:27700)",
             response_class=Response, responses={200: {"content": {GEOJSON: {}}}, 304: {}})
-def boundaries(geography: str, request: Request, store: Store = Depends(get_store)) -> Response:
+def boundaries(geography: str, request: Request, store: Store = Depends(get_store),
+               audit: Entry = Depends(data_access)) -> Response:
     try:
         etag, body = store.boundaries(geography)
     except NotFound as exc:
@@ -21,4 +24,5 @@ def boundaries(geography: str, request: Request, store: Store = Depends(get_stor
     headers = {"ETag": quoted, "Cache-Control": "no-cache"}
     if quoted in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
         return Response(status_code=304, headers=headers)
+    audit.rows = store.geographies()[geography]["areas"]
     return Response(content=body, media_type=GEOJSON, headers=headers)

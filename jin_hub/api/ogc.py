@@ -1,9 +1,9 @@
-"""OGC API – Features Part 1 (Core, GeoJSON) so any GIS client, QGIS's own OAPIF provider
-included, can read the hub's published layers.
+"""OGC API – Features Part 1 (Core, GeoJSON) and Part 2 (CRS by reference) so any GIS client,
+QGIS's own OAPIF provider and OWSLib included, can read the hub's published layers.
 
 One collection per dataset × geography (ids ``{dataset}_{geography}``, no dots). An item is an
 area with its published value for the requested period (default latest) and category (default
-``all``); geometry in CRS84.
+``all``); geometry in CRS84 by default, or in the storage CRS (EPSG:27700) with ``crs=``.
 """
 
 from __future__ import annotations
@@ -15,17 +15,22 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
-from jin_hub.api.deps import GEOJSON, get_store, not_found
+from jin_hub.access.accounts import Principal
+from jin_hub.access.auditlog import Entry
+from jin_hub.api.deps import BNG, CRS84, GEOJSON, get_store, not_found, zone_or_404
+from jin_hub.api.security import caller, data_access
 from jin_hub.api.values import PERIOD, PERIOD_HELP
 from jin_hub.store import NotFound, Store
+from jin_hub.zones import ZoneError, members
 
 router = APIRouter(tags=["OGC API - Features"])
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 ]
+CRSES = (CRS84, BNG)
 MAX_LIMIT = 10_000
 
 
@@ -77,8 +82,8 @@ def _collection_doc(base: str, cid: str, entry: dict, geography: str, store: Sto
         "description": f"{entry['description']} {entry['disclosure']['rule']}",
         "keywords": entry["keywords"],
         "itemType": "feature",
-        "crs": [CRS84],
-        "storageCrs": CRS84,
+        "crs": list(CRSES),
+        "storageCrs": BNG,
         "extent": {
             "spatial": {"bbox": [list(extent)], "crs": CRS84},
             "temporal": {"interval": [[f"{entry['periods'][0]}-01T00:00:00Z", None]]},
@@ -98,22 +103,33 @@ def _resolve(store: Store, cid: str) -> tuple[dict, str]:
 
 
 @router.get("/collections", summary="Published collections")
-def collections(request: Request, store: Store = Depends(get_store)) -> dict:
+def collections(request: Request, store: Store = Depends(get_store), who: Principal = Depends(caller)) -> dict:
     base = _base(request)
     return {
         "links": [_link(f"{base}/collections", "self", "application/json")],
         "collections": [_collection_doc(base, cid, e, g, store) for cid, (e, g) in _collections(store).items()],
+        "crs": list(CRSES),
     }
 
 
 @router.get("/collections/{collection_id}", summary="One collection")
-def collection(collection_id: str, request: Request, store: Store = Depends(get_store)) -> dict:
+def collection(collection_id: str, request: Request, store: Store = Depends(get_store),
+               who: Principal = Depends(caller)) -> dict:
     entry, geography = _resolve(store, collection_id)
     return _collection_doc(_base(request), collection_id, entry, geography, store)
 
 
+def _crs(value: Optional[str], name: str) -> str:
+    """A supported CRS URI (default CRS84) or 400 listing the supported ones."""
+    if value is None:
+        return CRS84
+    if value.strip("<>") not in CRSES:
+        raise HTTPException(400, f"{name} '{value}' is not supported: use {' or '.join(CRSES)}")
+    return value.strip("<>")
+
+
 def parse_bbox(text: Optional[str]) -> Optional[tuple[float, float, float, float]]:
-    """``minx,miny,maxx,maxy`` (or 6 numbers with heights) in CRS84, validated."""
+    """``minx,miny,maxx,maxy`` (or 6 numbers with heights), validated."""
     if text is None:
         return None
     try:
@@ -123,9 +139,10 @@ def parse_bbox(text: Optional[str]) -> Optional[tuple[float, float, float, float
     if len(nums) == 6:
         nums = [nums[0], nums[1], nums[3], nums[4]]
     if len(nums) != 4 or not all(abs(v) < 1e9 for v in nums):
-        raise HTTPException(400, "bbox must be four comma-separated numbers: minLon,minLat,maxLon,maxLat")
+        raise HTTPException(400, "bbox must be four comma-separated numbers: minx,miny,maxx,maxy "
+                                 "(longitudes/latitudes, or eastings/northings with bbox-crs=EPSG:27700)")
     if nums[0] > nums[2] or nums[1] > nums[3]:
-        raise HTTPException(400, "bbox minimum must not exceed its maximum: minLon,minLat,maxLon,maxLat")
+        raise HTTPException(400, "bbox minimum must not exceed its maximum: minx,miny,maxx,maxy")
     return nums[0], nums[1], nums[2], nums[3]
 
 
@@ -145,6 +162,14 @@ def _values_for(store: Store, entry: dict, geography: str, period: Optional[str]
         raise not_found(exc) from exc
 
 
+def _zone_codes(store: Store, zone: Optional[str], geography: str) -> Optional[set[str]]:
+    try:
+        chosen = zone_or_404(store, zone)
+        return None if chosen is None else members(store.conn, chosen, geography)
+    except ZoneError as exc:
+        raise not_found(exc) from exc
+
+
 @router.get("/collections/{collection_id}/items", summary="Areas with their published values",
             response_class=Response, responses={200: {"content": {GEOJSON: {}}}})
 def items(
@@ -152,19 +177,28 @@ def items(
     request: Request,
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0, le=10_000_000),
-    bbox: Optional[str] = Query(None, max_length=200, description="minLon,minLat,maxLon,maxLat (CRS84)"),
+    bbox: Optional[str] = Query(None, max_length=200, description="minx,miny,maxx,maxy (in bbox-crs)"),
+    bbox_crs: Optional[str] = Query(None, alias="bbox-crs", max_length=100, description="CRS of bbox"),
+    crs: Optional[str] = Query(None, max_length=100, description="CRS of the geometry (default CRS84)"),
     period: Optional[str] = Query(None, pattern=PERIOD, description=PERIOD_HELP),
     category: str = Query("all", max_length=80),
+    zone: Optional[str] = Query(None, max_length=120, description="only areas in this zone"),
     store: Store = Depends(get_store),
+    audit: Entry = Depends(data_access),
 ) -> Response:
     entry, geography = _resolve(store, collection_id)
+    audit.dataset = entry["id"]
+    out_crs, box_crs = _crs(crs, "crs"), _crs(bbox_crs, "bbox-crs")
     box = parse_bbox(bbox)
     _, period, vals = _values_for(store, entry, geography, period, category)
-    page = store.areas(geography, box, limit, offset)
+    page = store.areas(geography, box, limit, offset, codes=_zone_codes(store, zone, geography),
+                       bbox_bng=box_crs == BNG, bng=out_crs == BNG)
     props = {"dataset": entry["id"], "period": period, "category": category}
     features = [_feature(r, props, vals[r[0]]) for r in page.rows]
+    audit.rows = len(features)
     base = f"{_base(request)}/collections/{collection_id}/items"
-    params = {k: v for k, v in {"bbox": bbox, "period": period, "category": category}.items() if v}
+    params = {k: v for k, v in {"bbox": bbox, "bbox-crs": bbox_crs, "crs": crs, "period": period,
+                                "category": category, "zone": zone}.items() if v}
     links = [_link(f"{base}?{urlencode({**params, 'limit': limit, 'offset': offset})}", "self", GEOJSON)]
     if offset + len(features) < page.number_matched:
         nxt = urlencode({**params, "limit": limit, "offset": offset + limit})
@@ -176,7 +210,7 @@ def items(
             "timeStamp": datetime.now(timezone.utc).isoformat(timespec="seconds"), "links": links}
     body = ('{"type":"FeatureCollection",' + json.dumps(meta)[1:-1] + ',"features":['
             + ",".join(features) + "]}")
-    return Response(content=body, media_type=GEOJSON)
+    return Response(content=body, media_type=GEOJSON, headers={"Content-Crs": f"<{out_crs}>"})
 
 
 @router.get("/collections/{collection_id}/items/{feature_id}", summary="One area with its value",
@@ -186,12 +220,18 @@ def item(
     feature_id: str,
     period: Optional[str] = Query(None, pattern=PERIOD),
     category: str = Query("all", max_length=80),
+    crs: Optional[str] = Query(None, max_length=100, description="CRS of the geometry (default CRS84)"),
     store: Store = Depends(get_store),
+    audit: Entry = Depends(data_access),
 ) -> Response:
     entry, geography = _resolve(store, collection_id)
+    audit.dataset = entry["id"]
+    out_crs = _crs(crs, "crs")
     _, period, vals = _values_for(store, entry, geography, period, category)
-    page = store.areas(geography, None, 1, 0, area_code=feature_id)
+    page = store.areas(geography, None, 1, 0, area_code=feature_id, bng=out_crs == BNG)
     if not page.rows:
         raise HTTPException(404, f"no area '{feature_id}' in collection '{collection_id}'")
+    audit.rows = 1
     props = {"dataset": entry["id"], "period": period, "category": category}
-    return Response(content=_feature(page.rows[0], props, vals[feature_id]), media_type=GEOJSON)
+    return Response(content=_feature(page.rows[0], props, vals[feature_id]), media_type=GEOJSON,
+                    headers={"Content-Crs": f"<{out_crs}>"})

@@ -1,5 +1,5 @@
-"""Attribute-only values (area code → count, suppressed) so clients with cached boundaries fetch
-only numbers."""
+"""Attribute-only values (area code → count, suppressed, rate) so clients with cached boundaries
+fetch only numbers; compact JSON or CSV."""
 
 from __future__ import annotations
 
@@ -7,30 +7,45 @@ from typing import Optional
 
 from fastapi import APIRouter, Depends, Query
 
-from jin_hub.api.deps import get_store, not_found
+from jin_hub.access.auditlog import Entry
+from jin_hub.api.deps import FORMAT_HELP, csv_response, get_store, not_found, zone_or_404
+from jin_hub.api.security import data_access
 from jin_hub.store import NotFound, Store
+from jin_hub.zones import ZoneError, members
 
 router = APIRouter(prefix="/api/v1", tags=["values"])
 PERIOD = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
 PERIOD_HELP = "YYYY-MM, or YYYY for the year (default: latest month)"
+FIELDS = ["area_code", "count", "suppressed", "rate"]
 
 
-@router.get("/values/{dataset}/{geography}", summary="Published counts of a dataset per area")
+@router.get("/values/{dataset}/{geography}", summary="Published counts and rates of a dataset per area",
+            responses={200: {"content": {"text/csv": {}}}})
 def values(
     dataset: str,
     geography: str,
     period: Optional[str] = Query(None, pattern=PERIOD, description=PERIOD_HELP),
     category: str = Query("all", max_length=80),
+    zone: Optional[str] = Query(None, max_length=120, description="only areas in this zone (see /api/v1/zones)"),
+    format: str = Query("json", pattern="^(json|csv)$", description=FORMAT_HELP),
     store: Store = Depends(get_store),
-) -> dict:
+    audit: Entry = Depends(data_access),
+):
+    audit.dataset = dataset
     try:
         entry, period, vals = store.values(dataset, geography, period, category)
-    except NotFound as exc:
+        chosen = zone_or_404(store, zone)
+        if chosen is not None:
+            inside = members(store.conn, chosen, geography)
+            vals = {code: v for code, v in vals.items() if code in inside}
+    except (NotFound, ZoneError) as exc:
         raise not_found(exc) from exc
+    rows = [[code, count, supp, rate] for code, (count, supp, rate) in vals.items()]
+    audit.rows = len(rows)
+    if format == "csv":
+        return csv_response(FIELDS, rows, {"X-JiN-Release": entry["release"]["id"], "X-JiN-Period": period})
     return {
-        "dataset": dataset, "geography": geography, "period": period, "category": category,
+        "dataset": dataset, "geography": geography, "period": period, "category": category, "zone": zone,
         "release": entry["release"]["id"], "disclosure": entry["disclosure"],
-        "rate": entry["rate"],
-        "fields": ["area_code", "count", "suppressed", "rate"],
-        "rows": [[code, count, supp, rate] for code, (count, supp, rate) in vals.items()],
+        "rate": entry["rate"], "fields": FIELDS, "rows": rows,
     }

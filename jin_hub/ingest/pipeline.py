@@ -105,10 +105,11 @@ def record_rows(release_id: str, accepted: pd.DataFrame, base: str, rollups: dic
 
 
 def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
-           threshold: int | None = None) -> IngestResult:
+           threshold: int | None = None, notes: str = "") -> IngestResult:
     """Ingest ``path`` as ``dataset``; publish a new release unless this exact file already was.
 
-    ``threshold`` overrides the release policy's (suppression: counts below it are withheld).
+    ``threshold`` overrides the release policy's (suppression: counts below it are withheld);
+    ``notes`` are the admin's release notes, published in the catalogue.
     """
     schema = get_schema(dataset)
     policy = schema.policy
@@ -133,7 +134,7 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
     now = datetime.now(timezone.utc)
     release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
     report = result.report() | {
-        "dataset": dataset, "source": Path(path).name, "sha256": sha, "geography": base,
+        "dataset": dataset, "source": Path(path).name, "sha256": sha, "geography": base, "notes": notes,
         "geographies": published,
         "method": policy.method, "threshold": threshold,
         "disclosure_rule": rule_text(policy, threshold),

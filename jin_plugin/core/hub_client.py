@@ -124,9 +124,16 @@ class HubClient:
                                  "are online, the proxy settings (Settings ▸ Options ▸ Network), and that the "
                                  "hub is running.")
         detail = _detail(body)
+        if status == 401 and not self.authcfg:
+            raise HubAuthError(f"The hub at {hub} needs you to sign in (HTTP 401). Choose this connection's "
+                               "authentication configuration (Basic: your JiN user name and password).")
         if status == 401:
             raise HubAuthError(f"The hub at {hub} refused your credentials (HTTP 401). Check the user name and "
                                "password in this connection's authentication configuration.")
+        if status == 429:
+            raise HubAuthError(f"The hub at {hub} has paused sign-ins for this account after repeated failures"
+                               f"{': ' + detail if detail else ''}. Check the password, then wait or ask the hub "
+                               "administrator to unlock it.")
         if status == 403:
             raise HubAuthError(f"Your account may not see this data (HTTP 403){': ' + detail if detail else ''}. "
                                "Ask your hub administrator for access.")
@@ -153,11 +160,15 @@ class HubClient:
             raise HubBadResponse(f"{self.base_url} answered, but it is not a JiN hub. Check the URL.")
         return info
 
-    def catalogue(self, **kwargs) -> list[dict]:
+    def catalogue_doc(self, **kwargs) -> dict:
+        """The catalogue with its facets and who the hub thinks the caller is (``you``)."""
         data = self.get_json(f"{API}/catalogue", **kwargs)
         if not isinstance(data, dict) or not isinstance(data.get("datasets"), list):
             raise HubBadResponse(f"The catalogue from {self.base_url} is malformed. Check the URL.")
-        return data["datasets"]
+        return data
+
+    def catalogue(self, **kwargs) -> list[dict]:
+        return self.catalogue_doc(**kwargs)["datasets"]
 
     def values(self, dataset: str, geography: str, period: Optional[str], category: str, **kwargs) -> dict:
         data = self.get_json(f"{API}/values/{dataset}/{geography}",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Optional
 
 from qgis.core import Qgis, QgsApplication, QgsProject, QgsSettings, QgsTask, QgsVectorLayer
-from qgis.gui import QgsDockWidget, QgsMessageBar
+from qgis.gui import QgsAuthConfigSelect, QgsDockWidget, QgsMessageBar
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QComboBox,
@@ -31,6 +31,7 @@ from ..core.model import GEOGRAPHY_LABELS, LayerRequest, month_label
 from ..core.symbology import apply_choropleth
 
 SETTINGS_URL = "jin/hub_url"
+SETTINGS_AUTHCFG = "jin/authcfg"          # the id only: credentials stay in QGIS's auth database
 DEFAULT_URL = "http://127.0.0.1:8765"
 GROUP_NAME = "JiN"
 ROLE_ENTRY = Qt.ItemDataRole.UserRole
@@ -44,12 +45,14 @@ class CatalogueTask(QgsTask):
         self.client = client
         self.datasets: list[dict] = []
         self.version: dict = {}
+        self.you: dict = {}
         self.error = ""
 
     def run(self) -> bool:
         try:
             self.version = self.client.version()
-            self.datasets = self.client.catalogue()
+            doc = self.client.catalogue_doc()
+            self.datasets, self.you = doc["datasets"], doc.get("you") or {}
             return True
         except HubError as exc:
             self.error = str(exc)
@@ -78,6 +81,11 @@ class JinDock(QgsDockWidget):
         row.addWidget(self.url_edit, 1)
         row.addWidget(self.connect_button)
         layout.addLayout(row)
+        self.auth_select = QgsAuthConfigSelect(body)
+        self.auth_select.setConfigId(QgsSettings().value(SETTINGS_AUTHCFG, ""))
+        self.auth_select.setToolTip("Sign-in: a Basic authentication configuration with your JiN user name and "
+                                    "password (stored encrypted by QGIS)")
+        layout.addWidget(self.auth_select)
 
         self.status = QLabel("Not connected")
         self.status.setWordWrap(True)
@@ -116,7 +124,7 @@ class JinDock(QgsDockWidget):
 
     # ---- helpers ---------------------------------------------------------------------------
     def client(self) -> HubClient:
-        return HubClient(self.url_edit.text())
+        return HubClient(self.url_edit.text(), self.auth_select.configId())
 
     def notify(self, text: str, level=Qgis.MessageLevel.Info) -> None:
         self.status.setText(text)
@@ -132,6 +140,7 @@ class JinDock(QgsDockWidget):
     # ---- catalogue -------------------------------------------------------------------------
     def connect_hub(self) -> None:
         QgsSettings().setValue(SETTINGS_URL, self.url_edit.text().strip())
+        QgsSettings().setValue(SETTINGS_AUTHCFG, self.auth_select.configId())
         self.status.setText(f"Connecting to {self.url_edit.text().strip()}…")
         self.connect_button.setEnabled(False)
         task = CatalogueTask(self.client())
@@ -147,7 +156,10 @@ class JinDock(QgsDockWidget):
             item.setData(ROLE_ENTRY, entry)
             item.setToolTip(entry["description"])
             self.datasets.addItem(item)
-        self.status.setText(f"Connected to {task.version.get('name')} {task.version.get('version')}: "
+        you = task.you
+        who = (f" as {you['user']} ({you['agency']}, {you['role']})" if you.get("user")
+               else " without signing in (public aggregates)")
+        self.status.setText(f"Connected to {task.version.get('name')} {task.version.get('version')}{who}: "
                             f"{len(task.datasets)} dataset(s)")
         if self.datasets.count():
             self.datasets.setCurrentRow(0)

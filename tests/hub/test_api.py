@@ -8,8 +8,12 @@ import json
 import pytest
 import requests
 
+from tests.conftest import ANALYST
+
 
 def get(url: str, **kw) -> requests.Response:
+    """GET as the police analyst unless other ``auth`` is given."""
+    kw.setdefault("auth", ANALYST)
     return requests.get(url, timeout=30, **kw)
 
 
@@ -144,16 +148,17 @@ def test_ogc_items_paging_and_bbox(hub_url):
 
 def test_responses_are_gzipped_when_asked(hub_url):
     r = requests.get(f"{hub_url}/collections/police_crime_lsoa/items?limit=50", stream=True, timeout=30,
-                     headers={"Accept-Encoding": "gzip"})
+                     headers={"Accept-Encoding": "gzip"}, auth=ANALYST)
     raw = r.raw.read()
     assert r.headers["content-encoding"] == "gzip"
     assert json.loads(gzip.decompress(raw))["numberReturned"] == 50
 
 
-def test_qgis_oapif_provider_reads_the_hub(qgis_app, hub_url):
+def test_qgis_oapif_provider_reads_the_hub(qgis_app, hub_url, analyst_authcfg):
     from qgis.core import QgsVectorLayer
 
-    layer = QgsVectorLayer(f"url='{hub_url}' typename='police_crime_lsoa'", "crime", "OAPIF")
+    layer = QgsVectorLayer(f"url='{hub_url}' typename='police_crime_lsoa' authcfg='{analyst_authcfg}'",
+                           "crime", "OAPIF")
     assert layer.isValid()
     features = list(layer.getFeatures())
     assert len(features) == 679
