@@ -74,9 +74,20 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     from jin_hub.api.app import create_app
 
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise ValueError("TLS needs both --tls-cert and --tls-key (PEM files)")
+    for pem in (args.tls_cert, args.tls_key):
+        if pem and not Path(pem).is_file():
+            raise FileNotFoundError(f"TLS file {pem} not found")
     app = create_app(_db_path(args))
-    print(f"JiN hub {__version__} serving {_db_path(args)} on http://{args.host}:{args.port}", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    scheme = "https" if args.tls_cert else "http"
+    print(f"JiN hub {__version__} serving {_db_path(args)} on {scheme}://{args.host}:{args.port}", flush=True)
+    if scheme == "http" and args.host not in ("127.0.0.1", "localhost", "::1"):
+        print("warning: passwords travel in clear over plain HTTP: serve with --tls-cert/--tls-key, or only "
+              "behind a TLS reverse proxy (--forwarded-allow-ips)", file=sys.stderr, flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, ssl_certfile=args.tls_cert,
+                ssl_keyfile=args.tls_key, proxy_headers=bool(args.forwarded_allow_ips),
+                forwarded_allow_ips=args.forwarded_allow_ips)
 
 
 def cmd_status(args: argparse.Namespace) -> None:
@@ -120,6 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--log-level", default="warning")
+    p.add_argument("--tls-cert", help="PEM certificate: serve HTTPS")
+    p.add_argument("--tls-key", help="PEM private key of --tls-cert")
+    p.add_argument("--forwarded-allow-ips", help="behind a TLS reverse proxy: its address(es), to trust "
+                                                 "X-Forwarded-Proto/For (the audit log then records real clients)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("status", help="show loaded geographies and published datasets")

@@ -29,10 +29,11 @@ def _table(rows: list[dict], columns: list[str]) -> None:
     if not rows:
         print("(none)")
         return
-    widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
-    print("  ".join(c.ljust(widths[c]) for c in columns))
-    for r in rows:
-        print("  ".join(str(r[c]).ljust(widths[c]) for c in columns))
+    cells = [{c: "-" if r[c] is None else str(r[c]) for c in columns} for r in rows]
+    widths = {c: max(len(c), *(len(r[c]) for r in cells)) for c in columns}
+    print("  ".join(c.ljust(widths[c]) for c in columns).rstrip())
+    for r in cells:
+        print("  ".join(r[c].ljust(widths[c]) for c in columns).rstrip())
 
 
 def _need(value: str | None, usage: str) -> str:

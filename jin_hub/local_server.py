@@ -46,19 +46,24 @@ class HubProcess:
         self.stop()
 
 
-def start_hub(db_path: Path, timeout: float = 30, cwd: Path | None = None) -> HubProcess:
-    """Start the hub over ``db_path`` on a free loopback port; return once it answers."""
+def start_hub(db_path: Path, timeout: float = 30, cwd: Path | None = None,
+              tls: tuple[Path, Path] | None = None) -> HubProcess:
+    """Start the hub over ``db_path`` on a free loopback port; return once it answers.
+
+    ``tls``: (certificate, key) PEM files to serve HTTPS; the certificate must name 127.0.0.1.
+    """
     port = free_port()
+    extra = ["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])] if tls else []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jin_hub", "--db", str(db_path), "serve", "--port", str(port)],
+        [sys.executable, "-m", "jin_hub", "--db", str(db_path), "serve", "--port", str(port), *extra],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=cwd)
-    url = f"http://127.0.0.1:{port}"
+    url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"the hub exited early: {proc.stdout.read().decode(errors='replace')}")
         try:
-            if requests.get(f"{url}/api/v1/version", timeout=1).ok:
+            if requests.get(f"{url}/api/v1/version", timeout=1, verify=str(tls[0]) if tls else True).ok:
                 return HubProcess(url, proc)
         except requests.ConnectionError:
             time.sleep(0.1)

@@ -25,13 +25,23 @@ from jin_hub.local_server import start_hub  # noqa: E402
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")    # headless unless a display is asked for
 
 
-def run(title: str, *module_args: str) -> None:
+DEMO_USER = ("demo.analyst", "demo-analyst-password")   # a local demo account, nothing real behind it
+DEMO_MASTER = "jin-demo-master-password"                # guards only the demo's own QGIS profile
+CSPS = {   # community safety partnership areas (district codes), as zones
+    "South Nottinghamshire CSP": "E07000172,E07000173,E07000176",
+    "Mansfield and Ashfield CSP": "E07000170,E07000174",
+    "Bassetlaw, Newark and Sherwood CSP": "E07000171,E07000175",
+    "Nottingham Crime and Drugs Partnership": "E06000018",
+}
+
+
+def run(title: str, *module_args: str, stdin: str | None = None) -> None:
     """Run one step as its own process, showing its output; stop the demo if it fails.
 
     Separate processes also keep the hub's GDAL (pyogrio's wheel) out of the QGIS process.
     """
     print(f"$ {title} {' '.join(module_args[2:])}", flush=True)
-    subprocess.run([sys.executable, *module_args], check=True, cwd=ROOT)
+    subprocess.run([sys.executable, *module_args], check=True, cwd=ROOT, input=stdin, text=True)
 
 
 def build_hub(out: Path, seed: int, scale: float) -> Path:
@@ -48,22 +58,40 @@ def build_hub(out: Path, seed: int, scale: float) -> Path:
         "--geography", "oa")
     for dataset in ALL_DATASETS:
         run("jin-hub", "-m", "jin_hub", "--db", str(db), "ingest", dataset, str(extracts / f"{dataset}.csv"))
+    admin = ("-m", "jin_hub", "--db", str(db))
+    run("jin-hub", *admin, "agencies", "add", "notts-police", "Nottinghamshire Police")
+    run("jin-hub", *admin, "users", "add", DEMO_USER[0], "--agency", "notts-police", "--password-stdin",
+        stdin=DEMO_USER[1] + "\n")
+    run("jin-hub", *admin, "grants", "add", "notts-police", "police_crime", "--protocol",
+        "Nottinghamshire community safety information sharing protocol")
+    for name, districts in CSPS.items():
+        run("jin-hub", *admin, "zones", "add", name, "--kind", "csp", "--areas", districts)
     return db
+
+
+def sign_in(hub_url: str, profile: Path, gui: bool = False):
+    """Start headless QGIS on the demo's own profile with a Basic authcfg for the demo analyst, as
+    an analyst sets it up once in Settings ▸ Options ▸ Authentication. Returns (app, authcfg id)."""
+    from qgis.core import QgsApplication
+
+    from jin_plugin.core.auth import basic_config
+
+    app = QgsApplication([], gui, str(profile))
+    app.initQgis()
+    QgsApplication.authManager().setMasterPassword(DEMO_MASTER, True)
+    return app, basic_config("JiN demo hub", *DEMO_USER, url=hub_url)
 
 
 def map_from_hub(hub_url: str, out: Path) -> Path:
     """What an analyst's QGIS does: fetch the latest month of crime, theme it, render it."""
-    from qgis.core import QgsApplication
-
     from jin_plugin.core.layers import ONS_ATTRIBUTION
     from jin_plugin.core.workflow import fetch_layer_blocking, render_png
 
     os.environ["JIN_CACHE_DIR"] = str(out / "plugin_cache")
-    app = QgsApplication([], False)
-    app.initQgis()
+    app, authcfg = sign_in(hub_url, out / "qgis_profile")       # the demo's own QGIS profile, not yours
     try:
         started = time.perf_counter()
-        layer = fetch_layer_blocking(hub_url, "police_crime")
+        layer = fetch_layer_blocking(hub_url, "police_crime", authcfg=authcfg)
         elapsed = time.perf_counter() - started
         statuses = [f["status"] for f in layer.getFeatures()]
         print(f"fetched '{layer.name()}': {layer.featureCount()} areas in {layer.crs().authid()} "
@@ -84,8 +112,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = a realistic year of county crime")
     args = parser.parse_args(argv)
     out = args.out.resolve()
-    if (out / "plugin_cache").exists():
-        shutil.rmtree(out / "plugin_cache")      # the demo shows a cold fetch, as on a new PC
+    for fresh in ("plugin_cache", "qgis_profile"):        # a cold fetch, as on a new PC
+        if (out / fresh).exists():
+            shutil.rmtree(out / fresh)
     db = build_hub(out, args.seed, args.scale)
     hub = start_hub(db, cwd=ROOT)
     print(f"hub serving {db} on {hub.url}", flush=True)
@@ -93,6 +122,7 @@ def main(argv: list[str] | None = None) -> None:
         png = map_from_hub(hub.url, out)
     finally:
         hub.stop()
+    run("jin-hub", "-m", "jin_hub", "--db", str(db), "audit", "list", "--limit", "5")
     print(f"map written to {png}")
 
 

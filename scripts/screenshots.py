@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from demo import sign_in  # noqa: E402
+
 from jin_hub.local_server import start_hub  # noqa: E402
 
 DEMO = ROOT / "var/demo"
@@ -43,8 +45,7 @@ def panel_screenshot(hub_url: str, out: Path) -> None:
 
     from jin_plugin.ui.dock import JinDock
 
-    app = QgsApplication([], True)
-    app.initQgis()
+    app, authcfg = sign_in(hub_url, Path(tempfile.mkdtemp(prefix="jin_profile_")), gui=True)
     window = QMainWindow()
     window.setWindowTitle("QGIS — JiN")
     central = QWidget()
@@ -61,6 +62,7 @@ def panel_screenshot(hub_url: str, out: Path) -> None:
     window.show()
 
     dock.url_edit.setText(hub_url)
+    dock.auth_select.setConfigId(authcfg)
     dock.connect_button.click()
     wait_for(lambda: dock.datasets.count() > 0)
     police = next(i for i in range(dock.datasets.count()) if dock.datasets.item(i).text().startswith("Police"))

@@ -63,6 +63,15 @@ def add_test_accounts(conn) -> None:
     zones.add(conn, "South Nottinghamshire CSP", "csp", "district", SOUTH_NOTTS)
 
 
+def snapshot_db(db_path: Path, copy: Path) -> Path:
+    """A consistent copy of a live (WAL-mode) hub database."""
+    import sqlite3
+
+    with sqlite3.connect(copy) as target:
+        sqlite3.connect(db_path).backup(target)
+    return copy
+
+
 @pytest.fixture(scope="session")
 def hub_db_path(tmp_path_factory, demo_extracts) -> Path:
     return build_hub_db(tmp_path_factory.mktemp("hub") / "hub.sqlite", demo_extracts)

@@ -21,7 +21,7 @@ def boundaries(geography: str, request: Request, store: Store = Depends(get_stor
     except NotFound as exc:
         raise not_found(exc) from exc
     quoted = f'"{etag}"'
-    headers = {"ETag": quoted, "Cache-Control": "no-cache"}
+    headers = {"ETag": quoted, "Cache-Control": "private, no-cache"}     # revalidate: auth is rechecked
     if quoted in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
         return Response(status_code=304, headers=headers)
     audit.rows = store.geographies()[geography]["areas"]

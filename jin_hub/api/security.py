@@ -92,10 +92,26 @@ def caller(request: Request, access: AccessDb = Depends(get_access)) -> Principa
 def data_access(request: Request, access: AccessDb = Depends(get_access)) -> Entry:
     """Dependency for endpoints that return data: the caller, with the request's audit entry."""
     entry = Entry(method=request.method, endpoint=request.url.path, params=dict(request.query_params),
-                  client=request.client.host if request.client else None)
+                  client=request.client.host if request.client else None,
+                  dataset=request.path_params.get("dataset"))
     request.state.audit = entry
-    entry.principal = authenticate(request, access)
+    try:
+        entry.principal = authenticate(request, access)
+    except HTTPException:
+        entry.principal = Principal(_claimed_user(request), None, "refused")
+        raise
     return entry
+
+
+def _claimed_user(request: Request) -> str | None:
+    """The user name a refused request claimed (Basic), for the audit row."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8").partition(":")[0][:64] or None
+    except (binascii.Error, UnicodeDecodeError):
+        return None
 
 
 def require_partner(entry: Entry, what: str) -> None:
@@ -116,6 +132,10 @@ def install_audit(app: FastAPI) -> None:
             if entry is not None:
                 await run_in_threadpool(auditlog.append, app.state.access.conn(), entry, 500)
             raise
+        # Data depends on who asks: shared or client caches must not hand it to someone else (QGIS's
+        # network cache would otherwise serve a signed-in reply to a later unsigned request).
+        response.headers.setdefault("Cache-Control", "private, no-store")
+        response.headers["Vary"] = "Authorization, X-API-Key, Accept-Encoding"
         entry = getattr(request.state, "audit", None)
         if entry is None:
             return response

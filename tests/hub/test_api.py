@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import json
 
 import pytest
 import requests
 
-from tests.conftest import ANALYST
+from jin_hub.api.deps import BNG, CRS84
+from tests.conftest import ANALYST, SOUTH_NOTTS
 
 
 def get(url: str, **kw) -> requests.Response:
@@ -200,3 +203,81 @@ def test_no_planted_personal_value_leaves_in_any_response(hub_url, demo_extracts
     assert len(served) > 1_000_000
     leaked = [v for v in planted if v in served]
     assert not leaked, f"personal values served: {leaked[:5]}"
+
+
+def test_catalogue_search_filters_and_release_notes(hub_url):
+    def ids(**params) -> list[str]:
+        return [d["id"] for d in get(f"{hub_url}/api/v1/catalogue", params=params).json()["datasets"]]
+
+    assert ids(partner="fire") == ["fire_incidents"]
+    assert ids(geography="oa") == ["asb_incidents", "fire_incidents", "police_crime"]     # school: LSOA up
+    assert ids(q="persistently absent") == ["school_attendance"]                           # a category
+    assert ids(period_from="2031-01") == []
+    assert len(ids(period_from="2024", period_to="2024-02")) == 4
+    assert ids(theme="crime", geography="msoa", q="burglary") == ["police_crime"]
+    doc = get(f"{hub_url}/api/v1/catalogue").json()
+    assert doc["themes"] == ["asb", "crime", "education", "fire"]
+    assert doc["you"] == {"user": ANALYST[0], "agency": "notts-police", "role": "analyst"}
+    notes = {d["id"]: d["release"]["notes"] for d in doc["datasets"]}
+    assert all("records accepted" in n and "withheld" in n for n in notes.values())
+    assert get(f"{hub_url}/api/v1/catalogue", params={"period_from": "2024-13"}).status_code == 422
+
+
+def test_zones_list_outline_and_filter(hub_url):
+    zones = {z["id"]: z for z in get(f"{hub_url}/api/v1/zones").json()["zones"]}
+    assert sum(z["kind"] == "district" for z in zones.values()) == 8
+    csp = zones["south-nottinghamshire-csp"]
+    assert csp["kind"] == "csp" and csp["areas"] == SOUTH_NOTTS
+    x0, y0, x1, y1 = csp["bbox"]
+    assert 430_000 < x0 < x1 < 480_000 and 320_000 < y0 < y1 < 360_000          # metres, EPSG:27700
+    feature = get(f"{hub_url}/api/v1/zones/south-nottinghamshire-csp")
+    assert feature.headers["content-crs"] == "<http://www.opengis.net/def/crs/EPSG/0/27700>"
+    assert feature.json()["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+    inside = get(f"{hub_url}/api/v1/values/police_crime/lsoa", params={"zone": csp["id"]}).json()["rows"]
+    lsoas = get(f"{hub_url}/collections/police_crime_lsoa/items", params={"limit": 1000}).json()["features"]
+    expected = {f["id"] for f in lsoas if f["properties"]["district_code"] in SOUTH_NOTTS}
+    assert {r[0] for r in inside} == expected and 100 < len(expected) < 679
+    items = get(f"{hub_url}/collections/police_crime_oa/items",
+                params={"zone": "district-e06000018", "period": "2024", "limit": 10_000}).json()
+    assert items["numberMatched"] == items["numberReturned"] > 0
+    assert {f["properties"]["district_name"] for f in items["features"]} == {"Nottingham"}
+    r = get(f"{hub_url}/api/v1/values/police_crime/district", params={"zone": "district-e06000018"})
+    assert r.status_code == 200 and [row[0] for row in r.json()["rows"]] == ["E06000018"]
+    r = get(f"{hub_url}/api/v1/values/police_crime/lsoa", params={"zone": "atlantis"})
+    assert r.status_code == 404 and "/api/v1/zones" in r.json()["detail"]
+
+
+def test_values_as_csv(hub_url):
+    js = get(f"{hub_url}/api/v1/values/police_crime/msoa", params={"period": "2024"}).json()
+    r = get(f"{hub_url}/api/v1/values/police_crime/msoa", params={"period": "2024", "format": "csv"})
+    assert r.headers["content-type"].startswith("text/csv") and r.headers["x-jin-period"] == "2024"
+    rows = list(csv.reader(io.StringIO(r.text)))
+    assert rows[0] == js["fields"] and len(rows) - 1 == len(js["rows"])
+    for (code, count, supp, rate), (c2, n2, s2, r2) in zip(js["rows"], rows[1:]):
+        assert (code, "" if count is None else str(count), str(int(supp))) == (c2, n2, s2)
+        assert (rate is None and r2 == "") or float(r2) == rate
+
+
+def test_ogc_crs_part2(hub_url):
+    col = get(f"{hub_url}/collections/police_crime_lsoa").json()
+    assert col["storageCrs"] == BNG and BNG in col["crs"] and CRS84 in col["crs"]
+    assert "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs" in get(f"{hub_url}/conformance").json()[
+        "conformsTo"]
+    base = f"{hub_url}/collections/police_crime_lsoa/items"
+    wgs = get(base, params={"limit": 5})
+    assert wgs.headers["content-crs"] == f"<{CRS84}>"
+    bng = get(base, params={"limit": 5, "crs": BNG})
+    assert bng.headers["content-crs"] == f"<{BNG}>"
+    x, y = bng.json()["features"][0]["geometry"]["coordinates"][0][0][:2] \
+        if bng.json()["features"][0]["geometry"]["type"] == "Polygon" \
+        else bng.json()["features"][0]["geometry"]["coordinates"][0][0][0][:2]
+    assert 400_000 < x < 500_000 and 300_000 < y < 400_000
+    metres = get(base, params={"bbox": "455000,338000,460000,342000", "bbox-crs": BNG, "limit": 1000}).json()
+    degrees = get(base, params={"bbox": "-1.20,52.93,-1.12,52.98", "limit": 1000}).json()
+    assert 0 < metres["numberMatched"] < 679 and 0 < degrees["numberMatched"] < 679
+    nxt = next(link["href"] for link in get(base, params={"crs": BNG, "limit": 300}).json()["links"]
+           if link["rel"] == "next")
+    assert "crs=" in nxt                                          # paging keeps the CRS
+    r = get(base, params={"crs": "http://www.opengis.net/def/crs/EPSG/0/4326"})
+    assert r.status_code == 400 and "not supported" in r.json()["detail"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 
 import pytest
@@ -14,10 +13,11 @@ from jin_plugin.core.hub_client import HubClient, HubError
 from jin_plugin.core.layers import open_layer
 from jin_plugin.core.model import LayerRequest
 from jin_plugin.core.workflow import fetch_layer_blocking, run_fetch
+from tests.conftest import snapshot_db
 
 
-def test_fetch_adds_a_valid_themed_layer(hub_url, jin_cache):
-    layer = fetch_layer_blocking(hub_url, "police_crime")
+def test_fetch_adds_a_valid_themed_layer(hub_url, jin_cache, analyst_authcfg):
+    layer = fetch_layer_blocking(hub_url, "police_crime", authcfg=analyst_authcfg)
     assert layer.isValid() and layer.featureCount() == 679
     assert layer.crs().authid() == "EPSG:27700"
     assert [f.name() for f in layer.fields()][1:3] == ["area_code", "area_name"]     # after the GPKG fid
@@ -45,24 +45,24 @@ def test_fetch_adds_a_valid_themed_layer(hub_url, jin_cache):
             assert feat["rate"] > 0 and feat["count"] / feat["rate"] * 1000 > 500
 
 
-def test_school_layer_is_named_by_term(hub_url, jin_cache):
-    layer = fetch_layer_blocking(hub_url, "school_attendance", category="Persistently absent")
+def test_school_layer_is_named_by_term(hub_url, jin_cache, analyst_authcfg):
+    layer = fetch_layer_blocking(hub_url, "school_attendance", category="Persistently absent", authcfg=analyst_authcfg)
     assert layer.name().endswith("— LSOA — Autumn term 2024 — count")
     assert layer.featureCount() == 679
 
 
-def test_switching_category_reuses_cached_boundaries(hub_url, jin_cache):
-    client = HubClient(hub_url)
+def test_switching_category_reuses_cached_boundaries(hub_url, jin_cache, analyst_authcfg):
+    client = HubClient(hub_url, analyst_authcfg)
     first = FetchLayerTask(client, LayerRequest("police_crime", category="Burglary"))
     second = FetchLayerTask(client, LayerRequest("police_crime", category="Drugs"))
     assert run_fetch(first) is not None and run_fetch(second) is not None
     assert first.boundaries_downloaded and not second.boundaries_downloaded
 
 
-def test_cancelled_fetch_adds_nothing(hub_url, jin_cache):
+def test_cancelled_fetch_adds_nothing(hub_url, jin_cache, analyst_authcfg):
     project = QgsProject.instance()
     before = set(project.mapLayers())
-    task = FetchLayerTask(HubClient(hub_url), LayerRequest("police_crime"))
+    task = FetchLayerTask(HubClient(hub_url, analyst_authcfg), LayerRequest("police_crime"))
     task.cancel()
     assert run_fetch(task) is None and task.status() == QgsTask.TaskStatus.Terminated
     assert "cancelled" in task.error
@@ -70,8 +70,8 @@ def test_cancelled_fetch_adds_nothing(hub_url, jin_cache):
     assert not list(jin_cache.rglob("*.gpkg")) and not list(jin_cache.rglob("*.part*"))
 
 
-def test_cancel_during_layer_build_leaves_no_partial_file(hub_url, jin_cache):
-    task = FetchLayerTask(HubClient(hub_url), LayerRequest("police_crime"))
+def test_cancel_during_layer_build_leaves_no_partial_file(hub_url, jin_cache, analyst_authcfg):
+    task = FetchLayerTask(HubClient(hub_url, analyst_authcfg), LayerRequest("police_crime"))
     task.progressChanged.connect(lambda p: task.cancel() if p >= 60 else None)
     assert run_fetch(task) is None
     assert not list(jin_cache.rglob("*.gpkg")) and not list(jin_cache.rglob("*.part*"))
@@ -84,9 +84,9 @@ def test_cancel_during_layer_build_leaves_no_partial_file(hub_url, jin_cache):
     ({"dataset": "police_crime", "geography": "ward"},
      "no boundaries for geography 'ward'; loaded: district, lsoa, msoa, oa"),
 ])
-def test_bad_choices_give_the_hubs_clear_message(hub_url, jin_cache, kwargs, words):
+def test_bad_choices_give_the_hubs_clear_message(hub_url, jin_cache, analyst_authcfg, kwargs, words):
     with pytest.raises(HubError, match=words):
-        fetch_layer_blocking(hub_url, **kwargs)
+        fetch_layer_blocking(hub_url, **kwargs, authcfg=analyst_authcfg)
 
 
 def test_hub_that_is_down(jin_cache):
@@ -96,29 +96,37 @@ def test_hub_that_is_down(jin_cache):
         fetch_layer_blocking("jin-hub.example.org", "police_crime")
 
 
-def test_hub_server_error_is_explained(tmp_path, hub_db_path, jin_cache):
-    broken = tmp_path / "broken.sqlite"
-    shutil.copy(hub_db_path, broken)
+def test_hub_server_error_is_explained(tmp_path, hub_db_path, jin_cache, analyst_authcfg):
+    broken = snapshot_db(hub_db_path, tmp_path / "broken.sqlite")
     with sqlite3.connect(broken) as conn:
-        conn.execute("DROP TABLE aggregates")       # the hub starts, but fails to read values
+        conn.execute("UPDATE releases SET report = '{'")     # the hub starts, but fails to read its catalogue
     hub = start_hub(broken)
     try:
         with pytest.raises(HubError, match=r"internal error \(HTTP 500\).*hub administrator"):
-            fetch_layer_blocking(hub.url, "police_crime")
+            fetch_layer_blocking(hub.url, "police_crime", authcfg=analyst_authcfg)
     finally:
         hub.stop()
 
 
-def test_hub_stopped_mid_session_keeps_cached_layers(tmp_path, hub_db_path, jin_cache):
-    copy = tmp_path / "hub.sqlite"
-    shutil.copy(hub_db_path, copy)
+def test_hub_stopped_mid_session_keeps_cached_layers(tmp_path, hub_db_path, jin_cache, analyst_authcfg):
+    copy = snapshot_db(hub_db_path, tmp_path / "hub.sqlite")
     hub = start_hub(copy)
-    layer = fetch_layer_blocking(hub.url, "police_crime")
+    layer = fetch_layer_blocking(hub.url, "police_crime", authcfg=analyst_authcfg)
     path = layer.source().split("|")[0]
     hub.stop()
     with pytest.raises(HubError, match="Cannot reach"):
-        fetch_layer_blocking(hub.url, "police_crime", category="Burglary")
+        fetch_layer_blocking(hub.url, "police_crime", category="Burglary", authcfg=analyst_authcfg)
     from pathlib import Path
     offline = open_layer(Path(path))                  # the cached layer still opens, offline
     assert offline.isValid() and offline.featureCount() == 679
     assert offline.customProperty("jin/release")
+
+
+def test_sign_in_problems_are_explained(hub_url, jin_cache, analyst_authcfg):
+    from jin_plugin.core.auth import basic_config
+
+    with pytest.raises(HubError, match=r"needs you to sign in \(HTTP 401\).*authentication configuration"):
+        fetch_layer_blocking(hub_url, "police_crime")
+    wrong = basic_config("JiN wrong password", "police.analyst", "not-the-password")
+    with pytest.raises(HubError, match=r"refused your credentials \(HTTP 401\)"):
+        fetch_layer_blocking(hub_url, "police_crime", authcfg=wrong)

@@ -48,16 +48,18 @@ def test_load_toggle_and_unload(qgis_iface):
     assert plugin.dock is None and plugin.action is None
 
 
-def test_panel_from_connect_to_layer_on_map(qgis_iface, qgis_new_project, hub_url, jin_cache):
+def test_panel_from_connect_to_layer_on_map(qgis_iface, qgis_new_project, hub_url, jin_cache, analyst_authcfg):
     """Drive the panel as an analyst does: connect, filter, pick, add to map."""
     from jin_plugin.ui.dock import GROUP_NAME, JinDock
 
     dock = JinDock(qgis_iface.messageBar())
     dock.show()
     dock.url_edit.setText(hub_url)
+    dock.auth_select.setConfigId(analyst_authcfg)
     QTest.mouseClick(dock.connect_button, Qt.MouseButton.LeftButton)
     assert wait_until(lambda: dock.datasets.count() > 0)
     assert dock.datasets.count() == 4 and "4 dataset(s)" in dock.status.text()
+    assert "as police.analyst (notts-police, analyst)" in dock.status.text()
 
     def visible() -> list[str]:
         return [dock.datasets.item(i).text().split("  ·  ")[0] for i in range(dock.datasets.count())
