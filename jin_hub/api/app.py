@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from jin_hub import __version__
@@ -22,6 +23,23 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
         where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "path"))
         problems.append(f"{where}: {err.get('msg', 'invalid value')}")
     return JSONResponse(status_code=422, content={"detail": "invalid request — " + "; ".join(problems)})
+
+
+def _openapi_with_security(app: FastAPI):
+    """The generated OpenAPI document, plus the sign-in schemes every data endpoint accepts."""
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                                 routes=app.routes)
+            schema.setdefault("components", {})["securitySchemes"] = {
+                "basic": {"type": "http", "scheme": "basic", "description": "your JiN user name and password"},
+                "bearer": {"type": "http", "scheme": "bearer", "description": "an API key, jin_<id>_<secret>"},
+                "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+            }
+            schema["security"] = [{"basic": []}, {"bearer": []}, {"apiKey": []}, {}]   # {}: if anonymous is on
+            app.openapi_schema = schema
+        return app.openapi_schema
+    return openapi
 
 
 def create_app(db_path: Path | str) -> FastAPI:
@@ -42,4 +60,5 @@ def create_app(db_path: Path | str) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     for module in (ogc, catalogue, boundaries, values, zones, records, admin):
         app.include_router(module.router)
+    app.openapi = _openapi_with_security(app)
     return app
