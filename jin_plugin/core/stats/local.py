@@ -13,7 +13,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from .distributions import norm_sf
-from .permutation import pseudo_p, simulated_lags
+from .permutation import conditional_p
 from .weights import Weights
 
 #: Cluster codes as esda's ``q`` (1 High-High, 2 Low-High, 3 Low-Low, 4 High-Low); 0 = not significant.
@@ -77,8 +77,8 @@ def local_moran(x: np.ndarray, w: Weights, y: Optional[np.ndarray] = None, permu
     lag = w.lag(zy)
     stat = scale * zx * lag
     if permutations:
-        sims = scale * zx[:, None] * simulated_lags(w, zy, permutations, seed, progress, cancelled)
-        p = pseudo_p(stat, sims)
+        p = conditional_p(w, zy, stat, lambda rows, lags: scale * zx[rows, None] * lags, permutations, seed,
+                          progress, cancelled)
     else:
         p = np.full(n, np.nan)
     quadrant = _quadrant(zx, lag)
@@ -117,8 +117,8 @@ def getis_ord_star(y: np.ndarray, w: Weights, permutations: int = 0, seed: Optio
     z = (g - expected) / np.sqrt(var_g)
     p_norm = 2 * norm_sf(np.abs(z))
     if permutations:
-        sims = (simulated_lags(b, y, permutations, seed, progress, cancelled) + y[:, None]) / total
-        p_sim = pseudo_p(g, sims)
+        p_sim = conditional_p(b, y, g, lambda rows, lags: (lags + y[rows, None]) / total, permutations, seed,
+                              progress, cancelled)
     else:
         p_sim = np.full(n, np.nan)
     bins = np.sign(z) * np.select([p_norm <= 0.01, p_norm <= 0.05, p_norm <= 0.10], [3, 2, 1], default=0)
