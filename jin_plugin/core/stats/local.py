@@ -27,7 +27,8 @@ GI_LABELS = {3: "Hot spot, 99% confidence", 2: "Hot spot, 95% confidence", 1: "H
 @dataclass
 class LocalResult:
     statistic: np.ndarray        # I_i (or G*_i)
-    p_sim: np.ndarray            # pseudo p-value (folded), per area
+    p_sim: np.ndarray            # pseudo p-value as esda reports it (folded: the more extreme tail)
+    p_two_sided: np.ndarray      # min(1, 2 p_sim): what significance is judged on
     quadrant: np.ndarray         # esda q: 1 HH, 2 LH, 3 LL, 4 HL
     significant: np.ndarray      # after the chosen adjustment
     cluster: np.ndarray          # quadrant where significant, else 0
@@ -82,9 +83,12 @@ def local_moran(x: np.ndarray, w: Weights, y: Optional[np.ndarray] = None, permu
     else:
         p = np.full(n, np.nan)
     quadrant = _quadrant(zx, lag)
-    significant = adjust(p, alpha, adjustment) & (w.cardinalities > 0)
-    return LocalResult(stat, p, quadrant, significant, np.where(significant, quadrant, 0), permutations, alpha,
-                       adjustment)
+    # esda's folded p-value looks at whichever tail the observation is in, so p <= alpha happens by
+    # chance in 2 * alpha of areas; doubling it (as esda now recommends) makes alpha mean alpha.
+    two_sided = np.minimum(1.0, 2 * p)
+    significant = adjust(two_sided, alpha, adjustment) & (w.cardinalities > 0)
+    return LocalResult(stat, p, two_sided, quadrant, significant, np.where(significant, quadrant, 0), permutations,
+                       alpha, adjustment)
 
 
 @dataclass

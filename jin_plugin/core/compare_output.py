@@ -1,0 +1,234 @@
+"""What a comparison leaves behind: a result layer (GeoPackage, EPSG:27700, fields documented in
+its metadata) styled with the cluster colours analysts know from GeoDa, two plots, and a one-page
+HTML summary that also exports to PDF."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsCoordinateTransformContext,
+    QgsFeature,
+    QgsField,
+    QgsFields,
+    QgsFillSymbol,
+    QgsGeometry,
+    QgsLayerMetadata,
+    QgsRendererCategory,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from .compare import Result
+from .layers import BNG
+from .stats.local import CLUSTER_LABELS, GI_LABELS
+
+#: GeoDa's LISA cluster colours.
+CLUSTER_COLOURS = {"High-High": "#d7191c", "Low-Low": "#2c7bb6", "Low-High": "#abd9e9", "High-Low": "#fdae61",
+                   "Not significant": "#eeeeee", "Excluded (value withheld or missing)": "#bdbdbd"}
+EXCLUDED = "Excluded (value withheld or missing)"
+
+
+def _fields(result: Result) -> list[tuple[str, QVariant.Type, str]]:
+    """(name, type, meaning) of every result field."""
+    out = [("area_code", QVariant.String, "ONS area code"), ("area_name", QVariant.String, "area name"),
+           ("analysed", QVariant.Int, "1 if every measure had a value here, else 0 (excluded)")]
+    for j, label in enumerate(result.inputs.labels, 1):
+        out += [(f"m{j}_value", QVariant.Double, f"measure {j}: {label}"),
+                (f"m{j}_lisa_i", QVariant.Double, f"local Moran's I of measure {j}"),
+                (f"m{j}_lisa_p", QVariant.Double, f"two-sided pseudo p-value of m{j}_lisa_i "
+                                                  f"({result.options.permutations} conditional permutations)"),
+                (f"m{j}_cluster", QVariant.String, f"LISA cluster of measure {j} (High-High, Low-Low, ...)"),
+                (f"m{j}_gi_z", QVariant.Double, f"Getis-Ord Gi* z-score of measure {j}"),
+                (f"m{j}_gi_p", QVariant.Double, f"two-sided p-value of m{j}_gi_z"),
+                (f"m{j}_hotspot", QVariant.String, f"Gi* hot or cold spot of measure {j} with its confidence")]
+    out += [("bv_lisa_i", QVariant.Double, "bivariate local Moran's I: measure 1 here against measure 2 around"),
+            ("bv_lisa_p", QVariant.Double, "two-sided pseudo p-value of bv_lisa_i"),
+            ("bv_cluster", QVariant.String, "bivariate LISA cluster (High-High: high measure 1 amid high "
+                                            "measure 2)"),
+            ("hot_in", QVariant.String, "measures whose Gi* hot spot covers this area")]
+    return out
+
+
+def _rows(result: Result) -> list[list]:
+    keep, n = result.keep, len(result.inputs.codes)
+    where = np.full(n, -1)
+    where[keep] = np.arange(keep.sum())
+    rows = []
+    for i in range(n):
+        k = where[i]
+        row = [result.inputs.codes[i], result.inputs.names[i], int(k >= 0)]
+        for j in range(len(result.inputs.labels)):
+            value = result.inputs.values[i, j]
+            if k < 0:
+                row += [None if np.isnan(value) else float(value), None, None, EXCLUDED, None, None, None]
+                continue
+            lisa, gi = result.lisa[j], result.gi[j]
+            row += [float(value), float(lisa.statistic[k]), _maybe(lisa.p_two_sided[k]),
+                    CLUSTER_LABELS[int(lisa.cluster[k])], float(gi.z[k]), float(gi.p_norm[k]),
+                    GI_LABELS[int(gi.bins[k])]]
+        if k < 0:
+            row += [None, None, EXCLUDED, None]
+        else:
+            bv = result.bivariate
+            row += [float(bv.statistic[k]), _maybe(bv.p_two_sided[k]), CLUSTER_LABELS[int(bv.cluster[k])],
+                    result.hot_in[k] or None]
+        rows.append(row)
+    return rows
+
+
+def _maybe(v: float):
+    return None if np.isnan(v) else float(v)
+
+
+def write_result(result: Result, path: Path) -> Path:
+    """The result layer as a GeoPackage (written whole to a temporary name, then renamed)."""
+    spec = _fields(result)
+    fields = QgsFields()
+    for name, kind, _ in spec:
+        fields.append(QgsField(name, kind))
+    tmp = path.with_suffix(".partial.gpkg")
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName, options.layerName = "GPKG", "comparison"
+    writer = QgsVectorFileWriter.create(str(tmp), fields, QgsWkbTypes.Type.MultiPolygon, BNG,
+                                        QgsCoordinateTransformContext(), options)
+    for wkb, row in zip(result.inputs.wkbs, _rows(result)):
+        feature = QgsFeature(fields)
+        geom = QgsGeometry()
+        geom.fromWkb(wkb)
+        geom.convertToMultiType()
+        feature.setGeometry(geom)
+        feature.setAttributes(row)
+        writer.addFeature(feature)
+    del writer
+    tmp.replace(path)
+    return path
+
+
+def open_result(path: Path, result: Result) -> QgsVectorLayer:
+    """Open the result layer with its metadata and the bivariate cluster style."""
+    layer = QgsVectorLayer(f"{path}|layername=comparison", "Comparison: " + " × ".join(result.inputs.labels), "ogr")
+    md = QgsLayerMetadata()
+    md.setTitle(layer.name())
+    md.setAbstract("JiN cross-dataset comparison. Fields:\n" + "\n".join(
+        f"- {name}: {meaning}" for name, _, meaning in _fields(result)) + "\n\n" + method_text(result))
+    md.setLicenses(["Open Government Licence v3.0 (boundaries); partner data under the JiN sharing protocol"])
+    md.setHistory([f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC compared: " + "; ".join(result.inputs.sources)])
+    layer.setMetadata(md)
+    apply_cluster_style(layer)
+    return layer
+
+
+def apply_cluster_style(layer: QgsVectorLayer, field: str = "bv_cluster") -> None:
+    """Categories in GeoDa's LISA colours, every category shown in the legend even when empty."""
+    categories = []
+    for label, colour in CLUSTER_COLOURS.items():
+        symbol = QgsFillSymbol.createSimple({"color": colour, "outline_color": "#7f7f7f", "outline_width": "0.1"})
+        categories.append(QgsRendererCategory(label, symbol, label))
+    layer.setRenderer(QgsCategorizedSymbolRenderer(field, categories))
+
+
+def method_text(result: Result) -> str:
+    o, w = result.options, result.weights
+    islands = "; ".join(w.notes) or "no islands"
+    return (f"{w.kind.capitalize()} contiguity, row-standardised ({islands}). {o.permutations} conditional "
+            f"permutations{f' (seed {o.seed})' if o.seed is not None else ''}; two-sided significance at {o.alpha:g}"
+            f"{'' if o.adjustment == 'none' else f' after {o.adjustment.upper()} adjustment'}. Gi* with binary "
+            "weights including the area itself; hot spots at "
+            f"{ {1: '90', 2: '95', 3: '99'}[o.hot_confidence]}% confidence. Correlations tested with Dutilleul's "
+            "effective sample size for spatial autocorrelation.")
+
+
+def plots(result: Result) -> dict[str, bytes]:
+    """PNG bytes: the bivariate Moran scatter plot and the scatter of the two measures."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    x = result.inputs.values[result.keep]
+    a, b = x[:, 0], x[:, 1]
+    za, zb = (a - a.mean()) / a.std(), (b - b.mean()) / b.std()
+    lag = result.weights.lag(zb)
+    out = {}
+    for name, (px, py, xl, yl, slope) in {
+        "moran": (za, lag, f"{result.inputs.labels[0]} (z)", f"neighbours' {result.inputs.labels[1]} (lag z)",
+                  result.globals_[-2].value),
+        "scatter": (a, b, result.inputs.labels[0], result.inputs.labels[1], None),
+    }.items():
+        fig = Figure(figsize=(5, 4), dpi=110)
+        ax = fig.add_subplot()
+        colours = [CLUSTER_COLOURS[CLUSTER_LABELS[int(c)]] for c in result.bivariate.cluster]
+        ax.scatter(px, py, s=10, c=colours, edgecolors="#555555", linewidths=0.2)
+        if slope is not None:
+            ax.axhline(0, color="#999999", lw=0.6)
+            ax.axvline(0, color="#999999", lw=0.6)
+            grid = np.linspace(px.min(), px.max(), 2)
+            ax.plot(grid, slope * grid, color="#333333", lw=1)
+            ax.set_title(f"Bivariate Moran's I = {slope:.3f}")
+        else:
+            ax.set_title(f"Pearson r = {result.correlations[0].r:.3f}")
+        ax.set_xlabel(xl, fontsize=8)
+        ax.set_ylabel(yl, fontsize=8)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        out[name] = buf.getvalue()
+    return out
+
+
+def report_html(result: Result, images: dict[str, bytes]) -> str:
+    """A one-page summary: the data, method, global statistics, co-location and the plots."""
+    esc = html.escape
+    rows = "".join(f"<tr><td>{esc(g.name)}{'' if i < len(result.inputs.labels) else ' (measures 1 × 2)'}"
+                   f"{f' — {esc(result.inputs.labels[i])}' if i < len(result.inputs.labels) else ''}</td>"
+                   f"<td>{g.value:.4f}</td><td>{g.p_sim:.3f}</td></tr>" for i, g in enumerate(result.globals_))
+    corr = "".join(f"<tr><td>{c.method}</td><td>{c.r:.3f}</td><td>{c.p_naive:.2g}</td><td>{c.n_effective:.0f} of "
+                   f"{c.n}</td><td>{c.p_adjusted:.2g}</td></tr>" for c in result.correlations)
+    combos = "".join(f"<tr><td>{esc(k)}</td><td>{v}</td></tr>" for k, v in result.combinations.items())
+    clusters = np.bincount(result.bivariate.cluster, minlength=5)
+    cluster_rows = "".join(f"<tr><td>{CLUSTER_LABELS[c]}</td><td>{clusters[c]}</td></tr>" for c in (1, 3, 2, 4, 0))
+    excluded = ", ".join(f"{v} {k}" for k, v in result.inputs.excluded.items() if v) or "none"
+    pics = "".join(f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}" width="330"/>'
+                   for png in images.values())
+    measures = "".join(f"<li>{esc(label)}</li>" for label in result.inputs.labels)
+    return f"""<html><head><meta charset="utf-8"><title>JiN comparison</title>
+<style>body{{font-family:sans-serif;font-size:10pt}} td,th{{border:1px solid #ccc;padding:2px 6px}}
+table{{border-collapse:collapse;margin-bottom:8px}}</style></head><body>
+<h2>JiN comparison</h2>
+<p><b>Measures:</b></p><ol>{measures}</ol>
+<p><b>Areas analysed:</b> {int(result.keep.sum())} of {len(result.keep)} (excluded: {esc(excluded)}; withheld
+values are never treated as zero).</p>
+<p><b>Method:</b> {esc(method_text(result))}</p>
+<h3>Global</h3><table><tr><th>Statistic</th><th>Value</th><th>Pseudo p</th></tr>{rows}</table>
+<table><tr><th>Correlation (1 × 2)</th><th>r</th><th>p, areas independent</th><th>Effective areas</th>
+<th>p, spatially adjusted</th></tr>{corr}</table>
+<h3>Bivariate LISA clusters (measure 1 × neighbours' measure 2)</h3><table>{cluster_rows}</table>
+<h3>Hot spots together (Gi*)</h3><table><tr><th>Hot in</th><th>Areas</th></tr>{combos}</table>
+<p>{pics}</p>
+<p style="font-size:8pt">Sources: {esc('; '.join(result.inputs.sources))}. Produced
+{datetime.now(timezone.utc):%d %b %Y %H:%M} UTC by the JiN QGIS plugin. Boundaries: Office for National Statistics,
+Open Government Licence v3.0.</p></body></html>"""
+
+
+def export_pdf(html_text: str, path: Path) -> Path:
+    """Print the summary to a PDF (A4)."""
+    from qgis.PyQt.QtGui import QPageSize, QTextDocument
+    from qgis.PyQt.QtPrintSupport import QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    printer.setOutputFileName(str(path))
+    doc = QTextDocument()
+    doc.setHtml(html_text)
+    doc.print(printer) if hasattr(doc, "print") else doc.print_(printer)
+    return path

@@ -1,0 +1,98 @@
+"""Cross-dataset comparisons on layers fetched from the real hub: the synthetic demo's built-in
+relationship (truancy with criminal damage) is found, shuffled data finds only the expected false
+positives, withheld values are excluded and counted, and the outputs are complete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from jin_plugin.core.compare import CompareError, Measure, Options, analyse, read_inputs
+from jin_plugin.core.compare_output import export_pdf, open_result, plots, report_html, write_result
+from jin_plugin.core.layers import open_layer
+from jin_plugin.core.workflow import fetch_layer_blocking
+
+TRUANCY = ("school_attendance", "Persistently absent", None)
+DAMAGE = ("police_crime", "Criminal damage and arson", "2024")
+ARSON = ("fire_incidents", "Secondary fire, deliberate (minor arson)", "2024")
+
+
+@pytest.fixture(scope="module")
+def layer_files(hub_url, analyst_authcfg, tmp_path_factory) -> dict[str, Path]:
+    """The three layers, fetched once (files only: each test opens its own layers, and drops them)."""
+    import os
+
+    os.environ["JIN_CACHE_DIR"] = str(tmp_path_factory.mktemp("compare_cache"))
+    files = {}
+    for name, (dataset, category, period) in {"truancy": TRUANCY, "damage": DAMAGE, "arson": ARSON}.items():
+        layer = fetch_layer_blocking(hub_url, dataset, "lsoa", period, category, authcfg=analyst_authcfg, style=False)
+        files[name] = Path(layer.source().split("|")[0])
+        del layer
+    return files
+
+
+def measures(files: dict[str, Path], *names: str) -> list[Measure]:
+    """Measures on freshly opened layers. (Layers held by a pytest fixture outlive the test and
+    crash QGIS 3.22's OGR connection pool when freed at teardown, so tests own their layers.)"""
+    return [Measure(open_layer(files[n]), "rate", n) for n in names]
+
+
+def test_truancy_and_criminal_damage_cluster_together(layer_files, tmp_path):
+    inputs = read_inputs(measures(layer_files, "truancy", "damage"))
+    result = analyse(inputs, Options(permutations=499, seed=1))
+    n = int(result.keep.sum())
+    print(f"analysed {n}; excluded {inputs.excluded}")
+    assert inputs.excluded["withheld or missing"] > 0 and n + sum(inputs.excluded.values()) == 679
+    bv = result.globals_[len(inputs.labels)]
+    assert bv.name == "Bivariate Moran's I" and bv.value > 0 and bv.p_sim <= 0.01
+    pearson = result.correlations[0]
+    assert pearson.r > 0.2 and pearson.n_effective < n and pearson.p_adjusted < 0.05
+    assert (result.bivariate.cluster == 1).sum() > 5                      # High-High areas exist
+
+    path = write_result(result, tmp_path / "comparison.gpkg")
+    layer = open_result(path, result)
+    assert layer.isValid() and layer.featureCount() == 679 and layer.crs().authid() == "EPSG:27700"
+    feats = list(layer.getFeatures())
+    excluded = [f for f in feats if not f["analysed"]]
+    assert len(excluded) == 679 - n and all(f["bv_cluster"].startswith("Excluded") for f in excluded)
+    assert {f["bv_cluster"] for f in feats} <= {"High-High", "Low-Low", "Low-High", "High-Low", "Not significant",
+                                               "Excluded (value withheld or missing)"}
+    assert "bv_lisa_p" in layer.metadata().abstract() and "conditional permutations" in layer.metadata().abstract()
+    images = plots(result)
+    assert all(png.startswith(b"\x89PNG") for png in images.values())
+    html = report_html(result, images)
+    assert "Bivariate Moran" in html and "Effective areas" in html
+    pdf = export_pdf(html, tmp_path / "summary.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
+
+
+def test_shuffled_data_finds_only_chance(layer_files):
+    inputs = read_inputs(measures(layer_files, "truancy", "damage"))
+    keep = ~np.isnan(inputs.values).any(axis=1)
+    rng = np.random.default_rng(7)
+    rates = []
+    for _ in range(5):
+        shuffled = inputs.values.copy()
+        shuffled[keep, 1] = rng.permutation(shuffled[keep, 1])
+        inputs.values = shuffled
+        result = analyse(inputs, Options(permutations=199, seed=int(rng.integers(1e6))))
+        rates.append((result.bivariate.cluster > 0).mean())
+    # significant at 5 %: about 5 % of areas by chance, no more
+    assert 0.01 < np.mean(rates) < 0.09, rates
+
+
+def test_three_measures_and_hot_spot_co_location(layer_files):
+    inputs = read_inputs(measures(layer_files, "truancy", "damage", "arson"))
+    result = analyse(inputs, Options(permutations=99, seed=3))
+    assert len(result.gi) == 3 and set(result.combinations) == {
+        "truancy + damage + arson", "truancy + damage", "truancy + arson", "damage + arson"}
+    assert result.combinations["truancy + damage"] >= result.combinations["truancy + damage + arson"]
+
+
+def test_too_few_areas_is_explained(layer_files):
+    with pytest.raises(CompareError, match="two or three"):
+        read_inputs(measures(layer_files, "truancy"))
+    with pytest.raises(CompareError, match="no field 'nope'"):
+        read_inputs([Measure(open_layer(layer_files["truancy"]), "nope"), Measure(open_layer(layer_files["damage"]))])
