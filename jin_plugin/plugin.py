@@ -8,10 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
+from .processing.provider import JinProvider
 from .ui.dock import JinDock
 
 MENU = "&JiN"
@@ -25,8 +27,16 @@ class JinPlugin:
         self.iface = iface
         self.action: Optional[QAction] = None
         self.dock: Optional[JinDock] = None
+        self.provider: Optional[JinProvider] = None
+
+    def initProcessing(self) -> None:
+        """Register the Processing algorithms (QGIS calls this also when only Processing loads)."""
+        if self.provider is None:
+            self.provider = JinProvider()
+            QgsApplication.processingRegistry().addProvider(self.provider)
 
     def initGui(self) -> None:
+        self.initProcessing()
         self.action = QAction(QIcon(str(ICON)), "JiN panel", self.iface.mainWindow())
         self.action.setObjectName("JinTogglePanel")
         self.action.setCheckable(True)
@@ -47,6 +57,9 @@ class JinPlugin:
             self.action.setChecked(visible)
 
     def unload(self) -> None:
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
         if self.dock is not None:
             for task in list(self.dock.tasks):
                 task.cancel()

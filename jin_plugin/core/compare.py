@@ -27,7 +27,7 @@ class CompareError(ValueError):
 
 @dataclass
 class Measure:
-    """One measure: a layer's field, matched to the areas by ``code_field``."""
+    """One measure: a layer's (or Processing feature source's) field, matched by ``code_field``."""
 
     layer: QgsVectorLayer
     field: str = "rate"
@@ -82,12 +82,16 @@ def _number(v) -> float:
         return math.nan
 
 
+def _name(layer) -> str:
+    return layer.name() if hasattr(layer, "name") else layer.sourceName()
+
+
 def _read(measure: Measure) -> dict[str, tuple[float, str, bytes]]:
     layer = measure.layer
     fields = layer.fields()
     for name in (measure.field, measure.code_field):
         if fields.indexOf(name) < 0:
-            raise CompareError(f"layer '{layer.name()}' has no field '{name}': choose one of "
+            raise CompareError(f"layer '{_name(layer)}' has no field '{name}': choose one of "
                                f"{', '.join(fields.names())}")
     has_name, has_status = fields.indexOf("area_name") >= 0, fields.indexOf("status") >= 0
     out = {}
@@ -110,11 +114,11 @@ def read_inputs(measures: list[Measure]) -> Inputs:
     values = np.array([[t.get(c, (math.nan,))[0] for t in tables] for c in codes], dtype=float)
     unmatched = sum(any(c not in t for t in tables[1:]) for c in codes)
     withheld = int(np.isnan(values).any(axis=1).sum()) - unmatched
-    labels = [m.label or f"{m.layer.name()} ({m.field})" for m in measures]
+    labels = [m.label or f"{_name(m.layer)} ({m.field})" for m in measures]
     return Inputs(np.array(codes, dtype=object), [first[c][1] for c in codes], [first[c][2] for c in codes],
                   labels, values,
                   {"withheld or missing": withheld, "not in every layer": unmatched},
-                  [m.layer.source() for m in measures])
+                  [_name(m.layer) for m in measures])
 
 
 def analyse(inputs: Inputs, options: Options, progress: Callable[[float], None] = lambda _: None,

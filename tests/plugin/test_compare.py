@@ -96,3 +96,33 @@ def test_too_few_areas_is_explained(layer_files):
         read_inputs(measures(layer_files, "truancy"))
     with pytest.raises(CompareError, match="no field 'nope'"):
         read_inputs([Measure(open_layer(layer_files["truancy"]), "nope"), Measure(open_layer(layer_files["damage"]))])
+
+
+def test_processing_algorithm_runs_the_same_comparison(layer_files, tmp_path):
+    from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback, QgsVectorLayer
+
+    from jin_plugin.processing.provider import JinProvider
+
+    registry = QgsApplication.processingRegistry()
+    provider = JinProvider()
+    assert registry.addProvider(provider)
+    try:
+        alg = registry.createAlgorithmById("jin:compare")
+        assert alg is not None
+        out, report = tmp_path / "cmp.gpkg", tmp_path / "cmp.html"
+        params = {"LAYER_1": str(layer_files["truancy"]), "FIELD_1": "rate",
+                  "LAYER_2": str(layer_files["damage"]), "FIELD_2": "rate", "PERMUTATIONS": 199, "SEED": 5,
+                  "OUTPUT": str(out), "REPORT": str(report)}
+        context, feedback = QgsProcessingContext(), QgsProcessingFeedback()
+        ok, message = alg.checkParameterValues(params, context)
+        assert ok, message
+        results, ok = alg.run(params, context, feedback)
+        assert ok and results["OUTPUT"] == str(out)
+        layer = QgsVectorLayer(str(out), "cmp", "ogr")
+        assert layer.featureCount() == 679 and layer.fields().indexOf("bv_cluster") >= 0
+        assert "Bivariate Moran" in report.read_text(encoding="utf-8")
+        del layer
+        bad = dict(params, FIELD_2="nope")
+        assert not alg.checkParameterValues(bad, context)[0] or not alg.run(bad, context, feedback)[1]
+    finally:
+        registry.removeProvider(provider)

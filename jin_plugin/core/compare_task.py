@@ -1,0 +1,53 @@
+"""Run a comparison in the background: statistics and files in a ``QgsTask`` worker, with progress
+and cancel; the result layer is opened on the GUI thread when it is done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from qgis.core import QgsTask, QgsVectorLayer
+from qgis.PyQt.QtCore import pyqtSignal
+
+from .compare import CompareError, Inputs, Options, Result, analyse
+from .compare_output import export_pdf, open_result, plots, report_html, write_result
+
+
+class CompareTask(QgsTask):
+    """Analyse ``inputs`` (read on the GUI thread with ``read_inputs``) and write the outputs to ``folder``."""
+
+    done = pyqtSignal(object, str)          # result layer, path of the HTML summary
+    failed = pyqtSignal(str)
+
+    def __init__(self, inputs: Inputs, options: Options, folder: Path):
+        super().__init__("JiN: comparing " + " × ".join(inputs.labels), QgsTask.Flag.CanCancel)
+        self.inputs, self.options, self.folder = inputs, options, Path(folder)
+        self.result: Optional[Result] = None
+        self.error = ""
+        self.paths: dict[str, Path] = {}
+
+    def run(self) -> bool:
+        try:
+            self.result = analyse(self.inputs, self.options, lambda pct: self.setProgress(min(pct, 99.0)),
+                                  self.isCanceled)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.paths["layer"] = write_result(self.result, self.folder / "comparison.gpkg")
+            html = report_html(self.result, plots(self.result))
+            self.paths["html"] = self.folder / "summary.html"
+            self.paths["html"].write_text(html, encoding="utf-8")
+            return True
+        except InterruptedError:
+            self.error = "Comparison cancelled: nothing was added."
+        except CompareError as exc:
+            self.error = str(exc)
+        except (OSError, ValueError) as exc:
+            self.error = f"The comparison failed: {exc}"
+        return False
+
+    def finished(self, ok: bool) -> None:
+        if ok and self.result is not None:
+            layer: QgsVectorLayer = open_result(self.paths["layer"], self.result)
+            self.paths["pdf"] = export_pdf(self.paths["html"].read_text(encoding="utf-8"), self.folder / "summary.pdf")
+            self.done.emit(layer, str(self.paths["html"]))
+        else:
+            self.failed.emit(self.error or "Comparison cancelled: nothing was added.")

@@ -1,0 +1,29 @@
+"""The 'JiN' Processing provider."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtGui import QIcon
+
+from .compare_algorithm import CompareAlgorithm
+
+ICON = Path(__file__).resolve().parents[1] / "icons" / "jin.svg"
+
+
+class JinProvider(QgsProcessingProvider):
+    def id(self) -> str:
+        return "jin"
+
+    def name(self) -> str:
+        return "JiN"
+
+    def longName(self) -> str:
+        return "JiN — Joined-up Information Nottinghamshire"
+
+    def icon(self) -> QIcon:
+        return QIcon(str(ICON))
+
+    def loadAlgorithms(self) -> None:
+        self.addAlgorithm(CompareAlgorithm())
