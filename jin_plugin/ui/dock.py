@@ -6,6 +6,7 @@ panel never freezes QGIS.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 from qgis.core import Qgis, QgsApplication, QgsProject, QgsSettings, QgsTask, QgsVectorLayer
@@ -20,6 +21,7 @@ from qgis.PyQt.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -29,6 +31,7 @@ from ..core.fetch import FetchLayerTask
 from ..core.hub_client import HubClient, HubError
 from ..core.model import GEOGRAPHY_LABELS, LayerRequest, month_label
 from ..core.symbology import apply_choropleth
+from .compare_panel import ComparePanel
 
 SETTINGS_URL = "jin/hub_url"
 SETTINGS_AUTHCFG = "jin/authcfg"          # the id only: credentials stay in QGIS's auth database
@@ -112,7 +115,12 @@ class JinDock(QgsDockWidget):
         self.add_button = QPushButton("Add to map")
         self.add_button.setEnabled(False)
         layout.addWidget(self.add_button)
-        self.setWidget(body)
+        self.compare_panel = ComparePanel(self._start, self.notify)
+        self.compare_panel.resultReady.connect(self.comparison_ready)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(body, "Data")
+        self.tabs.addTab(self.compare_panel, "Compare")
+        self.setWidget(self.tabs)
 
         self.connect_button.clicked.connect(self.connect_hub)
         self.url_edit.returnPressed.connect(self.connect_hub)
@@ -242,12 +250,20 @@ class JinDock(QgsDockWidget):
         self._start(task)
         return task
 
-    def layer_ready(self, layer: QgsVectorLayer) -> None:
-        apply_choropleth(layer)
+    def _add_to_group(self, layer: QgsVectorLayer) -> None:
         project = QgsProject.instance()
         root = project.layerTreeRoot()
         group = root.findGroup(GROUP_NAME) or root.insertGroup(0, GROUP_NAME)
         project.addMapLayer(layer, False)
         group.insertLayer(0, layer)
-        self.notify(f"Added “{layer.name()}” ({layer.featureCount()} areas).", Qgis.MessageLevel.Success)
         self.layerAdded.emit(layer)
+
+    def layer_ready(self, layer: QgsVectorLayer) -> None:
+        apply_choropleth(layer)
+        self.notify(f"Added “{layer.name()}” ({layer.featureCount()} areas).", Qgis.MessageLevel.Success)
+        self._add_to_group(layer)
+
+    def comparison_ready(self, layer: QgsVectorLayer, summary: str) -> None:
+        self.notify(f"Added “{layer.name()}”. The summary (with its PDF) is in {Path(summary).parent}: "
+                    "Compare ▸ Open summary.", Qgis.MessageLevel.Success)
+        self._add_to_group(layer)

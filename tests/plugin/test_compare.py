@@ -126,3 +126,32 @@ def test_processing_algorithm_runs_the_same_comparison(layer_files, tmp_path):
         assert not alg.checkParameterValues(bad, context)[0] or not alg.run(bad, context, feedback)[1]
     finally:
         registry.removeProvider(provider)
+
+
+def test_compare_tab_adds_a_styled_result(qgis_iface, qgis_new_project, layer_files):
+    from qgis.core import QgsProject
+
+    from jin_plugin.ui.dock import JinDock
+    from tests.plugin.helpers import wait_until
+
+    project = QgsProject.instance()
+    opened = [open_layer(layer_files[n]) for n in ("truancy", "damage")]
+    for layer in opened:
+        project.addMapLayer(layer)
+    dock = JinDock(qgis_iface.messageBar())
+    panel = dock.compare_panel
+    panel.layers[0].setLayer(opened[0])
+    panel.layers[1].setLayer(opened[1])
+    panel.fields[0].setField("rate")
+    panel.fields[1].setField("rate")
+    panel.permutations.setValue(199)
+    added = []
+    dock.layerAdded.connect(added.append)
+    assert panel.compare() is not None
+    assert wait_until(lambda: bool(added), 120)
+    result = added[0]
+    assert result.name().startswith("Comparison:") and result.renderer().type() == "categorizedSymbol"
+    assert panel.summary_button.isEnabled() and panel.summary_path.endswith("summary.html")
+    assert Path(panel.summary_path).with_name("summary.pdf").exists()
+    project.removeAllMapLayers()
+    dock.close()

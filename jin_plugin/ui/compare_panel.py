@@ -1,0 +1,106 @@
+"""The panel's Compare tab: pick two or three area layers and their measures, compare them in the
+background, get a styled result layer and a one-page summary."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Callable, Optional
+
+from qgis.core import Qgis, QgsFieldProxyModel, QgsMapLayerProxyModel, QgsTask
+from qgis.gui import QgsFieldComboBox, QgsMapLayerComboBox
+from qgis.PyQt.QtCore import QUrl, pyqtSignal
+from qgis.PyQt.QtGui import QDesktopServices
+from qgis.PyQt.QtWidgets import QComboBox, QFormLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+
+from ..core.compare import CompareError, Measure, Options, read_inputs
+from ..core.compare_task import CompareTask
+
+ADJUSTMENTS = {"none": "None", "fdr": "False discovery rate (Benjamini–Hochberg)", "bonferroni": "Bonferroni"}
+
+
+class ComparePanel(QWidget):
+    """Layer and measure pickers, options, and 'Compare'."""
+
+    resultReady = pyqtSignal(object, str)        # result layer, summary HTML path
+
+    def __init__(self, start: Callable[[QgsTask], None], notify: Callable[..., None],
+                 parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self._start, self._notify = start, notify
+        self.summary_path = ""
+        layout = QVBoxLayout(self)
+        intro = QLabel("Do these measures cluster in the same places? Choose two or three area layers (JiN "
+                       "layers, or your own with an area code field) on the same geography.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.layers: list[QgsMapLayerComboBox] = []
+        self.fields: list[QgsFieldComboBox] = []
+        for i in range(3):
+            layer_box = QgsMapLayerComboBox()
+            layer_box.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+            layer_box.setAllowEmptyLayer(i == 2)
+            field_box = QgsFieldComboBox()
+            field_box.setFilters(QgsFieldProxyModel.Filter.Numeric)
+            layer_box.layerChanged.connect(field_box.setLayer)
+            field_box.setLayer(layer_box.currentLayer())
+            form.addRow(f"Layer {i + 1}" + (" (optional)" if i == 2 else ""), layer_box)
+            form.addRow("   measure", field_box)
+            self.layers.append(layer_box)
+            self.fields.append(field_box)
+        self.neighbours = QComboBox()
+        self.neighbours.addItem("Queen (shared corner)", "queen")
+        self.neighbours.addItem("Rook (shared edge)", "rook")
+        self.permutations = QSpinBox()
+        self.permutations.setRange(99, 99_999)
+        self.permutations.setValue(999)
+        self.adjustment = QComboBox()
+        for key, label in ADJUSTMENTS.items():
+            self.adjustment.addItem(label, key)
+        form.addRow("Neighbours", self.neighbours)
+        form.addRow("Permutations", self.permutations)
+        form.addRow("Adjustment", self.adjustment)
+        layout.addLayout(form)
+        self.compare_button = QPushButton("Compare")
+        self.summary_button = QPushButton("Open summary")
+        self.summary_button.setEnabled(False)
+        layout.addWidget(self.compare_button)
+        layout.addWidget(self.summary_button)
+        layout.addStretch(1)
+        self.compare_button.clicked.connect(self.compare)
+        self.summary_button.clicked.connect(self.open_summary)
+
+    def measures(self) -> list[Measure]:
+        chosen = []
+        for layer_box, field_box in zip(self.layers, self.fields):
+            layer = layer_box.currentLayer()
+            if layer is not None and field_box.currentField():
+                chosen.append(Measure(layer, field_box.currentField(), f"{layer.name()} ({field_box.currentField()})"))
+        return chosen
+
+    def compare(self) -> Optional[CompareTask]:
+        try:
+            inputs = read_inputs(self.measures())           # GUI thread: layers are not thread-safe
+        except CompareError as exc:
+            self._notify(str(exc), Qgis.MessageLevel.Warning)
+            return None
+        options = Options(self.neighbours.currentData(), 1, self.permutations.value(),
+                          adjustment=self.adjustment.currentData())
+        task = CompareTask(inputs, options, Path(tempfile.mkdtemp(prefix="jin_compare_")))
+        task.done.connect(self._done)
+        task.failed.connect(lambda msg: self._notify(msg, Qgis.MessageLevel.Critical))
+        self.compare_button.setEnabled(False)
+        task.taskCompleted.connect(lambda: self.compare_button.setEnabled(True))
+        task.taskTerminated.connect(lambda: self.compare_button.setEnabled(True))
+        self._start(task)
+        return task
+
+    def _done(self, layer, summary: str) -> None:
+        self.summary_path = summary
+        self.summary_button.setEnabled(True)
+        self.resultReady.emit(layer, summary)
+
+    def open_summary(self) -> None:
+        if self.summary_path:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(self.summary_path))
