@@ -84,9 +84,43 @@ def panel_screenshot(hub_url: str, out: Path) -> None:
     QgsApplication.processEvents()
     window.grab().save(str(out))
     del layer
+    compare_screenshot(dock, canvas, window, out.with_name("compare.png"))
     QgsProject.instance().removeAllMapLayers()
     window.close()
     app.exitQgis()
+
+
+def compare_screenshot(dock, canvas, window, out: Path) -> None:
+    """The Compare tab after comparing truancy with criminal damage (LSOA, 2024)."""
+    from qgis.core import QgsProject
+
+    from jin_plugin.core.workflow import fetch_layer_blocking
+
+    url, authcfg = dock.url_edit.text(), dock.auth_select.configId()
+    truancy = fetch_layer_blocking(url, "school_attendance", "lsoa", None, "Persistently absent", authcfg=authcfg)
+    damage = fetch_layer_blocking(url, "police_crime", "lsoa", "2024", "Criminal damage and arson", authcfg=authcfg)
+    for layer in (truancy, damage):
+        QgsProject.instance().addMapLayer(layer, False)
+    panel = dock.compare_panel
+    dock.tabs.setCurrentWidget(panel)
+    panel.layers[0].setLayer(truancy)
+    panel.layers[1].setLayer(damage)
+    panel.fields[0].setField("rate")
+    panel.fields[1].setField("rate")
+    added: list = []
+    dock.layerAdded.connect(added.append)
+    panel.compare()
+    wait_for(lambda: bool(added), 300)
+    result = added.pop()
+    canvas.setLayers([result])
+    canvas.setExtent(result.extent().buffered(2000))
+    rendered: list = []
+    canvas.mapCanvasRefreshed.connect(lambda: rendered.append(True))
+    canvas.refresh()
+    wait_for(lambda: bool(rendered), 30)
+    window.grab().save(str(out))
+    shutil.copy(Path(panel.summary_path).with_name("summary.pdf"), out.with_name("compare_summary.pdf"))
+    del result, truancy, damage
 
 
 def main() -> None:
