@@ -152,10 +152,19 @@ def _correlogram(v: np.ndarray, classes: np.ndarray) -> np.ndarray:
     return out
 
 
-def effective_n(x: np.ndarray, y: np.ndarray, points: np.ndarray, n_classes: int = 10) -> float:
+def effective_n(x: np.ndarray, y: np.ndarray, points: np.ndarray, n_classes: int = 10,
+                sample: int = 2500) -> float:
     """Dutilleul's effective sample size, 1 + n² / Σ_k n_k I_x(k) I_y(k), with equal-count centroid
-    distance classes (k = 0 is each area with itself: n pairs, I = 1)."""
-    n = len(x)
+    distance classes (k = 0 is each area with itself: n pairs, I = 1).
+
+    Beyond ``sample`` areas the correlograms come from a fixed random sample of them (pairwise
+    distances grow with n²), and the ratio n' / n found there is applied to all n.
+    """
+    n_all = len(x)
+    if n_all > sample:
+        pick = np.random.default_rng(0).choice(n_all, sample, replace=False)
+        return effective_n(x[pick], y[pick], points[pick], n_classes, sample) * n_all / sample
+    n = n_all
     d = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
     off = ~np.eye(n, dtype=bool)
     edges = np.quantile(d[off], np.linspace(0, 1, n_classes + 1)[1:-1])
