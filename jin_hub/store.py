@@ -240,10 +240,12 @@ class Store:
                                       (rate["denominator"], geography)))
 
     def values(self, dataset: str, geography: str, period: str | None, category: str) -> tuple[dict, str, dict]:
-        """(catalogue entry, period, {area_code: (count|None, suppressed, rate|None)}) for every area.
+        """(catalogue entry, period, {area_code: (count|None, suppressed, rate|None, base|None)}) for
+        every area.
 
         Areas with no recorded incident are a true zero (the dataset covers every loaded area). The
-        rate of a withheld count is withheld too.
+        rate of a withheld count is withheld too. ``base`` is the rate's denominator (residents, or
+        pupils on roll: itself a published count, withheld where that is), so clients can smooth rates.
         """
         entry, period = self.resolve(dataset, geography, period, category)
         counts = self._counts(entry["release"]["id"], geography, period, category)
@@ -253,5 +255,5 @@ class Store:
         for code, (count, supp) in counts.items():
             base = denominators.get(code)
             rate = round(count / base * per, 2) if count is not None and base else None
-            values[code] = (count, supp, rate)
+            values[code] = (count, supp, rate, base)
         return entry, period, values

@@ -148,9 +148,9 @@ def parse_bbox(text: Optional[str]) -> Optional[tuple[float, float, float, float
 
 def _feature(row: tuple, props: dict, value: tuple) -> str:
     code, name, dcode, dname, geom = row
-    count, supp, rate = value
+    count, supp, rate, base = value
     p = {"area_code": code, "area_name": name, "district_code": dcode, "district_name": dname,
-         **props, "count": count, "suppressed": supp, "rate": rate}
+         **props, "count": count, "suppressed": supp, "rate": rate, "base": base}
     return ('{"type":"Feature","id":' + json.dumps(code) + ',"properties":'
             + json.dumps(p, separators=(",", ":")) + ',"geometry":' + geom + "}")
 

@@ -1,5 +1,5 @@
-"""Attribute-only values (area code → count, suppressed, rate) so clients with cached boundaries
-fetch only numbers; compact JSON or CSV."""
+"""Attribute-only values (area code → count, suppressed, rate, rate's denominator) so clients with
+cached boundaries fetch only numbers; compact JSON or CSV."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from jin_hub.zones import ZoneError, members
 router = APIRouter(prefix="/api/v1", tags=["values"])
 PERIOD = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
 PERIOD_HELP = "YYYY-MM, or YYYY for the year (default: latest month)"
-FIELDS = ["area_code", "count", "suppressed", "rate"]
+FIELDS = ["area_code", "count", "suppressed", "rate", "base"]
 
 
 @router.get("/values/{dataset}/{geography}", summary="Published counts and rates of a dataset per area",
@@ -40,7 +40,7 @@ def values(
             vals = {code: v for code, v in vals.items() if code in inside}
     except (NotFound, ZoneError) as exc:
         raise not_found(exc) from exc
-    rows = [[code, count, supp, rate] for code, (count, supp, rate) in vals.items()]
+    rows = [[code, *value] for code, value in vals.items()]
     audit.rows = len(rows)
     if format == "csv":
         return csv_response(FIELDS, rows, {"X-JiN-Release": entry["release"]["id"], "X-JiN-Period": period})

@@ -40,7 +40,7 @@ _FIELDS = [
     ("district_code", QVariant.String), ("district_name", QVariant.String),
     ("dataset", QVariant.String), ("period", QVariant.String), ("category", QVariant.String),
     ("count", QVariant.Int), ("suppressed", QVariant.Int), ("status", QVariant.String),
-    ("rate", QVariant.Double),
+    ("rate", QVariant.Double), ("base", QVariant.Double),
 ]
 
 
@@ -56,7 +56,7 @@ def layer_fields() -> QgsFields:
 
 
 def status_of(value: Optional[tuple]) -> str:
-    """Status of an area given its (count, suppressed, rate) from the hub, or None if absent."""
+    """Status of an area given its (count, suppressed, rate, base) from the hub, or None if absent."""
     if value is None:
         return STATUS_NO_DATA
     count, suppressed = value[:2]
@@ -76,7 +76,8 @@ def write_layer(boundaries: Path, values: dict, request: LayerRequest, out_path:
     if not source.isValid():
         raise LayerBuildError(f"The cached boundaries {boundaries} cannot be read: delete the file and fetch again.")
     col = {name: i for i, name in enumerate(values["fields"])}
-    by_code = {row[0]: (row[col["count"]], row[col["suppressed"]], row[col["rate"]] if "rate" in col else None)
+    by_code = {row[0]: (row[col["count"]], row[col["suppressed"]], row[col["rate"]] if "rate" in col else None,
+                        row[col["base"]] if "base" in col else None)
                for row in values["rows"]}
     tmp = out_path.with_name(out_path.stem + ".part.gpkg")
     if tmp.exists():
@@ -105,9 +106,10 @@ def write_layer(boundaries: Path, values: dict, request: LayerRequest, out_path:
             out.setGeometry(geom)
             count = None if value is None or value[1] else value[0]
             rate = None if value is None or value[1] else value[2]
+            base = None if value is None else value[3]
             out.setAttributes([code, feat["area_name"], feat["district_code"], feat["district_name"],
                                values["dataset"], values["period"], values["category"], count,
-                               None if value is None else int(bool(value[1])), status, rate])
+                               None if value is None else int(bool(value[1])), status, rate, base])
             writer.addFeature(out)
             n += 1
             if feedback is not None and n % 500 == 0:

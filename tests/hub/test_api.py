@@ -59,12 +59,12 @@ def test_boundaries_are_cacheable(hub_url):
 
 def test_values_cover_every_area(hub_url):
     doc = get(f"{hub_url}/api/v1/values/police_crime/lsoa").json()
-    assert doc["fields"] == ["area_code", "count", "suppressed", "rate"]
+    assert doc["fields"] == ["area_code", "count", "suppressed", "rate", "base"]
     assert len(doc["rows"]) == 679
     latest = next(d for d in get(f"{hub_url}/api/v1/catalogue").json()["datasets"]
                   if d["id"] == "police_crime")["periods"][-1]
     assert doc["period"] == latest and doc["category"] == "all"
-    for _code, count, suppressed, _rate in doc["rows"]:
+    for _code, count, suppressed, _rate, _base in doc["rows"]:
         assert (count is None) == suppressed
         assert suppressed or count == 0 or count >= 5
     assert any(r[2] for r in doc["rows"]) and any(r[1] for r in doc["rows"])
@@ -90,8 +90,8 @@ def test_release_policy_and_years(hub_url):
     asb = cat["asb_incidents"]["disclosure"]
     assert asb["method"] == "cell_key" and asb["threshold"] == 10 and "perturbation" in asb["rule"]
     rows = get(f"{hub_url}/api/v1/values/asb_incidents/lsoa").json()["rows"]
-    assert all(count is None or count == 0 or count >= 10 for _, count, _, _ in rows)
-    assert any(supp for _, _, supp, _ in rows) and any(count for _, count, _, _ in rows)
+    assert all(count is None or count == 0 or count >= 10 for _, count, *_ in rows)
+    assert any(supp for _, _, supp, *_ in rows) and any(count for _, count, *_ in rows)
 
 
 @pytest.mark.parametrize("path, status, words", [
@@ -176,18 +176,23 @@ def test_rates_use_the_loaded_denominators_and_hide_with_their_counts(hub_url, h
     assert cat["police_crime"]["rate"] == {"per": 1000, "denominator": "population", "label": "per 1,000 population"}
     assert cat["school_attendance"]["rate"]["per"] == 100
     doc = get(f"{hub_url}/api/v1/values/police_crime/msoa", params={"period": "2024"}).json()
-    assert doc["fields"] == ["area_code", "count", "suppressed", "rate"]
+    assert doc["fields"] == ["area_code", "count", "suppressed", "rate", "base"]
     pop = dict(sqlite3.connect(hub_db_path).execute(
         "SELECT area_code, value FROM denominators WHERE measure = 'population' AND geography = 'msoa'"))
     assert sum(pop.values()) > 1_000_000                    # the county's residents, summed up from OAs
-    for code, count, supp, rate in doc["rows"]:
+    for code, count, supp, rate, base in doc["rows"]:
         assert (rate is None) == (count is None) == supp
+        assert base == pop[code]                            # residents are public: sent even when withheld
         if count is not None:
             assert rate == round(count / pop[code] * 1000, 2)
     school = get(f"{hub_url}/api/v1/values/school_attendance/lsoa",
                  params={"category": "Persistently absent"}).json()["rows"]
-    shares = [rate for _, count, _, rate in school if rate is not None]
+    shares = [rate for _, count, _, rate, _ in school if rate is not None]
     assert shares and all(0 <= r <= 100 for r in shares) and 10 < sum(shares) / len(shares) < 40
+    pupils = {code: count for code, count, *_ in get(f"{hub_url}/api/v1/values/school_attendance/lsoa").json()[
+        "rows"]}
+    assert all(base == pupils[code] for code, *_, base in school)    # pupils on roll: the published 'all'
+
 
 
 def test_no_planted_personal_value_leaves_in_any_response(hub_url, demo_extracts):
@@ -254,7 +259,7 @@ def test_values_as_csv(hub_url):
     assert r.headers["content-type"].startswith("text/csv") and r.headers["x-jin-period"] == "2024"
     rows = list(csv.reader(io.StringIO(r.text)))
     assert rows[0] == js["fields"] and len(rows) - 1 == len(js["rows"])
-    for (code, count, supp, rate), (c2, n2, s2, r2) in zip(js["rows"], rows[1:]):
+    for (code, count, supp, rate, _), (c2, n2, s2, r2, _) in zip(js["rows"], rows[1:]):
         assert (code, "" if count is None else str(count), str(int(supp))) == (c2, n2, s2)
         assert (rate is None and r2 == "") or float(r2) == rate
 
