@@ -15,7 +15,7 @@ from typing import Callable, Optional
 import numpy as np
 from qgis.core import NULL, QgsVectorLayer
 
-from .stats import global_, local
+from .stats import global_, local, smoothing
 from .stats.colocation import hot_combinations
 from .stats.vertices import from_wkb
 from .stats.weights import Weights, contiguity, join_islands
@@ -33,6 +33,8 @@ class Measure:
     field: str = "rate"
     label: str = ""
     code_field: str = "area_code"
+    count_field: str = "count"           # for rate smoothing: the events ...
+    base_field: str = "base"             # ... and the population at risk
 
 
 @dataclass
@@ -44,6 +46,7 @@ class Options:
     alpha: float = 0.05
     adjustment: str = "none"             # none | fdr | bonferroni
     hot_confidence: int = 2              # Gi* bin counted as a hot spot: 1 = 90 %, 2 = 95 %, 3 = 99 %
+    smoothing: str = "none"              # none | eb (global empirical Bayes) | spatial_eb
 
 
 @dataclass
@@ -55,6 +58,8 @@ class Inputs:
     values: np.ndarray                   # (n, m), NaN where excluded
     excluded: dict[str, int]
     sources: list[str]
+    counts: np.ndarray                   # (n, m) events, NaN where unknown (for smoothing)
+    bases: np.ndarray                    # (n, m) populations at risk, NaN where unknown
 
 
 @dataclass
@@ -63,6 +68,7 @@ class Result:
     keep: np.ndarray                     # areas analysed
     weights: Weights
     options: Options
+    analysed: np.ndarray                 # (kept areas, m): the values tested (smoothed if asked)
     globals_: list[global_.GlobalResult] = field(default_factory=list)
     correlations: list[global_.Correlation] = field(default_factory=list)
     lisa: list[local.LocalResult] = field(default_factory=list)
@@ -86,7 +92,7 @@ def _name(layer) -> str:
     return layer.name() if hasattr(layer, "name") else layer.sourceName()
 
 
-def _read(measure: Measure) -> dict[str, tuple[float, str, bytes]]:
+def _read(measure: Measure) -> dict[str, tuple[float, str, bytes, float, float]]:
     layer = measure.layer
     fields = layer.fields()
     for name in (measure.field, measure.code_field):
@@ -94,13 +100,16 @@ def _read(measure: Measure) -> dict[str, tuple[float, str, bytes]]:
             raise CompareError(f"layer '{_name(layer)}' has no field '{name}': choose one of "
                                f"{', '.join(fields.names())}")
     has_name, has_status = fields.indexOf("area_name") >= 0, fields.indexOf("status") >= 0
+    has_rate_parts = fields.indexOf(measure.count_field) >= 0 and fields.indexOf(measure.base_field) >= 0
     out = {}
     for f in layer.getFeatures():
         withheld = has_status and f["status"] in ("suppressed", "no_data")
         value = math.nan if withheld else _number(f[measure.field])
+        events, base = ((_number(f[measure.count_field]), _number(f[measure.base_field])) if has_rate_parts
+                        else (math.nan, math.nan))
         geom = f.geometry()
         out[str(f[measure.code_field])] = (value, str(f["area_name"]) if has_name else "",
-                                           bytes(geom.asWkb()) if not geom.isNull() else b"")
+                                           bytes(geom.asWkb()) if not geom.isNull() else b"", events, base)
     return out
 
 
@@ -111,20 +120,47 @@ def read_inputs(measures: list[Measure]) -> Inputs:
     tables = [_read(m) for m in measures]
     first = tables[0]
     codes = sorted(first)
-    values = np.array([[t.get(c, (math.nan,))[0] for t in tables] for c in codes], dtype=float)
+    missing = (math.nan, "", b"", math.nan, math.nan)
+    values, counts, bases = (np.array([[t.get(c, missing)[k] for t in tables] for c in codes], dtype=float)
+                             for k in (0, 3, 4))
     unmatched = sum(any(c not in t for t in tables[1:]) for c in codes)
     withheld = int(np.isnan(values).any(axis=1).sum()) - unmatched
     labels = [m.label or f"{_name(m.layer)} ({m.field})" for m in measures]
     return Inputs(np.array(codes, dtype=object), [first[c][1] for c in codes], [first[c][2] for c in codes],
                   labels, values,
                   {"withheld or missing": withheld, "not in every layer": unmatched},
-                  [_name(m.layer) for m in measures])
+                  [_name(m.layer) for m in measures], counts, bases)
+
+
+def _smoothed(inputs: Inputs, keep: np.ndarray, x: np.ndarray, w: Weights, method: str) -> np.ndarray:
+    """Empirical Bayes rates on each measure's own scale (per 1,000, per 100...)."""
+    out = np.empty_like(x)
+    for j in range(x.shape[1]):
+        events, base = inputs.counts[keep, j], inputs.bases[keep, j]
+        raw = events / base
+        ratios = x[raw > 0, j] / raw[raw > 0]
+        # rates are "per 1,000", "per 100"...: the published (rounded) ones give the power of ten
+        scale = float(10 ** np.round(np.log10(np.median(ratios)))) if len(ratios) else 1.0
+        if len(ratios) and np.abs(ratios / scale - 1).max() > 0.02:
+            raise CompareError(f"smoothing applies to rates, and measure {j + 1} is not count / base: choose "
+                               "its rate field, or turn smoothing off")
+        eb = smoothing.empirical_bayes(events, base) if method == "eb" else \
+            smoothing.spatial_empirical_bayes(events, base, w)
+        out[:, j] = eb * scale
+    return out
 
 
 def analyse(inputs: Inputs, options: Options, progress: Callable[[float], None] = lambda _: None,
             cancelled: Callable[[], bool] = lambda: False) -> Result:
     """Weights, global and local statistics, hot-spot co-location (numpy only: safe in a worker)."""
     keep = ~np.isnan(inputs.values).any(axis=1)
+    if options.smoothing != "none":
+        rate_parts = np.isfinite(inputs.counts) & np.isfinite(inputs.bases) & (inputs.bases > 0)
+        if not rate_parts.any(axis=0).all():
+            raise CompareError("rate smoothing needs each layer's count and its denominator ('count' and 'base' "
+                               "in JiN layers): fetch the layers again, or turn smoothing off")
+        inputs.excluded["no denominator"] = int((keep & ~rate_parts.all(axis=1)).sum())
+        keep &= rate_parts.all(axis=1)
     if keep.sum() < 10:
         raise CompareError(f"only {int(keep.sum())} areas have every value: too few to compare. Choose a coarser "
                            "period (a whole year) or a higher geography, where fewer values are suppressed")
@@ -140,7 +176,9 @@ def analyse(inputs: Inputs, options: Options, progress: Callable[[float], None] 
         w.notes.append(f"{islands} island(s) have no neighbour and take no part in local tests")
     w = w.standardised()
     x = inputs.values[keep]
-    result = Result(inputs, keep, w, options, centroids=centroids)
+    if options.smoothing != "none":
+        x = _smoothed(inputs, keep, x, w, options.smoothing)
+    result = Result(inputs, keep, w, options, x, centroids=centroids)
     m = x.shape[1]
     steps = 2 * m + 1
     done = [0]

@@ -43,6 +43,7 @@ def _fields(result: Result) -> list[tuple[str, QVariant.Type, str]]:
            ("analysed", QVariant.Int, "1 if every measure had a value here, else 0 (excluded)")]
     for j, label in enumerate(result.inputs.labels, 1):
         out += [(f"m{j}_value", QVariant.Double, f"measure {j}: {label}"),
+                (f"m{j}_tested", QVariant.Double, f"measure {j} as tested ({_smoothing_words(result)})"),
                 (f"m{j}_lisa_i", QVariant.Double, f"local Moran's I of measure {j}"),
                 (f"m{j}_lisa_p", QVariant.Double, f"two-sided pseudo p-value of m{j}_lisa_i "
                                                   f"({result.options.permutations} conditional permutations)"),
@@ -69,10 +70,10 @@ def _rows(result: Result) -> list[list]:
         for j in range(len(result.inputs.labels)):
             value = result.inputs.values[i, j]
             if k < 0:
-                row += [None if np.isnan(value) else float(value), None, None, EXCLUDED, None, None, None]
+                row += [None if np.isnan(value) else float(value), None, None, None, EXCLUDED, None, None, None]
                 continue
             lisa, gi = result.lisa[j], result.gi[j]
-            row += [float(value), float(lisa.statistic[k]), _maybe(lisa.p_two_sided[k]),
+            row += [float(value), float(result.analysed[k, j]), float(lisa.statistic[k]), _maybe(lisa.p_two_sided[k]),
                     CLUSTER_LABELS[int(lisa.cluster[k])], float(gi.z[k]), float(gi.p_norm[k]),
                     GI_LABELS[int(gi.bins[k])]]
         if k < 0:
@@ -136,10 +137,16 @@ def apply_cluster_style(layer: QgsVectorLayer, field: str = "bv_cluster") -> Non
     layer.setRenderer(QgsCategorizedSymbolRenderer(field, categories))
 
 
+def _smoothing_words(result: Result) -> str:
+    return {"none": "as published", "eb": "empirical Bayes smoothed towards the county rate",
+            "spatial_eb": "spatial empirical Bayes smoothed towards the neighbourhood rate"}[result.options.smoothing]
+
+
 def method_text(result: Result) -> str:
     o, w = result.options, result.weights
     islands = "; ".join(w.notes) or "no islands"
-    return (f"{w.kind.capitalize()} contiguity, row-standardised ({islands}). {o.permutations} conditional "
+    return (f"Values {_smoothing_words(result)}. "
+            f"{w.kind.capitalize()} contiguity, row-standardised ({islands}). {o.permutations} conditional "
             f"permutations{f' (seed {o.seed})' if o.seed is not None else ''}; two-sided significance at {o.alpha:g}"
             f"{'' if o.adjustment == 'none' else f' after {o.adjustment.upper()} adjustment'}. Gi* with binary "
             "weights including the area itself; hot spots at "
@@ -154,7 +161,7 @@ def plots(result: Result) -> dict[str, bytes]:
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    x = result.inputs.values[result.keep]
+    x = result.analysed
     a, b = x[:, 0], x[:, 1]
     za, zb = (a - a.mean()) / a.std(), (b - b.mean()) / b.std()
     lag = result.weights.lag(zb)

@@ -23,6 +23,7 @@ from ..core.compare_output import plots, report_html, write_result
 
 CONTIGUITY = ["queen", "rook"]
 ADJUSTMENTS = ["none", "fdr", "bonferroni"]
+SMOOTHING = ["none", "eb", "spatial_eb"]
 
 
 class CompareAlgorithm(QgsProcessingAlgorithm):
@@ -69,6 +70,9 @@ class CompareAlgorithm(QgsProcessingAlgorithm):
                                                        minValue=0.0001, maxValue=0.5))
         self.addParameter(QgsProcessingParameterEnum("ADJUSTMENT", "Multiple-testing adjustment", ADJUSTMENTS,
                                                      defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum(
+            "SMOOTHING", "Rate smoothing (needs count and base fields)",
+            ["None", "Empirical Bayes", "Spatial empirical Bayes"], defaultValue=0))
         self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", "Comparison",
                                                                   QgsProcessing.SourceType.TypeVectorPolygon))
         self.addParameter(QgsProcessingParameterFileDestination("REPORT", "Summary (HTML)", "HTML files (*.html)",
@@ -89,7 +93,8 @@ class CompareAlgorithm(QgsProcessingAlgorithm):
         options = Options(CONTIGUITY[self.parameterAsEnum(parameters, "CONTIGUITY", context)], 1,
                           self.parameterAsInt(parameters, "PERMUTATIONS", context), None if seed < 0 else seed,
                           self.parameterAsDouble(parameters, "ALPHA", context),
-                          ADJUSTMENTS[self.parameterAsEnum(parameters, "ADJUSTMENT", context)])
+                          ADJUSTMENTS[self.parameterAsEnum(parameters, "ADJUSTMENT", context)],
+                          smoothing=SMOOTHING[self.parameterAsEnum(parameters, "SMOOTHING", context)])
         try:
             inputs = read_inputs(measures)
             excluded = ", ".join(f"{v} {k}" for k, v in inputs.excluded.items() if v)

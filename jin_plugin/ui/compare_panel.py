@@ -17,6 +17,8 @@ from ..core.compare import CompareError, Measure, Options, read_inputs
 from ..core.compare_task import CompareTask
 
 ADJUSTMENTS = {"none": "None", "fdr": "False discovery rate (Benjamini–Hochberg)", "bonferroni": "Bonferroni"}
+SMOOTHING = {"none": "None: rates as published", "eb": "Empirical Bayes (towards the county)",
+             "spatial_eb": "Spatial empirical Bayes (towards the neighbourhood)"}
 
 
 class ComparePanel(QWidget):
@@ -58,6 +60,12 @@ class ComparePanel(QWidget):
         self.adjustment = QComboBox()
         for key, label in ADJUSTMENTS.items():
             self.adjustment.addItem(label, key)
+        self.smoothing = QComboBox()
+        for key, label in SMOOTHING.items():
+            self.smoothing.addItem(label, key)
+        self.smoothing.setToolTip("Pull rates of areas with few residents or pupils towards a wider mean, so one "
+                                  "incident in a small population does not look like a hot spot")
+        form.addRow("Rate smoothing", self.smoothing)
         form.addRow("Neighbours", self.neighbours)
         form.addRow("Permutations", self.permutations)
         form.addRow("Adjustment", self.adjustment)
@@ -86,7 +94,7 @@ class ComparePanel(QWidget):
             self._notify(str(exc), Qgis.MessageLevel.Warning)
             return None
         options = Options(self.neighbours.currentData(), 1, self.permutations.value(),
-                          adjustment=self.adjustment.currentData())
+                          adjustment=self.adjustment.currentData(), smoothing=self.smoothing.currentData())
         task = CompareTask(inputs, options, Path(tempfile.mkdtemp(prefix="jin_compare_")))
         task.done.connect(self._done)
         task.failed.connect(lambda msg: self._notify(msg, Qgis.MessageLevel.Critical))

@@ -155,3 +155,39 @@ def test_compare_tab_adds_a_styled_result(qgis_iface, qgis_new_project, layer_fi
     assert Path(panel.summary_path).with_name("summary.pdf").exists()
     project.removeAllMapLayers()
     dock.close()
+
+
+@pytest.mark.parametrize("method", ["eb", "spatial_eb"])
+def test_rate_smoothing_uses_the_published_denominators(layer_files, method):
+    from jin_plugin.core.stats import smoothing
+
+    inputs = read_inputs(measures(layer_files, "truancy", "damage"))
+    result = analyse(inputs, Options(permutations=99, seed=2, smoothing=method))
+    raw = inputs.values[result.keep]
+    tested = result.analysed
+    assert tested.shape == raw.shape and not np.allclose(tested, raw)
+    spread = lambda v: v.std() / v.mean()          # noqa: E731
+    assert all(spread(tested[:, j]) < spread(raw[:, j]) for j in range(2))    # shrunk towards a mean
+    if method == "eb":
+        events, base = inputs.counts[result.keep, 1], inputs.bases[result.keep, 1]
+        np.testing.assert_allclose(tested[:, 1], smoothing.empirical_bayes(events, base) * 1000, rtol=1e-9)
+    with pytest.raises(CompareError, match="applies to rates"):
+        analyse(read_inputs([Measure(open_layer(layer_files["truancy"]), "count"),
+                             Measure(open_layer(layer_files["damage"]), "rate")]), Options(smoothing=method))
+
+
+def test_cancel_leaves_nothing(layer_files, tmp_path):
+    from qgis.core import QgsApplication
+
+    from jin_plugin.core.compare_task import CompareTask
+    from tests.plugin.helpers import wait_until
+
+    inputs = read_inputs(measures(layer_files, "truancy", "damage"))
+    task = CompareTask(inputs, Options(permutations=20_000, seed=1), tmp_path / "out")
+    failed = []
+    task.failed.connect(failed.append)
+    QgsApplication.taskManager().addTask(task)
+    assert wait_until(lambda: task.progress() > 0, 60)
+    task.cancel()
+    assert wait_until(lambda: bool(failed), 60)
+    assert "cancelled" in failed[0] and not (tmp_path / "out" / "comparison.gpkg").exists()

@@ -37,4 +37,7 @@ def spatial_empirical_bayes(events: np.ndarray, base: np.ndarray, w: Weights) ->
     count = binary.cardinalities + 1.0
     r_var = spread / local_b - r_mean / (local_b / count)
     r_var = np.maximum(r_var, 0.0)
-    return r_mean + (rate - r_mean) * (r_var / (r_var + r_mean / b))
+    prior = r_var + r_mean / b
+    # a neighbourhood without events (mean and variance 0) has nothing to shrink towards but 0
+    weight = np.divide(r_var, prior, out=np.zeros_like(prior), where=prior > 0)
+    return r_mean + (rate - r_mean) * weight
