@@ -92,7 +92,7 @@ def _name(layer) -> str:
     return layer.name() if hasattr(layer, "name") else layer.sourceName()
 
 
-def _read(measure: Measure) -> dict[str, tuple[float, str, bytes, float, float]]:
+def read_measure(measure: Measure) -> dict[str, tuple[float, str, bytes, float, float]]:
     layer = measure.layer
     fields = layer.fields()
     for name in (measure.field, measure.code_field):
@@ -117,7 +117,7 @@ def read_inputs(measures: list[Measure]) -> Inputs:
     """Values of 2–3 measures on the areas of the first one (call on the GUI thread)."""
     if not 2 <= len(measures) <= 3:
         raise CompareError("choose two or three measures to compare")
-    tables = [_read(m) for m in measures]
+    tables = [read_measure(m) for m in measures]
     first = tables[0]
     codes = sorted(first)
     missing = (math.nan, "", b"", math.nan, math.nan)

@@ -35,6 +35,12 @@ from .stats.local import CLUSTER_LABELS, GI_LABELS
 CLUSTER_COLOURS = {"High-High": "#d7191c", "Low-Low": "#2c7bb6", "Low-High": "#abd9e9", "High-Low": "#fdae61",
                    "Not significant": "#eeeeee", "Excluded (value withheld or missing)": "#bdbdbd"}
 EXCLUDED = "Excluded (value withheld or missing)"
+#: Gi* bins in the colours ArcGIS users know.
+HOTSPOT_COLOURS = {"Hot spot, 99% confidence": "#d62f27", "Hot spot, 95% confidence": "#ed7551",
+                   "Hot spot, 90% confidence": "#fab984", "Not significant": "#f7f7f2",
+                   "Cold spot, 90% confidence": "#c0ccbe", "Cold spot, 95% confidence": "#849eba",
+                   "Cold spot, 99% confidence": "#4575b5", EXCLUDED: "#bdbdbd"}
+MAIN_STYLE = "Bivariate LISA clusters"
 
 
 def _fields(result: Result) -> list[tuple[str, QVariant.Type, str]]:
@@ -70,7 +76,7 @@ def _rows(result: Result) -> list[list]:
         for j in range(len(result.inputs.labels)):
             value = result.inputs.values[i, j]
             if k < 0:
-                row += [None if np.isnan(value) else float(value), None, None, None, EXCLUDED, None, None, None]
+                row += [None if np.isnan(value) else float(value), None, None, None, EXCLUDED, None, None, EXCLUDED]
                 continue
             lisa, gi = result.lisa[j], result.gi[j]
             row += [float(value), float(result.analysed[k, j]), float(lisa.statistic[k]), _maybe(lisa.p_two_sided[k]),
@@ -90,18 +96,18 @@ def _maybe(v: float):
     return None if np.isnan(v) else float(v)
 
 
-def write_result(result: Result, path: Path) -> Path:
-    """The result layer as a GeoPackage (written whole to a temporary name, then renamed)."""
-    spec = _fields(result)
+def write_areas(path: Path, spec: list[tuple[str, QVariant.Type, str]], wkbs: list[bytes], rows: list[list],
+                layer_name: str) -> Path:
+    """Areas with ``spec`` fields as a GeoPackage in EPSG:27700, written to a temporary name first."""
     fields = QgsFields()
     for name, kind, _ in spec:
         fields.append(QgsField(name, kind))
     tmp = path.with_suffix(".partial.gpkg")
     options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName, options.layerName = "GPKG", "comparison"
+    options.driverName, options.layerName = "GPKG", layer_name
     writer = QgsVectorFileWriter.create(str(tmp), fields, QgsWkbTypes.Type.MultiPolygon, BNG,
                                         QgsCoordinateTransformContext(), options)
-    for wkb, row in zip(result.inputs.wkbs, _rows(result)):
+    for wkb, row in zip(wkbs, rows):
         feature = QgsFeature(fields)
         geom = QgsGeometry()
         geom.fromWkb(wkb)
@@ -114,27 +120,56 @@ def write_result(result: Result, path: Path) -> Path:
     return path
 
 
+def write_result(result: Result, path: Path) -> Path:
+    """The comparison result layer (GeoPackage)."""
+    return write_areas(path, _fields(result), result.inputs.wkbs, _rows(result), "comparison")
+
+
+def describe(layer: QgsVectorLayer, spec: list[tuple[str, QVariant.Type, str]], method: str,
+             sources: list[str]) -> None:
+    """Layer metadata listing every field, the method and the sources, so exported files carry them."""
+    md = QgsLayerMetadata()
+    md.setTitle(layer.name())
+    md.setAbstract("Fields:\n" + "\n".join(f"- {name}: {meaning}" for name, _, meaning in spec) + "\n\n" + method)
+    md.setLicenses(["Open Government Licence v3.0 (boundaries); partner data under the JiN sharing protocol"])
+    md.setHistory([f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC from: " + "; ".join(sources)])
+    layer.setMetadata(md)
+
+
 def open_result(path: Path, result: Result) -> QgsVectorLayer:
     """Open the result layer with its metadata and the bivariate cluster style."""
     layer = QgsVectorLayer(f"{path}|layername=comparison", "Comparison: " + " × ".join(result.inputs.labels), "ogr")
-    md = QgsLayerMetadata()
-    md.setTitle(layer.name())
-    md.setAbstract("JiN cross-dataset comparison. Fields:\n" + "\n".join(
-        f"- {name}: {meaning}" for name, _, meaning in _fields(result)) + "\n\n" + method_text(result))
-    md.setLicenses(["Open Government Licence v3.0 (boundaries); partner data under the JiN sharing protocol"])
-    md.setHistory([f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC compared: " + "; ".join(result.inputs.sources)])
-    layer.setMetadata(md)
-    apply_cluster_style(layer)
+    describe(layer, _fields(result), "JiN cross-dataset comparison. " + method_text(result), result.inputs.sources)
+    _add_styles(layer, result.inputs.labels)
     return layer
 
 
-def apply_cluster_style(layer: QgsVectorLayer, field: str = "bv_cluster") -> None:
-    """Categories in GeoDa's LISA colours, every category shown in the legend even when empty."""
+def apply_categories(layer: QgsVectorLayer, field: str, colours: dict[str, str]) -> None:
+    """One legend entry per category (shown even when empty), in the given colours."""
     categories = []
-    for label, colour in CLUSTER_COLOURS.items():
+    for label, colour in colours.items():
         symbol = QgsFillSymbol.createSimple({"color": colour, "outline_color": "#7f7f7f", "outline_width": "0.1"})
         categories.append(QgsRendererCategory(label, symbol, label))
     layer.setRenderer(QgsCategorizedSymbolRenderer(field, categories))
+
+
+def _add_styles(layer: QgsVectorLayer, labels: list[str]) -> None:
+    """Named styles to switch between (Layer Properties ▸ Style): bivariate clusters (current), then
+    each measure's own LISA clusters and Gi* hot spots."""
+    manager = layer.styleManager()
+    for j, label in enumerate(labels, 1):
+        for name, field, colours in ((f"LISA clusters: {label}", f"m{j}_cluster", CLUSTER_COLOURS),
+                                     (f"Gi* hot spots: {label}", f"m{j}_hotspot", HOTSPOT_COLOURS)):
+            apply_categories(layer, field, colours)
+            manager.addStyleFromLayer(name)
+    apply_cluster_style(layer)
+    manager.addStyleFromLayer(MAIN_STYLE)
+    manager.setCurrentStyle(MAIN_STYLE)
+
+
+def apply_cluster_style(layer: QgsVectorLayer, field: str = "bv_cluster") -> None:
+    """Categories in GeoDa's LISA colours."""
+    apply_categories(layer, field, CLUSTER_COLOURS)
 
 
 def _smoothing_words(result: Result) -> str:

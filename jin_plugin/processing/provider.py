@@ -7,6 +7,7 @@ from pathlib import Path
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from .change_algorithm import ChangeAlgorithm
 from .compare_algorithm import CompareAlgorithm
 
 ICON = Path(__file__).resolve().parents[1] / "icons" / "jin.svg"
@@ -27,3 +28,4 @@ class JinProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self) -> None:
         self.addAlgorithm(CompareAlgorithm())
+        self.addAlgorithm(ChangeAlgorithm())

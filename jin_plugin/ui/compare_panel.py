@@ -11,8 +11,18 @@ from qgis.core import Qgis, QgsFieldProxyModel, QgsMapLayerProxyModel, QgsTask
 from qgis.gui import QgsFieldComboBox, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QUrl, pyqtSignal
 from qgis.PyQt.QtGui import QDesktopServices
-from qgis.PyQt.QtWidgets import QComboBox, QFormLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ..core.change_layer import open_change, read_change, write_change
 from ..core.compare import CompareError, Measure, Options, read_inputs
 from ..core.compare_task import CompareTask
 
@@ -75,9 +85,54 @@ class ComparePanel(QWidget):
         self.summary_button.setEnabled(False)
         layout.addWidget(self.compare_button)
         layout.addWidget(self.summary_button)
+        layout.addWidget(self._change_box())
         layout.addStretch(1)
         self.compare_button.clicked.connect(self.compare)
         self.summary_button.clicked.connect(self.open_summary)
+
+    def _change_box(self) -> QGroupBox:
+        box = QGroupBox("Change over time (one count, two periods)")
+        form = QFormLayout(box)
+        self.change_layers, self.change_fields = [], []
+        for label in ("Earlier", "Later"):
+            layer_box, field_box = QgsMapLayerComboBox(), QgsFieldComboBox()
+            layer_box.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+            field_box.setFilters(QgsFieldProxyModel.Filter.Numeric)
+            layer_box.layerChanged.connect(field_box.setLayer)
+            field_box.setLayer(layer_box.currentLayer())
+            field_box.setField("count")
+            form.addRow(label, layer_box)
+            form.addRow("   count", field_box)
+            self.change_layers.append(layer_box)
+            self.change_fields.append(field_box)
+        self.change_button = QPushButton("Show change")
+        self.change_button.clicked.connect(self.change)
+        form.addRow(self.change_button)
+        return box
+
+    def change(self) -> Optional[QgsTask]:
+        """Difference, ratio and exact test per area, computed in the background."""
+        pair = [Measure(lb.currentLayer(), fb.currentField())
+                for lb, fb in zip(self.change_layers, self.change_fields) if lb.currentLayer() is not None]
+        try:
+            if len(pair) != 2 or not all(m.field for m in pair):
+                raise CompareError("choose both periods' layers and their count field")
+            data = read_change(*pair)
+        except CompareError as exc:
+            self._notify(str(exc), Qgis.MessageLevel.Warning)
+            return None
+        path = Path(tempfile.mkdtemp(prefix="jin_change_")) / "change.gpkg"
+
+        def finished(exception, _result=None) -> None:
+            if exception is None:
+                self.resultReady.emit(open_change(path, data), "")
+            else:
+                self._notify(f"The change could not be computed: {exception}", Qgis.MessageLevel.Critical)
+
+        task = QgsTask.fromFunction("JiN: change over time", lambda _task: write_change(data, path),
+                                    on_finished=finished)
+        self._start(task)
+        return task
 
     def measures(self) -> list[Measure]:
         chosen = []

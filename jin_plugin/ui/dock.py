@@ -264,6 +264,7 @@ class JinDock(QgsDockWidget):
         self._add_to_group(layer)
 
     def comparison_ready(self, layer: QgsVectorLayer, summary: str) -> None:
-        self.notify(f"Added “{layer.name()}”. The summary (with its PDF) is in {Path(summary).parent}: "
-                    "Compare ▸ Open summary.", Qgis.MessageLevel.Success)
+        where = (f" The summary (with its PDF) is in {Path(summary).parent}: Compare ▸ Open summary."
+                 if summary else "")
+        self.notify(f"Added “{layer.name()}”.{where}", Qgis.MessageLevel.Success)
         self._add_to_group(layer)

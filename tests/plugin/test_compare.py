@@ -60,6 +60,9 @@ def test_truancy_and_criminal_damage_cluster_together(layer_files, tmp_path):
     assert {f["bv_cluster"] for f in feats} <= {"High-High", "Low-Low", "Low-High", "High-Low", "Not significant",
                                                "Excluded (value withheld or missing)"}
     assert "bv_lisa_p" in layer.metadata().abstract() and "conditional permutations" in layer.metadata().abstract()
+    styles = layer.styleManager().styles()
+    assert layer.styleManager().currentStyle() == "Bivariate LISA clusters"
+    assert "Gi* hot spots: damage" in styles and "LISA clusters: truancy" in styles
     images = plots(result)
     assert all(png.startswith(b"\x89PNG") for png in images.values())
     html = report_html(result, images)
@@ -191,3 +194,56 @@ def test_cancel_leaves_nothing(layer_files, tmp_path):
     task.cancel()
     assert wait_until(lambda: bool(failed), 60)
     assert "cancelled" in failed[0] and not (tmp_path / "out" / "comparison.gpkg").exists()
+
+
+def test_change_between_two_periods(hub_url, analyst_authcfg, tmp_path, qgis_iface):
+    """January against March of the same crime: per area, difference and an exact test; withheld
+    months are excluded, never differenced against zero. Through the panel and through Processing."""
+    from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback, QgsProject
+
+    from jin_plugin.processing.provider import JinProvider
+    from jin_plugin.ui.dock import JinDock
+    from tests.plugin.helpers import wait_until
+
+    paths = []
+    for month in ("2024-01", "2024-03"):
+        layer = fetch_layer_blocking(hub_url, "police_crime", "district", month, "all", authcfg=analyst_authcfg)
+        paths.append(Path(layer.source().split("|")[0]))
+        del layer
+    before, after = (open_layer(p) for p in paths)
+    project = QgsProject.instance()
+    project.addMapLayers([before, after])
+    dock = JinDock(qgis_iface.messageBar())
+    panel = dock.compare_panel
+    panel.change_layers[0].setLayer(before)
+    panel.change_layers[1].setLayer(after)
+    panel.change_fields[0].setField("count")
+    panel.change_fields[1].setField("count")
+    added = []
+    dock.layerAdded.connect(added.append)
+    assert panel.change() is not None
+    assert wait_until(lambda: bool(added), 60)
+    change = added[0]
+    feats = {f["area_code"]: f for f in change.getFeatures()}
+    assert len(feats) == 8
+    for f in feats.values():
+        assert f["difference"] == f["after"] - f["before"]
+        assert f["change"] in ("Significant rise", "Significant fall", "No significant change")
+    assert change.renderer().type() == "categorizedSymbol"
+
+    registry = QgsApplication.processingRegistry()
+    provider = JinProvider()
+    registry.addProvider(provider)
+    try:
+        alg = registry.createAlgorithmById("jin:change")
+        out = tmp_path / "change.gpkg"
+        params = {"BEFORE": str(paths[0]), "BEFORE_FIELD": "count", "AFTER": str(paths[1]), "AFTER_FIELD": "count",
+                  "OUTPUT": str(out)}
+        results, ok = alg.run(params, QgsProcessingContext(), QgsProcessingFeedback())
+        assert ok and Path(results["OUTPUT"]).exists()
+        bad = dict(params, BEFORE_FIELD="rate", AFTER_FIELD="rate")
+        assert not alg.run(bad, QgsProcessingContext(), QgsProcessingFeedback())[1]       # rates are not counts
+    finally:
+        registry.removeProvider(provider)
+    project.removeAllMapLayers()
+    dock.close()

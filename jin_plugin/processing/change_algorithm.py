@@ -1,0 +1,64 @@
+"""Processing algorithm 'Change between two periods': difference, ratio and an exact test per area."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorDestination,
+)
+
+from ..core.change_layer import read_change, write_change
+from ..core.compare import CompareError, Measure
+
+
+class ChangeAlgorithm(QgsProcessingAlgorithm):
+    def name(self) -> str:
+        return "change"
+
+    def displayName(self) -> str:
+        return "Change between two periods"
+
+    def group(self) -> str:
+        return "Comparisons"
+
+    def groupId(self) -> str:
+        return "comparisons"
+
+    def shortHelpString(self) -> str:
+        return ("The same count in two periods, area by area: difference, ratio, and an exact test of whether the "
+                "change is more than chance. Withheld counts are excluded, never read as zero.")
+
+    def createInstance(self) -> ChangeAlgorithm:
+        return ChangeAlgorithm()
+
+    def initAlgorithm(self, config=None) -> None:
+        polygons = [QgsProcessing.SourceType.TypeVectorPolygon]
+        for key, label in (("BEFORE", "Earlier period"), ("AFTER", "Later period")):
+            self.addParameter(QgsProcessingParameterFeatureSource(key, label, polygons))
+            self.addParameter(QgsProcessingParameterField(f"{key}_FIELD", f"{label}: count", "count", key,
+                                                          QgsProcessingParameterField.DataType.Numeric))
+        self.addParameter(QgsProcessingParameterString("CODE_FIELD", "Area code field", "area_code"))
+        self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", "Change",
+                                                                  QgsProcessing.SourceType.TypeVectorPolygon))
+
+    def processAlgorithm(self, parameters, context, feedback) -> dict:
+        code = self.parameterAsString(parameters, "CODE_FIELD", context) or "area_code"
+        measures = [Measure(self.parameterAsSource(parameters, key, context),
+                            self.parameterAsFields(parameters, f"{key}_FIELD", context)[0], code_field=code)
+                    for key in ("BEFORE", "AFTER")]
+        out = Path(self.parameterAsOutputLayer(parameters, "OUTPUT", context))
+        out = out if out.suffix.lower() == ".gpkg" else out.with_suffix(".gpkg")
+        try:
+            data = read_change(*measures)
+        except CompareError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        write_change(data, out)
+        feedback.pushInfo(f"{len(data.codes)} areas written to {out}")
+        return {"OUTPUT": str(out)}
