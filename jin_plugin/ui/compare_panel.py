@@ -31,6 +31,17 @@ SMOOTHING = {"none": "None: rates as published", "eb": "Empirical Bayes (towards
              "spatial_eb": "Spatial empirical Bayes (towards the neighbourhood)"}
 
 
+def _follow(layer_box: QgsMapLayerComboBox, field_box: QgsFieldComboBox, preferred: str) -> None:
+    """Keep ``field_box`` on the chosen layer's fields, on ``preferred`` where the layer has it."""
+    def update(layer) -> None:
+        field_box.setLayer(layer)
+        if layer is not None and layer.fields().indexOf(preferred) >= 0:
+            field_box.setField(preferred)
+
+    layer_box.layerChanged.connect(update)
+    update(layer_box.currentLayer())
+
+
 class ComparePanel(QWidget):
     """Layer and measure pickers, options, and 'Compare'."""
 
@@ -55,8 +66,7 @@ class ComparePanel(QWidget):
             layer_box.setAllowEmptyLayer(i == 2)
             field_box = QgsFieldComboBox()
             field_box.setFilters(QgsFieldProxyModel.Filter.Numeric)
-            layer_box.layerChanged.connect(field_box.setLayer)
-            field_box.setLayer(layer_box.currentLayer())
+            _follow(layer_box, field_box, "rate")
             form.addRow(f"Layer {i + 1}" + (" (optional)" if i == 2 else ""), layer_box)
             form.addRow("   measure", field_box)
             self.layers.append(layer_box)
@@ -98,9 +108,7 @@ class ComparePanel(QWidget):
             layer_box, field_box = QgsMapLayerComboBox(), QgsFieldComboBox()
             layer_box.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
             field_box.setFilters(QgsFieldProxyModel.Filter.Numeric)
-            layer_box.layerChanged.connect(field_box.setLayer)
-            field_box.setLayer(layer_box.currentLayer())
-            field_box.setField("count")
+            _follow(layer_box, field_box, "count")
             form.addRow(label, layer_box)
             form.addRow("   count", field_box)
             self.change_layers.append(layer_box)
