@@ -74,7 +74,18 @@ def snapshot_db(db_path: Path, copy: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def hub_db_path(tmp_path_factory, demo_extracts) -> Path:
-    return build_hub_db(tmp_path_factory.mktemp("hub") / "hub.sqlite", demo_extracts)
+    """The test hub, built in its own process as an admin builds one: the hub's GDAL (pyogrio's
+    wheel) must not share a process with QGIS's, or GeoPackage writes there can hang or crash."""
+    import json
+    import subprocess
+    import sys
+
+    path = tmp_path_factory.mktemp("hub") / "hub.sqlite"
+    extracts = {k: str(v) for k, v in demo_extracts.items()}
+    code = ("import json, sys; from pathlib import Path; from tests.conftest import build_hub_db; "
+            "build_hub_db(Path(sys.argv[1]), {k: Path(v) for k, v in json.loads(sys.argv[2]).items()})")
+    subprocess.run([sys.executable, "-c", code, str(path), json.dumps(extracts)], check=True, cwd=ROOT)
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -166,4 +166,8 @@ def open_layer(out_path: Path) -> QgsVectorLayer:
     layer.setCustomProperty("jin/release", info["release"])
     layer.setCustomProperty("jin/fetched", info["fetched"])
     layer.setCustomProperty("jin/threshold", info["entry"]["disclosure"].get("threshold", 5))
+    layer.setCustomProperty("jin/theme", info["entry"].get("theme", ""))
+    layer.setCustomProperty("jin/disclosure_method", info["entry"]["disclosure"].get("method", "suppression"))
+    rate = info["entry"].get("rate") or {}
+    layer.setCustomProperty("jin/rate_label", rate.get("label", ""))
     return layer

@@ -9,6 +9,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from .change_algorithm import ChangeAlgorithm
 from .compare_algorithm import CompareAlgorithm
+from .theme_algorithm import ThemeAlgorithm
 
 ICON = Path(__file__).resolve().parents[1] / "icons" / "jin.svg"
 
@@ -29,3 +30,4 @@ class JinProvider(QgsProcessingProvider):
     def loadAlgorithms(self) -> None:
         self.addAlgorithm(CompareAlgorithm())
         self.addAlgorithm(ChangeAlgorithm())
+        self.addAlgorithm(ThemeAlgorithm())

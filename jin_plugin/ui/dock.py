@@ -30,7 +30,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core.fetch import FetchLayerTask
 from ..core.hub_client import HubClient, HubError
 from ..core.model import GEOGRAPHY_LABELS, LayerRequest, month_label
-from ..core.symbology import apply_choropleth
+from ..core.symbology import apply_choropleth, save_style
 from .compare_panel import ComparePanel
 
 SETTINGS_URL = "jin/hub_url"
@@ -260,6 +260,10 @@ class JinDock(QgsDockWidget):
 
     def layer_ready(self, layer: QgsVectorLayer) -> None:
         apply_choropleth(layer)
+        try:
+            save_style(layer)                   # the style travels with the cached GeoPackage
+        except OSError as exc:
+            self.notify(f"The layer's style could not be kept with it: {exc}", Qgis.MessageLevel.Warning)
         self.notify(f"Added “{layer.name()}” ({layer.featureCount()} areas).", Qgis.MessageLevel.Success)
         self._add_to_group(layer)
 

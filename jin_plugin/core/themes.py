@@ -1,0 +1,56 @@
+"""Colour themes per domain, so the same theme looks the same on every JiN map.
+
+ColorBrewer schemes flagged safe for colour-blind readers and for print: sequential for counts
+and rates, diverging for change and z-scores. The ramps also ship as a QGIS style file
+(``resources/jin_themes.xml``) that analysts can import into their own Style Manager.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from qgis.core import QgsGradientColorRamp, QgsGradientStop
+from qgis.PyQt.QtGui import QColor
+
+STYLE_FILE = Path(__file__).resolve().parents[1] / "resources" / "jin_themes.xml"
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    title: str
+    colours: tuple[str, ...]            # light to dark (diverging: low, middle, high)
+    diverging: bool = False
+
+    @property
+    def ramp_name(self) -> str:
+        return f"JiN {self.title}"
+
+    def ramp(self) -> QgsGradientColorRamp:
+        first, *middle, last = self.colours
+        stops = [QgsGradientStop((i + 1) / (len(self.colours) - 1), QColor(c)) for i, c in enumerate(middle)]
+        return QgsGradientColorRamp(QColor(first), QColor(last), False, stops)
+
+    def colour(self, i: int, n: int) -> QColor:
+        """Colour of class ``i`` of ``n`` (sequential themes start a little above white, so the
+        lowest class stays visible against zero)."""
+        if self.diverging:
+            return self.ramp().color(i / max(1, n - 1))
+        return self.ramp().color(0.12 + 0.88 * i / max(1, n - 1))
+
+
+THEMES = {t.id: t for t in (
+    Theme("crime", "Crime", ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")),              # OrRd
+    Theme("asb", "Anti-social behaviour", ("#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f")),  # Purples
+    Theme("fire", "Fire", ("#ffffd4", "#fed98e", "#fe9929", "#d95f0e", "#993404")),                 # YlOrBr
+    Theme("education", "Education", ("#f0f9e8", "#bae4bc", "#7bccc4", "#43a2ca", "#0868ac")),       # GnBu
+    Theme("population", "Population", ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c")),    # Greens
+    Theme("comparison", "Change and z-scores", ("#2166ac", "#67a9cf", "#f7f7f7", "#ef8a62", "#b2182b"),
+          diverging=True),                                                                           # RdBu
+)}
+
+
+def theme_for(theme_id: str) -> Theme:
+    """The theme of a catalogue theme id ('crime', 'asb', ...), crime when unknown."""
+    return THEMES.get((theme_id or "").lower(), THEMES["crime"])
