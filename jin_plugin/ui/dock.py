@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from qgis.core import Qgis, QgsApplication, QgsProject, QgsSettings, QgsTask, QgsVectorLayer
+from qgis.core import NULL, Qgis, QgsApplication, QgsProject, QgsSettings, QgsTask, QgsVectorLayer
 from qgis.gui import QgsAuthConfigSelect, QgsDockWidget, QgsMessageBar
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
@@ -21,6 +21,7 @@ from qgis.PyQt.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -30,13 +31,15 @@ from qgis.PyQt.QtWidgets import (
 from ..core.fetch import FetchLayerTask
 from ..core.hub_client import HubClient, HubError
 from ..core.model import GEOGRAPHY_LABELS, LayerRequest, month_label
-from ..core.symbology import apply_choropleth, save_style
+from ..core.symbology import apply_choropleth, save_style, shared_breaks
 from .compare_panel import ComparePanel
 
 SETTINGS_URL = "jin/hub_url"
 SETTINGS_AUTHCFG = "jin/authcfg"          # the id only: credentials stay in QGIS's auth database
 DEFAULT_URL = "http://127.0.0.1:8765"
 GROUP_NAME = "JiN"
+CLASSIFICATIONS = {"jenks": "Natural breaks (Jenks)", "quantile": "Quantile", "equal": "Equal interval",
+                   "pretty": "Pretty breaks", "stddev": "Standard deviation"}
 ROLE_ENTRY = Qt.ItemDataRole.UserRole
 
 
@@ -111,10 +114,29 @@ class JinDock(QgsDockWidget):
         form.addRow("Geography", self.geography)
         form.addRow("Period", self.period)
         form.addRow("Category", self.category)
+        self.measure = QComboBox()
+        self.measure.addItem("Count", "count")
+        self.measure.addItem("Rate", "rate")
+        self.classes = QComboBox()
+        for key, label in CLASSIFICATIONS.items():
+            self.classes.addItem(label, key)
+        self.class_count = QSpinBox()
+        self.class_count.setRange(2, 9)
+        self.class_count.setValue(5)
+        style_row = QHBoxLayout()
+        style_row.addWidget(self.classes, 1)
+        style_row.addWidget(self.class_count)
+        form.addRow("Map", self.measure)
+        form.addRow("Classes", style_row)
         layout.addLayout(form)
         self.add_button = QPushButton("Add to map")
         self.add_button.setEnabled(False)
         layout.addWidget(self.add_button)
+        self.same_scale_button = QPushButton("Same scale for all JiN layers of this measure")
+        self.same_scale_button.setToolTip("One set of class breaks for every layer in the JiN group, so maps of "
+                                          "several months or districts compare")
+        self.same_scale_button.clicked.connect(self.same_scale)
+        layout.addWidget(self.same_scale_button)
         self.compare_panel = ComparePanel(self._start, self.notify)
         self.compare_panel.resultReady.connect(self.comparison_ready)
         self.tabs = QTabWidget()
@@ -258,8 +280,32 @@ class JinDock(QgsDockWidget):
         group.insertLayer(0, layer)
         self.layerAdded.emit(layer)
 
+    def _style(self, layer: QgsVectorLayer, breaks=None) -> None:
+        field = self.measure.currentData()
+        if field == "rate" and not any(f["rate"] not in (None, NULL) for f in layer.getFeatures()):
+            field = "count"                       # no denominator for this dataset: counts it is
+        apply_choropleth(layer, field, self.class_count.value(), self.classes.currentData(), breaks=breaks)
+
+    def jin_layers(self) -> list[QgsVectorLayer]:
+        group = QgsProject.instance().layerTreeRoot().findGroup(GROUP_NAME)
+        return [node.layer() for node in group.findLayers()] if group else []
+
+    def same_scale(self) -> None:
+        field = self.measure.currentData()
+        layers = [lyr for lyr in self.jin_layers() if lyr.fields().indexOf("status") >= 0
+                  and lyr.fields().indexOf(field) >= 0]
+        if len(layers) < 2:
+            self.notify("Add two or more JiN layers first: they then share one set of classes.",
+                        Qgis.MessageLevel.Warning)
+            return
+        breaks = shared_breaks(layers, field, self.class_count.value(), self.classes.currentData())
+        for lyr in layers:
+            apply_choropleth(lyr, field, breaks=breaks)
+        self.notify(f"{len(layers)} layers now share the classes " + "; ".join(b.label for b in breaks) + ".",
+                    Qgis.MessageLevel.Success)
+
     def layer_ready(self, layer: QgsVectorLayer) -> None:
-        apply_choropleth(layer)
+        self._style(layer)
         try:
             save_style(layer)                   # the style travels with the cached GeoPackage
         except OSError as exc:

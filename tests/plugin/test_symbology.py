@@ -233,3 +233,27 @@ def test_processing_theme_algorithm(files, tmp_path):
     finally:
         registry.removeProvider(provider)
         QgsProject.instance().removeAllMapLayers()
+
+
+def test_panel_styles_added_layers_and_shares_one_scale(files, qgis_iface, qgis_new_project):
+    from qgis.core import QgsProject
+
+    from jin_plugin.ui.dock import JinDock
+
+    dock = JinDock(qgis_iface.messageBar())
+    dock.measure.setCurrentIndex(dock.measure.findData("rate"))
+    dock.classes.setCurrentIndex(dock.classes.findData("quantile"))
+    dock.class_count.setValue(4)
+    for name in ("jan", "mar"):
+        dock.layer_ready(open_layer(files[name]))          # as after 'Add to map'
+    layers = dock.jin_layers()
+    assert len(layers) == 2
+    assert all(len(lyr.renderer().rootRule().children()) == 4 + 3 for lyr in layers)
+    assert all("per 1,000 population" in lyr.renderer().rootRule().children()[0].label() for lyr in layers)
+    before = [[r.filterExpression() for r in lyr.renderer().rootRule().children()] for lyr in layers]
+    assert before[0] != before[1]
+    dock.same_scale()
+    after = [[r.filterExpression() for r in lyr.renderer().rootRule().children()] for lyr in layers]
+    assert after[0] == after[1]
+    QgsProject.instance().removeAllMapLayers()
+    dock.close()
