@@ -88,7 +88,9 @@ class JinDock(QgsDockWidget):
         row.addWidget(self.connect_button)
         layout.addLayout(row)
         self.auth_select = QgsAuthConfigSelect(body)
-        self.auth_select.setConfigId(QgsSettings().value(SETTINGS_AUTHCFG, ""))
+        saved = QgsSettings().value(SETTINGS_AUTHCFG, "")
+        if saved in QgsApplication.authManager().configIds():      # a deleted configuration is not offered
+            self.auth_select.setConfigId(saved)
         self.auth_select.setToolTip("Sign-in: a Basic authentication configuration with your JiN user name and "
                                     "password (stored encrypted by QGIS)")
         layout.addWidget(self.auth_select)
