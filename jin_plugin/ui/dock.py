@@ -13,6 +13,7 @@ from qgis.core import NULL, Qgis, QgsApplication, QgsProject, QgsSettings, QgsTa
 from qgis.gui import QgsAuthConfigSelect, QgsDockWidget, QgsMessageBar
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -31,7 +32,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core.fetch import FetchLayerTask
 from ..core.hub_client import HubClient, HubError
 from ..core.model import GEOGRAPHY_LABELS, LayerRequest, month_label
-from ..core.symbology import apply_choropleth, save_style, shared_breaks
+from ..core.symbology import apply_choropleth, apply_labels, save_style, shared_breaks
 from .compare_panel import ComparePanel
 
 SETTINGS_URL = "jin/hub_url"
@@ -128,8 +129,10 @@ class JinDock(QgsDockWidget):
         style_row = QHBoxLayout()
         style_row.addWidget(self.classes, 1)
         style_row.addWidget(self.class_count)
+        self.labels = QCheckBox("Label areas by name when zoomed in")
         form.addRow("Map", self.measure)
         form.addRow("Classes", style_row)
+        form.addRow("", self.labels)
         layout.addLayout(form)
         self.add_button = QPushButton("Add to map")
         self.add_button.setEnabled(False)
@@ -287,6 +290,8 @@ class JinDock(QgsDockWidget):
         if field == "rate" and not any(f["rate"] not in (None, NULL) for f in layer.getFeatures()):
             field = "count"                       # no denominator for this dataset: counts it is
         apply_choropleth(layer, field, self.class_count.value(), self.classes.currentData(), breaks=breaks)
+        if self.labels.isChecked():
+            apply_labels(layer, "area_name")
 
     def jin_layers(self) -> list[QgsVectorLayer]:
         group = QgsProject.instance().layerTreeRoot().findGroup(GROUP_NAME)

@@ -244,10 +244,11 @@ def test_panel_styles_added_layers_and_shares_one_scale(files, qgis_iface, qgis_
     dock.measure.setCurrentIndex(dock.measure.findData("rate"))
     dock.classes.setCurrentIndex(dock.classes.findData("quantile"))
     dock.class_count.setValue(4)
+    dock.labels.setChecked(True)
     for name in ("jan", "mar"):
         dock.layer_ready(open_layer(files[name]))          # as after 'Add to map'
     layers = dock.jin_layers()
-    assert len(layers) == 2
+    assert len(layers) == 2 and all(lyr.labelsEnabled() for lyr in layers)
     assert all(len(lyr.renderer().rootRule().children()) == 4 + 3 for lyr in layers)
     assert all("per 1,000 population" in lyr.renderer().rootRule().children()[0].label() for lyr in layers)
     before = [[r.filterExpression() for r in lyr.renderer().rootRule().children()] for lyr in layers]
