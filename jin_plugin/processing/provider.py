@@ -9,6 +9,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from .change_algorithm import ChangeAlgorithm
 from .compare_algorithm import CompareAlgorithm
+from .layout_algorithm import LayoutAlgorithm
 from .theme_algorithm import ThemeAlgorithm
 
 ICON = Path(__file__).resolve().parents[1] / "icons" / "jin.svg"
@@ -31,3 +32,4 @@ class JinProvider(QgsProcessingProvider):
         self.addAlgorithm(CompareAlgorithm())
         self.addAlgorithm(ChangeAlgorithm())
         self.addAlgorithm(ThemeAlgorithm())
+        self.addAlgorithm(LayoutAlgorithm())

@@ -1,0 +1,255 @@
+"""Print layouts: templates (A4/A3, portrait/landscape) filled from a JiN layer, exported to PDF,
+PNG or SVG, and atlases (one page per district, ward or zone, same classes on every page).
+
+The templates are ordinary QGIS ``.qpt`` files in ``resources/layouts`` (written by
+``scripts/make_layout_templates.py`` from ``build_template``), so an office can restyle them in
+the layout designer; filling looks items up by id.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+from qgis.core import (
+    QgsFillSymbol,
+    QgsLayoutExporter,
+    QgsLayoutItemLabel,
+    QgsLayoutItemLegend,
+    QgsLayoutItemMap,
+    QgsLayoutItemMapOverview,
+    QgsLayoutItemPicture,
+    QgsLayoutItemScaleBar,
+    QgsLayoutPoint,
+    QgsLayoutSize,
+    QgsPrintLayout,
+    QgsProject,
+    QgsReadWriteContext,
+    QgsRectangle,
+    QgsUnitTypes,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtGui import QFont
+from qgis.PyQt.QtXml import QDomDocument
+
+from .layers import ONS_ATTRIBUTION
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "resources" / "layouts"
+PAGES = {"a4-landscape": (297, 210), "a4-portrait": (210, 297), "a3-landscape": (420, 297),
+         "a3-portrait": (297, 420)}
+NORTH_ARROW = ":/images/north_arrows/layout_default_north_arrow.svg"
+
+
+class LayoutError(ValueError):
+    """A layout cannot be made or exported; the message says why."""
+
+
+def _label(layout: QgsPrintLayout, item_id: str, text: str, x: float, y: float, w: float, h: float,
+           size: int, bold: bool = False) -> QgsLayoutItemLabel:
+    label = QgsLayoutItemLabel(layout)
+    label.setId(item_id)
+    label.setText(text)
+    font = QFont()
+    font.setPointSize(size)
+    font.setBold(bold)
+    label.setFont(font)
+    label.attemptMove(QgsLayoutPoint(x, y, QgsUnitTypes.LayoutUnit.LayoutMillimeters))
+    label.attemptResize(QgsLayoutSize(w, h, QgsUnitTypes.LayoutUnit.LayoutMillimeters))
+    layout.addLayoutItem(label)
+    return label
+
+
+def build_template(project: QgsProject, page: str) -> QgsPrintLayout:
+    """The empty template for ``page`` (the items every JiN map carries, with ids)."""
+    if page not in PAGES:
+        raise LayoutError(f"unknown page '{page}': choose one of {', '.join(PAGES)}")
+    w, h = PAGES[page]
+    mm = QgsUnitTypes.LayoutUnit.LayoutMillimeters
+    layout = QgsPrintLayout(project)
+    layout.initializeDefaults()
+    layout.setName(f"JiN {page}")
+    layout.pageCollection().page(0).setPageSize(QgsLayoutSize(w, h, mm))
+    landscape = w > h
+    side = w * (0.27 if landscape else 0.0)
+    map_w = w - 20 - side - (4 if landscape else 0)
+    map_h = h - 58 - (0 if landscape else h * 0.22)
+    _label(layout, "title", "Title", 10, 7, w - 20, 10, 18 if w < 400 else 24, bold=True)
+    _label(layout, "subtitle", "Subtitle", 10, 18, w - 20, 8, 11)
+    main = QgsLayoutItemMap(layout)
+    main.setId("map")
+    main.attemptMove(QgsLayoutPoint(10, 28, mm))
+    main.attemptResize(QgsLayoutSize(map_w, map_h, mm))
+    main.setFrameEnabled(True)
+    layout.addLayoutItem(main)
+    right_x = 10 + map_w + 4 if landscape else 10
+    panel_y = 28 if landscape else 28 + map_h + 4
+    inset_w = side if landscape else w * 0.3
+    inset = QgsLayoutItemMap(layout)
+    inset.setId("inset")
+    inset.attemptMove(QgsLayoutPoint(right_x, panel_y, mm))
+    inset.attemptResize(QgsLayoutSize(inset_w, inset_w * 0.9, mm))
+    inset.setFrameEnabled(True)
+    layout.addLayoutItem(inset)
+    overview = QgsLayoutItemMapOverview("extent", inset)
+    overview.setLinkedMap(main)
+    overview.setFrameSymbol(QgsFillSymbol.createSimple({"color": "200,0,0,30", "outline_color": "#c00000",
+                                                        "outline_width": "0.5"}))
+    inset.overviews().addOverview(overview)
+    legend = QgsLayoutItemLegend(layout)
+    legend.setId("legend")
+    legend.setTitle("")
+    legend.setLinkedMap(main)
+    legend_x = right_x if landscape else right_x + inset_w + 6
+    legend_y = panel_y + inset_w * 0.9 + 4 if landscape else panel_y
+    legend.attemptMove(QgsLayoutPoint(legend_x, legend_y, mm))
+    layout.addLayoutItem(legend)
+    bar = QgsLayoutItemScaleBar(layout)
+    bar.setId("scalebar")
+    bar.setStyle("Single Box")
+    bar.setLinkedMap(main)
+    bar.setUnits(QgsUnitTypes.DistanceUnit.DistanceKilometers)
+    bar.setNumberOfSegments(3)
+    bar.setNumberOfSegmentsLeft(0)
+    bar.setUnitsPerSegment(5)
+    bar.setUnitLabel("km")
+    bar.attemptMove(QgsLayoutPoint(14, 28 + map_h - 14, mm))
+    layout.addLayoutItem(bar)
+    north = QgsLayoutItemPicture(layout)
+    north.setId("north")
+    north.setPicturePath(NORTH_ARROW)
+    north.attemptMove(QgsLayoutPoint(10 + map_w - 16, 32, mm))
+    north.attemptResize(QgsLayoutSize(10, 14, mm))
+    layout.addLayoutItem(north)
+    logo = QgsLayoutItemPicture(layout)
+    logo.setId("logo")
+    logo.attemptMove(QgsLayoutPoint(w - 45, 6, mm))
+    logo.attemptResize(QgsLayoutSize(35, 14, mm))
+    layout.addLayoutItem(logo)
+    _label(layout, "disclosure", "Disclosure", 10, h - 28, w - 20, 8, 7)
+    _label(layout, "source", "Source", 10, h - 20, w - 20, 8, 7)
+    _label(layout, "produced", "Produced", 10, h - 11, w - 20, 5, 7)
+    return layout
+
+
+def load_template(project: QgsProject, page: str) -> QgsPrintLayout:
+    """A layout from the shipped ``.qpt`` template of ``page``."""
+    path = TEMPLATE_DIR / f"jin-{page}.qpt"
+    if not path.is_file():
+        raise LayoutError(f"layout template {path.name} is missing from the plugin: reinstall JiN")
+    doc = QDomDocument()
+    doc.setContent(path.read_text(encoding="utf-8"))
+    layout = QgsPrintLayout(project)
+    layout.loadFromTemplate(doc, QgsReadWriteContext())
+    layout.setName(f"JiN {page}")
+    return layout
+
+
+def _disclosure(layer: QgsVectorLayer) -> str:
+    abstract = layer.metadata().abstract()
+    marker = "Disclosure control:"
+    return abstract[abstract.index(marker):].strip() if marker in abstract else ""
+
+
+def _fit(extent: QgsRectangle, item: QgsLayoutItemMap) -> QgsRectangle:
+    """``extent`` grown to the item's shape (setExtent would otherwise resize the item to the data)."""
+    size = item.sizeWithUnits()
+    ratio = size.width() / size.height()
+    cx, cy = extent.center().x(), extent.center().y()
+    w, h = extent.width(), extent.height()
+    if w / h < ratio:
+        w = h * ratio
+    else:
+        h = w / ratio
+    return QgsRectangle(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+
+
+def fill(layout: QgsPrintLayout, layer: QgsVectorLayer, title: Optional[str] = None,
+         subtitle: Optional[str] = None, logo: Optional[Path] = None) -> QgsPrintLayout:
+    """Point the template at ``layer``: texts from its name and metadata, map, inset and legend."""
+    parts = [p.strip() for p in layer.name().split("—")]
+    texts = {
+        "title": title or " — ".join(parts[:2]) if len(parts) > 1 else layer.name(),
+        "subtitle": subtitle or " · ".join(parts[2:]),
+        "disclosure": _disclosure(layer),
+        "source": "; ".join([r for r in layer.metadata().rights() if r] or [ONS_ATTRIBUTION]),
+        "produced": f"Produced {date.today():%d %B %Y} with JiN (Joined-up Information Nottinghamshire)"
+                    + (f" · release {layer.customProperty('jin/release')}" if layer.customProperty("jin/release")
+                       else ""),
+    }
+    for item_id, text in texts.items():
+        item = layout.itemById(item_id)
+        if isinstance(item, QgsLayoutItemLabel):
+            item.setText(text)
+    extent = layer.extent()
+    extent.scale(1.04)
+    for item_id in ("map", "inset"):
+        item = layout.itemById(item_id)
+        if not isinstance(item, QgsLayoutItemMap):
+            raise LayoutError(f"the template has no map item '{item_id}'")
+        item.setLayers([layer])
+        item.setKeepLayerSet(True)
+        item.setCrs(layer.crs())
+        if item_id == "inset":                  # the county with the main map's frame inside it
+            extent.scale(1.1)
+        item.setExtent(_fit(extent, item))
+    legend = layout.itemById("legend")
+    if isinstance(legend, QgsLayoutItemLegend):
+        legend.setAutoUpdateModel(False)
+        root = legend.model().rootGroup()
+        root.clear()
+        root.addLayer(layer)
+        legend.adjustBoxSize()
+    picture = layout.itemById("logo")
+    if isinstance(picture, QgsLayoutItemPicture) and logo is not None:
+        picture.setPicturePath(str(logo))
+    return layout
+
+
+def export(layout: QgsPrintLayout, path: Path, dpi: int = 300) -> Path:
+    """PDF, PNG or SVG by ``path``'s suffix."""
+    exporter = QgsLayoutExporter(layout)
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        settings = QgsLayoutExporter.PdfExportSettings()
+        settings.dpi = dpi
+        result = exporter.exportToPdf(str(path), settings)
+    elif suffix == ".png":
+        settings = QgsLayoutExporter.ImageExportSettings()
+        settings.dpi = dpi
+        result = exporter.exportToImage(str(path), settings)
+    elif suffix == ".svg":
+        settings = QgsLayoutExporter.SvgExportSettings()
+        settings.dpi = dpi
+        result = exporter.exportToSvg(str(path), settings)
+    else:
+        raise LayoutError("export as .pdf, .png or .svg")
+    if result != QgsLayoutExporter.ExportResult.Success:
+        raise LayoutError(f"could not export {path.name} (error {int(result)}): check the folder is writable")
+    return path
+
+
+def atlas_pdf(layout: QgsPrintLayout, coverage: QgsVectorLayer, path: Path, name_field: str = "area_name",
+              dpi: int = 200) -> int:
+    """One page per feature of ``coverage`` (districts, wards, zones), the map zoomed to each,
+    the classes unchanged, all in one PDF. Returns the number of pages."""
+    atlas = layout.atlas()
+    atlas.setCoverageLayer(coverage)
+    atlas.setHideCoverage(False)
+    atlas.setPageNameExpression(f'"{name_field}"')
+    atlas.setEnabled(True)
+    main = layout.itemById("map")
+    main.setAtlasDriven(True)
+    main.setAtlasScalingMode(QgsLayoutItemMap.AtlasScalingMode.Auto)
+    main.setAtlasMargin(0.08)
+    subtitle = layout.itemById("subtitle")
+    if isinstance(subtitle, QgsLayoutItemLabel):
+        subtitle.setText(f'[% "{name_field}" %] · {subtitle.text()}')
+    settings = QgsLayoutExporter.PdfExportSettings()
+    settings.dpi = dpi
+    result, error = QgsLayoutExporter.exportToPdf(atlas, str(path), settings)
+    if result != QgsLayoutExporter.ExportResult.Success:
+        raise LayoutError(f"could not export the atlas: {error}")
+    return atlas.count()
+
+

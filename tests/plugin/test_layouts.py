@@ -1,0 +1,115 @@
+"""Print layouts from the shipped templates: every page size exported to PDF (text checked) and
+PNG (pixels checked), SVG too, and an atlas with one page per district."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from qgis.core import QgsProject
+from qgis.PyQt.QtGui import QImage
+
+from jin_plugin.core.layers import open_layer
+from jin_plugin.core.layouts import PAGES, LayoutError, atlas_pdf, export, fill, load_template
+from jin_plugin.core.symbology import SUPPRESSED_LABEL, apply_choropleth
+from jin_plugin.core.workflow import fetch_layer_blocking
+
+
+@pytest.fixture(scope="module")
+def files(hub_url, analyst_authcfg, tmp_path_factory) -> dict[str, Path]:
+    os.environ["JIN_CACHE_DIR"] = str(tmp_path_factory.mktemp("layout_cache"))
+    out = {}
+    for name, geography in (("lsoa", "lsoa"), ("district", "district")):
+        layer = fetch_layer_blocking(hub_url, "police_crime", geography, "2024", "Criminal damage and arson",
+                                     authcfg=analyst_authcfg, style=False)
+        out[name] = Path(layer.source().split("|")[0])
+        del layer
+    return out
+
+
+LIGATURES = str.maketrans({"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi"})
+
+
+def page_text(page) -> str:
+    """A PDF page's text with spacing and typographic ligatures normalised."""
+    return " ".join(page.extract_text().translate(LIGATURES).split())
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(page_text(page) for page in PdfReader(str(path)).pages)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_each_template_exports_with_its_texts_and_map(files, tmp_path, page, qgis_new_project):
+    layer = open_layer(files["lsoa"])
+    apply_choropleth(layer, "count")
+    QgsProject.instance().addMapLayer(layer)
+    layout = fill(load_template(QgsProject.instance(), page), layer)
+    pdf = export(layout, tmp_path / f"{page}.pdf", dpi=150)
+    text = pdf_text(pdf)
+    assert "Police recorded crime" in text and "Criminal damage and arson" in text
+    assert SUPPRESSED_LABEL in text and "Zero" in text                          # the legend's special entries
+    assert "Open Government Licence" in text and "Disclosure control" in text and "Produced" in text
+    png = export(layout, tmp_path / f"{page}.png", dpi=60)
+    image = QImage(str(png))
+    w_mm, h_mm = PAGES[page]
+    assert abs(image.width() / image.height() - w_mm / h_mm) < 0.02
+    px_per_mm = image.width() / w_mm
+    # the map frame holds the drawn areas (not just white paper), some in the theme's colours
+    samples = [image.pixelColor(x, y) for x in range(int(15 * px_per_mm), int(w_mm * 0.6 * px_per_mm), 3)
+               for y in range(int(35 * px_per_mm), int(h_mm * 0.55 * px_per_mm), 3)]
+    assert sum(c.lightness() < 235 for c in samples) > 0.1 * len(samples)
+    assert any(c.saturation() > 80 and c.hue() < 40 for c in samples)         # crime's orange-reds
+    assert export(layout, tmp_path / f"{page}.svg", dpi=72).read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    if os.environ.get("JIN_DOC_IMAGES") == "1" and page == "a4-landscape":
+        export(layout, Path(__file__).resolve().parents[2] / "docs" / "images" / "layout_a4.png", dpi=110)
+    QgsProject.instance().removeAllMapLayers()
+
+
+def test_atlas_has_a_page_per_district_with_the_same_classes(files, tmp_path, qgis_new_project):
+    layer, districts = open_layer(files["lsoa"]), open_layer(files["district"])
+    breaks = apply_choropleth(layer, "count")
+    QgsProject.instance().addMapLayers([layer, districts])
+    layout = fill(load_template(QgsProject.instance(), "a4-portrait"), layer)
+    pages = atlas_pdf(layout, districts, tmp_path / "atlas.pdf", dpi=72)
+    reader = PdfReader(str(tmp_path / "atlas.pdf"))
+    assert pages == len(reader.pages) == 8
+    texts = [page_text(page) for page in reader.pages]
+    districts_named = {name for t in texts for name in ("Ashfield", "Bassetlaw", "Broxtowe", "Gedling", "Mansfield",
+                                                        "Newark and Sherwood", "Rushcliffe") if f"{name} ·" in t}
+    assert len(districts_named) == 7                       # and Nottingham: every district has its page
+    assert all(breaks[0].label in t and breaks[-1].label in t for t in texts)       # same classes on every page
+    with pytest.raises(LayoutError, match="pdf"):
+        export(layout, tmp_path / "atlas.doc")
+    QgsProject.instance().removeAllMapLayers()
+
+
+def test_processing_export_and_atlas(files, tmp_path, qgis_new_project):
+    from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback
+
+    from jin_plugin.processing.provider import JinProvider
+
+    layer, districts = open_layer(files["lsoa"]), open_layer(files["district"])
+    apply_choropleth(layer, "count")
+    QgsProject.instance().addMapLayers([layer, districts])
+    registry = QgsApplication.processingRegistry()
+    provider = JinProvider()
+    registry.addProvider(provider)
+    try:
+        context = QgsProcessingContext()
+        context.setProject(QgsProject.instance())
+        alg = registry.createAlgorithmById("jin:export_layout")
+        png = tmp_path / "map.png"
+        _, ok = alg.run({"INPUT": layer.id(), "TEMPLATE": 1, "TITLE": "Criminal damage, 2024", "DPI": 50,
+                               "OUTPUT": str(png)}, context, QgsProcessingFeedback())
+        assert ok and QImage(str(png)).height() > QImage(str(png)).width()              # A4 portrait
+        atlas = tmp_path / "atlas.pdf"
+        _, ok = alg.run({"INPUT": layer.id(), "COVERAGE": districts.id(), "DPI": 50, "OUTPUT": str(atlas)},
+                              context, QgsProcessingFeedback())
+        assert ok and len(PdfReader(str(atlas)).pages) == 8
+        assert "Criminal damage, 2024" not in pdf_text(atlas)                            # a fresh layout each run
+    finally:
+        registry.removeProvider(provider)
+        QgsProject.instance().removeAllMapLayers()
