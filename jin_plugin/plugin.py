@@ -47,7 +47,7 @@ class JinPlugin:
 
     def toggle_dock(self, visible: bool) -> None:
         if self.dock is None:
-            self.dock = JinDock(self.iface.messageBar(), self.iface.mainWindow())
+            self.dock = JinDock(self.iface.messageBar(), self.iface.mainWindow(), self.iface.openLayoutDesigner)
             self.dock.visibilityChanged.connect(self._sync_action)
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.setVisible(visible)

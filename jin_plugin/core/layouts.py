@@ -73,7 +73,7 @@ def build_template(project: QgsProject, page: str) -> QgsPrintLayout:
     landscape = w > h
     side = w * (0.27 if landscape else 0.0)
     map_w = w - 20 - side - (4 if landscape else 0)
-    map_h = h - 58 - (0 if landscape else h * 0.22)
+    map_h = h - 64 - (0 if landscape else h * 0.22)
     _label(layout, "title", "Title", 10, 7, w - 20, 10, 18 if w < 400 else 24, bold=True)
     _label(layout, "subtitle", "Subtitle", 10, 18, w - 20, 8, 11)
     main = QgsLayoutItemMap(layout)
@@ -126,9 +126,9 @@ def build_template(project: QgsProject, page: str) -> QgsPrintLayout:
     logo.attemptMove(QgsLayoutPoint(w - 45, 6, mm))
     logo.attemptResize(QgsLayoutSize(35, 14, mm))
     layout.addLayoutItem(logo)
-    _label(layout, "disclosure", "Disclosure", 10, h - 28, w - 20, 8, 7)
-    _label(layout, "source", "Source", 10, h - 20, w - 20, 8, 7)
-    _label(layout, "produced", "Produced", 10, h - 11, w - 20, 5, 7)
+    _label(layout, "disclosure", "Disclosure", 10, h - 34, w - 20, 11, 7)
+    _label(layout, "source", "Source", 10, h - 22, w - 20, 9, 7)
+    _label(layout, "produced", "Produced", 10, h - 12, w - 20, 5, 7)
     return layout
 
 
@@ -198,7 +198,9 @@ def fill(layout: QgsPrintLayout, layer: QgsVectorLayer, title: Optional[str] = N
         legend.setAutoUpdateModel(False)
         root = legend.model().rootGroup()
         root.clear()
-        root.addLayer(layer)
+        node = root.addLayer(layer)
+        # the legend heads its classes with the measure ("Count"), not the whole layer name again
+        node.setCustomProperty("legend/title-label", parts[-1].capitalize() if len(parts) > 1 else layer.name())
         legend.adjustBoxSize()
     picture = layout.itemById("logo")
     if isinstance(picture, QgsLayoutItemPicture) and logo is not None:

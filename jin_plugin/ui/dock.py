@@ -7,9 +7,19 @@ panel never freezes QGIS.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
-from qgis.core import NULL, Qgis, QgsApplication, QgsProject, QgsSettings, QgsTask, QgsVectorLayer
+from qgis.core import (
+    NULL,
+    Qgis,
+    QgsApplication,
+    QgsMasterLayoutInterface,
+    QgsPrintLayout,
+    QgsProject,
+    QgsSettings,
+    QgsTask,
+    QgsVectorLayer,
+)
 from qgis.gui import QgsAuthConfigSelect, QgsDockWidget, QgsMessageBar
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
@@ -31,6 +41,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.fetch import FetchLayerTask
 from ..core.hub_client import HubClient, HubError
+from ..core.layouts import PAGES, LayoutError, fill, load_template
 from ..core.model import GEOGRAPHY_LABELS, LayerRequest, month_label
 from ..core.symbology import apply_choropleth, apply_labels, save_style, shared_breaks
 from .compare_panel import ComparePanel
@@ -71,10 +82,12 @@ class JinDock(QgsDockWidget):
 
     layerAdded = pyqtSignal(object)
 
-    def __init__(self, message_bar: Optional[QgsMessageBar] = None, parent: Optional[QWidget] = None):
+    def __init__(self, message_bar: Optional[QgsMessageBar] = None, parent: Optional[QWidget] = None,
+                 open_designer: Optional[Callable[[QgsPrintLayout], object]] = None):
         super().__init__("JiN", parent)
         self.setObjectName("JinDock")
         self.message_bar = message_bar
+        self.open_designer = open_designer
         self.tasks: list[QgsTask] = []          # keep Python references while tasks run
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -142,6 +155,18 @@ class JinDock(QgsDockWidget):
                                           "several months or districts compare")
         self.same_scale_button.clicked.connect(self.same_scale)
         layout.addWidget(self.same_scale_button)
+        print_row = QHBoxLayout()
+        self.page = QComboBox()
+        for key in PAGES:
+            self.page.addItem(key.replace("-", " ").upper().replace("PORTRAIT", "portrait")
+                              .replace("LANDSCAPE", "landscape"), key)
+        self.layout_button = QPushButton("Print layout")
+        self.layout_button.setToolTip("A print layout of the newest JiN layer, opened in the layout designer "
+                                      "(export PDF, PNG or SVG from there)")
+        self.layout_button.clicked.connect(self.make_layout)
+        print_row.addWidget(self.page, 1)
+        print_row.addWidget(self.layout_button)
+        layout.addLayout(print_row)
         self.compare_panel = ComparePanel(self._start, self.notify)
         self.compare_panel.resultReady.connect(self.comparison_ready)
         self.tabs = QTabWidget()
@@ -292,6 +317,28 @@ class JinDock(QgsDockWidget):
         apply_choropleth(layer, field, self.class_count.value(), self.classes.currentData(), breaks=breaks)
         if self.labels.isChecked():
             apply_labels(layer, "area_name")
+
+    def make_layout(self) -> Optional[QgsPrintLayout]:
+        """Fill the chosen template from the newest JiN layer, add it to the project, open the designer."""
+        layers = [lyr for lyr in self.jin_layers() if lyr.fields().indexOf("status") >= 0]
+        if not layers:
+            self.notify("Add a JiN layer first: the layout is made for it.", Qgis.MessageLevel.Warning)
+            return None
+        project = QgsProject.instance()
+        try:
+            layout = fill(load_template(project, self.page.currentData()), layers[0])
+        except LayoutError as exc:
+            self.notify(str(exc), Qgis.MessageLevel.Critical)
+            return None
+        manager = project.layoutManager()
+        layout.setName(manager.generateUniqueTitle(QgsMasterLayoutInterface.Type.PrintLayout)
+                       .replace("Layout", f"JiN {layers[0].name()[:60]}"))
+        manager.addLayout(layout)
+        if self.open_designer is not None:
+            self.open_designer(layout)
+        self.notify(f"Layout “{layout.name()}” made: export it as PDF, PNG or SVG from the designer, or with "
+                    "Processing ▸ JiN ▸ Export JiN map layout.", Qgis.MessageLevel.Success)
+        return layout
 
     def jin_layers(self) -> list[QgsVectorLayer]:
         group = QgsProject.instance().layerTreeRoot().findGroup(GROUP_NAME)

@@ -113,3 +113,20 @@ def test_processing_export_and_atlas(files, tmp_path, qgis_new_project):
     finally:
         registry.removeProvider(provider)
         QgsProject.instance().removeAllMapLayers()
+
+
+def test_panel_makes_a_layout_and_opens_the_designer(files, qgis_iface, qgis_new_project):
+    from jin_plugin.ui.dock import JinDock
+
+    opened = []
+    dock = JinDock(qgis_iface.messageBar(), open_designer=opened.append)
+    assert dock.make_layout() is None                                    # no JiN layer yet: says so
+    dock.layer_ready(open_layer(files["lsoa"]))
+    dock.page.setCurrentIndex(dock.page.findData("a3-landscape"))
+    layout = dock.make_layout()
+    assert opened == [layout] and layout in QgsProject.instance().layoutManager().printLayouts()
+    page = layout.pageCollection().page(0).pageSize()
+    assert (round(page.width()), round(page.height())) == PAGES["a3-landscape"]
+    assert layout.itemById("map").layers()[0].name().startswith("Police recorded crime")
+    QgsProject.instance().removeAllMapLayers()
+    dock.close()
