@@ -1,0 +1,103 @@
+"""Processing algorithms for local data: join a table to JiN areas by code, and count points in
+JiN areas. Both run on this PC only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterField,
+    QgsProcessingParameterVectorDestination,
+    QgsProcessingParameterVectorLayer,
+)
+
+from ..core.local_data import LocalDataError, count_points, join_table
+
+
+class _Local(QgsProcessingAlgorithm):
+    def group(self) -> str:
+        return "Local data"
+
+    def groupId(self) -> str:
+        return "local"
+
+    def flags(self):
+        return super().flags() | QgsProcessingAlgorithm.Flag.FlagNoThreading      # reads project layers
+
+    def _out(self, parameters, context) -> Path:
+        out = Path(self.parameterAsOutputLayer(parameters, "OUTPUT", context))
+        return out if out.suffix.lower() == ".gpkg" else out.with_suffix(".gpkg")
+
+
+class JoinTableAlgorithm(_Local):
+    def name(self) -> str:
+        return "join_table"
+
+    def displayName(self) -> str:
+        return "Join a local table to JiN areas"
+
+    def shortHelpString(self) -> str:
+        return ("Adds the table's columns (prefixed local_) to the areas with the same code, and reports the "
+                "table's codes that match no area. The table never leaves this PC.")
+
+    def createInstance(self) -> JoinTableAlgorithm:
+        return JoinTableAlgorithm()
+
+    def initAlgorithm(self, config=None) -> None:
+        self.addParameter(QgsProcessingParameterVectorLayer("AREAS", "JiN areas",
+                                                            [QgsProcessing.SourceType.TypeVectorPolygon]))
+        self.addParameter(QgsProcessingParameterVectorLayer("TABLE", "Local table (CSV, Excel, layer)",
+                                                            [QgsProcessing.SourceType.TypeVector]))
+        self.addParameter(QgsProcessingParameterField("TABLE_CODE", "Area code column", None, "TABLE"))
+        self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", "Joined"))
+        self.addOutput(QgsProcessingOutputString("UNMATCHED", "Codes that match no area"))
+
+    def processAlgorithm(self, parameters, context, feedback) -> dict:
+        areas = self.parameterAsVectorLayer(parameters, "AREAS", context)
+        table = self.parameterAsVectorLayer(parameters, "TABLE", context)
+        code = self.parameterAsFields(parameters, "TABLE_CODE", context)[0]
+        out = self._out(parameters, context)
+        try:
+            _, report = join_table(areas, table, code, out)
+        except LocalDataError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        feedback.pushInfo(f"{report.matched} areas matched; {len(report.unmatched_codes)} codes in the table "
+                          f"match no area: {', '.join(report.unmatched_codes[:20])}")
+        return {"OUTPUT": str(out), "UNMATCHED": ",".join(report.unmatched_codes)}
+
+
+class CountPointsAlgorithm(_Local):
+    def name(self) -> str:
+        return "count_points"
+
+    def displayName(self) -> str:
+        return "Count local points in JiN areas"
+
+    def shortHelpString(self) -> str:
+        return ("Counts your own points (incidents, visits) in each area, with a rate per 1,000 of the JiN "
+                "layer's denominator, and reports points outside every area. The points never leave this PC.")
+
+    def createInstance(self) -> CountPointsAlgorithm:
+        return CountPointsAlgorithm()
+
+    def initAlgorithm(self, config=None) -> None:
+        self.addParameter(QgsProcessingParameterVectorLayer("AREAS", "JiN areas",
+                                                            [QgsProcessing.SourceType.TypeVectorPolygon]))
+        self.addParameter(QgsProcessingParameterVectorLayer("POINTS", "Local points",
+                                                            [QgsProcessing.SourceType.TypeVectorPoint]))
+        self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", "Counts"))
+        self.addOutput(QgsProcessingOutputNumber("OUTSIDE", "Points outside every area"))
+
+    def processAlgorithm(self, parameters, context, feedback) -> dict:
+        areas = self.parameterAsVectorLayer(parameters, "AREAS", context)
+        points = self.parameterAsVectorLayer(parameters, "POINTS", context)
+        out = self._out(parameters, context)
+        _, report = count_points(areas, points, out)
+        feedback.pushInfo(f"{report.matched} points counted; {report.outside} outside every area; "
+                          f"{report.no_geometry} without a location")
+        return {"OUTPUT": str(out), "OUTSIDE": report.outside}
