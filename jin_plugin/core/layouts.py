@@ -255,3 +255,64 @@ def atlas_pdf(layout: QgsPrintLayout, coverage: QgsVectorLayer, path: Path, name
     return atlas.count()
 
 
+
+
+def comparison_layout(project: QgsProject, layers: list[QgsVectorLayer], title: str, page: str = "a4-landscape",
+                      legend_image: Optional[Path] = None) -> QgsPrintLayout:
+    """Two or three maps side by side, one shared legend (give the layers shared breaks first), or
+    with ``legend_image`` (the bivariate square) in place of the legend."""
+    if not 1 <= len(layers) <= 3:
+        raise LayoutError("a comparison layout shows one to three maps")
+    w, h = PAGES[page]
+    mm = QgsUnitTypes.LayoutUnit.LayoutMillimeters
+    layout = QgsPrintLayout(project)
+    layout.initializeDefaults()
+    layout.setName(f"JiN comparison: {title}")
+    layout.pageCollection().page(0).setPageSize(QgsLayoutSize(w, h, mm))
+    _label(layout, "title", title, 10, 7, w - 20, 10, 18, bold=True)
+    legend_w = 62
+    gap = 4
+    map_w = (w - 20 - legend_w - gap * len(layers)) / len(layers)
+    map_h = h - 70
+    for i, layer in enumerate(layers):
+        x = 10 + i * (map_w + gap)
+        parts = [p.strip() for p in layer.name().split("—")]
+        _label(layout, f"caption{i + 1}", " · ".join(parts[1:]) or layer.name(), x, 21, map_w, 9, 9)
+        item = QgsLayoutItemMap(layout)
+        item.setId(f"map{i + 1}")
+        item.attemptMove(QgsLayoutPoint(x, 31, mm))
+        item.attemptResize(QgsLayoutSize(map_w, map_h, mm))
+        item.setFrameEnabled(True)
+        layout.addLayoutItem(item)
+        extent = layer.extent()
+        extent.scale(1.04)
+        item.setLayers([layer])
+        item.setKeepLayerSet(True)
+        item.setCrs(layer.crs())
+        item.setExtent(_fit(extent, item))
+    legend_x = 10 + len(layers) * (map_w + gap)
+    if legend_image is not None:
+        picture = QgsLayoutItemPicture(layout)
+        picture.setId("legend")
+        picture.setPicturePath(str(legend_image))
+        picture.attemptMove(QgsLayoutPoint(legend_x, 31, mm))
+        picture.attemptResize(QgsLayoutSize(legend_w - 4, legend_w - 4, mm))
+        layout.addLayoutItem(picture)
+    else:
+        legend = QgsLayoutItemLegend(layout)
+        legend.setId("legend")
+        legend.setTitle("")
+        legend.setAutoUpdateModel(False)
+        root = legend.model().rootGroup()
+        root.clear()
+        node = root.addLayer(layers[0])
+        node.setCustomProperty("legend/title-label", "Same classes on every map")
+        legend.attemptMove(QgsLayoutPoint(legend_x, 31, mm))
+        layout.addLayoutItem(legend)
+        legend.adjustBoxSize()
+    disclosure = _disclosure(layers[0])
+    _label(layout, "disclosure", disclosure, 10, h - 34, w - 20, 11, 7)
+    rights = [r for r in layers[0].metadata().rights() if r] or [ONS_ATTRIBUTION]
+    _label(layout, "source", "; ".join(rights), 10, h - 22, w - 20, 9, 7)
+    _label(layout, "produced", f"Produced {date.today():%d %B %Y} with JiN", 10, h - 12, w - 20, 5, 7)
+    return layout

@@ -130,3 +130,39 @@ def test_panel_makes_a_layout_and_opens_the_designer(files, qgis_iface, qgis_new
     assert layout.itemById("map").layers()[0].name().startswith("Police recorded crime")
     QgsProject.instance().removeAllMapLayers()
     dock.close()
+
+
+def test_comparison_layout_side_by_side_and_bivariate(files, hub_url, analyst_authcfg, tmp_path, qgis_new_project):
+    from jin_plugin.core.bivariate import PALETTE, apply_bivariate, legend_image
+    from jin_plugin.core.layouts import comparison_layout
+    from jin_plugin.core.symbology import shared_breaks
+
+    paths = []
+    for month in ("2024-01", "2024-02", "2024-03"):
+        layer = fetch_layer_blocking(hub_url, "police_crime", "msoa", month, "all", authcfg=analyst_authcfg,
+                                     style=False)
+        paths.append(Path(layer.source().split("|")[0]))
+        del layer
+    months = [open_layer(p) for p in paths]
+    breaks = shared_breaks(months, "count", 4, "quantile")
+    for layer in months:
+        apply_choropleth(layer, "count", breaks=breaks)
+    QgsProject.instance().addMapLayers(months)
+    layout = comparison_layout(QgsProject.instance(), months, "Crime by month, Q1 2024")
+    pdf = export(layout, tmp_path / "months.pdf", dpi=100)
+    text = pdf_text(pdf)
+    assert "Crime by month, Q1 2024" in text and all(m in text for m in ("Jan 2024", "Feb 2024", "Mar 2024"))
+    assert text.count(breaks[0].label) == 1 and "Same classes on every map" in text      # one shared legend
+    assert [layout.itemById(f"map{i}") is not None for i in (1, 2, 3)] == [True] * 3
+
+    single = open_layer(files["lsoa"])
+    cuts = apply_bivariate(single, "count", "rate", "Crimes", "Rate")
+    QgsProject.instance().addMapLayer(single)
+    square = legend_image(cuts["x_label"], cuts["y_label"], tmp_path / "square.png")
+    layout = comparison_layout(QgsProject.instance(), [single], "Crimes and their rate", legend_image=square)
+    png = QImage(str(export(layout, tmp_path / "bivariate.png", dpi=60)))
+    per_mm = png.width() / 297
+    legend_colours = {png.pixelColor(x, y).name() for x in range(int(225 * per_mm), png.width(), 2)
+                      for y in range(int(31 * per_mm), int(95 * per_mm), 2)}
+    assert {c for row in PALETTE for c in row} <= legend_colours                      # the 3 x 3 square
+    QgsProject.instance().removeAllMapLayers()
