@@ -45,6 +45,7 @@ from ..core.layouts import PAGES, LayoutError, fill, load_template
 from ..core.model import GEOGRAPHY_LABELS, LayerRequest, month_label
 from ..core.symbology import apply_choropleth, apply_labels, save_style, shared_breaks
 from .compare_panel import ComparePanel
+from .local_panel import LocalPanel
 
 SETTINGS_URL = "jin/hub_url"
 SETTINGS_AUTHCFG = "jin/authcfg"          # the id only: credentials stay in QGIS's auth database
@@ -172,6 +173,9 @@ class JinDock(QgsDockWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(body, "Data")
         self.tabs.addTab(self.compare_panel, "Compare")
+        self.local_panel = LocalPanel(self.notify)
+        self.local_panel.layerReady.connect(self._add_to_group)
+        self.tabs.addTab(self.local_panel, "Local data")
         self.setWidget(self.tabs)
 
         self.connect_button.clicked.connect(self.connect_hub)

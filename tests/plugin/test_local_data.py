@@ -132,3 +132,31 @@ def test_office_csvs_open_whatever_their_delimiter_and_encoding(tmp_path):
         assert [f["name"] for f in table.getFeatures()] == ["Café youth club"]
     with pytest.raises(LocalDataError, match="cannot read"):
         open_table(tmp_path / "missing.xlsx")
+
+
+def test_local_tab_joins_and_counts(lsoa_file, tmp_path, qgis_iface, qgis_new_project):
+    from jin_plugin.ui.dock import JinDock
+
+    areas = open_layer(lsoa_file)
+    points = QgsVectorLayer("Point?crs=EPSG:27700", "my incidents", "memory")
+    g = QgsFeature()
+    g.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(0, 0)))                   # off the map: reported
+    points.dataProvider().addFeatures([g])
+    QgsProject.instance().addMapLayers([areas, points])
+    csv = tmp_path / "t.csv"
+    csv.write_text(f"code,score\n{next(areas.getFeatures())['area_code']},7\nX1,1\n", encoding="utf-8")
+    dock = JinDock(qgis_iface.messageBar())
+    panel = dock.local_panel
+    panel.areas.setLayer(areas)
+    panel.table_file.setFilePath(str(csv))
+    panel.table_code.setField("code")
+    added = []
+    dock.layerAdded.connect(added.append)
+    joined = panel.join()
+    assert joined is not None and joined.featureCount() == 679 and "X1" in dock.status.text()
+    panel.points.setLayer(points)
+    counted = panel.count()
+    assert counted is not None and "1 fall outside" in dock.status.text()
+    assert added == [joined, counted]
+    QgsProject.instance().removeAllMapLayers()
+    dock.close()

@@ -1,0 +1,102 @@
+"""The panel's Local tab: join your own table to JiN areas, or count your own points in them. All
+on this PC; results go to the JiN group."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Callable, Optional
+
+from qgis.core import Qgis, QgsMapLayerProxyModel, QgsVectorLayer
+from qgis.gui import QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
+from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ..core.local_data import LocalDataError, count_points, join_table, open_table
+
+
+class LocalPanel(QWidget):
+    layerReady = pyqtSignal(object)
+
+    def __init__(self, notify: Callable[..., None], parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self._notify = notify
+        self.table: Optional[QgsVectorLayer] = None
+        layout = QVBoxLayout(self)
+        intro = QLabel("Your own data stays on this PC: nothing here is sent to the hub.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.areas = QgsMapLayerComboBox()
+        self.areas.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+        form = QFormLayout()
+        form.addRow("JiN areas", self.areas)
+        layout.addLayout(form)
+
+        join_box = QGroupBox("Join a table by area code")
+        join_form = QFormLayout(join_box)
+        self.table_file = QgsFileWidget()
+        self.table_file.setFilter("Tables (*.csv *.xlsx *.xls *.ods *.gpkg)")
+        self.table_code = QgsFieldComboBox()
+        self.table_file.fileChanged.connect(self._load_table)
+        self.join_button = QPushButton("Join")
+        self.join_button.clicked.connect(self.join)
+        join_form.addRow("Table", self.table_file)
+        join_form.addRow("Area code column", self.table_code)
+        join_form.addRow(self.join_button)
+        layout.addWidget(join_box)
+
+        count_box = QGroupBox("Count your points in the areas")
+        count_form = QFormLayout(count_box)
+        self.points = QgsMapLayerComboBox()
+        self.points.setFilters(QgsMapLayerProxyModel.Filter.PointLayer)
+        self.count_button = QPushButton("Count")
+        self.count_button.clicked.connect(self.count)
+        count_form.addRow("Points", self.points)
+        count_form.addRow(self.count_button)
+        layout.addWidget(count_box)
+        layout.addStretch(1)
+
+    def _load_table(self, path: str) -> None:
+        try:
+            self.table = open_table(Path(path)) if path else None
+        except LocalDataError as exc:
+            self.table = None
+            self._notify(str(exc), Qgis.MessageLevel.Warning)
+        self.table_code.setLayer(self.table)
+
+    def _out(self, name: str) -> Path:
+        return Path(tempfile.mkdtemp(prefix="jin_local_")) / f"{name}.gpkg"
+
+    def join(self) -> Optional[QgsVectorLayer]:
+        areas = self.areas.currentLayer()
+        if areas is None or self.table is None or not self.table_code.currentField():
+            self._notify("Choose the JiN areas, a table and its area code column.", Qgis.MessageLevel.Warning)
+            return None
+        try:
+            layer, report = join_table(areas, self.table, self.table_code.currentField(), self._out("joined"))
+        except LocalDataError as exc:
+            self._notify(str(exc), Qgis.MessageLevel.Critical)
+            return None
+        unmatched = report.unmatched_codes
+        layer.setName(f"{areas.name()} + {self.table.name()}")
+        self._notify(f"Joined {report.matched} areas. " + (
+            f"{len(unmatched)} code(s) in the table match no area: {', '.join(unmatched[:8])}"
+            f"{'…' if len(unmatched) > 8 else ''}" if unmatched else "Every code in the table matched."),
+            Qgis.MessageLevel.Warning if unmatched else Qgis.MessageLevel.Success)
+        self.layerReady.emit(layer)
+        return layer
+
+    def count(self) -> Optional[QgsVectorLayer]:
+        areas, points = self.areas.currentLayer(), self.points.currentLayer()
+        if areas is None or points is None:
+            self._notify("Choose the JiN areas and your point layer.", Qgis.MessageLevel.Warning)
+            return None
+        layer, report = count_points(areas, points, self._out("counts"))
+        layer.setName(f"{points.name()} per area ({areas.name()[:40]})")
+        self._notify(f"Counted {report.matched} points; {report.outside} fall outside every area; "
+                     f"{report.no_geometry} have no location.",
+                     Qgis.MessageLevel.Warning if report.outside or report.no_geometry else Qgis.MessageLevel.Success)
+        self.layerReady.emit(layer)
+        return layer
+
+
