@@ -12,11 +12,12 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterField,
+    QgsProcessingParameterFileDestination,
     QgsProcessingParameterVectorDestination,
     QgsProcessingParameterVectorLayer,
 )
 
-from ..core.local_data import LocalDataError, count_points, join_table
+from ..core.local_data import LocalDataError, count_points, export_layer, join_table
 
 
 class _Local(QgsProcessingAlgorithm):
@@ -101,3 +102,32 @@ class CountPointsAlgorithm(_Local):
         feedback.pushInfo(f"{report.matched} points counted; {report.outside} outside every area; "
                           f"{report.no_geometry} without a location")
         return {"OUTPUT": str(out), "OUTSIDE": report.outside}
+
+
+class ExportLayerAlgorithm(_Local):
+    def name(self) -> str:
+        return "export_layer"
+
+    def displayName(self) -> str:
+        return "Export a layer with its JiN style and metadata"
+
+    def shortHelpString(self) -> str:
+        return ("Writes the layer to a GeoPackage that carries its style (as the default) and its metadata "
+                "(abstract, licence, attribution, provenance), so the file explains itself when shared.")
+
+    def createInstance(self) -> ExportLayerAlgorithm:
+        return ExportLayerAlgorithm()
+
+    def initAlgorithm(self, config=None) -> None:
+        self.addParameter(QgsProcessingParameterVectorLayer("INPUT", "Layer"))
+        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "GeoPackage", "GeoPackage (*.gpkg)"))
+
+    def processAlgorithm(self, parameters, context, feedback) -> dict:
+        layer = self.parameterAsVectorLayer(parameters, "INPUT", context)
+        out = Path(self.parameterAsFileOutput(parameters, "OUTPUT", context))
+        out = out if out.suffix.lower() == ".gpkg" else out.with_suffix(".gpkg")
+        try:
+            export_layer(layer, out)
+        except LocalDataError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        return {"OUTPUT": str(out)}

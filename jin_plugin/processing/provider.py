@@ -10,7 +10,7 @@ from qgis.PyQt.QtGui import QIcon
 from .change_algorithm import ChangeAlgorithm
 from .compare_algorithm import CompareAlgorithm
 from .layout_algorithm import LayoutAlgorithm
-from .local_algorithms import CountPointsAlgorithm, JoinTableAlgorithm
+from .local_algorithms import CountPointsAlgorithm, ExportLayerAlgorithm, JoinTableAlgorithm
 from .theme_algorithm import ThemeAlgorithm
 
 ICON = Path(__file__).resolve().parents[1] / "icons" / "jin.svg"
@@ -36,3 +36,4 @@ class JinProvider(QgsProcessingProvider):
         self.addAlgorithm(LayoutAlgorithm())
         self.addAlgorithm(JoinTableAlgorithm())
         self.addAlgorithm(CountPointsAlgorithm())
+        self.addAlgorithm(ExportLayerAlgorithm())

@@ -118,6 +118,14 @@ def test_processing_join_and_count(lsoa_file, tmp_path):
         results, ok = count.run({"AREAS": areas.id(), "POINTS": points.id(), "OUTPUT": str(tmp_path / "c.gpkg")},
                                 context, QgsProcessingFeedback())
         assert ok and results["OUTSIDE"] == 0
+        apply_choropleth(areas, "count")
+        export = registry.createAlgorithmById("jin:export_layer")
+        results, ok = export.run({"INPUT": areas.id(), "OUTPUT": str(tmp_path / "e.gpkg")}, context,
+                                 QgsProcessingFeedback())
+        copy = QgsVectorLayer(f"{results['OUTPUT']}|layername=jin", "copy", "ogr")
+        assert ok and "Disclosure control" in copy.metadata().abstract()
+        assert copy.renderer().type() == "RuleRenderer"
+        del copy
     finally:
         registry.removeProvider(provider)
         QgsProject.instance().removeAllMapLayers()
