@@ -6,16 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
+    QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFileDestination,
+    QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
 )
 
-from ..core.layouts import PAGES, LayoutError, atlas_pdf, export, fill, load_template
+from ..core.layouts import PAGES, LayoutError, atlas_pdf, comparison_layout, export, fill, load_template
+from ..core.symbology import apply_choropleth, shared_breaks
 
 
 class LayoutAlgorithm(QgsProcessingAlgorithm):
@@ -71,6 +74,59 @@ class LayoutAlgorithm(QgsProcessingAlgorithm):
                 feedback.pushInfo(f"{pages} atlas pages written to {out}")
             else:
                 export(layout, out, dpi)
+        except LayoutError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        return {"OUTPUT": str(out)}
+
+
+class ComparisonLayoutAlgorithm(QgsProcessingAlgorithm):
+    def name(self) -> str:
+        return "comparison_layout"
+
+    def displayName(self) -> str:
+        return "Export JiN comparison layout (maps side by side)"
+
+    def group(self) -> str:
+        return "Maps"
+
+    def groupId(self) -> str:
+        return "maps"
+
+    def shortHelpString(self) -> str:
+        return ("Two or three JiN layers side by side under one legend: they are first given one set of classes "
+                "of the chosen field, so the maps compare. Exports PDF, PNG or SVG.")
+
+    def flags(self):
+        return super().flags() | QgsProcessingAlgorithm.Flag.FlagNoThreading
+
+    def createInstance(self) -> ComparisonLayoutAlgorithm:
+        return ComparisonLayoutAlgorithm()
+
+    def initAlgorithm(self, config=None) -> None:
+        self.addParameter(QgsProcessingParameterMultipleLayers("LAYERS", "Layers (2 or 3)",
+                                                               QgsProcessing.SourceType.TypeVectorPolygon))
+        self.addParameter(QgsProcessingParameterString("FIELD", "Classify on", "count"))
+        self.addParameter(QgsProcessingParameterString("TITLE", "Title", "JiN comparison"))
+        self.addParameter(QgsProcessingParameterNumber("DPI", "Resolution (dpi)",
+                                                       QgsProcessingParameterNumber.Type.Integer, 300, minValue=50,
+                                                       maxValue=1200))
+        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "Map",
+                                                                "PDF (*.pdf);;PNG (*.png);;SVG (*.svg)"))
+
+    def processAlgorithm(self, parameters, context, feedback) -> dict:
+        layers = self.parameterAsLayerList(parameters, "LAYERS", context)
+        field = self.parameterAsString(parameters, "FIELD", context)
+        out = Path(self.parameterAsFileOutput(parameters, "OUTPUT", context))
+        if not 2 <= len(layers) <= 3:
+            raise QgsProcessingException("choose two or three layers")
+        if any(layer.fields().indexOf(field) < 0 for layer in layers):
+            raise QgsProcessingException(f"every layer needs the field '{field}'")
+        breaks = shared_breaks(layers, field)
+        for layer in layers:
+            apply_choropleth(layer, field, breaks=breaks)
+        try:
+            layout = comparison_layout(context.project(), layers, self.parameterAsString(parameters, "TITLE", context))
+            export(layout, out, self.parameterAsInt(parameters, "DPI", context))
         except LayoutError as exc:
             raise QgsProcessingException(str(exc)) from exc
         return {"OUTPUT": str(out)}

@@ -9,7 +9,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from .change_algorithm import ChangeAlgorithm
 from .compare_algorithm import CompareAlgorithm
-from .layout_algorithm import LayoutAlgorithm
+from .layout_algorithm import ComparisonLayoutAlgorithm, LayoutAlgorithm
 from .local_algorithms import CountPointsAlgorithm, ExportLayerAlgorithm, JoinTableAlgorithm
 from .theme_algorithm import ThemeAlgorithm
 
@@ -34,6 +34,7 @@ class JinProvider(QgsProcessingProvider):
         self.addAlgorithm(ChangeAlgorithm())
         self.addAlgorithm(ThemeAlgorithm())
         self.addAlgorithm(LayoutAlgorithm())
+        self.addAlgorithm(ComparisonLayoutAlgorithm())
         self.addAlgorithm(JoinTableAlgorithm())
         self.addAlgorithm(CountPointsAlgorithm())
         self.addAlgorithm(ExportLayerAlgorithm())

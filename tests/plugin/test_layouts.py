@@ -110,6 +110,11 @@ def test_processing_export_and_atlas(files, tmp_path, qgis_new_project):
                               context, QgsProcessingFeedback())
         assert ok and len(PdfReader(str(atlas)).pages) == 8
         assert "Criminal damage, 2024" not in pdf_text(atlas)                            # a fresh layout each run
+        side = tmp_path / "side.pdf"
+        _, ok = registry.createAlgorithmById("jin:comparison_layout").run(
+            {"LAYERS": [layer.id(), districts.id()], "FIELD": "count", "TITLE": "LSOA and district", "DPI": 50,
+             "OUTPUT": str(side)}, context, QgsProcessingFeedback())
+        assert ok and "LSOA and district" in pdf_text(side)
     finally:
         registry.removeProvider(provider)
         QgsProject.instance().removeAllMapLayers()
