@@ -8,7 +8,7 @@ download and leaves nothing half-made.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from qgis.core import QgsFeedback, QgsTask
 from qgis.PyQt.QtCore import pyqtSignal
@@ -17,6 +17,41 @@ from .cache import Cache
 from .hub_client import HubCancelled, HubClient, HubError, HubNotFound
 from .layers import LayerBuildError, open_layer, write_layer, write_sidecar
 from .model import LayerRequest, layer_name
+
+
+def fetch_to_file(client: HubClient, request: LayerRequest, cache: Cache, feedback: QgsFeedback,
+                  set_progress: Callable[[float], None]) -> tuple[Path, str, bool]:
+    """Boundaries (cached, ETag-revalidated) + values → a GeoPackage in the cache.
+
+    Returns (path, readable layer name, whether boundaries were downloaded); raises ``HubError``
+    (cancelled included) or ``LayerBuildError``. Blocking: call from a worker thread.
+    """
+    def stage(start: float, span: float):
+        def report(received: int, total: int) -> None:
+            if total > 0:
+                set_progress(start + span * received / total)
+        return report
+
+    set_progress(1)
+    entry = next((d for d in client.catalogue(feedback=feedback) if d["id"] == request.dataset), None)
+    if entry is None:
+        raise HubNotFound(f"The hub does not publish a dataset '{request.dataset}'. Refresh the catalogue and "
+                          "choose again.")
+    set_progress(5)
+    boundaries, downloaded = cache.boundaries(client, request.geography, feedback, stage(5, 55))
+    set_progress(60)
+    values = client.values(request.dataset, request.geography, request.period, request.category,
+                           feedback=feedback, progress=stage(60, 10))
+    set_progress(70)
+    out = cache.layers_dir / f"{request.file_stem(values['period'])}.gpkg"
+    writing = QgsFeedback()
+    writing.progressChanged.connect(lambda p: set_progress(70 + 0.28 * p))
+    feedback.canceled.connect(writing.cancel)
+    if write_layer(boundaries, values, request, out, writing) == 0 or feedback.isCanceled():
+        raise HubCancelled("Fetch cancelled: nothing was added.")
+    write_sidecar(out, entry, request, values, client.base_url)
+    set_progress(100)
+    return out, layer_name(entry, request, values["period"]), downloaded
 
 
 class FetchLayerTask(QgsTask):
@@ -39,39 +74,10 @@ class FetchLayerTask(QgsTask):
         self.feedback.cancel()
         super().cancel()
 
-    def _stage(self, start: float, span: float):
-        """A download-progress callback mapping bytes to a slice of the task's progress bar."""
-        def report(received: int, total: int) -> None:
-            if total > 0:
-                self.setProgress(start + span * received / total)
-        return report
-
     def run(self) -> bool:
         try:
-            self.setProgress(1)
-            entry = next((d for d in self.client.catalogue(feedback=self.feedback)
-                          if d["id"] == self.request.dataset), None)
-            if entry is None:
-                raise HubNotFound(f"The hub does not publish a dataset '{self.request.dataset}'. Refresh the "
-                                  "catalogue and choose again.")
-            self.setProgress(5)
-            boundaries, self.boundaries_downloaded = self.cache.boundaries(
-                self.client, self.request.geography, self.feedback, self._stage(5, 55))
-            self.setProgress(60)
-            values = self.client.values(self.request.dataset, self.request.geography, self.request.period,
-                                        self.request.category, feedback=self.feedback,
-                                        progress=self._stage(60, 10))
-            self.setProgress(70)
-            out = self.cache.layers_dir / f"{self.request.file_stem(values['period'])}.gpkg"
-            stage = QgsFeedback()
-            stage.progressChanged.connect(lambda p: self.setProgress(70 + 0.28 * p))
-            self.feedback.canceled.connect(stage.cancel)
-            if write_layer(boundaries, values, self.request, out, stage) == 0 or self.isCanceled():
-                raise HubCancelled("Fetch cancelled: nothing was added.")
-            write_sidecar(out, entry, self.request, values, self.client.base_url)
-            self.name_hint = layer_name(entry, self.request, values["period"])
-            self.path = out
-            self.setProgress(100)
+            self.path, self.name_hint, self.boundaries_downloaded = fetch_to_file(
+                self.client, self.request, self.cache, self.feedback, self.setProgress)
             return True
         except (HubError, LayerBuildError, OSError) as exc:
             self.error = str(exc)

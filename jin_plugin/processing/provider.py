@@ -9,6 +9,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from .change_algorithm import ChangeAlgorithm
 from .compare_algorithm import CompareAlgorithm
+from .fetch_algorithm import FetchAlgorithm
 from .layout_algorithm import ComparisonLayoutAlgorithm, LayoutAlgorithm
 from .local_algorithms import CountPointsAlgorithm, ExportLayerAlgorithm, JoinTableAlgorithm
 from .theme_algorithm import ThemeAlgorithm
@@ -30,6 +31,7 @@ class JinProvider(QgsProcessingProvider):
         return QIcon(str(ICON))
 
     def loadAlgorithms(self) -> None:
+        self.addAlgorithm(FetchAlgorithm())
         self.addAlgorithm(CompareAlgorithm())
         self.addAlgorithm(ChangeAlgorithm())
         self.addAlgorithm(ThemeAlgorithm())

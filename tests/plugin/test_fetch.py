@@ -130,3 +130,52 @@ def test_sign_in_problems_are_explained(hub_url, jin_cache, analyst_authcfg):
     wrong = basic_config("JiN wrong password", "police.analyst", "not-the-password")
     with pytest.raises(HubError, match=r"refused your credentials \(HTTP 401\)"):
         fetch_layer_blocking(hub_url, "police_crime", authcfg=wrong)
+
+
+def test_processing_fetch_algorithm(hub_url, jin_cache, analyst_authcfg):
+    from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback, QgsProject, QgsVectorLayer
+
+    from jin_plugin.processing.provider import JinProvider
+
+    registry = QgsApplication.processingRegistry()
+    provider = JinProvider()
+    registry.addProvider(provider)
+    try:
+        alg = registry.createAlgorithmById("jin:fetch")
+        context = QgsProcessingContext()
+        context.setProject(QgsProject.instance())
+        params = {"HUB": hub_url, "AUTHCFG": analyst_authcfg, "DATASET": "fire_incidents", "GEOGRAPHY": 4,
+                  "PERIOD": "2024", "CATEGORY": "all"}
+        results, ok = alg.run(params, context, QgsProcessingFeedback())
+        assert ok
+        layer = QgsVectorLayer(results["OUTPUT"], "fire", "ogr")
+        assert layer.featureCount() == 8 and layer.crs().authid() == "EPSG:27700"
+        assert next(iter(context.layersToLoadOnCompletion().values())).name.startswith("Fire and rescue incidents")
+        del layer
+        feedback = QgsProcessingFeedback()
+        _, ok = alg.run(dict(params, DATASET="burglars"), context, feedback)
+        assert not ok
+        _, ok = alg.run(dict(params, AUTHCFG=""), QgsProcessingContext(), QgsProcessingFeedback())
+        assert not ok                                            # no sign-in: refused, nothing written
+    finally:
+        registry.removeProvider(provider)
+
+
+def test_saved_project_reopens_jin_layers_from_the_cache(tmp_path, hub_db_path, jin_cache, analyst_authcfg):
+    """Save a project with a JiN layer, stop the hub, reopen: the layer comes back whole, offline."""
+    from qgis.core import QgsProject
+
+    hub = start_hub(snapshot_db(hub_db_path, tmp_path / "hub.sqlite"))
+    layer = fetch_layer_blocking(hub.url, "police_crime", authcfg=analyst_authcfg)
+    name, release = layer.name(), layer.customProperty("jin/release")
+    project = QgsProject.instance()
+    project.addMapLayer(layer)
+    assert project.write(str(tmp_path / "analysis.qgz"))
+    hub.stop()
+    project.clear()
+    assert project.read(str(tmp_path / "analysis.qgz"))
+    reopened = project.mapLayersByName(name)
+    assert len(reopened) == 1 and reopened[0].isValid() and reopened[0].featureCount() == 679
+    assert reopened[0].customProperty("jin/release") == release
+    assert reopened[0].renderer().type() == "RuleRenderer"
+    project.clear()
