@@ -272,5 +272,8 @@ def export_pdf(html_text: str, path: Path) -> Path:
     printer.setOutputFileName(str(path))
     doc = QTextDocument()
     doc.setHtml(html_text)
-    doc.print(printer) if hasattr(doc, "print") else doc.print_(printer)
+    if hasattr(doc, "print_"):          # PyQt5 spells it print_; PyQt6 print
+        doc.print_(printer)
+    else:
+        doc.print(printer)
     return path
