@@ -39,6 +39,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..core.connection import ConnectionReport, test_connection
 from ..core.fetch import FetchLayerTask
 from ..core.hub_client import HubClient, HubError
 from ..core.layouts import PAGES, LayoutError, fill, load_template
@@ -98,9 +99,12 @@ class JinDock(QgsDockWidget):
         self.url_edit.setPlaceholderText("https://jin-hub.example.org")
         self.url_edit.setToolTip("Address of the JiN hub")
         self.connect_button = QPushButton("Connect")
+        self.test_button = QPushButton("Test")
+        self.test_button.setToolTip("Check the address, that it is a JiN hub, and the sign-in, step by step")
         row.addWidget(QLabel("Hub"))
         row.addWidget(self.url_edit, 1)
         row.addWidget(self.connect_button)
+        row.addWidget(self.test_button)
         layout.addLayout(row)
         self.auth_select = QgsAuthConfigSelect(body)
         saved = QgsSettings().value(SETTINGS_AUTHCFG, "")
@@ -179,6 +183,7 @@ class JinDock(QgsDockWidget):
         self.setWidget(self.tabs)
 
         self.connect_button.clicked.connect(self.connect_hub)
+        self.test_button.clicked.connect(self.test_hub)
         self.url_edit.returnPressed.connect(self.connect_hub)
         self.search.textChanged.connect(self.filter_datasets)
         self.datasets.currentItemChanged.connect(self.show_dataset)
@@ -200,6 +205,17 @@ class JinDock(QgsDockWidget):
         task.taskCompleted.connect(lambda: self.tasks.remove(task) if task in self.tasks else None)
         task.taskTerminated.connect(lambda: self.tasks.remove(task) if task in self.tasks else None)
         QgsApplication.taskManager().addTask(task)
+
+    def test_hub(self) -> QgsTask:
+        """Run 'Test connection' in the background and report its plain-words answer."""
+        url, authcfg = self.url_edit.text().strip(), self.auth_select.configId()
+        outcome: list[ConnectionReport] = []
+        task = QgsTask.fromFunction("JiN: testing the connection", lambda _task: outcome.append(
+            test_connection(url, authcfg)), on_finished=lambda *_: self.notify(
+            outcome[0].message if outcome else "The test was cancelled.",
+            Qgis.MessageLevel.Success if outcome and outcome[0].ok else Qgis.MessageLevel.Critical))
+        self._start(task)
+        return task
 
     # ---- catalogue -------------------------------------------------------------------------
     def connect_hub(self) -> None:

@@ -179,3 +179,29 @@ def test_saved_project_reopens_jin_layers_from_the_cache(tmp_path, hub_db_path, 
     assert reopened[0].customProperty("jin/release") == release
     assert reopened[0].renderer().type() == "RuleRenderer"
     project.clear()
+
+
+def test_connection_test_names_the_failing_step(hub_url, analyst_authcfg, qgis_iface):
+    from jin_plugin.core.auth import basic_config
+    from jin_plugin.core.connection import test_connection
+    from jin_plugin.ui.dock import JinDock
+    from tests.plugin.helpers import wait_until
+
+    good = test_connection(hub_url, analyst_authcfg)
+    assert good.ok and good.user == "police.analyst" and "as police.analyst (notts-police" in good.message
+    down = test_connection("http://127.0.0.1:9", analyst_authcfg)
+    assert not down.ok and "Cannot reach" in down.message
+    unsigned = test_connection(hub_url)
+    assert not unsigned.ok and "is up, but signing in failed" in unsigned.message
+    assert good.version in unsigned.message
+    wrong = test_connection(hub_url, basic_config("JiN test wrong", "someone.else", "not-a-real-password"))
+    assert not wrong.ok and "refused your credentials" in wrong.message
+    not_jin = test_connection(hub_url + "/openapi.json")          # answers, but not as a JiN hub
+    assert not not_jin.ok and "not a JiN hub" in not_jin.message and "base URL" in not_jin.message
+
+    dock = JinDock(qgis_iface.messageBar())
+    dock.url_edit.setText(hub_url)
+    dock.auth_select.setConfigId(analyst_authcfg)
+    dock.test_hub()
+    assert wait_until(lambda: "Connected to JiN hub" in dock.status.text(), 60)
+    dock.close()
