@@ -6,7 +6,6 @@ from pathlib import Path
 
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -16,27 +15,15 @@ from qgis.core import (
 
 from ..core.change_layer import read_change, write_change
 from ..core.compare import CompareError, Measure
+from .base import JinAlgorithm
 
 
-class ChangeAlgorithm(QgsProcessingAlgorithm):
-    def name(self) -> str:
-        return "change"
-
-    def displayName(self) -> str:
-        return "Change between two periods"
-
-    def group(self) -> str:
-        return "Comparisons"
-
-    def groupId(self) -> str:
-        return "comparisons"
-
-    def shortHelpString(self) -> str:
-        return ("The same count in two periods, area by area: difference, ratio, and an exact test of whether the "
-                "change is more than chance. Withheld counts are excluded, never read as zero.")
-
-    def createInstance(self) -> ChangeAlgorithm:
-        return ChangeAlgorithm()
+class ChangeAlgorithm(JinAlgorithm):
+    NAME = "change"
+    TITLE = "Change between two periods"
+    GROUP = "Comparisons"
+    HELP = ("The same count in two periods, area by area: difference, ratio, and an exact test of whether the "
+            "change is more than chance. Withheld counts are excluded, never read as zero.")
 
     def initAlgorithm(self, config=None) -> None:
         polygons = [QgsProcessing.SourceType.TypeVectorPolygon]

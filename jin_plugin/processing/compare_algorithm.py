@@ -7,7 +7,6 @@ from pathlib import Path
 
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
@@ -20,34 +19,22 @@ from qgis.core import (
 
 from ..core.compare import CompareError, Measure, Options, analyse, read_inputs
 from ..core.compare_output import plots, report_html, write_result
+from .base import JinAlgorithm
 
 CONTIGUITY = ["queen", "rook"]
 ADJUSTMENTS = ["none", "fdr", "bonferroni"]
 SMOOTHING = ["none", "eb", "spatial_eb"]
 
 
-class CompareAlgorithm(QgsProcessingAlgorithm):
-    def name(self) -> str:
-        return "compare"
-
-    def displayName(self) -> str:
-        return "Compare layers (LISA, Gi*, co-location)"
-
-    def group(self) -> str:
-        return "Comparisons"
-
-    def groupId(self) -> str:
-        return "comparisons"
-
-    def shortHelpString(self) -> str:
-        return ("Do two or three measures cluster in the same places? Global Moran's I, bivariate Moran's I, "
-                "Lee's L, Pearson and Spearman with a spatially adjusted test; local (bivariate) LISA clusters "
-                "with conditional permutations; Getis-Ord Gi* hot spots and where they coincide. Areas are "
-                "matched by area code; withheld (suppressed) values are excluded and counted, never read as "
-                "zero. The result layer's metadata documents every field.")
-
-    def createInstance(self) -> CompareAlgorithm:
-        return CompareAlgorithm()
+class CompareAlgorithm(JinAlgorithm):
+    NAME = "compare"
+    TITLE = "Compare layers (LISA, Gi*, co-location)"
+    GROUP = "Comparisons"
+    HELP = ("Do two or three measures cluster in the same places? Global Moran's I, bivariate Moran's I, Lee's L, "
+            "Pearson and Spearman with a spatially adjusted test; local (bivariate) LISA clusters with "
+            "conditional permutations; Getis-Ord Gi* hot spots and where they coincide. Areas are matched by area "
+            "code; withheld (suppressed) values are excluded and counted, never read as zero. The result layer's "
+            "metadata documents every field.")
 
     def initAlgorithm(self, config=None) -> None:
         polygons = [QgsProcessing.SourceType.TypeVectorPolygon]

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingOutputVectorLayer,
@@ -19,30 +18,18 @@ from ..core.fetch import fetch_to_file
 from ..core.hub_client import HubClient, HubError
 from ..core.layers import LayerBuildError
 from ..core.model import LayerRequest
+from .base import JinAlgorithm
 
 GEOGRAPHIES = ["oa", "lsoa", "msoa", "ward", "district"]
 
 
-class FetchAlgorithm(QgsProcessingAlgorithm):
-    def name(self) -> str:
-        return "fetch"
-
-    def displayName(self) -> str:
-        return "Fetch JiN layer"
-
-    def group(self) -> str:
-        return "Data"
-
-    def groupId(self) -> str:
-        return "data"
-
-    def shortHelpString(self) -> str:
-        return ("Fetches a published JiN layer (dataset × geography × period × category) from a hub into the JiN "
-                "cache as a GeoPackage in EPSG:27700 keyed by ONS area code. Period: YYYY-MM, YYYY, or empty for "
-                "the latest.")
-
-    def createInstance(self) -> FetchAlgorithm:
-        return FetchAlgorithm()
+class FetchAlgorithm(JinAlgorithm):
+    NAME = "fetch"
+    TITLE = "Fetch JiN layer"
+    GROUP = "Data"
+    HELP = ("Fetches a published JiN layer (dataset × geography × period × category) from a hub into the JiN "
+            "cache as a GeoPackage in EPSG:27700 keyed by ONS area code. Period: YYYY-MM, YYYY, or empty for the "
+            "latest.")
 
     def initAlgorithm(self, config=None) -> None:
         self.addParameter(QgsProcessingParameterString("HUB", "Hub URL", QgsSettings().value("jin/hub_url", "")))

@@ -7,44 +7,27 @@ from pathlib import Path
 
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingParameterEnum,
-    QgsProcessingParameterFileDestination,
     QgsProcessingParameterMultipleLayers,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
 )
 
 from ..core.layouts import PAGES, LayoutError, atlas_pdf, comparison_layout, export, fill, load_template
 from ..core.symbology import apply_choropleth, shared_breaks
+from .base import JinAlgorithm, add_map_output
 
 
-class LayoutAlgorithm(QgsProcessingAlgorithm):
-    def name(self) -> str:
-        return "export_layout"
-
-    def displayName(self) -> str:
-        return "Export JiN map layout"
-
-    def group(self) -> str:
-        return "Maps"
-
-    def groupId(self) -> str:
-        return "maps"
-
-    def shortHelpString(self) -> str:
-        return ("Fills a JiN print template (A4/A3, portrait/landscape) from the layer: title, subtitle, map, "
-                "county inset, legend with its suppressed and no-data entries, scale bar, north arrow, sources, "
-                "licence, disclosure rule, release and date. Exports PDF, PNG or SVG; with a coverage layer, an "
-                "atlas PDF with one page per area and the same classes on every page.")
-
-    def flags(self):
-        return super().flags() | QgsProcessingAlgorithm.Flag.FlagNoThreading     # renders project layers
-
-    def createInstance(self) -> LayoutAlgorithm:
-        return LayoutAlgorithm()
+class LayoutAlgorithm(JinAlgorithm):
+    NAME = "export_layout"
+    TITLE = "Export JiN map layout"
+    GROUP = "Maps"
+    HELP = ("Fills a JiN print template (A4/A3, portrait/landscape) from the layer: title, subtitle, map, county "
+            "inset, legend with its suppressed and no-data entries, scale bar, north arrow, sources, licence, "
+            "disclosure rule, release and date. Exports PDF, PNG or SVG; with a coverage layer, an atlas PDF with "
+            "one page per area and the same classes on every page.")
+    MAIN_THREAD = True
 
     def initAlgorithm(self, config=None) -> None:
         self.addParameter(QgsProcessingParameterVectorLayer("INPUT", "Layer (styled)"))
@@ -52,11 +35,7 @@ class LayoutAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterString("TITLE", "Title (default: from the layer)", optional=True))
         self.addParameter(QgsProcessingParameterVectorLayer("COVERAGE", "Atlas coverage (one page per area)",
                                                             optional=True))
-        self.addParameter(QgsProcessingParameterNumber("DPI", "Resolution (dpi)",
-                                                       QgsProcessingParameterNumber.Type.Integer, 300, minValue=50,
-                                                       maxValue=1200))
-        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "Map",
-                                                                "PDF (*.pdf);;PNG (*.png);;SVG (*.svg)"))
+        add_map_output(self)
 
     def processAlgorithm(self, parameters, context, feedback) -> dict:
         layer = self.parameterAsVectorLayer(parameters, "INPUT", context)
@@ -79,39 +58,20 @@ class LayoutAlgorithm(QgsProcessingAlgorithm):
         return {"OUTPUT": str(out)}
 
 
-class ComparisonLayoutAlgorithm(QgsProcessingAlgorithm):
-    def name(self) -> str:
-        return "comparison_layout"
-
-    def displayName(self) -> str:
-        return "Export JiN comparison layout (maps side by side)"
-
-    def group(self) -> str:
-        return "Maps"
-
-    def groupId(self) -> str:
-        return "maps"
-
-    def shortHelpString(self) -> str:
-        return ("Two or three JiN layers side by side under one legend: they are first given one set of classes "
-                "of the chosen field, so the maps compare. Exports PDF, PNG or SVG.")
-
-    def flags(self):
-        return super().flags() | QgsProcessingAlgorithm.Flag.FlagNoThreading
-
-    def createInstance(self) -> ComparisonLayoutAlgorithm:
-        return ComparisonLayoutAlgorithm()
+class ComparisonLayoutAlgorithm(JinAlgorithm):
+    NAME = "comparison_layout"
+    TITLE = "Export JiN comparison layout (maps side by side)"
+    GROUP = "Maps"
+    HELP = ("Two or three JiN layers side by side under one legend: they are first given one set of classes of "
+            "the chosen field, so the maps compare. Exports PDF, PNG or SVG.")
+    MAIN_THREAD = True
 
     def initAlgorithm(self, config=None) -> None:
         self.addParameter(QgsProcessingParameterMultipleLayers("LAYERS", "Layers (2 or 3)",
                                                                QgsProcessing.SourceType.TypeVectorPolygon))
         self.addParameter(QgsProcessingParameterString("FIELD", "Classify on", "count"))
         self.addParameter(QgsProcessingParameterString("TITLE", "Title", "JiN comparison"))
-        self.addParameter(QgsProcessingParameterNumber("DPI", "Resolution (dpi)",
-                                                       QgsProcessingParameterNumber.Type.Integer, 300, minValue=50,
-                                                       maxValue=1200))
-        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "Map",
-                                                                "PDF (*.pdf);;PNG (*.png);;SVG (*.svg)"))
+        add_map_output(self)
 
     def processAlgorithm(self, parameters, context, feedback) -> dict:
         layers = self.parameterAsLayerList(parameters, "LAYERS", context)

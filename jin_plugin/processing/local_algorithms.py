@@ -7,7 +7,6 @@ from pathlib import Path
 
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
@@ -18,17 +17,12 @@ from qgis.core import (
 )
 
 from ..core.local_data import LocalDataError, count_points, export_layer, join_table
+from .base import JinAlgorithm
 
 
-class _Local(QgsProcessingAlgorithm):
-    def group(self) -> str:
-        return "Local data"
-
-    def groupId(self) -> str:
-        return "local"
-
-    def flags(self):
-        return super().flags() | QgsProcessingAlgorithm.Flag.FlagNoThreading      # reads project layers
+class _Local(JinAlgorithm):
+    GROUP = "Local data"
+    MAIN_THREAD = True
 
     def _out(self, parameters, context) -> Path:
         out = Path(self.parameterAsOutputLayer(parameters, "OUTPUT", context))
@@ -36,18 +30,10 @@ class _Local(QgsProcessingAlgorithm):
 
 
 class JoinTableAlgorithm(_Local):
-    def name(self) -> str:
-        return "join_table"
-
-    def displayName(self) -> str:
-        return "Join a local table to JiN areas"
-
-    def shortHelpString(self) -> str:
-        return ("Adds the table's columns (prefixed local_) to the areas with the same code, and reports the "
-                "table's codes that match no area. The table never leaves this PC.")
-
-    def createInstance(self) -> JoinTableAlgorithm:
-        return JoinTableAlgorithm()
+    NAME = "join_table"
+    TITLE = "Join a local table to JiN areas"
+    HELP = ("Adds the table's columns (prefixed local_) to the areas with the same code, and reports the table's "
+            "codes that match no area. The table never leaves this PC.")
 
     def initAlgorithm(self, config=None) -> None:
         self.addParameter(QgsProcessingParameterVectorLayer("AREAS", "JiN areas",
@@ -73,18 +59,10 @@ class JoinTableAlgorithm(_Local):
 
 
 class CountPointsAlgorithm(_Local):
-    def name(self) -> str:
-        return "count_points"
-
-    def displayName(self) -> str:
-        return "Count local points in JiN areas"
-
-    def shortHelpString(self) -> str:
-        return ("Counts your own points (incidents, visits) in each area, with a rate per 1,000 of the JiN "
-                "layer's denominator, and reports points outside every area. The points never leave this PC.")
-
-    def createInstance(self) -> CountPointsAlgorithm:
-        return CountPointsAlgorithm()
+    NAME = "count_points"
+    TITLE = "Count local points in JiN areas"
+    HELP = ("Counts your own points (incidents, visits) in each area, with a rate per 1,000 of the JiN layer's "
+            "denominator, and reports points outside every area. The points never leave this PC.")
 
     def initAlgorithm(self, config=None) -> None:
         self.addParameter(QgsProcessingParameterVectorLayer("AREAS", "JiN areas",
@@ -105,18 +83,10 @@ class CountPointsAlgorithm(_Local):
 
 
 class ExportLayerAlgorithm(_Local):
-    def name(self) -> str:
-        return "export_layer"
-
-    def displayName(self) -> str:
-        return "Export a layer with its JiN style and metadata"
-
-    def shortHelpString(self) -> str:
-        return ("Writes the layer to a GeoPackage that carries its style (as the default) and its metadata "
-                "(abstract, licence, attribution, provenance), so the file explains itself when shared.")
-
-    def createInstance(self) -> ExportLayerAlgorithm:
-        return ExportLayerAlgorithm()
+    NAME = "export_layer"
+    TITLE = "Export a layer with its JiN style and metadata"
+    HELP = ("Writes the layer to a GeoPackage that carries its style (as the default) and its metadata (abstract, "
+            "licence, attribution, provenance), so the file explains itself when shared.")
 
     def initAlgorithm(self, config=None) -> None:
         self.addParameter(QgsProcessingParameterVectorLayer("INPUT", "Layer"))

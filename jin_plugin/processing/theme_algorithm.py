@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputVectorLayer,
     QgsProcessingParameterBoolean,
@@ -18,33 +17,19 @@ from qgis.core import (
 
 from ..core.symbology import METHODS, apply_choropleth, save_style
 from ..core.themes import THEMES
+from .base import JinAlgorithm
 
 THEME_CHOICES = ["(the layer's own)", *THEMES]
 
 
-class ThemeAlgorithm(QgsProcessingAlgorithm):
-    def name(self) -> str:
-        return "theme"
-
-    def displayName(self) -> str:
-        return "Apply JiN theme"
-
-    def group(self) -> str:
-        return "Maps"
-
-    def groupId(self) -> str:
-        return "maps"
-
-    def shortHelpString(self) -> str:
-        return ("Graduated choropleth in the JiN theme colours, with its own legend entries for zero, suppressed "
-                "and no data. Saves the style as the layer's default in its GeoPackage and, optionally, as QML or "
-                "SLD to share.")
-
-    def flags(self):
-        return super().flags() | QgsProcessingAlgorithm.Flag.FlagNoThreading      # styles a project layer
-
-    def createInstance(self) -> ThemeAlgorithm:
-        return ThemeAlgorithm()
+class ThemeAlgorithm(JinAlgorithm):
+    NAME = "theme"
+    TITLE = "Apply JiN theme"
+    GROUP = "Maps"
+    HELP = ("Graduated choropleth in the JiN theme colours, with its own legend entries for zero, suppressed and "
+            "no data. Saves the style as the layer's default in its GeoPackage and, optionally, as QML or SLD to "
+            "share.")
+    MAIN_THREAD = True
 
     def initAlgorithm(self, config=None) -> None:
         self.addParameter(QgsProcessingParameterVectorLayer("INPUT", "Layer"))

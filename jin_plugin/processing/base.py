@@ -1,0 +1,42 @@
+"""What every JiN Processing algorithm shares: ids, names, group and help from class attributes."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingParameterFileDestination, QgsProcessingParameterNumber
+
+
+class JinAlgorithm(QgsProcessingAlgorithm):
+    """Subclasses set NAME, TITLE, GROUP and HELP; MAIN_THREAD for those touching project layers
+    (renderers, layouts), which must not run on a Processing worker thread."""
+
+    NAME = TITLE = GROUP = HELP = ""
+    MAIN_THREAD = False
+
+    def name(self) -> str:
+        return self.NAME
+
+    def displayName(self) -> str:
+        return self.TITLE
+
+    def group(self) -> str:
+        return self.GROUP
+
+    def groupId(self) -> str:
+        return self.GROUP.lower().replace(" ", "_")
+
+    def shortHelpString(self) -> str:
+        return self.HELP
+
+    def createInstance(self) -> JinAlgorithm:
+        return type(self)()
+
+    def flags(self):
+        flags = super().flags()
+        return flags | QgsProcessingAlgorithm.Flag.FlagNoThreading if self.MAIN_THREAD else flags
+
+
+def add_map_output(alg: QgsProcessingAlgorithm) -> None:
+    """The resolution and output file of an exported map (PDF, PNG or SVG by suffix)."""
+    alg.addParameter(QgsProcessingParameterNumber("DPI", "Resolution (dpi)", QgsProcessingParameterNumber.Type.Integer,
+                                                  300, minValue=50, maxValue=1200))
+    alg.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "Map", "PDF (*.pdf);;PNG (*.png);;SVG (*.svg)"))
