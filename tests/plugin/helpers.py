@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from typing import Callable
 
 from qgis.core import QgsApplication
@@ -17,3 +18,22 @@ def wait_until(condition: Callable[[], bool], timeout: float = 60) -> bool:
             return True
         time.sleep(0.01)
     return condition()
+
+
+@contextmanager
+def jin_algorithms():
+    """JiN's Processing provider registered for the block: yields (create algorithm by id, a context
+    on the current project), and unregisters it afterwards."""
+    from qgis.core import QgsProcessingContext, QgsProject
+
+    from jin_plugin.processing.provider import JinProvider
+
+    registry = QgsApplication.processingRegistry()
+    provider = JinProvider()
+    registry.addProvider(provider)
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    try:
+        yield registry.createAlgorithmById, context
+    finally:
+        registry.removeProvider(provider)

@@ -15,6 +15,7 @@ from jin_plugin.core.layers import open_layer
 from jin_plugin.core.layouts import PAGES, LayoutError, atlas_pdf, export, fill, load_template
 from jin_plugin.core.symbology import SUPPRESSED_LABEL, apply_choropleth
 from jin_plugin.core.workflow import fetch_layer_blocking
+from tests.plugin.helpers import jin_algorithms
 
 
 @pytest.fixture(scope="module")
@@ -87,20 +88,13 @@ def test_atlas_has_a_page_per_district_with_the_same_classes(files, tmp_path, qg
 
 
 def test_processing_export_and_atlas(files, tmp_path, qgis_new_project):
-    from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback
-
-    from jin_plugin.processing.provider import JinProvider
+    from qgis.core import QgsProcessingFeedback
 
     layer, districts = open_layer(files["lsoa"]), open_layer(files["district"])
     apply_choropleth(layer, "count")
     QgsProject.instance().addMapLayers([layer, districts])
-    registry = QgsApplication.processingRegistry()
-    provider = JinProvider()
-    registry.addProvider(provider)
-    try:
-        context = QgsProcessingContext()
-        context.setProject(QgsProject.instance())
-        alg = registry.createAlgorithmById("jin:export_layout")
+    with jin_algorithms() as (create, context):
+        alg = create("jin:export_layout")
         png = tmp_path / "map.png"
         _, ok = alg.run({"INPUT": layer.id(), "TEMPLATE": 1, "TITLE": "Criminal damage, 2024", "DPI": 50,
                                "OUTPUT": str(png)}, context, QgsProcessingFeedback())
@@ -111,13 +105,11 @@ def test_processing_export_and_atlas(files, tmp_path, qgis_new_project):
         assert ok and len(PdfReader(str(atlas)).pages) == 8
         assert "Criminal damage, 2024" not in pdf_text(atlas)                            # a fresh layout each run
         side = tmp_path / "side.pdf"
-        _, ok = registry.createAlgorithmById("jin:comparison_layout").run(
+        _, ok = create("jin:comparison_layout").run(
             {"LAYERS": [layer.id(), districts.id()], "FIELD": "count", "TITLE": "LSOA and district", "DPI": 50,
              "OUTPUT": str(side)}, context, QgsProcessingFeedback())
         assert ok and "LSOA and district" in pdf_text(side)
-    finally:
-        registry.removeProvider(provider)
-        QgsProject.instance().removeAllMapLayers()
+    QgsProject.instance().removeAllMapLayers()
 
 
 def test_panel_makes_a_layout_and_opens_the_designer(files, qgis_iface, qgis_new_project):

@@ -23,6 +23,7 @@ from jin_plugin.core.layers import open_layer
 from jin_plugin.core.local_data import LocalDataError, count_points, export_layer, join_table, open_table
 from jin_plugin.core.symbology import SUPPRESSED_LABEL, apply_choropleth
 from jin_plugin.core.workflow import fetch_layer_blocking
+from tests.plugin.helpers import jin_algorithms
 
 
 @pytest.fixture(scope="module")
@@ -90,9 +91,7 @@ def test_local_work_never_reaches_the_hub(lsoa_file, hub_db_path, tmp_path):
 
 
 def test_processing_join_and_count(lsoa_file, tmp_path):
-    from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback
-
-    from jin_plugin.processing.provider import JinProvider
+    from qgis.core import QgsProcessingFeedback
 
     areas = open_layer(lsoa_file)
     csv = tmp_path / "youth.csv"
@@ -104,31 +103,24 @@ def test_processing_join_and_count(lsoa_file, tmp_path):
     g.setGeometry(next(areas.getFeatures()).geometry().pointOnSurface())
     points.dataProvider().addFeatures([g])
     QgsProject.instance().addMapLayers([areas, table, points])
-    registry = QgsApplication.processingRegistry()
-    provider = JinProvider()
-    registry.addProvider(provider)
-    try:
-        context = QgsProcessingContext()
-        context.setProject(QgsProject.instance())
-        join = registry.createAlgorithmById("jin:join_table")
+    with jin_algorithms() as (create, context):
+        join = create("jin:join_table")
         results, ok = join.run({"AREAS": areas.id(), "TABLE": table.id(), "TABLE_CODE": "code",
                                 "OUTPUT": str(tmp_path / "j.gpkg")}, context, QgsProcessingFeedback())
         assert ok and results["UNMATCHED"] == "NOPE"
-        count = registry.createAlgorithmById("jin:count_points")
+        count = create("jin:count_points")
         results, ok = count.run({"AREAS": areas.id(), "POINTS": points.id(), "OUTPUT": str(tmp_path / "c.gpkg")},
                                 context, QgsProcessingFeedback())
         assert ok and results["OUTSIDE"] == 0
         apply_choropleth(areas, "count")
-        export = registry.createAlgorithmById("jin:export_layer")
+        export = create("jin:export_layer")
         results, ok = export.run({"INPUT": areas.id(), "OUTPUT": str(tmp_path / "e.gpkg")}, context,
                                  QgsProcessingFeedback())
         copy = QgsVectorLayer(f"{results['OUTPUT']}|layername=jin", "copy", "ogr")
         assert ok and "Disclosure control" in copy.metadata().abstract()
         assert copy.renderer().type() == "RuleRenderer"
         del copy
-    finally:
-        registry.removeProvider(provider)
-        QgsProject.instance().removeAllMapLayers()
+    QgsProject.instance().removeAllMapLayers()
 
 
 def test_office_csvs_open_whatever_their_delimiter_and_encoding(tmp_path):

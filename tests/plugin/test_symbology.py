@@ -37,6 +37,7 @@ from jin_plugin.core.symbology import (
 )
 from jin_plugin.core.themes import STYLE_FILE, THEMES
 from jin_plugin.core.workflow import fetch_layer_blocking, render_png
+from tests.plugin.helpers import jin_algorithms
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "images"
 SIZE = 900
@@ -211,28 +212,19 @@ def test_theme_ramps_ship_as_a_qgis_style_file():
 
 
 def test_processing_theme_algorithm(files, tmp_path):
-    from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback, QgsProject
-
-    from jin_plugin.processing.provider import JinProvider
+    from qgis.core import QgsProcessingFeedback, QgsProject
 
     layer = open_layer(files["jan"])
     QgsProject.instance().addMapLayer(layer)
-    registry = QgsApplication.processingRegistry()
-    provider = JinProvider()
-    registry.addProvider(provider)
-    try:
-        context = QgsProcessingContext()
-        context.setProject(QgsProject.instance())
-        alg = registry.createAlgorithmById("jin:theme")
+    with jin_algorithms() as (create, context):
+        alg = create("jin:theme")
         params = {"INPUT": layer.id(), "FIELD": "count", "THEME": list(THEMES).index("fire") + 1, "METHOD": 1,
                   "CLASSES": 3, "EXPORT": str(tmp_path / "fire.qml")}
         results, ok = alg.run(params, context, QgsProcessingFeedback())
         assert ok and results["OUTPUT"] == layer.id() and (tmp_path / "fire.qml").exists()
         first = layer.renderer().rootRule().children()[0].symbol().color().name()
         assert first == THEMES["fire"].colour(0, 3).name()
-    finally:
-        registry.removeProvider(provider)
-        QgsProject.instance().removeAllMapLayers()
+    QgsProject.instance().removeAllMapLayers()
 
 
 def test_panel_styles_added_layers_and_shares_one_scale(files, qgis_iface, qgis_new_project):
