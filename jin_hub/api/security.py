@@ -64,13 +64,10 @@ def authenticate(request: Request, access: AccessDb) -> Principal:
     key = request.headers.get("x-api-key", "")
     try:
         if scheme.lower() == "basic":
-            try:
-                username, sep, password = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
-            except (binascii.Error, UnicodeDecodeError):
-                username, sep, password = "", "", ""
-            if not sep:
+            credentials = _basic(value)
+            if credentials is None:
                 raise _unauthorised("malformed Basic credentials: send base64(user:password)")
-            return auth.password(username, password)
+            return auth.password(*credentials)
         if scheme.lower() == "bearer" or key:
             return auth.api_key(value.strip() if scheme.lower() == "bearer" else key.strip())
     except LockedOut as exc:
@@ -103,15 +100,20 @@ def data_access(request: Request, access: AccessDb = Depends(get_access)) -> Ent
     return entry
 
 
+def _basic(value: str) -> tuple[str, str] | None:
+    """(user, password) of a Basic credentials value, or None when it is malformed."""
+    try:
+        username, sep, password = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return (username, password) if sep else None
+
+
 def _claimed_user(request: Request) -> str | None:
     """The user name a refused request claimed (Basic), for the audit row."""
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        return base64.b64decode(value, validate=True).decode("utf-8").partition(":")[0][:64] or None
-    except (binascii.Error, UnicodeDecodeError):
-        return None
+    credentials = _basic(value) if scheme.lower() == "basic" else None
+    return credentials[0][:64] or None if credentials else None
 
 
 def require_partner(entry: Entry, what: str) -> None:

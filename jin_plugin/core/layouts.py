@@ -60,6 +60,27 @@ def _label(layout: QgsPrintLayout, item_id: str, text: str, x: float, y: float, 
     return label
 
 
+def _map(layout: QgsPrintLayout, item_id: str, x: float, y: float, w: float, h: float) -> QgsLayoutItemMap:
+    mm = QgsUnitTypes.LayoutUnit.LayoutMillimeters
+    item = QgsLayoutItemMap(layout)
+    item.setId(item_id)
+    item.attemptMove(QgsLayoutPoint(x, y, mm))
+    item.attemptResize(QgsLayoutSize(w, h, mm))
+    item.setFrameEnabled(True)
+    layout.addLayoutItem(item)
+    return item
+
+
+def _show(item: QgsLayoutItemMap, layer: QgsVectorLayer, margin: float = 1.04) -> None:
+    """Draw only ``layer`` in ``item``, all of it, in its CRS, keeping the item's shape."""
+    extent = layer.extent()
+    extent.scale(margin)
+    item.setLayers([layer])
+    item.setKeepLayerSet(True)
+    item.setCrs(layer.crs())
+    item.setExtent(_fit(extent, item))
+
+
 def build_template(project: QgsProject, page: str) -> QgsPrintLayout:
     """The empty template for ``page`` (the items every JiN map carries, with ids)."""
     if page not in PAGES:
@@ -76,21 +97,11 @@ def build_template(project: QgsProject, page: str) -> QgsPrintLayout:
     map_h = h - 64 - (0 if landscape else h * 0.22)
     _label(layout, "title", "Title", 10, 7, w - 20, 10, 18 if w < 400 else 24, bold=True)
     _label(layout, "subtitle", "Subtitle", 10, 18, w - 20, 8, 11)
-    main = QgsLayoutItemMap(layout)
-    main.setId("map")
-    main.attemptMove(QgsLayoutPoint(10, 28, mm))
-    main.attemptResize(QgsLayoutSize(map_w, map_h, mm))
-    main.setFrameEnabled(True)
-    layout.addLayoutItem(main)
+    main = _map(layout, "map", 10, 28, map_w, map_h)
     right_x = 10 + map_w + 4 if landscape else 10
     panel_y = 28 if landscape else 28 + map_h + 4
     inset_w = side if landscape else w * 0.3
-    inset = QgsLayoutItemMap(layout)
-    inset.setId("inset")
-    inset.attemptMove(QgsLayoutPoint(right_x, panel_y, mm))
-    inset.attemptResize(QgsLayoutSize(inset_w, inset_w * 0.9, mm))
-    inset.setFrameEnabled(True)
-    layout.addLayoutItem(inset)
+    inset = _map(layout, "inset", right_x, panel_y, inset_w, inset_w * 0.9)
     overview = QgsLayoutItemMapOverview("extent", inset)
     overview.setLinkedMap(main)
     overview.setFrameSymbol(QgsFillSymbol.createSimple({"color": "200,0,0,30", "outline_color": "#c00000",
@@ -181,18 +192,11 @@ def fill(layout: QgsPrintLayout, layer: QgsVectorLayer, title: Optional[str] = N
         item = layout.itemById(item_id)
         if isinstance(item, QgsLayoutItemLabel):
             item.setText(text)
-    extent = layer.extent()
-    extent.scale(1.04)
-    for item_id in ("map", "inset"):
+    for item_id, margin in (("map", 1.04), ("inset", 1.15)):     # inset: the county around the map's frame
         item = layout.itemById(item_id)
         if not isinstance(item, QgsLayoutItemMap):
             raise LayoutError(f"the template has no map item '{item_id}'")
-        item.setLayers([layer])
-        item.setKeepLayerSet(True)
-        item.setCrs(layer.crs())
-        if item_id == "inset":                  # the county with the main map's frame inside it
-            extent.scale(1.1)
-        item.setExtent(_fit(extent, item))
+        _show(item, layer, margin)
     legend = layout.itemById("legend")
     if isinstance(legend, QgsLayoutItemLegend):
         legend.setAutoUpdateModel(False)
@@ -278,18 +282,7 @@ def comparison_layout(project: QgsProject, layers: list[QgsVectorLayer], title: 
         x = 10 + i * (map_w + gap)
         parts = [p.strip() for p in layer.name().split("—")]
         _label(layout, f"caption{i + 1}", " · ".join(parts[1:]) or layer.name(), x, 21, map_w, 9, 9)
-        item = QgsLayoutItemMap(layout)
-        item.setId(f"map{i + 1}")
-        item.attemptMove(QgsLayoutPoint(x, 31, mm))
-        item.attemptResize(QgsLayoutSize(map_w, map_h, mm))
-        item.setFrameEnabled(True)
-        layout.addLayoutItem(item)
-        extent = layer.extent()
-        extent.scale(1.04)
-        item.setLayers([layer])
-        item.setKeepLayerSet(True)
-        item.setCrs(layer.crs())
-        item.setExtent(_fit(extent, item))
+        _show(_map(layout, f"map{i + 1}", x, 31, map_w, map_h), layer)
     legend_x = 10 + len(layers) * (map_w + gap)
     if legend_image is not None:
         picture = QgsLayoutItemPicture(layout)
