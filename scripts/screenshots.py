@@ -56,19 +56,21 @@ def panel_screenshot(hub_url: str, out: Path) -> None:
     column.addWidget(bar)
     column.addWidget(canvas, 1)
     window.setCentralWidget(central)
-    dock = JinDock(bar)
+    from jin_plugin.core.connections import Connection
+
+    dock = JinDock(bar, canvas=canvas)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     window.resize(1500, 950)
     window.show()
 
-    dock.url_edit.setText(hub_url)
-    dock.auth_select.setConfigId(authcfg)
+    dock.use_connection(Connection("JiN demo hub", hub_url, authcfg))
     dock.connect_button.click()
-    wait_for(lambda: dock.datasets.count() > 0)
-    police = next(i for i in range(dock.datasets.count()) if dock.datasets.item(i).text().startswith("Police"))
-    dock.datasets.setCurrentRow(police)
-    dock.period.setCurrentIndex(dock.period.findData("2024"))          # the whole year
-    dock.category.setCurrentIndex(dock.category.findData("Criminal damage and arson"))
+    wait_for(lambda: bool(dock.catalogue.dataset_items()))
+    dock.catalogue.select("police_crime")
+    options = dock.options
+    options.kind.setCurrentIndex(options.kind.findData("year"))          # the whole year
+    options.categories.deselectAllOptions()
+    options.categories.setCheckedItems(["Criminal damage and arson"])
     added: list = []
     dock.layerAdded.connect(added.append)
     dock.add_button.click()
@@ -96,7 +98,7 @@ def compare_screenshot(dock, canvas, window, out: Path) -> None:
 
     from jin_plugin.core.workflow import fetch_layer_blocking
 
-    url, authcfg = dock.url_edit.text(), dock.auth_select.configId()
+    url, authcfg = dock.client().base_url, dock.client().authcfg
     truancy = fetch_layer_blocking(url, "school_attendance", "lsoa", None, "Persistently absent", authcfg=authcfg)
     damage = fetch_layer_blocking(url, "police_crime", "lsoa", "2024", "Criminal damage and arson", authcfg=authcfg)
     for layer in (truancy, damage):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
+import threading
 from pathlib import Path
 from typing import Optional
 
@@ -24,10 +26,26 @@ def default_cache_dir() -> Path:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one rename."""
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    """Replace ``path`` with ``data`` in one rename (a temporary name of its own, so concurrent
+    writers never interleave)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+_LOCKS: dict[Path, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _lock(path: Path) -> threading.Lock:
+    """One lock per cached file: queued fetches of one geography download its boundaries once."""
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(path, threading.Lock())
 
 
 class Cache:
@@ -43,11 +61,22 @@ class Cache:
         return self.dir / f"boundaries_{geography}.geojson"
 
     def boundaries(self, client: HubClient, geography: str, feedback: Optional[QgsFeedback] = None,
-                   progress=None) -> tuple[Path, bool]:
-        """Path of up-to-date boundaries for ``geography``; True if they were downloaded."""
+                   progress=None, current_etag: str = "") -> tuple[Path, bool]:
+        """Path of up-to-date boundaries for ``geography``; True if they were downloaded.
+
+        ``current_etag`` is the version the hub's catalogue lists: when the cached file has it, no
+        request is made at all; otherwise the hub is asked, with the cached ETag for a 304.
+        """
+        with _lock(self.boundaries_path(geography)):
+            return self._boundaries(client, geography, feedback, progress, current_etag)
+
+    def _boundaries(self, client: HubClient, geography: str, feedback: Optional[QgsFeedback], progress,
+                    current_etag: str) -> tuple[Path, bool]:
         path = self.boundaries_path(geography)
         etag_file = path.with_suffix(".etag")
         etag = etag_file.read_text() if path.exists() and etag_file.exists() else ""
+        if etag and current_etag and etag.strip('"') == current_etag.strip('"'):
+            return path, False
         reply = client.get(f"{API}/boundaries/{geography}", accept="application/geo+json", etag=etag,
                            feedback=feedback, progress=progress)
         if reply.status == 304:

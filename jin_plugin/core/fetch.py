@@ -33,21 +33,25 @@ def fetch_to_file(client: HubClient, request: LayerRequest, cache: Cache, feedba
         return report
 
     set_progress(1)
-    entry = next((d for d in client.catalogue(feedback=feedback) if d["id"] == request.dataset), None)
+    doc = client.catalogue_doc(feedback=feedback)
+    entry = next((d for d in doc["datasets"] if d["id"] == request.dataset), None)
     if entry is None:
         raise HubNotFound(f"The hub does not publish a dataset '{request.dataset}'. Refresh the catalogue and "
                           "choose again.")
     set_progress(5)
-    boundaries, downloaded = cache.boundaries(client, request.geography, feedback, stage(5, 55))
+    listed = (doc.get("geographies") or {}).get(request.geography) or {}
+    boundaries, downloaded = cache.boundaries(client, request.geography, feedback, stage(5, 55),
+                                              listed.get("etag", ""))
     set_progress(60)
-    values = client.values(request.dataset, request.geography, request.period, request.category,
+    values = client.values(request.dataset, request.geography, request.period, request.category, request.zone,
                            feedback=feedback, progress=stage(60, 10))
     set_progress(70)
-    out = cache.layers_dir / f"{request.file_stem(values['period'])}.gpkg"
+    out = cache.layers_dir / f"{request.file_stem(values['period'], values['release'])}.gpkg"
     writing = QgsFeedback()
     writing.progressChanged.connect(lambda p: set_progress(70 + 0.28 * p))
     feedback.canceled.connect(writing.cancel)
-    if write_layer(boundaries, values, request, out, writing) == 0 or feedback.isCanceled():
+    only = {row[0] for row in values["rows"]} if request.zone else None
+    if write_layer(boundaries, values, request, out, writing, only) == 0 or feedback.isCanceled():
         raise HubCancelled("Fetch cancelled: nothing was added.")
     write_sidecar(out, entry, request, values, client.base_url)
     set_progress(100)

@@ -160,9 +160,10 @@ class HubClient:
             raise HubBadResponse(f"{self.base_url} answered, but it is not a JiN hub. Check the URL.")
         return info
 
-    def catalogue_doc(self, **kwargs) -> dict:
-        """The catalogue with its facets and who the hub thinks the caller is (``you``)."""
-        data = self.get_json(f"{API}/catalogue", **kwargs)
+    def catalogue_doc(self, search: Optional[dict[str, str]] = None, **kwargs) -> dict:
+        """The catalogue (only entries matching the hub-side ``search``: q, theme, partner, geography,
+        period_from, period_to) with its facets and who the hub thinks the caller is (``you``)."""
+        data = self.get_json(f"{API}/catalogue", search, **kwargs)
         if not isinstance(data, dict) or not isinstance(data.get("datasets"), list):
             raise HubBadResponse(f"The catalogue from {self.base_url} is malformed. Check the URL.")
         return data
@@ -170,9 +171,17 @@ class HubClient:
     def catalogue(self, **kwargs) -> list[dict]:
         return self.catalogue_doc(**kwargs)["datasets"]
 
-    def values(self, dataset: str, geography: str, period: Optional[str], category: str, **kwargs) -> dict:
+    def zones(self, **kwargs) -> list[dict]:
+        """Districts, wards and partnership areas: id, name, kind, geography, areas, bbox (EPSG:27700)."""
+        data = self.get_json(f"{API}/zones", **kwargs)
+        if not isinstance(data, dict) or not isinstance(data.get("zones"), list):
+            raise HubBadResponse(f"The zones from {self.base_url} are malformed. Check the URL.")
+        return data["zones"]
+
+    def values(self, dataset: str, geography: str, period: Optional[str], category: str,
+               zone: Optional[str] = None, **kwargs) -> dict:
         data = self.get_json(f"{API}/values/{dataset}/{geography}",
-                             {"period": period, "category": category}, **kwargs)
+                             {"period": period, "category": category, "zone": zone}, **kwargs)
         if not isinstance(data, dict) or data.get("fields", [])[:3] != ["area_code", "count", "suppressed"] \
                 or not isinstance(data.get("rows"), list):
             raise HubBadResponse(f"The values from {self.base_url} are malformed. Check the URL.")

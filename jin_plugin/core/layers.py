@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
@@ -66,8 +67,9 @@ def status_of(value: Optional[tuple]) -> str:
 
 
 def write_layer(boundaries: Path, values: dict, request: LayerRequest, out_path: Path,
-                feedback: Optional[QgsFeedback] = None) -> int:
-    """Join ``values`` (the hub's values document) onto ``boundaries`` and write ``out_path``.
+                feedback: Optional[QgsFeedback] = None, only: Optional[set[str]] = None) -> int:
+    """Join ``values`` (the hub's values document) onto ``boundaries`` and write ``out_path``
+    (only the areas in ``only`` when given: a zone's).
 
     Returns the feature count. Writes to a temporary file renamed into place at the end, so a
     cancelled or failed build leaves any previous file untouched and no partial file behind.
@@ -98,6 +100,8 @@ def write_layer(boundaries: Path, values: dict, request: LayerRequest, out_path:
             if feedback is not None and feedback.isCanceled():
                 return 0
             code = feat["area_code"]
+            if only is not None and code not in only:
+                continue
             value = by_code.get(code)
             status = status_of(value)
             out = QgsFeature()
@@ -126,11 +130,19 @@ def write_sidecar(out_path: Path, entry: dict, request: LayerRequest, values: di
     """Provenance saved beside the GeoPackage, so a cached layer reopens with full metadata offline."""
     info = {
         "hub_url": hub_url, "dataset": request.dataset, "geography": request.geography,
-        "period": values["period"], "category": request.category, "release": values["release"],
+        "period": values["period"], "category": request.category, "measure": request.measure,
+        "zone": request.zone, "zone_name": request.zone_name,
+        "release": values["release"],
         "fetched": datetime.now(timezone.utc).isoformat(timespec="seconds"), "entry": entry,
     }
     out_path.with_suffix(".json").write_text(json.dumps(info, indent=1), encoding="utf-8")
     return info
+
+
+def request_of(info: dict) -> LayerRequest:
+    """The request a cached layer's provenance describes."""
+    return LayerRequest(info["dataset"], info["geography"], info["period"], info["category"],
+                        info.get("measure", "count"), info.get("zone"), info.get("zone_name", ""))
 
 
 def metadata_for(info: dict) -> QgsLayerMetadata:
@@ -138,8 +150,7 @@ def metadata_for(info: dict) -> QgsLayerMetadata:
     entry = info["entry"]
     md = QgsLayerMetadata()
     md.setIdentifier(f"{info['dataset']}/{info['geography']}/{info['period']}/{info['category']}")
-    md.setTitle(layer_name(entry, LayerRequest(info["dataset"], info["geography"], info["period"],
-                                               info["category"]), info["period"]))
+    md.setTitle(layer_name(entry, request_of(info), info["period"]))
     md.setAbstract(f"{entry['description']}\n\nDisclosure control: {entry['disclosure']['rule']}")
     md.setLicenses([entry.get("licence", "")])
     md.setRights([f"{entry.get('partner', '')} via the JiN hub", ONS_ATTRIBUTION])
@@ -157,12 +168,14 @@ def metadata_for(info: dict) -> QgsLayerMetadata:
 def open_layer(out_path: Path) -> QgsVectorLayer:
     """Open a cached JiN layer with its readable name and metadata (works offline)."""
     info = json.loads(out_path.with_suffix(".json").read_text(encoding="utf-8"))
-    request = LayerRequest(info["dataset"], info["geography"], info["period"], info["category"])
+    request = request_of(info)
     layer = QgsVectorLayer(f"{out_path}|layername=jin", layer_name(info["entry"], request, info["period"]), "ogr")
     if not layer.isValid():
         raise LayerBuildError(f"The cached layer {out_path} cannot be opened: delete it and fetch again.")
     layer.setMetadata(metadata_for(info))
     layer.setCustomProperty("jin/hub_url", info["hub_url"])
+    layer.setCustomProperty("jin/request", json.dumps(asdict(request)))
+    layer.setCustomProperty("jin/release_created", info["entry"]["release"].get("created", ""))
     layer.setCustomProperty("jin/release", info["release"])
     layer.setCustomProperty("jin/fetched", info["fetched"])
     layer.setCustomProperty("jin/threshold", info["entry"]["disclosure"].get("threshold", 5))

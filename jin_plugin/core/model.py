@@ -16,12 +16,17 @@ class LayerRequest:
 
     dataset: str
     geography: str = "lsoa"
-    period: Optional[str] = None        # YYYY-MM; None = the latest the hub has
+    period: Optional[str] = None        # YYYY-MM, YYYY, FY2024, L12-2025-03; None = the latest the hub has
     category: str = "all"
+    measure: str = "count"              # or "rate" (per 1,000 of the dataset's denominator)
+    zone: Optional[str] = None          # only the areas in this hub zone (a district, CSP ...): its id
+    zone_name: str = ""                 # ... and its name, for the layer's name
 
-    def file_stem(self, period: str) -> str:
-        """A file-system-safe name for the cached layer of this request."""
-        raw = f"{self.dataset}__{self.geography}__{period}__{self.category}"
+    def file_stem(self, period: str, release: str = "") -> str:
+        """A file-system-safe name for the cached layer of this request from ``release`` (a new release
+        gets a new file, so a layer still open on the old one is never overwritten under it)."""
+        parts = [self.dataset, self.geography, period, self.category, self.zone or "", release]
+        raw = "__".join(p for p in parts if p)
         return re.sub(r"[^A-Za-z0-9_.-]+", "-", raw).strip("-").lower()
 
 
@@ -36,8 +41,16 @@ def month_label(period: str, entry: Optional[dict] = None) -> str:
     return date(year, month, 1).strftime("%b %Y")
 
 
+def measure_label(entry: dict, measure: str) -> str:
+    """``count``, or the rate with its unit (``rate per 1,000 population``) where the hub publishes one."""
+    rate = entry.get("rate") or {}
+    return f"rate {rate['label']}" if measure == "rate" and rate.get("label") else "count"
+
+
 def layer_name(entry: dict, request: LayerRequest, period: str) -> str:
-    """Readable layer name, e.g. ``Police recorded crime — Burglary — LSOA — Mar 2024 — count``."""
-    category = "all categories" if request.category == "all" else request.category
+    """Readable layer name, e.g. ``Criminal damage and arson — LSOA — Apr 2024 – Mar 2025 (financial year) —
+    rate per 1,000 population``; the dataset's title names the layer of all categories."""
+    what = entry["title"] if request.category == "all" else request.category
     geo = GEOGRAPHY_LABELS.get(request.geography, request.geography.upper())
-    return f"{entry['title']} — {category} — {geo} — {month_label(period, entry)} — count"
+    where = f" in {request.zone_name or request.zone}" if request.zone else ""
+    return f"{what} — {geo}{where} — {month_label(period, entry)} — {measure_label(entry, request.measure)}"

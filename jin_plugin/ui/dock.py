@@ -10,134 +10,189 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from qgis.core import (
-    NULL,
     Qgis,
     QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
     QgsMasterLayoutInterface,
     QgsPrintLayout,
     QgsProject,
-    QgsSettings,
+    QgsRectangle,
     QgsTask,
     QgsVectorLayer,
 )
-from qgis.gui import QgsAuthConfigSelect, QgsDockWidget, QgsMessageBar
+from qgis.gui import QgsDockWidget, QgsMapCanvas, QgsMessageBar
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
-    QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from ..core import connections
 from ..core.connection import ConnectionReport, test_connection
+from ..core.connections import Connection
 from ..core.fetch import FetchLayerTask
 from ..core.hub_client import HubClient, HubError
 from ..core.layouts import PAGES, LayoutError, fill, load_template
-from ..core.model import GEOGRAPHY_LABELS, LayerRequest, month_label
-from ..core.symbology import apply_choropleth, apply_labels, save_style, shared_breaks
+from ..core.model import LayerRequest
+from ..core.project_layers import GROUP_NAME, add_to_jin_group, jin_layers, style_fetched
+from ..core.releases import stale_layers
+from ..core.symbology import apply_choropleth, shared_breaks
+from .catalogue_view import CatalogueView
 from .compare_panel import ComparePanel
+from .connection_dialog import ConnectionDialog
+from .indicators import CacheIndicators
+from .layer_options import LayerOptions
 from .local_panel import LocalPanel
 
-SETTINGS_URL = "jin/hub_url"
-SETTINGS_AUTHCFG = "jin/authcfg"          # the id only: credentials stay in QGIS's auth database
-DEFAULT_URL = "http://127.0.0.1:8765"
-GROUP_NAME = "JiN"
+__all__ = ["GROUP_NAME", "JinDock"]
 CLASSIFICATIONS = {"jenks": "Natural breaks (Jenks)", "quantile": "Quantile", "equal": "Equal interval",
                    "pretty": "Pretty breaks", "stddev": "Standard deviation"}
-ROLE_ENTRY = Qt.ItemDataRole.UserRole
+BNG = "EPSG:27700"
 
 
 class CatalogueTask(QgsTask):
-    """Load the hub's version and catalogue in the background."""
+    """Load the hub's version, full catalogue (facets), search results and zones in the background."""
 
-    def __init__(self, client: HubClient):
+    def __init__(self, client: HubClient, search: Optional[dict[str, str]] = None):
         super().__init__("JiN: reading the hub catalogue", QgsTask.Flag.CanCancel)
         self.client = client
+        self.search = search or {}
+        self.doc: dict = {}
         self.datasets: list[dict] = []
+        self.zones: list[dict] = []
         self.version: dict = {}
-        self.you: dict = {}
         self.error = ""
 
     def run(self) -> bool:
         try:
             self.version = self.client.version()
-            doc = self.client.catalogue_doc()
-            self.datasets, self.you = doc["datasets"], doc.get("you") or {}
-            return True
+            self.doc = self.client.catalogue_doc()
+            self.datasets = self.client.catalogue_doc(self.search)["datasets"] if self.search \
+                else self.doc["datasets"]
         except HubError as exc:
             self.error = str(exc)
             return False
+        try:
+            self.zones = self.client.zones()
+        except HubError:                   # zones need sign-in; public callers still browse
+            self.zones = []
+        return True
 
 
 class JinDock(QgsDockWidget):
-    """Dock panel listing the hub's datasets, with 'Add to map'."""
+    """Dock panel: hub connections, the catalogue by theme, layer options, 'Add to map'."""
 
     layerAdded = pyqtSignal(object)
 
     def __init__(self, message_bar: Optional[QgsMessageBar] = None, parent: Optional[QWidget] = None,
-                 open_designer: Optional[Callable[[QgsPrintLayout], object]] = None):
+                 open_designer: Optional[Callable[[QgsPrintLayout], object]] = None,
+                 canvas: Optional[QgsMapCanvas] = None, layer_tree_view=None):
         super().__init__("JiN", parent)
         self.setObjectName("JinDock")
         self.message_bar = message_bar
         self.open_designer = open_designer
+        self.canvas = canvas
         self.tasks: list[QgsTask] = []          # keep Python references while tasks run
+        self.entries: dict[str, dict] = {}      # dataset id -> catalogue entry of the connected hub
+        self.indicators = CacheIndicators(layer_tree_view) if layer_tree_view is not None else None
         body = QWidget()
         layout = QVBoxLayout(body)
-
-        row = QHBoxLayout()
-        self.url_edit = QLineEdit(QgsSettings().value(SETTINGS_URL, DEFAULT_URL))
-        self.url_edit.setPlaceholderText("https://jin-hub.example.org")
-        self.url_edit.setToolTip("Address of the JiN hub")
-        self.connect_button = QPushButton("Connect")
-        self.test_button = QPushButton("Test")
-        self.test_button.setToolTip("Check the address, that it is a JiN hub, and the sign-in, step by step")
-        row.addWidget(QLabel("Hub"))
-        row.addWidget(self.url_edit, 1)
-        row.addWidget(self.connect_button)
-        row.addWidget(self.test_button)
-        layout.addLayout(row)
-        self.auth_select = QgsAuthConfigSelect(body)
-        saved = QgsSettings().value(SETTINGS_AUTHCFG, "")
-        if saved in QgsApplication.authManager().configIds():      # a deleted configuration is not offered
-            self.auth_select.setConfigId(saved)
-        self.auth_select.setToolTip("Sign-in: a Basic authentication configuration with your JiN user name and "
-                                    "password (stored encrypted by QGIS)")
-        layout.addWidget(self.auth_select)
-
+        layout.addLayout(self._connection_row())
         self.status = QLabel("Not connected")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
+        self.catalogue = CatalogueView()
+        layout.addWidget(self.catalogue, 3)
+        self.options = LayerOptions()
+        layout.addWidget(self.options)
+        layout.addLayout(self._style_form())
+        self.add_button = QPushButton("Add to map")
+        self.add_button.setEnabled(False)
+        layout.addWidget(self.add_button)
+        more = QHBoxLayout()
+        self.refresh_button = QPushButton("Refresh JiN layers")
+        self.refresh_button.setToolTip("Check the hub for newer releases of the JiN layers in this project and "
+                                       "fetch them")
+        self.same_scale_button = QPushButton("Same scale")
+        self.same_scale_button.setToolTip("One set of class breaks for every layer in the JiN group, so maps of "
+                                          "several months or districts compare")
+        more.addWidget(self.refresh_button)
+        more.addWidget(self.same_scale_button)
+        layout.addLayout(more)
+        layout.addLayout(self._print_row())
+        self.compare_panel = ComparePanel(self._start, self.notify)
+        self.compare_panel.resultReady.connect(self.comparison_ready)
+        self.tabs = QTabWidget()
+        scroll = QScrollArea()                  # a short dock scrolls rather than squashing the form
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        self.tabs.addTab(scroll, "Data")
+        self.tabs.addTab(self.compare_panel, "Compare")
+        self.local_panel = LocalPanel(self.notify)
+        self.local_panel.layerReady.connect(self._add_to_group)
+        self.tabs.addTab(self.local_panel, "Local data")
+        self.setWidget(self.tabs)
 
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter datasets…")
-        self.search.setClearButtonEnabled(True)
-        layout.addWidget(self.search)
-        self.datasets = QListWidget()
-        layout.addWidget(self.datasets, 1)
-        self.details = QTextBrowser()
-        self.details.setOpenExternalLinks(False)
-        layout.addWidget(self.details, 2)
+        self.catalogue.datasetChosen.connect(self.show_dataset)
+        self.catalogue.searchRequested.connect(self.search_hub)
+        self.options.zoom_button.clicked.connect(self.zoom_to_zone)
+        self.add_button.clicked.connect(self.add_selected)
+        self.refresh_button.clicked.connect(self.refresh_layers)
+        self.same_scale_button.clicked.connect(self.same_scale)
+        self.reload_connections()
 
+    def _connection_row(self) -> QVBoxLayout:
+        rows = QVBoxLayout()
+        row = QHBoxLayout()
+        self.connection = QComboBox()
+        self.connection.setToolTip("Saved JiN hub connections (URL and sign-in)")
+        row.addWidget(QLabel("Hub"))
+        row.addWidget(self.connection, 1)
+        self.new_button, self.edit_button, self.delete_button = (
+            self._tool(icon, tip) for icon, tip in (("mActionAdd.svg", "New connection"),
+                                                   ("mActionToggleEditing.svg", "Edit the connection"),
+                                                   ("mActionRemove.svg", "Delete the connection")))
+        for button in (self.new_button, self.edit_button, self.delete_button):
+            row.addWidget(button)
+        rows.addLayout(row)
+        buttons = QHBoxLayout()
+        self.connect_button = QPushButton("Connect")
+        self.test_button = QPushButton("Test connection")
+        self.test_button.setToolTip("Check the address, that it is a JiN hub, and the sign-in, step by step")
+        buttons.addWidget(self.connect_button)
+        buttons.addWidget(self.test_button)
+        rows.addLayout(buttons)
+        self.new_button.clicked.connect(lambda: self.edit_connection(None))
+        self.edit_button.clicked.connect(lambda: self.edit_connection(self.current_connection()))
+        self.delete_button.clicked.connect(self.delete_connection)
+        self.connect_button.clicked.connect(self.connect_hub)
+        self.test_button.clicked.connect(self.test_hub)
+        self.connection.currentIndexChanged.connect(self._connection_chosen)
+        return rows
+
+    @staticmethod
+    def _tool(icon: str, tip: str) -> QToolButton:
+        button = QToolButton()
+        button.setIcon(QgsApplication.getThemeIcon(icon))
+        button.setToolTip(tip)
+        return button
+
+    def _style_form(self) -> QFormLayout:
         form = QFormLayout()
-        self.geography = QComboBox()
-        self.period = QComboBox()
-        self.category = QComboBox()
-        form.addRow("Geography", self.geography)
-        form.addRow("Period", self.period)
-        form.addRow("Category", self.category)
-        self.measure = QComboBox()
-        self.measure.addItem("Count", "count")
-        self.measure.addItem("Rate", "rate")
         self.classes = QComboBox()
         for key, label in CLASSIFICATIONS.items():
             self.classes.addItem(label, key)
@@ -148,19 +203,12 @@ class JinDock(QgsDockWidget):
         style_row.addWidget(self.classes, 1)
         style_row.addWidget(self.class_count)
         self.labels = QCheckBox("Label areas by name when zoomed in")
-        form.addRow("Map", self.measure)
         form.addRow("Classes", style_row)
         form.addRow("", self.labels)
-        layout.addLayout(form)
-        self.add_button = QPushButton("Add to map")
-        self.add_button.setEnabled(False)
-        layout.addWidget(self.add_button)
-        self.same_scale_button = QPushButton("Same scale for all JiN layers of this measure")
-        self.same_scale_button.setToolTip("One set of class breaks for every layer in the JiN group, so maps of "
-                                          "several months or districts compare")
-        self.same_scale_button.clicked.connect(self.same_scale)
-        layout.addWidget(self.same_scale_button)
-        print_row = QHBoxLayout()
+        return form
+
+    def _print_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
         self.page = QComboBox()
         for key in PAGES:
             self.page.addItem(key.replace("-", " ").upper().replace("PORTRAIT", "portrait")
@@ -169,31 +217,17 @@ class JinDock(QgsDockWidget):
         self.layout_button.setToolTip("A print layout of the newest JiN layer, opened in the layout designer "
                                       "(export PDF, PNG or SVG from there)")
         self.layout_button.clicked.connect(self.make_layout)
-        print_row.addWidget(self.page, 1)
-        print_row.addWidget(self.layout_button)
-        layout.addLayout(print_row)
-        self.compare_panel = ComparePanel(self._start, self.notify)
-        self.compare_panel.resultReady.connect(self.comparison_ready)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(body, "Data")
-        self.tabs.addTab(self.compare_panel, "Compare")
-        self.local_panel = LocalPanel(self.notify)
-        self.local_panel.layerReady.connect(self._add_to_group)
-        self.tabs.addTab(self.local_panel, "Local data")
-        self.setWidget(self.tabs)
-
-        self.connect_button.clicked.connect(self.connect_hub)
-        self.test_button.clicked.connect(self.test_hub)
-        self.url_edit.returnPressed.connect(self.connect_hub)
-        self.search.textChanged.connect(self.filter_datasets)
-        self.datasets.currentItemChanged.connect(self.show_dataset)
-        self.add_button.clicked.connect(self.add_selected)
-        self.category.currentIndexChanged.connect(self.update_geographies)
-        self.period.currentIndexChanged.connect(self.update_geographies)
+        row.addWidget(self.page, 1)
+        row.addWidget(self.layout_button)
+        return row
 
     # ---- helpers ---------------------------------------------------------------------------
+    def current_connection(self) -> Optional[Connection]:
+        return self.connection.currentData()
+
     def client(self) -> HubClient:
-        return HubClient(self.url_edit.text(), self.auth_select.configId())
+        chosen = self.current_connection()
+        return HubClient(chosen.url if chosen else "", chosen.authcfg if chosen else "")
 
     def notify(self, text: str, level=Qgis.MessageLevel.Info) -> None:
         self.status.setText(text)
@@ -206,141 +240,187 @@ class JinDock(QgsDockWidget):
         task.taskTerminated.connect(lambda: self.tasks.remove(task) if task in self.tasks else None)
         QgsApplication.taskManager().addTask(task)
 
+    # ---- connections -----------------------------------------------------------------------
+    def reload_connections(self, chosen: str = "") -> None:
+        """Fill the list from the settings, choosing ``chosen`` (else the last used)."""
+        self.connection.blockSignals(True)
+        self.connection.clear()
+        for conn in connections.connections():
+            self.connection.addItem(conn.name, conn)
+            self.connection.setItemData(self.connection.count() - 1, conn.url, Qt.ItemDataRole.ToolTipRole)
+        wanted = chosen or (connections.selected().name if connections.selected() else "")
+        self.connection.setCurrentIndex(max(0, self.connection.findText(wanted)))
+        self.connection.blockSignals(False)
+        has = self.connection.count() > 0
+        for widget in (self.edit_button, self.delete_button, self.connect_button, self.test_button):
+            widget.setEnabled(has)
+        if not has:
+            self.status.setText("Add a connection to your JiN hub with + (its URL and your JiN sign-in).")
+
+    def _connection_chosen(self) -> None:
+        chosen = self.current_connection()
+        if chosen is not None:
+            connections.select(chosen.name)
+
+    def use_connection(self, connection: Connection) -> Connection:
+        """Save ``connection`` and make it the current one (what the dialog's OK does)."""
+        saved = connections.save(connection)
+        self.reload_connections(saved.name)
+        return saved
+
+    def edit_connection(self, existing: Optional[Connection]) -> Optional[Connection]:
+        dialog = ConnectionDialog(existing, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return None
+        self.reload_connections(dialog.saved.name)
+        return dialog.saved
+
+    def delete_connection(self) -> None:
+        """Forget the chosen connection (its sign-in stays in QGIS's authentication database)."""
+        chosen = self.current_connection()
+        if chosen is not None:
+            connections.delete(chosen.name)
+            self.reload_connections()
+            self.notify(f"Connection “{chosen.name}” deleted.")
+
     def test_hub(self) -> QgsTask:
         """Run 'Test connection' in the background and report its plain-words answer."""
-        url, authcfg = self.url_edit.text().strip(), self.auth_select.configId()
+        client = self.client()
         outcome: list[ConnectionReport] = []
         task = QgsTask.fromFunction("JiN: testing the connection", lambda _task: outcome.append(
-            test_connection(url, authcfg)), on_finished=lambda *_: self.notify(
+            test_connection(client.base_url, client.authcfg)), on_finished=lambda *_: self.notify(
             outcome[0].message if outcome else "The test was cancelled.",
             Qgis.MessageLevel.Success if outcome and outcome[0].ok else Qgis.MessageLevel.Critical))
         self._start(task)
         return task
 
     # ---- catalogue -------------------------------------------------------------------------
-    def connect_hub(self) -> None:
-        QgsSettings().setValue(SETTINGS_URL, self.url_edit.text().strip())
-        QgsSettings().setValue(SETTINGS_AUTHCFG, self.auth_select.configId())
-        self.status.setText(f"Connecting to {self.url_edit.text().strip()}…")
+    def connect_hub(self, search: Optional[dict[str, str]] = None) -> CatalogueTask:
+        client = self.client()
+        self.status.setText(f"Connecting to {client.base_url}…" if not search else "Searching the hub…")
         self.connect_button.setEnabled(False)
-        task = CatalogueTask(self.client())
+        task = CatalogueTask(client, search)
         task.taskCompleted.connect(lambda: self.catalogue_loaded(task))
         task.taskTerminated.connect(lambda: self.catalogue_failed(task))
         self._start(task)
+        return task
+
+    def search_hub(self, parameters: dict[str, str]) -> CatalogueTask:
+        """The advanced search: the hub filters its catalogue (``{}`` lists everything again)."""
+        return self.connect_hub(parameters)
 
     def catalogue_loaded(self, task: CatalogueTask) -> None:
         self.connect_button.setEnabled(True)
-        self.datasets.clear()
-        for entry in task.datasets:
-            item = QListWidgetItem(f"{entry['title']}  ·  {entry['partner']}")
-            item.setData(ROLE_ENTRY, entry)
-            item.setToolTip(entry["description"])
-            self.datasets.addItem(item)
-        you = task.you
+        self.entries = {e["id"]: e for e in task.doc.get("datasets", [])}
+        self.catalogue.set_facets(task.doc)
+        self.catalogue.set_entries(task.datasets)
+        self.options.set_zones(task.zones)
+        you = task.doc.get("you") or {}
         who = (f" as {you['user']} ({you['agency']}, {you['role']})" if you.get("user")
                else " without signing in (public aggregates)")
+        found = (f"hub search found {len(task.datasets)} of {len(self.entries)} dataset(s)" if task.search
+                 else f"{len(task.datasets)} dataset(s)")
+        stale = self.mark_layers()
+        newer = f"; {len(stale)} JiN layer(s) have a newer release: Refresh JiN layers" if stale else ""
         self.status.setText(f"Connected to {task.version.get('name')} {task.version.get('version')}{who}: "
-                            f"{len(task.datasets)} dataset(s)")
-        if self.datasets.count():
-            self.datasets.setCurrentRow(0)
+                            f"{found}{newer}")
 
     def catalogue_failed(self, task: CatalogueTask) -> None:
         self.connect_button.setEnabled(True)
         self.notify(task.error or "Connection cancelled.", Qgis.MessageLevel.Critical)
+        self.mark_layers()
 
-    def filter_datasets(self, text: str) -> None:
-        words = text.lower().split()
-        for i in range(self.datasets.count()):
-            item = self.datasets.item(i)
-            entry = item.data(ROLE_ENTRY)
-            haystack = " ".join([entry["title"], entry["description"], *entry["keywords"]]).lower()
-            item.setHidden(not all(w in haystack for w in words))
+    def show_dataset(self, entry: Optional[dict]) -> None:
+        self.add_button.setEnabled(entry is not None)
+        self.options.set_entry(entry)
 
-    def show_dataset(self, item: Optional[QListWidgetItem], _previous=None) -> None:
-        self.add_button.setEnabled(item is not None)
-        if item is None:
-            self.details.clear()
+    def zoom_to_zone(self) -> None:
+        """Zoom the map to the chosen zone's extent (the hub lists it in British National Grid)."""
+        zone = self.options.current_zone()
+        if zone is None or self.canvas is None:
             return
-        entry = item.data(ROLE_ENTRY)
-        self.period.blockSignals(True)
-        self.period.clear()
-        for p in [*reversed(entry["periods"]), *reversed(entry.get("years", []))]:
-            self.period.addItem(month_label(p, entry), p)
-        self.period.blockSignals(False)
-        self.category.blockSignals(True)
-        self.category.clear()
-        for c in entry["categories"]:
-            self.category.addItem("All categories" if c == "all" else c, c)
-        self.category.blockSignals(False)
-        self.update_geographies()
-        release = entry["release"]
-        years = f"; whole years {', '.join(entry['years'])}" if entry.get("years") else ""
-        self.details.setHtml(
-            f"<h3>{entry['title']}</h3><p>{entry['description']}</p>"
-            f"<p><b>Partner:</b> {entry['partner']}<br><b>Theme:</b> {entry['theme']}<br>"
-            f"<b>Periods:</b> {month_label(entry['periods'][0], entry)} – "
-            f"{month_label(entry['periods'][-1], entry)}{years}<br>"
-            f"<b>Geographies:</b> {', '.join(entry['geographies'])}<br>"
-            f"<b>Release:</b> {release['id']} ({release['created']})<br>"
-            f"<b>Licence:</b> {entry['licence']}</p>"
-            f"<p><b>Disclosure control:</b> {entry['disclosure']['rule']}</p>")
-
-    def update_geographies(self) -> None:
-        """Offer only the geographies the release policy publishes the chosen category at."""
-        item = self.datasets.currentItem()
-        if item is None:
-            return
-        entry = item.data(ROLE_ENTRY)
-        category = self.category.currentData() or "all"
-        year = len(self.period.currentData() or "") == 4
-        allowed = entry.get("publication_years" if year else "publication", {}).get(category, entry["geographies"])
-        previous = self.geography.currentData()
-        self.geography.clear()
-        for g in allowed:
-            self.geography.addItem(GEOGRAPHY_LABELS.get(g, g.upper()), g)
-        for wanted in (previous, "lsoa"):                  # keep the analyst's level, else the usual one
-            if self.geography.findData(wanted) >= 0:
-                self.geography.setCurrentIndex(self.geography.findData(wanted))
-                break
+        extent = QgsRectangle(*zone["bbox"])
+        extent.scale(1.05)
+        transform = QgsCoordinateTransform(QgsCoordinateReferenceSystem(BNG),
+                                           self.canvas.mapSettings().destinationCrs(), QgsProject.instance())
+        self.canvas.setExtent(transform.transformBoundingBox(extent))
+        self.canvas.refresh()
 
     # ---- fetching --------------------------------------------------------------------------
-    def current_request(self) -> Optional[LayerRequest]:
-        item = self.datasets.currentItem()
-        if item is None:
-            return None
-        return LayerRequest(item.data(ROLE_ENTRY)["id"], self.geography.currentData() or "lsoa",
-                            self.period.currentData(), self.category.currentData() or "all")
+    def current_requests(self) -> list[LayerRequest]:
+        return self.options.requests()
 
-    def add_selected(self) -> Optional[FetchLayerTask]:
-        request = self.current_request()
-        if request is None:
-            return None
-        task = FetchLayerTask(self.client(), request)
-        task.layerReady.connect(self.layer_ready)
-        task.failed.connect(lambda msg: self.notify(msg, Qgis.MessageLevel.Critical))
-        self.status.setText(f"Fetching {request.dataset}… (progress in the task manager)")
-        self._start(task)
-        return task
+    def add_selected(self) -> list[FetchLayerTask]:
+        """Queue one background fetch per chosen category."""
+        tasks = []
+        for request in self.current_requests():
+            task = FetchLayerTask(self.client(), request)
+            task.layerReady.connect(lambda layer, r=request: self.layer_ready(layer, r))
+            task.failed.connect(lambda msg: self.notify(msg, Qgis.MessageLevel.Critical))
+            self._start(task)
+            tasks.append(task)
+        if tasks:
+            self.status.setText(f"Fetching {len(tasks)} layer(s)… (progress in the task manager)")
+        return tasks
 
     def _add_to_group(self, layer: QgsVectorLayer) -> None:
-        project = QgsProject.instance()
-        root = project.layerTreeRoot()
-        group = root.findGroup(GROUP_NAME) or root.insertGroup(0, GROUP_NAME)
-        project.addMapLayer(layer, False)
-        group.insertLayer(0, layer)
+        add_to_jin_group(layer)
         self.layerAdded.emit(layer)
+        self.mark_layers()
 
-    def _style(self, layer: QgsVectorLayer, breaks=None) -> None:
-        field = self.measure.currentData()
-        if field == "rate" and not any(f["rate"] not in (None, NULL) for f in layer.getFeatures()):
-            field = "count"                       # no denominator for this dataset: counts it is
-        apply_choropleth(layer, field, self.class_count.value(), self.classes.currentData(), breaks=breaks)
-        if self.labels.isChecked():
-            apply_labels(layer, "area_name")
+    def layer_ready(self, layer: QgsVectorLayer, request: Optional[LayerRequest] = None) -> None:
+        warning = style_fetched(layer, request.measure if request else "count", self.class_count.value(),
+                                self.classes.currentData(), self.labels.isChecked())
+        if warning:
+            self.notify(warning, Qgis.MessageLevel.Warning)
+        self.notify(f"Added “{layer.name()}” ({layer.featureCount()} areas).", Qgis.MessageLevel.Success)
+        self._add_to_group(layer)
+
+    # ---- releases --------------------------------------------------------------------------
+    def mark_layers(self) -> list[QgsVectorLayer]:
+        """Mark JiN layers in the layer tree as cached copies (release, fetch time), flagging those
+        with a newer release on the connected hub; returns the latter."""
+        stale = stale_layers(jin_layers(), self.client().base_url, self.entries)
+        if self.indicators is not None:
+            self.indicators.update(jin_layers(), stale)
+        return list(stale)
+
+    def refresh_layers(self) -> list[FetchLayerTask]:
+        """Fetch the newest release of every stale JiN layer and swap it in, keeping its style."""
+        stale = stale_layers(jin_layers(), self.client().base_url, self.entries)
+        if not self.entries:
+            self.notify("Connect to the hub first: the refresh compares your layers with its catalogue.",
+                        Qgis.MessageLevel.Warning)
+            return []
+        if not stale:
+            self.notify("Every JiN layer is of the hub's current release.", Qgis.MessageLevel.Success)
+            return []
+        tasks = []
+        for layer, request in stale.items():
+            task = FetchLayerTask(self.client(), request)
+            task.layerReady.connect(lambda fresh, old=layer: self.swap_in(old, fresh))
+            task.failed.connect(lambda msg: self.notify(msg, Qgis.MessageLevel.Critical))
+            self._start(task)
+            tasks.append(task)
+        self.status.setText(f"Refreshing {len(tasks)} JiN layer(s)…")
+        return tasks
+
+    def swap_in(self, old: QgsVectorLayer, fresh: QgsVectorLayer) -> None:
+        """Point ``old`` at the newly fetched file, keeping its place and style."""
+        renderer = old.renderer().clone()
+        old.setDataSource(fresh.source(), fresh.name(), "ogr")
+        old.setMetadata(fresh.metadata())
+        for key in fresh.customPropertyKeys():
+            old.setCustomProperty(key, fresh.customProperty(key))
+        old.setRenderer(renderer)
+        old.triggerRepaint()
+        self.notify(f"Refreshed “{old.name()}” to release {old.customProperty('jin/release')}.",
+                    Qgis.MessageLevel.Success)
+        self.mark_layers()
 
     def make_layout(self) -> Optional[QgsPrintLayout]:
         """Fill the chosen template from the newest JiN layer, add it to the project, open the designer."""
-        layers = [lyr for lyr in self.jin_layers() if lyr.fields().indexOf("status") >= 0]
+        layers = [lyr for lyr in jin_layers() if lyr.fields().indexOf("status") >= 0]
         if not layers:
             self.notify("Add a JiN layer first: the layout is made for it.", Qgis.MessageLevel.Warning)
             return None
@@ -360,13 +440,9 @@ class JinDock(QgsDockWidget):
                     "Processing ▸ JiN ▸ Export JiN map layout.", Qgis.MessageLevel.Success)
         return layout
 
-    def jin_layers(self) -> list[QgsVectorLayer]:
-        group = QgsProject.instance().layerTreeRoot().findGroup(GROUP_NAME)
-        return [node.layer() for node in group.findLayers()] if group else []
-
     def same_scale(self) -> None:
-        field = self.measure.currentData()
-        layers = [lyr for lyr in self.jin_layers() if lyr.fields().indexOf("status") >= 0
+        field = self.options.measure.currentData() or "count"
+        layers = [lyr for lyr in jin_layers() if lyr.fields().indexOf("status") >= 0
                   and lyr.fields().indexOf(field) >= 0]
         if len(layers) < 2:
             self.notify("Add two or more JiN layers first: they then share one set of classes.",
@@ -377,15 +453,6 @@ class JinDock(QgsDockWidget):
             apply_choropleth(lyr, field, breaks=breaks)
         self.notify(f"{len(layers)} layers now share the classes " + "; ".join(b.label for b in breaks) + ".",
                     Qgis.MessageLevel.Success)
-
-    def layer_ready(self, layer: QgsVectorLayer) -> None:
-        self._style(layer)
-        try:
-            save_style(layer)                   # the style travels with the cached GeoPackage
-        except OSError as exc:
-            self.notify(f"The layer's style could not be kept with it: {exc}", Qgis.MessageLevel.Warning)
-        self.notify(f"Added “{layer.name()}” ({layer.featureCount()} areas).", Qgis.MessageLevel.Success)
-        self._add_to_group(layer)
 
     def comparison_ready(self, layer: QgsVectorLayer, summary: str) -> None:
         where = (f" The summary (with its PDF) is in {Path(summary).parent}: Compare ▸ Open summary."

@@ -7,14 +7,11 @@ import subprocess
 import sys
 import zipfile
 
-from qgis.core import QgsProject
-from qgis.PyQt.QtCore import QCoreApplication, QEvent, Qt
-from qgis.PyQt.QtTest import QTest
+from qgis.PyQt.QtCore import QCoreApplication, QEvent
 from qgis.PyQt.QtWidgets import QAction, QDockWidget
 
 import jin_plugin
 from tests.conftest import ROOT
-from tests.plugin.helpers import wait_until
 
 
 def test_metadata_is_complete():
@@ -46,57 +43,6 @@ def test_load_toggle_and_unload(qgis_iface):
     assert not window.findChildren(QDockWidget, "JinDock")
     assert not window.findChildren(QAction, "JinTogglePanel")
     assert plugin.dock is None and plugin.action is None
-
-
-def test_panel_from_connect_to_layer_on_map(qgis_iface, qgis_new_project, hub_url, jin_cache, analyst_authcfg):
-    """Drive the panel as an analyst does: connect, filter, pick, add to map."""
-    from jin_plugin.ui.dock import GROUP_NAME, JinDock
-
-    dock = JinDock(qgis_iface.messageBar())
-    dock.show()
-    dock.url_edit.setText(hub_url)
-    dock.auth_select.setConfigId(analyst_authcfg)
-    QTest.mouseClick(dock.connect_button, Qt.MouseButton.LeftButton)
-    assert wait_until(lambda: dock.datasets.count() > 0)
-    assert dock.datasets.count() == 4 and "4 dataset(s)" in dock.status.text()
-    assert "as police.analyst (notts-police, analyst)" in dock.status.text()
-
-    def visible() -> list[str]:
-        return [dock.datasets.item(i).text().split("  ·  ")[0] for i in range(dock.datasets.count())
-                if not dock.datasets.item(i).isHidden()]
-
-    QTest.keyClicks(dock.search, "minor arson")
-    assert visible() == ["Fire and rescue incidents"]
-    dock.search.clear()
-    QTest.keyClicks(dock.search, "police recorded")
-    assert visible() == ["Police recorded crime"]
-    dock.datasets.setCurrentRow(next(i for i in range(dock.datasets.count())
-                                     if not dock.datasets.item(i).isHidden()))
-    assert "Disclosure control" in dock.details.toPlainText()
-    dock.category.setCurrentIndex(dock.category.findData("Criminal damage and arson"))
-    added = []
-    dock.layerAdded.connect(added.append)
-    QTest.mouseClick(dock.add_button, Qt.MouseButton.LeftButton)
-    assert wait_until(lambda: bool(added))
-    layer = added[0]
-    assert layer.featureCount() == 679 and layer.crs().authid() == "EPSG:27700"
-    assert "Criminal damage and arson — LSOA" in layer.name()
-    group = QgsProject.instance().layerTreeRoot().findGroup(GROUP_NAME)
-    assert group is not None and group.findLayer(layer.id()) is not None
-    dock.close()
-
-
-def test_panel_reports_unreachable_hub(qgis_iface, jin_cache):
-    from jin_plugin.ui.dock import JinDock
-
-    qgis_iface.messageBar().clear_messages()
-    dock = JinDock(qgis_iface.messageBar())
-    dock.url_edit.setText("http://127.0.0.1:9")
-    dock.connect_hub()
-    assert wait_until(lambda: "Cannot reach" in dock.status.text())
-    from qgis.core import Qgis
-    errors = qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical)
-    assert any("Cannot reach the JiN hub" in m for m in errors)
 
 
 def test_package_zip_installs_and_imports(tmp_path):

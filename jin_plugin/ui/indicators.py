@@ -1,0 +1,49 @@
+"""Layer-tree marks on JiN layers: each is a cached copy that works offline, so say which release
+it is and when it was fetched, and flag the ones the hub has a newer release of."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
+from qgis.gui import QgsLayerTreeView, QgsLayerTreeViewIndicator
+from qgis.PyQt.QtGui import QIcon
+
+ICON = Path(__file__).resolve().parents[1] / "icons" / "jin.svg"
+
+
+def cached_tooltip(layer: QgsVectorLayer, newer: bool) -> str:
+    release = layer.customProperty("jin/release", "?")
+    created = layer.customProperty("jin/release_created", "")
+    fetched = layer.customProperty("jin/fetched", "?")
+    text = (f"JiN layer, cached on this PC (opens offline): release {release}"
+            f"{f' of {created}' if created else ''}, fetched {fetched} from {layer.customProperty('jin/hub_url')}.")
+    if newer:
+        text += " The hub has a newer release: JiN panel ▸ Refresh JiN layers."
+    return text
+
+
+class CacheIndicators:
+    """One indicator per JiN layer in a layer tree view, updated on demand."""
+
+    def __init__(self, view: QgsLayerTreeView):
+        self.view = view
+        self.placed: dict[str, QgsLayerTreeViewIndicator] = {}      # layer id -> indicator
+
+    def update(self, layers: list[QgsVectorLayer], stale) -> None:
+        root = QgsProject.instance().layerTreeRoot()
+        for layer_id, indicator in list(self.placed.items()):     # forget layers that went away
+            node = root.findLayer(layer_id)
+            if node is not None:
+                self.view.removeIndicator(node, indicator)
+            del self.placed[layer_id]
+        for layer in layers:
+            node = root.findLayer(layer.id())
+            if node is None or not layer.customProperty("jin/release"):
+                continue
+            indicator = QgsLayerTreeViewIndicator(self.view)
+            newer = layer in stale
+            indicator.setIcon(QgsApplication.getThemeIcon("/mIconWarning.svg") if newer else QIcon(str(ICON)))
+            indicator.setToolTip(cached_tooltip(layer, newer))
+            self.view.addIndicator(node, indicator)
+            self.placed[layer.id()] = indicator

@@ -1,0 +1,130 @@
+"""What to map from the chosen dataset: geography, period (month, calendar year, financial year,
+rolling 12 months), categories (one, several, all: one layer each), measure and zone.
+
+Only choices the hub's release policy publishes are offered, so a request never fails for a
+policy reason; defaults (latest 12 months, all categories, LSOA, count) make one click work.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from qgis.gui import QgsCheckableComboBox
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QPushButton, QWidget
+
+from ..core.model import GEOGRAPHY_LABELS, LayerRequest, month_label
+
+#: period kinds: (id, label, catalogue field listing that kind's periods)
+PERIOD_KINDS = [("rolling", "Rolling 12 months", "rolling"), ("month", "Month", "periods"),
+                ("fy", "Financial year", "financial_years"), ("year", "Calendar year", "years")]
+ALL = "all"
+
+
+class LayerOptions(QWidget):
+    """The form under the catalogue; ``requests()`` turns it into one LayerRequest per category."""
+
+    def __init__(self, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.entry: Optional[dict] = None
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.kind = QComboBox()
+        self.period = QComboBox()
+        period_row = QHBoxLayout()
+        period_row.addWidget(self.kind)
+        period_row.addWidget(self.period, 1)
+        self.categories = QgsCheckableComboBox()
+        self.categories.setToolTip("Tick one or several categories: each becomes its own layer")
+        self.geography = QComboBox()
+        self.measure = QComboBox()
+        self.zone = QComboBox()
+        self.zone.setToolTip("Districts, wards and community safety partnership areas from the hub")
+        self.zoom_button = QPushButton("Zoom to")
+        self.only_zone = QCheckBox("Only this area")
+        self.only_zone.setToolTip("Fetch just the areas inside the chosen zone")
+        zone_row = QHBoxLayout()
+        zone_row.addWidget(self.zone, 1)
+        zone_row.addWidget(self.zoom_button)
+        zone_row.addWidget(self.only_zone)
+        form.addRow("Period", period_row)
+        form.addRow("Categories", self.categories)
+        form.addRow("Geography", self.geography)
+        form.addRow("Measure", self.measure)
+        form.addRow("Zone", zone_row)
+        self.set_zones([])
+        self.kind.currentIndexChanged.connect(self._fill_periods)
+        self.kind.currentIndexChanged.connect(self.update_geographies)
+        self.categories.checkedItemsChanged.connect(self.update_geographies)
+
+    # ---- filling ---------------------------------------------------------------------------
+    def set_entry(self, entry: Optional[dict]) -> None:
+        """Offer the periods, categories, measures of ``entry`` (a catalogue entry)."""
+        self.entry = entry
+        for combo in (self.kind, self.period, self.categories, self.geography, self.measure):
+            combo.blockSignals(True)
+            combo.clear()
+        if entry is not None:
+            for kind, label, field in PERIOD_KINDS:
+                if entry.get(field):
+                    self.kind.addItem(label, kind)
+            for c in entry["categories"]:
+                self.categories.addItemWithCheckState("All categories" if c == ALL else c,
+                                                      Qt.CheckState.Checked if c == ALL else Qt.CheckState.Unchecked,
+                                                      c)
+            self.measure.addItem("Count", "count")
+            rate = entry.get("rate") or {}
+            if rate.get("label"):
+                self.measure.addItem(f"Rate {rate['label']}", "rate")
+        for combo in (self.kind, self.period, self.categories, self.geography, self.measure):
+            combo.blockSignals(False)
+        self._fill_periods()
+        self.update_geographies()
+
+    def _fill_periods(self) -> None:
+        self.period.clear()
+        field = next((f for k, _, f in PERIOD_KINDS if k == self.kind.currentData()), None)
+        if self.entry is None or field is None:
+            return
+        for p in reversed(self.entry.get(field, [])):           # newest first
+            self.period.addItem(month_label(p, self.entry), p)
+
+    def set_zones(self, zones: list[dict]) -> None:
+        self.zone.clear()
+        self.zone.addItem("Whole county (no zone)", None)
+        for z in zones:
+            self.zone.addItem(f"{z['name']} ({z['kind'].upper() if len(z['kind']) <= 4 else z['kind']})", z)
+        self.zoom_button.setEnabled(bool(zones))
+
+    def chosen_categories(self) -> list[str]:
+        return list(self.categories.checkedItemsData()) or [ALL]
+
+    def update_geographies(self) -> None:
+        """Only the geographies the release policy publishes every chosen category at, for this kind."""
+        if self.entry is None:
+            return
+        rules = self.entry.get("publication" if self.kind.currentData() == "month" else "publication_years") or {}
+        allowed = [g for g in self.entry["geographies"]
+                   if all(g in rules.get(c, self.entry["geographies"]) for c in self.chosen_categories())]
+        previous = self.geography.currentData()
+        self.geography.clear()
+        for g in allowed:
+            self.geography.addItem(GEOGRAPHY_LABELS.get(g, g.upper()), g)
+        for wanted in (previous, "lsoa"):                      # keep the analyst's level, else the usual one
+            if self.geography.findData(wanted) >= 0:
+                self.geography.setCurrentIndex(self.geography.findData(wanted))
+                break
+
+    # ---- reading ---------------------------------------------------------------------------
+    def current_zone(self) -> Optional[dict]:
+        return self.zone.currentData()
+
+    def requests(self) -> list[LayerRequest]:
+        """One request per chosen category (empty when nothing can be fetched)."""
+        if self.entry is None or self.geography.currentData() is None:
+            return []
+        zone = self.current_zone() if self.only_zone.isChecked() else None
+        return [LayerRequest(self.entry["id"], self.geography.currentData(), self.period.currentData(), c,
+                             self.measure.currentData() or "count", zone["id"] if zone else None,
+                             zone["name"] if zone else "")
+                for c in self.chosen_categories()]
