@@ -1,4 +1,5 @@
-"""The plugin class QGIS loads: one action (menu + toolbar) toggling the JiN dock panel.
+"""The plugin class QGIS loads: one action (menu + toolbar) toggling the JiN dock panel, the
+Processing provider, and the Browser's JiN entries (with their drag-and-drop handler).
 
 Everything ``initGui`` adds, ``unload`` removes, so reloading the plugin leaves nothing behind.
 """
@@ -14,6 +15,7 @@ from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
 from .processing.provider import JinProvider
+from .ui.browser import JinDataItemProvider, JinDropHandler, LayerOpener
 from .ui.dock import JinDock
 
 MENU = "&JiN"
@@ -28,6 +30,8 @@ class JinPlugin:
         self.action: Optional[QAction] = None
         self.dock: Optional[JinDock] = None
         self.provider: Optional[JinProvider] = None
+        self.browser_provider: Optional[JinDataItemProvider] = None
+        self.drop_handler: Optional[JinDropHandler] = None
 
     def initProcessing(self) -> None:
         """Register the Processing algorithms (QGIS calls this also when only Processing loads)."""
@@ -44,10 +48,15 @@ class JinPlugin:
         self.action.toggled.connect(self.toggle_dock)
         self.iface.addPluginToWebMenu(MENU, self.action)
         self.iface.addWebToolBarIcon(self.action)
+        self.drop_handler = JinDropHandler(LayerOpener(self.iface.messageBar()))
+        self.iface.registerCustomDropHandler(self.drop_handler)
+        self.browser_provider = JinDataItemProvider(self.drop_handler.opener)
+        QgsApplication.dataItemProviderRegistry().addProvider(self.browser_provider)
 
     def toggle_dock(self, visible: bool) -> None:
         if self.dock is None:
-            self.dock = JinDock(self.iface.messageBar(), self.iface.mainWindow(), self.iface.openLayoutDesigner)
+            self.dock = JinDock(self.iface.messageBar(), self.iface.mainWindow(), self.iface.openLayoutDesigner,
+                                self.iface.mapCanvas(), self.iface.layerTreeView())
             self.dock.visibilityChanged.connect(self._sync_action)
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.setVisible(visible)
@@ -60,6 +69,13 @@ class JinPlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        if self.browser_provider is not None:
+            QgsApplication.dataItemProviderRegistry().removeProvider(self.browser_provider)   # deletes it
+            self.browser_provider = None
+        if self.drop_handler is not None:
+            self.drop_handler.opener.cancel_all()
+            self.iface.unregisterCustomDropHandler(self.drop_handler)
+            self.drop_handler = None
         if self.dock is not None:
             for task in list(self.dock.tasks):
                 task.cancel()

@@ -178,10 +178,11 @@ def _fit(extent: QgsRectangle, item: QgsLayoutItemMap) -> QgsRectangle:
 def fill(layout: QgsPrintLayout, layer: QgsVectorLayer, title: Optional[str] = None,
          subtitle: Optional[str] = None, logo: Optional[Path] = None) -> QgsPrintLayout:
     """Point the template at ``layer``: texts from its name and metadata, map, inset and legend."""
-    parts = [p.strip() for p in layer.name().split("—")]
+    parts = [p.strip() for p in layer.name().split("—")]          # what — geography — period — measure
+    source = layer.customProperty("jin/dataset_title", "")
     texts = {
-        "title": title or " — ".join(parts[:2]) if len(parts) > 1 else layer.name(),
-        "subtitle": subtitle or " · ".join(parts[2:]),
+        "title": title or parts[0],
+        "subtitle": subtitle or " · ".join(([source] if source and source != parts[0] else []) + parts[1:]),
         "disclosure": _disclosure(layer),
         "source": "; ".join([r for r in layer.metadata().rights() if r] or [ONS_ATTRIBUTION]),
         "produced": f"Produced {date.today():%d %B %Y} with JiN (Joined-up Information Nottinghamshire)"

@@ -54,3 +54,12 @@ THEMES = {t.id: t for t in (
 def theme_for(theme_id: str) -> Theme:
     """The theme of a catalogue theme id ('crime', 'asb', ...), crime when unknown."""
     return THEMES.get((theme_id or "").lower(), THEMES["crime"])
+
+
+#: the order analysts see catalogue themes in (others follow alphabetically)
+THEME_ORDER = ("crime", "asb", "fire", "education", "population")
+
+
+def theme_title(theme: str) -> str:
+    """Readable name of a catalogue theme id."""
+    return THEMES[theme].title if theme in THEMES else theme.replace("_", " ").capitalize()

@@ -5,11 +5,9 @@ advanced search, and a details pane saying everything needed to judge a dataset 
 from __future__ import annotations
 
 from html import escape
-from pathlib import Path
 from typing import Optional
 
 from qgis.PyQt.QtCore import Qt, pyqtSignal
-from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -25,20 +23,10 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.model import GEOGRAPHY_LABELS, month_label
-from ..core.themes import THEMES
+from ..core.themes import THEME_ORDER, theme_title
+from .icons import theme_icon
 
-ICONS = Path(__file__).resolve().parents[1] / "icons"
 ROLE_ENTRY = Qt.ItemDataRole.UserRole
-THEME_ORDER = ["crime", "asb", "fire", "education", "population"]
-
-
-def theme_icon(theme: str) -> QIcon:
-    path = ICONS / f"theme_{theme}.svg"
-    return QIcon(str(path if path.exists() else ICONS / "jin.svg"))
-
-
-def theme_title(theme: str) -> str:
-    return THEMES[theme].title if theme in THEMES else theme.title()
 
 
 def searchable_text(entry: dict) -> str:

@@ -48,7 +48,7 @@ from ..core.hub_client import HubClient, HubError
 from ..core.layouts import PAGES, LayoutError, fill, load_template
 from ..core.model import LayerRequest
 from ..core.project_layers import GROUP_NAME, add_to_jin_group, jin_layers, style_fetched
-from ..core.releases import stale_layers
+from ..core.releases import request_of_layer, stale_layers
 from ..core.symbology import apply_choropleth, shared_breaks
 from .catalogue_view import CatalogueView
 from .compare_panel import ComparePanel
@@ -369,6 +369,7 @@ class JinDock(QgsDockWidget):
         self.mark_layers()
 
     def layer_ready(self, layer: QgsVectorLayer, request: Optional[LayerRequest] = None) -> None:
+        request = request or request_of_layer(layer)
         warning = style_fetched(layer, request.measure if request else "count", self.class_count.value(),
                                 self.classes.currentData(), self.labels.isChecked())
         if warning:
@@ -441,11 +442,16 @@ class JinDock(QgsDockWidget):
         return layout
 
     def same_scale(self) -> None:
-        field = self.options.measure.currentData() or "count"
-        layers = [lyr for lyr in jin_layers() if lyr.fields().indexOf("status") >= 0
-                  and lyr.fields().indexOf(field) >= 0]
+        """One set of classes for the JiN layers mapping the same measure as the top one."""
+        def measure(layer: QgsVectorLayer) -> str:
+            request = request_of_layer(layer)
+            return request.measure if request else ""
+
+        layers = [lyr for lyr in jin_layers() if lyr.fields().indexOf("status") >= 0 and measure(lyr)]
+        field = measure(layers[0]) if layers else ""
+        layers = [lyr for lyr in layers if measure(lyr) == field]
         if len(layers) < 2:
-            self.notify("Add two or more JiN layers first: they then share one set of classes.",
+            self.notify("Add two or more JiN layers of the same measure first: they then share one set of classes.",
                         Qgis.MessageLevel.Warning)
             return
         breaks = shared_breaks(layers, field, self.class_count.value(), self.classes.currentData())

@@ -124,7 +124,7 @@ def test_panel_makes_a_layout_and_opens_the_designer(files, qgis_iface, qgis_new
     assert opened == [layout] and layout in QgsProject.instance().layoutManager().printLayouts()
     page = layout.pageCollection().page(0).pageSize()
     assert (round(page.width()), round(page.height())) == PAGES["a3-landscape"]
-    assert layout.itemById("map").layers()[0].name().startswith("Police recorded crime")
+    assert layout.itemById("map").layers()[0].name().startswith("Criminal damage and arson — LSOA")
     QgsProject.instance().removeAllMapLayers()
     dock.close()
 

@@ -6,6 +6,7 @@ the example images in docs/images."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -230,16 +231,18 @@ def test_processing_theme_algorithm(files, tmp_path):
 def test_panel_styles_added_layers_and_shares_one_scale(files, qgis_iface, qgis_new_project):
     from qgis.core import QgsProject
 
+    from jin_plugin.core.project_layers import jin_layers
+    from jin_plugin.core.releases import request_of_layer
     from jin_plugin.ui.dock import JinDock
 
     dock = JinDock(qgis_iface.messageBar())
-    dock.measure.setCurrentIndex(dock.measure.findData("rate"))
     dock.classes.setCurrentIndex(dock.classes.findData("quantile"))
     dock.class_count.setValue(4)
     dock.labels.setChecked(True)
     for name in ("jan", "mar"):
-        dock.layer_ready(open_layer(files[name]))          # as after 'Add to map'
-    layers = dock.jin_layers()
+        layer = open_layer(files[name])
+        dock.layer_ready(layer, replace(request_of_layer(layer), measure="rate"))      # as after 'Add to map'
+    layers = jin_layers()
     assert len(layers) == 2 and all(lyr.labelsEnabled() for lyr in layers)
     assert all(len(lyr.renderer().rootRule().children()) == 4 + 3 for lyr in layers)
     assert all("per 1,000 population" in lyr.renderer().rootRule().children()[0].label() for lyr in layers)
