@@ -1,0 +1,26 @@
+"""Keyed pseudonyms are standard HMAC-SHA256 of the normalised input, whatever the secret's length."""
+
+from __future__ import annotations
+
+import hmac
+
+import pandas as pd
+import pytest
+
+from jin_hub.ingest.pseudonyms import KEY_HEX, Pseudonymiser
+
+
+@pytest.mark.parametrize("secret", [b"s" * 32, b"k" * 64, b"long-secret-" * 10])
+def test_keys_are_hmac_sha256_of_the_normalised_input(secret):
+    refs = pd.Series(["CR/1", "  cr/1 ", "CR/2", None, ""])
+    names = pd.Series(["Ann  Smith", "ann smith", "Bob", "", None])
+    dob = pd.Series(["2001-02-03", "2001-02-03", "", "", None])
+    single = Pseudonymiser(secret).keys("police_crime", refs)
+    expected = hmac.digest(secret, b"police_crime\x1e" + b"cr/1", "sha256").hex()[:KEY_HEX]
+    assert single[0] == single[1] == expected
+    assert single[2] != single[0] and single[3] is None and single[4] is None
+    pair = Pseudonymiser(secret).keys("person", names, dob)
+    assert pair[0] == pair[1] == hmac.digest(secret, b"person\x1eann smith\x1f2001-02-03", "sha256").hex()[:KEY_HEX]
+    assert pair[2] == hmac.digest(secret, b"person\x1ebob\x1f", "sha256").hex()[:KEY_HEX]
+    assert pair[3] is None and pair[4] is None
+    assert Pseudonymiser(secret).keys("upn", refs)[0] != expected          # kinds never collide
