@@ -31,12 +31,18 @@ class LayerRequest:
 
 
 def month_label(period: str, entry: Optional[dict] = None) -> str:
-    """``2024-03`` → ``Mar 2024``; a year ``2024`` → ``2024 (year)``; or the hub's own label for the
+    """``2024-03`` → ``Mar 2024``; ``2024`` → ``2024 (year)``; ``FY2024`` → ``Apr 2024 – Mar 2025
+    (financial year)``; ``L12-2025-03`` → ``12 months to Mar 2025``; or the hub's own label for the
     period (school terms: ``Autumn term 2024``) when the catalogue ``entry`` has one."""
     if entry and period in entry.get("period_labels", {}):
         return entry["period_labels"][period]
     if len(period) == 4:
         return f"{period} (year)"
+    if period.startswith("FY"):
+        year = int(period[2:])
+        return f"Apr {year} – Mar {year + 1} (financial year)"
+    if period.startswith("L12-"):
+        return f"12 months to {month_label(period[4:])}"
     year, month = (int(p) for p in period.split("-"))
     return date(year, month, 1).strftime("%b %Y")
 
