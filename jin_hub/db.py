@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS releases (
 CREATE TABLE IF NOT EXISTS aggregates (
     release_id TEXT NOT NULL,
     geography  TEXT NOT NULL,
-    period     TEXT NOT NULL,          -- YYYY-MM
+    period     TEXT NOT NULL,          -- YYYY-MM, YYYY, FYyyyy or L12-YYYY-MM (jin_hub.periods)
     category   TEXT NOT NULL,          -- 'all' or a category name
     area_code  TEXT NOT NULL,
     count      INTEGER,                -- NULL when suppressed

@@ -12,9 +12,12 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from jin_hub import db
+from jin_hub import db, periods
 from jin_hub.ingest.schemas import SCHEMAS
 from jin_hub.nesting import LEVELS
+
+#: Catalogue field listing each kind of period.
+PERIOD_FIELDS = {"month": "periods", "year": "years", "fy": "financial_years", "rolling": "rolling"}
 
 
 class NotFound(LookupError):
@@ -34,13 +37,41 @@ RECORD_FIELDS = ("period", "category", "oa_code", "lsoa_code", "msoa_code", "war
                  "record_key", "person_key", "caller_key", "address_key")
 
 
+def _by_kind(codes: list[str]) -> dict[str, list[str]]:
+    """{kind: its codes in date order} for every kind of ``periods.KINDS`` (empty when none)."""
+    out: dict[str, list[str]] = {k: [] for k in periods.KINDS}
+    for code in sorted(codes, key=periods.order):
+        out[periods.kind(code)].append(code)
+    return out
+
+
 def _release_notes(report: dict) -> str:
     """The admin's notes for a release, then what the hub measured about it."""
-    periods = report["periods"]
+    months = _by_kind(report["periods"])["month"]
     measured = (f"{report['accepted']:,} records accepted and {report['quarantined']:,} quarantined from "
-                f"{report['source']}; periods {periods[0]} to {periods[-1]}; {report['cells']:,} cells published, "
-                f"{report['cells_suppressed']:,} withheld." if periods else "No records.")
+                f"{report['source']}; periods {months[0]} to {months[-1]}; {report['cells']:,} cells published, "
+                f"{report['cells_suppressed']:,} withheld." if months else "No records.")
     return f"{report['notes'].strip()} {measured}" if report.get("notes") else measured
+
+
+def _period_lists(codes: list[str], schema) -> dict:
+    """Catalogue fields of a release's periods: months, calendar years, financial years, rolling 12
+    months, and readable labels (the schema's for months where it names them, e.g. school terms;
+    the hub's for financial years and rolling 12 months)."""
+    kinds = _by_kind(codes)
+    labels = {p: schema.period_label(p) for p in kinds["month"]} if schema.period_label else {}
+    labels |= {p: periods.label(p) for p in kinds["fy"] + kinds["rolling"]}
+    return {"periods": kinds["month"], "years": kinds["year"], "financial_years": kinds["fy"],
+            "rolling": kinds["rolling"], "period_labels": labels}
+
+
+def _available(entry: dict) -> str:
+    """The periods of a catalogue entry in words, for error messages."""
+    months = entry["periods"]
+    parts = [f"months {months[0]} to {months[-1]}"] if months else []
+    parts += [f"{periods.NAMES[kind]} {', '.join(entry[field])}" for kind, field in PERIOD_FIELDS.items()
+              if kind != "month" and entry[field]]
+    return f"available: {'; '.join(parts) or 'none'}"
 
 
 class Store:
@@ -107,10 +138,7 @@ class Store:
                                   f"{schema.unit if schema.denominator == 'all' else schema.denominator}"}
                 if has_base else None,
                 "categories": categories,
-                "periods": [p for p in report["periods"] if len(p) == 7],
-                "years": [p for p in report["periods"] if len(p) == 4],
-                "period_labels": {p: schema.period_label(p) for p in report["periods"]
-                                  if schema.period_label and len(p) == 7},
+                **_period_lists(report["periods"], schema),
                 "geographies": geos,
                 "publication": {c: [g for g in geos if LEVELS.index(g) >= LEVELS.index(policy.finest_for(c))]
                                 for c in categories},
@@ -173,9 +201,9 @@ class Store:
         """(entry, rows matched, page) of the current release's cleansed, depersonalised records."""
         entry = self.dataset(dataset)
         where, args = ["release_id = ?"], [entry["release"]["id"]]
-        if period:
-            where.append("period = ?" if len(period) == 7 else "substr(period, 1, 4) = ?")
-            args.append(period)
+        if period:                  # a longer period: the records of every month it covers
+            where.append("period BETWEEN ? AND ?")
+            args += periods.span(period)
         if category and category != "all":
             if category not in entry["categories"]:
                 raise NotFound(f"category '{category}' is not in dataset '{dataset}'; choose one of: "
@@ -200,20 +228,19 @@ class Store:
         if geography not in entry["geographies"]:
             raise NotFound(f"dataset '{dataset}' is not published for geography '{geography}'; "
                            f"available: {', '.join(entry['geographies'])}")
-        if period is None:          # the latest month, or the latest year where only years are published
+        if period is None:          # the latest month, or where months are not published the latest year
             by_month = geography in entry["publication"].get(category, [])
-            period = entry["periods"][-1] if by_month or not entry["years"] else entry["years"][-1]
-        if period not in entry["periods"] + entry["years"]:
-            years = f" or the year(s) {', '.join(entry['years'])}" if entry["years"] else ""
-            raise NotFound(f"period '{period}' is not in dataset '{dataset}'; available "
-                           f"{entry['periods'][0]} to {entry['periods'][-1]}{years}")
+            longer = entry["years"][-1:] or entry["rolling"] or entry["financial_years"][-1:]
+            period = entry["periods"][-1] if by_month or not longer else longer[0]
+        if period not in [p for field in PERIOD_FIELDS.values() for p in entry[field]]:
+            raise NotFound(f"period '{period}' is not in dataset '{dataset}'; {_available(entry)}")
         if category not in entry["categories"]:
             raise NotFound(f"category '{category}' is not in dataset '{dataset}'; choose one of: "
                            f"{', '.join(entry['categories'])}")
-        publication = entry["publication_years" if len(period) == 4 else "publication"][category]
+        kind = periods.kind(period)
+        publication = entry["publication" if kind == "month" else "publication_years"][category]
         if geography not in publication:
-            grain = "whole years" if len(period) == 4 else "months"
-            raise NotFound(f"'{category}' by {grain} in dataset '{dataset}' is published only for "
+            raise NotFound(f"'{category}' by {periods.NAMES[kind]} in dataset '{dataset}' is published only for "
                            f"{', '.join(publication)} (release policy): choose one of those")
         return entry, period
 

@@ -6,7 +6,7 @@ from typing import Optional
 
 from fastapi import APIRouter, Depends, Query
 
-from jin_hub import __version__
+from jin_hub import __version__, periods
 from jin_hub.access.accounts import Principal
 from jin_hub.access.grants import datasets_of
 from jin_hub.api.deps import get_store
@@ -28,9 +28,9 @@ def _text(entry: dict) -> str:
 
 
 def _in_range(entry: dict, start: Optional[str], end: Optional[str]) -> bool:
-    """Whether any published month falls in [start, end] (years cover their months)."""
-    lo = f"{start}-01" if start and len(start) == 4 else start or "0000-00"
-    hi = f"{end}-12" if end and len(end) == 4 else end or "9999-99"
+    """Whether any published month falls in [start, end] (longer periods cover their months)."""
+    lo = periods.span(start)[0] if start else "0000-00"
+    hi = periods.span(end)[1] if end else "9999-99"
     return any(lo <= p <= hi for p in entry["periods"])
 
 
@@ -53,8 +53,9 @@ def catalogue(
     theme: Optional[str] = Query(None, max_length=40, description="crime, asb, fire, education, population"),
     partner: Optional[str] = Query(None, max_length=80, description="source partner (part of its name)"),
     geography: Optional[str] = Query(None, max_length=20, description="published at this level (oa, lsoa, ...)"),
-    period_from: Optional[str] = Query(None, pattern=PERIOD, description="has data from YYYY-MM (or YYYY) on"),
-    period_to: Optional[str] = Query(None, pattern=PERIOD, description="has data up to YYYY-MM (or YYYY)"),
+    period_from: Optional[str] = Query(None, pattern=PERIOD, description="has data from this period on: "
+                                       f"{periods.HELP}"),
+    period_to: Optional[str] = Query(None, pattern=PERIOD, description="has data up to this period"),
     store: Store = Depends(get_store),
     access: AccessDb = Depends(get_access),
     who: Principal = Depends(caller),

@@ -2,8 +2,9 @@
 QGIS's own OAPIF provider and OWSLib included, can read the hub's published layers.
 
 One collection per dataset × geography (ids ``{dataset}_{geography}``, no dots). An item is an
-area with its published value for the requested period (default latest) and category (default
-``all``); geometry in CRS84 by default, or in the storage CRS (EPSG:27700) with ``crs=``.
+area with its published value for the requested period (default latest; a month, calendar year,
+financial year or the latest 12 months) and category (default ``all``); geometry in CRS84 by
+default, or in the storage CRS (EPSG:27700) with ``crs=``.
 """
 
 from __future__ import annotations
@@ -218,7 +219,7 @@ def items(
 def item(
     collection_id: str,
     feature_id: str,
-    period: Optional[str] = Query(None, pattern=PERIOD),
+    period: Optional[str] = Query(None, pattern=PERIOD, description=PERIOD_HELP),
     category: str = Query("all", max_length=80),
     crs: Optional[str] = Query(None, max_length=100, description="CRS of the geometry (default CRS84)"),
     store: Store = Depends(get_store),

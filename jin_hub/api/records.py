@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
+from jin_hub import periods
 from jin_hub.access.auditlog import Entry
 from jin_hub.access.grants import granted
 from jin_hub.api.deps import FORMAT_HELP, csv_response, get_store, not_found, zone_or_404
@@ -26,7 +27,7 @@ def records(
     request: Request,
     purpose: str = Query(..., min_length=10, max_length=500,
                          description="why you need record-level data (kept in the audit log)"),
-    period: Optional[str] = Query(None, pattern=PERIOD, description="YYYY-MM, or YYYY for a whole year"),
+    period: Optional[str] = Query(None, pattern=PERIOD, description=f"{periods.HELP}: the records of its months"),
     category: Optional[str] = Query(None, max_length=80),
     zone: Optional[str] = Query(None, max_length=120, description="only records in this zone"),
     limit: int = Query(10_000, ge=1, le=MAX_PAGE),

@@ -7,6 +7,7 @@ from typing import Optional
 
 from fastapi import APIRouter, Depends, Query
 
+from jin_hub import periods
 from jin_hub.access.auditlog import Entry
 from jin_hub.api.deps import FORMAT_HELP, csv_response, get_store, not_found, zone_or_404
 from jin_hub.api.security import data_access
@@ -14,8 +15,8 @@ from jin_hub.store import NotFound, Store
 from jin_hub.zones import ZoneError, members
 
 router = APIRouter(prefix="/api/v1", tags=["values"])
-PERIOD = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
-PERIOD_HELP = "YYYY-MM, or YYYY for the year (default: latest month)"
+PERIOD = periods.PATTERN
+PERIOD_HELP = f"{periods.HELP}; default: the latest month"
 FIELDS = ["area_code", "count", "suppressed", "rate", "base"]
 
 

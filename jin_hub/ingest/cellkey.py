@@ -23,6 +23,8 @@ from contextlib import redirect_stdout
 import numpy as np
 import pandas as pd
 
+from jin_hub import periods
+
 MAX_PCV = 750           # the package reuses p-table rows 501-750 for larger counts
 MAX_NOISE = 3
 
@@ -55,17 +57,24 @@ def _tabulate(data: pd.DataFrame, table: pd.DataFrame, tab_vars: list[str], thre
 
 
 def perturb(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None], secret: bytes, threshold: int,
-            years: bool) -> pd.DataFrame:
-    """Perturbed cells (geography, area_code, period, category, count, suppressed) for every level."""
+            covering: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Perturbed cells (geography, area_code, period, category, count, suppressed) for every level,
+    by month and by each multi-month period of ``covering`` (``periods.cover``).
+
+    A multi-month cell is tabulated from its records like any other, so its cell key, and hence its
+    noise, is fixed: differencing it against its months meets independent noise, not the truth.
+    """
     table = ptable(secret)
     base = pd.DataFrame({"period": accepted["period"], "category": accepted["category"],
                          "ckp_key": record_keys(accepted["record_key"])})
-    grains = [base] + ([base.assign(period=base["period"].str[:4])] if years else [])
+    covering = periods.cover([]) if covering is None else covering
     out = []
     for geography, lookup in levels.items():
         codes = accepted["area_code"] if lookup is None else accepted["area_code"].map(lookup)
-        for grain in grains:
-            data = grain.assign(area_code=codes.to_numpy())
+        by_month = base.assign(area_code=codes.to_numpy())
+        for data in (by_month, periods.spread(by_month, covering)):
+            if data.empty:
+                continue
             cats = _tabulate(data, table, ["period", "category"], threshold)
             total = _tabulate(data, table, ["period"], threshold).assign(category="all")
             out.append(pd.concat([cats, total], ignore_index=True).assign(geography=geography))

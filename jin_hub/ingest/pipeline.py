@@ -1,4 +1,5 @@
-"""One ingest run: cleanse an extract, aggregate to area × month × category, apply disclosure
+"""One ingest run: cleanse an extract, aggregate to area × period × category (months, and the
+multi-month periods of ``jin_hub.periods`` where the release policy allows them), apply disclosure
 control and publish the result as a new immutable release.
 
 The release is written beside the current one and the dataset's pointer moves in the same
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from jin_hub import nesting
+from jin_hub import nesting, periods
 from jin_hub.geography import AreaIndex
 from jin_hub.ingest.cellkey import perturb
 from jin_hub.ingest.cleanse import ExtractError, cleanse
@@ -45,42 +46,71 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def aggregate(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None], years: bool) -> pd.DataFrame:
+def _count(rows: pd.DataFrame) -> pd.DataFrame:
+    """Records per area × period × category, plus an ``all`` row per area × period."""
+    by_cat = rows.groupby(["area_code", "period", "category"], sort=True).size().rename("count")
+    total = rows.groupby(["area_code", "period"], sort=True).size().rename("count").reset_index()
+    return pd.concat([by_cat.reset_index(), total.assign(category="all")], ignore_index=True)
+
+
+def aggregate(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None], covering: pd.DataFrame
+              ) -> pd.DataFrame:
     """Counts by geography × area × period × category, plus an ``all`` row per area × period.
 
     ``levels``: geography -> {finest area code: that geography's code}; None for the finest itself.
-    Periods are months, plus calendar years (``YYYY``) when ``years``.
+    Periods are months, plus the multi-month periods of ``covering`` (``periods.cover``), each the
+    sum of its months' counts (cheaper than counting the records again).
     """
-    grains = [accepted] + ([accepted.assign(period=accepted["period"].str[:4])] if years else [])
     out = []
     for geography, lookup in levels.items():
-        for grain in grains:
-            rows = grain if lookup is None else grain.assign(area_code=grain["area_code"].map(lookup))
-            by_cat = rows.groupby(["area_code", "period", "category"], sort=True).size().rename("count")
-            total = rows.groupby(["area_code", "period"], sort=True).size().rename("count").reset_index()
-            total["category"] = "all"
-            out.append(pd.concat([by_cat.reset_index(), total], ignore_index=True).assign(geography=geography))
+        rows = accepted if lookup is None else accepted.assign(area_code=accepted["area_code"].map(lookup))
+        months = _count(rows)
+        multi = periods.spread(months, covering).groupby(["area_code", "period", "category"], sort=True)[
+            "count"].sum().reset_index()
+        out.append(pd.concat([months, multi], ignore_index=True).assign(geography=geography))
     return pd.concat(out, ignore_index=True)
 
 
 def allowed(cells: pd.DataFrame, policy: ReleasePolicy) -> np.ndarray:
-    """Which cells the release policy lets out: each category from its finest geography up."""
+    """Which cells the release policy lets out: each category from its finest geography up (by
+    month, or by multi-month period, where a longer period allows a finer geography)."""
     rank = {g: i for i, g in enumerate(nesting.LEVELS)}
-    finest = [rank[policy.finest_for(c, len(p) == 4)] for c, p in zip(cells["category"], cells["period"])]
-    return (cells["geography"].map(rank).to_numpy() >= np.array(finest, dtype=int))
+    cats = cells["category"].unique()
+    by_month = cells["category"].map({c: rank[policy.finest_for(c)] for c in cats}).to_numpy(int)
+    by_multi = cells["category"].map({c: rank[policy.finest_for(c, year=True)] for c in cats}).to_numpy(int)
+    finest = np.where(periods.kinds(cells["period"]) == "month", by_month, by_multi)
+    return cells["geography"].map(rank).to_numpy() >= finest
+
+
+def multi_month(accepted: pd.DataFrame, policy: ReleasePolicy) -> tuple[pd.DataFrame, dict[str, str]]:
+    """(how months add up to the multi-month periods to compute, {twin: the period it copies}).
+
+    Empty unless the policy publishes multi-month periods; a rolling 12 months that is exactly a
+    calendar or financial year is not computed but copied from it (``periods.twins``).
+    """
+    codes = periods.multi_month(accepted["period"].unique()) if policy.years else []
+    twins = periods.twins(codes)
+    return periods.cover(c for c in codes if c not in twins), twins
+
+
+def with_twins(cells: pd.DataFrame, twins: dict[str, str]) -> pd.DataFrame:
+    """``cells`` plus a copy of each twinned period's cells under the twin's code."""
+    copies = [cells[cells["period"] == source].assign(period=twin) for twin, source in twins.items()]
+    return pd.concat([cells, *copies], ignore_index=True)
 
 
 def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, dict[str, str] | None],
              pairs: dict[tuple[str, str], dict[str, str]], policy: ReleasePolicy, threshold: int,
-             secret: bytes) -> pd.DataFrame:
+             secret: bytes, covering: pd.DataFrame) -> pd.DataFrame:
     """Apply the dataset's disclosure control method to the cells its policy allows."""
     if policy.method == "cell_key":              # noise, not additivity, protects these: just leave out
-        cells = perturb(accepted, levels, secret, threshold, policy.years)
+        cells = perturb(accepted, levels, secret, threshold, covering)
         return cells[allowed(cells, policy)].reset_index(drop=True)
     ok = allowed(counted, policy)
     # At a geography where no category is published, the unpublished cells form fully unknown
     # tables (areas × categories, two or more of each) that only restate totals published above:
-    # they can never be solved for, so they are left out of the protection problem entirely.
+    # they can never be solved for, so they are left out of the protection problem entirely. (Its
+    # months are unknown too: what overlapping longer periods give away there spans 12k months.)
     open_levels = set(counted.loc[ok & (counted["category"] != "all").to_numpy(), "geography"])
     modelled = ok | counted["geography"].isin(open_levels).to_numpy()
     cells = counted[modelled].reset_index(drop=True)
@@ -126,11 +156,12 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
     pairs = nesting.nested_maps(conn)           # only geographies nested in the finest one are published
     rollups = {parent: lookup for (child, parent), lookup in pairs.items() if child == base}
     levels = {base: None, **rollups}
-    counted = aggregate(result.accepted, levels, policy.years)
+    covering, twins = multi_month(result.accepted, policy)
+    counted = aggregate(result.accepted, levels, covering)
     published = [base, *rollups]
-    cells = disclose(result.accepted, counted, levels,
-                     {k: v for k, v in pairs.items() if k[0] in published and k[1] in published},
-                     policy, threshold, secret)
+    cells = with_twins(disclose(result.accepted, counted, levels,
+                                {k: v for k, v in pairs.items() if k[0] in published and k[1] in published},
+                                policy, threshold, secret, covering), twins)
     now = datetime.now(timezone.utc)
     release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
     report = result.report() | {
@@ -138,9 +169,9 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
         "geographies": published,
         "method": policy.method, "threshold": threshold,
         "disclosure_rule": rule_text(policy, threshold),
-        "periods": sorted(cells["period"].unique().tolist(), key=lambda p: (len(p), p)),
+        "periods": sorted(cells["period"].unique().tolist(), key=periods.order),
         "counted": int(counted.loc[(counted["category"] == "all") & (counted["geography"] == base)
-                                   & (counted["period"].str.len() == 7), "count"].sum()),
+                                   & (periods.kinds(counted["period"]) == "month"), "count"].sum()),
         "cells": len(cells), "cells_suppressed": int(cells["suppressed"].sum()),
     }
     rows = list(zip(

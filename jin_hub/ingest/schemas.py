@@ -24,7 +24,8 @@ class ReleasePolicy:
 
     ``finest`` gives, per category, the finest geography it may be published at by month ('all' =
     the total over categories, '*' = any category not named); ``finest_year`` the same for the
-    calendar-year totals that ``years`` adds beside the months. ``method`` is 'suppression'
+    multi-month periods that ``years`` adds beside the months (calendar years, complete financial
+    years and the latest rolling 12 months: ``jin_hub.periods``). ``method`` is 'suppression'
     (primary + secondary, counts of 1 to threshold-1 withheld) or 'cell_key' (ONS cell-key
     perturbation, counts below threshold withheld after perturbation).
     """
@@ -33,7 +34,7 @@ class ReleasePolicy:
     threshold: int = 5
     finest: dict[str, str] = field(default_factory=lambda: {"all": "lsoa", "*": "lsoa"})
     years: bool = True
-    #: finest geography per category for calendar-year totals (default: as for months); a year
+    #: finest geography per category for multi-month totals (default: as for months); a year
     #: gathers enough people to publish totals at a finer level than a month can
     finest_year: dict[str, str] = field(default_factory=lambda: {"all": "oa", "*": "lsoa"})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jin_hub import db, geography
+from jin_hub import db, geography, periods
 from jin_hub.ingest.cellkey import MAX_NOISE, perturb, ptable
 from jin_hub.ingest.pipeline import ingest
 from tests.conftest import BOUNDARIES, TEST_SECRET
@@ -21,7 +21,7 @@ def test_ptable_is_zero_mean_bounded_and_secret():
 
 
 def _cells(accepted: pd.DataFrame) -> pd.DataFrame:
-    return perturb(accepted, {"lsoa": None}, TEST_SECRET, threshold=10, years=False).set_index(
+    return perturb(accepted, {"lsoa": None}, TEST_SECRET, threshold=10).set_index(
         ["area_code", "period", "category"])["count"]
 
 
@@ -37,6 +37,29 @@ def test_same_cell_same_noise_and_differencing_sees_noise():
     cats = first[first.index.get_level_values("category") != "all"]
     assert (cats != true.loc[cats.index]).any()                        # some cells are perturbed …
     assert (cats - true.loc[cats.index]).abs().max() <= MAX_NOISE      # … by a little
+
+
+def test_longer_periods_carry_their_own_fixed_noise():
+    """A financial year is tabulated from its records: the same noise whatever the record order, and
+    not the sum of its months' noise, so differencing it against them meets noise, not the truth."""
+    rng = np.random.default_rng(4)
+    n = 6000
+    months = [str(p) for p in pd.period_range("2023-04", "2024-03", freq="M")]
+    accepted = pd.DataFrame({"area_code": rng.choice([f"E{i}" for i in range(20)], n), "period": rng.choice(months, n),
+                             "category": "Noise", "record_key": [rng.bytes(10).hex() for _ in range(n)]})
+
+    def cells(frame: pd.DataFrame) -> pd.Series:
+        return perturb(frame, {"lsoa": None}, TEST_SECRET, 10, periods.cover(["FY2023"])).set_index(
+            ["area_code", "period", "category"])["count"]
+
+    first, again = cells(accepted), cells(accepted.sample(frac=1, random_state=2))
+    assert first.equals(again.loc[first.index])
+    year = first.xs("FY2023", level="period").xs("Noise", level="category")
+    true = accepted.groupby("area_code").size()
+    assert (year != true.loc[year.index]).any() and (year - true.loc[year.index]).abs().max() <= MAX_NOISE
+    by_month = first[first.index.get_level_values("period") != "FY2023"].xs("Noise", level="category")
+    summed = by_month.groupby(level="area_code").sum()
+    assert (summed.loc[year.index] != year).any()
 
 
 def test_differencing_two_releases_does_not_reveal_the_added_person():

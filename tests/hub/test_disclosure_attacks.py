@@ -1,9 +1,10 @@
 """An attacker with every published table tries to recover withheld counts.
 
 The attacker knows what the catalogue says (which category is published at which geography, the
-months and years), every published cell (a published cell the hub does not list is a zero), that
-each area's 'all' cell is the sum of its categories, that a year is the sum of its months and how
-areas nest (OA ⊂ LSOA ⊂ MSOA ⊂ district, public from the boundaries). Cells withheld by
+months, calendar years, financial years and rolling 12 months), every published cell (a published
+cell the hub does not list is a zero), that each area's 'all' cell is the sum of its categories,
+that every longer period is the sum of its months (worked out here independently of the hub) and
+how areas nest (OA ⊂ LSOA ⊂ MSOA ⊂ district, public from the boundaries). Cells withheld by
 suppression, and cells the release policy never publishes, are unknowns. Every additive relation
 becomes a linear equation; an unknown is recovered when it has the same value in every solution,
 i.e. when it is zero in every vector of the system's null space. Random vectors are projected
@@ -26,19 +27,44 @@ from jin_hub.store import Store
 CHAIN = ("oa", "lsoa", "msoa", "district")
 
 
+MULTI_MONTH = ("years", "financial_years", "rolling")
+
+
+def months_of(period: str) -> list[str]:
+    """The months a published period covers: ``2024``, ``FY2024`` (April to March), ``L12-2025-03``
+    (the 12 months to that month) or a month itself."""
+    if period.startswith("FY"):
+        start = pd.Period(f"{period[2:]}-04", "M")
+    elif period.startswith("L12-"):
+        start = pd.Period(period[4:], "M") - 11
+    elif len(period) == 4:
+        start = pd.Period(f"{period}-01", "M")
+    else:
+        return [period]
+    return [str(start + i) for i in range(12)]
+
+
+def cover(entry: dict) -> pd.DataFrame:
+    """(month, period) for every month of every published longer period."""
+    return pd.DataFrame([(m, p) for f in MULTI_MONTH for p in entry[f] for m in months_of(p)],
+                        columns=["month", "period"])
+
+
 def universe(conn: sqlite3.Connection, entry: dict, district: str) -> pd.DataFrame:
     """Every cell of one district, published or not: geography, area, period, category, known, value."""
     areas = {g: [a for (a,) in conn.execute(
         "SELECT area_code FROM areas WHERE geography = ? AND (area_code = ? OR area_code IN "
         "(SELECT child_code FROM nesting WHERE child = ? AND parent = 'district' AND parent_code = ?))",
         (g, district, g, district))] for g in CHAIN}
-    periods = entry["periods"] + entry["years"]
+    periods = entry["periods"] + [p for f in MULTI_MONTH for p in entry[f]]
     rows = [(g, a, p, c) for g in CHAIN for a in areas[g] for p in periods for c in entry["categories"]]
     cells = pd.DataFrame(rows, columns=["geography", "area_code", "period", "category"])
     published = pd.read_sql_query("SELECT geography, area_code, period, category, count, suppressed FROM aggregates "
                                   "WHERE release_id = ?", conn, params=(entry["release"]["id"],))
     cells = cells.merge(published, how="left", on=["geography", "area_code", "period", "category"])
-    at_level = np.array([g in entry["publication"][c] for g, c in zip(cells.geography, cells.category)])
+    month = cells["period"].isin(entry["periods"]).to_numpy()
+    at_level = np.array([g in entry["publication" if by_month else "publication_years"][c]
+                         for g, c, by_month in zip(cells.geography, cells.category, month)])
     cells["known"] = at_level & (cells["suppressed"].fillna(0) == 0)
     cells["withheld"] = at_level & (cells["suppressed"] == 1)
     return cells
@@ -48,9 +74,10 @@ def truth(conn: sqlite3.Connection, entry: dict) -> pd.Series:
     """The true count of every nonzero cell, from the hub's record-level data (the test's answer key)."""
     records = pd.read_sql_query("SELECT period, category, oa_code, lsoa_code, msoa_code, district_code FROM records "
                                 "WHERE release_id = ?", conn, params=(entry["release"]["id"],))
+    longer = records.rename(columns={"period": "month"}).merge(cover(entry), on="month")
     out = []
     for g in CHAIN:
-        for grain in (records, records.assign(period=records["period"].str[:4])):
+        for grain in (records, longer):
             for cat in (grain["category"], pd.Series("all", index=grain.index)):
                 out.append(grain.groupby([pd.Series(g, index=grain.index), grain[f"{g}_code"], grain["period"], cat])
                            .size())
@@ -59,7 +86,8 @@ def truth(conn: sqlite3.Connection, entry: dict) -> pd.Series:
     return counts
 
 
-def equations(conn: sqlite3.Connection, cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def equations(conn: sqlite3.Connection, cells: pd.DataFrame, entry: dict
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(row, column, coefficient) triplets of every additive relation: total - sum(parts) = 0."""
     index = pd.Series(np.arange(len(cells)), index=pd.MultiIndex.from_frame(
         cells[["geography", "area_code", "period", "category"]]))
@@ -82,9 +110,10 @@ def equations(conn: sqlite3.Connection, cells: pd.DataFrame) -> tuple[np.ndarray
     parts = c != "all"
     relate(pd.MultiIndex.from_arrays([g[parts], a[parts], p[parts], np.full(parts.sum(), "all")]),
            pd.MultiIndex.from_arrays([g[parts], a[parts], p[parts], c[parts]]))
-    months = pd.Series(p).str.len().to_numpy() == 7
-    relate(pd.MultiIndex.from_arrays([g[months], a[months], pd.Series(p[months]).str[:4], c[months]]),
-           pd.MultiIndex.from_arrays([g[months], a[months], p[months], c[months]]))
+    months = pd.DataFrame({"month": p, "row": np.arange(len(p))}).merge(cover(entry), on="month")
+    r = months["row"].to_numpy()                                     # a longer period = sum of its months
+    relate(pd.MultiIndex.from_arrays([g[r], a[r], months["period"].to_numpy(), c[r]]),
+           pd.MultiIndex.from_arrays([g[r], a[r], p[r], c[r]]))
     for child, parent in zip(CHAIN, CHAIN[1:]):
         lookup = dict(conn.execute("SELECT child_code, parent_code FROM nesting WHERE child = ? AND parent = ?",
                                    (child, parent)))
@@ -113,38 +142,61 @@ def recoverable(unknown: np.ndarray, rows: np.ndarray, cols: np.ndarray, vals: n
     return out
 
 
-@pytest.mark.parametrize("dataset, district", [("police_crime", "E06000018"), ("police_crime", "E07000175"),
-                                               ("fire_incidents", "E07000174"), ("school_attendance", "E07000170")])
-def test_no_withheld_count_can_be_solved_for(hub_db_path, dataset, district):
-    conn = sqlite3.connect(hub_db_path)
-    entry = Store(hub_db_path).dataset(dataset)
-    assert entry["disclosure"]["method"] == "suppression"
+def attack(db_path, dataset: str, district: str) -> tuple[pd.DataFrame, np.ndarray, tuple, dict]:
+    """(every cell of the district, its true count, the attacker's equations, the catalogue entry)."""
+    conn = sqlite3.connect(db_path)
+    entry = Store(db_path).dataset(dataset)
     cells = universe(conn, entry, district)
-    assert cells["withheld"].sum() > 50
     true = truth(conn, entry).reindex(pd.MultiIndex.from_frame(cells.iloc[:, :4])).fillna(0).to_numpy()
-    solved = recoverable(~cells["known"].to_numpy(), *equations(conn, cells))
+    return cells, true, equations(conn, cells, entry), entry
+
+
+def leaks(cells: pd.DataFrame, true: np.ndarray, system: tuple) -> int:
+    """How many withheld nonzero counts the attacker recovers."""
+    return int((recoverable(~cells["known"].to_numpy(), *system) & cells["withheld"].to_numpy() & (true > 0)).sum())
+
+
+#: (hub, dataset, district): the one-year demo hub (months, calendar year, rolling 12 months that
+#: is that year) and the 19-month hub (months, 2023, FY2023 and L12-2024-07 all overlapping).
+ATTACKS = [("hub_db_path", "police_crime", "E06000018"), ("hub_db_path", "police_crime", "E07000175"),
+           ("hub_db_path", "fire_incidents", "E07000174"), ("hub_db_path", "school_attendance", "E07000170"),
+           ("span_db_path", "police_crime", "E06000018"), ("span_db_path", "police_crime", "E07000171"),
+           ("span_db_path", "fire_incidents", "E07000176")]
+
+
+@pytest.mark.parametrize("hub, dataset, district", ATTACKS)
+def test_no_withheld_count_can_be_solved_for(request, hub, dataset, district):
+    cells, true, system, entry = attack(request.getfixturevalue(hub), dataset, district)
+    assert entry["disclosure"]["method"] == "suppression"
+    assert cells["withheld"].sum() > 50
+    solved = recoverable(~cells["known"].to_numpy(), *system)
     leaked = cells[solved & (true > 0)]          # a recovered zero reveals nobody
     assert leaked.empty, f"{len(leaked)} withheld counts can be recovered, e.g.\n{leaked.head()}"
 
 
 def test_the_attack_finds_what_primary_suppression_alone_leaves_open(hub_db_path):
     """Publish the secondary suppressions of one district: the attacker then recovers small counts."""
-    conn = sqlite3.connect(hub_db_path)
-    entry = Store(hub_db_path).dataset("police_crime")
-    cells = universe(conn, entry, "E07000176")
-    true = truth(conn, entry).reindex(pd.MultiIndex.from_frame(cells.iloc[:, :4])).fillna(0).to_numpy()
+    cells, true, system, _ = attack(hub_db_path, "police_crime", "E07000176")
     naive = cells.copy()
     secondary = naive["withheld"].to_numpy() & (true >= 5)
     naive.loc[secondary, "known"] = True
     naive.loc[secondary, "withheld"] = False
-    solved = recoverable(~naive["known"].to_numpy(), *equations(conn, naive))
+    solved = recoverable(~naive["known"].to_numpy(), *system)
     assert (solved & naive["withheld"].to_numpy() & (true > 0)).sum() > 10
 
 
-def test_the_attack_works_on_a_naively_protected_table():
-    """On primary suppression alone the attacker does recover the hidden cell."""
-    # cells: 0 = all (20), 1 = x (3, hidden), 2 = y (7), 3 = z (10); equation: all - x - y - z = 0
-    rows, cols, vals = np.zeros(4, int), np.arange(4), np.array([-1.0, 1, 1, 1])
-    assert recoverable(np.array([False, True, False, False]), rows, cols, vals).tolist() == [False, True, False,
-                                                                                             False]
-    assert not recoverable(np.array([False, True, True, False]), rows, cols, vals).any()
+def test_overlapping_periods_give_the_attacker_more_than_calendar_years_alone(span_db_path):
+    """Undo the secondary suppression of the longer periods: an attacker who also differences the
+    financial year and rolling 12 months against the calendar year and months recovers more than
+    one who uses the calendar year alone. The joint protection is what stops that."""
+    conn = sqlite3.connect(span_db_path)
+    cells, true, system, entry = attack(span_db_path, "police_crime", "E07000171")
+    assert set(entry["years"] + entry["financial_years"] + entry["rolling"]) == {"2023", "FY2023", "L12-2024-07"}
+    opened = cells["withheld"].to_numpy() & ~cells["period"].isin(entry["periods"]).to_numpy() & (true >= 5)
+    cells.loc[opened, ["known", "withheld"]] = [True, False]
+    years_only = {**entry, "financial_years": [], "rolling": []}
+    keep = cells["period"].isin(entry["periods"] + entry["years"]).to_numpy()
+    by_years = leaks(cells[keep].reset_index(drop=True), true[keep],
+                     equations(conn, cells[keep].reset_index(drop=True), years_only))
+    every = leaks(cells, true, system)
+    assert every > by_years + 20

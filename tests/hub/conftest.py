@@ -1,0 +1,64 @@
+"""A second test hub whose data spans 19 months (Jan 2023 – Jul 2024): unlike the one-year demo hub
+it publishes a complete financial year (FY2023) and a rolling 12 months (L12-2024-07) that overlap
+the calendar years without equalling any of them, which is what differencing attacks need."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jin_hub.local_server import start_hub
+from tests.conftest import ROOT
+
+SPAN_SEED, SPAN_SCALE = 5, 0.2
+SPAN_END = "2024-07"                     # the latest month: 2024 is published as a part-year
+#: Date column and format of each generated (clean) extract; school terms stay whole years.
+DATES = {"police_crime": ("reported_at", "%Y-%m-%dT%H:%M"), "asb_incidents": ("reported", "%d/%m/%Y %H:%M"),
+         "fire_incidents": ("call_datetime", "%Y-%m-%d %H:%M:%S")}
+
+
+@pytest.fixture(scope="session")
+def span_extracts(tmp_path_factory) -> dict[str, Path]:
+    """Clean synthetic extracts of 2023 and Jan–Jul 2024, and the residents per OA."""
+    from jin_hub.demo import partners, surface
+    from jin_hub.demo.synth import write_population
+
+    out = tmp_path_factory.mktemp("span_extracts")
+    shared = surface.build_surface(surface.load_areas(), SPAN_SEED)
+    paths = {}
+    for number, (dataset, make) in enumerate(partners.GENERATORS.items()):
+        rng = np.random.default_rng([SPAN_SEED, number])
+        frame = pd.concat([make(shared, rng, SPAN_SCALE, year) for year in (2023, 2024)], ignore_index=True)
+        if dataset in DATES:
+            column, fmt = DATES[dataset]
+            frame = frame[pd.to_datetime(frame[column], format=fmt).dt.strftime("%Y-%m") <= SPAN_END]
+        paths[dataset] = out / f"{dataset}.csv"
+        frame.to_csv(paths[dataset], index=False)
+    paths["population"] = out / "population_oa_synthetic.csv"
+    write_population(paths["population"], shared, SPAN_SEED)
+    return paths
+
+
+@pytest.fixture(scope="session")
+def span_db_path(tmp_path_factory, span_extracts) -> Path:
+    """The 19-month hub, built in its own process like the main test hub (GDAL apart from QGIS's)."""
+    path = tmp_path_factory.mktemp("span_hub") / "hub.sqlite"
+    code = ("import json, sys; from pathlib import Path; from tests.conftest import build_hub_db; "
+            "build_hub_db(Path(sys.argv[1]), {k: Path(v) for k, v in json.loads(sys.argv[2]).items()})")
+    subprocess.run([sys.executable, "-c", code, str(path), json.dumps({k: str(v) for k, v in span_extracts.items()})],
+                   check=True, cwd=ROOT)
+    return path
+
+
+@pytest.fixture(scope="session")
+def span_url(span_db_path) -> str:
+    """Base URL of a real hub serving the 19-month database."""
+    hub = start_hub(span_db_path)
+    yield hub.url
+    hub.stop()
