@@ -149,10 +149,13 @@ def test_zone_zoom_and_filter(qgis_iface, qgis_new_project, hub_connection, jin_
     assert shown.contains(QgsRectangle(x0, y0, x1, y1))
     assert min(shown.width(), shown.height()) < 2 * max(x1 - x0, y1 - y0)
     dock.catalogue.select("police_crime")
+    kinds = [options.kind.itemData(i) for i in range(options.kind.count())]
+    assert kinds[0] == "rolling" and "month" in kinds and "year" in kinds       # the latest 12 months first
     options.only_zone.setChecked(True)
     (layer,) = add_and_wait(dock)
     assert 0 < layer.featureCount() < 679
-    assert "in South Nottinghamshire" in layer.name()
+    assert layer.name().startswith("Police recorded crime — LSOA in South Nottinghamshire") and \
+        "— 12 months to " in layer.name()
     box = layer.extent()
     assert x0 - 1 <= box.xMinimum() and box.xMaximum() <= x1 + 1 and y0 - 1 <= box.yMinimum() <= y1
     dock.close()
