@@ -121,16 +121,19 @@ RECORD_KEYS = ("record_key", "person_key", "caller_key", "address_key")
 
 
 def record_rows(release_id: str, accepted: pd.DataFrame, base: str, rollups: dict[str, dict[str, str]]) -> list:
-    """Rows of the ``records`` table: month, category, the area code at every level, pseudonyms."""
-    codes = {level: None for level in nesting.LEVELS}
-    codes[base] = accepted["area_code"].to_numpy(dtype=object)
-    for level, lookup in rollups.items():
-        codes[level] = accepted["area_code"].map(lookup).to_numpy(dtype=object)
+    """Rows of the ``records`` table: month, category, the area code at every level, pseudonyms
+    (columns turned into plain lists first: zipping pandas arrays costs a call per value)."""
     n = len(accepted)
-    columns = [np.full(n, release_id, dtype=object), accepted["source_line"].astype(int).tolist(),
-               accepted["period"], accepted["category"],
-               *[codes[level] if codes[level] is not None else np.full(n, None) for level in nesting.LEVELS],
-               *[accepted[k] if k in accepted else np.full(n, None) for k in RECORD_KEYS]]
+    blank = [None] * n
+    area = accepted["area_code"]
+    codes = {level: blank for level in nesting.LEVELS}
+    codes[base] = area.tolist()
+    for level, lookup in rollups.items():
+        codes[level] = area.map(lookup).tolist()
+    columns = [[release_id] * n, accepted["source_line"].astype(int).tolist(),
+               accepted["period"].tolist(), accepted["category"].tolist(),
+               *[codes[level] for level in nesting.LEVELS],
+               *[accepted[k].tolist() if k in accepted else blank for k in RECORD_KEYS]]
     return list(zip(*columns))
 
 
