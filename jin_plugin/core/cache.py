@@ -1,12 +1,15 @@
-"""The local cache: boundaries per hub and geography (revalidated by ETag) and built layers.
+"""The local cache: boundaries per hub and geography (revalidated by ETag), their layer template,
+and built layers.
 
 Geometry is fetched once and reused, so switching dataset, period or category downloads only a
-small table of numbers. Files are written to a temporary name and renamed into place, so an
-interrupted fetch never leaves a half-written file where a good one was.
+small table of numbers; it is also converted once into a GeoPackage template, so building a layer
+copies a file and fills in numbers. Files are written to a temporary name and renamed into place,
+so an interrupted fetch never leaves a half-written file where a good one was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -16,7 +19,8 @@ from typing import Optional
 
 from qgis.core import QgsApplication, QgsFeedback
 
-from .hub_client import API, HubClient
+from .hub_client import API, HubCancelled, HubClient
+from .layers import TEMPLATE_VERSION, build_template
 
 
 def default_cache_dir() -> Path:
@@ -84,3 +88,29 @@ class Cache:
         write_atomically(path, reply.body)
         etag_file.write_text(reply.headers.get("etag", ""))
         return path, True
+
+    def template_path(self, geography: str) -> Path:
+        """The layer template of the cached boundaries' version (and of this plugin's template layout)."""
+        path = self.boundaries_path(geography)
+        etag_file = path.with_suffix(".etag")
+        etag = etag_file.read_text() if etag_file.exists() else ""
+        if not etag:                                   # a hub without ETags: the file's own identity
+            stat = path.stat()
+            etag = f"{stat.st_size}-{stat.st_mtime_ns}"
+        key = hashlib.sha256(f"{TEMPLATE_VERSION}:{etag}".encode()).hexdigest()[:12]
+        return self.dir / f"template_{geography}_{key}.gpkg"
+
+    def template(self, geography: str, feedback: Optional[QgsFeedback] = None) -> tuple[Path, bool]:
+        """Path of the layer template of the cached boundaries of ``geography`` (call ``boundaries``
+        first); True if it was built now. Templates of older boundaries are removed."""
+        with _lock(self.dir / f"template_{geography}"):
+            path = self.template_path(geography)
+            if path.exists():
+                return path, False
+            if not build_template(self.boundaries_path(geography), path, feedback):
+                raise HubCancelled("Fetch cancelled: nothing was added.")
+            for old in self.dir.glob(f"template_{geography}_*.gpkg"):
+                if old != path:
+                    with contextlib.suppress(OSError):         # left for next time if something holds it
+                        old.unlink()
+            return path, True

@@ -215,3 +215,139 @@ def test_connection_test_names_the_failing_step(hub_url, analyst_authcfg):
     assert not wrong.ok and "refused your credentials" in wrong.message
     not_jin = test_connection(hub_url + "/openapi.json")          # answers, but not as a JiN hub
     assert not not_jin.ok and "not a JiN hub" in not_jin.message and "base URL" in not_jin.message
+
+
+# ---- the fast path: one GeoPackage template per boundary version, values written in with SQL ------
+def gpkg_facts(path) -> dict:
+    """What QGIS and GDAL read from a JiN GeoPackage besides its rows: counts, spatial index, triggers."""
+    from contextlib import closing
+
+    with closing(sqlite3.connect(path)) as conn:
+        return {
+            "feature_count": conn.execute("SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'jin'")
+            .fetchone()[0],
+            "indexed": conn.execute("SELECT count(*) FROM rtree_jin_geom").fetchone()[0],
+            "extent": conn.execute("SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = 'jin'")
+            .fetchone(),
+            "geometry_type": conn.execute("SELECT geometry_type_name, srs_id FROM gpkg_geometry_columns").fetchone(),
+            "triggers": sorted(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                                          "AND tbl_name = 'jin'")),
+            "integrity": conn.execute("PRAGMA integrity_check").fetchone()[0],
+            "journal": conn.execute("PRAGMA journal_mode").fetchone()[0],
+        }
+
+
+def assert_layer_has(layer, values: dict) -> None:
+    """Every feature carries the hub's values (JSON form) for its area, with the status they mean."""
+    from jin_plugin.core.layers import status_of
+
+    col = {name: i for i, name in enumerate(values["fields"])}
+    expected = {r[0]: (r[col["count"]], r[col["suppressed"]], r[col["rate"]], r[col["base"]]) for r in values["rows"]}
+    seen = 0
+    for feat in layer.getFeatures():
+        value = expected.get(feat["area_code"])
+        assert feat["status"] == status_of(value)
+        assert (feat["dataset"], feat["period"], feat["category"]) == (values["dataset"], values["period"],
+                                                                       values["category"])
+        if value is None:
+            assert feat["count"] == NULL and feat["suppressed"] == NULL
+            continue
+        seen += 1
+        count, suppressed, rate, base = value
+        assert feat["suppressed"] == int(suppressed)
+        published = (NULL, NULL) if suppressed else (count, NULL if rate is None else rate)
+        assert (feat["count"], feat["rate"]) == published
+        assert feat["base"] == (NULL if base is None else base)
+    assert seen == len(expected)
+
+
+def test_layers_are_copies_of_one_template_with_the_hubs_values(hub_url, jin_cache, analyst_authcfg):
+    """Geometry is converted once per boundary version; each layer is that template with the values
+    written in, and opens in QGIS exactly as a layer written feature by feature did."""
+    from qgis.core import QgsVectorLayer, QgsWkbTypes
+
+    from jin_plugin.core.project_layers import style_fetched
+
+    client = HubClient(hub_url, analyst_authcfg)
+    burglary = run_fetch(FetchLayerTask(client, LayerRequest("police_crime", category="Burglary")))
+    (template,) = jin_cache.rglob("template_lsoa_*.gpkg")
+    built = template.stat().st_mtime_ns
+    fire = run_fetch(FetchLayerTask(client, LayerRequest("fire_incidents")))
+    assert list(jin_cache.rglob("template_lsoa_*.gpkg")) == [template] and template.stat().st_mtime_ns == built
+    blank = QgsVectorLayer(f"{template}|layername=jin", "template", "ogr")
+    assert {f["status"] for f in blank.getFeatures()} == {"no_data"} and blank.featureCount() == 679
+    for layer, (dataset, category) in ((burglary, ("police_crime", "Burglary")), (fire, ("fire_incidents", "all"))):
+        assert_layer_has(layer, client.values(dataset, "lsoa", None, category))
+        assert [f.name() for f in layer.fields()] == [
+            "fid", "area_code", "area_name", "district_code", "district_name", "dataset", "period", "category",
+            "count", "suppressed", "status", "rate", "base"]
+        assert [layer.fields().field(n).typeName() for n in ("area_code", "count", "rate")] == \
+            ["String", "Integer", "Real"]
+        assert layer.wkbType() == QgsWkbTypes.MultiPolygon and layer.crs().authid() == "EPSG:27700"
+        assert layer.extent() == blank.extent() and layer.featureCount() == 679
+        facts = gpkg_facts(layer.source().split("|")[0])
+        assert facts == dict(gpkg_facts(template), integrity="ok")
+        assert facts["feature_count"] == facts["indexed"] == 679 and facts["geometry_type"] == ("MULTIPOLYGON", 27700)
+        assert len(facts["triggers"]) >= 6 and facts["journal"] == "delete"       # GDAL's: the index follows edits
+        assert style_fetched(layer) == "" and "JiN" in layer.listStylesInDatabase()[2]
+    del blank
+
+
+def test_new_boundaries_get_a_new_template_and_the_old_one_goes(hub_url, jin_cache, analyst_authcfg):
+    client = HubClient(hub_url, analyst_authcfg)
+    assert run_fetch(FetchLayerTask(client, LayerRequest("fire_incidents"))) is not None
+    (template,) = jin_cache.rglob("template_lsoa_*.gpkg")
+    stale = template.with_name("template_lsoa_000000000000.gpkg")      # as left by earlier boundaries
+    template.rename(stale)
+    next(jin_cache.rglob("boundaries_lsoa.etag")).write_text('"an-old-version"')
+    again = FetchLayerTask(client, LayerRequest("fire_incidents"))
+    assert run_fetch(again) is not None and again.boundaries_downloaded
+    assert list(jin_cache.rglob("template_lsoa_*.gpkg")) == [template]
+
+
+def test_cancelled_template_or_layer_build_leaves_nothing(tmp_path, hub_url, jin_cache, analyst_authcfg):
+    from qgis.core import QgsFeedback
+
+    from jin_plugin.core.layers import build_template, write_layer
+
+    class CancelledMidway(QgsFeedback):
+        """Cancelled after ``calls`` checks."""
+
+        def __init__(self, calls: int):
+            super().__init__()
+            self.left = calls
+
+        def isCanceled(self) -> bool:
+            self.left -= 1
+            return self.left < 0
+
+    client = HubClient(hub_url, analyst_authcfg)
+    assert run_fetch(FetchLayerTask(client, LayerRequest("fire_incidents"))) is not None
+    boundaries = next(jin_cache.rglob("boundaries_lsoa.geojson"))
+    (template,) = jin_cache.rglob("template_lsoa_*.gpkg")
+    values = client.values("fire_incidents", "lsoa", None, "all")
+    out = tmp_path / "out"
+    out.mkdir()
+    previous = out / "layer.gpkg"
+    previous.write_bytes(b"an earlier layer")
+    for calls in (0, 2):                          # before GDAL starts, and inside its conversion
+        assert not build_template(boundaries, out / "template.gpkg", CancelledMidway(calls))
+    for calls in (0, 1):                          # before the values go in, and once they are in
+        assert write_layer(template, values, previous, CancelledMidway(calls)) == 0
+    assert previous.read_bytes() == b"an earlier layer"
+    assert [p.name for p in out.iterdir()] == ["layer.gpkg"]
+
+
+def test_zone_layer_holds_only_its_areas_with_their_own_index_and_extent(hub_url, jin_cache, analyst_authcfg):
+    client = HubClient(hub_url, analyst_authcfg)
+    zone = "south-nottinghamshire-csp"
+    layer = run_fetch(FetchLayerTask(client, LayerRequest("police_crime", zone=zone, zone_name="South Notts")))
+    values = client.values("police_crime", "lsoa", None, "all", zone=zone)
+    assert_layer_has(layer, values)
+    assert 0 < layer.featureCount() == len(values["rows"]) < 679
+    facts = gpkg_facts(layer.source().split("|")[0])
+    assert facts["feature_count"] == facts["indexed"] == layer.featureCount() and facts["integrity"] == "ok"
+    box = layer.extent()
+    whole = gpkg_facts(next(jin_cache.rglob("template_lsoa_*.gpkg")))["extent"]
+    assert facts["extent"] == pytest.approx((box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum()))
+    assert box.width() < whole[2] - whole[0]
