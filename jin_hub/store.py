@@ -6,6 +6,7 @@ disclosure control) and boundaries leave through here.
 
 from __future__ import annotations
 
+import gzip
 import json
 import sqlite3
 import threading
@@ -82,6 +83,8 @@ class Store:
         db.open_readonly(self.path).close()       # fail fast with a clear message
         self._local = threading.local()
         self._catalogue: tuple[tuple, list[dict]] = ((), [])
+        self._gzipped: dict[tuple[str, str], bytes] = {}     # (geography, etag) -> compressed boundaries
+        self._gzip_lock = threading.Lock()
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -169,6 +172,18 @@ class Store:
             raise NotFound(f"no boundaries for geography '{geography}'; loaded: "
                            f"{', '.join(self.geographies()) or 'none'}")
         return row[0], bytes(row[1])
+
+    def boundaries_gzip(self, geography: str) -> tuple[str, bytes]:
+        """(etag, gzip-compressed boundaries): compressed once per version, not on every request
+        (gzipping a county's or a country's geometry costs far more than sending it)."""
+        etag, body = self.boundaries(geography)
+        with self._gzip_lock:
+            packed = self._gzipped.get((geography, etag))
+            if packed is None:
+                packed = gzip.compress(body, compresslevel=6, mtime=0)
+                self._gzipped = {k: v for k, v in self._gzipped.items() if k[0] != geography}
+                self._gzipped[(geography, etag)] = packed
+        return etag, packed
 
     def areas(self, geography: str, bbox: tuple[float, float, float, float] | None, limit: int, offset: int,
               area_code: str | None = None, codes: set[str] | None = None, bbox_bng: bool = False,

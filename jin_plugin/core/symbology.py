@@ -194,6 +194,9 @@ def save_style(layer: QgsVectorLayer, export: Optional[Path] = None) -> None:
             if name == STYLE_NAME:
                 layer.deleteStyleFromDatabase(style_id)
         error = layer.saveStyleToDatabase(STYLE_NAME, "JiN theme", True, "")
+        # QGIS 3.22 writes through its own connection and, closing it, breaks the layer's open
+        # readers ("unable to open database file"): the next render would draw nothing
+        layer.dataProvider().reloadData()
         if error:
             raise OSError(f"could not save the style into {source}: {error}")
     if export is not None:

@@ -55,6 +55,9 @@ def test_boundaries_are_cacheable(hub_url):
     assert again.status_code == 304 and not again.content
     assert len(get(f"{hub_url}/api/v1/boundaries/district").json()["features"]) == 8
     assert get(f"{hub_url}/api/v1/boundaries/ward").status_code == 404
+    plain = get(f"{hub_url}/api/v1/boundaries/lsoa", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.json() == doc      # the same, uncompressed
+    assert "Accept-Encoding" in r.headers["vary"] and plain.headers["etag"] == r.headers["etag"]
 
 
 def test_values_cover_every_area(hub_url):

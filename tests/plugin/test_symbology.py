@@ -200,6 +200,23 @@ def test_style_travels_with_the_geopackage_and_exports(files, tmp_path):
         save_style(layer, tmp_path / "crime.txt")
 
 
+def painted_share(layer: QgsVectorLayer) -> float:
+    """Share of the map's pixels (sampled) that the layer painted over the magenta background."""
+    image, _ = render(layer)
+    magenta = QColor("#ff00ff").rgb()
+    samples = [image.pixel(x, y) != magenta for x in range(0, SIZE, 8) for y in range(0, SIZE, 8)]
+    return sum(samples) / len(samples)
+
+
+def test_a_fetched_layer_draws_on_its_first_render_after_theming(hub_url, jin_cache, analyst_authcfg):
+    """Saving the style into the GeoPackage once cut the layer off its file: the map stayed blank."""
+    from jin_plugin.core.project_layers import style_fetched
+
+    layer = fetch_layer_blocking(hub_url, "police_crime", authcfg=analyst_authcfg, style=False)
+    assert style_fetched(layer) == ""
+    assert painted_share(layer) > 0.25
+
+
 def test_theme_ramps_ship_as_a_qgis_style_file():
     from qgis.core import QgsStyle
 
