@@ -7,8 +7,6 @@ download and leaves nothing half-made.
 
 from __future__ import annotations
 
-import csv
-import io
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Optional
@@ -17,37 +15,9 @@ from qgis.core import QgsFeedback, QgsTask
 from qgis.PyQt.QtCore import pyqtSignal
 
 from .cache import Cache
-from .hub_client import API, HubBadResponse, HubCancelled, HubClient, HubError, HubNotFound
+from .hub_client import HubCancelled, HubClient, HubError, HubNotFound
 from .layers import LayerBuildError, open_layer, write_layer, write_sidecar
 from .model import LayerRequest, layer_name
-
-
-def _number(text: str) -> Optional[float]:
-    """A CSV cell as the JSON form has it: None when empty, else an int or a float."""
-    if text == "":
-        return None
-    return int(text) if text.isdigit() else float(text)
-
-
-def fetch_values(client: HubClient, request: LayerRequest, feedback: QgsFeedback,
-                 progress: Callable[[int, int], None]) -> dict:
-    """The values document ``HubClient.values`` returns, read from the same endpoint's CSV form: the hub
-    writes CSV nearly twice as fast as JSON for the 34,753 LSOAs, and every switch of dataset, period
-    or category waits on it (release and period come in its X-JiN- headers)."""
-    reply = client.get(f"{API}/values/{request.dataset}/{request.geography}",
-                       {"period": request.period, "category": request.category, "zone": request.zone,
-                        "format": "csv"}, accept="text/csv", feedback=feedback, progress=progress)
-    try:
-        lines = csv.reader(io.StringIO(reply.body.decode("utf-8")))
-        fields = next(lines, [])
-        rows = [[row[0], *map(_number, row[1:])] for row in lines]
-        period, release = reply.headers["x-jin-period"], reply.headers["x-jin-release"]
-    except (UnicodeDecodeError, ValueError, IndexError, KeyError) as exc:
-        raise HubBadResponse(f"The values from {client.base_url} are malformed ({exc}). Check the URL.") from exc
-    if fields[:3] != ["area_code", "count", "suppressed"]:
-        raise HubBadResponse(f"The values from {client.base_url} are malformed. Check the URL.")
-    return {"dataset": request.dataset, "geography": request.geography, "period": period,
-            "category": request.category, "zone": request.zone, "release": release, "fields": fields, "rows": rows}
 
 
 def fetch_to_file(client: HubClient, request: LayerRequest, cache: Cache, feedback: QgsFeedback,
@@ -78,7 +48,8 @@ def fetch_to_file(client: HubClient, request: LayerRequest, cache: Cache, feedba
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jin-template") as pool:
         # GDAL builds the layer template (first fetch of these boundaries only) while the hub answers
         template = pool.submit(cache.template, request.geography, feedback)
-        values = fetch_values(client, request, feedback, stage(50, 20))
+        values = client.values(request.dataset, request.geography, request.period, request.category,
+                               request.zone, feedback=feedback, progress=stage(50, 20))
         set_progress(70)
         template_path, _ = template.result()
     out = cache.layers_dir / f"{request.file_stem(values['period'], values['release'])}.gpkg"

@@ -7,6 +7,8 @@ what the analyst can do about it; widgets show it as is.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
@@ -63,6 +65,13 @@ def _detail(body: bytes) -> str:
     except (ValueError, AttributeError, UnicodeDecodeError):
         return ""
     return detail if isinstance(detail, str) else ""
+
+
+def _number(text: str) -> Optional[float]:
+    """A CSV cell as JSON has it: None when empty, else an int or a float."""
+    if text == "":
+        return None
+    return int(text) if text.isdigit() else float(text)
 
 
 class HubClient:
@@ -180,9 +189,21 @@ class HubClient:
 
     def values(self, dataset: str, geography: str, period: Optional[str], category: str,
                zone: Optional[str] = None, **kwargs) -> dict:
-        data = self.get_json(f"{API}/values/{dataset}/{geography}",
-                             {"period": period, "category": category, "zone": zone}, **kwargs)
-        if not isinstance(data, dict) or data.get("fields", [])[:3] != ["area_code", "count", "suppressed"] \
-                or not isinstance(data.get("rows"), list):
+        """The hub's values document (dataset, period, release, fields, rows), read from the endpoint's
+        CSV form: the hub writes CSV nearly twice as fast as JSON for England and Wales's 34,753
+        LSOAs, and every switch of dataset, period or category waits on it (release and period come
+        in its X-JiN- headers)."""
+        reply = self.get(f"{API}/values/{dataset}/{geography}",
+                         {"period": period, "category": category, "zone": zone, "format": "csv"},
+                         accept="text/csv", **kwargs)
+        try:
+            lines = csv.reader(io.StringIO(reply.body.decode("utf-8")))
+            fields = next(lines, [])
+            rows = [[row[0], *map(_number, row[1:])] for row in lines]
+            period, release = reply.headers["x-jin-period"], reply.headers["x-jin-release"]
+        except (UnicodeDecodeError, ValueError, IndexError, KeyError) as exc:
+            raise HubBadResponse(f"The values from {self.base_url} are malformed ({exc}). Check the URL.") from exc
+        if fields[:3] != ["area_code", "count", "suppressed"]:
             raise HubBadResponse(f"The values from {self.base_url} are malformed. Check the URL.")
-        return data
+        return {"dataset": dataset, "geography": geography, "period": period, "category": category,
+                "zone": zone, "release": release, "fields": fields, "rows": rows}

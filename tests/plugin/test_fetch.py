@@ -277,7 +277,7 @@ def test_layers_are_copies_of_one_template_with_the_hubs_values(hub_url, jin_cac
     blank = QgsVectorLayer(f"{template}|layername=jin", "template", "ogr")
     assert {f["status"] for f in blank.getFeatures()} == {"no_data"} and blank.featureCount() == 679
     for layer, (dataset, category) in ((burglary, ("police_crime", "Burglary")), (fire, ("fire_incidents", "all"))):
-        assert_layer_has(layer, client.values(dataset, "lsoa", None, category))
+        assert_layer_has(layer, client.get_json(f"/api/v1/values/{dataset}/lsoa", {"category": category}))
         assert [f.name() for f in layer.fields()] == [
             "fid", "area_code", "area_name", "district_code", "district_name", "dataset", "period", "category",
             "count", "suppressed", "status", "rate", "base"]
@@ -342,7 +342,8 @@ def test_zone_layer_holds_only_its_areas_with_their_own_index_and_extent(hub_url
     client = HubClient(hub_url, analyst_authcfg)
     zone = "south-nottinghamshire-csp"
     layer = run_fetch(FetchLayerTask(client, LayerRequest("police_crime", zone=zone, zone_name="South Notts")))
-    values = client.values("police_crime", "lsoa", None, "all", zone=zone)
+    values = client.get_json("/api/v1/values/police_crime/lsoa", {"zone": zone})        # the JSON form
+    assert client.values("police_crime", "lsoa", None, "all", zone=zone)["rows"] == values["rows"]    # = CSV
     assert_layer_has(layer, values)
     assert 0 < layer.featureCount() == len(values["rows"]) < 679
     facts = gpkg_facts(layer.source().split("|")[0])
