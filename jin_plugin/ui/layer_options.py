@@ -30,6 +30,7 @@ class LayerOptions(QWidget):
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         self.kind = QComboBox()
+        self.kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.period = QComboBox()
         period_row = QHBoxLayout()
         period_row.addWidget(self.kind)
