@@ -79,15 +79,17 @@ def read_extract(path: Path, schema: DatasetSchema) -> tuple[pd.DataFrame, str]:
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
-    """Parse mixed-format date strings; NaT where none of the known formats fits."""
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    text = values.str.strip()
+    """Parse mixed-format date strings; NaT where none of the known formats fits (each distinct
+    string is parsed once: extracts repeat dates and times a lot)."""
+    codes, uniques = pd.factorize(values, sort=False)
+    text = pd.Series(uniques, dtype=object).str.strip()
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     for fmt in DATE_FORMATS:
-        todo = out.isna() & (text != "")
+        todo = parsed.isna() & (text != "")
         if not todo.any():
             break
-        out[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-    return out
+        parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+    return pd.Series(parsed.to_numpy()[codes], index=values.index)
 
 
 def to_bng(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -142,11 +144,15 @@ def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: 
         period = np.array([labels.get(m) for m in month], dtype=object)           # format each once
     reject(period == None, f"unreadable date in {schema.date_column}")  # noqa: E711
 
-    xs, ys = frame[schema.x_column].str.strip(), frame[schema.y_column].str.strip()
-    reject(((xs == "") | (ys == "")).to_numpy(), "missing coordinates")
-    x = pd.to_numeric(xs, errors="coerce").to_numpy(float)
-    y = pd.to_numeric(ys, errors="coerce").to_numpy(float)
-    reject(~(np.isfinite(x) & np.isfinite(y)), "unreadable coordinates")
+    x = pd.to_numeric(frame[schema.x_column], errors="coerce").to_numpy(float)     # spaces around are fine
+    y = pd.to_numeric(frame[schema.y_column], errors="coerce").to_numpy(float)
+    bad = ~(np.isfinite(x) & np.isfinite(y))
+    if bad.any():                                  # only the unreadable few are looked at as text
+        blank = np.zeros(n, dtype=bool)
+        blank[bad] = ((frame[schema.x_column][bad].str.strip() == "") |
+                      (frame[schema.y_column][bad].str.strip() == "")).to_numpy()
+        reject(blank, "missing coordinates")
+    reject(bad, "unreadable coordinates")
     x, y, wgs84 = to_bng(x, y)
     todo = reason == None  # noqa: E711
     area = np.full(n, None, dtype=object)
