@@ -17,6 +17,7 @@ from jin_hub import db, periods
 from jin_hub.ingest.schemas import SCHEMAS
 from jin_hub.nesting import LEVELS
 
+VALUES_CACHED = 16          # value tables kept in memory (a table of 34,753 LSOAs is a few MB)
 #: Catalogue field listing each kind of period.
 PERIOD_FIELDS = {"month": "periods", "year": "years", "fy": "financial_years", "rolling": "rolling"}
 
@@ -85,6 +86,9 @@ class Store:
         self._catalogue: tuple[tuple, list[dict]] = ((), [])
         self._gzipped: dict[tuple[str, str], bytes] = {}     # (geography, etag) -> compressed boundaries
         self._gzip_lock = threading.Lock()
+        #: recent value tables (shared, read-only): OGC API clients page through one table many times
+        self._values: dict[tuple, dict] = {}
+        self._values_lock = threading.Lock()
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -103,7 +107,8 @@ class Store:
         """What the catalogue depends on: current releases, boundary versions, denominators."""
         return self.conn.execute(
             "SELECT (SELECT group_concat(id || ':' || coalesce(current_release, ''), ',') FROM datasets), "
-            "(SELECT group_concat(etag, ',') FROM geographies), (SELECT count(*) FROM denominators)").fetchone()
+            "(SELECT group_concat(etag, ',') FROM geographies), "
+            "(SELECT count(*) || ':' || coalesce(sum(value), 0) FROM denominators)").fetchone()
 
     def catalogue(self) -> list[dict]:
         """One entry per published dataset (shared, read-only), rebuilt only when a release or the
@@ -290,6 +295,18 @@ class Store:
         pupils on roll: itself a published count, withheld where that is), so clients can smooth rates.
         """
         entry, period = self.resolve(dataset, geography, period, category)
+        key = (self._state(), dataset, geography, period, category)     # releases never change in place
+        with self._values_lock:
+            values = self._values.get(key)
+        if values is None:
+            values = self._compute_values(entry, geography, period, category)
+            with self._values_lock:
+                self._values[key] = values
+                while len(self._values) > VALUES_CACHED:
+                    self._values.pop(next(iter(self._values)))          # the oldest first
+        return entry, period, values
+
+    def _compute_values(self, entry: dict, geography: str, period: str, category: str) -> dict:
         counts = self._counts(entry["release"]["id"], geography, period, category)
         per = entry["rate"]["per"] if entry["rate"] else 0
         denominators = self._denominators(entry, geography, period)
@@ -298,4 +315,4 @@ class Store:
             base = denominators.get(code)
             rate = round(count / base * per, 2) if count is not None and base else None
             values[code] = (count, supp, rate, base)
-        return entry, period, values
+        return values

@@ -125,3 +125,34 @@ def test_ingest_output_names_no_person(tmp_path, demo_extracts):
     printed = out.stdout + out.stderr
     assert "quarantined" in printed
     assert not [v for values in manifest["canaries"].values() for v in values if v in printed]
+
+
+def test_running_hub_serves_new_denominators_at_once(tmp_path, hub_db_path, demo_extracts):
+    """Value tables are kept in memory between requests; reloading denominators must not leave
+    stale rates behind."""
+    import csv
+
+    import requests
+
+    from jin_hub.local_server import start_hub
+    from tests.conftest import ANALYST, snapshot_db
+
+    db = snapshot_db(hub_db_path, tmp_path / "hub.sqlite")
+    hub = start_hub(db)
+    url = f"{hub.url}/api/v1/values/police_crime/district?period=2024"
+    try:
+        before = {r[0]: r for r in requests.get(url, auth=ANALYST, timeout=30).json()["rows"]}
+        doubled = tmp_path / "population_doubled.csv"
+        with demo_extracts["population"].open(newline="") as src, doubled.open("w", newline="") as out:
+            rows = [r for r in csv.reader(src) if r and not r[0].startswith("#")]
+            writer = csv.writer(out)
+            writer.writerow(rows[0])
+            writer.writerows([[code, int(value) * 2] for code, value in rows[1:]])
+        done = jin_hub("--db", str(db), "load-denominators", str(doubled), "--geography", "oa")
+        assert done.returncode == 0, done.stderr
+        after = {r[0]: r for r in requests.get(url, auth=ANALYST, timeout=30).json()["rows"]}
+    finally:
+        hub.stop()
+    for code, (_, count, _, rate, base) in before.items():
+        assert after[code][4] == 2 * base and after[code][1] == count
+        assert abs(after[code][3] - rate / 2) < 0.02
