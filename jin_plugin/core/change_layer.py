@@ -9,20 +9,20 @@ from pathlib import Path
 
 import numpy as np
 from qgis.core import QgsVectorLayer
-from qgis.PyQt.QtCore import QVariant
 
 from .compare import CompareError, Measure, read_measure
 from .compare_output import EXCLUDED, apply_categories, describe, write_areas
+from .field_types import DOUBLE, STRING
 from .stats.change import compare_counts
 
 RISE, FALL, SAME = "Significant rise", "Significant fall", "No significant change"
 CHANGE_COLOURS = {RISE: "#d7191c", SAME: "#f7f7f7", FALL: "#2c7bb6", EXCLUDED: "#bdbdbd"}
-SPEC = [("area_code", QVariant.String, "ONS area code"), ("area_name", QVariant.String, "area name"),
-        ("before", QVariant.Double, "count in the earlier period"),
-        ("after", QVariant.Double, "count in the later one"),
-        ("difference", QVariant.Double, "after - before"), ("ratio", QVariant.Double, "after / before (empty if 0)"),
-        ("p_value", QVariant.Double, "exact two-sided test that the counts share one rate (conditional binomial)"),
-        ("change", QVariant.String, "significant rise, fall, or no significant change at 5 %")]
+SPEC = [("area_code", STRING, "ONS area code"), ("area_name", STRING, "area name"),
+        ("before", DOUBLE, "count in the earlier period"),
+        ("after", DOUBLE, "count in the later one"),
+        ("difference", DOUBLE, "after - before"), ("ratio", DOUBLE, "after / before (empty if 0)"),
+        ("p_value", DOUBLE, "exact two-sided test that the counts share one rate (conditional binomial)"),
+        ("change", STRING, "significant rise, fall, or no significant change at 5 %")]
 
 
 @dataclass

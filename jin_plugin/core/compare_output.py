@@ -25,9 +25,9 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from .compare import Result
+from .field_types import DOUBLE, INT, STRING, FieldType
 from .layers import BNG
 from .stats.local import CLUSTER_LABELS, GI_LABELS
 
@@ -43,25 +43,25 @@ HOTSPOT_COLOURS = {"Hot spot, 99% confidence": "#d62f27", "Hot spot, 95% confide
 MAIN_STYLE = "Bivariate LISA clusters"
 
 
-def _fields(result: Result) -> list[tuple[str, QVariant.Type, str]]:
+def _fields(result: Result) -> list[tuple[str, FieldType, str]]:
     """(name, type, meaning) of every result field."""
-    out = [("area_code", QVariant.String, "ONS area code"), ("area_name", QVariant.String, "area name"),
-           ("analysed", QVariant.Int, "1 if every measure had a value here, else 0 (excluded)")]
+    out = [("area_code", STRING, "ONS area code"), ("area_name", STRING, "area name"),
+           ("analysed", INT, "1 if every measure had a value here, else 0 (excluded)")]
     for j, label in enumerate(result.inputs.labels, 1):
-        out += [(f"m{j}_value", QVariant.Double, f"measure {j}: {label}"),
-                (f"m{j}_tested", QVariant.Double, f"measure {j} as tested ({_smoothing_words(result)})"),
-                (f"m{j}_lisa_i", QVariant.Double, f"local Moran's I of measure {j}"),
-                (f"m{j}_lisa_p", QVariant.Double, f"two-sided pseudo p-value of m{j}_lisa_i "
+        out += [(f"m{j}_value", DOUBLE, f"measure {j}: {label}"),
+                (f"m{j}_tested", DOUBLE, f"measure {j} as tested ({_smoothing_words(result)})"),
+                (f"m{j}_lisa_i", DOUBLE, f"local Moran's I of measure {j}"),
+                (f"m{j}_lisa_p", DOUBLE, f"two-sided pseudo p-value of m{j}_lisa_i "
                                                   f"({result.options.permutations} conditional permutations)"),
-                (f"m{j}_cluster", QVariant.String, f"LISA cluster of measure {j} (High-High, Low-Low, ...)"),
-                (f"m{j}_gi_z", QVariant.Double, f"Getis-Ord Gi* z-score of measure {j}"),
-                (f"m{j}_gi_p", QVariant.Double, f"two-sided p-value of m{j}_gi_z"),
-                (f"m{j}_hotspot", QVariant.String, f"Gi* hot or cold spot of measure {j} with its confidence")]
-    out += [("bv_lisa_i", QVariant.Double, "bivariate local Moran's I: measure 1 here against measure 2 around"),
-            ("bv_lisa_p", QVariant.Double, "two-sided pseudo p-value of bv_lisa_i"),
-            ("bv_cluster", QVariant.String, "bivariate LISA cluster (High-High: high measure 1 amid high "
+                (f"m{j}_cluster", STRING, f"LISA cluster of measure {j} (High-High, Low-Low, ...)"),
+                (f"m{j}_gi_z", DOUBLE, f"Getis-Ord Gi* z-score of measure {j}"),
+                (f"m{j}_gi_p", DOUBLE, f"two-sided p-value of m{j}_gi_z"),
+                (f"m{j}_hotspot", STRING, f"Gi* hot or cold spot of measure {j} with its confidence")]
+    out += [("bv_lisa_i", DOUBLE, "bivariate local Moran's I: measure 1 here against measure 2 around"),
+            ("bv_lisa_p", DOUBLE, "two-sided pseudo p-value of bv_lisa_i"),
+            ("bv_cluster", STRING, "bivariate LISA cluster (High-High: high measure 1 amid high "
                                             "measure 2)"),
-            ("hot_in", QVariant.String, "measures whose Gi* hot spot covers this area")]
+            ("hot_in", STRING, "measures whose Gi* hot spot covers this area")]
     return out
 
 
@@ -96,7 +96,7 @@ def _maybe(v: float):
     return None if np.isnan(v) else float(v)
 
 
-def write_areas(path: Path, spec: list[tuple[str, QVariant.Type, str]], wkbs: list[bytes], rows: list[list],
+def write_areas(path: Path, spec: list[tuple[str, FieldType, str]], wkbs: list[bytes], rows: list[list],
                 layer_name: str) -> Path:
     """Areas with ``spec`` fields as a GeoPackage in EPSG:27700, written to a temporary name first."""
     fields = QgsFields()
@@ -125,7 +125,7 @@ def write_result(result: Result, path: Path) -> Path:
     return write_areas(path, _fields(result), result.inputs.wkbs, _rows(result), "comparison")
 
 
-def describe(layer: QgsVectorLayer, spec: list[tuple[str, QVariant.Type, str]], method: str,
+def describe(layer: QgsVectorLayer, spec: list[tuple[str, FieldType, str]], method: str,
              sources: list[str]) -> None:
     """Layer metadata listing every field, the method and the sources, so exported files carry them."""
     md = QgsLayerMetadata()

@@ -23,8 +23,8 @@ from typing import Callable, Optional, Union
 
 from osgeo import gdal
 from qgis.core import QgsCoordinateReferenceSystem, QgsFeedback, QgsLayerMetadata, QgsVectorLayer
-from qgis.PyQt.QtCore import QVariant
 
+from .field_types import DOUBLE, INT, STRING
 from .model import LayerRequest, layer_name
 
 BNG = QgsCoordinateReferenceSystem("EPSG:27700")
@@ -35,11 +35,11 @@ ONS_ATTRIBUTION = ("Source: Office for National Statistics licensed under the Op
 STATUS_VALUE, STATUS_ZERO, STATUS_SUPPRESSED, STATUS_NO_DATA = "value", "zero", "suppressed", "no_data"
 
 _FIELDS = [
-    ("area_code", QVariant.String), ("area_name", QVariant.String),
-    ("district_code", QVariant.String), ("district_name", QVariant.String),
-    ("dataset", QVariant.String), ("period", QVariant.String), ("category", QVariant.String),
-    ("count", QVariant.Int), ("suppressed", QVariant.Int), ("status", QVariant.String),
-    ("rate", QVariant.Double), ("base", QVariant.Double),
+    ("area_code", STRING), ("area_name", STRING),
+    ("district_code", STRING), ("district_name", STRING),
+    ("dataset", STRING), ("period", STRING), ("category", STRING),
+    ("count", INT), ("suppressed", INT), ("status", STRING),
+    ("rate", DOUBLE), ("base", DOUBLE),
 ]
 
 
@@ -62,7 +62,7 @@ def status_of(value: Optional[tuple]) -> str:
 TEMPLATE_VERSION = 1
 _VALUE_FIELDS = [name for name, _ in _FIELDS[4:]]          # from the values, filled in per layer (the
                                                            # first four come with the boundaries)
-_OGR_SQL_TYPE = {QVariant.String: "character(0)", QVariant.Int: "integer", QVariant.Double: "float"}
+_OGR_SQL_TYPE = {STRING: "character(0)", INT: "integer", DOUBLE: "float"}
 
 
 def _template_sql(source_layer: str) -> str:

@@ -22,8 +22,8 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 
+from .field_types import DOUBLE, INT, STRING
 from .layers import BNG
 
 
@@ -148,8 +148,8 @@ def count_points(areas: QgsVectorLayer, points: QgsVectorLayer, path: Path, per:
             report.matched += 1
     has_base = base_field is not None and areas.fields().indexOf(base_field) >= 0
     fields = QgsFields()
-    for name, kind in (("area_code", QVariant.String), ("area_name", QVariant.String),
-                       ("local_count", QVariant.Int), ("local_rate", QVariant.Double)):
+    for name, kind in (("area_code", STRING), ("area_name", STRING),
+                       ("local_count", INT), ("local_rate", DOUBLE)):
         fields.append(QgsField(name, kind))
     out = []
     for f, n in zip(area_list, counts):
