@@ -30,6 +30,13 @@ class LayerRequest:
         return re.sub(r"[^A-Za-z0-9_.-]+", "-", raw).strip("-").lower()
 
 
+def default_period(entry: dict) -> Optional[str]:
+    """What one click maps: the latest rolling 12 months where the hub publishes it (steadier and less
+    suppressed than one month), else None (the hub's latest month)."""
+    rolling = entry.get("rolling") or []
+    return rolling[-1] if rolling else None
+
+
 def month_label(period: str, entry: Optional[dict] = None) -> str:
     """``2024-03`` → ``Mar 2024``; ``2024`` → ``2024 (year)``; ``FY2024`` → ``Apr 2024 – Mar 2025
     (financial year)``; ``L12-2025-03`` → ``12 months to Mar 2025``; or the hub's own label for the

@@ -33,7 +33,7 @@ from ..core import connections
 from ..core.connections import Connection
 from ..core.fetch import FetchLayerTask
 from ..core.hub_client import HubClient, HubError
-from ..core.model import GEOGRAPHY_LABELS, LayerRequest
+from ..core.model import GEOGRAPHY_LABELS, LayerRequest, default_period
 from ..core.project_layers import add_to_jin_group, style_fetched
 from ..core.themes import THEME_ORDER, theme_title
 from .icons import LOGO, theme_icon
@@ -53,6 +53,7 @@ class Target:
     connection: str
     dataset: str
     geography: str
+    period: str = ""                    # empty: the hub's latest month
 
     def mime_uri(self, name: str) -> QgsMimeDataUtils.Uri:
         """A "custom" URI: QGIS hands it to the drop handler whose key is ``jin``."""
@@ -60,8 +61,8 @@ class Target:
         uri.layerType = "custom"
         uri.providerKey = PROVIDER_KEY
         uri.name = name
-        uri.uri = urlencode({"connection": self.connection, "dataset": self.dataset, "geography": self.geography},
-                            quote_via=quote)
+        fields = {"connection": self.connection, "dataset": self.dataset, "geography": self.geography}
+        uri.uri = urlencode({**fields, **({"period": self.period} if self.period else {})}, quote_via=quote)
         return uri
 
     @classmethod
@@ -72,7 +73,7 @@ class Target:
         fields = {k: v[0] for k, v in parse_qs(uri.uri).items()}
         if not all(fields.get(k) for k in ("connection", "dataset", "geography")):
             return None
-        return cls(fields["connection"], fields["dataset"], fields["geography"])
+        return cls(fields["connection"], fields["dataset"], fields["geography"], fields.get("period", ""))
 
 
 # ---- fetch and place -----------------------------------------------------------------------
@@ -94,7 +95,7 @@ class LayerOpener:
                         "panel and choose again.", Qgis.MessageLevel.Critical)
             return None
         task = FetchLayerTask(HubClient(connection.url, connection.authcfg),
-                              LayerRequest(target.dataset, target.geography))
+                              LayerRequest(target.dataset, target.geography, target.period or None))
         task.layerReady.connect(self.place)
         task.failed.connect(lambda message: self.notify(message, Qgis.MessageLevel.Critical))
         task.taskCompleted.connect(lambda: self._forget(task))
@@ -149,9 +150,10 @@ def ordered(key: str, order: tuple[str, ...]) -> str:
 
 
 def published_geographies(entry: dict) -> list[str]:
-    """Geographies the dataset's all-categories layer is published at (what these items fetch),
-    finest first; the catalogue's ``geographies`` when the hub does not say per category."""
-    geographies = (entry.get("publication") or {}).get("all") or entry.get("geographies") or []
+    """Geographies the dataset's all-categories layer is published at for its default period (what
+    these items fetch), finest first; the catalogue's ``geographies`` when the hub does not say."""
+    rules = entry.get("publication_years" if default_period(entry) else "publication") or {}
+    geographies = rules.get("all") or entry.get("geographies") or []
     return sorted(geographies, key=lambda g: ordered(g, GEOGRAPHY_ORDER))
 
 
@@ -260,7 +262,7 @@ class DatasetItem(OpenableItem):
     def __init__(self, opener: LayerOpener, connection: str, entry: dict, parent_path: str):
         geographies = published_geographies(entry)
         default = DEFAULT_GEOGRAPHY if DEFAULT_GEOGRAPHY in geographies else next(iter(geographies), DEFAULT_GEOGRAPHY)
-        super().__init__(opener, Target(connection, entry["id"], default), entry["title"],
+        super().__init__(opener, Target(connection, entry["id"], default, default_period(entry) or ""), entry["title"],
                          f"{entry['title']} — {GEOGRAPHY_LABELS.get(default, default.upper())}",
                          f"{parent_path}/{QgsDataItem.pathComponent(entry['id'])}")
         self.entry = entry
@@ -278,7 +280,8 @@ class GeographyItem(OpenableItem):
 
     def __init__(self, opener: LayerOpener, connection: str, entry: dict, geography: str, parent_path: str):
         label = GEOGRAPHY_LABELS.get(geography, geography.upper())
-        super().__init__(opener, Target(connection, entry["id"], geography), label, f"{entry['title']} — {label}",
+        super().__init__(opener, Target(connection, entry["id"], geography, default_period(entry) or ""), label,
+                         f"{entry['title']} — {label}",
                          f"{parent_path}/{QgsDataItem.pathComponent(geography)}")
         self.setToolTip(f"{entry['title']} by {label}. Drag onto the map or double-click to add it.")
         self.setSortKey(ordered(geography, GEOGRAPHY_ORDER))

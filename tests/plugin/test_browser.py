@@ -87,12 +87,15 @@ def test_root_lists_connections_then_themes_datasets_and_geographies(saved_hub, 
 
     crime = datasets["police_crime"]
     geographies = crime.createChildren()
-    # the all-categories layer is published from LSOA up (OA counts are too small to publish)
-    assert [g.name() for g in geographies] == ["LSOA", "MSOA", "District"]
-    assert [g.target for g in geographies] == [Target(HUB_NAME, "police_crime", geo)
-                                               for geo in ("lsoa", "msoa", "district")]
+    # one click maps the latest 12 months, whose all-categories totals are published from OA up
+    latest = catalogue["police_crime"]["rolling"][-1]
+    assert crime.target.period == latest
+    assert [g.name() for g in geographies] == ["OA", "LSOA", "MSOA", "District"]
+    assert [g.target for g in geographies] == [Target(HUB_NAME, "police_crime", geo, latest)
+                                               for geo in ("oa", "lsoa", "msoa", "district")]
     assert all(g.hasDragEnabled() and not g.hasChildren() for g in geographies)
-    assert [g.name() for g in datasets["asb_incidents"].createChildren()] == ["OA", "LSOA", "MSOA", "District"]
+    school = datasets["school_attendance"]                    # by term only: the latest term, from LSOA up
+    assert school.target.period == "" and [g.name() for g in school.createChildren()] == ["LSOA", "MSOA", "District"]
 
 
 def test_mime_uri_round_trips():
@@ -100,8 +103,9 @@ def test_mime_uri_round_trips():
     uri = target.mime_uri("Police recorded crime — MSOA")
     assert (uri.layerType, uri.providerKey) == ("custom", "jin")
     assert uri.uri == "connection=Hub%3A%20live%20%2F%20test%20%26%20more&dataset=police_crime&geography=msoa"
-    decoded = QgsMimeDataUtils.decodeUriList(QgsMimeDataUtils.encodeUriList([uri]))
-    assert [Target.from_uri(u) for u in decoded] == [target]
+    rolling = Target("Hub", "police_crime", "lsoa", "L12-2024-12")
+    decoded = QgsMimeDataUtils.decodeUriList(QgsMimeDataUtils.encodeUriList([uri, rolling.mime_uri("x")]))
+    assert [Target.from_uri(u) for u in decoded] == [target, rolling]
     assert decoded[0].name == "Police recorded crime — MSOA"
     vector = QgsMimeDataUtils.Uri()
     vector.layerType, vector.providerKey, vector.uri = "vector", "ogr", "/tmp/x.gpkg"
@@ -122,7 +126,7 @@ def test_drag_from_browser_model_onto_map_adds_themed_layer(saved_hub, opener, c
         assert model.data(dataset) == "Police recorded crime"
         mime = model.mimeData([dataset])
         uris = QgsMimeDataUtils.decodeUriList(mime)
-        assert [Target.from_uri(u) for u in uris] == [Target(HUB_NAME, "police_crime", "lsoa")]
+        assert [Target.from_uri(u) for u in uris] == [Target(HUB_NAME, "police_crime", "lsoa", "L12-2024-12")]
 
         handler = JinDropHandler(opener)
         assert handler.customUriProviderKey() == uris[0].providerKey == "jin"
@@ -133,7 +137,7 @@ def test_drag_from_browser_model_onto_map_adds_themed_layer(saved_hub, opener, c
         del model
     layer = jin_layers()[0]
     assert layer.featureCount() == 679 and layer.crs().authid() == "EPSG:27700"
-    assert layer.name().startswith("Police recorded crime — LSOA")
+    assert layer.name() == "Police recorded crime — LSOA — 12 months to Dec 2024 — count"
     assert layer.renderer().type() == "RuleRenderer"
     successes = qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Success)
     assert any("Police recorded crime" in m and "679 areas" in m for m in successes)
