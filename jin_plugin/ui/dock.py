@@ -31,6 +31,7 @@ from qgis.PyQt.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -178,7 +179,7 @@ class JinDock(QgsDockWidget):
         rows.addLayout(buttons)
         self.new_button.clicked.connect(lambda: self.edit_connection(None))
         self.edit_button.clicked.connect(lambda: self.edit_connection(self.current_connection()))
-        self.delete_button.clicked.connect(self.delete_connection)
+        self.delete_button.clicked.connect(lambda: self.delete_connection())
         self.connect_button.clicked.connect(self.connect_hub)
         self.test_button.clicked.connect(self.test_hub)
         self.connection.currentIndexChanged.connect(self._connection_chosen)
@@ -243,6 +244,7 @@ class JinDock(QgsDockWidget):
     # ---- connections -----------------------------------------------------------------------
     def reload_connections(self, chosen: str = "") -> None:
         """Fill the list from the settings, choosing ``chosen`` (else the last used)."""
+        before = self.current_connection()
         self.connection.blockSignals(True)
         self.connection.clear()
         for conn in connections.connections():
@@ -254,13 +256,20 @@ class JinDock(QgsDockWidget):
         has = self.connection.count() > 0
         for widget in (self.edit_button, self.delete_button, self.connect_button, self.test_button):
             widget.setEnabled(has)
+        if self.current_connection() != before:
+            self._connection_chosen()
         if not has:
             self.status.setText("Add a connection to your JiN hub with + (its URL and your JiN sign-in).")
 
     def _connection_chosen(self) -> None:
+        """Another hub: forget the last one's catalogue until this one is connected."""
         chosen = self.current_connection()
         if chosen is not None:
             connections.select(chosen.name)
+        self.entries = {}
+        self.catalogue.set_entries([])
+        self.options.set_zones([])
+        self.status.setText(f"Press Connect to read the catalogue of {chosen.name}." if chosen else "Not connected")
 
     def use_connection(self, connection: Connection) -> Connection:
         """Save ``connection`` and make it the current one (what the dialog's OK does)."""
@@ -275,9 +284,15 @@ class JinDock(QgsDockWidget):
         self.reload_connections(dialog.saved.name)
         return dialog.saved
 
-    def delete_connection(self) -> None:
+    def delete_connection(self, confirm: bool = True) -> None:
         """Forget the chosen connection (its sign-in stays in QGIS's authentication database)."""
         chosen = self.current_connection()
+        if chosen is not None and confirm:
+            answer = QMessageBox.question(self, "Delete JiN connection",
+                                          f"Delete the connection “{chosen.name}”? Layers already fetched stay "
+                                          "in your projects and cache.")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         if chosen is not None:
             connections.delete(chosen.name)
             self.reload_connections()

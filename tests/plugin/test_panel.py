@@ -94,6 +94,12 @@ def test_panel_from_search_to_layers_on_the_map(qgis_iface, qgis_new_project, hu
     """Connect, filter, search the hub, pick, choose options, add: one layer per ticked category."""
     dock = connected_dock(qgis_iface)
     assert dock.connection.currentText() == hub_connection.name
+    other = dock.use_connection(Connection("Another hub", "http://127.0.0.1:9"))
+    assert not dock.catalogue.dataset_items() and "Press Connect" in dock.status.text()   # not the old hub's
+    connections.delete(other.name)
+    dock.reload_connections(hub_connection.name)
+    QTest.mouseClick(dock.connect_button, Qt.MouseButton.LeftButton)
+    assert wait_until(lambda: bool(dock.catalogue.dataset_items()))
     assert "4 dataset(s)" in dock.status.text() and "as police.analyst (notts-police, analyst)" in dock.status.text()
     tree = dock.catalogue.tree
     assert [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())] == \
@@ -225,6 +231,6 @@ def test_panel_reports_unreachable_hub(qgis_iface, jin_cache):
         dock.test_hub()
         assert wait_until(lambda: "Cannot reach" in dock.status.text() and dock.tasks == [], 60)
     finally:
-        connections.delete("Dead hub")
-    dock.reload_connections()
+        dock.delete_connection(confirm=False)
+    assert connections.find("Dead hub") is None and dock.connection.findText("Dead hub") < 0
     dock.close()
