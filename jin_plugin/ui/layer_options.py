@@ -21,6 +21,12 @@ PERIOD_KINDS = [("rolling", "Rolling 12 months", "rolling"), ("month", "Month", 
 ALL = "all"
 
 
+def _kind_label(entry: dict, kind: str, label: str) -> str:
+    """"Term" where the hub names every period of the dataset (school terms), else ``label``."""
+    named = entry.get("period_labels", {})
+    return "Term" if kind == "month" and all(p in named for p in entry["periods"]) else label
+
+
 class LayerOptions(QWidget):
     """The form under the catalogue; ``requests()`` turns it into one LayerRequest per category."""
 
@@ -68,7 +74,7 @@ class LayerOptions(QWidget):
         if entry is not None:
             for kind, label, field in PERIOD_KINDS:
                 if entry.get(field):
-                    self.kind.addItem(label, kind)
+                    self.kind.addItem(_kind_label(entry, kind, label), kind)
             for c in entry["categories"]:
                 self.categories.addItemWithCheckState("All categories" if c == ALL else c,
                                                       Qt.CheckState.Checked if c == ALL else Qt.CheckState.Unchecked,

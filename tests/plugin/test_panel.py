@@ -118,6 +118,9 @@ def test_panel_from_search_to_layers_on_the_map(qgis_iface, qgis_new_project, hu
     QTest.mouseClick(dock.catalogue.reset_button, Qt.MouseButton.LeftButton)
     assert wait_until(lambda: len(dock.catalogue.visible_titles()) == 4)
 
+    dock.catalogue.select("school_attendance")                 # by school term, so named
+    assert [dock.options.kind.itemText(i) for i in range(dock.options.kind.count())] == ["Term"]
+    assert dock.options.period.currentText().endswith("term 2024")
     dock.catalogue.select("police_crime")
     details = dock.catalogue.details.toPlainText()
     for words in ("Disclosure control", "Measures: count, rate per 1,000", "Last release", "Licence", "Partner"):
