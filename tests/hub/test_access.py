@@ -244,8 +244,7 @@ def test_signed_in_replies_are_not_cached_for_others(hub_url):
 def test_https_serving(tmp_path, hub_db_path):
     """``serve --tls-cert/--tls-key``: Basic credentials travel over TLS.
 
-    (QGIS 3.22's own handling of an untrusted certificate deadlocks now and then when the request runs
-    in a worker thread, so the plugin's certificate message is not exercised here.)"""
+    (The plugin's side, an untrusted and then trusted certificate, is tests/plugin/test_tls.py.)"""
     from jin_hub.local_server import start_hub
 
     cert, key = tmp_path / "hub.pem", tmp_path / "hub.key"
