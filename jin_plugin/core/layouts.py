@@ -36,6 +36,7 @@ from qgis.PyQt.QtXml import QDomDocument
 from .layers import ONS_ATTRIBUTION
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "resources" / "layouts"
+MM = QgsUnitTypes.LayoutUnit.LayoutMillimeters
 PAGES = {"a4-landscape": (297, 210), "a4-portrait": (210, 297), "a3-landscape": (420, 297),
          "a3-portrait": (297, 420)}
 NORTH_ARROW = ":/images/north_arrows/layout_default_north_arrow.svg"
@@ -55,17 +56,16 @@ def _label(layout: QgsPrintLayout, item_id: str, text: str, x: float, y: float, 
     font.setBold(bold)
     label.setFont(font)
     label.attemptMove(QgsLayoutPoint(x, y, QgsUnitTypes.LayoutUnit.LayoutMillimeters))
-    label.attemptResize(QgsLayoutSize(w, h, QgsUnitTypes.LayoutUnit.LayoutMillimeters))
+    label.attemptResize(QgsLayoutSize(w, h, MM))
     layout.addLayoutItem(label)
     return label
 
 
 def _map(layout: QgsPrintLayout, item_id: str, x: float, y: float, w: float, h: float) -> QgsLayoutItemMap:
-    mm = QgsUnitTypes.LayoutUnit.LayoutMillimeters
     item = QgsLayoutItemMap(layout)
     item.setId(item_id)
-    item.attemptMove(QgsLayoutPoint(x, y, mm))
-    item.attemptResize(QgsLayoutSize(w, h, mm))
+    item.attemptMove(QgsLayoutPoint(x, y, MM))
+    item.attemptResize(QgsLayoutSize(w, h, MM))
     item.setFrameEnabled(True)
     layout.addLayoutItem(item)
     return item
@@ -81,16 +81,21 @@ def _show(item: QgsLayoutItemMap, layer: QgsVectorLayer, margin: float = 1.04) -
     item.setExtent(_fit(extent, item))
 
 
+def _blank(project: QgsProject, name: str, w: float, h: float) -> QgsPrintLayout:
+    """An empty one-page layout of ``w`` × ``h`` mm."""
+    layout = QgsPrintLayout(project)
+    layout.initializeDefaults()
+    layout.setName(name)
+    layout.pageCollection().page(0).setPageSize(QgsLayoutSize(w, h, MM))
+    return layout
+
+
 def build_template(project: QgsProject, page: str) -> QgsPrintLayout:
     """The empty template for ``page`` (the items every JiN map carries, with ids)."""
     if page not in PAGES:
         raise LayoutError(f"unknown page '{page}': choose one of {', '.join(PAGES)}")
     w, h = PAGES[page]
-    mm = QgsUnitTypes.LayoutUnit.LayoutMillimeters
-    layout = QgsPrintLayout(project)
-    layout.initializeDefaults()
-    layout.setName(f"JiN {page}")
-    layout.pageCollection().page(0).setPageSize(QgsLayoutSize(w, h, mm))
+    layout = _blank(project, f"JiN {page}", w, h)
     landscape = w > h
     side = w * (0.27 if landscape else 0.0)
     map_w = w - 20 - side - (4 if landscape else 0)
@@ -113,7 +118,7 @@ def build_template(project: QgsProject, page: str) -> QgsPrintLayout:
     legend.setLinkedMap(main)
     legend_x = right_x if landscape else right_x + inset_w + 6
     legend_y = panel_y + inset_w * 0.9 + 4 if landscape else panel_y
-    legend.attemptMove(QgsLayoutPoint(legend_x, legend_y, mm))
+    legend.attemptMove(QgsLayoutPoint(legend_x, legend_y, MM))
     layout.addLayoutItem(legend)
     bar = QgsLayoutItemScaleBar(layout)
     bar.setId("scalebar")
@@ -124,18 +129,18 @@ def build_template(project: QgsProject, page: str) -> QgsPrintLayout:
     bar.setNumberOfSegmentsLeft(0)
     bar.setUnitsPerSegment(5)
     bar.setUnitLabel("km")
-    bar.attemptMove(QgsLayoutPoint(14, 28 + map_h - 14, mm))
+    bar.attemptMove(QgsLayoutPoint(14, 28 + map_h - 14, MM))
     layout.addLayoutItem(bar)
     north = QgsLayoutItemPicture(layout)
     north.setId("north")
     north.setPicturePath(NORTH_ARROW)
-    north.attemptMove(QgsLayoutPoint(10 + map_w - 16, 32, mm))
-    north.attemptResize(QgsLayoutSize(10, 14, mm))
+    north.attemptMove(QgsLayoutPoint(10 + map_w - 16, 32, MM))
+    north.attemptResize(QgsLayoutSize(10, 14, MM))
     layout.addLayoutItem(north)
     logo = QgsLayoutItemPicture(layout)
     logo.setId("logo")
-    logo.attemptMove(QgsLayoutPoint(w - 45, 6, mm))
-    logo.attemptResize(QgsLayoutSize(35, 14, mm))
+    logo.attemptMove(QgsLayoutPoint(w - 45, 6, MM))
+    logo.attemptResize(QgsLayoutSize(35, 14, MM))
     layout.addLayoutItem(logo)
     _label(layout, "disclosure", "Disclosure", 10, h - 34, w - 20, 11, 7)
     _label(layout, "source", "Source", 10, h - 22, w - 20, 9, 7)
@@ -269,11 +274,7 @@ def comparison_layout(project: QgsProject, layers: list[QgsVectorLayer], title: 
     if not 1 <= len(layers) <= 3:
         raise LayoutError("a comparison layout shows one to three maps")
     w, h = PAGES[page]
-    mm = QgsUnitTypes.LayoutUnit.LayoutMillimeters
-    layout = QgsPrintLayout(project)
-    layout.initializeDefaults()
-    layout.setName(f"JiN comparison: {title}")
-    layout.pageCollection().page(0).setPageSize(QgsLayoutSize(w, h, mm))
+    layout = _blank(project, f"JiN comparison: {title}", w, h)
     _label(layout, "title", title, 10, 7, w - 20, 10, 18, bold=True)
     legend_w = 62
     gap = 4
@@ -289,8 +290,8 @@ def comparison_layout(project: QgsProject, layers: list[QgsVectorLayer], title: 
         picture = QgsLayoutItemPicture(layout)
         picture.setId("legend")
         picture.setPicturePath(str(legend_image))
-        picture.attemptMove(QgsLayoutPoint(legend_x, 31, mm))
-        picture.attemptResize(QgsLayoutSize(legend_w - 4, legend_w - 4, mm))
+        picture.attemptMove(QgsLayoutPoint(legend_x, 31, MM))
+        picture.attemptResize(QgsLayoutSize(legend_w - 4, legend_w - 4, MM))
         layout.addLayoutItem(picture)
     else:
         legend = QgsLayoutItemLegend(layout)
@@ -301,7 +302,7 @@ def comparison_layout(project: QgsProject, layers: list[QgsVectorLayer], title: 
         root.clear()
         node = root.addLayer(layers[0])
         node.setCustomProperty("legend/title-label", "Same classes on every map")
-        legend.attemptMove(QgsLayoutPoint(legend_x, 31, mm))
+        legend.attemptMove(QgsLayoutPoint(legend_x, 31, MM))
         layout.addLayoutItem(legend)
         legend.adjustBoxSize()
     disclosure = _disclosure(layers[0])
