@@ -72,28 +72,37 @@ def snapshot_db(db_path: Path, copy: Path) -> Path:
     return copy
 
 
-@pytest.fixture(scope="session")
-def hub_db_path(tmp_path_factory, demo_extracts) -> Path:
-    """The test hub, built in its own process as an admin builds one: the hub's GDAL (pyogrio's
+def build_hub_db_apart(path: Path, extracts: dict[str, Path]) -> Path:
+    """``build_hub_db`` in its own process, as an admin builds a hub: the hub's GDAL (pyogrio's
     wheel) must not share a process with QGIS's, or GeoPackage writes there can hang or crash."""
     import json
     import subprocess
     import sys
 
-    path = tmp_path_factory.mktemp("hub") / "hub.sqlite"
-    extracts = {k: str(v) for k, v in demo_extracts.items()}
     code = ("import json, sys; from pathlib import Path; from tests.conftest import build_hub_db; "
             "build_hub_db(Path(sys.argv[1]), {k: Path(v) for k, v in json.loads(sys.argv[2]).items()})")
-    subprocess.run([sys.executable, "-c", code, str(path), json.dumps(extracts)], check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-c", code, str(path), json.dumps({k: str(v) for k, v in extracts.items()})],
+                   check=True, cwd=ROOT)
     return path
+
+
+def serve(db_path: Path):
+    """A real hub on loopback serving ``db_path`` for a fixture's lifetime: yields its base URL."""
+    hub = start_hub(db_path)
+    yield hub.url
+    hub.stop()
+
+
+@pytest.fixture(scope="session")
+def hub_db_path(tmp_path_factory, demo_extracts) -> Path:
+    """The test hub, with the demo geographies and the four partner extracts."""
+    return build_hub_db_apart(tmp_path_factory.mktemp("hub") / "hub.sqlite", demo_extracts)
 
 
 @pytest.fixture(scope="session")
 def hub_url(hub_db_path) -> str:
     """Base URL (no trailing slash) of a real hub serving the test database."""
-    hub = start_hub(hub_db_path)
-    yield hub.url
-    hub.stop()
+    yield from serve(hub_db_path)
 
 
 @pytest.fixture(scope="session")

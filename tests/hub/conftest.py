@@ -4,17 +4,13 @@ the calendar years without equalling any of them, which is what differencing att
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from jin_hub.local_server import start_hub
-from tests.conftest import ROOT
+from tests.conftest import build_hub_db_apart, serve
 
 SPAN_SEED, SPAN_SCALE = 5, 0.2
 SPAN_END = "2024-07"                     # the latest month: 2024 is published as a part-year
@@ -47,18 +43,11 @@ def span_extracts(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def span_db_path(tmp_path_factory, span_extracts) -> Path:
-    """The 19-month hub, built in its own process like the main test hub (GDAL apart from QGIS's)."""
-    path = tmp_path_factory.mktemp("span_hub") / "hub.sqlite"
-    code = ("import json, sys; from pathlib import Path; from tests.conftest import build_hub_db; "
-            "build_hub_db(Path(sys.argv[1]), {k: Path(v) for k, v in json.loads(sys.argv[2]).items()})")
-    subprocess.run([sys.executable, "-c", code, str(path), json.dumps({k: str(v) for k, v in span_extracts.items()})],
-                   check=True, cwd=ROOT)
-    return path
+    """The 19-month hub, built in its own process like the main test hub."""
+    return build_hub_db_apart(tmp_path_factory.mktemp("span_hub") / "hub.sqlite", span_extracts)
 
 
 @pytest.fixture(scope="session")
 def span_url(span_db_path) -> str:
     """Base URL of a real hub serving the 19-month database."""
-    hub = start_hub(span_db_path)
-    yield hub.url
-    hub.stop()
+    yield from serve(span_db_path)
