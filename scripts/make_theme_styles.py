@@ -3,24 +3,14 @@ analysts can import in Settings ▸ Style Manager. Run after changing ``jin_plug
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from headless import qgis_app
 
 
 def main() -> None:
-    import tempfile
-
-    from qgis.core import QgsApplication, QgsStyle
+    from qgis.core import QgsStyle
 
     from jin_plugin.core.themes import STYLE_FILE, THEMES
 
-    app = QgsApplication([], False, tempfile.mkdtemp())
-    app.initQgis()
     style = QgsStyle()
     style.createMemoryDatabase()
     for theme in THEMES.values():
@@ -30,8 +20,8 @@ def main() -> None:
     assert style.exportXml(str(STYLE_FILE)), "could not write the style file"
     print(f"wrote {len(THEMES)} ramps to {STYLE_FILE}")
     del style
-    app.exitQgis()
 
 
 if __name__ == "__main__":
-    main()
+    with qgis_app():
+        main()
