@@ -36,9 +36,23 @@ def wait_for(condition, timeout: float = 60) -> None:
         time.sleep(0.02)
 
 
+def grab_with(window, canvas, layer, out: Path) -> None:
+    """Show ``layer`` on the canvas, wait for it to be drawn, and save the window as ``out``."""
+    from qgis.core import QgsApplication
+
+    canvas.setLayers([layer])
+    canvas.setExtent(layer.extent().buffered(2000))
+    rendered: list = []
+    canvas.mapCanvasRefreshed.connect(lambda: rendered.append(True))
+    canvas.refresh()
+    wait_for(lambda: bool(rendered), 30)
+    QgsApplication.processEvents()
+    window.grab().save(str(out))
+
+
 def panel_screenshot(hub_url: str, out: Path) -> None:
     """A QGIS-like window: map canvas, message bar and the JiN dock after 'Add to map'."""
-    from qgis.core import QgsApplication, QgsProject
+    from qgis.core import QgsProject
     from qgis.gui import QgsMapCanvas, QgsMessageBar
     from qgis.PyQt.QtCore import Qt
     from qgis.PyQt.QtWidgets import QMainWindow, QVBoxLayout, QWidget
@@ -77,14 +91,7 @@ def panel_screenshot(hub_url: str, out: Path) -> None:
     wait_for(lambda: bool(added))
     layer = added.pop()
     canvas.setDestinationCrs(layer.crs())
-    canvas.setLayers([layer])
-    canvas.setExtent(layer.extent().buffered(2000))
-    rendered: list = []
-    canvas.mapCanvasRefreshed.connect(lambda: rendered.append(True))
-    canvas.refresh()
-    wait_for(lambda: bool(rendered), 30)
-    QgsApplication.processEvents()
-    window.grab().save(str(out))
+    grab_with(window, canvas, layer, out)
     del layer
     compare_screenshot(dock, canvas, window, out.with_name("compare.png"))
     QgsProject.instance().removeAllMapLayers()
@@ -114,13 +121,7 @@ def compare_screenshot(dock, canvas, window, out: Path) -> None:
     panel.compare()
     wait_for(lambda: bool(added), 300)
     result = added.pop()
-    canvas.setLayers([result])
-    canvas.setExtent(result.extent().buffered(2000))
-    rendered: list = []
-    canvas.mapCanvasRefreshed.connect(lambda: rendered.append(True))
-    canvas.refresh()
-    wait_for(lambda: bool(rendered), 30)
-    window.grab().save(str(out))
+    grab_with(window, canvas, result, out)
     shutil.copy(Path(panel.summary_path).with_name("summary.pdf"), out.with_name("compare_summary.pdf"))
     del result, truancy, damage
 
