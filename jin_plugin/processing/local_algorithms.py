@@ -24,6 +24,11 @@ class _Local(JinAlgorithm):
     GROUP = "Local data"
     MAIN_THREAD = True
 
+    def _add_areas(self) -> None:
+        """The JiN area layer the local data is joined or counted into."""
+        self.addParameter(QgsProcessingParameterVectorLayer("AREAS", "JiN areas",
+                                                            [QgsProcessing.SourceType.TypeVectorPolygon]))
+
     def _out(self, parameters, context) -> Path:
         out = Path(self.parameterAsOutputLayer(parameters, "OUTPUT", context))
         return out if out.suffix.lower() == ".gpkg" else out.with_suffix(".gpkg")
@@ -36,8 +41,7 @@ class JoinTableAlgorithm(_Local):
             "codes that match no area. The table never leaves this PC.")
 
     def initAlgorithm(self, config=None) -> None:
-        self.addParameter(QgsProcessingParameterVectorLayer("AREAS", "JiN areas",
-                                                            [QgsProcessing.SourceType.TypeVectorPolygon]))
+        self._add_areas()
         self.addParameter(QgsProcessingParameterVectorLayer("TABLE", "Local table (CSV, Excel, layer)",
                                                             [QgsProcessing.SourceType.TypeVector]))
         self.addParameter(QgsProcessingParameterField("TABLE_CODE", "Area code column", None, "TABLE"))
@@ -65,8 +69,7 @@ class CountPointsAlgorithm(_Local):
             "denominator, and reports points outside every area. The points never leave this PC.")
 
     def initAlgorithm(self, config=None) -> None:
-        self.addParameter(QgsProcessingParameterVectorLayer("AREAS", "JiN areas",
-                                                            [QgsProcessing.SourceType.TypeVectorPolygon]))
+        self._add_areas()
         self.addParameter(QgsProcessingParameterVectorLayer("POINTS", "Local points",
                                                             [QgsProcessing.SourceType.TypeVectorPoint]))
         self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", "Counts"))
