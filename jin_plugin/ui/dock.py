@@ -65,7 +65,8 @@ BNG = "EPSG:27700"
 
 
 class CatalogueTask(QgsTask):
-    """Load the hub's version, full catalogue (facets), search results and zones in the background."""
+    """Load the hub's version, catalogue (with facets) and zones in the background; or, for a
+    search, only the hub's matching entries."""
 
     def __init__(self, client: HubClient, search: Optional[dict[str, str]] = None):
         super().__init__("JiN: reading the hub catalogue", QgsTask.Flag.CanCancel)
@@ -79,10 +80,12 @@ class CatalogueTask(QgsTask):
 
     def run(self) -> bool:
         try:
+            if self.search:                    # a search: only the matching entries
+                self.datasets = self.client.catalogue_doc(self.search)["datasets"]
+                return True
             self.version = self.client.version()
             self.doc = self.client.catalogue_doc()
-            self.datasets = self.client.catalogue_doc(self.search)["datasets"] if self.search \
-                else self.doc["datasets"]
+            self.datasets = self.doc["datasets"]
         except HubError as exc:
             self.error = str(exc)
             return False
@@ -250,7 +253,8 @@ class JinDock(QgsDockWidget):
         for conn in connections.connections():
             self.connection.addItem(conn.name, conn)
             self.connection.setItemData(self.connection.count() - 1, conn.url, Qt.ItemDataRole.ToolTipRole)
-        wanted = chosen or (connections.selected().name if connections.selected() else "")
+        last = connections.selected()
+        wanted = chosen or (last.name if last else "")
         self.connection.setCurrentIndex(max(0, self.connection.findText(wanted)))
         self.connection.blockSignals(False)
         has = self.connection.count() > 0
@@ -326,19 +330,20 @@ class JinDock(QgsDockWidget):
 
     def catalogue_loaded(self, task: CatalogueTask) -> None:
         self.connect_button.setEnabled(True)
-        self.entries = {e["id"]: e for e in task.doc.get("datasets", [])}
-        self.catalogue.set_facets(task.doc)
         self.catalogue.set_entries(task.datasets)
+        if task.search:
+            self.status.setText(f"The hub search found {len(task.datasets)} of {len(self.entries)} dataset(s).")
+            return
+        self.entries = {e["id"]: e for e in task.datasets}
+        self.catalogue.set_facets(task.doc)
         self.options.set_zones(task.zones)
         you = task.doc.get("you") or {}
         who = (f" as {you['user']} ({you['agency']}, {you['role']})" if you.get("user")
                else " without signing in (public aggregates)")
-        found = (f"hub search found {len(task.datasets)} of {len(self.entries)} dataset(s)" if task.search
-                 else f"{len(task.datasets)} dataset(s)")
         stale = self.mark_layers()
         newer = f"; {len(stale)} JiN layer(s) have a newer release: Refresh JiN layers" if stale else ""
         self.status.setText(f"Connected to {task.version.get('name')} {task.version.get('version')}{who}: "
-                            f"{found}{newer}")
+                            f"{len(task.datasets)} dataset(s){newer}")
 
     def catalogue_failed(self, task: CatalogueTask) -> None:
         self.connect_button.setEnabled(True)
@@ -403,11 +408,11 @@ class JinDock(QgsDockWidget):
 
     def refresh_layers(self) -> list[FetchLayerTask]:
         """Fetch the newest release of every stale JiN layer and swap it in, keeping its style."""
-        stale = stale_layers(jin_layers(), self.client().base_url, self.entries)
         if not self.entries:
             self.notify("Connect to the hub first: the refresh compares your layers with its catalogue.",
                         Qgis.MessageLevel.Warning)
             return []
+        stale = stale_layers(jin_layers(), self.client().base_url, self.entries)
         if not stale:
             self.notify("Every JiN layer is of the hub's current release.", Qgis.MessageLevel.Success)
             return []
