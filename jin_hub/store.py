@@ -37,6 +37,8 @@ class Page:
 #: Columns of the record-level table a granted partner receives (never the partner's line number).
 RECORD_FIELDS = ("period", "category", "oa_code", "lsoa_code", "msoa_code", "ward_code", "district_code",
                  "record_key", "person_key", "caller_key", "address_key")
+#: The largest source line a record id holds (ids are release no × 2^32 + line).
+LINES = (1 << 32) - 1
 
 
 def _by_kind(codes: list[str]) -> dict[str, list[str]]:
@@ -220,7 +222,9 @@ class Store:
                 limit: int, offset: int) -> tuple[dict, int, list[tuple]]:
         """(entry, rows matched, page) of the current release's cleansed, depersonalised records."""
         entry = self.dataset(dataset)
-        where, args = ["release_id = ?"], [entry["release"]["id"]]
+        no, base = self.conn.execute("SELECT no, geography FROM releases WHERE id = ?",
+                                     (entry["release"]["id"],)).fetchone()
+        where, args = ["id BETWEEN ? AND ?"], [no << 32, (no << 32) + LINES]     # the release's records
         if period:                  # a longer period: the records of every month it covers
             where.append("period BETWEEN ? AND ?")
             args += periods.span(period)
@@ -233,12 +237,14 @@ class Store:
         if zone is not None:
             if zone["geography"] not in LEVELS:
                 raise NotFound(f"zone '{zone['id']}' is made of unknown geography '{zone['geography']}'")
-            where.append(f"{zone['geography']}_code IN (SELECT value FROM json_each(?))")
-            args.append(json.dumps(zone["areas"]))
-        sql = " AND ".join(where)
+            where.append("area_code IN (SELECT value FROM json_each(?)) OR area_code IN (SELECT child_code FROM "
+                         "nesting WHERE child = ? AND parent = ? AND parent_code IN (SELECT value FROM json_each(?)))")
+            areas = json.dumps(zone["areas"])
+            args += [areas, base, zone["geography"], areas]
+        sql = " AND ".join(f"({w})" for w in where)
         (matched,) = self.conn.execute(f"SELECT count(*) FROM records WHERE {sql}", args).fetchone()
-        rows = self.conn.execute(f"SELECT {', '.join(RECORD_FIELDS)} FROM records WHERE {sql} "
-                                 "ORDER BY source_line LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
+        rows = self.conn.execute(f"SELECT {', '.join(RECORD_FIELDS)} FROM record_areas WHERE {sql} "
+                                 "ORDER BY id LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
         return entry, matched, rows
 
     # ---- values ----------------------------------------------------------------------------

@@ -8,22 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
 from jin_hub.geography import AreaIndex
+from jin_hub.ingest.background_keys import BackgroundKeys, key_rows
 from jin_hub.ingest.pseudonyms import Pseudonymiser
+from jin_hub.ingest.reader import ExtractError, read_text
 from jin_hub.ingest.schemas import DatasetSchema
 
 #: Date formats partner systems emit, tried in order (UK day-first where ambiguous).
 DATE_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
                 "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d %b %Y", "%d %B %Y", "%d-%m-%Y")
-
-
-class ExtractError(ValueError):
-    """An extract the hub cannot ingest at all (as opposed to bad rows, which are quarantined)."""
 
 
 @dataclass
@@ -52,30 +51,15 @@ class Cleansed:
 
 
 def read_extract(path: Path, schema: DatasetSchema) -> tuple[pd.DataFrame, str]:
-    """Read an extract as text columns, trying UTF-8 then Windows-1252; check its columns."""
-    path = Path(path)
-    if not path.exists():
-        raise ExtractError(f"extract {path} not found: check the path")
+    """Read an extract's columns as text, leaving out personal ones it does not key; check them."""
     wanted = schema.pseudonym_inputs() | set(schema.required)
-    for encoding in ("utf-8-sig", "cp1252"):          # pandas decodes in C; cp1252 if UTF-8 fails
-        try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding=encoding,
-                                usecols=lambda c: c.strip() not in schema.personal or c.strip() in wanted)
-            break
-        except UnicodeDecodeError:
-            continue
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise ExtractError(f"{path.name} is not a readable CSV ({exc}): export it as comma-separated text "
-                               "with a header row") from exc
-    else:  # pragma: no cover - cp1252 decodes almost anything
-        raise ExtractError(f"{path.name} is neither UTF-8 nor Windows-1252 text: re-export it as UTF-8 CSV")
-    frame.columns = [c.strip() for c in frame.columns]
+    frame, encoding = read_text(path, lambda c: c not in schema.personal or c in wanted)
     missing = [c for c in schema.required if c not in frame.columns]
     if missing:
         raise ExtractError(
-            f"{path.name} does not match the '{schema.id}' schema: missing column(s) {', '.join(missing)}. "
+            f"{Path(path).name} does not match the '{schema.id}' schema: missing column(s) {', '.join(missing)}. "
             f"Expected at least: {', '.join(schema.required)}.")
-    return frame, "utf-8" if encoding == "utf-8-sig" else encoding
+    return frame, encoding
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
@@ -111,8 +95,19 @@ def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: 
     """Cleanse one extract, place each accepted row in an area of ``areas`` and key its pseudonyms.
 
     Identifying inputs of pseudonyms (references, names, dates of birth) are read only to be keyed;
-    the accepted rows carry the keys, never the inputs.
+    the accepted rows carry the keys, never the inputs. A large extract's keys are made by a
+    worker process meanwhile (``background_keys``).
     """
+    worker = BackgroundKeys.start(pseudonymiser, path, schema.pseudonyms)
+    try:
+        return _cleanse(path, schema, areas, pseudonymiser, worker)
+    finally:
+        if worker:
+            worker.close()
+
+
+def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: Pseudonymiser,
+             worker: Optional[BackgroundKeys]) -> Cleansed:
     frame, encoding = read_extract(path, schema)
     n = len(frame)
     line = np.arange(n) + 2                                   # header is line 1
@@ -126,11 +121,13 @@ def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: 
     cols = list(schema.required)
     blank = (frame[cols] == "").all(axis=1).to_numpy()
     reject(blank, "blank row")
-    dup = frame.duplicated(keep="first").to_numpy() & ~blank
+    same = pd.Series(frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy())
+    dup = same.duplicated(keep="first").to_numpy() & ~blank       # one grouping gives both which and of what
     if dup.any():
-        first_line = frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy()
-        first_of_group = pd.Series(line).groupby(first_line).transform("min").to_numpy()
-        reject(dup, np.array([f"duplicate of line {k}" for k in first_of_group], dtype=object))
+        first_of_group = pd.Series(line).groupby(same).transform("min").to_numpy()
+        why = np.full(n, None, dtype=object)
+        why[dup] = [f"duplicate of line {k}" for k in first_of_group[dup]]
+        reject(dup, why)
 
     category, why, variant = schema.categorise(frame, schema)
     reject(why != None, why)  # noqa: E711
@@ -166,10 +163,13 @@ def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: 
         "category": category[ok],
         "area_code": area[ok],
     })
-    kept = frame.loc[ok]
-    for name, (kind, inputs) in schema.pseudonyms.items():
-        present = [kept[c] for c in inputs if c in kept]
-        accepted[name] = pseudonymiser.keys(kind, *present) if present else None
+    keys = worker.result(n) if worker else None
+    if keys is None:
+        keys = key_rows(pseudonymiser, frame.loc[ok], schema.pseudonyms)
+    else:
+        keys = {name: k[ok] for name, k in keys.items()}
+    for name in schema.pseudonyms:
+        accepted[name] = keys.get(name)
     quarantined = pd.DataFrame({"source_line": line[~ok], "reason": reason[~ok]})
     extra = [c for c in frame.columns if c not in schema.required and c not in schema.pseudonym_inputs()]
     repaired = {"category_variant_mapped": int((variant & ok).sum()),

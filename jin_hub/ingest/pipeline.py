@@ -22,9 +22,10 @@ import pandas as pd
 from jin_hub import nesting, periods
 from jin_hub.geography import AreaIndex
 from jin_hub.ingest.cellkey import perturb
-from jin_hub.ingest.cleanse import ExtractError, cleanse
+from jin_hub.ingest.cleanse import cleanse
 from jin_hub.ingest.disclosure import rule_text, suppress
 from jin_hub.ingest.pseudonyms import Pseudonymiser
+from jin_hub.ingest.reader import ExtractError
 from jin_hub.ingest.schemas import ReleasePolicy, get_schema
 
 
@@ -48,9 +49,17 @@ def file_sha256(path: Path) -> str:
 
 def _count(rows: pd.DataFrame) -> pd.DataFrame:
     """Records per area × period × category, plus an ``all`` row per area × period."""
-    by_cat = rows.groupby(["area_code", "period", "category"], sort=True).size().rename("count")
-    total = rows.groupby(["area_code", "period"], sort=True).size().rename("count").reset_index()
+    by_cat = rows.groupby(["area_code", "period", "category"], sort=True, observed=True).size().rename("count")
+    total = rows.groupby(["area_code", "period"], sort=True, observed=True).size().rename("count").reset_index()
     return pd.concat([by_cat.reset_index(), total.assign(category="all")], ignore_index=True)
+
+
+def roll_up(area: pd.Categorical, lookup: dict[str, str]) -> pd.Categorical:
+    """``area`` (codes of the finest geography) as the codes of the areas holding them, mapping
+    each distinct code once rather than every record."""
+    parents = pd.Index(area.categories).map(lookup)
+    kinds = pd.Categorical(parents)
+    return pd.Categorical.from_codes(kinds.codes[area.codes], kinds.categories)
 
 
 def aggregate(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None], covering: pd.DataFrame
@@ -59,12 +68,14 @@ def aggregate(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None], 
 
     ``levels``: geography -> {finest area code: that geography's code}; None for the finest itself.
     Periods are months, plus the multi-month periods of ``covering`` (``periods.cover``), each the
-    sum of its months' counts (cheaper than counting the records again).
+    sum of its months' counts (cheaper than counting the records again). Each column is factorised
+    once, so counting at every level groups small integers, not a million strings.
     """
+    coded = accepted[["area_code", "period", "category"]].astype("category")
     out = []
     for geography, lookup in levels.items():
-        rows = accepted if lookup is None else accepted.assign(area_code=accepted["area_code"].map(lookup))
-        months = _count(rows)
+        rows = coded if lookup is None else coded.assign(area_code=roll_up(coded["area_code"].array, lookup))
+        months = _count(rows).astype({"area_code": str, "period": str, "category": str})
         multi = periods.spread(months, covering).groupby(["area_code", "period", "category"], sort=True)[
             "count"].sum().reset_index()
         out.append(pd.concat([months, multi], ignore_index=True).assign(geography=geography))
@@ -120,20 +131,15 @@ def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, di
 RECORD_KEYS = ("record_key", "person_key", "caller_key", "address_key")
 
 
-def record_rows(release_id: str, accepted: pd.DataFrame, base: str, rollups: dict[str, dict[str, str]]) -> list:
-    """Rows of the ``records`` table: month, category, the area code at every level, pseudonyms
-    (columns turned into plain lists first: zipping pandas arrays costs a call per value)."""
+def record_rows(release_no: int, accepted: pd.DataFrame) -> list:
+    """Rows of the ``records`` table: id (release no, line), month, category, area at the finest
+    geography, pseudonyms (columns turned into plain lists first: zipping pandas arrays costs a
+    call per value)."""
     n = len(accepted)
-    blank = [None] * n
-    area = accepted["area_code"]
-    codes = {level: blank for level in nesting.LEVELS}
-    codes[base] = area.tolist()
-    for level, lookup in rollups.items():
-        codes[level] = area.map(lookup).tolist()
-    columns = [[release_id] * n, accepted["source_line"].astype(int).tolist(),
-               accepted["period"].tolist(), accepted["category"].tolist(),
-               *[codes[level] for level in nesting.LEVELS],
-               *[accepted[k].tolist() if k in accepted else blank for k in RECORD_KEYS]]
+    ids = (np.int64(release_no) << 32) + accepted["source_line"].to_numpy(np.int64)
+    columns = [ids.tolist(), accepted["period"].tolist(), accepted["category"].tolist(),
+               accepted["area_code"].tolist(),
+               *[accepted[k].tolist() if k in accepted else [None] * n for k in RECORD_KEYS]]
     return list(zip(*columns))
 
 
@@ -182,13 +188,13 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
         cells["area_code"], [None if pd.isna(c) else int(c) for c in cells["count"]],
         cells["suppressed"].astype(int)))
     with conn:
-        conn.execute("BEGIN")
-        conn.execute("INSERT INTO releases VALUES (?,?,?,?,?,?,?)",
+        conn.execute("BEGIN IMMEDIATE")               # the write lock now: release numbers stay unique
+        (release_no,) = conn.execute("SELECT coalesce(max(no), 0) + 1 FROM releases").fetchone()
+        conn.execute("INSERT INTO releases VALUES (?,?,?,?,?,?,?,?,?)",
                      (release_id, dataset, now.isoformat(timespec="seconds"), Path(path).name, sha,
-                      "building", json.dumps(report)))
+                      "building", json.dumps(report), release_no, base))
         conn.executemany("INSERT INTO aggregates VALUES (?,?,?,?,?,?,?)", rows)
-        conn.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                         record_rows(release_id, result.accepted, base, rollups))
+        conn.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?)", record_rows(release_no, result.accepted))
         conn.executemany("INSERT INTO quarantine VALUES (?,?,?)",
                          zip([release_id] * len(result.quarantined),
                              result.quarantined["source_line"].astype(int), result.quarantined["reason"]))

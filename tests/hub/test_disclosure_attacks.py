@@ -72,8 +72,8 @@ def universe(conn: sqlite3.Connection, entry: dict, district: str) -> pd.DataFra
 
 def truth(conn: sqlite3.Connection, entry: dict) -> pd.Series:
     """The true count of every nonzero cell, from the hub's record-level data (the test's answer key)."""
-    records = pd.read_sql_query("SELECT period, category, oa_code, lsoa_code, msoa_code, district_code FROM records "
-                                "WHERE release_id = ?", conn, params=(entry["release"]["id"],))
+    records = pd.read_sql_query("SELECT period, category, oa_code, lsoa_code, msoa_code, district_code "
+                                "FROM record_areas WHERE release_id = ?", conn, params=(entry["release"]["id"],))
     longer = records.rename(columns={"period": "month"}).merge(cover(entry), on="month")
     out = []
     for g in CHAIN:

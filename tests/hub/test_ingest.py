@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from jin_hub import db, geography
-from jin_hub.ingest.cleanse import ExtractError
 from jin_hub.ingest.disclosure import suppress
 from jin_hub.ingest.pipeline import ingest
+from jin_hub.ingest.reader import ExtractError
 from tests.conftest import BOUNDARIES, TEST_SECRET
 
 DATASETS = ("police_crime", "asb_incidents", "fire_incidents", "school_attendance")
@@ -192,7 +192,7 @@ def test_windows_1252_extract_is_read(tmp_path, demo_extracts):
 @pytest.mark.parametrize("dataset", DATASETS)
 def test_record_level_data_is_depersonalised(conn, dataset):
     rid, report = current_release(conn, dataset)
-    records = pd.read_sql_query("SELECT * FROM records WHERE release_id = ?", conn, params=(rid,))
+    records = pd.read_sql_query("SELECT * FROM record_areas WHERE release_id = ?", conn, params=(rid,))
     assert len(records) == report["accepted"]
     assert records["period"].str.fullmatch(r"\d{4}-\d{2}").all()               # month only
     assert records[["oa_code", "lsoa_code", "msoa_code", "district_code"]].notna().all().all()

@@ -159,8 +159,8 @@ def test_a_longer_period_is_the_sum_of_its_months(span_url, dataset, geography, 
 def test_published_longer_periods_count_every_record_of_their_months(span_url, span_db_path, period):
     conn = sqlite3.connect(span_db_path)
     release = catalogue(span_url)["police_crime"]["release"]["id"]
-    true = dict(conn.execute("SELECT district_code, count(*) FROM records WHERE release_id = ? AND period BETWEEN ? "
-                             "AND ? GROUP BY district_code", (release, *periods.span(period))))
+    true = dict(conn.execute("SELECT district_code, count(*) FROM record_areas WHERE release_id = ? "
+                             "AND period BETWEEN ? AND ? GROUP BY district_code", (release, *periods.span(period))))
     published = values(span_url, "police_crime", "district", period)
     assert len(published) == 8 and not published["suppressed"].any()
     assert published["count"].to_dict() == true
@@ -181,7 +181,7 @@ def test_cell_key_longer_periods_are_perturbed_like_every_cell(span_url, span_db
         published = values(span_url, "asb_incidents", "lsoa", period)
         assert ((published["count"] == 0) | (published["count"] >= 10) | published["suppressed"]).all()
         true = pd.Series(dict(conn.execute(
-            "SELECT lsoa_code, count(*) FROM records WHERE release_id = ? AND period BETWEEN ? AND ? "
+            "SELECT lsoa_code, count(*) FROM record_areas WHERE release_id = ? AND period BETWEEN ? AND ? "
             "GROUP BY lsoa_code", (release, *periods.span(period)))))
         shown = published["count"].dropna()
         shown = shown[shown > 0]
@@ -233,8 +233,8 @@ def test_records_filtered_by_a_longer_period_are_exactly_its_months(span_url, sp
                  for m in periods.months(period)]
     assert sum(per_month) == len(rows)
     conn = sqlite3.connect(span_db_path)
-    (everything,) = conn.execute("SELECT count(*) FROM records WHERE release_id = ?", (doc["release"],)).fetchone()
+    (everything,) = conn.execute("SELECT count(*) FROM record_areas WHERE release_id = ?", (doc["release"],)).fetchone()
     outside = everything - len(rows)
     assert outside > 0 and np.isin(rows["record_key"], pd.read_sql_query(
-        "SELECT record_key FROM records WHERE release_id = ? AND (period < ? OR period > ?)", conn,
+        "SELECT record_key FROM record_areas WHERE release_id = ? AND (period < ? OR period > ?)", conn,
         params=(doc["release"], *periods.span(period)))["record_key"]).sum() == 0
