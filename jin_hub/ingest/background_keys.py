@@ -18,10 +18,12 @@ import logging
 import pickle
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 import numpy as np
+import pandas as pd
 
 from jin_hub.ingest.pseudonyms import Pseudonymiser
 from jin_hub.ingest.reader import read_text
@@ -89,6 +91,36 @@ class BackgroundKeys:
         if self._proc.poll() is None:
             self._proc.kill()
         self._proc.communicate()
+
+
+@dataclass
+class PendingKeys:
+    """The accepted rows' keys, still being made: by the worker if there is one (else, or if it
+    fails, here from the inputs kept for the purpose)."""
+
+    worker: Optional[BackgroundKeys]
+    pseudonymiser: Pseudonymiser
+    inputs: pd.DataFrame            # the accepted rows' pseudonym inputs
+    accepted: np.ndarray            # which of the file's data lines were accepted
+    specs: Specs
+
+    def attach(self, frame: pd.DataFrame) -> None:
+        """Add a column per pseudonym of ``specs`` to ``frame`` (the accepted rows; None where the
+        extract lacks the inputs)."""
+        try:
+            keys = self.worker.result(len(self.accepted)) if self.worker else None
+        finally:
+            self.close()
+        if keys is None:
+            keys = key_rows(self.pseudonymiser, self.inputs, self.specs)
+        else:
+            keys = {name: k[self.accepted] for name, k in keys.items()}
+        for name in self.specs:
+            frame[name] = keys.get(name)
+
+    def close(self) -> None:
+        if self.worker:
+            self.worker.close()
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ import pandas as pd
 from pyproj import Transformer
 
 from jin_hub.geography import AreaIndex
-from jin_hub.ingest.background_keys import BackgroundKeys, key_rows
+from jin_hub.ingest.background_keys import BackgroundKeys, PendingKeys
 from jin_hub.ingest.pseudonyms import Pseudonymiser
 from jin_hub.ingest.reader import ExtractError, read_text
 from jin_hub.ingest.schemas import DatasetSchema
@@ -35,6 +35,19 @@ class Cleansed:
     encoding: str
     extra_columns: list[str] = field(default_factory=list)
     repaired: dict[str, int] = field(default_factory=dict)
+    pending: Optional[PendingKeys] = field(default=None, repr=False)      # pseudonyms not yet in accepted
+
+    def with_keys(self) -> Cleansed:
+        """Put the pseudonym columns in ``accepted``, waiting for them if they are still being made."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.attach(self.accepted)
+        return self
+
+    def close(self) -> None:
+        """Stop making pseudonyms no longer wanted (an ingest that failed part-way)."""
+        if self.pending is not None:
+            self.pending.close()
 
     def report(self) -> dict:
         """Counts per outcome and reason, for the run report."""
@@ -91,19 +104,23 @@ def to_bng(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     return x, y, fix
 
 
-def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: Pseudonymiser) -> Cleansed:
+def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: Pseudonymiser,
+            wait: bool = True) -> Cleansed:
     """Cleanse one extract, place each accepted row in an area of ``areas`` and key its pseudonyms.
 
     Identifying inputs of pseudonyms (references, names, dates of birth) are read only to be keyed;
     the accepted rows carry the keys, never the inputs. A large extract's keys are made by a
-    worker process meanwhile (``background_keys``).
+    worker process meanwhile (``background_keys``); with ``wait=False`` they are left to come
+    (``Cleansed.with_keys``) while the caller gets on with the counts.
     """
     worker = BackgroundKeys.start(pseudonymiser, path, schema.pseudonyms)
     try:
-        return _cleanse(path, schema, areas, pseudonymiser, worker)
-    finally:
+        result = _cleanse(path, schema, areas, pseudonymiser, worker)
+    except BaseException:
         if worker:
             worker.close()
+        raise
+    return result.with_keys() if wait else result
 
 
 def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: Pseudonymiser,
@@ -163,15 +180,10 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
         "category": category[ok],
         "area_code": area[ok],
     })
-    keys = worker.result(n) if worker else None
-    if keys is None:
-        keys = key_rows(pseudonymiser, frame.loc[ok], schema.pseudonyms)
-    else:
-        keys = {name: k[ok] for name, k in keys.items()}
-    for name in schema.pseudonyms:
-        accepted[name] = keys.get(name)
+    inputs = frame.loc[ok, [c for c in frame.columns if c in schema.pseudonym_inputs()]]
+    pending = PendingKeys(worker, pseudonymiser, inputs, ok, schema.pseudonyms)
     quarantined = pd.DataFrame({"source_line": line[~ok], "reason": reason[~ok]})
     extra = [c for c in frame.columns if c not in schema.required and c not in schema.pseudonym_inputs()]
     repaired = {"category_variant_mapped": int((variant & ok).sum()),
                 "wgs84_coordinates_reprojected": int((wgs84 & ok).sum())}
-    return Cleansed(accepted, quarantined, n, encoding, extra, repaired)
+    return Cleansed(accepted, quarantined, n, encoding, extra, repaired, pending)

@@ -143,6 +143,30 @@ def record_rows(release_no: int, accepted: pd.DataFrame) -> list:
     return list(zip(*columns))
 
 
+def publish(conn: sqlite3.Connection, release: tuple, report: dict, cells: pd.DataFrame, accepted: pd.DataFrame,
+            quarantined: pd.DataFrame) -> None:
+    """Write a release (id, dataset, created, source name, sha256) and make it its dataset's
+    current one, all in one transaction: readers see the old release or the new, never a mixture."""
+    release_id, dataset = release[:2]
+    aggregates = list(zip(
+        [release_id] * len(cells), cells["geography"], cells["period"], cells["category"],
+        cells["area_code"], [None if pd.isna(c) else int(c) for c in cells["count"]],
+        cells["suppressed"].astype(int)))
+    with conn:
+        conn.execute("BEGIN IMMEDIATE")               # the write lock now: release numbers stay unique
+        (release_no,) = conn.execute("SELECT coalesce(max(no), 0) + 1 FROM releases").fetchone()
+        conn.execute("INSERT INTO releases VALUES (?,?,?,?,?,?,?,?,?)",
+                     (*release, "building", json.dumps(report), release_no, report["geography"]))
+        conn.executemany("INSERT INTO aggregates VALUES (?,?,?,?,?,?,?)", aggregates)
+        conn.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?)", record_rows(release_no, accepted))
+        conn.executemany("INSERT INTO quarantine VALUES (?,?,?)",
+                         zip([release_id] * len(quarantined), quarantined["source_line"].astype(int),
+                             quarantined["reason"]))
+        conn.execute("UPDATE releases SET status = 'complete' WHERE id = ?", (release_id,))
+        conn.execute("INSERT INTO datasets VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET "
+                     "current_release = excluded.current_release", (dataset, release_id))
+
+
 def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
            threshold: int | None = None, notes: str = "") -> IngestResult:
     """Ingest ``path`` as ``dataset``; publish a new release unless this exact file already was.
@@ -161,44 +185,34 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
     if done:
         return IngestResult(done[0], False, json.loads(done[1]))
     base = nesting.finest(conn)
-    result = cleanse(path, schema, AreaIndex.from_db(conn, base), Pseudonymiser(secret))
-    pairs = nesting.nested_maps(conn)           # only geographies nested in the finest one are published
-    rollups = {parent: lookup for (child, parent), lookup in pairs.items() if child == base}
-    levels = {base: None, **rollups}
-    covering, twins = multi_month(result.accepted, policy)
-    counted = aggregate(result.accepted, levels, covering)
-    published = [base, *rollups]
-    cells = with_twins(disclose(result.accepted, counted, levels,
-                                {k: v for k, v in pairs.items() if k[0] in published and k[1] in published},
-                                policy, threshold, secret, covering), twins)
-    now = datetime.now(timezone.utc)
-    release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
-    report = result.report() | {
-        "dataset": dataset, "source": Path(path).name, "sha256": sha, "geography": base, "notes": notes,
-        "geographies": published,
-        "method": policy.method, "threshold": threshold,
-        "disclosure_rule": rule_text(policy, threshold),
-        "periods": sorted(cells["period"].unique().tolist(), key=periods.order),
-        "counted": int(counted.loc[(counted["category"] == "all") & (counted["geography"] == base)
-                                   & (periods.kinds(counted["period"]) == "month"), "count"].sum()),
-        "cells": len(cells), "cells_suppressed": int(cells["suppressed"].sum()),
-    }
-    rows = list(zip(
-        [release_id] * len(cells), cells["geography"], cells["period"], cells["category"],
-        cells["area_code"], [None if pd.isna(c) else int(c) for c in cells["count"]],
-        cells["suppressed"].astype(int)))
-    with conn:
-        conn.execute("BEGIN IMMEDIATE")               # the write lock now: release numbers stay unique
-        (release_no,) = conn.execute("SELECT coalesce(max(no), 0) + 1 FROM releases").fetchone()
-        conn.execute("INSERT INTO releases VALUES (?,?,?,?,?,?,?,?,?)",
-                     (release_id, dataset, now.isoformat(timespec="seconds"), Path(path).name, sha,
-                      "building", json.dumps(report), release_no, base))
-        conn.executemany("INSERT INTO aggregates VALUES (?,?,?,?,?,?,?)", rows)
-        conn.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?)", record_rows(release_no, result.accepted))
-        conn.executemany("INSERT INTO quarantine VALUES (?,?,?)",
-                         zip([release_id] * len(result.quarantined),
-                             result.quarantined["source_line"].astype(int), result.quarantined["reason"]))
-        conn.execute("UPDATE releases SET status = 'complete' WHERE id = ?", (release_id,))
-        conn.execute("INSERT INTO datasets VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET "
-                     "current_release = excluded.current_release", (dataset, release_id))
+    result = cleanse(path, schema, AreaIndex.from_db(conn, base), Pseudonymiser(secret), wait=False)
+    try:                                        # the pseudonyms come meanwhile (cleanse)
+        pairs = nesting.nested_maps(conn)           # only geographies nested in the finest one are published
+        rollups = {parent: lookup for (child, parent), lookup in pairs.items() if child == base}
+        levels = {base: None, **rollups}
+        covering, twins = multi_month(result.accepted, policy)
+        counted = aggregate(result.accepted, levels, covering)
+        published = [base, *rollups]
+        if policy.method == "cell_key":         # cell keys come from the records' pseudonyms
+            result.with_keys()
+        cells = with_twins(disclose(result.accepted, counted, levels,
+                                    {k: v for k, v in pairs.items() if k[0] in published and k[1] in published},
+                                    policy, threshold, secret, covering), twins)
+        now = datetime.now(timezone.utc)
+        release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
+        report = result.report() | {
+            "dataset": dataset, "source": Path(path).name, "sha256": sha, "geography": base, "notes": notes,
+            "geographies": published,
+            "method": policy.method, "threshold": threshold,
+            "disclosure_rule": rule_text(policy, threshold),
+            "periods": sorted(cells["period"].unique().tolist(), key=periods.order),
+            "counted": int(counted.loc[(counted["category"] == "all") & (counted["geography"] == base)
+                                       & (periods.kinds(counted["period"]) == "month"), "count"].sum()),
+            "cells": len(cells), "cells_suppressed": int(cells["suppressed"].sum()),
+        }
+        accepted = result.with_keys().accepted         # before taking the write lock: may wait for keys
+        publish(conn, (release_id, dataset, now.isoformat(timespec="seconds"), Path(path).name, sha), report,
+                cells, accepted, result.quarantined)
+    finally:
+        result.close()
     return IngestResult(release_id, True, report)
