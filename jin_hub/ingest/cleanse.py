@@ -76,17 +76,22 @@ def read_extract(path: Path, schema: DatasetSchema) -> tuple[pd.DataFrame, str]:
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
-    """Parse mixed-format date strings; NaT where none of the known formats fits (each distinct
-    string is parsed once: extracts repeat dates and times a lot)."""
-    codes, uniques = pd.factorize(values, sort=False)
-    text = pd.Series(uniques, dtype=object).str.strip()
-    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    for fmt in DATE_FORMATS:
-        todo = parsed.isna() & (text != "")
-        if not todo.any():
-            break
-        parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-    return pd.Series(parsed.to_numpy()[codes], index=values.index)
+    """Parse mixed-format date strings; NaT where none of the known formats fits. The usual format
+    is tried on every value at once; the rest are tried format by format, each distinct string
+    once (extracts repeat dates a lot)."""
+    parsed = pd.Series(pd.to_datetime(values, format=DATE_FORMATS[0], errors="coerce"), index=values.index)
+    rest = parsed.isna().to_numpy()
+    if rest.any():
+        codes, uniques = pd.factorize(values[rest], sort=False)
+        text = pd.Series(uniques, dtype=object).str.strip()
+        found = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+        for fmt in DATE_FORMATS:                    # the usual one again: stripping may have fixed it
+            todo = found.isna() & (text != "")
+            if not todo.any():
+                break
+            found[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        parsed[rest] = found.to_numpy()[codes]
+    return parsed
 
 
 def to_bng(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
