@@ -131,16 +131,14 @@ def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, di
 RECORD_KEYS = ("record_key", "person_key", "caller_key", "address_key")
 
 
-def record_rows(release_no: int, accepted: pd.DataFrame) -> list:
-    """Rows of the ``records`` table: id (release no, line), month, category, area at the finest
-    geography, pseudonyms (columns turned into plain lists first: zipping pandas arrays costs a
-    call per value)."""
-    n = len(accepted)
+def record_rows(release_no: int, accepted: pd.DataFrame) -> tuple[list[str], list]:
+    """(columns, rows) for the ``records`` table: id (release no, line), month, category, area at
+    the finest geography and the pseudonyms the dataset has (absent ones are left NULL, not bound
+    a million times). Columns become plain lists first: zipping pandas arrays costs a call per value."""
+    keys = [k for k in RECORD_KEYS if k in accepted and accepted[k].notna().any()]
     ids = (np.int64(release_no) << 32) + accepted["source_line"].to_numpy(np.int64)
-    columns = [ids.tolist(), accepted["period"].tolist(), accepted["category"].tolist(),
-               accepted["area_code"].tolist(),
-               *[accepted[k].tolist() if k in accepted else [None] * n for k in RECORD_KEYS]]
-    return list(zip(*columns))
+    columns = [ids.tolist(), *(accepted[c].tolist() for c in ("period", "category", "area_code", *keys))]
+    return ["id", "period", "category", "area_code", *keys], list(zip(*columns))
 
 
 def publish(conn: sqlite3.Connection, release: tuple, report: dict, cells: pd.DataFrame, accepted: pd.DataFrame,
@@ -158,7 +156,8 @@ def publish(conn: sqlite3.Connection, release: tuple, report: dict, cells: pd.Da
         conn.execute("INSERT INTO releases VALUES (?,?,?,?,?,?,?,?,?)",
                      (*release, "building", json.dumps(report), release_no, report["geography"]))
         conn.executemany("INSERT INTO aggregates VALUES (?,?,?,?,?,?,?)", aggregates)
-        conn.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?)", record_rows(release_no, accepted))
+        names, records = record_rows(release_no, accepted)
+        conn.executemany(f"INSERT INTO records ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", records)
         conn.executemany("INSERT INTO quarantine VALUES (?,?,?)",
                          zip([release_id] * len(quarantined), quarantined["source_line"].astype(int),
                              quarantined["reason"]))

@@ -4,9 +4,12 @@ because every request goes through QGIS's network stack."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from qgis.core import QgsApplication
 from qgis.PyQt.QtNetwork import QSslCertificate
 
@@ -29,6 +32,30 @@ def rebuild_trust() -> None:
     manager.rebuildTrustedCaCertsCache()
 
 
+#: Set in the child pytest that runs the scenario (see the guard below).
+CHILD = "JIN_TLS_CHILD"
+
+
+@pytest.mark.skipif(CHILD in os.environ, reason="this is the child")
+def test_tls_scenario_in_its_own_process():
+    """QGIS 3.22's blocking request can deadlock on its certificate-error path (a race between its
+    download thread and the main thread, seen once in many runs here). The scenario runs in a child
+    pytest so such a hang is cut off and run again (up to three times), instead of stalling the whole suite; any
+    assertion that fails, fails this test."""
+    for _attempt in range(3):
+        try:
+            run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                                  f"{__file__}::test_untrusted_then_trusted_certificate"],
+                                 env={**os.environ, CHILD: "1"}, capture_output=True, text=True, timeout=150)
+        except subprocess.TimeoutExpired:
+            continue                            # the QGIS deadlock: again
+        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+        assert "1 passed" in run.stdout
+        return
+    pytest.fail("the TLS scenario hung three times in QGIS's blocking network request")
+
+
+@pytest.mark.skipif(CHILD not in os.environ, reason="runs in its own process: test_tls_scenario_in_its_own_process")
 def test_untrusted_then_trusted_certificate(tmp_path, hub_db_path, analyst_authcfg):
     cert, key = self_signed(tmp_path)
     manager = QgsApplication.authManager()
