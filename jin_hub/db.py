@@ -214,8 +214,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
         return
     with conn:
         conn.execute("BEGIN IMMEDIATE")
-        release_columns = {row[1] for row in conn.execute("PRAGMA table_info(releases)")}
-        if "no" not in release_columns:
+        if "no" not in {row[1] for row in conn.execute("PRAGMA table_info(releases)")}:
             conn.execute("ALTER TABLE releases ADD COLUMN no INTEGER")
             conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS releases_no ON releases(no)")
             conn.execute("ALTER TABLE releases ADD COLUMN geography TEXT")

@@ -57,9 +57,8 @@ def _count(rows: pd.DataFrame) -> pd.DataFrame:
 def roll_up(area: pd.Categorical, lookup: dict[str, str]) -> pd.Categorical:
     """``area`` (codes of the finest geography) as the codes of the areas holding them, mapping
     each distinct code once rather than every record."""
-    parents = pd.Index(area.categories).map(lookup)
-    kinds = pd.Categorical(parents)
-    return pd.Categorical.from_codes(kinds.codes[area.codes], kinds.categories)
+    parents = pd.Categorical(pd.Index(area.categories).map(lookup))
+    return pd.Categorical.from_codes(parents.codes[area.codes], parents.categories)
 
 
 def aggregate(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None], covering: pd.DataFrame
