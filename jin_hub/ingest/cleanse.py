@@ -16,13 +16,10 @@ from pyproj import Transformer
 
 from jin_hub.geography import AreaIndex
 from jin_hub.ingest.background_keys import BackgroundKeys, PendingKeys
+from jin_hub.ingest.dates import PLAUSIBLE, month_labels, months
 from jin_hub.ingest.pseudonyms import Pseudonymiser
 from jin_hub.ingest.reader import ExtractError, read_text
 from jin_hub.ingest.schemas import DatasetSchema
-
-#: Date formats partner systems emit, tried in order (UK day-first where ambiguous).
-DATE_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
-                "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d %b %Y", "%d %B %Y", "%d-%m-%Y")
 
 
 @dataclass
@@ -75,23 +72,18 @@ def read_extract(path: Path, schema: DatasetSchema) -> tuple[pd.DataFrame, str]:
     return frame, encoding
 
 
-def parse_dates(values: pd.Series) -> pd.Series:
-    """Parse mixed-format date strings; NaT where none of the known formats fits. The usual format
-    is tried on every value at once; the rest are tried format by format, each distinct string
-    once (extracts repeat dates a lot)."""
-    parsed = pd.Series(pd.to_datetime(values, format=DATE_FORMATS[0], errors="coerce"), index=values.index)
-    rest = parsed.isna().to_numpy()
-    if rest.any():
-        codes, uniques = pd.factorize(values[rest], sort=False)
-        text = pd.Series(uniques, dtype=object).str.strip()
-        found = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-        for fmt in DATE_FORMATS:                    # the usual one again: stripping may have fixed it
-            todo = found.isna() & (text != "")
-            if not todo.any():
-                break
-            found[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        parsed[rest] = found.to_numpy()[codes]
-    return parsed
+def first_identical(frame: pd.DataFrame, hints: list[np.ndarray]) -> np.ndarray:
+    """Per row, the position of the first row identical to it in every column (its own if none
+    comes earlier). ``hints`` are values computed from each row (coordinates, month): rows that
+    differ in one cannot be identical, so only rows sharing all their hints are compared in full,
+    which spares grouping a million rows by every column."""
+    first = np.arange(len(frame))
+    maybe = pd.DataFrame(dict(enumerate(hints))).duplicated(keep=False).to_numpy() if hints else first >= 0
+    if maybe.any():
+        rows = np.flatnonzero(maybe)
+        same = frame.iloc[rows].groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy()
+        first[rows] = pd.Series(rows).groupby(same).transform("min").to_numpy()
+    return first
 
 
 def to_bng(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -134,51 +126,51 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
     n = len(frame)
     line = np.arange(n) + 2                                   # header is line 1
     reason = np.full(n, None, dtype=object)
+    ok = np.ones(n, dtype=bool)                               # not quarantined (yet)
 
     def reject(mask: np.ndarray, why) -> None:
         """Quarantine rows not already quarantined (the first reason found wins)."""
-        todo = mask & (reason == None)  # noqa: E711 - elementwise on an object array
+        todo = mask & ok
         reason[todo] = why[todo] if isinstance(why, np.ndarray) else why
+        ok[todo] = False
 
-    cols = list(schema.required)
-    blank = (frame[cols] == "").all(axis=1).to_numpy()
+    x = pd.to_numeric(frame[schema.x_column], errors="coerce").to_numpy(float)     # spaces around are fine
+    y = pd.to_numeric(frame[schema.y_column], errors="coerce").to_numpy(float)
+    month = None if schema.period_of is not None else months(frame[schema.date_column])
+
+    blank = (frame[list(schema.required)] == "").all(axis=1).to_numpy()
     reject(blank, "blank row")
-    same = pd.Series(frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy())
-    dup = same.duplicated(keep="first").to_numpy() & ~blank       # one grouping gives both which and of what
+    first = first_identical(frame, [v for v in (x, y, month) if v is not None])
+    dup = (first != np.arange(n)) & ~blank
     if dup.any():
-        first_of_group = pd.Series(line).groupby(same).transform("min").to_numpy()
         why = np.full(n, None, dtype=object)
-        why[dup] = [f"duplicate of line {k}" for k in first_of_group[dup]]
+        why[dup] = [f"duplicate of line {k}" for k in line[first[dup]]]
         reject(dup, why)
 
     category, why, variant = schema.categorise(frame, schema)
     reject(why != None, why)  # noqa: E711
 
-    if schema.period_of is not None:
+    if month is None:
         period = schema.period_of(frame[schema.date_column]).to_numpy(dtype=object)
+        reject(period == None, f"unreadable date in {schema.date_column}")  # noqa: E711
     else:
-        when = parse_dates(frame[schema.date_column])
-        month = (when.dt.year * 100 + when.dt.month).to_numpy(dtype=float)          # few distinct months:
-        labels = {m: f"{int(m) // 100:04d}-{int(m) % 100:02d}" for m in np.unique(month[np.isfinite(month)])}
-        period = np.array([labels.get(m) for m in month], dtype=object)           # format each once
-    reject(period == None, f"unreadable date in {schema.date_column}")  # noqa: E711
+        reject(np.isnan(month), f"unreadable date in {schema.date_column}")
+        reject((month < PLAUSIBLE[0] * 100) | (month > PLAUSIBLE[1] * 100 + 12),
+               f"date in {schema.date_column} outside {PLAUSIBLE[0]}–{PLAUSIBLE[1]}: check the year")
+        period = month_labels(month)
 
-    x = pd.to_numeric(frame[schema.x_column], errors="coerce").to_numpy(float)     # spaces around are fine
-    y = pd.to_numeric(frame[schema.y_column], errors="coerce").to_numpy(float)
     bad = ~(np.isfinite(x) & np.isfinite(y))
     if bad.any():                                  # only the unreadable few are looked at as text
-        blank = np.zeros(n, dtype=bool)
-        blank[bad] = ((frame[schema.x_column][bad].str.strip() == "") |
-                      (frame[schema.y_column][bad].str.strip() == "")).to_numpy()
-        reject(blank, "missing coordinates")
+        missing = np.zeros(n, dtype=bool)
+        missing[bad] = ((frame[schema.x_column][bad].str.strip() == "") |
+                        (frame[schema.y_column][bad].str.strip() == "")).to_numpy()
+        reject(missing, "missing coordinates")
     reject(bad, "unreadable coordinates")
     x, y, wgs84 = to_bng(x, y)
-    todo = reason == None  # noqa: E711
     area = np.full(n, None, dtype=object)
-    area[todo] = areas.assign(x[todo], y[todo])
+    area[ok] = areas.assign(x[ok], y[ok])
     reject(area == None, "coordinates outside the loaded boundaries")  # noqa: E711
 
-    ok = reason == None  # noqa: E711
     accepted = pd.DataFrame({
         "source_line": line[ok],
         "period": period[ok],

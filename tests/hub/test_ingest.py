@@ -229,3 +229,17 @@ def test_person_pseudonym_links_datasets_and_needs_the_secret(tmp_path):
     ingest(other, "police_crime", police, b"another-secret-of-at-least-32-bytes!!")
     (elsewhere,) = other.execute("SELECT person_key FROM records").fetchone()
     assert elsewhere != keys[0]                            # no secret, no linking
+
+
+def test_dates_in_mixed_formats_and_implausible_years(tmp_path):
+    conn = db.connect(tmp_path / "h.sqlite")
+    geography.store_boundaries(conn, geography.read_boundary_file(BOUNDARIES, "lsoa"), "b")
+    police = _write(tmp_path / "p.csv", "crime_ref,reported_at,category,easting,northing",
+                    "NP/1,2024-03-05T14:20,Burglary,457000,340000", "NP/2,5/3/2024,Burglary,457000,340000",
+                    "NP/3,2204-03-05T14:20,Burglary,457000,340000", "NP/4,2024-02-30,Burglary,457000,340000",
+                    "NP/5, 05 March 2024 ,Burglary,457000,340000")
+    report = ingest(conn, "police_crime", police, TEST_SECRET).report
+    assert report["accepted"] == 3
+    assert report["quarantine_reasons"] == {"date in reported_at outside 1900–2100: check the year": 1,
+                                            "unreadable date in reported_at": 1}
+    assert {p for (p,) in conn.execute("SELECT DISTINCT period FROM records")} == {"2024-03"}

@@ -1,0 +1,22 @@
+"""Cleansing helpers held to their plain definitions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from jin_hub.ingest.cleanse import first_identical
+
+
+def test_first_identical_matches_grouping_by_every_column():
+    rng = np.random.default_rng(3)
+    n = 5_000
+    frame = pd.DataFrame({"ref": rng.integers(0, 1_500, n).astype(str),          # shared refs, not duplicates
+                          "x": rng.integers(0, 40, n).astype(str), "note": rng.choice(["a", "b", ""], n)})
+    frame = pd.concat([frame, frame.sample(600, random_state=1)], ignore_index=True)   # true duplicates
+    x = pd.to_numeric(frame["x"]).to_numpy(float)
+    same = frame.groupby(list(frame.columns), sort=False).ngroup()
+    want = pd.Series(np.arange(len(frame))).groupby(same).transform("min").to_numpy()
+    for hints in ([x], [], [x, np.zeros(len(frame))]):
+        np.testing.assert_array_equal(first_identical(frame, hints), want)
+    assert (want != np.arange(len(frame))).sum() >= 600
