@@ -18,6 +18,7 @@ import logging
 import pickle
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -25,7 +26,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from jin_hub.ingest.pseudonyms import Pseudonymiser
+from jin_hub.ingest.pseudonyms import CodedKeys, Pseudonymiser
 from jin_hub.ingest.reader import read_text
 
 #: Extracts smaller than this are keyed in-process: starting a worker costs about half a second.
@@ -36,17 +37,17 @@ Specs = dict[str, tuple[str, tuple[str, ...]]]       # pseudonym -> (kind, input
 log = logging.getLogger(__name__)
 
 
-def key_rows(pseudonymiser: Pseudonymiser, columns: dict, specs: Specs) -> dict[str, np.ndarray]:
-    """One key per row for each pseudonym of ``specs`` whose inputs are (partly) in ``columns``."""
+def key_rows(pseudonymiser: Pseudonymiser, columns: dict, specs: Specs) -> dict[str, CodedKeys]:
+    """The keys of every row for each pseudonym of ``specs`` whose inputs are (partly) in ``columns``."""
     keys = {}
     for name, (kind, inputs) in specs.items():
         present = [columns[c] for c in inputs if c in columns]
         if present:
-            keys[name] = pseudonymiser.keys(kind, *present)
+            keys[name] = pseudonymiser.coded(kind, *present)
     return keys
 
 
-def key_file(pseudonymiser: Pseudonymiser, path: Path, specs: Specs) -> dict[str, np.ndarray]:
+def key_file(pseudonymiser: Pseudonymiser, path: Path, specs: Specs) -> dict[str, CodedKeys]:
     """The worker's job: read the inputs of ``specs`` from ``path`` and key every data line."""
     inputs = {c for _, cols in specs.values() for c in cols}
     frame, _ = read_text(path, lambda c: c in inputs)
@@ -57,10 +58,20 @@ class BackgroundKeys:
     """Keys of a large extract being made by a worker process."""
 
     def __init__(self, pseudonymiser: Pseudonymiser, path: Path, specs: Specs):
-        self._proc = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self._proc = subprocess.Popen(self.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE)
         self._proc.stdin.write(pickle.dumps((pseudonymiser, Path(path), specs)))    # a few hundred bytes
         self._proc.stdin.flush()          # left open: communicate() closes it
+        self._reply = (b"", b"")
+        self._reader = threading.Thread(target=self._collect, name="jin-keys-reader", daemon=True)
+        self._reader.start()              # drain the pipes as keys come: the worker never waits on us
+
+    @staticmethod
+    def command() -> list[str]:
+        return [sys.executable, "-m", __name__]
+
+    def _collect(self) -> None:
+        self._reply = self._proc.communicate()
 
     @classmethod
     def start(cls, pseudonymiser: Pseudonymiser, path: Path, specs: Specs) -> Optional[BackgroundKeys]:
@@ -73,14 +84,15 @@ class BackgroundKeys:
             log.warning("keying in-process: no worker process (%s)", exc)
             return None
 
-    def result(self, rows: int) -> Optional[dict[str, np.ndarray]]:
+    def result(self, rows: int) -> Optional[dict[str, CodedKeys]]:
         """The worker's keys, one per data line; None if it failed or saw a different number of rows."""
-        out, err = self._proc.communicate()
+        self._reader.join()
+        out, err = self._reply
         try:
             keys = pickle.loads(out) if self._proc.returncode == 0 else None
         except (pickle.UnpicklingError, EOFError, ValueError):
             keys = None
-        if keys is None or any(len(k) != rows for k in keys.values()):
+        if keys is None or any(len(k.codes) != rows for k in keys.values()):
             log.warning("keying in-process: the worker failed (%s)",
                         err.decode(errors="replace").strip().splitlines()[-1:] or "no keys")
             return None
@@ -90,7 +102,7 @@ class BackgroundKeys:
         """Stop the worker if it is still running (its keys are no longer wanted)."""
         if self._proc.poll() is None:
             self._proc.kill()
-        self._proc.communicate()
+        self._reader.join()
 
 
 @dataclass
@@ -112,9 +124,9 @@ class PendingKeys:
         finally:
             self.close()
         if keys is None:
-            keys = key_rows(self.pseudonymiser, self.inputs, self.specs)
+            keys = {name: k.take() for name, k in key_rows(self.pseudonymiser, self.inputs, self.specs).items()}
         else:
-            keys = {name: k[self.accepted] for name, k in keys.items()}
+            keys = {name: k.take(self.accepted) for name, k in keys.items()}
         for name in self.specs:
             frame[name] = keys.get(name)
 

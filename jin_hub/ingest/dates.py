@@ -63,9 +63,9 @@ def _fixed_months(chars: np.ndarray, fmt: str) -> np.ndarray | None:
         ok &= chars[:, pos] == ord(char)
     value = {}
     for field, start in fields.items():
-        number = np.zeros(n, dtype=np.int64)
+        number = np.zeros(n, dtype=np.int32)
         for pos in range(start, start + _WIDTH[field]):
-            digit = chars[:, pos].astype(np.int64) - ord("0")
+            digit = chars[:, pos].astype(np.int32) - ord("0")
             ok &= (digit >= 0) & (digit <= 9)
             number = number * 10 + digit
         value[field] = number
@@ -103,18 +103,18 @@ def months(values: pd.Series) -> np.ndarray:
         chars = text.astype(f"U{longest + 1}").view(np.uint32).reshape(len(text), longest + 1)
     except (TypeError, ValueError):                 # not all strings: leave it all to pandas
         chars = None
-    todo = np.ones(len(text), dtype=bool)
+    todo = np.arange(len(text))                     # rows not read yet
     for fmt in DATE_FORMATS:
-        if chars is None or not todo.any():
+        if chars is None or not len(todo):
             break
-        found = _fixed_months(chars, fmt)
+        found = _fixed_months(chars if len(todo) == len(chars) else chars[todo], fmt)
         if found is None:                           # a format with names: the rest go to pandas
             break                                   # (keeping the formats' order of precedence)
-        hit = todo & np.isfinite(found)
-        out[hit] = found[hit]
-        todo &= ~hit
-    if todo.any():
-        when = parse_dates(values[todo])
+        hit = np.isfinite(found)
+        out[todo[hit]] = found[hit]
+        todo = todo[~hit]
+    if len(todo):
+        when = parse_dates(values.iloc[todo])
         out[todo] = (when.dt.year * 100 + when.dt.month).to_numpy(dtype=float)
     return out
 

@@ -145,10 +145,11 @@ def publish(conn: sqlite3.Connection, release: tuple, report: dict, cells: pd.Da
     """Write a release (id, dataset, created, source name, sha256) and make it its dataset's
     current one, all in one transaction: readers see the old release or the new, never a mixture."""
     release_id, dataset = release[:2]
+    counts = np.array(cells["count"].fillna(0).astype(np.int64).tolist(), dtype=object)
+    counts[cells["count"].isna().to_numpy()] = None                # withheld: NULL, never a number
     aggregates = list(zip(
-        [release_id] * len(cells), cells["geography"], cells["period"], cells["category"],
-        cells["area_code"], [None if pd.isna(c) else int(c) for c in cells["count"]],
-        cells["suppressed"].astype(int)))
+        [release_id] * len(cells), *(cells[c].tolist() for c in ("geography", "period", "category", "area_code")),
+        counts.tolist(), cells["suppressed"].astype(int).tolist()))
     with conn:
         conn.execute("BEGIN IMMEDIATE")               # the write lock now: release numbers stay unique
         (release_no,) = conn.execute("SELECT coalesce(max(no), 0) + 1 FROM releases").fetchone()

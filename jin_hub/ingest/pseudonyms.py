@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +63,22 @@ def _pads(secret: bytes) -> tuple:
     return (hashlib.sha256(bytes(b ^ 0x36 for b in key)), hashlib.sha256(bytes(b ^ 0x5C for b in key)))
 
 
+@dataclass
+class CodedKeys:
+    """Pseudonyms as one code per row (-1 where every input is blank) into the distinct keys,
+    packed as ``KEY_HEX`` ASCII characters each: cheap to send between processes and to select
+    rows from, unlike a million separate strings."""
+
+    codes: np.ndarray
+    packed: bytes
+
+    def take(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """The key (str) or None of each row, or of the rows ``rows`` selects."""
+        keys = np.frombuffer(self.packed, dtype=f"S{KEY_HEX}").astype(f"U{KEY_HEX}").astype(object)
+        codes = self.codes if rows is None else self.codes[rows]
+        return np.append(keys, None)[codes]            # code -1 picks the None at the end
+
+
 class Pseudonymiser:
     """Makes pseudonyms of one kind ('person', 'upn', 'police_crime' …) from one or more columns."""
 
@@ -69,21 +86,24 @@ class Pseudonymiser:
         self._secret = bytes(secret)
 
     def keys(self, kind: str, *columns: pd.Series) -> np.ndarray:
-        """Pseudonym per row (None where every input is blank); each distinct input is keyed once."""
+        """Pseudonym per row (None where every input is blank)."""
+        return self.coded(kind, *columns).take()
+
+    def coded(self, kind: str, *columns: pd.Series) -> CodedKeys:
+        """Pseudonyms of the rows of ``columns``, each distinct input keyed once."""
         parts = [_normalise(c) for c in columns]
         joined = parts[0] if len(parts) == 1 else pd.Series(parts[0]).str.cat(
             [pd.Series(p) for p in parts[1:]], sep="\x1f").to_numpy(dtype=object)
-        blank = np.logical_and.reduce([p == "" for p in parts])
         codes, uniques = pd.factorize(joined, sort=False)
+        codes = codes.astype(np.int32)
+        codes[np.logical_and.reduce([p == "" for p in parts])] = -1
         inner, outer = _pads(self._secret)
         inner.update(kind.encode() + b"\x1e")
-        keyed = np.empty(len(uniques), dtype=object)
-        for i, text in enumerate(uniques.tolist()):
+        keyed = []
+        for text in uniques.tolist():
             state = inner.copy()
             state.update(text.encode())
             final = outer.copy()
             final.update(state.digest())
-            keyed[i] = final.hexdigest()[:KEY_HEX]
-        out = keyed[codes]
-        out[blank] = None
-        return out
+            keyed.append(final.hexdigest()[:KEY_HEX])
+        return CodedKeys(codes, "".join(keyed).encode("ascii"))

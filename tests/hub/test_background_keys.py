@@ -4,7 +4,6 @@ only time, never a wrong or missing key."""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 import sys
 
 import pytest
@@ -43,11 +42,8 @@ def test_a_worker_makes_exactly_the_in_process_keys(dataset, demo_extracts, area
 
 
 def test_a_failed_worker_falls_back_to_keying_in_process(demo_extracts, areas, monkeypatch, caplog):
-    def broken(self, pseudonymiser, path, specs):        # a worker that dies before sending keys
-        self._proc = subprocess.Popen([sys.executable, "-c", "import sys; sys.exit('worker ran out of memory')"],
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-    monkeypatch.setattr(BackgroundKeys, "__init__", broken)
+    monkeypatch.setattr(BackgroundKeys, "command", staticmethod(    # a worker that dies before sending keys
+        lambda: [sys.executable, "-c", "import sys; sys.exit('worker ran out of memory')"]))
     result = cleansed("police_crime", demo_extracts, areas, monkeypatch, 0)
     assert "worker ran out of memory" in caplog.text
     assert result.accepted["record_key"].notna().all()
