@@ -58,7 +58,7 @@ CREATE TABLE IF NOT EXISTS releases (
     created       TEXT NOT NULL,
     source_name   TEXT NOT NULL,
     source_sha256 TEXT NOT NULL,
-    status        TEXT NOT NULL,       -- building | complete
+    status        TEXT NOT NULL,       -- complete (a release is written in one transaction)
     report        TEXT NOT NULL,       -- JSON run report
     no            INTEGER UNIQUE,      -- release number: numbers its records (records.id)
     geography     TEXT                 -- the finest geography, where its records are placed

@@ -7,18 +7,13 @@ cross between processes) and sends back one key per data line; the cleanser keep
 rows it accepts. Whatever goes wrong in the worker, the keys are made in-process instead: the
 result is the same either way, only slower.
 
-The worker is a fresh interpreter running this module (not ``multiprocessing``, which re-imports
-the caller's main script and so breaks any script without a ``__main__`` guard); the job, secret
-included, goes to it over a pipe, never on its command line or in its environment.
+The worker (``jin_hub.ingest.worker``) gets the job, secret included, over a pipe, never on its
+command line or in its environment.
 """
 
 from __future__ import annotations
 
 import logging
-import pickle
-import subprocess
-import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -28,9 +23,7 @@ import pandas as pd
 
 from jin_hub.ingest.pseudonyms import CodedKeys, Pseudonymiser
 from jin_hub.ingest.reader import read_text
-
-#: Extracts smaller than this are keyed in-process: starting a worker costs about half a second.
-MIN_BYTES = 16 << 20
+from jin_hub.ingest.worker import Worker, WorkerFailed, worth_a_worker
 
 Specs = dict[str, tuple[str, tuple[str, ...]]]       # pseudonym -> (kind, input columns)
 
@@ -57,52 +50,35 @@ def key_file(pseudonymiser: Pseudonymiser, path: Path, specs: Specs) -> dict[str
 class BackgroundKeys:
     """Keys of a large extract being made by a worker process."""
 
-    def __init__(self, pseudonymiser: Pseudonymiser, path: Path, specs: Specs):
-        self._proc = subprocess.Popen(self.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE)
-        self._proc.stdin.write(pickle.dumps((pseudonymiser, Path(path), specs)))    # a few hundred bytes
-        self._proc.stdin.flush()          # left open: communicate() closes it
-        self._reply = (b"", b"")
-        self._reader = threading.Thread(target=self._collect, name="jin-keys-reader", daemon=True)
-        self._reader.start()              # drain the pipes as keys come: the worker never waits on us
-
-    @staticmethod
-    def command() -> list[str]:
-        return [sys.executable, "-m", __name__]
-
-    def _collect(self) -> None:
-        self._reply = self._proc.communicate()
+    def __init__(self, worker: Worker):
+        self.worker = worker
 
     @classmethod
     def start(cls, pseudonymiser: Pseudonymiser, path: Path, specs: Specs) -> Optional[BackgroundKeys]:
         """A worker keying ``path``, or None if it is too small to be worth one or none can start."""
-        try:
-            if not specs or Path(path).stat().st_size < MIN_BYTES:
-                return None
-            return cls(pseudonymiser, path, specs)
-        except OSError as exc:                  # no processes allowed here: key in-process
-            log.warning("keying in-process: no worker process (%s)", exc)
+        if not specs or not worth_a_worker(path):
             return None
+        worker = Worker.start(f"{__name__}:key_file")
+        if worker is None:
+            return None
+        worker.call(pseudonymiser, Path(path), specs)
+        return cls(worker)
 
     def result(self, rows: int) -> Optional[dict[str, CodedKeys]]:
         """The worker's keys, one per data line; None if it failed or saw a different number of rows."""
-        self._reader.join()
-        out, err = self._reply
         try:
-            keys = pickle.loads(out) if self._proc.returncode == 0 else None
-        except (pickle.UnpicklingError, EOFError, ValueError):
-            keys = None
-        if keys is None or any(len(k.codes) != rows for k in keys.values()):
-            log.warning("keying in-process: the worker failed (%s)",
-                        err.decode(errors="replace").strip().splitlines()[-1:] or "no keys")
+            keys = self.worker.result()
+        except WorkerFailed as exc:
+            log.warning("keying in-process: the worker failed (%s)", exc)
+            return None
+        if any(len(k.codes) != rows for k in keys.values()):
+            log.warning("keying in-process: the worker read a different number of rows")
             return None
         return keys
 
     def close(self) -> None:
         """Stop the worker if it is still running (its keys are no longer wanted)."""
-        if self._proc.poll() is None:
-            self._proc.kill()
-        self._reader.join()
+        self.worker.close()
 
 
 @dataclass
@@ -133,13 +109,3 @@ class PendingKeys:
     def close(self) -> None:
         if self.worker:
             self.worker.close()
-
-
-def main() -> None:
-    """Worker entry point: a pickled (pseudonymiser, path, specs) on stdin, pickled keys on stdout."""
-    job = pickle.load(sys.stdin.buffer)
-    pickle.dump(key_file(*job), sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-if __name__ == "__main__":
-    main()

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable, Optional
 
 import numpy as np
 import pandas as pd
@@ -27,6 +29,11 @@ from jin_hub.ingest.disclosure import rule_text, suppress
 from jin_hub.ingest.pseudonyms import Pseudonymiser
 from jin_hub.ingest.reader import ExtractError
 from jin_hub.ingest.schemas import ReleasePolicy, get_schema
+from jin_hub.ingest.worker import Worker, WorkerFailed, worth_a_worker
+
+#: Where a worker finds the suppression it runs for a big extract.
+SUPPRESS = "jin_hub.ingest.disclosure:suppress"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -111,11 +118,14 @@ def with_twins(cells: pd.DataFrame, twins: dict[str, str]) -> pd.DataFrame:
 
 def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, dict[str, str] | None],
              pairs: dict[tuple[str, str], dict[str, str]], policy: ReleasePolicy, threshold: int,
-             secret: bytes, covering: pd.DataFrame) -> pd.DataFrame:
-    """Apply the dataset's disclosure control method to the cells its policy allows."""
+             secret: bytes, covering: pd.DataFrame, helper: Optional[Worker] = None) -> Callable[[], pd.DataFrame]:
+    """Apply the dataset's disclosure control method to the cells its policy allows; returns a
+    function giving the protected cells. Suppression is handed to ``helper`` (a worker process
+    started for ``disclosure.suppress``) if there is one, so it runs while the records are written."""
     if policy.method == "cell_key":              # noise, not additivity, protects these: just leave out
         cells = perturb(accepted, levels, secret, threshold, covering)
-        return cells[allowed(cells, policy)].reset_index(drop=True)
+        cells = cells[allowed(cells, policy)].reset_index(drop=True)
+        return lambda: cells
     ok = allowed(counted, policy)
     # At a geography where no category is published, the unpublished cells form fully unknown
     # tables (areas × categories, two or more of each) that only restate totals published above:
@@ -124,7 +134,19 @@ def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, di
     open_levels = set(counted.loc[ok & (counted["category"] != "all").to_numpy(), "geography"])
     modelled = ok | counted["geography"].isin(open_levels).to_numpy()
     cells = counted[modelled].reset_index(drop=True)
-    return suppress(cells, threshold, pairs, unpublished=~ok[modelled])
+    job = (cells, threshold, pairs), {"unpublished": ~ok[modelled]}
+    if helper is None:
+        done = suppress(*job[0], **job[1])
+        return lambda: done
+    helper.call(*job[0], **job[1])
+
+    def protected() -> pd.DataFrame:
+        try:
+            return helper.result()
+        except WorkerFailed as exc:
+            log.warning("suppressing in-process: the worker failed (%s)", exc)
+            return suppress(*job[0], **job[1])
+    return protected
 
 
 RECORD_KEYS = ("record_key", "person_key", "caller_key", "address_key")
@@ -140,30 +162,30 @@ def record_rows(release_no: int, accepted: pd.DataFrame) -> tuple[list[str], lis
     return ["id", "period", "category", "area_code", *keys], list(zip(*columns))
 
 
-def publish(conn: sqlite3.Connection, release: tuple, report: dict, cells: pd.DataFrame, accepted: pd.DataFrame,
-            quarantined: pd.DataFrame) -> None:
-    """Write a release (id, dataset, created, source name, sha256) and make it its dataset's
-    current one, all in one transaction: readers see the old release or the new, never a mixture."""
+def write_rows(conn: sqlite3.Connection, release_id: str, release_no: int, accepted: pd.DataFrame,
+               quarantined: pd.DataFrame) -> None:
+    """Insert a release's records and quarantine (inside the caller's transaction)."""
+    names, records = record_rows(release_no, accepted)
+    conn.executemany(f"INSERT INTO records ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", records)
+    conn.executemany("INSERT INTO quarantine VALUES (?,?,?)",
+                     zip([release_id] * len(quarantined), quarantined["source_line"].astype(int),
+                         quarantined["reason"]))
+
+
+def write_release(conn: sqlite3.Connection, release: tuple, report: dict, release_no: int,
+                  cells: pd.DataFrame) -> None:
+    """Insert a release (id, dataset, created, source name, sha256) and its published cells, and
+    make it its dataset's current one (inside the caller's transaction)."""
     release_id, dataset = release[:2]
     counts = np.array(cells["count"].fillna(0).astype(np.int64).tolist(), dtype=object)
     counts[cells["count"].isna().to_numpy()] = None                # withheld: NULL, never a number
-    aggregates = list(zip(
+    conn.execute("INSERT INTO releases VALUES (?,?,?,?,?,?,?,?,?)",
+                 (*release, "complete", json.dumps(report), release_no, report["geography"]))
+    conn.executemany("INSERT INTO aggregates VALUES (?,?,?,?,?,?,?)", zip(
         [release_id] * len(cells), *(cells[c].tolist() for c in ("geography", "period", "category", "area_code")),
         counts.tolist(), cells["suppressed"].astype(int).tolist()))
-    with conn:
-        conn.execute("BEGIN IMMEDIATE")               # the write lock now: release numbers stay unique
-        (release_no,) = conn.execute("SELECT coalesce(max(no), 0) + 1 FROM releases").fetchone()
-        conn.execute("INSERT INTO releases VALUES (?,?,?,?,?,?,?,?,?)",
-                     (*release, "building", json.dumps(report), release_no, report["geography"]))
-        conn.executemany("INSERT INTO aggregates VALUES (?,?,?,?,?,?,?)", aggregates)
-        names, records = record_rows(release_no, accepted)
-        conn.executemany(f"INSERT INTO records ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", records)
-        conn.executemany("INSERT INTO quarantine VALUES (?,?,?)",
-                         zip([release_id] * len(quarantined), quarantined["source_line"].astype(int),
-                             quarantined["reason"]))
-        conn.execute("UPDATE releases SET status = 'complete' WHERE id = ?", (release_id,))
-        conn.execute("INSERT INTO datasets VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET "
-                     "current_release = excluded.current_release", (dataset, release_id))
+    conn.execute("INSERT INTO datasets VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET "
+                 "current_release = excluded.current_release", (dataset, release_id))
 
 
 def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
@@ -184,8 +206,10 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
     if done:
         return IngestResult(done[0], False, json.loads(done[1]))
     base = nesting.finest(conn)
-    result = cleanse(path, schema, AreaIndex.from_db(conn, base), Pseudonymiser(secret), wait=False)
-    try:                                        # the pseudonyms come meanwhile (cleanse)
+    helper = Worker.start(SUPPRESS) if policy.method == "suppression" and worth_a_worker(path) else None
+    result = None
+    try:
+        result = cleanse(path, schema, AreaIndex.from_db(conn, base), Pseudonymiser(secret), wait=False)
         pairs = nesting.nested_maps(conn)           # only geographies nested in the finest one are published
         rollups = {parent: lookup for (child, parent), lookup in pairs.items() if child == base}
         levels = {base: None, **rollups}
@@ -194,24 +218,32 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
         published = [base, *rollups]
         if policy.method == "cell_key":         # cell keys come from the records' pseudonyms
             result.with_keys()
-        cells = with_twins(disclose(result.accepted, counted, levels,
-                                    {k: v for k, v in pairs.items() if k[0] in published and k[1] in published},
-                                    policy, threshold, secret, covering), twins)
+        protected = disclose(result.accepted, counted, levels,
+                             {k: v for k, v in pairs.items() if k[0] in published and k[1] in published},
+                             policy, threshold, secret, covering, helper)
         now = datetime.now(timezone.utc)
         release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
-        report = result.report() | {
-            "dataset": dataset, "source": Path(path).name, "sha256": sha, "geography": base, "notes": notes,
-            "geographies": published,
-            "method": policy.method, "threshold": threshold,
-            "disclosure_rule": rule_text(policy, threshold),
-            "periods": sorted(cells["period"].unique().tolist(), key=periods.order),
-            "counted": int(counted.loc[(counted["category"] == "all") & (counted["geography"] == base)
-                                       & (periods.kinds(counted["period"]) == "month"), "count"].sum()),
-            "cells": len(cells), "cells_suppressed": int(cells["suppressed"].sum()),
-        }
         accepted = result.with_keys().accepted         # before taking the write lock: may wait for keys
-        publish(conn, (release_id, dataset, now.isoformat(timespec="seconds"), Path(path).name, sha), report,
-                cells, accepted, result.quarantined)
+        with conn:                                     # one transaction: all of the release or none
+            conn.execute("BEGIN IMMEDIATE")            # the write lock now: release numbers stay unique
+            (release_no,) = conn.execute("SELECT coalesce(max(no), 0) + 1 FROM releases").fetchone()
+            write_rows(conn, release_id, release_no, accepted, result.quarantined)
+            cells = with_twins(protected(), twins)     # suppression ran meanwhile if a worker had it
+            report = result.report() | {
+                "dataset": dataset, "source": Path(path).name, "sha256": sha, "geography": base, "notes": notes,
+                "geographies": published,
+                "method": policy.method, "threshold": threshold,
+                "disclosure_rule": rule_text(policy, threshold),
+                "periods": sorted(cells["period"].unique().tolist(), key=periods.order),
+                "counted": int(counted.loc[(counted["category"] == "all") & (counted["geography"] == base)
+                                           & (periods.kinds(counted["period"]) == "month"), "count"].sum()),
+                "cells": len(cells), "cells_suppressed": int(cells["suppressed"].sum()),
+            }
+            write_release(conn, (release_id, dataset, now.isoformat(timespec="seconds"), Path(path).name, sha),
+                          report, release_no, cells)
     finally:
-        result.close()
+        if result is not None:
+            result.close()
+        if helper is not None:
+            helper.close()
     return IngestResult(release_id, True, report)
