@@ -1,0 +1,61 @@
+"""Work handed to a second process gives exactly the in-process result, and a failing worker costs
+only time: its error is logged and the work is done in-process."""
+
+from __future__ import annotations
+
+import sys
+
+import pandas as pd
+import pytest
+
+from jin_hub import db, geography
+from jin_hub.ingest import worker
+from jin_hub.ingest.disclosure import suppress
+from jin_hub.ingest.pipeline import SUPPRESS, ingest
+from jin_hub.ingest.worker import Worker, WorkerFailed
+from tests.conftest import BOUNDARIES, TEST_SECRET
+
+CELLS = pd.DataFrame({"area_code": ["A", "A", "A", "B", "B", "B"], "period": ["2024-01"] * 6,
+                      "category": ["x", "y", "all", "x", "y", "all"], "count": [3, 9, 12, 6, 7, 13]})
+
+
+def test_a_worker_returns_what_the_function_returns():
+    helper = Worker.start(SUPPRESS)
+    helper.call(CELLS, 5)
+    pd.testing.assert_frame_equal(helper.result(), suppress(CELLS, 5))
+
+
+def test_a_worker_reports_the_functions_error():
+    helper = Worker.start(SUPPRESS)
+    helper.call(CELLS, 0)
+    with pytest.raises(WorkerFailed, match="threshold must be at least 1"):
+        helper.result()
+
+
+def published(tmp_path, name: str, extract, monkeypatch, min_bytes: int) -> pd.DataFrame:
+    monkeypatch.setattr(worker, "MIN_BYTES", min_bytes)
+    conn = db.connect(tmp_path / f"{name}.sqlite")
+    geography.store_boundaries(conn, geography.read_boundary_file(BOUNDARIES, "lsoa"), "b")
+    ingest(conn, "police_crime", extract, TEST_SECRET)
+    return pd.read_sql_query("SELECT geography, period, category, area_code, count, suppressed FROM aggregates "
+                             "ORDER BY 1, 2, 3, 4", conn)
+
+
+def test_suppression_by_a_worker_publishes_exactly_the_in_process_cells(tmp_path, demo_extracts, monkeypatch):
+    targets = []
+    start = Worker.start.__func__
+    monkeypatch.setattr(Worker, "start", classmethod(lambda cls, target: targets.append(target) or start(cls, target)))
+    by_worker = published(tmp_path, "worker", demo_extracts["police_crime"], monkeypatch, 0)
+    assert SUPPRESS in targets
+    in_process = published(tmp_path, "here", demo_extracts["police_crime"], monkeypatch, 1 << 60)
+    assert by_worker["suppressed"].sum() > 0
+    pd.testing.assert_frame_equal(by_worker, in_process)
+
+
+def test_a_dead_suppression_worker_falls_back(tmp_path, demo_extracts, monkeypatch, caplog):
+    monkeypatch.setattr(Worker, "command", staticmethod(
+        lambda: [sys.executable, "-c", "import sys; sys.exit('worker was killed')"]))
+    fallen_back = published(tmp_path, "dead", demo_extracts["police_crime"], monkeypatch, 0)
+    assert "suppressing in-process: the worker failed (worker was killed)" in caplog.text
+    pd.testing.assert_frame_equal(fallen_back,
+                                  published(tmp_path, "here", demo_extracts["police_crime"], monkeypatch, 1 << 60))
