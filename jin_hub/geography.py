@@ -21,6 +21,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from jin_hub import nesting
+from jin_hub.area_grid import NEAR_EDGE, AreaGrid
 
 BNG = "EPSG:27700"
 GEOGRAPHIES = {"oa": "Output areas", "lsoa": "Lower layer super output areas",
@@ -146,13 +147,16 @@ def store_boundaries(conn: sqlite3.Connection, b: Boundaries, source: str) -> in
 
 
 class AreaIndex:
-    """Point-in-polygon lookup of a geography's areas (STRtree + exact containment test)."""
+    """Point-in-polygon lookup of a geography's areas: a grid answers for points well inside an
+    area (``area_grid``), an STRtree and exact containment test for points near a boundary."""
 
-    def __init__(self, codes: np.ndarray, geoms: np.ndarray):
+    def __init__(self, codes: np.ndarray, geoms: np.ndarray, snap: float = SNAP_METRES):
         self.codes = np.asarray(codes, dtype=object)
         self.geoms = geoms
+        self.snap = snap
         self.tree = shapely.STRtree(geoms)
         self.union_bounds = shapely.total_bounds(geoms)
+        self.grid = AreaGrid.build(geoms, margin=snap)
 
     @classmethod
     def from_db(cls, conn: sqlite3.Connection, geography: str) -> AreaIndex:
@@ -164,7 +168,7 @@ class AreaIndex:
         codes, wkb = zip(*rows)
         return cls(np.array(codes, dtype=object), shapely.from_wkb(np.array(wkb, dtype=object)))
 
-    def assign(self, x: np.ndarray, y: np.ndarray, snap: float = SNAP_METRES) -> np.ndarray:
+    def assign(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Area code for each point (None where the point is in no area).
 
         A point exactly on a shared edge belongs to the area with the lowest code, so every
@@ -172,20 +176,27 @@ class AreaIndex:
         ``snap`` metres of one (a sliver between generalised boundaries) goes to the nearest.
         """
         out = np.full(len(x), None, dtype=object)
-        ok = np.isfinite(x) & np.isfinite(y)
-        idx = np.flatnonzero(ok)
-        if not len(idx):
-            return out
-        pts = shapely.points(x[idx], y[idx])
-        hit_pt, hit_area = self.tree.query(pts, predicate="intersects")
+        idx = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+        if self.grid is not None and len(idx):
+            found = self.grid.lookup(x[idx], y[idx])
+            out[idx[found >= 0]] = self.codes[found[found >= 0]]
+            idx = idx[found == NEAR_EDGE]              # the rest are far outside every area
+        if len(idx):
+            out[idx] = self.exact(x[idx], y[idx])
+        return out
+
+    def exact(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """``assign`` for finite points, each tested against the polygons near it."""
+        out = np.full(len(x), None, dtype=object)
+        hit_pt, hit_area = self.tree.query(shapely.points(x, y), predicate="intersects")
         order = np.lexsort((hit_area, hit_pt))           # first (lowest-code) area per point
         hit_pt, hit_area = hit_pt[order], hit_area[order]
         first = np.ones(len(hit_pt), dtype=bool)
         first[1:] = hit_pt[1:] != hit_pt[:-1]
-        out[idx[hit_pt[first]]] = self.codes[hit_area[first]]
-        missed = np.flatnonzero(ok & (out == None))  # noqa: E711 - elementwise on an object array
-        if snap > 0 and len(missed):
-            near_pt, near_area = self.tree.query_nearest(shapely.points(x[missed], y[missed]), max_distance=snap,
-                                                         all_matches=False)
+        out[hit_pt[first]] = self.codes[hit_area[first]]
+        missed = np.flatnonzero(out == None)  # noqa: E711 - elementwise on an object array
+        if self.snap > 0 and len(missed):
+            near_pt, near_area = self.tree.query_nearest(shapely.points(x[missed], y[missed]),
+                                                         max_distance=self.snap, all_matches=False)
             out[missed[near_pt]] = self.codes[near_area]
         return out
