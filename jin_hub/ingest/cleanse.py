@@ -138,7 +138,8 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
     y = pd.to_numeric(frame[schema.y_column], errors="coerce").to_numpy(float)
     month = None if schema.period_of is not None else months(frame[schema.date_column])
 
-    blank = (frame[list(schema.required)] == "").all(axis=1).to_numpy()
+    blank = np.isnan(x)                            # a blank row has no easting: only those are checked
+    blank[blank] = (frame.loc[blank, list(schema.required)] == "").all(axis=1).to_numpy()
     reject(blank, "blank row")
     first = first_identical(frame, [v for v in (x, y, month) if v is not None])
     dup = (first != np.arange(n)) & ~blank

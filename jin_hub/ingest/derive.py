@@ -29,16 +29,16 @@ TERM_MONTH = {"spring": 1, "summer": 4, "autumn": 9}
 
 
 def by_label(raw: pd.Series, lookup: dict[str, str], what: str) -> Derived:
-    """Map labels through ``lookup`` (normalised label → canonical)."""
-    labels = {text: lookup.get(normalise_label(text)) for text in raw.unique()}     # few distinct labels
-    category = raw.map(labels).to_numpy(dtype=object)
-    unknown = pd.isna(category)             # pandas may turn the lookup's None into NaN
-    category[unknown] = None
-    reason = np.full(len(raw), None, dtype=object)
-    blank = (raw.str.strip() == "").to_numpy()
-    reason[unknown] = [f"unknown {what} ({s.strip()[:40]})" for s in raw[unknown]]
-    reason[unknown & blank] = f"missing {what}"
-    return category, reason, ~unknown & (raw.to_numpy(dtype=object) != category)
+    """Map labels through ``lookup`` (normalised label → canonical); each distinct label is
+    looked at once, a million rows then just take their label's outcome."""
+    codes, labels = pd.factorize(raw, sort=False)
+    labels = labels.to_numpy(dtype=object)
+    canonical = np.array([lookup.get(normalise_label(text)) for text in labels] + [None], dtype=object)
+    why = np.array([None if c is not None else f"missing {what}" if not t.strip() else
+                    f"unknown {what} ({t.strip()[:40]})" for t, c in zip(labels, canonical)] + [f"missing {what}"],
+                   dtype=object)                   # the last entry: code -1, no value at all
+    mapped = np.array([c is not None and c != t for t, c in zip(labels, canonical)] + [False])
+    return canonical[codes], why[codes], mapped[codes]
 
 
 def category_column(frame: pd.DataFrame, schema: DatasetSchema) -> Derived:

@@ -47,12 +47,23 @@ def load_or_create_secret(path: Path) -> tuple[bytes, bool]:
     return secret, True
 
 
-def _normalise(values: pd.Series) -> np.ndarray:
-    """Case, surrounding and repeated spaces do not make a different person or reference (each
-    distinct value is normalised once)."""
+def _normalise(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, distinct normalised texts): case, surrounding and repeated spaces do not
+    make a different person or reference. Each distinct value is normalised once."""
     codes, uniques = pd.factorize(values.fillna("").astype(str), sort=False)
-    clean = np.array([" ".join(u.casefold().split()) for u in uniques], dtype=object)
-    return clean[codes]
+    clean = [" ".join(u.casefold().split()) for u in uniques]
+    recode, texts = pd.factorize(np.array(clean, dtype=object), sort=False)     # values alike once normalised
+    return recode[codes], np.asarray(texts, dtype=object)
+
+
+def _combine(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, list[str]]:
+    """(code per row, distinct inputs) of several normalised columns taken together: the columns'
+    texts joined by a unit separator, built once per distinct combination rather than per row."""
+    codes, _ = parts[0]
+    for more, texts in parts[1:]:
+        codes, _ = pd.factorize(codes.astype(np.int64) * len(texts) + more, sort=False)
+    _, first = np.unique(codes, return_index=True)      # codes are 0..k-1: the row where each first is
+    return codes, ["\x1f".join(t) for t in zip(*(texts[c[first]] for c, texts in parts))]
 
 
 def _pads(secret: bytes) -> tuple:
@@ -92,15 +103,13 @@ class Pseudonymiser:
     def coded(self, kind: str, *columns: pd.Series) -> CodedKeys:
         """Pseudonyms of the rows of ``columns``, each distinct input keyed once."""
         parts = [_normalise(c) for c in columns]
-        joined = parts[0] if len(parts) == 1 else pd.Series(parts[0]).str.cat(
-            [pd.Series(p) for p in parts[1:]], sep="\x1f").to_numpy(dtype=object)
-        codes, uniques = pd.factorize(joined, sort=False)
+        codes, uniques = _combine(parts)
         codes = codes.astype(np.int32)
-        codes[np.logical_and.reduce([p == "" for p in parts])] = -1
+        codes[np.logical_and.reduce([(texts == "")[c] for c, texts in parts])] = -1
         inner, outer = _pads(self._secret)
         inner.update(kind.encode() + b"\x1e")
         keyed = []
-        for text in uniques.tolist():
+        for text in uniques:
             state = inner.copy()
             state.update(text.encode())
             final = outer.copy()

@@ -75,6 +75,10 @@ class DatasetSchema:
     denominator: str = "population"
     rate_per: int = 1000
 
+    def __post_init__(self) -> None:
+        if not {self.x_column, self.y_column} <= set(self.required):     # blank rows are found by them
+            raise ValueError(f"schema {self.id}: the coordinate columns must be required columns")
+
     def pseudonym_inputs(self) -> set[str]:
         return {c for _, cols in self.pseudonyms.values() for c in cols}
 
