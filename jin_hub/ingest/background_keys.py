@@ -23,7 +23,7 @@ import pandas as pd
 
 from jin_hub.ingest.pseudonyms import CodedKeys, Pseudonymiser
 from jin_hub.ingest.reader import read_text
-from jin_hub.ingest.worker import Worker, WorkerFailed, worth_a_worker
+from jin_hub.ingest.worker import Job, Worker, WorkerFailed, worth_a_worker
 
 Specs = dict[str, tuple[str, tuple[str, ...]]]       # pseudonym -> (kind, input columns)
 
@@ -50,24 +50,28 @@ def key_file(pseudonymiser: Pseudonymiser, path: Path, specs: Specs) -> dict[str
 class BackgroundKeys:
     """Keys of a large extract being made by a worker process."""
 
-    def __init__(self, worker: Worker):
-        self.worker = worker
+    def __init__(self, job: Job, owned: Optional[Worker]):
+        self.job = job
+        self.owned = owned                    # the worker, if started for this alone
 
     @classmethod
-    def start(cls, pseudonymiser: Pseudonymiser, path: Path, specs: Specs) -> Optional[BackgroundKeys]:
-        """A worker keying ``path``, or None if it is too small to be worth one or none can start."""
+    def start(cls, pseudonymiser: Pseudonymiser, path: Path, specs: Specs,
+              worker: Optional[Worker] = None) -> Optional[BackgroundKeys]:
+        """Keys of ``path`` being made by ``worker`` (or a worker of its own), or None if the
+        extract is too small to be worth one or none can start."""
         if not specs or not worth_a_worker(path):
             return None
-        worker = Worker.start(f"{__name__}:key_file")
+        owned = None
         if worker is None:
-            return None
-        worker.call(pseudonymiser, Path(path), specs)
-        return cls(worker)
+            worker = owned = Worker.start(__name__)
+            if worker is None:
+                return None
+        return cls(worker.run(f"{__name__}:key_file", pseudonymiser, Path(path), specs), owned)
 
     def result(self, rows: int) -> Optional[dict[str, CodedKeys]]:
         """The worker's keys, one per data line; None if it failed or saw a different number of rows."""
         try:
-            keys = self.worker.result()
+            keys = self.job.result()
         except WorkerFailed as exc:
             log.warning("keying in-process: the worker failed (%s)", exc)
             return None
@@ -77,8 +81,9 @@ class BackgroundKeys:
         return keys
 
     def close(self) -> None:
-        """Stop the worker if it is still running (its keys are no longer wanted)."""
-        self.worker.close()
+        """Stop the worker if it was started for these keys alone."""
+        if self.owned is not None:
+            self.owned.close()
 
 
 @dataclass

@@ -20,6 +20,7 @@ from jin_hub.ingest.dates import PLAUSIBLE, month_labels, months
 from jin_hub.ingest.pseudonyms import Pseudonymiser
 from jin_hub.ingest.reader import ExtractError, read_text
 from jin_hub.ingest.schemas import DatasetSchema
+from jin_hub.ingest.worker import Worker
 
 
 @dataclass
@@ -102,20 +103,21 @@ def to_bng(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
 
 
 def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: Pseudonymiser,
-            wait: bool = True) -> Cleansed:
+            wait: bool = True, worker: Optional[Worker] = None) -> Cleansed:
     """Cleanse one extract, place each accepted row in an area of ``areas`` and key its pseudonyms.
 
     Identifying inputs of pseudonyms (references, names, dates of birth) are read only to be keyed;
     the accepted rows carry the keys, never the inputs. A large extract's keys are made by a
-    worker process meanwhile (``background_keys``); with ``wait=False`` they are left to come
-    (``Cleansed.with_keys``) while the caller gets on with the counts.
+    worker process meanwhile (``background_keys``: ``worker``, or one of its own); with
+    ``wait=False`` they are left to come (``Cleansed.with_keys``) while the caller gets on with
+    the counts.
     """
-    worker = BackgroundKeys.start(pseudonymiser, path, schema.pseudonyms)
+    keys = BackgroundKeys.start(pseudonymiser, path, schema.pseudonyms, worker)
     try:
-        result = _cleanse(path, schema, areas, pseudonymiser, worker)
+        result = _cleanse(path, schema, areas, pseudonymiser, keys)
     except BaseException:
-        if worker:
-            worker.close()
+        if keys:
+            keys.close()
         raise
     return result.with_keys() if wait else result
 

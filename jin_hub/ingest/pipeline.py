@@ -31,8 +31,9 @@ from jin_hub.ingest.reader import ExtractError
 from jin_hub.ingest.schemas import ReleasePolicy, get_schema
 from jin_hub.ingest.worker import Worker, WorkerFailed, worth_a_worker
 
-#: Where a worker finds the suppression it runs for a big extract.
+#: Where a worker finds the suppression it runs for a big extract, and what it imports early.
 SUPPRESS = "jin_hub.ingest.disclosure:suppress"
+HELPER_MODULES = ("jin_hub.ingest.background_keys", "jin_hub.ingest.disclosure")
 log = logging.getLogger(__name__)
 
 
@@ -120,8 +121,8 @@ def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, di
              pairs: dict[tuple[str, str], dict[str, str]], policy: ReleasePolicy, threshold: int,
              secret: bytes, covering: pd.DataFrame, helper: Optional[Worker] = None) -> Callable[[], pd.DataFrame]:
     """Apply the dataset's disclosure control method to the cells its policy allows; returns a
-    function giving the protected cells. Suppression is handed to ``helper`` (a worker process
-    started for ``disclosure.suppress``) if there is one, so it runs while the records are written."""
+    function giving the protected cells. Suppression is handed to ``helper`` (a worker process)
+    if there is one, so it runs while the records are written."""
     if policy.method == "cell_key":              # noise, not additivity, protects these: just leave out
         cells = perturb(accepted, levels, secret, threshold, covering)
         cells = cells[allowed(cells, policy)].reset_index(drop=True)
@@ -138,11 +139,11 @@ def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, di
     if helper is None:
         done = suppress(*job[0], **job[1])
         return lambda: done
-    helper.call(*job[0], **job[1])
+    running = helper.run(SUPPRESS, *job[0], **job[1])
 
     def protected() -> pd.DataFrame:
         try:
-            return helper.result()
+            return running.result()
         except WorkerFailed as exc:
             log.warning("suppressing in-process: the worker failed (%s)", exc)
             return suppress(*job[0], **job[1])
@@ -206,10 +207,11 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
     if done:
         return IngestResult(done[0], False, json.loads(done[1]))
     base = nesting.finest(conn)
-    helper = Worker.start(SUPPRESS) if policy.method == "suppression" and worth_a_worker(path) else None
+    helper = Worker.start(*HELPER_MODULES) if worth_a_worker(path) else None       # keys, then suppression
     result = None
     try:
-        result = cleanse(path, schema, AreaIndex.from_db(conn, base), Pseudonymiser(secret), wait=False)
+        result = cleanse(path, schema, AreaIndex.from_db(conn, base), Pseudonymiser(secret), wait=False,
+                         worker=helper)
         pairs = nesting.nested_maps(conn)           # only geographies nested in the finest one are published
         rollups = {parent: lookup for (child, parent), lookup in pairs.items() if child == base}
         levels = {base: None, **rollups}

@@ -1,14 +1,14 @@
-"""A pure function run in a second process, so a big ingest uses the machine's other core.
+"""Pure functions run in a second process, so a big ingest uses the machine's other core.
 
 The worker is a fresh interpreter running this module, not ``multiprocessing``: that re-imports
 the caller's main script, which breaks any script without a ``__main__`` guard. It is started
-early with only the function's name, so its imports (pandas, scipy) are done by the time the
-arguments are ready; they then go to it over a pipe (never on a command line or in the
-environment: they may hold the hub secret) and the result comes back the same way, drained by a
-thread as it comes so the worker never waits on the caller.
+early and told which modules it will need, so their imports (pandas, scipy) are done by the time
+the first job is ready. Jobs (function name, arguments) go to it over a pipe, never on a command
+line or in the environment, as they may hold the hub secret; it runs them one after another and
+sends each result back, drained by a thread as it comes so the worker never waits on the caller.
 
-Callers treat a worker as an optimisation: when it cannot start or fails, ``result`` says so and
-they compute the same thing in-process.
+Callers treat a worker as an optimisation: when it cannot start, fails or dies, ``Job.result``
+says so and they compute the same thing in-process.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import pickle
 import subprocess
 import sys
 import threading
+import traceback
 from pathlib import Path
 from typing import Any, Optional
 
@@ -39,75 +40,123 @@ class WorkerFailed(RuntimeError):
 
 
 class Worker:
-    """``module:function`` running in a fresh interpreter, called once with what ``call`` sends."""
+    """A fresh interpreter running ``module:function`` jobs in the order they are given."""
 
-    def __init__(self, target: str):
-        self.target = target
+    def __init__(self, *modules: str):
         self._proc = subprocess.Popen(self.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE)
-        self._send(target)
-        self._reply = (b"", b"")
-        self._reader: Optional[threading.Thread] = None
+        self._replies: list[tuple[bool, Any]] = []
+        self._ended = False
+        self._stderr = b""
+        self._arrived = threading.Condition()
+        self._threads = [threading.Thread(target=self._read_replies, daemon=True, name="jin-worker-out"),
+                         threading.Thread(target=self._read_stderr, daemon=True, name="jin-worker-err")]
+        for thread in self._threads:
+            thread.start()
+        self._jobs = 0
+        for module in modules:
+            self._send(("import", module))
 
     @staticmethod
     def command() -> list[str]:
         return [sys.executable, "-m", __name__]
 
     @classmethod
-    def start(cls, target: str) -> Optional[Worker]:
-        """A worker ready to run ``target``, or None if no process can be started here."""
+    def start(cls, *modules: str) -> Optional[Worker]:
+        """A worker with ``modules`` imported, or None if no process can be started here."""
         try:
-            return cls(target)
+            return cls(*modules)
         except OSError as exc:
-            log.warning("working in-process: no worker process for %s (%s)", target, exc)
+            log.warning("working in-process: no worker process (%s)", exc)
             return None
 
-    def _send(self, value: Any) -> None:
-        self._proc.stdin.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        self._proc.stdin.flush()              # left open until ``call``: communicate() closes it
+    def _send(self, message: tuple) -> None:
+        with contextlib.suppress(OSError, ValueError):      # it has died: the job's result says why
+            self._proc.stdin.write(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+            self._proc.stdin.flush()
 
-    def call(self, *args: Any, **kwargs: Any) -> None:
-        """Give the worker its arguments; it starts at once."""
-        with contextlib.suppress(OSError):    # it has died already: ``result`` says why
-            self._send((args, kwargs))
-        self._reader = threading.Thread(target=self._collect, name=f"jin-worker {self.target}", daemon=True)
-        self._reader.start()
+    def run(self, target: str, *args: Any, **kwargs: Any) -> Job:
+        """Queue ``target`` ('module:function') with these arguments; it starts when the jobs
+        before it are done."""
+        self._send(("run", target, args, kwargs))
+        self._jobs += 1
+        return Job(self, self._jobs - 1, target)
 
-    def _collect(self) -> None:
-        with contextlib.suppress(OSError, ValueError):   # pipes already closed by ``close``
-            self._reply = self._proc.communicate()
+    def _read_replies(self) -> None:
+        try:
+            while True:
+                reply = pickle.load(self._proc.stdout)
+                with self._arrived:
+                    self._replies.append(reply)
+                    self._arrived.notify_all()
+        except Exception:
+            pass
+        self._proc.wait()
+        with self._arrived:
+            self._ended = True
+            self._arrived.notify_all()
 
-    def result(self) -> Any:
-        """The function's return value; ``WorkerFailed`` if the worker died or raised."""
-        if self._reader is None:
-            raise WorkerFailed("the worker was never given its arguments")
-        self._reader.join()
-        out, err = self._reply
-        if self._proc.returncode == 0:
-            try:
-                return pickle.loads(out)
-            except (pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError):
-                pass
-        lines = err.decode(errors="replace").strip().splitlines()
-        raise WorkerFailed(lines[-1] if lines else f"exit status {self._proc.returncode}, no result")
+    def _read_stderr(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._stderr = self._proc.stderr.read()
+
+    def reply(self, index: int) -> tuple[bool, Any]:
+        """(ok, result or error message) of job ``index``, waiting for it."""
+        with self._arrived:
+            self._arrived.wait_for(lambda: len(self._replies) > index or self._ended)
+            if len(self._replies) > index:
+                return self._replies[index]
+        self._threads[1].join()
+        lines = self._stderr.decode(errors="replace").strip().splitlines()
+        return False, lines[-1] if lines else f"the worker ended (exit status {self._proc.returncode})"
 
     def close(self) -> None:
-        """Stop the worker if it is still running (its result is no longer wanted)."""
+        """Stop the worker (its remaining results are no longer wanted)."""
+        with contextlib.suppress(OSError, ValueError):
+            self._proc.stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._proc.wait(timeout=0 if self._jobs > len(self._replies) else 5)
         if self._proc.poll() is None:
             self._proc.kill()
-        if self._reader is not None:
-            self._reader.join()
-        else:
-            self._proc.communicate()
+        for thread in self._threads:
+            thread.join()
+
+
+class Job:
+    """One job given to a worker."""
+
+    def __init__(self, worker: Worker, index: int, target: str):
+        self.worker, self.index, self.target = worker, index, target
+
+    def result(self) -> Any:
+        """The function's return value; ``WorkerFailed`` if it raised or the worker died."""
+        ok, value = self.worker.reply(self.index)
+        if not ok:
+            raise WorkerFailed(value)
+        return value
 
 
 def main() -> None:
-    """Worker entry point: 'module:function' then (args, kwargs), pickled, on stdin; the pickled
-    return value on stdout."""
-    module, function = pickle.load(sys.stdin.buffer).split(":")
-    target = getattr(importlib.import_module(module), function)
-    args, kwargs = pickle.load(sys.stdin.buffer)
-    pickle.dump(target(*args, **kwargs), sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    """Worker entry point: pickled ('import', module) and ('run', 'module:function', args, kwargs)
+    messages on stdin until it closes; a pickled (ok, result or error message) per run on stdout."""
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        try:
+            message = pickle.load(stdin)
+        except EOFError:
+            return
+        if message[0] == "import":
+            importlib.import_module(message[1])
+            continue
+        _, target, args, kwargs = message
+        module, function = target.split(":")
+        try:
+            reply = (True, getattr(importlib.import_module(module), function)(*args, **kwargs))
+        except Exception as exc:
+            traceback.print_exc()
+            reply = (False, f"{type(exc).__name__}: {exc}")
+        pickle.dump(reply, stdout, protocol=pickle.HIGHEST_PROTOCOL)
+        stdout.flush()
 
 
 if __name__ == "__main__":

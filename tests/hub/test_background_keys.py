@@ -26,7 +26,7 @@ def spy_on_workers(monkeypatch) -> list[Worker]:
     """The workers started from now on (until the monkeypatch is undone)."""
     started: list[Worker] = []
     start = Worker.start.__func__
-    monkeypatch.setattr(Worker, "start", classmethod(lambda cls, target: started.append(start(cls, target))
+    monkeypatch.setattr(Worker, "start", classmethod(lambda cls, *modules: started.append(start(cls, *modules))
                                                      or started[-1]))
     return started
 

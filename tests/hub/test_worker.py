@@ -19,17 +19,25 @@ CELLS = pd.DataFrame({"area_code": ["A", "A", "A", "B", "B", "B"], "period": ["2
                       "category": ["x", "y", "all", "x", "y", "all"], "count": [3, 9, 12, 6, 7, 13]})
 
 
-def test_a_worker_returns_what_the_function_returns():
-    helper = Worker.start(SUPPRESS)
-    helper.call(CELLS, 5)
-    pd.testing.assert_frame_equal(helper.result(), suppress(CELLS, 5))
+def test_a_worker_runs_jobs_in_turn_and_reports_their_errors():
+    helper = Worker.start("jin_hub.ingest.disclosure")
+    try:
+        first, failing, last = (helper.run(SUPPRESS, CELLS, threshold) for threshold in (5, 0, 7))
+        pd.testing.assert_frame_equal(first.result(), suppress(CELLS, 5))
+        with pytest.raises(WorkerFailed, match="ValueError: threshold must be at least 1"):
+            failing.result()
+        pd.testing.assert_frame_equal(last.result(), suppress(CELLS, 7))        # a failed job leaves it working
+    finally:
+        helper.close()
+    assert helper._proc.returncode == 0
 
 
-def test_a_worker_reports_the_functions_error():
-    helper = Worker.start(SUPPRESS)
-    helper.call(CELLS, 0)
-    with pytest.raises(WorkerFailed, match="threshold must be at least 1"):
-        helper.result()
+def test_a_dead_worker_fails_its_jobs_with_its_last_words():
+    helper = Worker.start()
+    job = helper.run("os:_exit", 3)
+    with pytest.raises(WorkerFailed, match="exit status 3"):
+        job.result()
+    helper.close()
 
 
 def published(tmp_path, name: str, extract, monkeypatch, min_bytes: int) -> pd.DataFrame:
@@ -43,10 +51,10 @@ def published(tmp_path, name: str, extract, monkeypatch, min_bytes: int) -> pd.D
 
 def test_suppression_by_a_worker_publishes_exactly_the_in_process_cells(tmp_path, demo_extracts, monkeypatch):
     targets = []
-    start = Worker.start.__func__
-    monkeypatch.setattr(Worker, "start", classmethod(lambda cls, target: targets.append(target) or start(cls, target)))
+    run = Worker.run
+    monkeypatch.setattr(Worker, "run", lambda self, job, *a, **kw: targets.append(job) or run(self, job, *a, **kw))
     by_worker = published(tmp_path, "worker", demo_extracts["police_crime"], monkeypatch, 0)
-    assert SUPPRESS in targets
+    assert targets == ["jin_hub.ingest.background_keys:key_file", SUPPRESS]          # one worker, two jobs
     in_process = published(tmp_path, "here", demo_extracts["police_crime"], monkeypatch, 1 << 60)
     assert by_worker["suppressed"].sum() > 0
     pd.testing.assert_frame_equal(by_worker, in_process)
