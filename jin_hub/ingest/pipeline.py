@@ -55,11 +55,22 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _count(rows: pd.DataFrame) -> pd.DataFrame:
-    """Records per area × period × category, plus an ``all`` row per area × period."""
-    by_cat = rows.groupby(["area_code", "period", "category"], sort=True, observed=True).size().rename("count")
-    total = rows.groupby(["area_code", "period"], sort=True, observed=True).size().rename("count").reset_index()
-    return pd.concat([by_cat.reset_index(), total.assign(category="all")], ignore_index=True)
+def _count(area: pd.Categorical, period: pd.Categorical, category: pd.Categorical) -> pd.DataFrame:
+    """Records per area × period × category, plus an ``all`` row per area × period, in code order:
+    one ``bincount`` over the combined codes rather than grouping a million rows."""
+    n_period, n_category = len(period.categories), len(category.categories)
+    cell = (area.codes.astype(np.int64) * n_period + period.codes) * n_category + category.codes
+    counts = np.bincount(cell, minlength=len(area.categories) * n_period * n_category)
+    totals = counts.reshape(-1, n_category).sum(axis=1)
+    found, found_total = np.flatnonzero(counts), np.flatnonzero(totals)
+    at, which = np.divmod(found, n_category)
+    return pd.concat([
+        pd.DataFrame({"area_code": area.categories[at // n_period], "period": period.categories[at % n_period],
+                      "category": category.categories[which], "count": counts[found]}),
+        pd.DataFrame({"area_code": area.categories[found_total // n_period],
+                      "period": period.categories[found_total % n_period], "category": "all",
+                      "count": totals[found_total]}),
+    ], ignore_index=True)
 
 
 def roll_up(area: pd.Categorical, lookup: dict[str, str]) -> pd.Categorical:
@@ -78,11 +89,11 @@ def aggregate(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None], 
     sum of its months' counts (cheaper than counting the records again). Each column is factorised
     once, so counting at every level groups small integers, not a million strings.
     """
-    coded = accepted[["area_code", "period", "category"]].astype("category")
+    area, period, category = (pd.Categorical(accepted[c]) for c in ("area_code", "period", "category"))
     out = []
     for geography, lookup in levels.items():
-        rows = coded if lookup is None else coded.assign(area_code=roll_up(coded["area_code"].array, lookup))
-        months = _count(rows).astype({"area_code": str, "period": str, "category": str})
+        months = _count(area if lookup is None else roll_up(area, lookup), period, category).astype(
+            {"area_code": str, "period": str, "category": str})
         multi = periods.spread(months, covering).groupby(["area_code", "period", "category"], sort=True)[
             "count"].sum().reset_index()
         out.append(pd.concat([months, multi], ignore_index=True).assign(geography=geography))

@@ -85,9 +85,9 @@ class CodedKeys:
 
     def take(self, rows: np.ndarray | None = None) -> np.ndarray:
         """The key (str) or None of each row, or of the rows ``rows`` selects."""
-        keys = np.frombuffer(self.packed, dtype=f"S{KEY_HEX}").astype(f"U{KEY_HEX}").astype(object)
-        codes = self.codes if rows is None else self.codes[rows]
-        return np.append(keys, None)[codes]            # code -1 picks the None at the end
+        text = self.packed.decode("ascii")
+        keys = np.array([text[i:i + KEY_HEX] for i in range(0, len(text), KEY_HEX)] + [None], dtype=object)
+        return keys[self.codes if rows is None else self.codes[rows]]      # code -1 picks the None at the end
 
 
 class Pseudonymiser:

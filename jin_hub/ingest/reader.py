@@ -24,8 +24,8 @@ def read_text(path: Path, usecols: Callable[[str], bool]) -> tuple[pd.DataFrame,
         raise ExtractError(f"extract {path} not found: check the path")
     for encoding in ENCODINGS:
         try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding=encoding,
-                                usecols=lambda c: usecols(c.strip()))
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                                encoding=encoding, memory_map=True, usecols=lambda c: usecols(c.strip()))
             break
         except UnicodeDecodeError:
             continue
