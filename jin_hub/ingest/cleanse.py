@@ -87,6 +87,22 @@ def first_identical(frame: pd.DataFrame, hints: list[np.ndarray]) -> np.ndarray:
     return first
 
 
+def numbers(values: pd.Series) -> np.ndarray:
+    """Floats of numeric text, NaN where unreadable, exactly as ``pandas.to_numeric`` (coercing)
+    reads it: text of plain ASCII numbers, the usual case, is converted in one numpy pass."""
+    text = values.to_numpy(dtype=object)
+    filled = text != ""
+    try:
+        plain = "".join(text[filled])
+        if plain.isascii() and "_" not in plain:      # float() would read '1_000' and non-ASCII digits
+            out = np.full(len(text), np.nan)
+            out[filled] = text[filled].astype(np.float64)
+            return out
+    except (TypeError, ValueError):                  # not all text, or not all numbers
+        pass
+    return pd.to_numeric(values, errors="coerce").to_numpy(float)
+
+
 def to_bng(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Repair WGS84 coordinates put in easting/northing columns (either order); return (x, y, repaired)."""
     latlon = (x >= 49) & (x <= 61) & (y >= -9) & (y <= 2)      # latitude, longitude
@@ -136,8 +152,7 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
         reason[todo] = why[todo] if isinstance(why, np.ndarray) else why
         ok[todo] = False
 
-    x = pd.to_numeric(frame[schema.x_column], errors="coerce").to_numpy(float)     # spaces around are fine
-    y = pd.to_numeric(frame[schema.y_column], errors="coerce").to_numpy(float)
+    x, y = numbers(frame[schema.x_column]), numbers(frame[schema.y_column])         # spaces around are fine
     month = None if schema.period_of is not None else months(frame[schema.date_column])
 
     blank = np.isnan(x)                            # a blank row has no easting: only those are checked

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jin_hub.ingest.cleanse import first_identical
+from jin_hub.ingest.cleanse import first_identical, numbers
 
 
 def test_first_identical_matches_grouping_by_every_column():
@@ -20,3 +20,13 @@ def test_first_identical_matches_grouping_by_every_column():
     for hints in ([x], [], [x, np.zeros(len(frame))]):
         np.testing.assert_array_equal(first_identical(frame, hints), want)
     assert (want != np.arange(len(frame))).sum() >= 600
+
+
+def test_numbers_read_as_pandas_reads_them():
+    samples = ["457000", " 340000 ", "457000.5", "4.57e5", "", "-12", "+3", ".5", "1_000", "n/a", "  ", "nan", "inf",
+               "-Infinity", "٤٥٧", "0x10", "1,000", "52.95", "1e400", "457000\t"]
+    for values in ([s for s in samples if s not in ("1_000", "n/a", "  ", "٤٥٧", "0x10", "1,000")], samples,
+                   ["1_000", "2"], ["٤٥٧", "1"]):
+        series = pd.Series(values, dtype=object)
+        want = pd.to_numeric(series, errors="coerce").to_numpy(float)
+        np.testing.assert_array_equal(numbers(series), want)
