@@ -15,6 +15,7 @@ only withholds one cell more; an exposed cell is never missed).
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import chain
 
 import numpy as np
 
@@ -64,19 +65,18 @@ def _peel(equations: list[set[int]], n_unknowns: int) -> tuple[np.ndarray, list[
     return exposed, set_aside, [e for e, ok in enumerate(alive) if ok]
 
 
-def _core(equations: list[dict[int, float]], n_unknowns: int, probes: int) -> np.ndarray:
-    """Unknowns exposed by the core equations: zero in every random null-space projection."""
+def _core(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_equations: int, n_unknowns: int,
+          probes: int) -> np.ndarray:
+    """Unknowns exposed by the core equations (entries: equation, unknown, coefficient): zero in
+    every random null-space projection."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.linalg import lsqr
 
     exposed = np.zeros(n_unknowns, dtype=bool)
-    rows = np.array([i for i, eq in enumerate(equations) for _ in eq], dtype=np.int64)
-    cols = np.array([u for eq in equations for u in eq], dtype=np.int64)
-    vals = np.array([c for eq in equations for c in eq.values()], dtype=float)
     if not len(cols):
         return exposed
     used, local = np.unique(cols, return_inverse=True)
-    a_t = coo_matrix((vals, (local, rows)), shape=(len(used), len(equations))).tocsr()   # A transposed
+    a_t = coo_matrix((vals, (local, rows)), shape=(len(used), n_equations)).tocsr()      # A transposed
     rng = np.random.default_rng(0)
     pinned = np.ones(len(used), dtype=bool)
     for _ in range(probes):
@@ -87,6 +87,22 @@ def _core(equations: list[dict[int, float]], n_unknowns: int, probes: int) -> np
     return exposed
 
 
+def _equations(supp: np.ndarray, m, col: np.ndarray) -> tuple[list[set[int]], np.ndarray]:
+    """(unknowns of each margin that has any, the unknown each one's total is or -1): members in
+    margin order, then the total, as the margins list them."""
+    mem = np.flatnonzero(supp[m.member])
+    tot = np.flatnonzero(supp[m.total])
+    eq = np.concatenate([m.member_of[mem], tot])
+    unknown = np.concatenate([col[m.member[mem]], col[m.total[tot]]])
+    order = np.argsort(eq, kind="stable")                # by margin, keeping members before the total
+    eq, unknown = eq[order], unknown[order].tolist()
+    bounds = np.flatnonzero(np.r_[True, eq[1:] != eq[:-1], True])
+    total_of = np.full(len(m.total), -1)
+    total_of[tot] = col[m.total[tot]]
+    edges = bounds.tolist()
+    return [set(unknown[a:b]) for a, b in zip(edges, edges[1:])], total_of[eq[bounds[:-1]]]
+
+
 def solvable(supp: np.ndarray, m, probes: int = 1) -> np.ndarray:
     """Withheld cells (``supp``) an attacker can solve for from the margins ``m``."""
     hidden = np.flatnonzero(supp)
@@ -95,16 +111,14 @@ def solvable(supp: np.ndarray, m, probes: int = 1) -> np.ndarray:
         return out
     col = np.full(len(supp), -1)
     col[hidden] = np.arange(len(hidden))
-    coef: list[dict[int, float]] = [dict() for _ in range(len(m.total))]
-    mem = np.flatnonzero(supp[m.member])
-    for e, u in zip(m.member_of[mem].tolist(), col[m.member[mem]].tolist()):
-        coef[e][u] = 1.0
-    for e in np.flatnonzero(supp[m.total]).tolist():
-        coef[e][int(col[m.total[e]])] = -1.0
-    coef = [c for c in coef if c]
-    peeled = [set(c) for c in coef]
+    peeled, total = _equations(supp, m, col)
     exposed, set_aside, core = _peel(peeled, len(hidden))
-    exposed |= _core([{u: coef[e][u] for u in peeled[e]} for e in core], len(hidden), probes)
+    left = [peeled[e] for e in core]                     # what is left of each core equation
+    sizes = [len(unknowns) for unknowns in left]
+    cols = np.fromiter(chain.from_iterable(left), dtype=np.int64, count=sum(sizes))
+    rows = np.repeat(np.arange(len(core)), sizes)
+    vals = np.where(cols == np.repeat(total[core], sizes), -1.0, 1.0)
+    exposed |= _core(rows, cols, vals, len(core), len(hidden), probes)
     for u, others in reversed(set_aside):               # exposed only if everything beside it is
         exposed[u] = all(exposed[v] for v in others)
     out[hidden[exposed]] = True

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -164,14 +165,15 @@ def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, di
 RECORD_KEYS = ("record_key", "person_key", "caller_key", "address_key")
 
 
-def record_rows(release_no: int, accepted: pd.DataFrame) -> tuple[list[str], list]:
+def record_rows(release_no: int, accepted: pd.DataFrame) -> tuple[list[str], Iterator[tuple]]:
     """(columns, rows) for the ``records`` table: id (release no, line), month, category, area at
     the finest geography and the pseudonyms the dataset has (absent ones are left NULL, not bound
-    a million times). Columns become plain lists first: zipping pandas arrays costs a call per value."""
+    a million times). Columns become plain lists first: zipping pandas arrays costs a call per
+    value; the rows are made as SQLite takes them, never held all at once."""
     keys = [k for k in RECORD_KEYS if k in accepted and accepted[k].notna().any()]
     ids = (np.int64(release_no) << 32) + accepted["source_line"].to_numpy(np.int64)
     columns = [ids.tolist(), *(accepted[c].tolist() for c in ("period", "category", "area_code", *keys))]
-    return ["id", "period", "category", "area_code", *keys], list(zip(*columns))
+    return ["id", "period", "category", "area_code", *keys], zip(*columns)
 
 
 def write_rows(conn: sqlite3.Connection, release_id: str, release_no: int, accepted: pd.DataFrame,
