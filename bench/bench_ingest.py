@@ -67,11 +67,14 @@ def run(work: Path, runs: int, n_rows: int) -> None:
     made = time.perf_counter() - start
     print(f"extract: {rows:,} rows, {extract.stat().st_size / 1e6:.0f} MB (made in {made:.0f} s)")
 
-    conn = build_hub(work / "hub.sqlite", paths["population"])
-    start = time.perf_counter()
-    result = ingest(conn, "police_crime", extract, SECRET)
-    t_ingest = time.perf_counter() - start
-    report = result.report
+    def ingest_once(run: int) -> tuple[float, dict, sqlite3.Connection]:
+        """One end-to-end ingest into a new hub (a re-ingest of the same file would be skipped)."""
+        conn = build_hub(work / f"hub{run}.sqlite", paths["population"])
+        start = time.perf_counter()
+        result = ingest(conn, "police_crime", extract, SECRET)
+        return time.perf_counter() - start, result.report, conn
+
+    t_ingest, report, conn = min((ingest_once(run) for run in range(runs)), key=lambda timed: timed[0])
     print(f"ingest end to end: {t_ingest:.2f} s = {rows / t_ingest:,.0f} rows/s "
           f"({report['accepted']:,} accepted, {report['quarantined']:,} quarantined, {report['cells']:,} cells, "
           f"{report['cells_suppressed']:,} withheld)")
