@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,13 +48,34 @@ def load_or_create_secret(path: Path) -> tuple[bytes, bool]:
     return secret, True
 
 
+#: Spacing that normalising changes: any whitespace but a single inner space, or the separator.
+_IRREGULAR = re.compile(r"[^\S ]|  |^ | $| \x00|\x00 ")
+
+
+def normalised_texts(values: list) -> list[str]:
+    """Each value casefolded, its spaces collapsed and trimmed. When no value has irregular
+    spacing (the usual case), that is one casefold of them all joined, not one call per value."""
+    try:
+        joined = "\x00".join(values)
+        regular = joined.count("\x00") == len(values) - 1 and not _IRREGULAR.search(joined)
+    except TypeError:                                # not all text
+        regular = False
+    if regular and values:
+        return joined.casefold().split("\x00")
+    return [" ".join(str(v).casefold().split()) for v in values]
+
+
 def _normalise(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(code per row, distinct normalised texts): case, surrounding and repeated spaces do not
-    make a different person or reference. Each distinct value is normalised once."""
-    codes, uniques = pd.factorize(values.fillna("").to_numpy(dtype=object), sort=False)   # numpy: quick to walk
-    clean = [" ".join(str(u).casefold().split()) for u in uniques.tolist()]
-    recode, texts = pd.factorize(np.array(clean, dtype=object), sort=False)     # values alike once normalised
-    return recode[codes], np.asarray(texts, dtype=object)
+    """(code per row, normalised text per code): case, surrounding and repeated spaces do not make
+    a different person or reference. Each distinct value is normalised once (each row, when nearly
+    all differ); values alike once normalised keep their own codes: they are keyed alike anyway."""
+    raw = values.fillna("").to_numpy(dtype=object)
+    sample = raw[::max(1, len(raw) // 10_000)].tolist()
+    if len(raw) > 50_000 and len(set(sample)) > 0.9 * len(sample):     # references: nearly all distinct,
+        codes, uniques = np.arange(len(raw)), raw                       # so finding the repeats costs more
+    else:                                                               # than keying them twice
+        codes, uniques = pd.factorize(raw, sort=False)
+    return codes, np.array(normalised_texts(uniques.tolist()), dtype=object)
 
 
 def _combine(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, list[str]]:
