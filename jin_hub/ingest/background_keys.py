@@ -93,7 +93,7 @@ class PendingKeys:
 
     worker: Optional[BackgroundKeys]
     pseudonymiser: Pseudonymiser
-    inputs: pd.DataFrame            # the accepted rows' pseudonym inputs
+    inputs: pd.DataFrame            # every data line's pseudonym inputs
     accepted: np.ndarray            # which of the file's data lines were accepted
     specs: Specs
 
@@ -105,7 +105,8 @@ class PendingKeys:
         finally:
             self.close()
         if keys is None:
-            keys = {name: k.take() for name, k in key_rows(self.pseudonymiser, self.inputs, self.specs).items()}
+            keys = {name: k.take() for name, k in
+                    key_rows(self.pseudonymiser, self.inputs.loc[self.accepted], self.specs).items()}
         else:
             keys = {name: k.take(self.accepted) for name, k in keys.items()}
         for name in self.specs:

@@ -195,7 +195,7 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
         "category": category[ok],
         "area_code": area[ok],
     })
-    inputs = frame.loc[ok, [c for c in frame.columns if c in schema.pseudonym_inputs()]]
+    inputs = frame[[c for c in frame.columns if c in schema.pseudonym_inputs()]]      # not copied
     pending = PendingKeys(worker, pseudonymiser, inputs, ok, schema.pseudonyms)
     quarantined = pd.DataFrame({"source_line": line[~ok], "reason": reason[~ok]})
     extra = [c for c in frame.columns if c not in schema.required and c not in schema.pseudonym_inputs()]

@@ -56,6 +56,13 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def published_release(conn: sqlite3.Connection, dataset: str, sha: str) -> Optional[IngestResult]:
+    """The release already made from the file with this content hash, if any."""
+    done = conn.execute("SELECT id, report FROM releases WHERE dataset = ? AND source_sha256 = ? "
+                        "AND status = 'complete'", (dataset, sha)).fetchone()
+    return IngestResult(done[0], False, json.loads(done[1])) if done else None
+
+
 def _count(area: pd.Categorical, period: pd.Categorical, category: pd.Categorical) -> pd.DataFrame:
     """Records per area × period × category, plus an ``all`` row per area × period, in code order:
     one ``bincount`` over the combined codes rather than grouping a million rows."""
@@ -214,15 +221,14 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
     threshold = policy.threshold if threshold is None else threshold
     if not Path(path).is_file():
         raise ExtractError(f"extract {path} not found: check the path")
-    sha = file_sha256(path)
-    done = conn.execute("SELECT id, report FROM releases WHERE dataset = ? AND source_sha256 = ? "
-                        "AND status = 'complete'", (dataset, sha)).fetchone()
-    if done:
-        return IngestResult(done[0], False, json.loads(done[1]))
-    base = nesting.finest(conn)
     helper = Worker.start(*HELPER_MODULES) if worth_a_worker(path) else None       # keys, then suppression
     result = None
-    try:
+    try:                                        # the worker starts up while the file is hashed
+        sha = file_sha256(path)
+        done = published_release(conn, dataset, sha)
+        if done:
+            return done
+        base = nesting.finest(conn)
         result = cleanse(path, schema, AreaIndex.from_db(conn, base), Pseudonymiser(secret), wait=False,
                          worker=helper)
         pairs = nesting.nested_maps(conn)           # only geographies nested in the finest one are published
