@@ -139,7 +139,7 @@ def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: 
 
 
 def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: Pseudonymiser,
-             worker: Optional[BackgroundKeys]) -> Cleansed:
+             keys: Optional[BackgroundKeys]) -> Cleansed:
     frame, encoding = read_extract(path, schema)
     n = len(frame)
     line = np.arange(n) + 2                                   # header is line 1
@@ -196,7 +196,7 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
         "area_code": area[ok],
     })
     inputs = frame[[c for c in frame.columns if c in schema.pseudonym_inputs()]]      # not copied
-    pending = PendingKeys(worker, pseudonymiser, inputs, ok, schema.pseudonyms)
+    pending = PendingKeys(keys, pseudonymiser, inputs, ok, schema.pseudonyms)
     quarantined = pd.DataFrame({"source_line": line[~ok], "reason": reason[~ok]})
     extra = [c for c in frame.columns if c not in schema.required and c not in schema.pseudonym_inputs()]
     repaired = {"category_variant_mapped": int((variant & ok).sum()),
