@@ -52,7 +52,7 @@ class AreaGrid:
             return None
         pad = 2 * cell + margin
         nx, ny = math.ceil((xmax - xmin + 2 * pad) / cell), math.ceil((ymax - ymin + 2 * pad) / cell)
-        grid = cls(xmin - pad, ymin - pad, cell, nx, ny, np.full(nx * ny, OUTSIDE, dtype=np.int32))
+        grid = cls(xmin - pad, ymin - pad, cell, nx, ny, np.empty(0, dtype=np.int32))     # labelled by _fill
         edges = _edges(geoms)
         if not grid._fill(*edges):
             return None
@@ -78,7 +78,7 @@ class AreaGrid:
         first, stop = row(low), row(high)                  # rows whose centre y is in [low, high)
         count = np.maximum(stop - first, 0)
         edge = np.repeat(np.arange(len(ax)), count)
-        r = np.repeat(first, count) + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))
+        r = np.repeat(first, count) + _within(count)
         yc = self.y0 + (r + 0.5) * self.cell
         xc = ax[edge] + (yc - ay[edge]) * (bx[edge] - ax[edge]) / (by[edge] - ay[edge])
         who = owner[edge]
@@ -105,7 +105,7 @@ class AreaGrid:
         ok = ~clash
         runs = np.empty(2 * ok.sum() + 1, dtype=np.int64)
         runs[1::2] = end[ok] - start[ok]
-        runs[0::2] = np.diff(np.concatenate([[0], start[ok], [len(self.label)]])) - np.concatenate(
+        runs[0::2] = np.diff(np.concatenate([[0], start[ok], [self.nx * self.ny]])) - np.concatenate(
             [[0], runs[1::2]])
         values = np.full(len(runs), OUTSIDE, dtype=np.int32)
         values[1::2] = owner[ok]
@@ -121,7 +121,7 @@ class AreaGrid:
         step = self.cell / 2 - reach
         pieces = np.maximum(np.ceil(np.hypot(bx - ax, by - ay) / step), 1).astype(np.int64)
         edge = np.repeat(np.arange(len(ax)), pieces)
-        k = np.arange(pieces.sum()) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+        k = _within(pieces)
         t0, t1 = k / pieces[edge], (k + 1) / pieces[edge]
         dx, dy = (bx - ax)[edge], (by - ay)[edge]
         px0, px1 = ax[edge] + t0 * dx, ax[edge] + t1 * dx
@@ -132,6 +132,11 @@ class AreaGrid:
         for cx in ix:
             for cy in iy:
                 self.label[cy * self.nx + cx] = NEAR_EDGE
+
+
+def _within(counts: np.ndarray) -> np.ndarray:
+    """0, 1, … counts[i]-1 for each i in turn: the place of each repeated item in its run."""
+    return np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
 
 
 def _edges(geoms: np.ndarray) -> tuple[np.ndarray, ...]:
