@@ -54,7 +54,7 @@ def _fixed_months(chars: np.ndarray, fmt: str) -> np.ndarray | None:
     if layout is None:
         return None
     fields, literals = layout
-    width = sum(_WIDTH[f] for f in fields) + len(literals)
+    width = _fixed_width(fmt)
     n = len(chars)
     if chars.shape[1] <= width:
         return np.full(n, np.nan)
@@ -127,5 +127,6 @@ def month_labels(month: np.ndarray) -> np.ndarray:
 
 
 def _fixed_width(fmt: str) -> int:
+    """Characters in a value of a fixed-width format (0 for any other)."""
     layout = fixed_layout(fmt)
     return 0 if layout is None else sum(_WIDTH[f] for f in layout[0]) + len(layout[1])
