@@ -1,4 +1,5 @@
-"""Run every benchmark module (``python -m bench [name ...]``) and print their reports.
+"""Run every benchmark module (``python -m bench [name ...] [options]``) and print their reports;
+options (from the first that starts with ``-``, e.g. ``--runs 3``) go to each benchmark run.
 
 Each ``bench/bench_<area>.py`` exposes ``main(argv: list[str]) -> None`` that prints ratios
 against a reference measured in the same run (never absolute pass/fail timings).
@@ -13,7 +14,9 @@ from pathlib import Path
 
 
 def main() -> None:
-    wanted = set(sys.argv[1:])
+    args = sys.argv[1:]
+    split = next((i for i, a in enumerate(args) if a.startswith("-")), len(args))
+    wanted, options = set(args[:split]), args[split:]
     here = Path(__file__).parent
     for info in sorted(pkgutil.iter_modules([str(here)]), key=lambda i: i.name):
         if not info.name.startswith("bench_"):
@@ -21,7 +24,7 @@ def main() -> None:
         if wanted and info.name.removeprefix("bench_") not in wanted:
             continue
         print(f"\n=== {info.name} ===", flush=True)
-        importlib.import_module(f"bench.{info.name}").main([])
+        importlib.import_module(f"bench.{info.name}").main(options)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,8 @@ import time
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Callable
+
+from bench.timing import best_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = b"benchmark-secret-not-for-production-use"
@@ -113,23 +114,6 @@ def build_hub_process(db_path: Path) -> None:
 
 
 # ---- timing in QGIS ----------------------------------------------------------------------------
-def best_of(runs: int, prepare: Callable[[int], object], measure: Callable[[object], object]) -> float:
-    """Fastest of ``runs`` timings (seconds) of ``measure(prepare(i))``, each checked to have painted a
-    map (``painted``); neither ``prepare`` nor the check is timed."""
-    import gc
-
-    times = []
-    for i in range(runs):
-        arg = prepare(i)
-        start = time.perf_counter()
-        image = measure(arg)
-        times.append(time.perf_counter() - start)
-        painted(image)
-        del image
-        gc.collect()                        # layers of this run go now, not inside the next timing
-    return min(times)
-
-
 def painted(image) -> float:
     """Share of ``image`` not background; raises if the map is (nearly) empty, so a failed read never
     passes for a fast one."""
@@ -228,16 +212,16 @@ class Bench:
             shutil.copyfile(source, copy)
             return copy
 
-        return best_of(runs, prepare, lambda p: themed(QgsVectorLayer(f"{p}|layername=jin", "floor", "ogr"),
-                                                       self.extent))
+        return best_of(runs, lambda p: themed(QgsVectorLayer(f"{p}|layername=jin", "floor", "ogr"), self.extent),
+                       prepare, painted)
 
     def _next(self) -> int:
         self.runs += 1
         return self.runs
 
     def cold(self, runs: int, dataset: str) -> float:
-        return best_of(runs, lambda i: self.cache(f"cold{self._next()}"),
-                       lambda cache: themed(self.fetch(cache, dataset), self.extent))
+        return best_of(runs, lambda cache: themed(self.fetch(cache, dataset), self.extent),
+                       lambda i: self.cache(f"cold{self._next()}"), painted)
 
     def warm(self, runs: int, dataset: str, primed) -> float:
         def prepare(i: int):
@@ -248,7 +232,7 @@ class Bench:
             shutil.copytree(primed.dir, cache.dir, ignore=shutil.ignore_patterns(f"{dataset}__*"))
             return cache
 
-        return best_of(runs, prepare, lambda cache: themed(self.fetch(cache, dataset), self.extent))
+        return best_of(runs, lambda cache: themed(self.fetch(cache, dataset), self.extent), prepare, painted)
 
     def peer(self, runs: int, dataset: str, page_size: int = 0) -> float:
         from qgis.core import QgsNetworkAccessManager, QgsVectorLayer
@@ -269,7 +253,7 @@ class Bench:
             if cache is not None:
                 cache.clear()
 
-        return best_of(runs, prepare, measure)
+        return best_of(runs, measure, prepare, painted)
 
 
 def start_qgis(profile: Path):
