@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Optional
@@ -20,7 +19,7 @@ from typing import Optional
 from qgis.core import QgsApplication, QgsFeedback
 
 from .hub_client import API, HubCancelled, HubClient
-from .layers import TEMPLATE_VERSION, build_template
+from .layers import TEMPLATE_VERSION, build_template, part_beside
 
 
 def default_cache_dir() -> Path:
@@ -32,13 +31,12 @@ def default_cache_dir() -> Path:
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one rename (a temporary name of its own, so concurrent
     writers never interleave)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".part")
+    tmp = part_beside(path, ".part")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        tmp.write_bytes(data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

@@ -88,7 +88,7 @@ def _translate(target: Path, source: Union[str, gdal.Dataset], feedback: Optiona
     try:
         done = gdal.VectorTranslate(str(target), source, options=gdal.VectorTranslateOptions(
             format="GPKG", layerName="jin", geometryType="MULTIPOLYGON", dstSRS=BNG.authid(), reproject=False,
-            callback=None if feedback is None else _gdal_cancel(feedback), **options))
+            callback=_gdal_cancel(feedback), **options))
         error = "" if done is not None else gdal.GetLastErrorMsg()
     except RuntimeError as exc:                          # when something in QGIS turned on gdal.UseExceptions()
         done, error = None, str(exc)
@@ -98,10 +98,10 @@ def _translate(target: Path, source: Union[str, gdal.Dataset], feedback: Optiona
     done = None                                           # closes the file
 
 
-def _part(path: Path) -> Path:
-    """A new temporary name beside ``path`` to build it under before renaming it into place (its own,
-    so two fetches of one layer never write into each other's file)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem + ".", suffix=".part.gpkg")
+def part_beside(path: Path, suffix: str = ".part.gpkg") -> Path:
+    """A new temporary file beside ``path`` to build it under before renaming it into place (its own,
+    so two fetches of one file never write into each other's; ``suffix`` keeps what GDAL reads by)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem + ".", suffix=suffix)
     os.close(fd)
     return Path(tmp)
 
@@ -118,7 +118,7 @@ def build_template(boundaries: Path, out_path: Path, feedback: Optional[QgsFeedb
     source = gdal.OpenEx(str(boundaries), gdal.OF_VECTOR)
     if source is None or source.GetLayerCount() != 1:
         raise LayerBuildError(f"The cached boundaries {boundaries} cannot be read: delete the file and fetch again.")
-    tmp = _part(out_path)
+    tmp = part_beside(out_path)
     try:
         _translate(tmp, source, feedback, SQLStatement=_template_sql(source.GetLayer(0).GetName()))
         if feedback is not None and feedback.isCanceled():
@@ -210,7 +210,7 @@ def write_layer(template: Path, values: dict, out_path: Path, feedback: Optional
     geometry is decoded or re-encoded. Written to a temporary file renamed into place at the end, so
     a cancelled or failed build leaves any previous file untouched and no partial file behind.
     """
-    tmp = _part(out_path)
+    tmp = part_beside(out_path)
     try:
         fids = None
         if only is None:
