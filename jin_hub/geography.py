@@ -13,7 +13,9 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 import pyogrio
@@ -30,6 +32,8 @@ GEOGRAPHIES = {"oa": "Output areas", "lsoa": "Lower layer super output areas",
 #: Points within this distance of an area but inside none (slivers between generalised
 #: boundaries) are placed in the nearest area rather than quarantined.
 SNAP_METRES = 2.0
+#: Points in one call from which the grid shortcut is worth building (it takes about 0.1 s).
+GRID_POINTS = 100_000
 #: ONS field-name prefixes per geography (LSOA11CD, LSOA21CD, LAD11CD, WD22CD ...).
 FIELD_PREFIX = {"oa": "OA", "lsoa": "LSOA", "msoa": "MSOA", "ward": "WD", "district": "LAD"}
 
@@ -156,7 +160,11 @@ class AreaIndex:
         self.snap = snap
         self.tree = shapely.STRtree(geoms)
         self.union_bounds = shapely.total_bounds(geoms)
-        self.grid = AreaGrid.build(geoms, margin=snap)
+
+    @cached_property
+    def grid(self) -> Optional[AreaGrid]:
+        """The grid shortcut, built on first use (``GRID_POINTS``)."""
+        return AreaGrid.build(self.geoms, margin=self.snap)
 
     @classmethod
     def from_db(cls, conn: sqlite3.Connection, geography: str) -> AreaIndex:
@@ -177,7 +185,7 @@ class AreaIndex:
         """
         out = np.full(len(x), None, dtype=object)
         idx = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
-        if self.grid is not None and len(idx):
+        if len(idx) >= GRID_POINTS and self.grid is not None:
             found = self.grid.lookup(x[idx], y[idx])
             out[idx[found >= 0]] = self.codes[found[found >= 0]]
             idx = idx[found == NEAR_EDGE]              # the rest are far outside every area

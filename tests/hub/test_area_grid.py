@@ -51,7 +51,7 @@ def test_holes_parts_and_overlaps():
         square(1300, 100, 200),                                          # D: overlaps C
     ])
     index = AreaIndex(np.array(["A", "B", "C", "D"], dtype=object), geoms)
-    x, y = points_on_and_near(geoms, np.random.default_rng(9), 20_000)
+    x, y = points_on_and_near(geoms, np.random.default_rng(9), 40_000)          # enough for the grid
     assert_same_as_exact(index, x, y)
     place = lambda px, py: index.assign(np.array([px], float), np.array([py], float))[0]    # noqa: E731
     assert [place(100, 100), place(500, 500), place(1350, 750), place(1350, 450), place(1350, 150)] == \
