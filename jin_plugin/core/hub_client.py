@@ -18,6 +18,8 @@ from qgis.core import QgsBlockingNetworkRequest, QgsFeedback
 from qgis.PyQt.QtCore import QUrl
 from qgis.PyQt.QtNetwork import QNetworkReply, QNetworkRequest
 
+from .tls_check import untrusted_certificate
+
 API = "/api/v1"
 
 
@@ -67,6 +69,11 @@ def _detail(body: bytes) -> str:
     return detail if isinstance(detail, str) else ""
 
 
+def _untrusted(hub: str, why: str) -> str:
+    return (f"Secure connection to {hub} failed ({why}). The hub's certificate is not trusted on this PC: ask IT "
+            "to install your organisation's certificate authority, or check the address.")
+
+
 def _number(text: str) -> Optional[float]:
     """A CSV cell as JSON has it: None when empty, else an int or a float."""
     if text == "":
@@ -93,6 +100,9 @@ class HubClient:
             raise HubUnreachable(f"'{self.base_url}' is not a web address: enter the hub URL starting with "
                                  "https:// (or http:// for a hub on this computer)")
         url = self.url(path, params)
+        refused = untrusted_certificate(self.base_url)      # never let QGIS 3.22 meet it: it can hang
+        if refused:
+            raise HubUnreachable(_untrusted(self.base_url, refused))
         request = QNetworkRequest(QUrl(url))
         request.setRawHeader(b"Accept", accept.encode())
         if etag:
@@ -126,9 +136,7 @@ class HubClient:
                                      "happening check your network and proxy settings (Settings ▸ Options ▸ "
                                      "Network) or ask the hub administrator whether the hub is up.")
             if qt_error in (QNetworkReply.NetworkError.SslHandshakeFailedError,):
-                raise HubUnreachable(f"Secure connection to {hub} failed ({message}). The hub's certificate is "
-                                     "not trusted on this PC: ask IT to install your organisation's certificate "
-                                     "authority, or check the address.")
+                raise HubUnreachable(_untrusted(hub, message))
             raise HubUnreachable(f"Cannot reach the JiN hub at {hub} ({message}). Check the address, that you "
                                  "are online, the proxy settings (Settings ▸ Options ▸ Network), and that the "
                                  "hub is running.")
