@@ -4,8 +4,9 @@ Keying a million references and a million people is a third of a big ingest's wo
 nothing the cleansing finds, so a large extract's identifying columns are read and keyed by a
 worker process on the other core. The worker reads the file itself (the identifying inputs never
 cross between processes) and sends back one key per data line; the cleanser keeps those of the
-rows it accepts. Whatever goes wrong in the worker, the keys are made in-process instead: the
-result is the same either way, only slower.
+rows it accepts, and does not read those columns at all. Whatever goes wrong in the worker, the
+keys are made in-process instead (reading the inputs then): the result is the same either way,
+only slower.
 
 The worker (``jin_hub.ingest.worker``) gets the job, secret included, over a pipe, never on its
 command line or in its environment.
@@ -43,8 +44,7 @@ def key_rows(pseudonymiser: Pseudonymiser, columns: dict, specs: Specs) -> dict[
 def key_file(pseudonymiser: Pseudonymiser, path: Path, specs: Specs) -> dict[str, CodedKeys]:
     """The worker's job: read the inputs of ``specs`` from ``path`` and key every data line."""
     inputs = {c for _, cols in specs.values() for c in cols}
-    frame, _ = read_text(path, lambda c: c in inputs)
-    return key_rows(pseudonymiser, frame, specs)
+    return key_rows(pseudonymiser, read_text(path, lambda c: c in inputs).frame, specs)
 
 
 class BackgroundKeys:
@@ -89,11 +89,12 @@ class BackgroundKeys:
 @dataclass
 class PendingKeys:
     """The accepted rows' keys, still being made: by the worker if there is one (else, or if it
-    fails, here from the inputs kept for the purpose)."""
+    fails, here, from ``inputs`` if the cleanser read them, or else from the file)."""
 
     worker: Optional[BackgroundKeys]
     pseudonymiser: Pseudonymiser
-    inputs: pd.DataFrame            # every data line's pseudonym inputs
+    path: Path
+    inputs: Optional[pd.DataFrame]  # every data line's pseudonym inputs, if read
     accepted: np.ndarray            # which of the file's data lines were accepted
     specs: Specs
 
@@ -104,11 +105,14 @@ class PendingKeys:
             keys = self.worker.result(len(self.accepted)) if self.worker else None
         finally:
             self.close()
-        if keys is None:
+        if keys is not None:
+            keys = {name: k.take(self.accepted) for name, k in keys.items()}
+        elif self.inputs is not None:
             keys = {name: k.take() for name, k in
                     key_rows(self.pseudonymiser, self.inputs.loc[self.accepted], self.specs).items()}
-        else:
-            keys = {name: k.take(self.accepted) for name, k in keys.items()}
+        else:                                       # they were left to the worker: read them now
+            keys = {name: k.take(self.accepted) for name, k in
+                    key_file(self.pseudonymiser, self.path, self.specs).items()}
         for name in self.specs:
             frame[name] = keys.get(name)
 

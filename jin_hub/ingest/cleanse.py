@@ -18,7 +18,7 @@ from jin_hub.geography import AreaIndex
 from jin_hub.ingest.background_keys import BackgroundKeys, PendingKeys
 from jin_hub.ingest.dates import PLAUSIBLE, month_labels, months
 from jin_hub.ingest.pseudonyms import Pseudonymiser
-from jin_hub.ingest.reader import ExtractError, read_text
+from jin_hub.ingest.reader import Extract, ExtractError, read_text
 from jin_hub.ingest.schemas import DatasetSchema
 from jin_hub.ingest.worker import Worker
 
@@ -61,28 +61,36 @@ class Cleansed:
         }
 
 
-def read_extract(path: Path, schema: DatasetSchema) -> tuple[pd.DataFrame, str]:
-    """Read an extract's columns as text, leaving out personal ones it does not key; check them."""
+def read_extract(path: Path, schema: DatasetSchema, lean: bool = False) -> Extract:
+    """Read an extract's columns as text, leaving out personal ones it does not key; check them.
+    ``lean``: read only the columns cleansing checks (when a worker reads the pseudonym inputs)."""
     wanted = schema.pseudonym_inputs() | set(schema.required)
-    frame, encoding = read_text(path, lambda c: c not in schema.personal or c in wanted)
-    missing = [c for c in schema.required if c not in frame.columns]
+    checked = [c for c in schema.required if c not in schema.pseudonym_inputs()]
+    extract = read_text(path, lambda c: c not in schema.personal or c in wanted, checked if lean else None)
+    missing = [c for c in schema.required if c not in extract.columns]
     if missing:
         raise ExtractError(
             f"{Path(path).name} does not match the '{schema.id}' schema: missing column(s) {', '.join(missing)}. "
             f"Expected at least: {', '.join(schema.required)}.")
-    return frame, encoding
+    return extract
 
 
-def first_identical(frame: pd.DataFrame, hints: list[np.ndarray]) -> np.ndarray:
-    """Per row, the position of the first row identical to it in every column (its own if none
-    comes earlier). ``hints`` are values computed from each row (coordinates, month): rows that
-    differ in one cannot be identical, so only rows sharing all their hints are compared in full,
-    which spares grouping a million rows by every column."""
-    first = np.arange(len(frame))
-    maybe = pd.DataFrame(dict(enumerate(hints))).duplicated(keep=False).to_numpy() if hints else first >= 0
-    if maybe.any():
-        rows = np.flatnonzero(maybe)
-        same = frame.iloc[rows].groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy()
+def may_repeat(n: int, hints: list[np.ndarray]) -> np.ndarray:
+    """Which of ``n`` rows may be identical to another: ``hints`` are values computed from each row
+    (coordinates, month), and rows differing in one cannot be."""
+    if not hints:
+        return np.ones(n, dtype=bool)
+    return pd.DataFrame(dict(enumerate(hints))).duplicated(keep=False).to_numpy()
+
+
+def first_identical(n: int, candidates: pd.DataFrame) -> np.ndarray:
+    """Per row of ``n``, the position of the first row identical to it in every column (its own if
+    none comes earlier). ``candidates``: every row that may have a twin (``may_repeat``), indexed
+    by position, so only those are grouped by every column, not a million rows."""
+    first = np.arange(n)
+    if len(candidates):
+        rows = candidates.index.to_numpy()
+        same = candidates.groupby(list(candidates.columns), sort=False, dropna=False).ngroup().to_numpy()
         first[rows] = pd.Series(rows).groupby(same).transform("min").to_numpy()
     return first
 
@@ -124,9 +132,10 @@ def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: 
 
     Identifying inputs of pseudonyms (references, names, dates of birth) are read only to be keyed;
     the accepted rows carry the keys, never the inputs. A large extract's keys are made by a
-    worker process meanwhile (``background_keys``: ``worker``, or one of its own); with
-    ``wait=False`` they are left to come (``Cleansed.with_keys``) while the caller gets on with
-    the counts.
+    worker process meanwhile (``background_keys``: ``worker``, or one of its own), which reads
+    their inputs itself: this process then reads only the columns it checks, and the few rows
+    that may be blank or duplicates again in full (``Extract.rows``). With ``wait=False`` the keys
+    are left to come (``Cleansed.with_keys``) while the caller gets on with the counts.
     """
     keys = BackgroundKeys.start(pseudonymiser, path, schema.pseudonyms, worker)
     try:
@@ -140,7 +149,8 @@ def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: 
 
 def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: Pseudonymiser,
              keys: Optional[BackgroundKeys]) -> Cleansed:
-    frame, encoding = read_extract(path, schema)
+    extract = read_extract(path, schema, lean=keys is not None)
+    frame = extract.frame
     n = len(frame)
     line = np.arange(n) + 2                                   # header is line 1
     reason = np.full(n, None, dtype=object)
@@ -155,10 +165,14 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
     x, y = numbers(frame[schema.x_column]), numbers(frame[schema.y_column])         # spaces around are fine
     month = None if schema.period_of is not None else months(frame[schema.date_column])
 
-    blank = np.isnan(x)                            # a blank row has no easting: only those are checked
-    blank[blank] = (frame.loc[blank, list(schema.required)] == "").all(axis=1).to_numpy()
+    # Only rows with no easting can be blank, and only rows alike in coordinates and month can be
+    # duplicates: those few are looked at in every column.
+    blank = np.isnan(x)
+    twins = may_repeat(n, [v for v in (x, y, month) if v is not None])
+    whole = extract.rows(np.flatnonzero(blank | twins))
+    blank[blank] = (whole.loc[np.flatnonzero(blank), list(schema.required)] == "").all(axis=1).to_numpy()
     reject(blank, "blank row")
-    first = first_identical(frame, [v for v in (x, y, month) if v is not None])
+    first = first_identical(n, whole.loc[np.flatnonzero(twins)])
     dup = (first != np.arange(n)) & ~blank
     if dup.any():
         why = np.full(n, None, dtype=object)
@@ -195,10 +209,10 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
         "category": category[ok],
         "area_code": area[ok],
     })
-    inputs = frame[[c for c in frame.columns if c in schema.pseudonym_inputs()]]      # not copied
-    pending = PendingKeys(keys, pseudonymiser, inputs, ok, schema.pseudonyms)
+    inputs = frame[[c for c in frame.columns if c in schema.pseudonym_inputs()]] if keys is None else None
+    pending = PendingKeys(keys, pseudonymiser, Path(path), inputs, ok, schema.pseudonyms)
     quarantined = pd.DataFrame({"source_line": line[~ok], "reason": reason[~ok]})
-    extra = [c for c in frame.columns if c not in schema.required and c not in schema.pseudonym_inputs()]
+    extra = [c for c in extract.columns if c not in schema.required and c not in schema.pseudonym_inputs()]
     repaired = {"category_variant_mapped": int((variant & ok).sum()),
                 "wgs84_coordinates_reprojected": int((wgs84 & ok).sum())}
-    return Cleansed(accepted, quarantined, n, encoding, extra, repaired, pending)
+    return Cleansed(accepted, quarantined, n, extract.encoding_name, extra, repaired, pending)

@@ -17,6 +17,7 @@ import contextlib
 import importlib
 import logging
 import pickle
+import queue
 import subprocess
 import sys
 import threading
@@ -49,8 +50,10 @@ class Worker:
         self._ended = False
         self._stderr = b""
         self._arrived = threading.Condition()
+        self._outbox: queue.SimpleQueue[Optional[bytes]] = queue.SimpleQueue()
         self._threads = [threading.Thread(target=self._read_replies, daemon=True, name="jin-worker-out"),
-                         threading.Thread(target=self._read_stderr, daemon=True, name="jin-worker-err")]
+                         threading.Thread(target=self._read_stderr, daemon=True, name="jin-worker-err"),
+                         threading.Thread(target=self._write_jobs, daemon=True, name="jin-worker-in")]
         for thread in self._threads:
             thread.start()
         self._jobs = 0
@@ -71,9 +74,17 @@ class Worker:
             return None
 
     def _send(self, message: tuple) -> None:
+        """Queue a message for a thread to write: a busy worker reads its next job only once its
+        current one is done, and the pipe holds far less than a big job's arguments."""
+        self._outbox.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _write_jobs(self) -> None:
         with contextlib.suppress(OSError, ValueError):      # it has died: the job's result says why
-            self._proc.stdin.write(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
-            self._proc.stdin.flush()
+            while (message := self._outbox.get()) is not None:
+                self._proc.stdin.write(message)
+                self._proc.stdin.flush()
+        with contextlib.suppress(OSError, ValueError):
+            self._proc.stdin.close()
 
     def run(self, target: str, *args: Any, **kwargs: Any) -> Job:
         """Queue ``target`` ('module:function') with these arguments; it starts when the jobs
@@ -112,8 +123,7 @@ class Worker:
 
     def close(self) -> None:
         """Stop the worker (its remaining results are no longer wanted)."""
-        with contextlib.suppress(OSError, ValueError):
-            self._proc.stdin.close()
+        self._outbox.put(None)                              # no more jobs: its input is closed
         with contextlib.suppress(subprocess.TimeoutExpired):
             self._proc.wait(timeout=0 if self._jobs > len(self._replies) else 5)
         if self._proc.poll() is None:

@@ -46,6 +46,9 @@ def test_a_worker_makes_exactly_the_in_process_keys(dataset, demo_extracts, area
     keys = list(get_schema(dataset).pseudonyms)
     assert by_worker.accepted[keys].notna().any().all()
     assert by_worker.accepted.equals(in_process.accepted)
+    # with a worker the cleanser reads only the columns it checks, and a few rows again in full
+    assert by_worker.quarantined.equals(in_process.quarantined) and by_worker.report() == in_process.report()
+    assert {"blank row", "duplicate"} <= set(in_process.report()["quarantine_reasons"])
 
 
 def test_a_failed_worker_falls_back_to_keying_in_process(demo_extracts, areas, monkeypatch, caplog):
