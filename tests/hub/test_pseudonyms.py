@@ -33,6 +33,10 @@ def test_normalised_texts_match_the_plain_definition():
     for values in (tricky, [v for v in tricky if v.strip() == v and "  " not in v and v.isprintable()],
                    ["REF/1", "ref/2", "Ann Smith"], []):
         assert normalised_texts(values) == plain(values)
+    for space in [chr(c) for c in range(128) if chr(c).isspace()]:                # ASCII text is checked apart
+        for at in (f"{space}lead", f"trail{space}", f"in{space}{space}side", f"one{space}inside"):
+            values = ["NP/24/1", at, "Ann Smith"]
+            assert normalised_texts(values) == plain(values)
 
 
 def test_nearly_distinct_references_are_keyed_row_by_row_alike():
