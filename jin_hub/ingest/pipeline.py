@@ -151,7 +151,7 @@ def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, di
     # tables (areas × categories, two or more of each) that only restate totals published above:
     # they can never be solved for, so they are left out of the protection problem entirely. (Its
     # months are unknown too: what overlapping longer periods give away there spans 12k months.)
-    open_levels = set(counted.loc[ok & (counted["category"] != "all").to_numpy(), "geography"])
+    open_levels = set(counted.loc[ok & (counted["category"] != "all").to_numpy(), "geography"].unique())
     modelled = ok | counted["geography"].isin(open_levels).to_numpy()
     cells = counted[modelled].reset_index(drop=True)
     job = (cells, threshold, pairs), {"unpublished": ~ok[modelled]}
