@@ -93,6 +93,8 @@ def _equations(supp: np.ndarray, m, col: np.ndarray) -> tuple[list[set[int]], np
     mem = np.flatnonzero(supp[m.member])
     tot = np.flatnonzero(supp[m.total])
     eq = np.concatenate([m.member_of[mem], tot])
+    if not len(eq):                                      # no margin holds a withheld cell
+        return [], np.zeros(0, dtype=np.int64)
     unknown = np.concatenate([col[m.member[mem]], col[m.total[tot]]])
     order = np.argsort(eq, kind="stable")                # by margin, keeping members before the total
     eq, unknown = eq[order], unknown[order].tolist()

@@ -27,6 +27,8 @@ DEFAULT_THRESHOLD = 5
 #: Published cells withheld per pinned cell in each audit round: two take a few more cells than
 #: one, but halve the rounds (each a full audit) that overlapping periods otherwise need.
 PICKS_PER_PINNED = 2
+#: The columns that key a cell.
+KEY = ("geography", "area_code", "period", "category")
 
 
 def rule_text(policy, threshold: int) -> str:
@@ -59,6 +61,51 @@ class Margins:
     member_of: np.ndarray
 
 
+class _Cells:
+    """Cells numbered by their key columns (geography, area_code, period, category): each column's
+    values are numbered once, and a margin's totals are found by arithmetic on those numbers and
+    one hash lookup, never by comparing strings row by row."""
+
+    def __init__(self, cells: pd.DataFrame):
+        self.codes, self.values = zip(*(pd.factorize(cells[c].to_numpy()) for c in KEY))
+        self.cells = pd.Index(self._key(self.codes))
+
+    def _key(self, codes) -> np.ndarray:
+        key = np.zeros(len(codes[0]), dtype=np.int64)
+        for values, code in zip(self.values, codes):
+            key = key * (len(values) + 1) + code + 1          # code -1 (no such value) stays apart
+        return key
+
+    def code(self, column: str, values) -> np.ndarray:
+        """The numbers of ``values`` in ``column`` (-1 for a value no cell has)."""
+        return pd.Index(self.values[KEY.index(column)]).get_indexer(values)
+
+    def find(self, codes: list[np.ndarray]) -> np.ndarray:
+        """Position of the cell with each key, given as column numbers, each an array or one
+        number for all (-1 where there is none)."""
+        codes = np.broadcast_arrays(*codes)
+        found = self.cells.get_indexer(self._key(codes))
+        found[np.logical_or.reduce([c < 0 for c in codes])] = -1
+        return found
+
+
+def _spread(period: np.ndarray, periods_: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, multi-month period number) for each row whose ``period`` number is a month of one,
+    row by row and, within a row, in ``periods.cover`` order (as ``periods.spread`` lists them)."""
+    covering = periods.cover(periods_)
+    month = pd.Index(periods_).get_indexer(covering["month"].to_numpy())
+    longer = pd.Index(periods_).get_indexer(covering["period"].to_numpy())
+    keep = month >= 0
+    month, longer = month[keep], longer[keep]
+    order = np.argsort(month, kind="stable")
+    month, longer = month[order], longer[order]
+    n = np.bincount(month, minlength=len(periods_))            # periods each month is part of
+    start = np.concatenate([[0], np.cumsum(n)[:-1]])
+    rows = np.repeat(np.arange(len(period)), n[period])
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(n[period]) - n[period], n[period])
+    return rows, longer[start[period[rows]] + within]
+
+
 def margins(cells: pd.DataFrame, parents: dict[tuple[str, str], dict[str, str]]) -> Margins:
     """Every additive margin in ``cells`` (rows: geography, area_code, period, category, count).
 
@@ -68,31 +115,29 @@ def margins(cells: pd.DataFrame, parents: dict[tuple[str, str], dict[str, str]])
     months: overlapping periods each get their own margin, so the attacker's differencing of any
     two of them is part of the system the audit solves.
     """
-    ids = pd.Series(np.arange(len(cells)), index=pd.MultiIndex.from_frame(
-        cells[["geography", "area_code", "period", "category"]]))
-    geo, area = cells["geography"].to_numpy(), cells["area_code"].to_numpy()
-    period, category = cells["period"].to_numpy(), cells["category"].to_numpy()
+    numbered = _Cells(cells)
+    geo, area, period, category = numbered.codes
     totals, members, member_of = [], [], []
 
-    def add(rows: np.ndarray, total_keys: list[np.ndarray]) -> None:
+    def add(rows: np.ndarray, total_keys: list) -> None:
         """Margins whose members are ``rows`` and whose totals are the cells keyed by ``total_keys``."""
-        total = ids.reindex(pd.MultiIndex.from_arrays(total_keys)).to_numpy()
-        ok = ~np.isnan(total)
-        codes, uniq = pd.factorize(total[ok].astype(np.int64))
+        total = numbered.find(total_keys)
+        ok = total >= 0
+        codes, uniq = pd.factorize(total[ok])
         member_of.append(codes + sum(len(t) for t in totals))
         totals.append(np.asarray(uniq))
         members.append(rows[ok])
 
-    cats = np.flatnonzero(category != "all")                       # 'all' = sum of the categories
-    add(cats, [geo[cats], area[cats], period[cats], np.full(len(cats), "all")])
-    months = periods.spread(pd.DataFrame({"period": period, "row": np.arange(len(cells))}),
-                            periods.cover(pd.unique(period)))          # a longer period = sum of its months
-    rows = months["row"].to_numpy()
-    add(rows, [geo[rows], area[rows], months["period"].to_numpy(), category[rows]])
+    every = numbered.code("category", ["all"])[0]
+    cats = np.flatnonzero(category != every)                       # 'all' = sum of the categories
+    add(cats, [geo[cats], area[cats], period[cats], every])
+    rows, longer = _spread(period, numbered.values[KEY.index("period")])     # a longer period = sum of its months
+    add(rows, [geo[rows], area[rows], longer, category[rows]])
+    areas = numbered.values[KEY.index("area_code")]
     for (child, parent), lookup in parents.items():                 # a larger area = sum of its parts
-        rows = np.flatnonzero(geo == child)
-        add(rows, [np.full(len(rows), parent), pd.Series(area[rows]).map(lookup).to_numpy(), period[rows],
-                   category[rows]])
+        rows = np.flatnonzero(geo == numbered.code("geography", [child])[0])
+        up = numbered.code("area_code", pd.Index(areas).map(lookup))
+        add(rows, [numbered.code("geography", [parent])[0], up[area[rows]], period[rows], category[rows]])
     return Margins(np.concatenate(totals).astype(np.int64), np.concatenate(members).astype(np.int64),
                    np.concatenate(member_of).astype(np.int64))
 

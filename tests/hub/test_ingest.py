@@ -148,6 +148,9 @@ def test_secondary_suppression_unit():
     tiny = pd.DataFrame({"area_code": ["B"] * 2, "period": ["2024-01"] * 2, "category": ["all", "x"],
                          "count": [3, 3]})
     assert suppress(tiny, 5)["suppressed"].all()
+    no_totals = pd.DataFrame({"area_code": ["C"] * 2, "period": ["2024-01"] * 2, "category": ["x", "y"],
+                              "count": [3, 9]})                       # no margin at all: primary only
+    assert suppress(no_totals, 5)["suppressed"].tolist() == [True, False]
 
 
 def test_reingest_same_file_changes_nothing(tmp_path, demo_extracts):
