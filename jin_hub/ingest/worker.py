@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import os
 import pickle
 import queue
 import subprocess
@@ -153,8 +154,9 @@ def main() -> None:
     while True:
         try:
             message = pickle.load(stdin)
-        except EOFError:
-            return
+        except EOFError:                   # no more jobs: end now, not after freeing every object
+            stdout.flush()
+            os._exit(0)
         if message[0] == "import":
             importlib.import_module(message[1])
             continue
