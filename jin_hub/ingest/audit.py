@@ -25,6 +25,11 @@ TOLERANCE = 1e-6
 def _peel(equations: list[set[int]], n_unknowns: int) -> tuple[np.ndarray, list[tuple[int, list[int]]], list[int]]:
     """Peel the system. Returns (exposed so far, set-aside (unknown, others) in order, core equation ids)."""
     exposed = np.zeros(n_unknowns, dtype=bool)
+    sizes = np.fromiter(map(len, equations), dtype=np.int64, count=len(equations))
+    uses = np.bincount(np.fromiter(chain.from_iterable(equations), dtype=np.int64, count=int(sizes.sum())),
+                       minlength=n_unknowns)
+    if not (sizes == 1).any() and not (uses == 1).any():     # nothing to peel: often so, and found at once
+        return exposed, [], np.flatnonzero(sizes).tolist()
     appears: dict[int, set[int]] = defaultdict(set)
     for e, members in enumerate(equations):
         for u in members:
