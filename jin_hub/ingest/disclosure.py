@@ -250,6 +250,41 @@ def protect(counts: np.ndarray, m: Margins, threshold: int, unpublished: np.ndar
     raise RuntimeError("disclosure audit did not converge")  # pragma: no cover - never publish then
 
 
+@dataclass
+class Problem:
+    """Cells to protect and their margins: what ``protect`` works on, set up apart so that one
+    process can prepare it while another is busy, and the other then only solve it."""
+
+    cells: pd.DataFrame             # numbered 0..n-1, with a geography column
+    counts: np.ndarray
+    margins: Margins
+    threshold: int
+    unpublished: np.ndarray | None
+
+    @classmethod
+    def of(cls, cells: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD,
+           parents: dict[tuple[str, str], dict[str, str]] | None = None,
+           unpublished: np.ndarray | None = None) -> Problem:
+        if threshold < 1:
+            raise ValueError("threshold must be at least 1")
+        df = cells.reset_index(drop=True).copy()
+        if "geography" not in df:
+            df["geography"] = "area"
+        return cls(df, df["count"].to_numpy(np.int64), margins(df, parents or {}), threshold, unpublished)
+
+    def arguments(self) -> tuple:
+        """``protect``'s arguments."""
+        return self.counts, self.margins, self.threshold, self.unpublished
+
+    def published(self, supp: np.ndarray) -> pd.DataFrame:
+        """The published rows given the withheld ones ``supp`` (``protect``'s answer)."""
+        df = self.cells.copy()
+        df["count"] = pd.array(np.where(supp, 0, self.counts), dtype="Int64")
+        df.loc[supp, "count"] = pd.NA
+        df["suppressed"] = supp
+        return df if self.unpublished is None else df[~self.unpublished].reset_index(drop=True)
+
+
 def suppress(cells: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD,
              parents: dict[tuple[str, str], dict[str, str]] | None = None,
              unpublished: np.ndarray | None = None) -> pd.DataFrame:
@@ -261,14 +296,5 @@ def suppress(cells: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD,
     Returns the published rows with ``count`` as a nullable integer (NA where withheld) and a
     boolean ``suppressed`` column.
     """
-    if threshold < 1:
-        raise ValueError("threshold must be at least 1")
-    df = cells.reset_index(drop=True).copy()
-    if "geography" not in df:
-        df["geography"] = "area"
-    counts = df["count"].to_numpy(np.int64)
-    supp = protect(counts, margins(df, parents or {}), threshold, unpublished)
-    df["count"] = pd.array(np.where(supp, 0, counts), dtype="Int64")
-    df.loc[supp, "count"] = pd.NA
-    df["suppressed"] = supp
-    return df if unpublished is None else df[~unpublished].reset_index(drop=True)
+    problem = Problem.of(cells, threshold, parents, unpublished)
+    return problem.published(protect(*problem.arguments()))

@@ -26,14 +26,14 @@ from jin_hub import nesting, periods
 from jin_hub.geography import AreaIndex
 from jin_hub.ingest.cellkey import perturb
 from jin_hub.ingest.cleanse import cleanse
-from jin_hub.ingest.disclosure import rule_text, suppress
+from jin_hub.ingest.disclosure import Problem, protect, rule_text
 from jin_hub.ingest.pseudonyms import Pseudonymiser
 from jin_hub.ingest.reader import ExtractError
 from jin_hub.ingest.schemas import ReleasePolicy, get_schema
 from jin_hub.ingest.worker import Worker, WorkerFailed, worth_a_worker
 
 #: Where a worker finds the suppression it runs for a big extract, and what it imports early.
-SUPPRESS = "jin_hub.ingest.disclosure:suppress"
+PROTECT = "jin_hub.ingest.disclosure:protect"
 HELPER_MODULES = ("jin_hub.ingest.background_keys", "jin_hub.ingest.disclosure")
 log = logging.getLogger(__name__)
 
@@ -153,19 +153,19 @@ def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, di
     # months are unknown too: what overlapping longer periods give away there spans 12k months.)
     open_levels = set(counted.loc[ok & (counted["category"] != "all").to_numpy(), "geography"].unique())
     modelled = ok | counted["geography"].isin(open_levels).to_numpy()
-    cells = counted[modelled].reset_index(drop=True)
-    job = (cells, threshold, pairs), {"unpublished": ~ok[modelled]}
+    problem = Problem.of(counted[modelled], threshold, pairs, ~ok[modelled])
     if helper is None:
-        done = suppress(*job[0], **job[1])
+        done = problem.published(protect(*problem.arguments()))
         return lambda: done
-    running = helper.run(SUPPRESS, *job[0], **job[1])
+    running = helper.run(PROTECT, *problem.arguments())       # set up here, solved there
 
     def protected() -> pd.DataFrame:
         try:
-            return running.result()
+            withheld = running.result()
         except WorkerFailed as exc:
             log.warning("suppressing in-process: the worker failed (%s)", exc)
-            return suppress(*job[0], **job[1])
+            withheld = protect(*problem.arguments())
+        return problem.published(withheld)
     return protected
 
 
