@@ -32,9 +32,11 @@ from jin_hub.ingest.reader import ExtractError
 from jin_hub.ingest.schemas import ReleasePolicy, get_schema
 from jin_hub.ingest.worker import Worker, WorkerFailed, worth_a_worker
 
-#: Where a worker finds the suppression it runs for a big extract, and what it imports early.
+#: Where a worker finds the suppression it runs for a big extract, and what it imports early (the
+#: audit imports scipy only when it first runs, which in the worker would be on the critical path).
 PROTECT = "jin_hub.ingest.disclosure:protect"
-HELPER_MODULES = ("jin_hub.ingest.background_keys", "jin_hub.ingest.disclosure")
+HELPER_MODULES = ("jin_hub.ingest.background_keys", "jin_hub.ingest.disclosure", "scipy.sparse.linalg",
+                  "scipy.sparse.csgraph")
 log = logging.getLogger(__name__)
 
 
