@@ -90,10 +90,14 @@ def _normalise(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def _combine(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, list[str]]:
     """(code per row, distinct inputs) of several normalised columns taken together: the columns'
     texts joined by a unit separator, built once per distinct combination rather than per row."""
-    codes, _ = parts[0]
+    codes, texts = parts[0]
+    if len(parts) == 1:
+        return codes, texts.tolist()
     for more, texts in parts[1:]:
         codes, _ = pd.factorize(codes.astype(np.int64) * len(texts) + more, sort=False)
-    _, first = np.unique(codes, return_index=True)      # codes are 0..k-1: the row where each first is
+    # codes number combinations in order of first appearance: where the running highest code
+    # goes up is the row where each combination first appears
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
     return codes, ["\x1f".join(t) for t in zip(*(texts[c[first]] for c, texts in parts))]
 
 
