@@ -25,11 +25,6 @@ TOLERANCE = 1e-6
 def _peel(equations: list[set[int]], n_unknowns: int) -> tuple[np.ndarray, list[tuple[int, list[int]]], list[int]]:
     """Peel the system. Returns (exposed so far, set-aside (unknown, others) in order, core equation ids)."""
     exposed = np.zeros(n_unknowns, dtype=bool)
-    sizes = np.fromiter(map(len, equations), dtype=np.int64, count=len(equations))
-    uses = np.bincount(np.fromiter(chain.from_iterable(equations), dtype=np.int64, count=int(sizes.sum())),
-                       minlength=n_unknowns)
-    if not (sizes == 1).any() and not (uses == 1).any():     # nothing to peel: often so, and found at once
-        return exposed, [], np.flatnonzero(sizes).tolist()
     appears: dict[int, set[int]] = defaultdict(set)
     for e, members in enumerate(equations):
         for u in members:
@@ -92,22 +87,19 @@ def _core(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_equations: int
     return exposed
 
 
-def _equations(supp: np.ndarray, m, col: np.ndarray) -> tuple[list[set[int]], np.ndarray]:
-    """(unknowns of each margin that has any, the unknown each one's total is or -1): members in
-    margin order, then the total, as the margins list them."""
+def _equations(supp: np.ndarray, m, col: np.ndarray, n_unknowns: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(equation, unknown) for each withheld cell of each margin that has any, in equation order
+    (the margins that have any, numbered 0..k-1), each pair once; and each equation's total as
+    an unknown (-1 where the total is published)."""
     mem = np.flatnonzero(supp[m.member])
     tot = np.flatnonzero(supp[m.total])
-    eq = np.concatenate([m.member_of[mem], tot])
-    if not len(eq):                                      # no margin holds a withheld cell
-        return [], np.zeros(0, dtype=np.int64)
-    unknown = np.concatenate([col[m.member[mem]], col[m.total[tot]]])
-    order = np.argsort(eq, kind="stable")                # by margin, keeping members before the total
-    eq, unknown = eq[order], unknown[order].tolist()
-    bounds = np.flatnonzero(np.r_[True, eq[1:] != eq[:-1], True])
+    pairs = np.unique(np.concatenate([m.member_of[mem], tot]) * n_unknowns +
+                      np.concatenate([col[m.member[mem]], col[m.total[tot]]]))
+    margin, unknown = np.divmod(pairs, n_unknowns)
+    margins, eq = np.unique(margin, return_inverse=True)
     total_of = np.full(len(m.total), -1)
     total_of[tot] = col[m.total[tot]]
-    edges = bounds.tolist()
-    return [set(unknown[a:b]) for a, b in zip(edges, edges[1:])], total_of[eq[bounds[:-1]]]
+    return eq.reshape(-1), unknown, total_of[margins]
 
 
 def solvable(supp: np.ndarray, m, probes: int = 1) -> np.ndarray:
@@ -118,14 +110,20 @@ def solvable(supp: np.ndarray, m, probes: int = 1) -> np.ndarray:
         return out
     col = np.full(len(supp), -1)
     col[hidden] = np.arange(len(hidden))
-    peeled, total = _equations(supp, m, col)
-    exposed, set_aside, core = _peel(peeled, len(hidden))
-    left = [peeled[e] for e in core]                     # what is left of each core equation
-    sizes = [len(unknowns) for unknowns in left]
-    cols = np.fromiter(chain.from_iterable(left), dtype=np.int64, count=sum(sizes))
-    rows = np.repeat(np.arange(len(core)), sizes)
-    vals = np.where(cols == np.repeat(total[core], sizes), -1.0, 1.0)
-    exposed |= _core(rows, cols, vals, len(core), len(hidden), probes)
+    rows, cols, total = _equations(supp, m, col, len(hidden))
+    exposed, set_aside = np.zeros(len(hidden), dtype=bool), []
+    sizes = np.bincount(rows, minlength=len(total))
+    if (sizes == 1).any() or (np.bincount(cols, minlength=len(hidden)) == 1).any():    # else nothing to peel
+        edges = np.r_[0, np.cumsum(sizes)].tolist()
+        unknowns = cols.tolist()
+        peeled = [set(unknowns[a:b]) for a, b in zip(edges, edges[1:])]
+        exposed, set_aside, core = _peel(peeled, len(hidden))
+        left = [peeled[e] for e in core]                 # what is left of each core equation
+        sizes = [len(unknowns) for unknowns in left]
+        cols = np.fromiter(chain.from_iterable(left), dtype=np.int64, count=sum(sizes))
+        rows, total = np.repeat(np.arange(len(core)), sizes), total[core]
+    vals = np.where(cols == total[rows], -1.0, 1.0)
+    exposed |= _core(rows, cols, vals, len(total), len(hidden), probes)
     for u, others in reversed(set_aside):               # exposed only if everything beside it is
         exposed[u] = all(exposed[v] for v in others)
     out[hidden[exposed]] = True
