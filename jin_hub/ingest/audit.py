@@ -119,7 +119,7 @@ def solvable(supp: np.ndarray, m, probes: int = 1) -> np.ndarray:
         peeled = [set(unknowns[a:b]) for a, b in zip(edges, edges[1:])]
         exposed, set_aside, core = _peel(peeled, len(hidden))
         left = [peeled[e] for e in core]                 # what is left of each core equation
-        sizes = [len(unknowns) for unknowns in left]
+        sizes = [len(rest) for rest in left]
         cols = np.fromiter(chain.from_iterable(left), dtype=np.int64, count=sum(sizes))
         rows, total = np.repeat(np.arange(len(core)), sizes), total[core]
     vals = np.where(cols == total[rows], -1.0, 1.0)
