@@ -89,23 +89,6 @@ class _Cells:
         return found
 
 
-def _spread(period: np.ndarray, periods_: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(row, multi-month period number) for each row whose ``period`` number is a month of one,
-    row by row and, within a row, in ``periods.cover`` order (as ``periods.spread`` lists them)."""
-    covering = periods.cover(periods_)
-    month = pd.Index(periods_).get_indexer(covering["month"].to_numpy())
-    longer = pd.Index(periods_).get_indexer(covering["period"].to_numpy())
-    keep = month >= 0
-    month, longer = month[keep], longer[keep]
-    order = np.argsort(month, kind="stable")
-    month, longer = month[order], longer[order]
-    n = np.bincount(month, minlength=len(periods_))            # periods each month is part of
-    start = np.concatenate([[0], np.cumsum(n)[:-1]])
-    rows = np.repeat(np.arange(len(period)), n[period])
-    within = np.arange(len(rows)) - np.repeat(np.cumsum(n[period]) - n[period], n[period])
-    return rows, longer[start[period[rows]] + within]
-
-
 def margins(cells: pd.DataFrame, parents: dict[tuple[str, str], dict[str, str]]) -> Margins:
     """Every additive margin in ``cells`` (rows: geography, area_code, period, category, count).
 
@@ -131,8 +114,12 @@ def margins(cells: pd.DataFrame, parents: dict[tuple[str, str], dict[str, str]])
     every = numbered.code("category", ["all"])[0]
     cats = np.flatnonzero(category != every)                       # 'all' = sum of the categories
     add(cats, [geo[cats], area[cats], period[cats], every])
-    rows, longer = _spread(period, numbered.values[KEY.index("period")])     # a longer period = sum of its months
-    add(rows, [geo[rows], area[rows], longer, category[rows]])
+    names = pd.Index(numbered.values[KEY.index("period")])          # a longer period = sum of its months
+    covering = periods.cover(names)
+    months = periods.spread(pd.DataFrame({"period": period, "row": np.arange(len(period))}), pd.DataFrame(
+        {"month": names.get_indexer(covering["month"]), "period": names.get_indexer(covering["period"])}))
+    rows = months["row"].to_numpy()
+    add(rows, [geo[rows], area[rows], months["period"].to_numpy(), category[rows]])
     areas = numbered.values[KEY.index("area_code")]
     for (child, parent), lookup in parents.items():                 # a larger area = sum of its parts
         rows = np.flatnonzero(geo == numbered.code("geography", [child])[0])
