@@ -54,7 +54,7 @@ def _fixed_months(chars: np.ndarray, fmt: str) -> np.ndarray | None:
     if layout is None:
         return None
     fields, literals = layout
-    width = _fixed_width(fmt)
+    width = _width(layout)
     n = len(chars)
     if chars.shape[1] <= width:
         return np.full(n, np.nan)
@@ -126,7 +126,12 @@ def month_labels(month: np.ndarray) -> np.ndarray:
     return labels[codes]                            # NaN's code -1 picks the None at the end
 
 
+def _width(layout: tuple[dict[str, int], dict[int, str]]) -> int:
+    """Characters in a value of a fixed layout (``fixed_layout``)."""
+    return sum(_WIDTH[f] for f in layout[0]) + len(layout[1])
+
+
 def _fixed_width(fmt: str) -> int:
     """Characters in a value of a fixed-width format (0 for any other)."""
     layout = fixed_layout(fmt)
-    return 0 if layout is None else sum(_WIDTH[f] for f in layout[0]) + len(layout[1])
+    return 0 if layout is None else _width(layout)
