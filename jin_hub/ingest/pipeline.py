@@ -13,7 +13,6 @@ import hashlib
 import json
 import logging
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Callable, Optional
 import numpy as np
 import pandas as pd
 
-from jin_hub import nesting, periods
+from jin_hub import db, nesting, periods
 from jin_hub.geography import AreaIndex
 from jin_hub.ingest.cellkey import perturb
 from jin_hub.ingest.cleanse import cleanse
@@ -174,25 +173,24 @@ def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, di
 RECORD_KEYS = ("record_key", "person_key", "caller_key", "address_key")
 
 
-def record_rows(release_no: int, accepted: pd.DataFrame) -> tuple[list[str], Iterator[tuple]]:
-    """(columns, rows) for the ``records`` table: id (release no, line), month, category, area at
+def record_columns(release_no: int, accepted: pd.DataFrame) -> tuple[list[str], list[list]]:
+    """(names, columns) for the ``records`` table: id (release no, line), month, category, area at
     the finest geography and the pseudonyms the dataset has (absent ones are left NULL, not bound
-    a million times). Columns become plain lists first: zipping pandas arrays costs a call per
-    value; the rows are made as SQLite takes them, never held all at once."""
+    a million times). Columns become plain lists: reading values out of pandas arrays costs a call
+    per value."""
     keys = [k for k in RECORD_KEYS if k in accepted and accepted[k].notna().any()]
     ids = (np.int64(release_no) << 32) + accepted["source_line"].to_numpy(np.int64)
-    columns = [ids.tolist(), *(accepted[c].tolist() for c in ("period", "category", "area_code", *keys))]
-    return ["id", "period", "category", "area_code", *keys], zip(*columns)
+    names = ["id", "period", "category", "area_code", *keys]
+    return names, [ids.tolist(), *(accepted[c].tolist() for c in names[1:])]
 
 
 def write_rows(conn: sqlite3.Connection, release_id: str, release_no: int, accepted: pd.DataFrame,
                quarantined: pd.DataFrame) -> None:
     """Insert a release's records and quarantine (inside the caller's transaction)."""
-    names, records = record_rows(release_no, accepted)
-    conn.executemany(f"INSERT INTO records ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", records)
-    conn.executemany("INSERT INTO quarantine VALUES (?,?,?)",
-                     zip([release_id] * len(quarantined), quarantined["source_line"].astype(int),
-                         quarantined["reason"]))
+    db.insert_columns(conn, "records", *record_columns(release_no, accepted))
+    db.insert_columns(conn, "quarantine", ["release_id", "source_line", "reason"], [
+        [release_id] * len(quarantined), quarantined["source_line"].astype(int).tolist(),
+        quarantined["reason"].tolist()])
 
 
 def write_release(conn: sqlite3.Connection, release: tuple, report: dict, release_no: int,
@@ -204,9 +202,10 @@ def write_release(conn: sqlite3.Connection, release: tuple, report: dict, releas
     counts[cells["count"].isna().to_numpy()] = None                # withheld: NULL, never a number
     conn.execute("INSERT INTO releases VALUES (?,?,?,?,?,?,?,?,?)",
                  (*release, "complete", json.dumps(report), release_no, report["geography"]))
-    conn.executemany("INSERT INTO aggregates VALUES (?,?,?,?,?,?,?)", zip(
-        [release_id] * len(cells), *(cells[c].tolist() for c in ("geography", "period", "category", "area_code")),
-        counts.tolist(), cells["suppressed"].astype(int).tolist()))
+    key = ["geography", "period", "category", "area_code"]
+    db.insert_columns(conn, "aggregates", ["release_id", *key, "count", "suppressed"], [
+        [release_id] * len(cells), *(cells[c].tolist() for c in key), counts.tolist(),
+        cells["suppressed"].astype(int).tolist()])
     conn.execute("INSERT INTO datasets VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET "
                  "current_release = excluded.current_release", (dataset, release_id))
 

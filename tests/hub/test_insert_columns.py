@@ -1,0 +1,27 @@
+"""Rows inserted from columns, many per statement, arrive exactly as row-by-row inserts would."""
+
+import sqlite3
+
+import pytest
+
+from jin_hub import db
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 100, 1234])
+def test_columns_arrive_as_rows(monkeypatch, n):
+    monkeypatch.setattr(db, "ROWS_PER_STATEMENT", 100)      # several full statements and a remainder
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (i INTEGER, s TEXT, x REAL, k TEXT)")
+    columns = [list(range(n)), [f"v{i}" for i in range(n)], [i / 3 for i in range(n)],
+               [None if i % 3 else f"k{i}" for i in range(n)]]
+    db.insert_columns(conn, "t", ["i", "s", "x", "k"], columns)
+    assert conn.execute("SELECT * FROM t ORDER BY rowid").fetchall() == list(zip(*columns))
+
+
+def test_statements_stay_within_the_variable_limit():
+    conn = sqlite3.connect(":memory:")
+    conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 10)   # 3 rows of 3 per statement at most
+    conn.execute("CREATE TABLE t (a, b, c)")
+    rows = [(i, -i, str(i)) for i in range(50)]
+    db.insert_columns(conn, "t", ["a", "b", "c"], [list(c) for c in zip(*rows)])
+    assert conn.execute("SELECT * FROM t ORDER BY rowid").fetchall() == rows
