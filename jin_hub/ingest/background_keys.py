@@ -113,8 +113,8 @@ class PendingKeys:
         else:                                       # they were left to the worker: read them now
             keys = {name: k.take(self.accepted) for name, k in
                     key_file(self.pseudonymiser, self.path, self.specs).items()}
-        for name in self.specs:
-            frame[name] = keys.get(name)
+        for name in self.specs:          # plain objects: a text column would check every key again
+            frame[name] = pd.Series(keys[name], index=frame.index, dtype=object) if name in keys else None
 
     def close(self) -> None:
         if self.worker:

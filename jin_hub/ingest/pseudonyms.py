@@ -121,8 +121,9 @@ class CodedKeys:
     def take(self, rows: np.ndarray | None = None) -> np.ndarray:
         """The key (str) or None of each row, or of the rows ``rows`` selects."""
         text = self.packed.decode("ascii")
-        keys = np.array([text[i:i + KEY_HEX] for i in range(0, len(text), KEY_HEX)] + [None], dtype=object)
-        return keys[self.codes if rows is None else self.codes[rows]]      # code -1 picks the None at the end
+        keys = np.empty(len(text) // KEY_HEX + 1, dtype=object)           # code -1 picks the None at the end
+        keys[:-1] = [text[i:i + KEY_HEX] for i in range(0, len(text), KEY_HEX)]
+        return keys[self.codes if rows is None else self.codes[rows]]
 
 
 class Pseudonymiser:
