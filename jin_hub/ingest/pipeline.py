@@ -198,11 +198,12 @@ def write_release(conn: sqlite3.Connection, release: tuple, report: dict, releas
     """Insert a release (id, dataset, created, source name, sha256) and its published cells, and
     make it its dataset's current one (inside the caller's transaction)."""
     release_id, dataset = release[:2]
+    key = ["geography", "period", "category", "area_code"]
+    cells = cells.sort_values(key, ignore_index=True)   # in key order: appended, not spliced into the index
     counts = np.array(cells["count"].fillna(0).astype(np.int64).tolist(), dtype=object)
     counts[cells["count"].isna().to_numpy()] = None                # withheld: NULL, never a number
     conn.execute("INSERT INTO releases VALUES (?,?,?,?,?,?,?,?,?)",
                  (*release, "complete", json.dumps(report), release_no, report["geography"]))
-    key = ["geography", "period", "category", "area_code"]
     db.insert_columns(conn, "aggregates", ["release_id", *key, "count", "suppressed"], [
         [release_id] * len(cells), *(cells[c].tolist() for c in key), counts.tolist(),
         cells["suppressed"].astype(int).tolist()])
