@@ -31,3 +31,25 @@ def test_numbers_read_as_pandas_reads_them():
         series = pd.Series(values, dtype=object)
         want = pd.to_numeric(series, errors="coerce").to_numpy(float)
         np.testing.assert_array_equal(numbers(series), want)
+
+
+def test_may_repeat_finds_every_repeat_of_values():
+    rng = np.random.default_rng(5)
+    n = 20_000
+    x = rng.integers(440_000, 480_000, n).astype(float)
+    y = rng.integers(330_000, 360_000, n).astype(float)
+    month = rng.integers(202301, 202313, n).astype(float)
+    x[rng.choice(n, 300)] = np.nan
+    x[rng.choice(n, 50)] = -0.0
+    x[rng.choice(n, 50)] = 0.0
+    y[rng.choice(n, 200)] = np.float64("-nan")
+    twins = rng.choice(n, (400, 2))                       # rows made alike in every value
+    for hint in (x, y, month):
+        hint[twins[:, 1]] = hint[twins[:, 0]]
+    x[twins[:20, 0]], x[twins[:20, 1]] = -0.0, 0.0         # alike, but not bit for bit
+    x[twins[20:40, 0]], x[twins[20:40, 1]] = np.nan, np.float64("-nan")
+    want = pd.DataFrame({"x": x, "y": y, "m": month}).duplicated(keep=False).to_numpy()
+    got = may_repeat(n, [x, y, month])
+    assert want.sum() >= 700
+    assert not (want & ~got).any()                        # every repeat is a candidate
+    assert (got & ~want).sum() <= 2                       # and hardly anything else
