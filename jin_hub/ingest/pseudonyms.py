@@ -98,7 +98,7 @@ def _combine(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, li
     # codes number combinations in order of first appearance: where the running highest code
     # goes up is the row where each combination first appears
     first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
-    return codes, ["\x1f".join(t) for t in zip(*(texts[c[first]] for c, texts in parts))]
+    return codes, list(map("\x1f".join, zip(*(texts[c[first]] for c, texts in parts))))
 
 
 def _pads(secret: bytes) -> tuple:
