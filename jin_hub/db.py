@@ -175,24 +175,40 @@ CREATE TABLE IF NOT EXISTS quarantine (
 ROWS_PER_STATEMENT = 500
 
 
+class Rows:
+    """Rows for a table laid out row by row in one flat list, filled a column at a time by slice
+    assignment (in C, never a tuple per row), so columns known early can be laid out while others
+    are still being made; inserted many rows per statement, which binds and steps a million rows
+    about 30 % faster than ``executemany`` one row at a time."""
+
+    def __init__(self, table: str, names: Sequence[str], n: int):
+        self.table, self.names, self.n = table, list(names), n
+        self.flat: list = [None] * (n * len(self.names))
+
+    def fill(self, name: str, values: Sequence) -> None:
+        """Set column ``name``, one value per row (columns never filled stay NULL)."""
+        self.flat[self.names.index(name)::len(self.names)] = values
+
+    def insert(self, conn: sqlite3.Connection) -> None:
+        if not self.n:
+            return
+        width = len(self.names)
+        limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if hasattr(conn, "getlimit") else 999
+        per = max(1, min(ROWS_PER_STATEMENT, limit // width, self.n))
+        head = f"INSERT INTO {self.table} ({', '.join(self.names)}) VALUES "
+        row = f"({', '.join('?' * width)})"
+        flat, step, whole = self.flat, per * width, self.n // per * per * width
+        conn.executemany(head + ", ".join([row] * per), (flat[i:i + step] for i in range(0, whole, step)))
+        if whole < len(flat):
+            conn.execute(head + ", ".join([row] * (self.n - whole // width)), flat[whole:])
+
+
 def insert_columns(conn: sqlite3.Connection, table: str, names: Sequence[str], columns: Sequence[Sequence]) -> None:
-    """Insert rows given as equal-length columns, many rows per statement: a million rows bind and
-    step about 30 % faster than one ``executemany`` row at a time. The values are laid out row by
-    row in one flat list by slice assignment (in C), never as a tuple per row."""
-    width, n = len(names), len(columns[0]) if columns else 0
-    if not n:
-        return
-    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if hasattr(conn, "getlimit") else 999
-    per = max(1, min(ROWS_PER_STATEMENT, limit // width, n))
-    flat: list = [None] * (n * width)
-    for j, column in enumerate(columns):
-        flat[j::width] = column
-    head = f"INSERT INTO {table} ({', '.join(names)}) VALUES "
-    row = f"({', '.join('?' * width)})"
-    step, whole = per * width, n // per * per * width
-    conn.executemany(head + ", ".join([row] * per), (flat[i:i + step] for i in range(0, whole, step)))
-    if whole < len(flat):
-        conn.execute(head + ", ".join([row] * (n - whole // width)), flat[whole:])
+    """Insert rows given as equal-length columns (``Rows``)."""
+    rows = Rows(table, names, len(columns[0]) if columns else 0)
+    for name, column in zip(names, columns):
+        rows.fill(name, column)
+    rows.insert(conn)
 
 
 def connect(path: Path | str) -> sqlite3.Connection:

@@ -173,21 +173,19 @@ def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, di
 RECORD_KEYS = ("record_key", "person_key", "caller_key", "address_key")
 
 
-def record_columns(release_no: int, accepted: pd.DataFrame) -> tuple[list[str], list[list]]:
-    """(names, columns) for the ``records`` table: id (release no, line), month, category, area at
-    the finest geography and the pseudonyms the dataset has (absent ones are left NULL, not bound
-    a million times). Columns become plain lists: reading values out of pandas arrays costs a call
-    per value."""
-    keys = [k for k in RECORD_KEYS if k in accepted and accepted[k].notna().any()]
-    ids = (np.int64(release_no) << 32) + accepted["source_line"].to_numpy(np.int64)
-    names = ["id", "period", "category", "area_code", *keys]
-    return names, [ids.tolist(), *(accepted[c].tolist() for c in names[1:])]
+def record_rows(release_no: int, accepted: pd.DataFrame, keys: list[str]) -> db.Rows:
+    """The ``records`` rows of ``accepted``: id (release no, line), month, category, area at the
+    finest geography, and a column for each pseudonym of ``keys``, left for the caller to fill:
+    they may still be being made, and everything else is laid out meanwhile."""
+    rows = db.Rows("records", ["id", "period", "category", "area_code", *keys], len(accepted))
+    rows.fill("id", ((np.int64(release_no) << 32) + accepted["source_line"].to_numpy(np.int64)).tolist())
+    for column in ("period", "category", "area_code"):
+        rows.fill(column, accepted[column].tolist())
+    return rows
 
 
-def write_rows(conn: sqlite3.Connection, release_id: str, release_no: int, accepted: pd.DataFrame,
-               quarantined: pd.DataFrame) -> None:
-    """Insert a release's records and quarantine (inside the caller's transaction)."""
-    db.insert_columns(conn, "records", *record_columns(release_no, accepted))
+def write_quarantine(conn: sqlite3.Connection, release_id: str, quarantined: pd.DataFrame) -> None:
+    """Insert a release's quarantine: source line and reason of each row not accepted."""
     db.insert_columns(conn, "quarantine", ["release_id", "source_line", "reason"], [
         [release_id] * len(quarantined), quarantined["source_line"].astype(int).tolist(),
         quarantined["reason"].tolist()])
@@ -246,11 +244,16 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
                              policy, threshold, secret, covering, helper)
         now = datetime.now(timezone.utc)
         release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
-        accepted = result.with_keys().accepted         # before taking the write lock: may wait for keys
+        keys = [k for k in RECORD_KEYS if k in schema.pseudonyms]
         with conn:                                     # one transaction: all of the release or none
             conn.execute("BEGIN IMMEDIATE")            # the write lock now: release numbers stay unique
             (release_no,) = conn.execute("SELECT coalesce(max(no), 0) + 1 FROM releases").fetchone()
-            write_rows(conn, release_id, release_no, accepted, result.quarantined)
+            records = record_rows(release_no, result.accepted, keys)
+            write_quarantine(conn, release_id, result.quarantined)
+            accepted = result.with_keys().accepted     # may wait for the keys
+            for key in keys:
+                records.fill(key, accepted[key].tolist())
+            records.insert(conn)
             cells = with_twins(protected(), twins)     # suppression ran meanwhile if a worker had it
             report = result.report() | {
                 "dataset": dataset, "source": Path(path).name, "sha256": sha, "geography": base, "notes": notes,
