@@ -89,11 +89,19 @@ def test_cancelled_fetch_adds_nothing(hub_url, jin_cache, analyst_authcfg):
     assert not list(jin_cache.rglob("*.gpkg")) and not list(jin_cache.rglob("*.part*"))
 
 
-def test_cancel_during_layer_build_leaves_no_partial_file(hub_url, jin_cache, analyst_authcfg):
+@pytest.mark.parametrize("at", [60, 80])        # while the template is built, while the layer is written
+def test_cancel_during_layer_build_leaves_no_partial_file(hub_url, jin_cache, analyst_authcfg, at):
     task = FetchLayerTask(HubClient(hub_url, analyst_authcfg), LayerRequest("police_crime"))
-    task.progressChanged.connect(lambda p: task.cancel() if p >= 60 else None)
+    task.progressChanged.connect(lambda p: task.cancel() if p >= at else None)
     assert run_fetch(task) is None
-    assert not list(jin_cache.rglob("*.gpkg")) and not list(jin_cache.rglob("*.part*"))
+    templates = list(jin_cache.rglob("template_*.gpkg"))
+    assert set(jin_cache.rglob("*.gpkg")) == set(templates) and not list(jin_cache.rglob("*.part*"))
+    assert templates or at < 70                   # from 70 on, the template is done
+    # a template finished before the cancel is whole, and kept for the next fetch
+    for template in templates:
+        with sqlite3.connect(template) as gpkg:
+            (table,) = gpkg.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'").fetchone()
+            assert gpkg.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == 679
 
 
 @pytest.mark.parametrize("kwargs, words", [
