@@ -190,6 +190,8 @@ class Rows:
         self.flat[self.names.index(name)::len(self.names)] = values
 
     def insert(self, conn: sqlite3.Connection) -> None:
+        """Insert the rows, as many per statement as SQLite's variable limit allows (up to
+        ``ROWS_PER_STATEMENT``), the rest in one last statement."""
         if not self.n:
             return
         width = len(self.names)

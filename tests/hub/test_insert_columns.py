@@ -25,3 +25,13 @@ def test_statements_stay_within_the_variable_limit():
     rows = [(i, -i, str(i)) for i in range(50)]
     db.insert_columns(conn, "t", ["a", "b", "c"], [list(c) for c in zip(*rows)])
     assert conn.execute("SELECT * FROM t ORDER BY rowid").fetchall() == rows
+
+
+def test_columns_filled_before_others_are_known_and_never_filled_stay_null():
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (id INTEGER, key TEXT, note TEXT)")
+    rows = db.Rows("t", ["id", "key", "note"], 3)
+    rows.fill("id", [1, 2, 3])                            # laid out while the keys are still being made
+    rows.fill("key", ["a", None, "c"])
+    rows.insert(conn)
+    assert conn.execute("SELECT * FROM t ORDER BY id").fetchall() == [(1, "a", None), (2, None, None), (3, "c", None)]
