@@ -263,6 +263,10 @@ class Problem:
         """``protect``'s arguments."""
         return self.counts, self.margins, self.threshold, self.unpublished
 
+    def solve(self) -> pd.DataFrame:
+        """The published rows, suppression worked out here."""
+        return self.published(protect(*self.arguments()))
+
     def published(self, supp: np.ndarray) -> pd.DataFrame:
         """The published rows given the withheld ones ``supp`` (``protect``'s answer)."""
         df = self.cells.copy()
@@ -283,5 +287,4 @@ def suppress(cells: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD,
     Returns the published rows with ``count`` as a nullable integer (NA where withheld) and a
     boolean ``suppressed`` column.
     """
-    problem = Problem.of(cells, threshold, parents, unpublished)
-    return problem.published(protect(*problem.arguments()))
+    return Problem.of(cells, threshold, parents, unpublished).solve()

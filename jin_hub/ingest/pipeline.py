@@ -25,7 +25,7 @@ from jin_hub import db, nesting, periods
 from jin_hub.geography import AreaIndex
 from jin_hub.ingest.cellkey import perturb
 from jin_hub.ingest.cleanse import cleanse
-from jin_hub.ingest.disclosure import Problem, protect, rule_text
+from jin_hub.ingest.disclosure import Problem, rule_text
 from jin_hub.ingest.pseudonyms import Pseudonymiser
 from jin_hub.ingest.reader import ExtractError
 from jin_hub.ingest.schemas import ReleasePolicy, get_schema
@@ -156,17 +156,16 @@ def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, di
     modelled = ok | counted["geography"].isin(open_levels).to_numpy()
     problem = Problem.of(counted[modelled], threshold, pairs, ~ok[modelled])
     if helper is None:
-        done = problem.published(protect(*problem.arguments()))
+        done = problem.solve()
         return lambda: done
     running = helper.run(PROTECT, *problem.arguments())       # set up here, solved there
 
     def protected() -> pd.DataFrame:
         try:
-            withheld = running.result()
+            return problem.published(running.result())
         except WorkerFailed as exc:
             log.warning("suppressing in-process: the worker failed (%s)", exc)
-            withheld = protect(*problem.arguments())
-        return problem.published(withheld)
+            return problem.solve()
     return protected
 
 

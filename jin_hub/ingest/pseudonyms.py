@@ -93,8 +93,8 @@ def _combine(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, li
     codes, texts = parts[0]
     if len(parts) == 1:
         return codes, texts.tolist()
-    for more, texts in parts[1:]:
-        codes, _ = pd.factorize(codes.astype(np.int64) * len(texts) + more, sort=False)
+    for more, more_texts in parts[1:]:
+        codes, _ = pd.factorize(codes.astype(np.int64) * len(more_texts) + more, sort=False)
     # codes number combinations in order of first appearance: where the running highest code
     # goes up is the row where each combination first appears
     first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)

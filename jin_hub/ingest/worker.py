@@ -52,8 +52,9 @@ class Worker:
         self._stderr = b""
         self._arrived = threading.Condition()
         self._outbox: queue.SimpleQueue[Optional[bytes]] = queue.SimpleQueue()
+        self._stderr_reader = threading.Thread(target=self._read_stderr, daemon=True, name="jin-worker-err")
         self._threads = [threading.Thread(target=self._read_replies, daemon=True, name="jin-worker-out"),
-                         threading.Thread(target=self._read_stderr, daemon=True, name="jin-worker-err"),
+                         self._stderr_reader,
                          threading.Thread(target=self._write_jobs, daemon=True, name="jin-worker-in")]
         for thread in self._threads:
             thread.start()
@@ -92,7 +93,7 @@ class Worker:
         before it are done."""
         self._send(("run", target, args, kwargs))
         self._jobs += 1
-        return Job(self, self._jobs - 1, target)
+        return Job(self, self._jobs - 1)
 
     def _read_replies(self) -> None:
         try:
@@ -118,7 +119,7 @@ class Worker:
             self._arrived.wait_for(lambda: len(self._replies) > index or self._ended)
             if len(self._replies) > index:
                 return self._replies[index]
-        self._threads[1].join()
+        self._stderr_reader.join()
         lines = self._stderr.decode(errors="replace").strip().splitlines()
         return False, lines[-1] if lines else f"the worker ended (exit status {self._proc.returncode})"
 
@@ -136,8 +137,8 @@ class Worker:
 class Job:
     """One job given to a worker."""
 
-    def __init__(self, worker: Worker, index: int, target: str):
-        self.worker, self.index, self.target = worker, index, target
+    def __init__(self, worker: Worker, index: int):
+        self.worker, self.index = worker, index
 
     def result(self) -> Any:
         """The function's return value; ``WorkerFailed`` if it raised or the worker died."""
