@@ -31,7 +31,7 @@ from jin_hub.ingest.reader import ExtractError
 from jin_hub.ingest.schemas import ReleasePolicy, get_schema
 from jin_hub.ingest.worker import Worker, WorkerFailed, worth_a_worker
 
-#: The worker job that counts and suppresses a big extract's cells while the records are written.
+#: The worker job that suppresses a big extract's cells while the records are written.
 SUPPRESSED_CELLS = f"{cells_of.__name__}:suppressed_cells"
 log = logging.getLogger(__name__)
 
