@@ -166,11 +166,6 @@ class AreaIndex:
         """The grid shortcut, built on first use (``GRID_POINTS``)."""
         return AreaGrid.build(self.geoms, margin=self.snap)
 
-    def __reduce__(self) -> tuple:
-        """Pickled with its grid if built (another process then need not build it again); the
-        tree is rebuilt, which is quick."""
-        return _area_index, (self.codes, self.geoms, self.snap, self.__dict__.get("grid", False))
-
     @classmethod
     def from_db(cls, conn: sqlite3.Connection, geography: str) -> AreaIndex:
         rows = conn.execute(
@@ -213,11 +208,3 @@ class AreaIndex:
                                                          max_distance=self.snap, all_matches=False)
             out[missed[near_pt]] = self.codes[near_area]
         return out
-
-
-def _area_index(codes: np.ndarray, geoms: np.ndarray, snap: float, grid: Optional[AreaGrid] | bool) -> AreaIndex:
-    """An unpickled ``AreaIndex``: its grid is set unless it had not been built (``False``)."""
-    index = AreaIndex(codes, geoms, snap)
-    if grid is not False:
-        index.grid = grid
-    return index

@@ -1,54 +1,51 @@
 """Cleansing: every input row ends up accepted (repaired where the fix is certain) or quarantined
 with a reason and its source line. Nothing is silently dropped.
 
-Each row is checked on its own (``row_checks``; a big extract in two parts at once, ``parts``),
-then the rows are settled together: a blank row, or the duplicate of an earlier row, is
-quarantined as such whatever else is wrong with it.
-
 Reasons never quote personal fields: the partner can look the line up in their own file.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
 import numpy as np
 import pandas as pd
+from pyproj import Transformer
 
 from jin_hub.geography import AreaIndex
-from jin_hub.ingest.parts import Checked, checked
-from jin_hub.ingest.pseudonyms import CodedKeys, Pseudonymiser
+from jin_hub.ingest.background_keys import BackgroundKeys, PendingKeys
+from jin_hub.ingest.dates import PLAUSIBLE, month_labels, months
+from jin_hub.ingest.pseudonyms import Pseudonymiser
+from jin_hub.ingest.reader import Extract, ExtractError, read_text
 from jin_hub.ingest.schemas import DatasetSchema
-from jin_hub.ingest.worker import Worker, worth_a_worker
-
-#: What a worker checking part of an extract imports while this process starts on its own part.
-WORKER_MODULES = ("jin_hub.ingest.parts",)
+from jin_hub.ingest.worker import Worker
 
 
 @dataclass
 class Cleansed:
     """Outcome of cleansing one extract."""
 
-    placed: pd.DataFrame              # accepted rows: source_line, period (YYYY-MM), category, area_code
+    accepted: pd.DataFrame            # source_line, period (YYYY-MM), category, area_code
     quarantined: pd.DataFrame         # source_line, reason
     n_input: int                      # data rows in the file, blank ones included
     encoding: str
     extra_columns: list[str] = field(default_factory=list)
     repaired: dict[str, int] = field(default_factory=dict)
-    keys: dict[str, Optional[CodedKeys]] = field(default_factory=dict, repr=False)   # of every row, per pseudonym
+    pending: Optional[PendingKeys] = field(default=None, repr=False)      # pseudonyms not yet in accepted
 
-    @cached_property
-    def accepted(self) -> pd.DataFrame:
-        """``placed`` with a column per pseudonym (None where the extract lacks its inputs): made
-        when first wanted, as a million keys take a while and counting needs none."""
-        frame = self.placed.copy()
-        rows = self.placed["source_line"].to_numpy() - 2
-        for name, keys in self.keys.items():   # plain objects: a text column would check every key again
-            frame[name] = pd.Series(None if keys is None else keys.take(rows), index=frame.index, dtype=object)
-        return frame
+    def with_keys(self) -> Cleansed:
+        """Put the pseudonym columns in ``accepted``, waiting for them if they are still being made."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.attach(self.accepted)
+        return self
+
+    def close(self) -> None:
+        """Stop making pseudonyms no longer wanted (an ingest that failed part-way)."""
+        if self.pending is not None:
+            self.pending.close()
 
     def report(self) -> dict:
         """Counts per outcome and reason, for the run report."""
@@ -64,10 +61,48 @@ class Cleansed:
         }
 
 
-def may_repeat(twin_hash: np.ndarray) -> np.ndarray:
-    """Which rows may be identical to another: those whose ``row_checks.twin_hash`` (of values
-    computed from each row) another row shares; rows differing in one of the values cannot be."""
-    return pd.Series(twin_hash).duplicated(keep=False).to_numpy()
+def read_extract(path: Path, schema: DatasetSchema, lean: bool = False) -> Extract:
+    """Read an extract's columns as text, leaving out personal ones it does not key; check them.
+    ``lean``: read only the columns cleansing checks (when a worker reads the pseudonym inputs)."""
+    wanted = schema.pseudonym_inputs() | set(schema.required)
+    checked = [c for c in schema.required if c not in schema.pseudonym_inputs()]
+    extract = read_text(path, lambda c: c not in schema.personal or c in wanted, checked if lean else None)
+    missing = [c for c in schema.required if c not in extract.columns]
+    if missing:
+        raise ExtractError(
+            f"{Path(path).name} does not match the '{schema.id}' schema: missing column(s) {', '.join(missing)}. "
+            f"Expected at least: {', '.join(schema.required)}.")
+    return extract
+
+
+#: SplitMix64's finaliser (shift, multiplier) steps.
+_SPLITMIX = ((np.uint64(30), np.uint64(0xBF58476D1CE4E5B9)), (np.uint64(27), np.uint64(0x94D049BB133111EB)))
+
+
+def may_repeat(n: int, hints: list[np.ndarray]) -> np.ndarray:
+    """Which of ``n`` rows may be identical to another: ``hints`` are values computed from each row
+    (coordinates, month), and rows differing in one cannot be."""
+    if not hints:
+        return np.ones(n, dtype=bool)
+    return pd.Series(_mixed(hints)).duplicated(keep=False).to_numpy()
+
+
+def _mixed(hints: list[np.ndarray]) -> np.ndarray:
+    """One 64-bit hash per row of float ``hints``, equal for rows with equal values (-0.0 as 0.0,
+    every NaN alike): a row whose hash is unique has a unique set of values. Finding repeats in
+    one integer column is several times quicker than comparing rows of floats; a rare collision
+    only adds a candidate."""
+    key = np.zeros(len(hints[0]), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for hint in hints:
+            value = np.asarray(hint, dtype=np.float64) + 0.0          # -0.0 + 0.0 is 0.0
+            value[np.isnan(value)] = np.nan
+            key ^= value.view(np.uint64)
+            for shift, factor in _SPLITMIX:                          # every input bit moves every output bit
+                key ^= key >> shift
+                key *= factor
+            key ^= key >> np.uint64(31)
+    return key
 
 
 def first_identical(n: int, candidates: pd.DataFrame) -> np.ndarray:
@@ -82,44 +117,124 @@ def first_identical(n: int, candidates: pd.DataFrame) -> np.ndarray:
     return first
 
 
+def numbers(values: pd.Series) -> np.ndarray:
+    """Floats of numeric text, NaN where unreadable, exactly as ``pandas.to_numeric`` (coercing)
+    reads it: text of plain ASCII numbers, the usual case, is converted in one numpy pass."""
+    text = values.to_numpy(dtype=object)
+    filled = text != ""
+    try:
+        plain = "".join(text[filled])
+        if plain.isascii() and "_" not in plain:      # float() would read '1_000' and non-ASCII digits
+            out = np.full(len(text), np.nan)
+            out[filled] = text[filled].astype(np.float64)
+            return out
+    except (TypeError, ValueError):                  # not all text, or not all numbers
+        pass
+    return pd.to_numeric(values, errors="coerce").to_numpy(float)
+
+
+def to_bng(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Repair WGS84 coordinates put in easting/northing columns (either order); return (x, y, repaired)."""
+    latlon = (x >= 49) & (x <= 61) & (y >= -9) & (y <= 2)      # latitude, longitude
+    lonlat = (y >= 49) & (y <= 61) & (x >= -9) & (x <= 2)      # longitude, latitude
+    fix = latlon | lonlat
+    if fix.any():
+        lon = np.where(latlon, y, x)[fix]
+        lat = np.where(latlon, x, y)[fix]
+        tf = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+        ex, ny = tf.transform(lon, lat)
+        x, y = x.copy(), y.copy()
+        x[fix], y[fix] = ex, ny
+    return x, y, fix
+
+
 def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: Pseudonymiser,
-            worker: Optional[Worker] = None) -> Cleansed:
+            wait: bool = True, worker: Optional[Worker] = None) -> Cleansed:
     """Cleanse one extract, place each accepted row in an area of ``areas`` and key its pseudonyms.
 
     Identifying inputs of pseudonyms (references, names, dates of birth) are read only to be keyed;
-    the accepted rows carry the keys, never the inputs. A large extract is checked half here, half
-    by ``worker`` (or a worker of its own).
+    the accepted rows carry the keys, never the inputs. A large extract's keys are made by a
+    worker process meanwhile (``background_keys``: ``worker``, or one of its own), which reads
+    their inputs itself: this process then reads only the columns it checks, and the few rows
+    that may be blank or duplicates again in full (``Extract.rows``). With ``wait=False`` the keys
+    are left to come (``Cleansed.with_keys``) while the caller gets on with the counts.
     """
-    owned = Worker.start(*WORKER_MODULES) if worker is None and worth_a_worker(path) else None
+    keys = BackgroundKeys.start(pseudonymiser, path, schema.pseudonyms, worker)
     try:
-        return settle(checked(path, schema, areas, pseudonymiser, worker or owned), schema)
-    finally:
-        if owned is not None:
-            owned.close()
+        result = _cleanse(path, schema, areas, pseudonymiser, keys)
+    except BaseException:
+        if keys:
+            keys.close()
+        raise
+    return result.with_keys() if wait else result
 
 
-def settle(found: Checked, schema: DatasetSchema) -> Cleansed:
-    """Quarantine blank rows and duplicates, then every row a check failed; accept the rest."""
-    checks = found.checks
-    n = len(checks)
+def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: Pseudonymiser,
+             keys: Optional[BackgroundKeys]) -> Cleansed:
+    extract = read_extract(path, schema, lean=keys is not None)
+    frame = extract.frame
+    n = len(frame)
     line = np.arange(n) + 2                                   # header is line 1
-    reason = checks.reason.copy()
-    twins = np.flatnonzero(may_repeat(checks.twin_hash) & ~checks.blank)
-    first = first_identical(n, found.rows(twins))
-    dup = first != np.arange(n)
-    reason[dup] = [f"duplicate of line {k}" for k in line[first[dup]]]
-    reason[checks.blank] = "blank row"
-    ok = reason == None  # noqa: E711 - elementwise on an object array
+    reason = np.full(n, None, dtype=object)
+    ok = np.ones(n, dtype=bool)                               # not quarantined (yet)
 
-    placed = pd.DataFrame({
+    def reject(mask: np.ndarray, why) -> None:
+        """Quarantine rows not already quarantined (the first reason found wins)."""
+        todo = mask & ok
+        reason[todo] = why[todo] if isinstance(why, np.ndarray) else why
+        ok[todo] = False
+
+    x, y = numbers(frame[schema.x_column]), numbers(frame[schema.y_column])         # spaces around are fine
+    month = None if schema.period_of is not None else months(frame[schema.date_column])
+
+    # Only rows with no easting can be blank, and only rows alike in coordinates and month can be
+    # duplicates: those few are looked at in every column.
+    blank = np.isnan(x)
+    twins = may_repeat(n, [v for v in (x, y, month) if v is not None])
+    whole = extract.rows(np.flatnonzero(blank | twins))
+    blank[blank] = (whole.loc[np.flatnonzero(blank), list(schema.required)] == "").all(axis=1).to_numpy()
+    reject(blank, "blank row")
+    first = first_identical(n, whole.loc[np.flatnonzero(twins)])
+    dup = (first != np.arange(n)) & ~blank
+    if dup.any():
+        why = np.full(n, None, dtype=object)
+        why[dup] = [f"duplicate of line {k}" for k in line[first[dup]]]
+        reject(dup, why)
+
+    category, why, variant = schema.categorise(frame, schema)
+    reject(why != None, why)  # noqa: E711
+
+    if month is None:
+        period = schema.period_of(frame[schema.date_column]).to_numpy(dtype=object)
+        reject(period == None, f"unreadable date in {schema.date_column}")  # noqa: E711
+    else:
+        reject(np.isnan(month), f"unreadable date in {schema.date_column}")
+        reject((month < PLAUSIBLE[0] * 100) | (month > PLAUSIBLE[1] * 100 + 12),
+               f"date in {schema.date_column} outside {PLAUSIBLE[0]}–{PLAUSIBLE[1]}: check the year")
+        period = month_labels(month)
+
+    bad = ~(np.isfinite(x) & np.isfinite(y))
+    if bad.any():                                  # only the unreadable few are looked at as text
+        missing = np.zeros(n, dtype=bool)
+        missing[bad] = ((frame[schema.x_column][bad].str.strip() == "") |
+                        (frame[schema.y_column][bad].str.strip() == "")).to_numpy()
+        reject(missing, "missing coordinates")
+    reject(bad, "unreadable coordinates")
+    x, y, wgs84 = to_bng(x, y)
+    area = np.full(n, None, dtype=object)
+    area[ok] = areas.assign(x[ok], y[ok])
+    reject(area == None, "coordinates outside the loaded boundaries")  # noqa: E711
+
+    accepted = pd.DataFrame({
         "source_line": line[ok],
-        "period": checks.period[ok],
-        "category": checks.category[ok],
-        "area_code": checks.area[ok],
+        "period": period[ok],
+        "category": category[ok],
+        "area_code": area[ok],
     })
+    inputs = frame[[c for c in frame.columns if c in schema.pseudonym_inputs()]] if keys is None else None
+    pending = PendingKeys(keys, pseudonymiser, Path(path), inputs, ok, schema.pseudonyms)
     quarantined = pd.DataFrame({"source_line": line[~ok], "reason": reason[~ok]})
-    extra = [c for c in found.columns if c not in schema.required and c not in schema.pseudonym_inputs()]
-    repaired = {"category_variant_mapped": int((checks.variant & ok).sum()),
-                "wgs84_coordinates_reprojected": int((checks.wgs84 & ok).sum())}
-    return Cleansed(placed, quarantined, n, found.encoding_name, extra, repaired,
-                    {name: checks.keys.get(name) for name in schema.pseudonyms})
+    extra = [c for c in extract.columns if c not in schema.required and c not in schema.pseudonym_inputs()]
+    repaired = {"category_variant_mapped": int((variant & ok).sum()),
+                "wgs84_coordinates_reprojected": int((wgs84 & ok).sum())}
+    return Cleansed(accepted, quarantined, n, extract.encoding_name, extra, repaired, pending)

@@ -1,5 +1,6 @@
-"""One ingest run: cleanse an extract, count and protect its cells (``cells``) and publish the
-result as a new immutable release.
+"""One ingest run: cleanse an extract, aggregate to area × period × category (months, and the
+multi-month periods of ``jin_hub.periods`` where the release policy allows them), apply disclosure
+control and publish the result as a new immutable release.
 
 The release is written beside the current one and the dataset's pointer moves in the same
 transaction, so readers see the old release or the new one, never a mixture. Re-ingesting a file
@@ -22,17 +23,19 @@ import pandas as pd
 
 from jin_hub import db, nesting, periods
 from jin_hub.geography import AreaIndex
-from jin_hub.ingest import cells as cells_of
 from jin_hub.ingest.cellkey import perturb
-from jin_hub.ingest.cleanse import WORKER_MODULES, Cleansed, cleanse
-from jin_hub.ingest.disclosure import rule_text
+from jin_hub.ingest.cleanse import cleanse
+from jin_hub.ingest.disclosure import Problem, rule_text
 from jin_hub.ingest.pseudonyms import Pseudonymiser
 from jin_hub.ingest.reader import ExtractError
 from jin_hub.ingest.schemas import ReleasePolicy, get_schema
 from jin_hub.ingest.worker import Worker, WorkerFailed, worth_a_worker
 
-#: The worker job that suppresses a big extract's cells while the records are written.
-SUPPRESSED_CELLS = f"{cells_of.__name__}:suppressed_cells"
+#: Where a worker finds the suppression it runs for a big extract, and what it imports early (the
+#: audit imports scipy only when it first runs, which in the worker would be on the critical path).
+PROTECT = "jin_hub.ingest.disclosure:protect"
+HELPER_MODULES = ("jin_hub.ingest.background_keys", "jin_hub.ingest.disclosure", "scipy.sparse.linalg",
+                  "scipy.sparse.csgraph")
 log = logging.getLogger(__name__)
 
 
@@ -61,44 +64,123 @@ def published_release(conn: sqlite3.Connection, dataset: str, sha: str) -> Optio
     return IngestResult(done[0], False, json.loads(done[1])) if done else None
 
 
-def publishable(result: Cleansed, levels: dict[str, dict[str, str] | None],
-                pairs: dict[tuple[str, str], dict[str, str]], policy: ReleasePolicy, threshold: int, secret: bytes,
-                covering: pd.DataFrame, helper: Optional[Worker] = None) -> Callable[[], tuple[pd.DataFrame, int]]:
-    """Apply the dataset's disclosure control method to the cells its policy allows; returns a
-    function giving (the protected cells, the records counted). Suppression is handed to ``helper``
-    (a worker process) if there is one, so it runs while the records are written."""
-    counted = cells_of.aggregate(result.placed, levels, covering)
-    recorded = cells_of.recorded(counted, next(iter(levels)))
-    if policy.method == "cell_key":              # noise, not additivity, protects these: just leave out
-        cells = perturb(result.accepted, levels, secret, threshold, covering)   # cell keys come from pseudonyms
-        cells = cells[cells_of.allowed(cells, policy)].reset_index(drop=True)
-        return lambda: (cells, recorded)
-    arguments = (counted, pairs, policy, threshold)
-    if helper is None:
-        done = cells_of.suppressed_cells(*arguments)
-        return lambda: (done, recorded)
-    running = helper.run(SUPPRESSED_CELLS, *arguments)
+def _count(area: pd.Categorical, period: pd.Categorical, category: pd.Categorical) -> pd.DataFrame:
+    """Records per area × period × category, plus an ``all`` row per area × period, in code order:
+    one ``bincount`` over the combined codes rather than grouping a million rows."""
+    n_period, n_category = len(period.categories), len(category.categories)
+    cell = (area.codes.astype(np.int64) * n_period + period.codes) * n_category + category.codes
+    counts = np.bincount(cell, minlength=len(area.categories) * n_period * n_category)
+    totals = counts.reshape(-1, n_category).sum(axis=1)
+    found, found_total = np.flatnonzero(counts), np.flatnonzero(totals)
+    at, which = np.divmod(found, n_category)
+    return pd.concat([
+        pd.DataFrame({"area_code": area.categories[at // n_period], "period": period.categories[at % n_period],
+                      "category": category.categories[which], "count": counts[found]}),
+        pd.DataFrame({"area_code": area.categories[found_total // n_period],
+                      "period": period.categories[found_total % n_period], "category": "all",
+                      "count": totals[found_total]}),
+    ], ignore_index=True)
 
-    def protected() -> tuple[pd.DataFrame, int]:
+
+def roll_up(area: pd.Categorical, lookup: dict[str, str]) -> pd.Categorical:
+    """``area`` (codes of the finest geography) as the codes of the areas holding them, mapping
+    each distinct code once rather than every record."""
+    parents = pd.Categorical(pd.Index(area.categories).map(lookup))
+    return pd.Categorical.from_codes(parents.codes[area.codes], parents.categories)
+
+
+def aggregate(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None], covering: pd.DataFrame
+              ) -> pd.DataFrame:
+    """Counts by geography × area × period × category, plus an ``all`` row per area × period.
+
+    ``levels``: geography -> {finest area code: that geography's code}; None for the finest itself.
+    Periods are months, plus the multi-month periods of ``covering`` (``periods.cover``), each the
+    sum of its months' counts (cheaper than counting the records again). Each column is factorised
+    once, so counting at every level groups small integers, not a million strings.
+    """
+    area, period, category = (pd.Categorical(accepted[c]) for c in ("area_code", "period", "category"))
+    out = []
+    for geography, lookup in levels.items():
+        months = _count(area if lookup is None else roll_up(area, lookup), period, category).astype(
+            {"area_code": str, "period": str, "category": str})
+        multi = periods.spread(months, covering).groupby(["area_code", "period", "category"], sort=True)[
+            "count"].sum().reset_index()
+        out.append(pd.concat([months, multi], ignore_index=True).assign(geography=geography))
+    return pd.concat(out, ignore_index=True)
+
+
+def allowed(cells: pd.DataFrame, policy: ReleasePolicy) -> np.ndarray:
+    """Which cells the release policy lets out: each category from its finest geography up (by
+    month, or by multi-month period, where a longer period allows a finer geography)."""
+    rank = {g: i for i, g in enumerate(nesting.LEVELS)}
+    cats = cells["category"].unique()
+    by_month = cells["category"].map({c: rank[policy.finest_for(c)] for c in cats}).to_numpy(int)
+    by_multi = cells["category"].map({c: rank[policy.finest_for(c, year=True)] for c in cats}).to_numpy(int)
+    finest = np.where(periods.kinds(cells["period"]) == "month", by_month, by_multi)
+    return cells["geography"].map(rank).to_numpy() >= finest
+
+
+def multi_month(accepted: pd.DataFrame, policy: ReleasePolicy) -> tuple[pd.DataFrame, dict[str, str]]:
+    """(how months add up to the multi-month periods to compute, {twin: the period it copies}).
+
+    Empty unless the policy publishes multi-month periods; a rolling 12 months that is exactly a
+    calendar or financial year is not computed but copied from it (``periods.twins``).
+    """
+    codes = periods.multi_month(accepted["period"].unique()) if policy.years else []
+    twins = periods.twins(codes)
+    return periods.cover(c for c in codes if c not in twins), twins
+
+
+def with_twins(cells: pd.DataFrame, twins: dict[str, str]) -> pd.DataFrame:
+    """``cells`` plus a copy of each twinned period's cells under the twin's code."""
+    copies = [cells[cells["period"] == source].assign(period=twin) for twin, source in twins.items()]
+    return pd.concat([cells, *copies], ignore_index=True)
+
+
+def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, dict[str, str] | None],
+             pairs: dict[tuple[str, str], dict[str, str]], policy: ReleasePolicy, threshold: int,
+             secret: bytes, covering: pd.DataFrame, helper: Optional[Worker] = None) -> Callable[[], pd.DataFrame]:
+    """Apply the dataset's disclosure control method to the cells its policy allows; returns a
+    function giving the protected cells. Suppression is handed to ``helper`` (a worker process)
+    if there is one, so it runs while the records are written."""
+    if policy.method == "cell_key":              # noise, not additivity, protects these: just leave out
+        cells = perturb(accepted, levels, secret, threshold, covering)
+        cells = cells[allowed(cells, policy)].reset_index(drop=True)
+        return lambda: cells
+    ok = allowed(counted, policy)
+    # At a geography where no category is published, the unpublished cells form fully unknown
+    # tables (areas × categories, two or more of each) that only restate totals published above:
+    # they can never be solved for, so they are left out of the protection problem entirely. (Its
+    # months are unknown too: what overlapping longer periods give away there spans 12k months.)
+    open_levels = set(counted.loc[ok & (counted["category"] != "all").to_numpy(), "geography"].unique())
+    modelled = ok | counted["geography"].isin(open_levels).to_numpy()
+    problem = Problem.of(counted[modelled], threshold, pairs, ~ok[modelled])
+    if helper is None:
+        done = problem.solve()
+        return lambda: done
+    running = helper.run(PROTECT, *problem.arguments())       # set up here, solved there
+
+    def protected() -> pd.DataFrame:
         try:
-            return running.result(), recorded
+            return problem.published(running.result())
         except WorkerFailed as exc:
             log.warning("suppressing in-process: the worker failed (%s)", exc)
-            return cells_of.suppressed_cells(*arguments), recorded
+            return problem.solve()
     return protected
 
 
 RECORD_KEYS = ("record_key", "person_key", "caller_key", "address_key")
 
 
-def write_records(conn: sqlite3.Connection, release_no: int, accepted: pd.DataFrame, keys: list[str]) -> None:
-    """Insert the ``records`` rows of ``accepted``: id (release no, line), month, category, area at
-    the finest geography, and the pseudonyms ``keys``."""
+def record_rows(release_no: int, accepted: pd.DataFrame, keys: list[str]) -> db.Rows:
+    """The ``records`` rows of ``accepted``: id (release no, line), month, category, area at the
+    finest geography, and a column for each pseudonym of ``keys``, left for the caller to fill:
+    they may still be being made, and everything else is laid out meanwhile."""
     rows = db.Rows("records", ["id", "period", "category", "area_code", *keys], len(accepted))
     rows.fill("id", ((np.int64(release_no) << 32) + accepted["source_line"].to_numpy(np.int64)).tolist())
-    for column in ("period", "category", "area_code", *keys):
+    for column in ("period", "category", "area_code"):
         rows.fill(column, accepted[column].tolist())
-    rows.insert(conn)
+    return rows
 
 
 def write_quarantine(conn: sqlite3.Connection, release_id: str, quarantined: pd.DataFrame) -> None:
@@ -138,45 +220,55 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
     threshold = policy.threshold if threshold is None else threshold
     if not Path(path).is_file():
         raise ExtractError(f"extract {path} not found: check the path")
-    helper = Worker.start(*WORKER_MODULES) if worth_a_worker(path) else None  # half the checks, then suppression
+    helper = Worker.start(*HELPER_MODULES) if worth_a_worker(path) else None       # keys, then suppression
+    result = None
     try:                                        # the worker starts up while the file is hashed
         sha = file_sha256(path)
         done = published_release(conn, dataset, sha)
         if done:
             return done
         base = nesting.finest(conn)
-        result = cleanse(path, schema, AreaIndex.from_db(conn, base), Pseudonymiser(secret), worker=helper)
-        if helper is not None:
-            helper.load(*cells_of.MODULES)            # while the cells are counted here
+        result = cleanse(path, schema, AreaIndex.from_db(conn, base), Pseudonymiser(secret), wait=False,
+                         worker=helper)
         pairs = nesting.nested_maps(conn)           # only geographies nested in the finest one are published
         rollups = {parent: lookup for (child, parent), lookup in pairs.items() if child == base}
         levels = {base: None, **rollups}
+        covering, twins = multi_month(result.accepted, policy)
+        counted = aggregate(result.accepted, levels, covering)
         published = [base, *rollups]
-        covering, twins = cells_of.multi_month(result.placed, policy)
-        protected = publishable(result, levels, {k: v for k, v in pairs.items() if k[0] in published
-                                                 and k[1] in published}, policy, threshold, secret, covering, helper)
+        if policy.method == "cell_key":         # cell keys come from the records' pseudonyms
+            result.with_keys()
+        protected = disclose(result.accepted, counted, levels,
+                             {k: v for k, v in pairs.items() if k[0] in published and k[1] in published},
+                             policy, threshold, secret, covering, helper)
         now = datetime.now(timezone.utc)
         release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
         keys = [k for k in RECORD_KEYS if k in schema.pseudonyms]
         with conn:                                     # one transaction: all of the release or none
             conn.execute("BEGIN IMMEDIATE")            # the write lock now: release numbers stay unique
             (release_no,) = conn.execute("SELECT coalesce(max(no), 0) + 1 FROM releases").fetchone()
-            write_records(conn, release_no, result.accepted, keys)
+            records = record_rows(release_no, result.accepted, keys)
             write_quarantine(conn, release_id, result.quarantined)
-            cells, counted = protected()               # suppression ran meanwhile if a worker had it
-            cells = cells_of.with_twins(cells, twins)
+            accepted = result.with_keys().accepted     # may wait for the keys
+            for key in keys:
+                records.fill(key, accepted[key].tolist())
+            records.insert(conn)
+            cells = with_twins(protected(), twins)     # suppression ran meanwhile if a worker had it
             report = result.report() | {
                 "dataset": dataset, "source": Path(path).name, "sha256": sha, "geography": base, "notes": notes,
                 "geographies": published,
                 "method": policy.method, "threshold": threshold,
                 "disclosure_rule": rule_text(policy, threshold),
                 "periods": sorted(cells["period"].unique().tolist(), key=periods.order),
-                "counted": counted,
+                "counted": int(counted.loc[(counted["category"] == "all") & (counted["geography"] == base)
+                                           & (periods.kinds(counted["period"]) == "month"), "count"].sum()),
                 "cells": len(cells), "cells_suppressed": int(cells["suppressed"].sum()),
             }
             write_release(conn, (release_id, dataset, now.isoformat(timespec="seconds"), Path(path).name, sha),
                           report, release_no, cells)
     finally:
+        if result is not None:
+            result.close()
         if helper is not None:
             helper.close()
     return IngestResult(release_id, True, report)

@@ -118,13 +118,6 @@ class CodedKeys:
     codes: np.ndarray
     packed: bytes
 
-    @classmethod
-    def joined(cls, parts: list[CodedKeys]) -> CodedKeys:
-        """The keys of consecutive parts' rows as those of one table."""
-        offsets = np.cumsum([0] + [len(p.packed) // KEY_HEX for p in parts[:-1]])
-        codes = [np.where(p.codes < 0, -1, p.codes + offset).astype(np.int32) for p, offset in zip(parts, offsets)]
-        return cls(np.concatenate(codes), b"".join(p.packed for p in parts))
-
     def take(self, rows: np.ndarray | None = None) -> np.ndarray:
         """The key (str) or None of each row, or of the rows ``rows`` selects."""
         text = self.packed.decode("ascii")

@@ -4,13 +4,15 @@ every process that reads the same file sees the same rows in the same order."""
 from __future__ import annotations
 
 import io
-import mmap
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Union
+from typing import Callable, Optional, Union
 
 import numpy as np
 import pandas as pd
+
+from jin_hub.ingest.line_index import row_bytes
 
 #: Tried in order: pandas decodes in C, and Windows-1252 decodes almost anything UTF-8 does not.
 ENCODINGS = ("utf-8-sig", "cp1252")
@@ -28,23 +30,46 @@ def _csv(source: Union[Path, io.BytesIO], encoding: str, usecols: Callable[[str]
 
 @dataclass
 class Extract:
-    """The kept columns of an extract's data lines (all of them, or one part of the file), every
-    value as text."""
+    """An extract's text: ``frame`` has the columns read (every kept one, or the few asked for);
+    ``rows`` gives every kept column of chosen rows."""
 
+    path: Path
     encoding: str                  # as pandas names it
-    frame: pd.DataFrame            # header names stripped
+    keep: Callable[[str], bool]    # which columns of the file are kept
+    columns: list[str]             # every kept column, header names stripped, in file order
+    frame: pd.DataFrame
 
     @property
     def encoding_name(self) -> str:
         return "utf-8" if self.encoding == "utf-8-sig" else self.encoding
 
+    def rows(self, positions: np.ndarray) -> pd.DataFrame:
+        """Every kept column of the data rows at ``positions`` (ascending), indexed by position.
+        Rows not in ``frame`` in full are read again alone (``line_index``); the whole file only
+        if they cannot be found that way, or are not the rows ``frame`` has."""
+        if list(self.frame.columns) == self.columns or not len(positions):
+            return self.frame.iloc[positions].set_axis(positions)[self.columns]
+        found = row_bytes(self.path, positions, len(self.frame))
+        if found is not None:
+            rows = _csv(io.BytesIO(found), self.encoding, self.keep)
+            rows.columns = [c.strip() for c in rows.columns]
+            rows.index = positions
+            if rows[self.frame.columns].equals(self.frame.iloc[positions].set_axis(positions)):
+                return rows
+        return read_text(self.path, self.keep).frame.iloc[positions].set_axis(positions)
 
-def _decoded(path: Path, source: Callable[[], Union[Path, io.BytesIO]], keep: Callable[[str], bool],
-             encodings: tuple[str, ...], **options) -> Extract:
-    """``source`` read in the first of ``encodings`` that decodes all of it."""
-    for encoding in encodings:
+
+def read_text(path: Path, keep: Callable[[str], bool], only: Optional[Collection[str]] = None) -> Extract:
+    """The columns of ``path`` that ``keep`` accepts (header names stripped), or only those of
+    them in ``only``, every value as text, blank lines kept as rows so row i is data line i."""
+    path = Path(path)
+    if not path.exists():
+        raise ExtractError(f"extract {path} not found: check the path")
+    wanted = keep if only is None else (lambda c: keep(c) and c in only)
+    for encoding in ENCODINGS:
         try:
-            frame = _csv(source(), encoding, keep, **options)
+            frame = _csv(path, encoding, wanted, memory_map=True)
+            header = _csv(path, encoding, keep, nrows=0) if only is not None else frame
             break
         except UnicodeDecodeError:
             continue
@@ -54,74 +79,4 @@ def _decoded(path: Path, source: Callable[[], Union[Path, io.BytesIO]], keep: Ca
     else:  # pragma: no cover - cp1252 decodes almost anything
         raise ExtractError(f"{path.name} is neither UTF-8 nor Windows-1252 text: re-export it as UTF-8 CSV")
     frame.columns = [c.strip() for c in frame.columns]
-    return Extract(encoding, frame)
-
-
-def read_text(path: Path, keep: Callable[[str], bool]) -> Extract:
-    """The columns of ``path`` that ``keep`` accepts (header names stripped), every value as text,
-    blank lines kept as rows so row i is data line i."""
-    path = Path(path)
-    if not path.exists():
-        raise ExtractError(f"extract {path} not found: check the path")
-    return _decoded(path, lambda: path, keep, ENCODINGS, memory_map=True)
-
-
-class PartUnreadable(ValueError):
-    """A part of an extract cannot be read on its own as the same rows the whole file has."""
-
-
-def split_points(path: Path, shares: list[float]) -> list[int]:
-    """Byte offsets cutting ``path``'s data lines into parts of about these shares of its size,
-    each starting a line: the first is where the data lines start, the last the end of the file."""
-    size = Path(path).stat().st_size
-    with Path(path).open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        start = mm.find(b"\n") + 1
-        cuts = [start]
-        for share in np.cumsum(shares[:-1]):
-            at = mm.find(b"\n", max(cuts[-1], start + int((size - start) * share))) + 1
-            cuts.append(at if at > 0 else size)
-    return [*cuts, size]
-
-
-class _Memory(io.RawIOBase):
-    """A read-only file over a buffer, so pandas reads it where it lies (``io.BytesIO`` copies)."""
-
-    def __init__(self, buffer: bytearray):
-        self._view, self._at = memoryview(buffer), 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, into) -> int:
-        n = min(len(into), len(self._view) - self._at)
-        into[:n] = self._view[self._at:self._at + n]
-        self._at += n
-        return n
-
-
-def read_part(path: Path, keep: Callable[[str], bool], start: int, end: int,
-              encodings: tuple[str, ...] = ENCODINGS) -> Extract:
-    """The data lines of ``path`` from byte ``start`` to ``end`` (each a line start, as
-    ``split_points`` gives), read as ``read_text`` reads the whole file.
-
-    Raises ``PartUnreadable`` unless every line end in the part ends a row: a quoted value spanning
-    lines or a lone carriage return could put a row across the cut, and then only a read of the
-    whole file gives the file's rows.
-    """
-    path = Path(path)
-    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        text = bytearray(mm[:mm.find(b"\n") + 1])                       # the header, then the part
-        if text.count(b'"') % 2:
-            raise PartUnreadable(f"{path.name} has a quoted value spanning lines in its header")
-        head = len(text)
-        text += memoryview(mm)[start:end]
-    if b"\r" in text and text.count(b"\r") != text.count(b"\r\n"):
-        raise PartUnreadable(f"{path.name} has a carriage return that does not end a line")
-    lines = text.count(b"\n", head) + (len(text) > head and not text.endswith(b"\n"))
-    try:
-        extract = _decoded(path, lambda: io.BufferedReader(_Memory(text), 1 << 20), keep, encodings)
-    except ExtractError as exc:                 # told by line in the part: the whole file's read says where
-        raise PartUnreadable(str(exc)) from exc
-    if len(extract.frame) != lines:
-        raise PartUnreadable(f"{path.name} has a quoted value spanning lines")
-    return extract
+    return Extract(path, encoding, keep, [c.strip() for c in header.columns], frame)

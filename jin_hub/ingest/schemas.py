@@ -82,10 +82,6 @@ class DatasetSchema:
     def pseudonym_inputs(self) -> set[str]:
         return {c for _, cols in self.pseudonyms.values() for c in cols}
 
-    def reads(self, column: str) -> bool:
-        """Whether cleansing reads a column: every one but the personal ones it does not key."""
-        return column not in self.personal or column in self.pseudonym_inputs() or column in self.required
-
     def category_lookup(self) -> dict[str, str]:
         """Normalised label -> canonical category, for both names and known variants."""
         lookup = {normalise_label(c): c for c in self.categories}

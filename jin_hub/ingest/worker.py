@@ -59,7 +59,8 @@ class Worker:
         for thread in self._threads:
             thread.start()
         self._jobs = 0
-        self.load(*modules)
+        for module in modules:
+            self._send(("import", module))
 
     @staticmethod
     def command() -> list[str]:
@@ -78,12 +79,6 @@ class Worker:
         """Queue a message for a thread to write: a busy worker reads its next job only once its
         current one is done, and the pipe holds far less than a big job's arguments."""
         self._outbox.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
-
-    def load(self, *modules: str) -> None:
-        """Have the worker import ``modules`` once the jobs given so far are done, so that the next
-        job, still being prepared, need not wait for them."""
-        for module in modules:
-            self._send(("import", module))
 
     def _write_jobs(self) -> None:
         with contextlib.suppress(OSError, ValueError):      # it has died: the job's result says why

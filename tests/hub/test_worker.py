@@ -11,7 +11,7 @@ import pytest
 from jin_hub import db, geography
 from jin_hub.ingest import worker
 from jin_hub.ingest.disclosure import suppress
-from jin_hub.ingest.pipeline import SUPPRESSED_CELLS, ingest
+from jin_hub.ingest.pipeline import PROTECT, ingest
 from jin_hub.ingest.worker import Worker, WorkerFailed
 from tests.conftest import BOUNDARIES, TEST_SECRET
 
@@ -55,8 +55,7 @@ def test_suppression_by_a_worker_publishes_exactly_the_in_process_cells(tmp_path
     run = Worker.run
     monkeypatch.setattr(Worker, "run", lambda self, job, *a, **kw: targets.append(job) or run(self, job, *a, **kw))
     by_worker = published(tmp_path, "worker", demo_extracts["police_crime"], monkeypatch, 0)
-    assert targets == ["jin_hub.ingest.parts:check_part", "jin_hub.ingest.parts:part_rows",
-                       SUPPRESSED_CELLS]                                                # one worker, three jobs
+    assert targets == ["jin_hub.ingest.background_keys:key_file", PROTECT]          # one worker, two jobs
     in_process = published(tmp_path, "here", demo_extracts["police_crime"], monkeypatch, 1 << 60)
     assert by_worker["suppressed"].sum() > 0
     pd.testing.assert_frame_equal(by_worker, in_process)
