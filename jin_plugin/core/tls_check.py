@@ -37,7 +37,8 @@ def untrusted_certificate(url: str) -> Optional[str]:
             return None
     manager = QgsApplication.authManager()
     if not manager.sslCertCustomConfigByHost(key).isNull():      # the analyst's exception for it: QGIS's call
-        return _settle(key)
+        _settle(key)
+        return None
     socket = QSslSocket()
     socket.setProxy(QgsNetworkAccessManager.instance().fallbackProxy())
     config = socket.sslConfiguration()
@@ -48,7 +49,8 @@ def untrusted_certificate(url: str) -> Optional[str]:
         if not socket.waitForConnected(CONNECT_MS):
             return None                             # not reachable this way: QGIS's request decides
         if socket.waitForEncrypted(HANDSHAKE_MS):
-            return _settle(key)
+            _settle(key)
+            return None
         errors = socket.sslHandshakeErrors()
         return "; ".join(e.errorString() for e in errors) if errors else None
     finally:
@@ -56,6 +58,6 @@ def untrusted_certificate(url: str) -> Optional[str]:
 
 
 def _settle(key: str) -> None:
+    """Remember that ``key`` (host:port) needs no check again in this session."""
     with _settled_lock:
         _settled.add(key)
-    return None
