@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 from qgis.core import NULL, QgsProject, QgsRuleBasedRenderer, QgsTask
+from qgis.PyQt.QtCore import Qt
 
 from jin_hub.local_server import start_hub
 from jin_plugin.core.fetch import FetchLayerTask
@@ -92,7 +93,10 @@ def test_cancelled_fetch_adds_nothing(hub_url, jin_cache, analyst_authcfg):
 @pytest.mark.parametrize("at", [60, 80])        # while the template is built, while the layer is written
 def test_cancel_during_layer_build_leaves_no_partial_file(hub_url, jin_cache, analyst_authcfg, at):
     task = FetchLayerTask(HubClient(hub_url, analyst_authcfg), LayerRequest("police_crime"))
-    task.progressChanged.connect(lambda p: task.cancel() if p >= at else None)
+    # Direct: the cancel lands in the task's own thread at that point of the work, not later from
+    # the GUI thread's queue, by when the task may have finished
+    task.progressChanged.connect(lambda p: task.cancel() if p >= at else None,
+                               type=Qt.ConnectionType.DirectConnection)
     assert run_fetch(task) is None
     templates = list(jin_cache.rglob("template_*.gpkg"))
     assert set(jin_cache.rglob("*.gpkg")) == set(templates) and not list(jin_cache.rglob("*.part*"))
