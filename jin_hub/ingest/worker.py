@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 #: Extracts smaller than this are worked on in-process: starting a worker costs about half a second.
 MIN_BYTES = 16 << 20
+#: Environment variables that set how many threads numpy's BLAS (OpenBLAS, MKL, OpenMP builds) starts.
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
 
 
 def worth_a_worker(path: Path) -> bool:
@@ -46,7 +48,7 @@ class Worker:
 
     def __init__(self, *modules: str):
         self._proc = subprocess.Popen(self.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE)
+                                      stderr=subprocess.PIPE, env=self.environment())
         self._replies: list[tuple[bool, Any]] = []
         self._ended = False
         self._stderr = b""
@@ -65,6 +67,16 @@ class Worker:
     @staticmethod
     def command() -> list[str]:
         return [sys.executable, "-m", __name__]
+
+    @staticmethod
+    def environment() -> dict[str, str]:
+        """This process's environment, with one BLAS thread unless the administrator chose otherwise:
+        the worker is the second core's work, and a second BLAS thread would only take turns with
+        the caller on the first (it made the disclosure audit a fifth slower beside the insert)."""
+        env = dict(os.environ)
+        for name in BLAS_THREADS:
+            env.setdefault(name, "1")
+        return env
 
     @classmethod
     def start(cls, *modules: str) -> Optional[Worker]:

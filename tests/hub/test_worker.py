@@ -41,6 +41,19 @@ def test_a_dead_worker_fails_its_jobs_with_its_last_words():
     helper.close()
 
 
+def test_a_worker_starts_one_blas_thread_unless_told_otherwise(monkeypatch):
+    for name in worker.BLAS_THREADS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MKL_NUM_THREADS", "4")              # the administrator's choice stands
+    helper = Worker.start()
+    try:
+        jobs = [helper.run("os:getenv", name) for name in worker.BLAS_THREADS]
+        assert dict(zip(worker.BLAS_THREADS, (job.result() for job in jobs))) == {
+            "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "4", "OMP_NUM_THREADS": "1"}
+    finally:
+        helper.close()
+
+
 def published(tmp_path, name: str, extract, monkeypatch, min_bytes: int) -> pd.DataFrame:
     monkeypatch.setattr(worker, "MIN_BYTES", min_bytes)
     conn = db.connect(tmp_path / f"{name}.sqlite")
