@@ -185,24 +185,29 @@ class Rows:
         self.table, self.names, self.n = table, list(names), n
         self.flat: list = [None] * (n * len(self.names))
 
-    def fill(self, name: str, values: Sequence) -> None:
-        """Set column ``name``, one value per row (columns never filled stay NULL)."""
-        self.flat[self.names.index(name)::len(self.names)] = values
+    def fill(self, name: str, values: Sequence, start: int = 0) -> None:
+        """Set column ``name`` of the rows from ``start`` on, one value per row (columns never
+        filled stay NULL)."""
+        width = len(self.names)
+        first = start * width + self.names.index(name)
+        self.flat[first:first + len(values) * width:width] = values
 
-    def insert(self, conn: sqlite3.Connection) -> None:
-        """Insert the rows, as many per statement as SQLite's variable limit allows (up to
-        ``ROWS_PER_STATEMENT``), the rest in one last statement."""
-        if not self.n:
+    def insert(self, conn: sqlite3.Connection, start: int = 0, stop: int | None = None) -> None:
+        """Insert rows ``start`` to ``stop`` (all by default), as many per statement as SQLite's
+        variable limit allows (up to ``ROWS_PER_STATEMENT``), the rest in one last statement."""
+        n = (self.n if stop is None else stop) - start
+        if n <= 0:
             return
         width = len(self.names)
         limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if hasattr(conn, "getlimit") else 999
-        per = max(1, min(ROWS_PER_STATEMENT, limit // width, self.n))
+        per = max(1, min(ROWS_PER_STATEMENT, limit // width, n))
         head = f"INSERT INTO {self.table} ({', '.join(self.names)}) VALUES "
         row = f"({', '.join('?' * width)})"
-        flat, step, whole = self.flat, per * width, self.n // per * per * width
-        conn.executemany(head + ", ".join([row] * per), (flat[i:i + step] for i in range(0, whole, step)))
-        if whole < len(flat):
-            conn.execute(head + ", ".join([row] * (self.n - whole // width)), flat[whole:])
+        flat, step = self.flat, per * width
+        first, whole, end = start * width, (start + n // per * per) * width, (start + n) * width
+        conn.executemany(head + ", ".join([row] * per), (flat[i:i + step] for i in range(first, whole, step)))
+        if whole < end:
+            conn.execute(head + ", ".join([row] * ((end - whole) // width)), flat[whole:end])
 
 
 def insert_columns(conn: sqlite3.Connection, table: str, names: Sequence[str], columns: Sequence[Sequence]) -> None:

@@ -3,10 +3,11 @@
 Keying a million references and a million people is a third of a big ingest's work and depends on
 nothing the cleansing finds, so a large extract's identifying columns are read and keyed by a
 worker process on the other core. The worker reads the file itself (the identifying inputs never
-cross between processes) and sends back one key per data line; the cleanser keeps those of the
-rows it accepts, and does not read those columns at all. Whatever goes wrong in the worker, the
-keys are made in-process instead (reading the inputs then): the result is the same either way,
-only slower.
+cross between processes) and sends back a key for every data line, in parts, first lines first,
+so the records of one part are written while it keys the next; the cleanser keeps the keys of
+the rows it accepts, and does not read those columns at all. Whatever goes wrong in the worker,
+what it has not delivered is keyed in-process instead (reading the inputs then): the result is
+the same either way, only slower.
 
 The worker (``jin_hub.ingest.worker``) gets the job, secret included, over a pipe, never on its
 command line or in its environment.
@@ -15,6 +16,7 @@ command line or in its environment.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -22,29 +24,89 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from jin_hub.ingest.pseudonyms import CodedKeys, Pseudonymiser
+from jin_hub.ingest.pseudonyms import KEY_HEX, CodedKeys, Pseudonymiser, distinct_inputs
 from jin_hub.ingest.reader import read_text
 from jin_hub.ingest.worker import Job, Worker, WorkerFailed, worth_a_worker
 
 Specs = dict[str, tuple[str, tuple[str, ...]]]       # pseudonym -> (kind, input columns)
+Part = tuple[int, int, dict[str, list]]              # rows start..stop-1 and each pseudonym's keys of them
+
+#: Data lines per part of the keys the worker sends: enough that a part costs little to send,
+#: few enough that the records of the last part are written soon after the keys are done.
+LINES_PER_PART = 1 << 17
 
 log = logging.getLogger(__name__)
 
 
-def key_rows(pseudonymiser: Pseudonymiser, columns: dict, specs: Specs) -> dict[str, CodedKeys]:
+def _inputs(columns, specs: Specs) -> dict[str, tuple[str, list]]:
+    """(kind, input columns) of each pseudonym of ``specs`` whose inputs are (partly) in ``columns``."""
+    present = {name: (kind, [columns[c] for c in inputs if c in columns]) for name, (kind, inputs) in specs.items()}
+    return {name: (kind, cols) for name, (kind, cols) in present.items() if cols}
+
+
+def key_rows(pseudonymiser: Pseudonymiser, columns, specs: Specs) -> dict[str, CodedKeys]:
     """The keys of every row for each pseudonym of ``specs`` whose inputs are (partly) in ``columns``."""
-    keys = {}
-    for name, (kind, inputs) in specs.items():
-        present = [columns[c] for c in inputs if c in columns]
-        if present:
-            keys[name] = pseudonymiser.coded(kind, *present)
-    return keys
+    return {name: pseudonymiser.coded(kind, *cols) for name, (kind, cols) in _inputs(columns, specs).items()}
+
+
+def _read_inputs(path: Path, specs: Specs) -> pd.DataFrame:
+    inputs = {c for _, cols in specs.values() for c in cols}
+    return read_text(path, lambda c: c in inputs).frame
 
 
 def key_file(pseudonymiser: Pseudonymiser, path: Path, specs: Specs) -> dict[str, CodedKeys]:
-    """The worker's job: read the inputs of ``specs`` from ``path`` and key every data line."""
-    inputs = {c for _, cols in specs.values() for c in cols}
-    return key_rows(pseudonymiser, read_text(path, lambda c: c in inputs).frame, specs)
+    """Read the inputs of ``specs`` from ``path`` and key every data line."""
+    return key_rows(pseudonymiser, _read_inputs(path, specs), specs)
+
+
+def key_parts(pseudonymiser: Pseudonymiser, path: Path, specs: Specs, lines: int = LINES_PER_PART) -> Iterator[dict]:
+    """The worker's job: ``key_file`` in parts. First each pseudonym's code per data line
+    ({name: codes}); then, per ``lines`` data lines, the packed keys of the distinct inputs first
+    seen in them ({name: packed}), in order."""
+    distinct = {name: (kind, *distinct_inputs(*cols))
+                for name, (kind, cols) in _inputs(_read_inputs(path, specs), specs).items()}
+    yield {name: codes for name, (_, codes, _) in distinct.items()}
+    n = max((len(codes) for _, codes, _ in distinct.values()), default=0)
+    done = dict.fromkeys(distinct, 0)
+    for stop in range(lines, n + lines, lines):
+        part = {}
+        for name, (kind, codes, texts) in distinct.items():
+            upto = max(done[name], int(codes[:stop].max(initial=-1)) + 1)
+            part[name] = pseudonymiser.packed(kind, texts[done[name]:upto])
+            done[name] = upto
+        yield part
+
+
+class _Arriving:
+    """One pseudonym's keys as they come: a code per data line, then the keys of the distinct
+    inputs in order of first appearance, so the lines from the first keyed so far are known."""
+
+    def __init__(self, codes: np.ndarray):
+        self.codes = codes
+        self.reach = np.maximum.accumulate(codes) if len(codes) else codes     # highest code up to each line
+        self.keys = np.empty(int(codes.max(initial=-1)) + 2, dtype=object)     # code -1 picks the None at the end
+        self.known = 0
+
+    @classmethod
+    def whole(cls, coded: CodedKeys) -> _Arriving:
+        arriving = cls(coded.codes)
+        arriving.add(coded.packed)
+        return arriving
+
+    def add(self, packed: bytes) -> None:
+        """The keys of the next distinct inputs (beyond those any line has: a blank one may come last)."""
+        text = packed[:(len(self.keys) - 1 - self.known) * KEY_HEX].decode("ascii")
+        new = [text[i:i + KEY_HEX] for i in range(0, len(text), KEY_HEX)]
+        self.keys[self.known:self.known + len(new)] = new
+        self.known += len(new)
+
+    def lines(self) -> int:
+        """How many data lines, from the first, have their key."""
+        return int(np.searchsorted(self.reach, self.known))
+
+    def of(self, lines: np.ndarray) -> list:
+        """The key (str) or None of each of ``lines``."""
+        return self.keys[self.codes[lines]].tolist()
 
 
 class BackgroundKeys:
@@ -66,19 +128,21 @@ class BackgroundKeys:
             worker = owned = Worker.start(__name__)
             if worker is None:
                 return None
-        return cls(worker.run(f"{__name__}:key_file", pseudonymiser, Path(path), specs), owned)
+        return cls(worker.run(f"{__name__}:key_parts", pseudonymiser, Path(path), specs, LINES_PER_PART), owned)
 
-    def result(self, rows: int) -> Optional[dict[str, CodedKeys]]:
-        """The worker's keys, one per data line; None if it failed or saw a different number of rows."""
-        try:
-            keys = self.job.result()
-        except WorkerFailed as exc:
-            log.warning("keying in-process: the worker failed (%s)", exc)
-            return None
-        if any(len(k.codes) != rows for k in keys.values()):
-            log.warning("keying in-process: the worker read a different number of rows")
-            return None
-        return keys
+    def arriving(self, lines: int) -> Iterator[dict[str, _Arriving]]:
+        """Each pseudonym's keys, more of them each time a part arrives; ``WorkerFailed`` if the
+        worker fails or read other than ``lines`` data lines."""
+        parts = self.job.parts()
+        first = next(parts, None)
+        if first is None or any(len(codes) != lines for codes in first.values()):
+            raise WorkerFailed("the worker read a different number of rows")
+        keys = {name: _Arriving(codes) for name, codes in first.items()}
+        yield keys
+        for part in parts:
+            for name, packed in part.items():
+                keys[name].add(packed)
+            yield keys
 
     def close(self) -> None:
         """Stop the worker if it was started for these keys alone."""
@@ -98,23 +162,39 @@ class PendingKeys:
     accepted: np.ndarray            # which of the file's data lines were accepted
     specs: Specs
 
+    def parts(self) -> Iterator[Part]:
+        """The accepted rows' keys in parts, as they are made, first rows first: (start, stop,
+        {pseudonym: key or None of each row start..stop-1}) for each pseudonym the extract has
+        inputs for. Whatever the worker has not delivered when it fails is keyed here."""
+        rows = np.flatnonzero(self.accepted)             # the data line of each accepted row
+        start = 0
+        try:
+            if self.worker is not None:
+                try:
+                    for keys in self.worker.arriving(len(self.accepted)):
+                        stop = int(np.searchsorted(rows, min((k.lines() for k in keys.values()), default=len(rows))))
+                        if stop > start:
+                            yield start, stop, {name: k.of(rows[start:stop]) for name, k in keys.items()}
+                            start = stop
+                except WorkerFailed as exc:
+                    log.warning("keying in-process: the worker failed (%s)", exc)
+            if start < len(rows):
+                keys = {name: _Arriving.whole(k) for name, k in (
+                    key_rows(self.pseudonymiser, self.inputs, self.specs) if self.inputs is not None else
+                    key_file(self.pseudonymiser, self.path, self.specs)).items()}
+                yield start, len(rows), {name: k.of(rows[start:]) for name, k in keys.items()}
+        finally:
+            self.close()
+
     def attach(self, frame: pd.DataFrame) -> None:
         """Add a column per pseudonym of ``specs`` to ``frame`` (the accepted rows; None where the
         extract lacks the inputs)."""
-        try:
-            keys = self.worker.result(len(self.accepted)) if self.worker else None
-        finally:
-            self.close()
-        if keys is not None:
-            keys = {name: k.take(self.accepted) for name, k in keys.items()}
-        elif self.inputs is not None:
-            keys = {name: k.take() for name, k in
-                    key_rows(self.pseudonymiser, self.inputs.loc[self.accepted], self.specs).items()}
-        else:                                       # they were left to the worker: read them now
-            keys = {name: k.take(self.accepted) for name, k in
-                    key_file(self.pseudonymiser, self.path, self.specs).items()}
+        columns: dict[str, list] = {}
+        for _, _, keys in self.parts():
+            for name, values in keys.items():
+                columns.setdefault(name, []).extend(values)
         for name in self.specs:          # plain objects: a text column would check every key again
-            frame[name] = pd.Series(keys[name], index=frame.index, dtype=object) if name in keys else None
+            frame[name] = pd.Series(columns[name], index=frame.index, dtype=object) if name in columns else None
 
     def close(self) -> None:
         if self.worker:

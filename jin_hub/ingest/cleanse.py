@@ -6,6 +6,7 @@ Reasons never quote personal fields: the partner can look the line up in their o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -15,7 +16,7 @@ import pandas as pd
 from pyproj import Transformer
 
 from jin_hub.geography import AreaIndex
-from jin_hub.ingest.background_keys import BackgroundKeys, PendingKeys
+from jin_hub.ingest.background_keys import BackgroundKeys, Part, PendingKeys
 from jin_hub.ingest.dates import PLAUSIBLE, month_labels, months
 from jin_hub.ingest.pseudonyms import Pseudonymiser
 from jin_hub.ingest.reader import Extract, ExtractError, read_text
@@ -41,6 +42,17 @@ class Cleansed:
             pending, self.pending = self.pending, None
             pending.attach(self.accepted)
         return self
+
+    def key_parts(self, names: list[str]) -> Iterator[Part]:
+        """The accepted rows' pseudonyms ``names`` in parts, as they are made (``PendingKeys.parts``),
+        so each part's records can be written while the next is made; in one part if they are
+        already in ``accepted``. Parts handed out are not kept in ``accepted``."""
+        if self.pending is None:
+            yield 0, len(self.accepted), {name: self.accepted[name].tolist() for name in names}
+            return
+        pending, self.pending = self.pending, None
+        for start, stop, keys in pending.parts():
+            yield start, stop, {name: keys[name] for name in names if name in keys}
 
     def close(self) -> None:
         """Stop making pseudonyms no longer wanted (an ingest that failed part-way)."""

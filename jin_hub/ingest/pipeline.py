@@ -249,10 +249,10 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
             (release_no,) = conn.execute("SELECT coalesce(max(no), 0) + 1 FROM releases").fetchone()
             records = record_rows(release_no, result.accepted, keys)
             write_quarantine(conn, release_id, result.quarantined)
-            accepted = result.with_keys().accepted     # may wait for the keys
-            for key in keys:
-                records.fill(key, accepted[key].tolist())
-            records.insert(conn)
+            for start, stop, part in result.key_parts(keys):      # each part as soon as it is keyed
+                for key, values in part.items():
+                    records.fill(key, values, start)
+                records.insert(conn, start, stop)
             cells = with_twins(protected(), twins)     # suppression ran meanwhile if a worker had it
             report = result.report() | {
                 "dataset": dataset, "source": Path(path).name, "sha256": sha, "geography": base, "notes": notes,

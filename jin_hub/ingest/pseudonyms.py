@@ -138,17 +138,28 @@ class Pseudonymiser:
 
     def coded(self, kind: str, *columns: pd.Series) -> CodedKeys:
         """Pseudonyms of the rows of ``columns``, each distinct input keyed once."""
-        parts = [_normalise(c) for c in columns]
-        codes, uniques = _combine(parts)
-        codes = codes.astype(np.int32)
-        codes[np.logical_and.reduce([(texts == "")[c] for c, texts in parts])] = -1
+        codes, texts = distinct_inputs(*columns)
+        return CodedKeys(codes, self.packed(kind, texts))
+
+    def packed(self, kind: str, texts: list[str]) -> bytes:
+        """The keys of normalised inputs ``texts`` (``distinct_inputs``), packed as ``CodedKeys`` holds them."""
         inner, outer = _pads(self._secret)
         inner.update(kind.encode() + b"\x1e")
         keyed = []
-        for text in uniques:
+        for text in texts:
             state = inner.copy()
             state.update(text.encode())
             final = outer.copy()
             final.update(state.digest())
             keyed.append(final.hexdigest()[:KEY_HEX])
-        return CodedKeys(codes, "".join(keyed).encode("ascii"))
+        return "".join(keyed).encode("ascii")
+
+
+def distinct_inputs(*columns: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """(code per row, -1 where every input is blank; the distinct normalised inputs, in order of
+    first appearance): what is keyed, once per distinct input."""
+    parts = [_normalise(c) for c in columns]
+    codes, texts = _combine(parts)
+    codes = codes.astype(np.int32)
+    codes[np.logical_and.reduce([(t == "")[c] for c, t in parts])] = -1
+    return codes, texts

@@ -6,6 +6,8 @@ early and told which modules it will need, so their imports (pandas, scipy) are 
 the first job is ready. Jobs (function name, arguments) go to it over a pipe, never on a command
 line or in the environment, as they may hold the hub secret; it runs them one after another and
 sends each result back, drained by a thread as it comes so the worker never waits on the caller.
+A job that is a generator sends each part as it is made (``Job.parts``), so the caller can use
+the first while the worker makes the next.
 
 Callers treat a worker as an optimisation: when it cannot start, fails or dies, ``Job.result``
 says so and they compute the same thing in-process.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import inspect
 import logging
 import os
 import pickle
@@ -23,6 +26,8 @@ import subprocess
 import sys
 import threading
 import traceback
+from collections.abc import Iterator
+from itertools import count
 from pathlib import Path
 from typing import Any, Optional
 
@@ -49,8 +54,8 @@ class Worker:
     def __init__(self, *modules: str):
         self._proc = subprocess.Popen(self.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE, env=self.environment())
-        self._replies: list[tuple[bool, Any]] = []
-        self._ended = False
+        self._replies: list[list[tuple[str, Any]]] = [[]]    # per job: ("part", value)..., then
+        self._ended = False                                 # ("done", value) or ("failed", message)
         self._stderr = b""
         self._arrived = threading.Condition()
         self._outbox: queue.SimpleQueue[Optional[bytes]] = queue.SimpleQueue()
@@ -112,7 +117,9 @@ class Worker:
             while True:
                 reply = pickle.load(self._proc.stdout)
                 with self._arrived:
-                    self._replies.append(reply)
+                    self._replies[-1].append(reply)
+                    if reply[0] != "part":              # the next job's replies follow
+                        self._replies.append([])
                     self._arrived.notify_all()
         except Exception:
             pass
@@ -125,21 +132,23 @@ class Worker:
         with contextlib.suppress(OSError, ValueError):
             self._stderr = self._proc.stderr.read()
 
-    def reply(self, index: int) -> tuple[bool, Any]:
-        """(ok, result or error message) of job ``index``, waiting for it."""
+    def reply(self, index: int, k: int) -> tuple[str, Any]:
+        """Reply ``k`` of job ``index`` ("part", "done" or "failed", and its value), waiting for it."""
+        def arrived() -> bool:
+            return len(self._replies) > index and len(self._replies[index]) > k
         with self._arrived:
-            self._arrived.wait_for(lambda: len(self._replies) > index or self._ended)
-            if len(self._replies) > index:
-                return self._replies[index]
+            self._arrived.wait_for(lambda: arrived() or self._ended)
+            if arrived():
+                return self._replies[index][k]
         self._stderr_reader.join()
         lines = self._stderr.decode(errors="replace").strip().splitlines()
-        return False, lines[-1] if lines else f"the worker ended (exit status {self._proc.returncode})"
+        return "failed", lines[-1] if lines else f"the worker ended (exit status {self._proc.returncode})"
 
     def close(self) -> None:
         """Stop the worker (its remaining results are no longer wanted)."""
         self._outbox.put(None)                              # no more jobs: its input is closed
         with contextlib.suppress(subprocess.TimeoutExpired):
-            self._proc.wait(timeout=0 if self._jobs > len(self._replies) else 5)
+            self._proc.wait(timeout=0 if self._jobs > len(self._replies) - 1 else 5)    # jobs still running
         if self._proc.poll() is None:
             self._proc.kill()
         for thread in self._threads:
@@ -153,16 +162,33 @@ class Job:
         self.worker, self.index = worker, index
 
     def result(self) -> Any:
-        """The function's return value; ``WorkerFailed`` if it raised or the worker died."""
-        ok, value = self.worker.reply(self.index)
-        if not ok:
-            raise WorkerFailed(value)
-        return value
+        """The function's return value (None for a generator, its parts passed over);
+        ``WorkerFailed`` if it raised or the worker died."""
+        for kind, value in self._replies():
+            if kind == "done":
+                return value
+
+    def parts(self) -> Iterator[Any]:
+        """Each part a generator job yields, as it arrives; ``WorkerFailed`` if it raised or the
+        worker died, after the parts made before that."""
+        for kind, value in self._replies():
+            if kind == "part":
+                yield value
+
+    def _replies(self) -> Iterator[tuple[str, Any]]:
+        for k in count():
+            kind, value = self.worker.reply(self.index, k)
+            if kind == "failed":
+                raise WorkerFailed(value)
+            yield kind, value
+            if kind == "done":
+                return
 
 
 def main() -> None:
     """Worker entry point: pickled ('import', module) and ('run', 'module:function', args, kwargs)
-    messages on stdin until it closes; a pickled (ok, result or error message) per run on stdout."""
+    messages on stdin until it closes; on stdout, per run, a pickled ('part', value) for each part
+    a generator yields, then ('done', result) or ('failed', error message)."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:
@@ -176,12 +202,20 @@ def main() -> None:
         _, target, args, kwargs = message
         module, function = target.split(":")
         try:
-            reply = (True, getattr(importlib.import_module(module), function)(*args, **kwargs))
+            reply = ("done", getattr(importlib.import_module(module), function)(*args, **kwargs))
+            if inspect.isgenerator(reply[1]):
+                for part in reply[1]:
+                    _send(stdout, ("part", part))
+                reply = ("done", None)
         except Exception as exc:
             traceback.print_exc()
-            reply = (False, f"{type(exc).__name__}: {exc}")
-        pickle.dump(reply, stdout, protocol=pickle.HIGHEST_PROTOCOL)
-        stdout.flush()
+            reply = ("failed", f"{type(exc).__name__}: {exc}")
+        _send(stdout, reply)
+
+
+def _send(stdout, reply: tuple) -> None:
+    pickle.dump(reply, stdout, protocol=pickle.HIGHEST_PROTOCOL)
+    stdout.flush()
 
 
 if __name__ == "__main__":

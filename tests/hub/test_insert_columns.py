@@ -35,3 +35,16 @@ def test_columns_filled_before_others_are_known_and_never_filled_stay_null():
     rows.fill("key", ["a", None, "c"])
     rows.insert(conn)
     assert conn.execute("SELECT * FROM t ORDER BY id").fetchall() == [(1, "a", None), (2, None, None), (3, "c", None)]
+
+
+@pytest.mark.parametrize("cuts", [[0, 250], [0, 1, 99, 100, 101, 250], [0, 137, 250]])
+def test_rows_filled_and_inserted_part_by_part_arrive_as_a_whole(monkeypatch, cuts):
+    monkeypatch.setattr(db, "ROWS_PER_STATEMENT", 100)
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (id INTEGER, key TEXT)")
+    rows = db.Rows("t", ["id", "key"], 250)
+    rows.fill("id", list(range(250)))
+    for start, stop in zip(cuts, cuts[1:]):             # each part's keys as they come, then its rows
+        rows.fill("key", [f"k{i}" for i in range(start, stop)], start)
+        rows.insert(conn, start, stop)
+    assert conn.execute("SELECT * FROM t ORDER BY rowid").fetchall() == [(i, f"k{i}") for i in range(250)]

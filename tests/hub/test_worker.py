@@ -41,6 +41,29 @@ def test_a_dead_worker_fails_its_jobs_with_its_last_words():
     helper.close()
 
 
+def parts_then(n: int, error: str = ""):
+    """A generator job: ``n`` parts, then ``error`` raised if given."""
+    for i in range(n):
+        yield [i] * (i + 1)
+    if error:
+        raise ValueError(error)
+
+
+def test_a_generator_job_sends_its_parts_as_they_are_made():
+    helper = Worker.start(__name__)
+    try:
+        whole, broken, after = (helper.run(f"{__name__}:parts_then", 3, error) for error in ("", "disk full", ""))
+        assert list(whole.parts()) == [[0], [1, 1], [2, 2, 2]]
+        got = []
+        with pytest.raises(WorkerFailed, match="ValueError: disk full"):
+            got.extend(broken.parts())
+        assert got == [[0], [1, 1], [2, 2, 2]]              # the parts made before it failed
+        assert after.result() is None and list(after.parts()) == [[0], [1, 1], [2, 2, 2]]
+    finally:
+        helper.close()
+    assert helper._proc.returncode == 0
+
+
 def test_a_worker_starts_one_blas_thread_unless_told_otherwise(monkeypatch):
     for name in worker.BLAS_THREADS:
         monkeypatch.delenv(name, raising=False)
@@ -68,7 +91,7 @@ def test_suppression_by_a_worker_publishes_exactly_the_in_process_cells(tmp_path
     run = Worker.run
     monkeypatch.setattr(Worker, "run", lambda self, job, *a, **kw: targets.append(job) or run(self, job, *a, **kw))
     by_worker = published(tmp_path, "worker", demo_extracts["police_crime"], monkeypatch, 0)
-    assert targets == ["jin_hub.ingest.background_keys:key_file", PROTECT]          # one worker, two jobs
+    assert targets == ["jin_hub.ingest.background_keys:key_parts", PROTECT]          # one worker, two jobs
     in_process = published(tmp_path, "here", demo_extracts["police_crime"], monkeypatch, 1 << 60)
     assert by_worker["suppressed"].sum() > 0
     pd.testing.assert_frame_equal(by_worker, in_process)
