@@ -49,6 +49,12 @@ CREATE TABLE IF NOT EXISTS geographies (
     body_bng    BLOB NOT NULL,         -- prebuilt FeatureCollection (EPSG:27700), served as is
     loaded_at   TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS area_grids (  -- a geography's area_grid, kept so an ingest loads it, not builds it
+    geography   TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,           -- of the areas it was built from (geography._fingerprint)
+    x0 REAL NOT NULL, y0 REAL NOT NULL, cell REAL NOT NULL, nx INTEGER NOT NULL, ny INTEGER NOT NULL,
+    label       BLOB NOT NULL            -- each cell's area index, OUTSIDE or NEAR_EDGE: int32, zlib
+);
 CREATE TABLE IF NOT EXISTS datasets (
     id              TEXT PRIMARY KEY,
     current_release TEXT

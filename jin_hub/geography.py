@@ -11,9 +11,9 @@ import hashlib
 import json
 import re
 import sqlite3
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
@@ -32,8 +32,11 @@ GEOGRAPHIES = {"oa": "Output areas", "lsoa": "Lower layer super output areas",
 #: Points within this distance of an area but inside none (slivers between generalised
 #: boundaries) are placed in the nearest area rather than quarantined.
 SNAP_METRES = 2.0
-#: Points in one call from which the grid shortcut is worth building (it takes about 0.1 s).
+#: Points in one call from which the grid shortcut is worth building (it takes about 0.2 s, so it
+#: is built when boundaries are loaded and kept in the hub database).
 GRID_POINTS = 100_000
+#: Bump when a stored grid's labels change meaning, so grids stored before are built again.
+GRID_FORMAT = 1
 #: ONS field-name prefixes per geography (LSOA11CD, LSOA21CD, LAD11CD, WD22CD ...).
 FIELD_PREFIX = {"oa": "OA", "lsoa": "LSOA", "msoa": "MSOA", "ward": "WD", "district": "LAD"}
 
@@ -125,11 +128,13 @@ def store_boundaries(conn: sqlite3.Connection, b: Boundaries, source: str) -> in
     bounds = shapely.bounds(b.geoms)
     bounds84 = shapely.bounds(crs84)
     wkb = shapely.to_wkb(b.geoms)
+    order = np.argsort(b.codes)
     rows = [
         (b.geography, b.codes[i], b.names[i], b.district_codes[i], b.district_names[i],
          *map(float, bounds[i]), *map(float, bounds84[i]), wkb[i], bng_json[i], crs84_json[i])
-        for i in np.argsort(b.codes)
+        for i in order
     ]
+    index = AreaIndex(b.codes[order], b.geoms[order], fingerprint=_fingerprint(b.codes[order], wkb[order]))
     features = [
         json.dumps({"type": "Feature", "id": r[1], "properties": {
             "area_code": r[1], "area_name": r[2], "district_code": r[3], "district_name": r[4]}},
@@ -146,25 +151,67 @@ def store_boundaries(conn: sqlite3.Connection, b: Boundaries, source: str) -> in
             "INSERT OR REPLACE INTO geographies VALUES (?,?,?,?,?,?,?)",
             (b.geography, GEOGRAPHIES[b.geography], source, len(rows), etag, body,
              datetime.now(timezone.utc).isoformat(timespec="seconds")))
+        save_grid(conn, b.geography, index)
     nesting.update(conn)
     return len(rows)
+
+
+def _fingerprint(codes, wkb) -> str:
+    """What a stored grid was built from: the areas (codes, geometries in code order), the
+    snapping margin and the grid format. A grid is used only for exactly these."""
+    digest = hashlib.sha256(f"{GRID_FORMAT}|{SNAP_METRES!r}|".encode() + "\x00".join(codes).encode())
+    for blob in wkb:
+        digest.update(blob)
+    return digest.hexdigest()
+
+
+def save_grid(conn: sqlite3.Connection, geography: str, index: AreaIndex) -> None:
+    """Keep ``index``'s grid (built now if need be) in the hub database, for every ingest after
+    to load (a few hundred kilobytes, compressed) rather than build."""
+    grid = index.grid
+    if grid is None or index.fingerprint is None:
+        conn.execute("DELETE FROM area_grids WHERE geography = ?", (geography,))
+        return
+    conn.execute("INSERT OR REPLACE INTO area_grids VALUES (?,?,?,?,?,?,?,?)",
+                 (geography, index.fingerprint, grid.x0, grid.y0, grid.cell, grid.nx, grid.ny,
+                  zlib.compress(grid.label.astype("<i4").tobytes(), 1)))
+
+
+def _stored_grid(conn: sqlite3.Connection, geography: str, fingerprint: str) -> Optional[AreaGrid]:
+    """The grid stored for these very areas, if there is one."""
+    row = conn.execute("SELECT x0, y0, cell, nx, ny, label FROM area_grids WHERE geography = ? AND fingerprint = ?",
+                       (geography, fingerprint)).fetchone()
+    if row is None:
+        return None
+    *frame, label = row
+    return AreaGrid(*frame, np.frombuffer(zlib.decompress(label), dtype="<i4").astype(np.int32))
 
 
 class AreaIndex:
     """Point-in-polygon lookup of a geography's areas: a grid answers for points well inside an
     area (``area_grid``), an STRtree and exact containment test for points near a boundary."""
 
-    def __init__(self, codes: np.ndarray, geoms: np.ndarray, snap: float = SNAP_METRES):
+    def __init__(self, codes: np.ndarray, geoms: np.ndarray, snap: float = SNAP_METRES,
+                 grid: Optional[AreaGrid] = None, fingerprint: Optional[str] = None):
         self.codes = np.asarray(codes, dtype=object)
         self.geoms = geoms
         self.snap = snap
         self.tree = shapely.STRtree(geoms)
         self.union_bounds = shapely.total_bounds(geoms)
+        self.fingerprint = fingerprint if snap == SNAP_METRES else None      # of the areas, for a stored grid
+        self._grid, self._grid_made, self.grid_stored = grid, grid is not None, grid is not None
 
-    @cached_property
+    @property
     def grid(self) -> Optional[AreaGrid]:
-        """The grid shortcut, built on first use (``GRID_POINTS``)."""
-        return AreaGrid.build(self.geoms, margin=self.snap)
+        """The grid shortcut: the one stored with the areas, else built on first use (``GRID_POINTS``)."""
+        if not self._grid_made:
+            self._grid, self._grid_made = AreaGrid.build(self.geoms, margin=self.snap), True
+        return self._grid
+
+    @property
+    def grid_unsaved(self) -> bool:
+        """Whether a grid was built here that the hub database could keep (``save_grid``)."""
+        return self._grid_made and not self.grid_stored and self.fingerprint is not None
 
     @classmethod
     def from_db(cls, conn: sqlite3.Connection, geography: str) -> AreaIndex:
@@ -174,7 +221,9 @@ class AreaIndex:
         if not rows:
             raise BoundaryError(f"no '{geography}' boundaries loaded: run jin-hub load-boundaries first")
         codes, wkb = zip(*rows)
-        return cls(np.array(codes, dtype=object), shapely.from_wkb(np.array(wkb, dtype=object)))
+        fingerprint = _fingerprint(codes, wkb)
+        return cls(np.array(codes, dtype=object), shapely.from_wkb(np.array(wkb, dtype=object)),
+                   grid=_stored_grid(conn, geography, fingerprint), fingerprint=fingerprint)
 
     def assign(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Area code for each point (None where the point is in no area).

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from jin_hub import db, nesting, periods
-from jin_hub.geography import AreaIndex
+from jin_hub.geography import AreaIndex, save_grid
 from jin_hub.ingest.cellkey import perturb
 from jin_hub.ingest.cleanse import cleanse
 from jin_hub.ingest.disclosure import Problem, rule_text
@@ -228,8 +228,8 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
         if done:
             return done
         base = nesting.finest(conn)
-        result = cleanse(path, schema, AreaIndex.from_db(conn, base), Pseudonymiser(secret), wait=False,
-                         worker=helper)
+        areas = AreaIndex.from_db(conn, base)
+        result = cleanse(path, schema, areas, Pseudonymiser(secret), wait=False, worker=helper)
         pairs = nesting.nested_maps(conn)           # only geographies nested in the finest one are published
         rollups = {parent: lookup for (child, parent), lookup in pairs.items() if child == base}
         levels = {base: None, **rollups}
@@ -249,6 +249,8 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
             (release_no,) = conn.execute("SELECT coalesce(max(no), 0) + 1 FROM releases").fetchone()
             records = record_rows(release_no, result.accepted, keys)
             write_quarantine(conn, release_id, result.quarantined)
+            if areas.grid_unsaved:                     # boundaries loaded before grids were kept
+                save_grid(conn, base, areas)
             for start, stop, part in result.key_parts(keys):      # each part as soon as it is keyed
                 for key, values in part.items():
                     records.fill(key, values, start)

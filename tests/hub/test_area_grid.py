@@ -8,9 +8,13 @@ import sqlite3
 import numpy as np
 import pytest
 import shapely
+import shapely.affinity
 
+from jin_hub import db, geography
 from jin_hub.area_grid import NEAR_EDGE, OUTSIDE, AreaGrid
-from jin_hub.geography import AreaIndex
+from jin_hub.geography import AreaIndex, save_grid
+from jin_hub.ingest.pipeline import ingest
+from tests.conftest import TEST_SECRET, snapshot_db
 
 
 def points_on_and_near(geoms: np.ndarray, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -62,3 +66,33 @@ def test_holes_parts_and_overlaps():
 
 def test_no_grid_without_areas():
     assert AreaGrid.build(np.array([], dtype=object), margin=2.0) is None
+
+
+def test_the_grid_is_kept_with_the_boundaries_and_only_for_those_very_areas(tmp_path, hub_db_path):
+    conn = sqlite3.connect(snapshot_db(hub_db_path, tmp_path / "hub.sqlite"))
+    stored = AreaIndex.from_db(conn, "oa")                    # kept when the boundaries were loaded
+    assert stored.grid_stored and not stored.grid_unsaved
+    built = AreaGrid.build(stored.geoms, margin=stored.snap)
+    assert np.array_equal(stored.grid.label, built.label) and stored.grid.nx == built.nx
+    x, y = points_on_and_near(stored.geoms, np.random.default_rng(3), 20_000)
+    assert_same_as_exact(stored, x, y)
+    # an area redrawn after the grid was kept: the grid is not used, but built again
+    (code, wkb) = conn.execute("SELECT area_code, geom_wkb FROM areas WHERE geography = 'oa' LIMIT 1").fetchone()
+    moved = shapely.to_wkb(shapely.affinity.translate(shapely.from_wkb(wkb), 30, 0))
+    conn.execute("UPDATE areas SET geom_wkb = ? WHERE geography = 'oa' AND area_code = ?", (moved, code))
+    redrawn = AreaIndex.from_db(conn, "oa")
+    assert not redrawn.grid_stored and redrawn.grid is not None and redrawn.grid_unsaved
+    assert_same_as_exact(redrawn, x, y)
+    save_grid(conn, "oa", redrawn)                           # as an ingest does when it had to build it
+    assert AreaIndex.from_db(conn, "oa").grid_stored
+
+
+def test_an_ingest_keeps_the_grid_it_had_to_build(tmp_path, hub_db_path, demo_extracts, monkeypatch):
+    conn = db.connect(snapshot_db(hub_db_path, tmp_path / "hub.sqlite"))
+    conn.execute("DELETE FROM area_grids")                      # a hub whose boundaries came before grids were kept
+    conn.execute("DELETE FROM releases WHERE dataset = 'fire_incidents'")
+    conn.commit()
+    monkeypatch.setattr(geography, "GRID_POINTS", 0)             # the demo extract is small
+    ingest(conn, "fire_incidents", demo_extracts["fire_incidents"], TEST_SECRET)
+    assert [row[0] for row in conn.execute("SELECT geography FROM area_grids")] == ["oa"]
+    assert AreaIndex.from_db(conn, "oa").grid_stored
