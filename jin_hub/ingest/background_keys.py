@@ -24,7 +24,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from jin_hub.ingest.pseudonyms import KEY_HEX, CodedKeys, Pseudonymiser, distinct_inputs
+from jin_hub.ingest.pseudonyms import CodedKeys, Pseudonymiser, distinct_inputs, unpack
 from jin_hub.ingest.reader import read_text
 from jin_hub.ingest.worker import Job, Worker, WorkerFailed, worth_a_worker
 
@@ -95,8 +95,7 @@ class _Arriving:
 
     def add(self, packed: bytes) -> None:
         """The keys of the next distinct inputs (beyond those any line has: a blank one may come last)."""
-        text = packed[:(len(self.keys) - 1 - self.known) * KEY_HEX].decode("ascii")
-        new = [text[i:i + KEY_HEX] for i in range(0, len(text), KEY_HEX)]
+        new = unpack(packed)[:len(self.keys) - 1 - self.known]
         self.keys[self.known:self.known + len(new)] = new
         self.known += len(new)
 

@@ -112,7 +112,7 @@ def _pads(secret: bytes) -> tuple:
 @dataclass
 class CodedKeys:
     """Pseudonyms as one code per row (-1 where every input is blank) into the distinct keys,
-    packed as ``KEY_HEX`` ASCII characters each: cheap to send between processes and to select
+    packed as ASCII text a line each (``unpack``): cheap to send between processes and to select
     rows from, unlike a million separate strings."""
 
     codes: np.ndarray
@@ -120,9 +120,9 @@ class CodedKeys:
 
     def take(self, rows: np.ndarray | None = None) -> np.ndarray:
         """The key (str) or None of each row, or of the rows ``rows`` selects."""
-        text = self.packed.decode("ascii")
-        keys = np.empty(len(text) // KEY_HEX + 1, dtype=object)           # code -1 picks the None at the end
-        keys[:-1] = [text[i:i + KEY_HEX] for i in range(0, len(text), KEY_HEX)]
+        unpacked = unpack(self.packed)
+        keys = np.empty(len(unpacked) + 1, dtype=object)                    # code -1 picks the None at the end
+        keys[:-1] = unpacked
         return keys[self.codes if rows is None else self.codes[rows]]
 
 
@@ -152,7 +152,12 @@ class Pseudonymiser:
             final = outer.copy()
             final.update(state.digest())
             keyed.append(final.hexdigest()[:KEY_HEX])
-        return "".join(keyed).encode("ascii")
+        return "\n".join(keyed).encode("ascii")
+
+
+def unpack(packed: bytes) -> list[str]:
+    """The keys packed by ``Pseudonymiser.packed``: one split, twice as quick as slicing them out."""
+    return packed.decode("ascii").split("\n") if packed else []
 
 
 def distinct_inputs(*columns: pd.Series) -> tuple[np.ndarray, list[str]]:
