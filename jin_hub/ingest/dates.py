@@ -98,11 +98,7 @@ def months(values: pd.Series) -> np.ndarray:
     """YYYYMM of each date string as a float (NaN where unreadable), as ``parse_dates`` reads it."""
     text = values.to_numpy(dtype=object)
     out = np.full(len(text), np.nan)
-    longest = max((_fixed_width(f) for f in DATE_FORMATS), default=0)
-    try:
-        chars = text.astype(f"U{longest + 1}").view(np.uint32).reshape(len(text), longest + 1)
-    except (TypeError, ValueError):                 # not all strings: leave it all to pandas
-        chars = None
+    chars = _characters(text, max((_fixed_width(f) for f in DATE_FORMATS), default=0) + 1)
     todo = np.arange(len(text))                     # rows not read yet
     for fmt in DATE_FORMATS:
         if chars is None or not len(todo):
@@ -117,6 +113,20 @@ def months(values: pd.Series) -> np.ndarray:
         when = parse_dates(values.iloc[todo])
         out[todo] = (when.dt.year * 100 + when.dt.month).to_numpy(dtype=float)
     return out
+
+
+def _characters(text: np.ndarray, width: int) -> np.ndarray | None:
+    """The code points of each string, one column per character up to ``width``, 0 past the end;
+    a byte each when all are ASCII (the usual case: half the time of four bytes each). None when
+    not all are strings."""
+    for dtype, unit in ((f"S{width}", np.uint8), (f"U{width}", np.uint32)):
+        try:
+            return text.astype(dtype).view(unit).reshape(len(text), width)
+        except UnicodeEncodeError:                  # not ASCII: four bytes a character, then
+            continue
+        except (TypeError, ValueError):
+            return None
+    return None  # pragma: no cover - any str fits U
 
 
 def month_labels(month: np.ndarray) -> np.ndarray:
