@@ -78,7 +78,7 @@ def _normalise(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(code per row, normalised text per code): case, surrounding and repeated spaces do not make
     a different person or reference. Each distinct value is normalised once (each row, when nearly
     all differ); values alike once normalised keep their own codes: they are keyed alike anyway."""
-    raw = values.fillna("").to_numpy(dtype=object)
+    raw = values.to_numpy(dtype=object, na_value="")
     sample = raw[::max(1, len(raw) // 10_000)].tolist()
     if len(raw) > 50_000 and len(set(sample)) > 0.9 * len(sample):     # references: nearly all distinct,
         codes, uniques = np.arange(len(raw)), raw                       # so finding the repeats costs more
