@@ -65,7 +65,7 @@ CREATE TABLE IF NOT EXISTS releases (
     created       TEXT NOT NULL,
     source_name   TEXT NOT NULL,
     source_sha256 TEXT NOT NULL,
-    status        TEXT NOT NULL,       -- complete (a release is written in one transaction)
+    status        TEXT NOT NULL,       -- building (its records written, no reader shown it) or complete
     report        TEXT NOT NULL,       -- JSON run report
     no            INTEGER UNIQUE,      -- release number: numbers its records (records.id)
     geography     TEXT                 -- the finest geography, where its records are placed
@@ -256,11 +256,11 @@ CREATE VIEW IF NOT EXISTS record_areas AS
 SELECT r.id, rel.id AS release_id, r.id & 4294967295 AS source_line, r.period, r.category, r.area_code,
        {", ".join(_AREA_AT.format(level) for level in LEVELS)},
        r.record_key, r.person_key, r.caller_key, r.address_key
-FROM records r JOIN releases rel ON rel.no = r.id >> 32;
+FROM records r JOIN releases rel ON rel.no = r.id >> 32 AND rel.status = 'complete';
 """
 
 #: ``PRAGMA user_version`` of the current schema.
-VERSION = 1
+VERSION = 2
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -268,6 +268,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
 
     Version 1 numbers releases and keeps each record's area at the finest geography only, keyed
     by release number and line (a third of the size, and a big ingest writes it twice as fast).
+    Version 2 shows records only of complete releases in ``record_areas`` (re-created after).
     """
     (version,) = conn.execute("PRAGMA user_version").fetchone()
     if version >= VERSION:
@@ -289,6 +290,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
                 "o.record_key, o.person_key, o.caller_key, o.address_key "
                 "FROM records_v0 o JOIN releases r ON r.id = o.release_id")
             conn.execute("DROP TABLE records_v0")
+        conn.execute("DROP VIEW IF EXISTS record_areas")
         conn.execute(f"PRAGMA user_version = {VERSION}")
 
 

@@ -2,13 +2,17 @@
 multi-month periods of ``jin_hub.periods`` where the release policy allows them), apply disclosure
 control and publish the result as a new immutable release.
 
-The release is written beside the current one and the dataset's pointer moves in the same
-transaction, so readers see the old release or the new one, never a mixture. Re-ingesting a file
-already published (same content hash) changes nothing.
+The release is written beside the current one. Its records go first, under a release marked
+building that no reader is shown, and are committed while its cells are still being protected;
+then its cells go in and the dataset's pointer moves in one transaction, so readers see the old
+release or the new one, never a mixture. A building release left by an ingest that failed or
+died is discarded, at once or by the next ingest of the dataset. Re-ingesting a file already
+published (same content hash) changes nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -170,6 +174,9 @@ def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, di
 
 
 RECORD_KEYS = ("record_key", "person_key", "caller_key", "address_key")
+#: The status of a release whose records are written and whose cells are not yet: readers are
+#: shown only complete releases.
+BUILDING = "building"
 
 
 def record_rows(release_no: int, accepted: pd.DataFrame, keys: list[str]) -> db.Rows:
@@ -190,17 +197,40 @@ def write_quarantine(conn: sqlite3.Connection, release_id: str, quarantined: pd.
         quarantined["reason"].tolist()])
 
 
-def write_release(conn: sqlite3.Connection, release: tuple, report: dict, release_no: int,
-                  cells: pd.DataFrame) -> None:
-    """Insert a release (id, dataset, created, source name, sha256) and its published cells, and
-    make it its dataset's current one (inside the caller's transaction)."""
-    release_id, dataset = release[:2]
+def start_release(conn: sqlite3.Connection, release: tuple, geography: str) -> int:
+    """Add ``release`` (id, dataset, created, source name, sha256, its finest ``geography``) as
+    building, under the next release number, which it returns (inside the caller's transaction,
+    which holds the write lock). A building release of the same dataset that an ingest left when
+    it died goes first."""
+    discard_building(conn, release[1])
+    (no,) = conn.execute("SELECT coalesce(max(no), 0) + 1 FROM releases").fetchone()
+    conn.execute("INSERT INTO releases VALUES (?,?,?,?,?,?,?,?,?)", (*release, BUILDING, "{}", no, geography))
+    return no
+
+
+def discard_building(conn: sqlite3.Connection, dataset: str, release_id: str | None = None) -> None:
+    """Delete ``dataset``'s building releases (or only ``release_id``) with their records and
+    quarantine (inside the caller's transaction)."""
+    found = conn.execute("SELECT id, no FROM releases WHERE dataset = ? AND status = ? AND id = coalesce(?, id)",
+                         (dataset, BUILDING, release_id)).fetchall()
+    for rid, no in found:
+        conn.execute("DELETE FROM records WHERE id >= ? AND id < ?", (no << 32, (no + 1) << 32))
+        conn.execute("DELETE FROM quarantine WHERE release_id = ?", (rid,))
+        conn.execute("DELETE FROM releases WHERE id = ?", (rid,))
+
+
+def write_release(conn: sqlite3.Connection, release_id: str, dataset: str, report: dict, cells: pd.DataFrame) -> None:
+    """Complete the building release ``release_id``: its report and published cells, and make it
+    its dataset's current one (inside the caller's transaction)."""
+    done = conn.execute("UPDATE releases SET status = 'complete', report = ? WHERE id = ? AND status = ?",
+                        (json.dumps(report), release_id, BUILDING)).rowcount
+    if done != 1:
+        raise RuntimeError(f"release {release_id} was discarded: another ingest of {dataset} started meanwhile. "
+                           "Ingest the file again once it has finished.")
     key = ["geography", "period", "category", "area_code"]
     cells = cells.sort_values(key, ignore_index=True)   # in key order: appended, not spliced into the index
     counts = np.array(cells["count"].fillna(0).astype(np.int64).tolist(), dtype=object)
     counts[cells["count"].isna().to_numpy()] = None                # withheld: NULL, never a number
-    conn.execute("INSERT INTO releases VALUES (?,?,?,?,?,?,?,?,?)",
-                 (*release, "complete", json.dumps(report), release_no, report["geography"]))
     db.insert_columns(conn, "aggregates", ["release_id", *key, "count", "suppressed"], [
         [release_id] * len(cells), *(cells[c].tolist() for c in key), counts.tolist(),
         cells["suppressed"].astype(int).tolist()])
@@ -244,9 +274,10 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
         now = datetime.now(timezone.utc)
         release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
         keys = [k for k in RECORD_KEYS if k in schema.pseudonyms]
-        with conn:                                     # one transaction: all of the release or none
+        release = (release_id, dataset, now.isoformat(timespec="seconds"), Path(path).name, sha)
+        with conn:                                     # the records first, under a release no reader is shown
             conn.execute("BEGIN IMMEDIATE")            # the write lock now: release numbers stay unique
-            (release_no,) = conn.execute("SELECT coalesce(max(no), 0) + 1 FROM releases").fetchone()
+            release_no = start_release(conn, release, base)
             records = record_rows(release_no, result.accepted, keys)
             write_quarantine(conn, release_id, result.quarantined)
             if areas.grid_unsaved:                     # boundaries loaded before grids were kept
@@ -255,7 +286,8 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
                 for key, values in part.items():
                     records.fill(key, values, start)
                 records.insert(conn, start, stop)
-            cells = with_twins(protected(), twins)     # suppression ran meanwhile if a worker had it
+        try:                                           # committed (and checkpointed) while the cells are protected
+            cells = with_twins(protected(), twins)
             report = result.report() | {
                 "dataset": dataset, "source": Path(path).name, "sha256": sha, "geography": base, "notes": notes,
                 "geographies": published,
@@ -266,8 +298,14 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
                                            & (periods.kinds(counted["period"]) == "month"), "count"].sum()),
                 "cells": len(cells), "cells_suppressed": int(cells["suppressed"].sum()),
             }
-            write_release(conn, (release_id, dataset, now.isoformat(timespec="seconds"), Path(path).name, sha),
-                          report, release_no, cells)
+            with conn:                                 # then the cells, and the release is complete and current
+                conn.execute("BEGIN IMMEDIATE")
+                write_release(conn, release_id, dataset, report, cells)
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error), conn:     # else the next ingest of the dataset discards it
+                conn.execute("BEGIN IMMEDIATE")
+                discard_building(conn, dataset, release_id)
+            raise
     finally:
         if result is not None:
             result.close()

@@ -246,3 +246,61 @@ def test_dates_in_mixed_formats_and_implausible_years(tmp_path):
     assert report["quarantine_reasons"] == {"date in reported_at outside 1900–2100: check the year": 1,
                                             "unreadable date in reported_at": 1}
     assert {p for (p,) in conn.execute("SELECT DISTINCT period FROM records")} == {"2024-03"}
+
+
+def _state(conn, dataset: str) -> tuple:
+    """What readers can see of ``dataset``, and every release and record the hub holds."""
+    return (conn.execute("SELECT current_release FROM datasets WHERE id = ?", (dataset,)).fetchone(),
+            conn.execute("SELECT id, status FROM releases ORDER BY no").fetchall(),
+            conn.execute("SELECT count(*), sum(id) FROM records").fetchone(),
+            conn.execute("SELECT count(*) FROM quarantine").fetchone(),
+            conn.execute("SELECT count(*) FROM aggregates").fetchone())
+
+
+def _resent(tmp_path, demo_extracts, dataset: str):
+    """The dataset's extract sent again with one more line: a new file, so a new release."""
+    header, *body = demo_extracts[dataset].read_text(encoding="utf-8").splitlines()
+    path = tmp_path / f"{dataset}_resent.csv"
+    path.write_text("\n".join([header, *body, body[0]]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_release_failing_after_its_records_were_written_leaves_nothing(tmp_path, hub_db_path, demo_extracts,
+                                                                         monkeypatch):
+    from jin_hub.ingest import pipeline
+    from tests.conftest import snapshot_db
+
+    conn = db.connect(snapshot_db(hub_db_path, tmp_path / "hub.sqlite"))
+    before = _state(conn, "fire_incidents")
+
+    def disk_full(*_args):
+        raise sqlite3.OperationalError("database or disk is full")
+    monkeypatch.setattr(pipeline, "write_release", disk_full)           # once the records are committed
+    with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+        ingest(conn, "fire_incidents", _resent(tmp_path, demo_extracts, "fire_incidents"), TEST_SECRET)
+    assert _state(conn, "fire_incidents") == before
+
+
+def test_a_release_left_building_is_never_shown_and_the_next_ingest_discards_it(tmp_path, hub_db_path,
+                                                                                 demo_extracts):
+    from jin_hub.ingest.pipeline import start_release
+    from tests.conftest import snapshot_db
+
+    conn = db.connect(snapshot_db(hub_db_path, tmp_path / "hub.sqlite"))
+    before = _state(conn, "fire_incidents")
+    with conn:                                   # what an ingest killed between its two transactions leaves
+        conn.execute("BEGIN IMMEDIATE")
+        no = start_release(conn, ("fire_incidents-killed", "fire_incidents", "2026-11-28T12:00:00+00:00",
+                                  "fire.csv", "0" * 64), "oa")
+        conn.execute("INSERT INTO records (id, period, category, area_code) VALUES (?, '2024-01', 'x', 'E0')",
+                     ((no << 32) + 2,))
+        conn.execute("INSERT INTO quarantine VALUES ('fire_incidents-killed', 3, 'blank row')")
+    assert not conn.execute("SELECT count(*) FROM record_areas WHERE release_id = 'fire_incidents-killed'"
+                            ).fetchone()[0]
+    done = ingest(conn, "fire_incidents", _resent(tmp_path, demo_extracts, "fire_incidents"), TEST_SECRET)
+    after = _state(conn, "fire_incidents")
+    assert after[0] == (done.release_id,)
+    assert [r for r in after[1] if r[1] != "complete"] == [] and ("fire_incidents-killed", "building") not in after[1]
+    assert after[1][:-1] == before[1]                                   # the others untouched
+    assert not conn.execute("SELECT count(*) FROM records WHERE id >> 32 NOT IN (SELECT no FROM releases)"
+                            ).fetchone()[0]
