@@ -163,7 +163,9 @@ def _tied_totals(m: Margins, supp: np.ndarray) -> np.ndarray:
     np.add.at(signature, m.member_of[hidden], keys[m.member[hidden]])    # a hash of the set, wrapping
     n = np.bincount(m.member_of[hidden], minlength=len(m.total))
     some = np.flatnonzero(n > 1)             # one withheld member: the rule of two handles that
-    withheld = pd.Series(supp[m.total[some]]).groupby([signature[some], n[some]]).transform("any").to_numpy()
+    with np.errstate(over="ignore"):         # the count mixed into the hash: one key to group by
+        same, _ = pd.factorize(signature[some] ^ (n[some].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)))
+    withheld = (np.bincount(same, weights=supp[m.total[some]]) > 0)[same]
     tied = np.zeros(len(m.total), dtype=bool)
     tied[some[withheld & ~supp[m.total[some]]]] = True
     return tied

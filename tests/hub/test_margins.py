@@ -57,3 +57,19 @@ def test_margins_are_every_relation_between_the_cells():
                         for k, total in enumerate(m.total))
         assert found == plain_margins(cells)
         assert len(found) > 100
+
+
+def test_a_total_tied_to_a_withheld_one_by_the_same_withheld_members_is_withheld_too():
+    from jin_hub.ingest.disclosure import Margins, _tied_totals
+
+    # margins A..E: total cell, member cells. Cells 2, 3 and 8 are withheld, and A's total (0).
+    spec = {0: [2, 3, 4], 1: [2, 3, 5], 6: [2, 3], 7: [3, 8], 9: [2, 3, 8]}
+    m = Margins(np.array(list(spec)), np.concatenate(list(spec.values())),
+                np.repeat(np.arange(len(spec)), [len(v) for v in spec.values()]))
+    supp = np.zeros(10, dtype=bool)
+    supp[[0, 2, 3, 8]] = True
+    # B and C withhold exactly A's members {2, 3}: B - A or C - A would give their totals away.
+    # D ({3, 8}) and E ({2, 3, 8}) withhold other sets, and A's own total is withheld already.
+    assert _tied_totals(m, supp).tolist() == [False, True, True, False, False]
+    supp[9] = True                                    # E's total withheld: D's set still differs
+    assert _tied_totals(m, supp).tolist() == [False, True, True, False, False]
