@@ -15,6 +15,7 @@ only withholds one cell more; an exposed cell is never missed).
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cached_property
 from itertools import chain
 
 import numpy as np
@@ -133,50 +134,58 @@ def solvable(supp: np.ndarray, m, probes: int = 1) -> np.ndarray:
     return out
 
 
-def _coefficients(supp: np.ndarray, m):
-    """Every cell's coefficient in every margin's equation (cells × equations: +1 member, -1 total)."""
+def coefficients(n_cells: int, m):
+    """Every cell's coefficient in every margin's equation (cells × equations: +1 member, -1
+    total): the same in every round of an audit, so made once."""
     from scipy.sparse import coo_matrix
 
     return coo_matrix((np.concatenate([np.ones(len(m.member)), -np.ones(len(m.total))]),
                        (np.concatenate([m.member, m.total]), np.concatenate([m.member_of, np.arange(len(m.total))]))),
-                      shape=(len(supp), len(m.total))).tocsr()
+                      shape=(n_cells, len(m.total))).tocsr()
 
 
-def _parts(hidden) -> tuple[np.ndarray, np.ndarray]:
-    """Connected parts of the system (withheld cells × equations that hold them): labels of the
-    cells, labels of the equations. Parts share no unknown, so each can be solved on its own."""
-    from scipy.sparse import bmat
-    from scipy.sparse.csgraph import connected_components
+class Withheld:
+    """The system of the withheld cells ``supp``: their rows of the ``coefficients``, and its
+    connected parts (withheld cells and the equations that hold them), which share no unknown, so
+    each part can be solved on its own. Worked out once a round, for ``connected`` and ``reliance``."""
 
-    _, label = connected_components(bmat([[None, hidden], [hidden.T, None]]), directed=False)
-    return label[:hidden.shape[0]], label[hidden.shape[0]:]
+    def __init__(self, supp: np.ndarray, m, coefficients):
+        self.supp, self.m = supp, m
+        self.hidden = coefficients[supp]
 
+    @cached_property
+    def parts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Labels of the parts: of the withheld cells, of the equations."""
+        from scipy.sparse import bmat
+        from scipy.sparse.csgraph import connected_components
 
-def connected(supp: np.ndarray, m, seeds: np.ndarray) -> np.ndarray:
-    """Withheld cells in the same part of the system as any of the withheld ``seeds``: after a
-    change, only those parts can have become solvable."""
-    cells, _ = _parts(_coefficients(supp, m)[supp])
-    out = np.zeros(len(supp), dtype=bool)
-    out[np.flatnonzero(supp)] = np.isin(cells, cells[seeds[supp]])
-    return out
+        _, label = connected_components(bmat([[None, self.hidden], [self.hidden.T, None]]), directed=False)
+        return label[:self.hidden.shape[0]], label[self.hidden.shape[0]:]
 
+    def connected(self, seeds: np.ndarray) -> np.ndarray:
+        """Withheld cells in the same part as any of the withheld ``seeds``: after a change, only
+        those parts can have become solvable."""
+        cells, _ = self.parts
+        out = np.zeros(len(self.supp), dtype=bool)
+        out[np.flatnonzero(self.supp)] = np.isin(cells, cells[seeds[self.supp]])
+        return out
 
-def reliance(supp: np.ndarray, m, pinned: np.ndarray) -> np.ndarray:
-    """Per margin, how much the attacker's solution for the ``pinned`` cells relies on its equation
-    (0: not at all).
+    def reliance(self, pinned: np.ndarray) -> np.ndarray:
+        """Per margin, how much the attacker's solution for the ``pinned`` cells relies on its
+        equation (0: not at all).
 
-    The equations combined with weights ``y`` give a random positive mix of the pinned cells: ``y``
-    by least squares on the withheld cells' coefficients, only in the parts of the system that hold
-    pinned cells (elsewhere it is zero anyway). Withholding one more cell of a heavily weighted
-    equation takes away what the attacker needed (the audit then checks whether another way remains).
-    """
-    from scipy.sparse.linalg import lsqr
+        The equations combined with weights ``y`` give a random positive mix of the pinned cells:
+        ``y`` by least squares on the withheld cells' coefficients, only in the parts of the system
+        that hold pinned cells (elsewhere it is zero anyway). Withholding one more cell of a heavily
+        weighted equation takes away what the attacker needed (the audit then checks whether
+        another way remains).
+        """
+        from scipy.sparse.linalg import lsqr
 
-    hidden = _coefficients(supp, m)[supp]
-    cells, equations = _parts(hidden)
-    target = pinned[supp]
-    rows, cols = np.isin(cells, cells[target]), np.isin(equations, cells[target])
-    b = np.random.default_rng(0).uniform(1.0, 2.0, int(rows.sum())) * target[rows]
-    y = np.zeros(len(m.total))
-    y[cols] = lsqr(hidden[rows][:, cols], b, atol=1e-8, btol=1e-8, iter_lim=20 * int(rows.sum()) + 100)[0]
-    return np.abs(y)
+        cells, equations = self.parts
+        target = pinned[self.supp]
+        rows, cols = np.isin(cells, cells[target]), np.isin(equations, cells[target])
+        b = np.random.default_rng(0).uniform(1.0, 2.0, int(rows.sum())) * target[rows]
+        y = np.zeros(len(self.m.total))
+        y[cols] = lsqr(self.hidden[rows][:, cols], b, atol=1e-8, btol=1e-8, iter_lim=20 * int(rows.sum()) + 100)[0]
+        return np.abs(y)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from jin_hub import periods
-from jin_hub.ingest.audit import TOLERANCE, connected, reliance, solvable
+from jin_hub.ingest.audit import TOLERANCE, Withheld, coefficients, solvable
 
 DEFAULT_THRESHOLD = 5
 #: Published cells withheld per pinned cell in each audit round: two take a few more cells than
@@ -191,14 +191,14 @@ def _secondary(counts: np.ndarray, m: Margins, threshold: int, supp: np.ndarray,
     raise RuntimeError("secondary suppression did not converge")  # pragma: no cover - never publish then
 
 
-def _unpin(counts: np.ndarray, m: Margins, supp: np.ndarray, pinned: np.ndarray) -> bool:
+def _unpin(counts: np.ndarray, m: Margins, supp: np.ndarray, pinned: np.ndarray, withheld: Withheld) -> bool:
     """Break the attacker's solution for ``pinned`` cells: in the margins it relies on most
     (``PICKS_PER_PINNED`` per pinned cell) withhold one more cell, as secondary suppression would.
 
     Margins relied on equally almost always serve the same solution, where one is enough: of those
     only the first is taken, so each round reaches as many pinned cells as it can.
     """
-    weight = reliance(supp, m, pinned)
+    weight = withheld.reliance(pinned)
     published = np.bincount(m.member_of[~supp[m.member] & (counts[m.member] > 0)], minlength=len(m.total)) > 0
     candidates = np.flatnonzero((weight > TOLERANCE) & (published | ~supp[m.total]))
     if not len(candidates):
@@ -225,16 +225,18 @@ def protect(counts: np.ndarray, m: Margins, threshold: int, unpublished: np.ndar
     if unpublished is not None:
         supp |= unpublished
     audited, pinned = np.zeros_like(supp), np.zeros_like(supp)
+    equations = coefficients(len(supp), m)
     for _ in range(max_audits):
         _secondary(counts, m, threshold, supp)
+        withheld = Withheld(supp.copy(), m, equations)
         # only parts of the system with cells withheld (or pinned) since the last audit can have
         # become solvable: every other part was audited then and found safe
-        focus = supp if not audited.any() else connected(supp, m, (supp & ~audited) | pinned)
+        focus = supp if not audited.any() else withheld.connected((supp & ~audited) | pinned)
         audited = supp.copy()
         pinned = solvable(focus, m)
         if not pinned.any():
             return supp
-        if not _unpin(counts, m, supp, pinned):
+        if not _unpin(counts, m, supp, pinned, withheld):
             raise RuntimeError("disclosure audit could not protect every cell")  # pragma: no cover
     raise RuntimeError("disclosure audit did not converge")  # pragma: no cover - never publish then
 
