@@ -50,6 +50,7 @@ def key_rows(pseudonymiser: Pseudonymiser, columns, specs: Specs) -> dict[str, C
 
 
 def _read_inputs(path: Path, specs: Specs) -> pd.DataFrame:
+    """Every data line's inputs of the pseudonyms of ``specs``, as text."""
     inputs = {c for _, cols in specs.values() for c in cols}
     return read_text(path, lambda c: c in inputs).frame
 
@@ -171,7 +172,8 @@ class PendingKeys:
             if self.worker is not None:
                 try:
                     for keys in self.worker.arriving(len(self.accepted)):
-                        stop = int(np.searchsorted(rows, min((k.lines() for k in keys.values()), default=len(rows))))
+                        keyed = min((k.lines() for k in keys.values()), default=len(self.accepted))
+                        stop = int(np.searchsorted(rows, keyed))
                         if stop > start:
                             yield start, stop, {name: k.of(rows[start:stop]) for name, k in keys.items()}
                             start = stop

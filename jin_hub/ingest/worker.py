@@ -176,6 +176,7 @@ class Job:
                 yield value
 
     def _replies(self) -> Iterator[tuple[str, Any]]:
+        """The job's replies in order, as they arrive; ``WorkerFailed`` at a failure."""
         for k in count():
             kind, value = self.worker.reply(self.index, k)
             if kind == "failed":
