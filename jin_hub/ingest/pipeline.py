@@ -198,10 +198,10 @@ def write_quarantine(conn: sqlite3.Connection, release_id: str, quarantined: pd.
 
 
 def start_release(conn: sqlite3.Connection, release: tuple, geography: str) -> int:
-    """Add ``release`` (id, dataset, created, source name, sha256, its finest ``geography``) as
-    building, under the next release number, which it returns (inside the caller's transaction,
-    which holds the write lock). A building release of the same dataset that an ingest left when
-    it died goes first."""
+    """Add ``release`` (id, dataset, created, source name, sha256), its records placed in
+    ``geography``, as building under the next release number, which it returns (inside the
+    caller's transaction, which holds the write lock). A building release of the same dataset
+    that an ingest left when it died goes first."""
     discard_building(conn, release[1])
     (no,) = conn.execute("SELECT coalesce(max(no), 0) + 1 FROM releases").fetchone()
     conn.execute("INSERT INTO releases VALUES (?,?,?,?,?,?,?,?,?)", (*release, BUILDING, "{}", no, geography))

@@ -92,6 +92,7 @@ def test_killed_ingest_leaves_the_last_good_release_serving(tmp_path, demo_extra
     conn = sqlite3.connect(dbp)
     before = conn.execute("SELECT current_release FROM datasets WHERE id = 'school_attendance'").fetchone()[0]
     n_before = conn.execute("SELECT count(*) FROM aggregates").fetchone()[0]
+    n_records = conn.execute("SELECT count(*) FROM record_areas").fetchone()[0]
     conn.close()
     resent = tmp_path / "school_resent.csv"      # a new, bigger file: a new release would take seconds to build
     header, *body = demo_extracts["school_attendance"].read_text(encoding="utf-8").splitlines()
@@ -112,7 +113,16 @@ def test_killed_ingest_leaves_the_last_good_release_serving(tmp_path, demo_extra
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT current_release FROM datasets WHERE id = 'school_attendance'").fetchone()[0] == before
     assert conn.execute("SELECT count(*) FROM aggregates").fetchone()[0] == n_before
+    assert conn.execute("SELECT count(*) FROM record_areas").fetchone()[0] == n_records      # none half-made shown
+    conn.close()
+    # ingesting again finishes the job, and leaves nothing of the killed one behind
+    out = jin_hub("--db", str(dbp), "--secret-file", str(tmp_path / "s.secret"), "ingest", "school_attendance",
+                  str(resent))
+    assert out.returncode == 0, out.stderr
+    conn = sqlite3.connect(dbp)
     assert conn.execute("SELECT count(*) FROM releases WHERE status != 'complete'").fetchone()[0] == 0
+    assert not conn.execute("SELECT count(*) FROM records WHERE id >> 32 NOT IN (SELECT no FROM releases)"
+                            ).fetchone()[0]
 
 
 def test_ingest_output_names_no_person(tmp_path, demo_extracts):
