@@ -7,8 +7,11 @@ a crash mid-ingest leaves the last good release serving.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import threading
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 
 from jin_hub.nesting import LEVELS
@@ -227,6 +230,43 @@ def insert_columns(conn: sqlite3.Connection, table: str, names: Sequence[str], c
 #: Page size of a new hub database: a million records are written and checkpointed about a tenth
 #: faster than with SQLite's default 4 KB pages, and an audit-log append still writes little.
 PAGE_BYTES = 16384
+
+
+class Checkpointer:
+    """The WAL checkpoint after a big commit, run on a connection of its own in a thread while
+    ``conn`` goes on (sqlite3 lets go of the GIL while SQLite works), instead of inside the commit.
+
+    Automatic checkpoints are off on ``conn`` until ``close``, which waits for the thread and
+    turns them back on; a checkpoint that cannot run is left to SQLite's next one.
+    """
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        (self.pages,) = conn.execute("PRAGMA wal_autocheckpoint").fetchone()
+        self.path = next((file for _, name, file in conn.execute("PRAGMA database_list") if name == "main"), "")
+        self.thread: threading.Thread | None = None
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+
+    def start(self) -> None:
+        """Checkpoint what is committed so far, in the background."""
+        if self.path and self.thread is None:
+            self.thread = threading.Thread(target=self._checkpoint, name="jin-checkpoint", daemon=True)
+            self.thread.start()
+
+    def _checkpoint(self) -> None:
+        with contextlib.suppress(sqlite3.Error), closing(sqlite3.connect(self.path)) as other:
+            other.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def close(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+        self.conn.execute(f"PRAGMA wal_autocheckpoint = {int(self.pages)}")
+
+    def __enter__(self) -> Checkpointer:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
 
 
 def connect(path: Path | str) -> sqlite3.Connection:

@@ -219,6 +219,27 @@ def discard_building(conn: sqlite3.Connection, dataset: str, release_id: str | N
         conn.execute("DELETE FROM releases WHERE id = ?", (rid,))
 
 
+def publish(conn: sqlite3.Connection, release_id: str, dataset: str, protected: Callable[[], pd.DataFrame],
+            twins: dict[str, str], report: dict) -> dict:
+    """Complete the building release ``release_id`` with its protected cells (``disclose``'s
+    function, waited for here) and ``report`` plus what the cells add; return the report. If
+    anything fails, the building release is discarded (else the next ingest of ``dataset``
+    discards it)."""
+    try:
+        cells = with_twins(protected(), twins)
+        report |= {"periods": sorted(cells["period"].unique().tolist(), key=periods.order),
+                   "cells": len(cells), "cells_suppressed": int(cells["suppressed"].sum())}
+        with conn:
+            conn.execute("BEGIN IMMEDIATE")
+            write_release(conn, release_id, dataset, report, cells)
+        return report
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error), conn:
+            conn.execute("BEGIN IMMEDIATE")
+            discard_building(conn, dataset, release_id)
+        raise
+
+
 def write_release(conn: sqlite3.Connection, release_id: str, dataset: str, report: dict, cells: pd.DataFrame) -> None:
     """Complete the building release ``release_id``: its report and published cells, and make it
     its dataset's current one (inside the caller's transaction)."""
@@ -275,37 +296,25 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
         release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
         keys = [k for k in RECORD_KEYS if k in schema.pseudonyms]
         release = (release_id, dataset, now.isoformat(timespec="seconds"), Path(path).name, sha)
-        with conn:                                     # the records first, under a release no reader is shown
-            conn.execute("BEGIN IMMEDIATE")            # the write lock now: release numbers stay unique
-            release_no = start_release(conn, release, base)
-            records = record_rows(release_no, result.accepted, keys)
-            write_quarantine(conn, release_id, result.quarantined)
-            if areas.grid_unsaved:                     # boundaries loaded before grids were kept
-                save_grid(conn, base, areas)
-            for start, stop, part in result.key_parts(keys):      # each part as soon as it is keyed
-                for key, values in part.items():
-                    records.fill(key, values, start)
-                records.insert(conn, start, stop)
-        try:                                           # committed (and checkpointed) while the cells are protected
-            cells = with_twins(protected(), twins)
-            report = result.report() | {
+        with db.Checkpointer(conn) as checkpoint:
+            with conn:                                 # the records first, under a release no reader is shown
+                conn.execute("BEGIN IMMEDIATE")        # the write lock now: release numbers stay unique
+                release_no = start_release(conn, release, base)
+                records = record_rows(release_no, result.accepted, keys)
+                write_quarantine(conn, release_id, result.quarantined)
+                if areas.grid_unsaved:                 # boundaries loaded before grids were kept
+                    save_grid(conn, base, areas)
+                for start, stop, part in result.key_parts(keys):      # each part as soon as it is keyed
+                    for key, values in part.items():
+                        records.fill(key, values, start)
+                    records.insert(conn, start, stop)
+            checkpoint.start()                         # written to the database file meanwhile
+            report = publish(conn, release_id, dataset, protected, twins, result.report() | {
                 "dataset": dataset, "source": Path(path).name, "sha256": sha, "geography": base, "notes": notes,
-                "geographies": published,
-                "method": policy.method, "threshold": threshold,
+                "geographies": published, "method": policy.method, "threshold": threshold,
                 "disclosure_rule": rule_text(policy, threshold),
-                "periods": sorted(cells["period"].unique().tolist(), key=periods.order),
                 "counted": int(counted.loc[(counted["category"] == "all") & (counted["geography"] == base)
-                                           & (periods.kinds(counted["period"]) == "month"), "count"].sum()),
-                "cells": len(cells), "cells_suppressed": int(cells["suppressed"].sum()),
-            }
-            with conn:                                 # then the cells, and the release is complete and current
-                conn.execute("BEGIN IMMEDIATE")
-                write_release(conn, release_id, dataset, report, cells)
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error), conn:     # else the next ingest of the dataset discards it
-                conn.execute("BEGIN IMMEDIATE")
-                discard_building(conn, dataset, release_id)
-            raise
+                                           & (periods.kinds(counted["period"]) == "month"), "count"].sum())})
     finally:
         if result is not None:
             result.close()

@@ -48,3 +48,20 @@ def test_rows_filled_and_inserted_part_by_part_arrive_as_a_whole(monkeypatch, cu
         rows.fill("key", [f"k{i}" for i in range(start, stop)], start)
         rows.insert(conn, start, stop)
     assert conn.execute("SELECT * FROM t ORDER BY rowid").fetchall() == [(i, f"k{i}") for i in range(250)]
+
+
+def test_a_big_commit_is_checkpointed_in_the_background_and_autocheckpoint_comes_back(tmp_path):
+    path = tmp_path / "hub.sqlite"
+    conn = db.connect(path)
+    conn.execute("CREATE TABLE t (x BLOB)")
+    size = path.stat().st_size
+    with db.Checkpointer(conn) as checkpoint:
+        assert conn.execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)
+        with conn:
+            conn.execute("BEGIN")
+            conn.executemany("INSERT INTO t VALUES (?)", ([bytes(200)] for _ in range(20_000)))
+        assert path.stat().st_size == size                  # committed to the WAL only, not yet checkpointed
+        checkpoint.start()
+    assert path.stat().st_size > size + 3_000_000           # the thread wrote it into the database file
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone() == (1000,)
+    assert conn.execute("SELECT count(*) FROM t").fetchone() == (20_000,)
