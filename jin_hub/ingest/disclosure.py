@@ -228,11 +228,11 @@ def protect(counts: np.ndarray, m: Margins, threshold: int, unpublished: np.ndar
     equations = coefficients(len(supp), m)
     for _ in range(max_audits):
         _secondary(counts, m, threshold, supp)
-        withheld = Withheld(supp.copy(), m, equations)
+        withheld = Withheld(supp.copy(), m, equations)    # as audited now (supp changes after)
         # only parts of the system with cells withheld (or pinned) since the last audit can have
         # become solvable: every other part was audited then and found safe
         focus = supp if not audited.any() else withheld.connected((supp & ~audited) | pinned)
-        audited = supp.copy()
+        audited = withheld.supp
         pinned = solvable(focus, m)
         if not pinned.any():
             return supp
