@@ -24,7 +24,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from jin_hub.ingest.pseudonyms import CodedKeys, Pseudonymiser, distinct_inputs, unpack
+from jin_hub.ingest.pseudonyms import CodedKeys, KeyTable, Pseudonymiser, distinct_inputs
 from jin_hub.ingest.reader import read_text
 from jin_hub.ingest.worker import Job, Worker, WorkerFailed, worth_a_worker
 
@@ -78,37 +78,6 @@ def key_parts(pseudonymiser: Pseudonymiser, path: Path, specs: Specs, lines: int
         yield part
 
 
-class _Arriving:
-    """One pseudonym's keys as they come: a code per data line, then the keys of the distinct
-    inputs in order of first appearance, so the lines from the first keyed so far are known."""
-
-    def __init__(self, codes: np.ndarray):
-        self.codes = codes
-        self.reach = np.maximum.accumulate(codes) if len(codes) else codes     # highest code up to each line
-        self.keys = np.empty(int(codes.max(initial=-1)) + 2, dtype=object)     # code -1 picks the None at the end
-        self.known = 0
-
-    @classmethod
-    def whole(cls, coded: CodedKeys) -> _Arriving:
-        arriving = cls(coded.codes)
-        arriving.add(coded.packed)
-        return arriving
-
-    def add(self, packed: bytes) -> None:
-        """The keys of the next distinct inputs (beyond those any line has: a blank one may come last)."""
-        new = unpack(packed)[:len(self.keys) - 1 - self.known]
-        self.keys[self.known:self.known + len(new)] = new
-        self.known += len(new)
-
-    def lines(self) -> int:
-        """How many data lines, from the first, have their key."""
-        return int(np.searchsorted(self.reach, self.known))
-
-    def of(self, lines: np.ndarray) -> list:
-        """The key (str) or None of each of ``lines``."""
-        return self.keys[self.codes[lines]].tolist()
-
-
 class BackgroundKeys:
     """Keys of a large extract being made by a worker process."""
 
@@ -130,14 +99,14 @@ class BackgroundKeys:
                 return None
         return cls(worker.run(f"{__name__}:key_parts", pseudonymiser, Path(path), specs, LINES_PER_PART), owned)
 
-    def arriving(self, lines: int) -> Iterator[dict[str, _Arriving]]:
+    def arriving(self, lines: int) -> Iterator[dict[str, KeyTable]]:
         """Each pseudonym's keys, more of them each time a part arrives; ``WorkerFailed`` if the
         worker fails or read other than ``lines`` data lines."""
         parts = self.job.parts()
         first = next(parts, None)
         if first is None or any(len(codes) != lines for codes in first.values()):
             raise WorkerFailed("the worker read a different number of rows")
-        keys = {name: _Arriving(codes) for name, codes in first.items()}
+        keys = {name: KeyTable(codes) for name, codes in first.items()}
         yield keys
         for part in parts:
             for name, packed in part.items():
@@ -172,18 +141,18 @@ class PendingKeys:
             if self.worker is not None:
                 try:
                     for keys in self.worker.arriving(len(self.accepted)):
-                        keyed = min((k.lines() for k in keys.values()), default=len(self.accepted))
+                        keyed = min((k.rows() for k in keys.values()), default=len(self.accepted))
                         stop = int(np.searchsorted(rows, keyed))
                         if stop > start:
-                            yield start, stop, {name: k.of(rows[start:stop]) for name, k in keys.items()}
+                            yield start, stop, {name: k.of(rows[start:stop]).tolist() for name, k in keys.items()}
                             start = stop
                 except WorkerFailed as exc:
                     log.warning("keying in-process: the worker failed (%s)", exc)
             if start < len(rows):
-                keys = {name: _Arriving.whole(k) for name, k in (
+                keys = {name: k.table() for name, k in (
                     key_rows(self.pseudonymiser, self.inputs, self.specs) if self.inputs is not None else
                     key_file(self.pseudonymiser, self.path, self.specs)).items()}
-                yield start, len(rows), {name: k.of(rows[start:]) for name, k in keys.items()}
+                yield start, len(rows), {name: k.of(rows[start:]).tolist() for name, k in keys.items()}
         finally:
             self.close()
 

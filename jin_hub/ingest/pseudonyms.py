@@ -118,12 +118,40 @@ class CodedKeys:
     codes: np.ndarray
     packed: bytes
 
+    def table(self) -> KeyTable:
+        table = KeyTable(self.codes)
+        table.add(self.packed)
+        return table
+
     def take(self, rows: np.ndarray | None = None) -> np.ndarray:
         """The key (str) or None of each row, or of the rows ``rows`` selects."""
-        unpacked = unpack(self.packed)
-        keys = np.empty(len(unpacked) + 1, dtype=object)                    # code -1 picks the None at the end
-        keys[:-1] = unpacked
-        return keys[self.codes if rows is None else self.codes[rows]]
+        return self.table().of(slice(None) if rows is None else rows)
+
+
+class KeyTable:
+    """One pseudonym's keys as they come: a code per row, then the keys of the distinct inputs in
+    order of first appearance (``CodedKeys.packed``, whole or in parts), so the rows from the
+    first keyed so far are known."""
+
+    def __init__(self, codes: np.ndarray):
+        self.codes = codes
+        self.reach = np.maximum.accumulate(codes) if len(codes) else codes     # highest code up to each row
+        self.keys = np.empty(int(codes.max(initial=-1)) + 2, dtype=object)     # code -1 picks the None at the end
+        self.known = 0
+
+    def add(self, packed: bytes) -> None:
+        """The keys of the next distinct inputs (beyond those any row has: a blank one may come last)."""
+        new = unpack(packed)[:len(self.keys) - 1 - self.known]
+        self.keys[self.known:self.known + len(new)] = new
+        self.known += len(new)
+
+    def rows(self) -> int:
+        """How many rows, from the first, have their key."""
+        return int(np.searchsorted(self.reach, self.known))
+
+    def of(self, rows) -> np.ndarray:
+        """The key (str) or None of each of ``rows``."""
+        return self.keys[self.codes[rows]]
 
 
 class Pseudonymiser:
