@@ -126,11 +126,15 @@ CREATE TABLE IF NOT EXISTS api_keys (
     created    TEXT NOT NULL,
     revoked    TEXT
 );
-CREATE TABLE IF NOT EXISTS login_failures (  -- per user name, existing or not (no account enumeration)
-    username     TEXT PRIMARY KEY,
-    failures     INTEGER NOT NULL,
-    locked_until TEXT
-);
+CREATE TABLE IF NOT EXISTS sign_in_failures (  -- per user name (existing or not) and client address;
+    username     TEXT NOT NULL,                 -- '*': the address's failures across all names
+    client       TEXT NOT NULL,
+    failures     INTEGER NOT NULL,              -- the passwords being checked count until proven right
+    checking     INTEGER NOT NULL DEFAULT 0,    -- passwords being checked now
+    locked_until TEXT,
+    updated      TEXT NOT NULL,
+    PRIMARY KEY (username, client)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS grants (     -- record-level access under the data sharing protocol
     agency     TEXT NOT NULL REFERENCES agencies(id),
     dataset    TEXT NOT NULL,
@@ -300,7 +304,7 @@ FROM records r JOIN releases rel ON rel.no = r.id >> 32 AND rel.status = 'comple
 """
 
 #: ``PRAGMA user_version`` of the current schema.
-VERSION = 2
+VERSION = 3
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -309,6 +313,8 @@ def _migrate(conn: sqlite3.Connection) -> None:
     Version 1 numbers releases and keeps each record's area at the finest geography only, keyed
     by release number and line (a third of the size, and a big ingest writes it twice as fast).
     Version 2 shows records only of complete releases in ``record_areas`` (re-created after).
+    Version 3 counts failed sign-ins per user name and client address (``sign_in_failures``); the
+    per-name ``login_failures`` it replaces held only passing lock-outs and is dropped.
     """
     (version,) = conn.execute("PRAGMA user_version").fetchone()
     if version >= VERSION:
@@ -330,6 +336,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
                 "o.record_key, o.person_key, o.caller_key, o.address_key "
                 "FROM records_v0 o JOIN releases r ON r.id = o.release_id")
             conn.execute("DROP TABLE records_v0")
+        conn.execute("DROP TABLE IF EXISTS login_failures")
         conn.execute("DROP VIEW IF EXISTS record_areas")
         conn.execute(f"PRAGMA user_version = {VERSION}")
 

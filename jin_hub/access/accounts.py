@@ -1,21 +1,24 @@
 """Agencies, users and API keys, and checking the credentials a request presents.
 
-Passwords are argon2id hashes. Repeated failures for a user name (existing or not, so the answer
-never reveals which names exist) lock it out for a doubling period, which turns online password
-guessing into a crawl. A successful check is remembered for a few minutes so clients that send
-Basic credentials on every request (QGIS's OAPIF provider pages through items) do not pay argon2
-each time.
+Passwords are argon2id hashes. Repeated failures for a user name from one client address (names
+existing or not, so the answer never reveals which names exist) pause that name at that address
+for a doubling period, and an address failing across many names is paused too, which turns online
+password guessing into a crawl without letting an intruder lock the real user out. A successful
+check is remembered for a few minutes so clients that send Basic credentials on every request
+(QGIS's OAPIF provider pages through items) do not pay argon2 each time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 import secrets
 import sqlite3
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -24,9 +27,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 ROLES = ("analyst", "admin")
 MIN_PASSWORD = 12
-FREE_FAILURES = 5                    # failures before the first lock-out
+FREE_FAILURES = 5                    # failures for a name from one address before it is paused there
 FIRST_LOCK = timedelta(seconds=30)
 LONGEST_LOCK = timedelta(hours=1)
+ADDRESS_FAILURES = 30                # failures from one address across all names before it is paused,
+ADDRESS_LEAK = timedelta(minutes=2)  # ... of which one is forgotten every ADDRESS_LEAK (30 an hour)
+STALE_CHECK = timedelta(minutes=1)   # a password check this old was never finished (the hub stopped)
+ANY = "*"                            # sign_in_failures.username of an address's count across names
 REMEMBER = 300.0                     # seconds a verified password is remembered
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 _HASHER = PasswordHasher()
@@ -126,15 +133,18 @@ def set_disabled(conn: sqlite3.Connection, username: str, disabled: bool) -> Non
     conn.execute("UPDATE users SET disabled = ? WHERE username = ?", (int(disabled), username))
 
 
-def unlock(conn: sqlite3.Connection, username: str) -> None:
-    conn.execute("DELETE FROM login_failures WHERE username = ?", (username,))
+def unlock(conn: sqlite3.Connection, name: str) -> None:
+    """Lift the pauses of a user name (at every address), or of a client address given instead."""
+    conn.execute("DELETE FROM sign_in_failures WHERE username = ? OR (username = ? AND client = ?)",
+                 (name, ANY, name))
 
 
 def list_users(conn: sqlite3.Connection) -> list[dict]:
     rows = conn.execute(
         "SELECT u.username, u.agency, u.role, u.disabled, u.created, f.failures, f.locked_until, "
         "(SELECT count(*) FROM api_keys k WHERE k.username = u.username AND k.revoked IS NULL) "
-        "FROM users u LEFT JOIN login_failures f ON f.username = u.username ORDER BY u.username")
+        "FROM users u LEFT JOIN (SELECT username, sum(failures) AS failures, max(locked_until) AS locked_until "
+        "FROM sign_in_failures GROUP BY username) f ON f.username = u.username ORDER BY u.username")
     return [{"username": u, "agency": a, "role": r, "disabled": bool(d), "created": c,
              "failures": f or 0, "locked_until": lk, "api_keys": k} for u, a, r, d, c, f, lk, k in rows]
 
@@ -156,42 +166,176 @@ def revoke_api_key(conn: sqlite3.Connection, key_id: str) -> None:
 
 
 # ---- checking credentials --------------------------------------------------------------------
+def _period(failures: int) -> timedelta:
+    """How long a name stays paused at an address after its ``failures``-th failure there."""
+    return min(FIRST_LOCK * 2 ** (failures - FREE_FAILURES), LONGEST_LOCK)
+
+
+def _lock_of(row: tuple | None) -> datetime | None:
+    """The ``locked_until`` of a ``sign_in_failures`` row, if any."""
+    return datetime.fromisoformat(row[2]) if row and row[2] else None
+
+
+def _wait(until: datetime, at: datetime) -> int:
+    """Whole seconds (at least 1) from ``at`` until ``until``: a Retry-After."""
+    return max(1, math.ceil((until - at).total_seconds()))
+
+
+class Throttle:
+    """Failed sign-ins, counted per user name and client address, and per address across names.
+
+    A name paused at one address is not paused at another, so an intruder cannot lock the real
+    user out, and one address cannot spray guesses over many names. A password is evaluated only
+    after a slot was reserved for it in one ``BEGIN IMMEDIATE`` transaction with the lock check,
+    so any number of concurrent guesses gets no more evaluations than the failures allowed.
+    Rows are ``sign_in_failures``; for a name, ``failures`` counts decided failures and
+    ``checking`` the passwords being evaluated; for the address (name ``ANY``) every evaluation
+    counts until it proves right, and one failure is forgotten every ``ADDRESS_LEAK``.
+    """
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def _row(self, username: str, client: str) -> tuple[int, int, str | None, str] | None:
+        return self.conn.execute("SELECT failures, checking, locked_until, updated FROM sign_in_failures "
+                                 "WHERE username = ? AND client = ?", (username, client)).fetchone()
+
+    def _put(self, username: str, client: str, failures: int, checking: int, locked: datetime | None,
+             updated: datetime) -> None:
+        if failures <= 0 and checking <= 0:
+            self.conn.execute("DELETE FROM sign_in_failures WHERE username = ? AND client = ?", (username, client))
+            return
+        self.conn.execute("INSERT OR REPLACE INTO sign_in_failures VALUES (?, ?, ?, ?, ?, ?)",
+                          (username, client, failures, checking, locked and _stamp(locked), _stamp(updated)))
+
+    def _address(self, client: str, at: datetime) -> tuple[int, datetime]:
+        """The address's failures across names after leaking, and when the next one leaks from."""
+        row = self._row(ANY, client)
+        if row is None:
+            return 0, at
+        failures, since = row[0], datetime.fromisoformat(row[3])
+        leaked = min(failures, int((at - since) / ADDRESS_LEAK))
+        return failures - leaked, (since + leaked * ADDRESS_LEAK if leaked < failures else at)
+
+    def _refuse_if_locked(self, username: str, client: str, at: datetime) -> None:
+        locked = _lock_of(self._row(username, client))
+        if locked and locked > at:
+            wait = _wait(locked, at)
+            raise LockedOut(f"too many failed sign-ins for '{username}' from your address: try again in {wait} s, "
+                            "or ask the hub administrator to unlock the account", wait)
+        failures, since = self._address(client, at)
+        if failures >= ADDRESS_FAILURES:
+            wait = _wait(since + ADDRESS_LEAK, at)
+            raise LockedOut(f"too many failed sign-ins from your address: try again in {wait} s", wait)
+
+    def check(self, username: str, client: str) -> None:
+        """``LockedOut`` if the name is paused at this address, or the address is."""
+        self._refuse_if_locked(username, client, now())
+
+    def reserve(self, username: str, client: str) -> None:
+        """Reserve the evaluation of one password, or ``LockedOut`` (no evaluation)."""
+        with _immediate(self.conn):
+            at = now()
+            self._refuse_if_locked(username, client, at)
+            row = self._row(username, client)
+            failures, checking = (row[0], row[1]) if row else (0, 0)
+            if checking and at - datetime.fromisoformat(row[3]) > STALE_CHECK:
+                checking = 0                         # (checks the hub never finished: it was stopped)
+            full = checking > 0 if failures >= FREE_FAILURES else failures + checking >= FREE_FAILURES
+            if full:
+                raise LockedOut(f"sign-ins for '{username}' are being checked: try again in 1 s", 1)
+            self._put(username, client, failures, checking + 1, _lock_of(row), at)
+            spent, since = self._address(client, at)
+            self._put(ANY, client, spent + 1, 0, None, since)
+
+    def settle(self, username: str, client: str, right: bool, reserved: bool) -> None:
+        """Record how a check ended: a failure pauses the name at the address once there are
+        ``FREE_FAILURES``; a success forgives the name's failures there (unless other checks of it
+        are still running) and refunds the address."""
+        with _immediate(self.conn):
+            at = now()
+            row = self._row(username, client)
+            failures, checking = (row[0], row[1]) if row else (0, 0)
+            checking = max(0, checking - reserved)
+            if right:
+                if checking == 0:
+                    failures = 0
+                if reserved:
+                    spent, since = self._address(client, at)
+                    self._put(ANY, client, spent - 1, 0, None, since)
+                locked = _lock_of(row) if failures >= FREE_FAILURES else None
+            else:
+                failures += 1
+                locked = at + _period(failures) if failures >= FREE_FAILURES else None
+            self._put(username, client, failures, checking, locked, at)
+
+
+@contextmanager
+def _immediate(conn: sqlite3.Connection):
+    """One write transaction, begun at once (so its reads are not stale by the time it writes)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
 class Authenticator:
-    """Checks Basic credentials and API keys against the hub database (thread-safe)."""
+    """Checks Basic credentials and API keys against the hub database (thread-safe).
+
+    A name that does not exist (or a disabled user) costs the same argon2 verification as a real
+    one, against a dummy hash of the same parameters, so the time taken does not tell which names
+    exist.
+    """
 
     def __init__(self, connect):
         self._connect = connect          # () -> this thread's read-write connection
         self._remembered: dict[str, tuple[bytes, str, float]] = {}
         self._pepper = secrets.token_bytes(32)
         self._lock = threading.Lock()
+        self._dummy = _HASHER.hash(secrets.token_urlsafe(24))    # verified against for unknown names
 
     def _user(self, username: str) -> tuple | None:
         return self._connect().execute(
             "SELECT agency, role, password_hash, disabled FROM users WHERE username = ?", (username,)).fetchone()
 
-    def password(self, username: str, password: str) -> Principal:
-        """The user, or ``Refused`` / ``LockedOut``."""
-        conn = self._connect()
-        lock = conn.execute("SELECT locked_until FROM login_failures WHERE username = ?", (username,)).fetchone()
-        if lock and lock[0] and datetime.fromisoformat(lock[0]) > now():
-            wait = int((datetime.fromisoformat(lock[0]) - now()).total_seconds()) + 1
-            raise LockedOut(f"too many failed sign-ins for '{username}': try again in {wait} s, or ask the hub "
-                            "administrator to unlock the account", wait)
+    def password(self, username: str, password: str, client: str) -> Principal:
+        """The user, or ``Refused`` / ``LockedOut``; ``client`` is the caller's address."""
+        throttle = Throttle(self._connect())
         user = self._user(username)
-        if user is None or user[3] or not self._verify(username, password, user[2]):
-            self._failed(conn, username)
+        stored = user[2] if user else self._dummy
+        token = hmac.new(self._pepper, password.encode(), "sha256").digest()
+        reserved = not self._remembered_as(username, stored, token)
+        if reserved:                           # an unknown password: evaluated only in a reserved slot
+            throttle.reserve(username, client)
+            try:
+                right = self._verify(username, password, stored, token)
+            except BaseException:
+                throttle.settle(username, client, False, reserved)
+                raise
+        else:
+            throttle.check(username, client)   # a password proven minutes ago is let through unless paused
+            right = True
+        right = right and user is not None and not user[3]
+        if reserved or not right or (user and self._has_failures(username, client)):
+            throttle.settle(username, client, right, reserved)
+        if not right:
             raise Refused("user name or password not accepted")
-        if lock:
-            unlock(conn, username)
         return Principal(username, user[0], user[1])
 
-    def _verify(self, username: str, password: str, stored: str) -> bool:
-        token = hmac.new(self._pepper, password.encode(), "sha256").digest()
+    def _has_failures(self, username: str, client: str) -> bool:
+        return self._connect().execute("SELECT 1 FROM sign_in_failures WHERE username = ? AND client = ?",
+                                       (username, client)).fetchone() is not None
+
+    def _remembered_as(self, username: str, stored: str, token: bytes) -> bool:
         with self._lock:
             seen = self._remembered.get(username)
-        if seen and seen[1] == stored and time.monotonic() - seen[2] < REMEMBER \
-                and hmac.compare_digest(seen[0], token):
-            return True
+        return bool(seen and seen[1] == stored and time.monotonic() - seen[2] < REMEMBER
+                    and hmac.compare_digest(seen[0], token))
+
+    def _verify(self, username: str, password: str, stored: str, token: bytes) -> bool:
         try:
             _HASHER.verify(stored, password)
         except (VerificationError, InvalidHashError):
@@ -199,22 +343,6 @@ class Authenticator:
         with self._lock:
             self._remembered[username] = (token, stored, time.monotonic())
         return True
-
-    @staticmethod
-    def _failed(conn: sqlite3.Connection, username: str) -> None:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            row = conn.execute("SELECT failures FROM login_failures WHERE username = ?", (username,)).fetchone()
-            failures = (row[0] if row else 0) + 1
-            locked = None
-            if failures >= FREE_FAILURES:
-                period = min(FIRST_LOCK * 2 ** (failures - FREE_FAILURES), LONGEST_LOCK)
-                locked = _stamp(now() + period)
-            conn.execute("INSERT OR REPLACE INTO login_failures VALUES (?, ?, ?)", (username, failures, locked))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     def api_key(self, key: str) -> Principal:
         """The key's user, or ``Refused``."""

@@ -1,9 +1,11 @@
-"""The audit log: one append-only row per request that asks for data, with who, agency, endpoint,
-dataset, parameters, stated purpose, rows returned and time.
+"""The audit log: one append-only row per request that asks for data (and per refused sign-in),
+with who, agency, endpoint, dataset, parameters, stated purpose, status, rows returned and time.
 
 Triggers in the schema refuse UPDATE and DELETE; each row also carries the SHA-256 of the previous
 row and of itself, so an edit made behind the database's back (a copied and altered file) shows up
-in ``verify``.
+in ``verify``. One ``Writer`` thread appends every row, so the chain stays one line however many
+requests are served at once. What a row keeps of a request is capped, so nobody can fill the
+undeletable log with huge query strings.
 """
 
 from __future__ import annotations
@@ -12,12 +14,23 @@ import csv
 import hashlib
 import io
 import json
+import queue
 import sqlite3
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
+from pathlib import Path
 
+from jin_hub import db
 from jin_hub.access.accounts import PUBLIC, Principal, _stamp, now
+from jin_hub.spreadsheet import safe_row
 
 GENESIS = "0" * 64
+PARAMS_CHARS = 2048                  # at most this much of a request's parameters is logged (as JSON)
+VALUE_CHARS = 256                    # ... and of any one parameter's name or value
+TEXT_CHARS = {"username": 64, "endpoint": 256, "dataset": 64, "purpose": 500, "client": 64}
+CUT = "…"                            # marks text cut short
+DROPPED = "…"                        # the parameter naming what was left out
 FIELDS = ("seq", "at", "username", "agency", "role", "method", "endpoint", "dataset", "params", "purpose",
           "status", "rows", "client", "prev_hash", "hash")
 
@@ -40,22 +53,124 @@ def _digest(prev_hash: str, values: tuple) -> str:
     return hashlib.sha256((prev_hash + json.dumps(values, separators=(",", ":"))).encode()).hexdigest()
 
 
-def append(conn: sqlite3.Connection, entry: Entry, status: int) -> int:
-    """Write ``entry`` (serialised with other writers); returns its sequence number."""
+def _cap(text: str | None, limit: int) -> str | None:
+    return text if text is None or len(text) <= limit else text[:limit - len(CUT)] + CUT
+
+
+def params_text(params: dict[str, str]) -> str:
+    """The parameters as logged: JSON of at most ``PARAMS_CHARS``, long names and values cut short,
+    and, if some had to be left out, a ``DROPPED`` entry saying how many."""
+    full = json.dumps(params, sort_keys=True)
+    if len(full) <= PARAMS_CHARS:
+        return full
+    kept: dict[str, str] = {}
+    room = PARAMS_CHARS - 64                 # what the note of left-out parameters may need
+    for name, value in sorted(params.items()):
+        item = (_cap(name, VALUE_CHARS), _cap(value, VALUE_CHARS))
+        size = len(json.dumps(dict([item]))) + 2
+        if size > room:
+            break
+        kept[item[0]], room = item[1], room - size
+    kept[DROPPED] = f"{len(params) - len(kept)} of {len(params)} parameters ({len(full)} characters) not logged"
+    return json.dumps(kept, sort_keys=True)
+
+
+def _values(entry: Entry, status: int) -> tuple:
     p = entry.principal
-    values = (_stamp(now()), p.username, p.agency, p.role, entry.method, entry.endpoint, entry.dataset,
-              json.dumps(entry.params, sort_keys=True), entry.purpose, int(status), int(entry.rows), entry.client)
+    return (_stamp(now()), _cap(p.username, TEXT_CHARS["username"]), p.agency, p.role, entry.method,
+            _cap(entry.endpoint, TEXT_CHARS["endpoint"]), _cap(entry.dataset, TEXT_CHARS["dataset"]),
+            params_text(entry.params), _cap(entry.purpose, TEXT_CHARS["purpose"]), int(status), int(entry.rows),
+            _cap(entry.client, TEXT_CHARS["client"]))
+
+
+def append_rows(conn: sqlite3.Connection, rows: list[tuple]) -> list[int]:
+    """Append rows (as made by ``_values``) in one transaction; returns their sequence numbers.
+
+    The previous row's hash is read inside the same ``BEGIN IMMEDIATE`` transaction that writes,
+    so writers in other processes or threads wait their turn and the chain cannot fork."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         last = conn.execute("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-        prev = last[0] if last else GENESIS
-        cur = conn.execute(f"INSERT INTO audit_log ({', '.join(FIELDS[1:])}) VALUES ({', '.join('?' * 14)})",
-                           (*values, prev, _digest(prev, values)))
+        prev, seqs = last[0] if last else GENESIS, []
+        for values in rows:
+            digest = _digest(prev, values)
+            cur = conn.execute(f"INSERT INTO audit_log ({', '.join(FIELDS[1:])}) VALUES ({', '.join('?' * 14)})",
+                               (*values, prev, digest))
+            seqs.append(int(cur.lastrowid))
+            prev = digest
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return int(cur.lastrowid)
+    return seqs
+
+
+def append(conn: sqlite3.Connection, entry: Entry, status: int) -> int:
+    """Write ``entry`` with ``status`` now, on ``conn``; returns its sequence number."""
+    return append_rows(conn, [_values(entry, status)])[0]
+
+
+class Writer:
+    """The hub's one audit-log writer: a thread with a connection of its own appends rows in the
+    order they are handed in, all that are waiting in one transaction (a burst of requests costs
+    one commit, not one each, and no request waits on another's lock).
+
+    ``write`` returns a future holding the row's sequence number once it is committed, or the
+    error that kept it out (then nothing of that row was written)."""
+
+    BATCH = 512
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._queue: queue.SimpleQueue[tuple[tuple, Future] | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._starting = threading.Lock()
+
+    def write(self, entry: Entry, status: int) -> Future:
+        future: Future = Future()
+        try:
+            self._queue.put((_values(entry, status), future))
+        except Exception as exc:                 # (an entry that cannot be logged is an error like any)
+            future.set_exception(exc)
+            return future
+        if self._thread is None:
+            with self._starting:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name="jin-audit", daemon=True)
+                    self._thread.start()
+        return future
+
+    def close(self) -> None:
+        """Write what is waiting, then stop the thread."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def _run(self) -> None:
+        conn: sqlite3.Connection | None = None
+        while (item := self._queue.get()) is not None:
+            batch = [item]
+            while len(batch) < self.BATCH:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._queue.put(None)        # stop after this batch
+                    break
+                batch.append(item)
+            try:
+                conn = conn or db.connect(self.path)
+                seqs = append_rows(conn, [values for values, _ in batch])
+            except Exception as exc:
+                for _, future in batch:
+                    future.set_exception(exc)
+            else:
+                for (_, future), seq in zip(batch, seqs):
+                    future.set_result(seq)
+        if conn is not None:
+            conn.close()
 
 
 def query(conn: sqlite3.Connection, since: str | None = None, until: str | None = None,
@@ -90,8 +205,10 @@ def verify(conn: sqlite3.Connection) -> tuple[int, list[int]]:
 
 
 def to_csv(rows: list[dict]) -> str:
+    """The rows as CSV, any text a spreadsheet would run as a formula neutralised (``safe_row``):
+    user names and parameters come from callers."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(FIELDS)
+    writer.writerows(safe_row(r[f] for f in FIELDS) for r in rows)
     return out.getvalue()

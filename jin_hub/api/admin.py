@@ -10,6 +10,7 @@ from jin_hub.access import auditlog
 from jin_hub.access.auditlog import Entry
 from jin_hub.api.deps import FORMAT_HELP, csv_response
 from jin_hub.api.security import AccessDb, data_access, get_access, require_partner
+from jin_hub.spreadsheet import safe_row
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
@@ -33,5 +34,5 @@ def audit_log(
     rows = auditlog.query(access.conn(), since, until, user, agency, dataset, limit)
     audit.rows = len(rows)
     if format == "csv":
-        return csv_response(auditlog.FIELDS, ([r[f] for f in auditlog.FIELDS] for r in rows))
+        return csv_response(auditlog.FIELDS, (safe_row(r[f] for f in auditlog.FIELDS) for r in rows))
     return {"fields": list(auditlog.FIELDS), "entries": rows}

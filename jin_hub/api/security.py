@@ -5,22 +5,26 @@ OAPIF provider alike) or a per-user API key (``Authorization: Bearer jin_...`` o
 Without credentials a caller is the public, allowed aggregates only if the hub admin said so.
 
 Data endpoints depend on ``data_access``: it opens the request's audit entry *before* checking
-credentials, so refused attempts are logged too, and the middleware writes the entry once the
-response status is known. If the entry cannot be written the data is not sent (503): no
-unaudited access.
+credentials, so refused attempts are logged too; endpoints that only describe data depend on
+``caller``, which opens one when it refuses a sign-in. The middleware hands the entry to the one
+audit writer once the response status is known, and sends the response only after the row is
+committed; if it cannot be, the client gets 503 and no data, and a row saying 503 if the log takes
+one. Callers who are not signed in have a request budget per client address, because each of
+their requests leaves a row in the undeletable log.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import logging
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from jin_hub import db
@@ -30,22 +34,60 @@ from jin_hub.access.auditlog import Entry
 
 LOG = logging.getLogger("jin_hub.audit")
 REALM = 'Basic realm="JiN hub", charset="UTF-8"'
+UNSIGNED_BURST = 120         # requests one client address may make without signing in, at once,
+UNSIGNED_RATE = 2.0          # ... and then this many a second
+
+
+class Budget:
+    """A token bucket per client address (in memory): ``burst`` requests at once, then ``rate`` a
+    second. Thread-safe; addresses whose bucket is full again are forgotten."""
+
+    def __init__(self, burst: int, rate: float):
+        self.burst, self.rate = burst, rate
+        self._left: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def spend(self, client: str) -> int:
+        """Take one request from ``client``'s budget: 0, or the seconds to wait when it is spent."""
+        at = time.monotonic()
+        with self._lock:
+            tokens, since = self._left.get(client, (self.burst, at))
+            tokens = min(self.burst, tokens + (at - since) * self.rate)
+            if tokens < 1:
+                self._left[client] = (tokens, at)
+                return max(1, round((1 - tokens) / self.rate + 0.5))
+            self._left[client] = (tokens - 1, at)
+            if len(self._left) > 10_000:
+                self._left = {c: (t, s) for c, (t, s) in self._left.items()
+                              if t + (at - s) * self.rate < self.burst}
+        return 0
 
 
 class AccessDb:
-    """Read-write connections (one per thread) for credentials, settings and the audit log."""
+    """Read-write connections (one per thread) for credentials and settings, the audit writer,
+    and the budget of callers who are not signed in."""
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
         db.connect(self.path).close()             # creates the access tables in an older hub database
         self._local = threading.local()
         self.authenticator = Authenticator(self.conn)
+        self.audit = auditlog.Writer(self.path)
+        self.unsigned = Budget(UNSIGNED_BURST, UNSIGNED_RATE)
 
     def conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = db.connect(self.path)
         return conn
+
+
+class Throttled(HTTPException):
+    """429 for a caller who is not signed in and has spent the address's request budget."""
+
+    def __init__(self, wait: int):
+        super().__init__(429, f"too many requests without signing in from your address: try again in {wait} s, "
+                              "or sign in", headers={"Retry-After": str(wait)})
 
 
 def get_access(request: Request) -> AccessDb:
@@ -56,8 +98,13 @@ def _unauthorised(message: str) -> HTTPException:
     return HTTPException(401, message, headers={"WWW-Authenticate": REALM})
 
 
-def authenticate(request: Request, access: AccessDb) -> Principal:
-    """The caller named by the request's credentials, or the public; 401/429 when refused."""
+def client_address(request: Request) -> str:
+    """The caller's address (the real one behind a proxy trusted with ``--forwarded-allow-ips``)."""
+    return request.client.host if request.client else "unknown"
+
+
+def _signed_in(request: Request, access: AccessDb) -> Principal | None:
+    """The caller named by the request's credentials, None without credentials; 401/429 when refused."""
     auth = access.authenticator
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
@@ -67,7 +114,7 @@ def authenticate(request: Request, access: AccessDb) -> Principal:
             credentials = _basic(value)
             if credentials is None:
                 raise _unauthorised("malformed Basic credentials: send base64(user:password)")
-            return auth.password(*credentials)
+            return auth.password(*credentials, client_address(request))
         if scheme.lower() == "bearer" or key:
             return auth.api_key(value.strip() if scheme.lower() == "bearer" else key.strip())
     except LockedOut as exc:
@@ -76,26 +123,60 @@ def authenticate(request: Request, access: AccessDb) -> Principal:
         raise _unauthorised(f"{exc}: check the user name and password (or API key)") from exc
     if header:
         raise _unauthorised(f"unsupported authorization scheme '{scheme}': use Basic or Bearer")
+    return None
+
+
+def authenticate(request: Request, access: AccessDb) -> Principal:
+    """The caller named by the request's credentials, or the public; 401/429 when refused. Every
+    request that ends not signed in spends one from its address's budget (429 when spent)."""
+    client = client_address(request)
+    try:
+        principal = _signed_in(request, access)
+    except HTTPException as exc:
+        if wait := access.unsigned.spend(client):
+            raise Throttled(wait) from exc
+        raise
+    if principal is not None:
+        return principal
+    if wait := access.unsigned.spend(client):
+        raise Throttled(wait)
     if settings.allow_anonymous(access.conn()):
         return PUBLIC
     raise _unauthorised("this hub needs you to sign in: use your JiN account (HTTP Basic) or an API key")
 
 
+def _open_entry(request: Request) -> Entry:
+    """The request's audit entry, which the middleware writes once the status is known."""
+    entry = Entry(method=request.method, endpoint=request.url.path, params=dict(request.query_params),
+                  client=client_address(request), dataset=request.path_params.get("dataset"))
+    request.state.audit = entry
+    return entry
+
+
+def _refused(entry: Entry, request: Request, exc: HTTPException) -> None:
+    """Fill in a refused request's entry: the name it claimed; no parameters if it was throttled."""
+    entry.principal = Principal(_claimed_user(request), None, "refused")
+    if isinstance(exc, Throttled):
+        entry.params = {auditlog.DROPPED: "not logged: too many requests without signing in"}
+
+
 def caller(request: Request, access: AccessDb = Depends(get_access)) -> Principal:
-    """Dependency for endpoints that describe data (catalogue, collections): any allowed caller."""
-    return authenticate(request, access)
+    """Dependency for endpoints that describe data (catalogue, collections): any allowed caller.
+    A refused sign-in is audited like one on a data endpoint."""
+    try:
+        return authenticate(request, access)
+    except HTTPException as exc:
+        _refused(_open_entry(request), request, exc)
+        raise
 
 
 def data_access(request: Request, access: AccessDb = Depends(get_access)) -> Entry:
     """Dependency for endpoints that return data: the caller, with the request's audit entry."""
-    entry = Entry(method=request.method, endpoint=request.url.path, params=dict(request.query_params),
-                  client=request.client.host if request.client else None,
-                  dataset=request.path_params.get("dataset"))
-    request.state.audit = entry
+    entry = _open_entry(request)
     try:
         entry.principal = authenticate(request, access)
-    except HTTPException:
-        entry.principal = Principal(_claimed_user(request), None, "refused")
+    except HTTPException as exc:
+        _refused(entry, request, exc)
         raise
     return entry
 
@@ -122,17 +203,30 @@ def require_partner(entry: Entry, what: str) -> None:
         raise _unauthorised(f"{what} needs a partner account: sign in with your JiN user name and password")
 
 
+async def _logged(access: AccessDb, entry: Entry, status: int) -> bool:
+    """Whether ``entry`` is now in the audit log with ``status`` (committed by the writer)."""
+    try:
+        await asyncio.wrap_future(access.audit.write(entry, status))
+    except Exception as exc:                      # whatever kept the row out, no data goes without it
+        LOG.error("audit log write failed (status %s): %s", status, exc)
+        return False
+    return True
+
+
 def install_audit(app: FastAPI) -> None:
-    """Middleware writing the audit entry of every data request once its status is known."""
+    """Middleware writing the audit entry of every data request once its status is known, before
+    the response goes out."""
 
     @app.middleware("http")
     async def audit(request: Request, call_next):
+        access = get_access(request)
         try:
             response = await call_next(request)
         except Exception:
             entry = getattr(request.state, "audit", None)
             if entry is not None:
-                await run_in_threadpool(auditlog.append, app.state.access.conn(), entry, 500)
+                entry.rows = 0
+                await _logged(access, entry, 500)
             raise
         # Data depends on who asks: shared or client caches must not hand it to someone else (QGIS's
         # network cache would otherwise serve a signed-in reply to a later unsigned request).
@@ -143,11 +237,10 @@ def install_audit(app: FastAPI) -> None:
             return response
         if response.status_code >= 400:
             entry.rows = 0
-        try:
-            await run_in_threadpool(auditlog.append, app.state.access.conn(), entry, response.status_code)
-        except sqlite3.Error as exc:
-            LOG.error("audit log write failed, response withheld: %s", exc)
-            return JSONResponse(status_code=503, content={
-                "detail": "the hub cannot write its audit log just now, so it sends no data: try again shortly, "
-                          "and tell the hub administrator if it persists"})
-        return response
+        if await _logged(access, entry, response.status_code):
+            return response
+        entry.rows = 0
+        await _logged(access, entry, 503)        # so that the row, if the log takes one now, says 503
+        return JSONResponse(status_code=503, content={
+            "detail": "the hub cannot write its audit log just now, so it sends no data: try again shortly, "
+                      "and tell the hub administrator if it persists"})
