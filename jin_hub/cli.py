@@ -54,13 +54,15 @@ def cmd_ingest(args: argparse.Namespace) -> None:
         print(f"created a new pseudonym secret at {_secret_path(args)}: back it up and keep it out of the "
               "database backups (without it, later releases cannot be linked to earlier ones)")
     conn = db.connect(_db_path(args))
-    result = ingest(conn, args.dataset, Path(args.file), secret, threshold=args.threshold, notes=args.notes or "")
+    result = ingest(conn, args.dataset, Path(args.file), secret, threshold=args.threshold, notes=args.notes or "",
+                    cutoff=args.cutoff)
     r = result.report
     if not result.created:
         print(f"{args.file} is already published as release {result.release_id}: nothing changed")
         return
     print(f"release {result.release_id}: {r['input_rows']} rows in, {r['accepted']} accepted, "
-          f"{r['quarantined']} quarantined")
+          f"{r['quarantined']} quarantined; months up to {r['cutoff']}"
+          f" ({'declared' if r['cutoff_declared'] else 'the latest complete month'})")
     for reason, count in r["quarantine_reasons"].items():
         print(f"  quarantined  {count:7d}  {reason}")
     for what, count in r["repaired"].items():
@@ -125,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=int, default=None,
                    help="override the release policy's threshold (suppression: withhold counts 1 to THRESHOLD-1)")
     p.add_argument("--notes", help="release notes published in the catalogue")
+    p.add_argument("--cutoff", metavar="YYYY-MM",
+                   help="the last month the extract fully covers; rows dated later are quarantined "
+                        "(default: the extract's latest complete month)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("serve", help="serve the hub API over HTTP")

@@ -17,7 +17,16 @@ from pyproj import Transformer
 
 from jin_hub.geography import AreaIndex
 from jin_hub.ingest.background_keys import BackgroundKeys, Part, PendingKeys
-from jin_hub.ingest.dates import PLAUSIBLE, month_labels, months
+from jin_hub.ingest.dates import (
+    PLAUSIBLE,
+    label_months,
+    latest_complete,
+    month_label,
+    month_labels,
+    month_number,
+    months,
+    this_month,
+)
 from jin_hub.ingest.pseudonyms import Pseudonymiser
 from jin_hub.ingest.reader import Extract, ExtractError, read_text
 from jin_hub.ingest.schemas import DatasetSchema
@@ -34,6 +43,8 @@ class Cleansed:
     encoding: str
     extra_columns: list[str] = field(default_factory=list)
     repaired: dict[str, int] = field(default_factory=dict)
+    cutoff: Optional[str] = None      # the last month accepted (YYYY-MM)
+    cutoff_declared: Optional[str] = None     # as the admin gave it (--cutoff), None when inferred
     pending: Optional[PendingKeys] = field(default=None, repr=False)      # pseudonyms not yet in accepted
 
     def with_keys(self) -> Cleansed:
@@ -61,16 +72,31 @@ class Cleansed:
 
     def report(self) -> dict:
         """Counts per outcome and reason, for the run report."""
-        reasons = self.quarantined["reason"].str.replace(r" \(.*\)$| of line \d+$", "", regex=True)
         return {
             "input_rows": self.n_input,
             "accepted": len(self.accepted),
             "quarantined": len(self.quarantined),
-            "quarantine_reasons": {k: int(v) for k, v in reasons.value_counts().sort_index().items()},
+            "quarantine_reasons": reason_counts(self.quarantined["reason"]),
             "repaired": self.repaired,
             "encoding": self.encoding,
             "extra_columns_ignored": self.extra_columns,
+            "cutoff": self.cutoff,
+            "cutoff_declared": self.cutoff_declared,
         }
+
+
+def reason_counts(reasons: pd.Series) -> dict[str, int]:
+    """Rows per kind of reason (the reason without its particulars: what is in brackets at its
+    end, or the line it duplicates)."""
+    kinds = reasons.str.replace(r" \(.*\)$| of line \d+$", "", regex=True)
+    return {k: int(v) for k, v in kinds.value_counts().sort_index().items()}
+
+
+def summary(reasons: np.ndarray) -> str:
+    """The commonest kinds of reason with their rows, for an error message."""
+    counts = sorted(reason_counts(pd.Series(reasons[reasons != None], dtype=object)).items(),  # noqa: E711
+                    key=lambda kv: -kv[1])
+    return "; ".join(f"{n} {why}" for why, n in counts[:3]) or "no rows"
 
 
 def read_extract(path: Path, schema: DatasetSchema, lean: bool = False) -> Extract:
@@ -161,7 +187,7 @@ def to_bng(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
 
 
 def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: Pseudonymiser,
-            wait: bool = True, worker: Optional[Worker] = None) -> Cleansed:
+            wait: bool = True, worker: Optional[Worker] = None, cutoff: Optional[str] = None) -> Cleansed:
     """Cleanse one extract, place each accepted row in an area of ``areas`` and key its pseudonyms.
 
     Identifying inputs of pseudonyms (references, names, dates of birth) are read only to be keyed;
@@ -170,10 +196,14 @@ def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: 
     their inputs itself: this process then reads only the columns it checks, and the few rows
     that may be blank or duplicates again in full (``Extract.rows``). With ``wait=False`` the keys
     are left to come (``Cleansed.with_keys``) while the caller gets on with the counts.
+
+    ``cutoff`` (YYYY-MM) is the last month the extract fully covers; rows dated after it are
+    quarantined. Without it, it is the extract's latest complete month (``dates.latest_complete``).
     """
+    last = declared_cutoff(cutoff)
     keys = BackgroundKeys.start(pseudonymiser, path, schema.pseudonyms, worker)
     try:
-        result = _cleanse(path, schema, areas, pseudonymiser, keys)
+        result = _cleanse(path, schema, areas, pseudonymiser, keys, last)
     except BaseException:
         if keys:
             keys.close()
@@ -181,8 +211,19 @@ def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: 
     return result.with_keys() if wait else result
 
 
+def declared_cutoff(cutoff: Optional[str]) -> Optional[int]:
+    """YYYYMM of a declared cut-off; ValueError unless it is a month no later than this one."""
+    if cutoff is None:
+        return None
+    last, now = month_number(cutoff), this_month()
+    if last > now:
+        raise ValueError(f"cut-off {cutoff} is after this month ({month_label(now)}): give the last month the "
+                         "extract fully covers")
+    return last
+
+
 def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: Pseudonymiser,
-             keys: Optional[BackgroundKeys]) -> Cleansed:
+             keys: Optional[BackgroundKeys], cutoff: Optional[int]) -> Cleansed:
     extract = read_extract(path, schema, lean=keys is not None)
     frame = extract.frame
     n = len(frame)
@@ -219,11 +260,16 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
     if month is None:
         period = schema.period_of(frame[schema.date_column]).to_numpy(dtype=object)
         reject(period == None, f"unreadable date in {schema.date_column}")  # noqa: E711
+        month = label_months(period)
     else:
         reject(np.isnan(month), f"unreadable date in {schema.date_column}")
         reject((month < PLAUSIBLE[0] * 100) | (month > PLAUSIBLE[1] * 100 + 12),
                f"date in {schema.date_column} outside {PLAUSIBLE[0]}–{PLAUSIBLE[1]}: check the year")
         period = month_labels(month)
+    now = this_month()
+    month = np.where(np.isnan(month), 0, month)                # unreadable ones are quarantined already
+    reject(month > now, f"dated after {month_label(now)}, the month of this ingest: check the year in "
+                        f"{schema.date_column}")
 
     bad = ~(np.isfinite(x) & np.isfinite(y))
     if bad.any():                                  # only the unreadable few are looked at as text
@@ -236,6 +282,15 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
     area = np.full(n, None, dtype=object)
     area[ok] = areas.assign(x[ok], y[ok])
     reject(area == None, "coordinates outside the loaded boundaries")  # noqa: E711
+    last = latest_complete(month[ok]) if cutoff is None else cutoff
+    if last is not None:
+        reject(month > last, f"dated after the extract's cut-off {month_label(last)}: "
+                             + ("declared with --cutoff" if cutoff else
+                                "its latest complete month; later months hold too few rows "
+                                "(declare --cutoff if the extract covers them)"))
+    if not ok.any():
+        raise ExtractError(f"{Path(path).name}: none of its {n} rows can be used ({summary(reason)}), so nothing "
+                           "is published and the current release stays; fix the extract and ingest it again")
 
     accepted = pd.DataFrame({
         "source_line": line[ok],
@@ -249,4 +304,6 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
     extra = [c for c in extract.columns if c not in schema.required and c not in schema.pseudonym_inputs()]
     repaired = {"category_variant_mapped": int((variant & ok).sum()),
                 "wgs84_coordinates_reprojected": int((wgs84 & ok).sum())}
-    return Cleansed(accepted, quarantined, n, extract.encoding_name, extra, repaired, pending)
+    return Cleansed(accepted, quarantined, n, extract.encoding_name, extra, repaired,
+                    None if last is None else month_label(last), None if cutoff is None else month_label(cutoff),
+                    pending)

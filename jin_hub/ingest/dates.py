@@ -12,6 +12,8 @@ read identically, and ``tests/hub/test_dates.py`` holds them to that.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
+from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -22,6 +24,8 @@ DATE_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-
 
 #: Years an event can plausibly have happened in; a date outside is a typo, quarantined.
 PLAUSIBLE = (1900, 2100)
+#: A month is complete when it holds at least this share of a typical month's records.
+COMPLETE_SHARE = 0.5
 #: Years read on the fast path (the rest take the slow one, whatever they are).
 FAST_YEARS = (1900, 2199)
 _WIDTH = {"Y": 4, "m": 2, "d": 2, "H": 2, "M": 2, "S": 2}
@@ -129,10 +133,15 @@ def _characters(text: np.ndarray, width: int) -> np.ndarray | None:
     return None  # pragma: no cover - any str fits U
 
 
+def month_label(month: float) -> str:
+    """202412 → '2024-12'."""
+    return f"{int(month) // 100:04d}-{int(month) % 100:02d}"
+
+
 def month_labels(month: np.ndarray) -> np.ndarray:
     """'YYYY-MM' (None where NaN) for each YYYYMM, formatting each distinct month once."""
     codes, uniques = pd.factorize(month, sort=False)
-    labels = np.array([f"{int(m) // 100:04d}-{int(m) % 100:02d}" for m in uniques] + [None], dtype=object)
+    labels = np.array([month_label(m) for m in uniques] + [None], dtype=object)
     return labels[codes]                            # NaN's code -1 picks the None at the end
 
 
@@ -145,3 +154,39 @@ def _fixed_width(fmt: str) -> int:
     """Characters in a value of a fixed-width format (0 for any other)."""
     layout = fixed_layout(fmt)
     return 0 if layout is None else _width(layout)
+
+
+def month_number(label: str) -> int:
+    """'2024-12' → 202412; ValueError naming the expected form for anything else."""
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", label or ""):
+        raise ValueError(f"'{label}' is not a month: give it as YYYY-MM, e.g. 2024-12")
+    return int(label[:4]) * 100 + int(label[5:])
+
+
+def this_month(now: Optional[datetime] = None) -> int:
+    """YYYYMM of the month (UTC) the ingest runs in: no event can have happened after it."""
+    now = now or datetime.now(timezone.utc)
+    return now.year * 100 + now.month
+
+
+def latest_complete(month: np.ndarray) -> Optional[int]:
+    """The latest month (YYYYMM) of ``month`` (NaN ignored) that holds at least ``COMPLETE_SHARE``
+    of a typical month's records, None if there are none.
+
+    A typical month is the median record's month, i.e. the median of the months' counts weighted
+    by their records: a stray record or two dated into a later month then never make that month
+    complete, and a long tail of old months with a record each does not lower the bar either.
+    """
+    found, counts = np.unique(month[np.isfinite(month)], return_counts=True)
+    if not len(found):
+        return None
+    ordered = np.sort(counts)
+    typical = ordered[np.searchsorted(np.cumsum(ordered), ordered.sum() / 2)]
+    return int(found[counts >= COMPLETE_SHARE * typical][-1])
+
+
+def label_months(labels: np.ndarray) -> np.ndarray:
+    """YYYYMM (float, NaN where None) of each 'YYYY-MM' label, reading each distinct label once."""
+    codes, uniques = pd.factorize(labels, sort=False)
+    numbers = np.array([float(month_number(u)) for u in uniques] + [np.nan])
+    return numbers[codes]

@@ -260,11 +260,13 @@ def write_release(conn: sqlite3.Connection, release_id: str, dataset: str, repor
 
 
 def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
-           threshold: int | None = None, notes: str = "") -> IngestResult:
-    """Ingest ``path`` as ``dataset``; publish a new release unless this exact file already was.
+           threshold: int | None = None, notes: str = "", cutoff: str | None = None) -> IngestResult:
+    """Ingest ``path`` as ``dataset``; publish a new release unless this exact file already was
+    (with the same declared cut-off).
 
     ``threshold`` overrides the release policy's (suppression: counts below it are withheld);
-    ``notes`` are the admin's release notes, published in the catalogue.
+    ``notes`` are the admin's release notes, published in the catalogue; ``cutoff`` (YYYY-MM) is
+    the last month the extract fully covers (default: its latest complete month, see ``cleanse``).
     """
     schema = get_schema(dataset)
     policy = schema.policy
@@ -276,11 +278,11 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
     try:                                        # the worker starts up while the file is hashed
         sha = file_sha256(path)
         done = published_release(conn, dataset, sha)
-        if done:
+        if done and done.report.get("cutoff_declared") == cutoff:
             return done
         base = nesting.finest(conn)
         areas = AreaIndex.from_db(conn, base)
-        result = cleanse(path, schema, areas, Pseudonymiser(secret), wait=False, worker=helper)
+        result = cleanse(path, schema, areas, Pseudonymiser(secret), wait=False, worker=helper, cutoff=cutoff)
         pairs = nesting.nested_maps(conn)           # only geographies nested in the finest one are published
         rollups = {parent: lookup for (child, parent), lookup in pairs.items() if child == base}
         levels = {base: None, **rollups}
