@@ -304,6 +304,7 @@ class Authenticator:
     def password(self, username: str, password: str, client: str) -> Principal:
         """The user, or ``Refused`` / ``LockedOut``; ``client`` is the caller's address."""
         throttle = Throttle(self._connect())
+        username = username[:64]               # (names have at most 63 characters: a longer one is unknown)
         user = self._user(username)
         stored = user[2] if user else self._dummy
         token = hmac.new(self._pepper, password.encode(), "sha256").digest()
