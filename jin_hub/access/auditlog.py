@@ -30,6 +30,7 @@ PARAMS_CHARS = 2048                  # at most this much of a request's paramete
 VALUE_CHARS = 256                    # ... and of any one parameter's name or value
 TEXT_CHARS = {"username": 64, "endpoint": 256, "dataset": 64, "purpose": 500, "client": 64}
 CUT = "…"                            # marks text cut short
+CLOSED = 499                         # the status of a request whose client went away before its answer
 DROPPED = "…"                        # the parameter naming what was left out
 FIELDS = ("seq", "at", "username", "agency", "role", "method", "endpoint", "dataset", "params", "purpose",
           "status", "rows", "client", "prev_hash", "hash")
@@ -75,7 +76,8 @@ def params_text(params: dict[str, str]) -> str:
     return json.dumps(kept, sort_keys=True)
 
 
-def _values(entry: Entry, status: int) -> tuple:
+def row_values(entry: Entry, status: int) -> tuple:
+    """The columns of ``entry``'s row up to ``client``, stamped now, with what it keeps capped."""
     p = entry.principal
     return (_stamp(now()), _cap(p.username, TEXT_CHARS["username"]), p.agency, p.role, entry.method,
             _cap(entry.endpoint, TEXT_CHARS["endpoint"]), _cap(entry.dataset, TEXT_CHARS["dataset"]),
@@ -84,7 +86,7 @@ def _values(entry: Entry, status: int) -> tuple:
 
 
 def append_rows(conn: sqlite3.Connection, rows: list[tuple]) -> list[int]:
-    """Append rows (as made by ``_values``) in one transaction; returns their sequence numbers.
+    """Append rows (``row_values``) in one transaction; returns their sequence numbers.
 
     The previous row's hash is read inside the same ``BEGIN IMMEDIATE`` transaction that writes,
     so writers in other processes or threads wait their turn and the chain cannot fork."""
@@ -105,11 +107,6 @@ def append_rows(conn: sqlite3.Connection, rows: list[tuple]) -> list[int]:
     return seqs
 
 
-def append(conn: sqlite3.Connection, entry: Entry, status: int) -> int:
-    """Write ``entry`` with ``status`` now, on ``conn``; returns its sequence number."""
-    return append_rows(conn, [_values(entry, status)])[0]
-
-
 class Writer:
     """The hub's one audit-log writer: a thread with a connection of its own appends rows in the
     order they are handed in, all that are waiting in one transaction (a burst of requests costs
@@ -122,14 +119,14 @@ class Writer:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self._queue: queue.SimpleQueue[tuple[tuple, Future] | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[tuple, Future]] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._starting = threading.Lock()
 
     def write(self, entry: Entry, status: int) -> Future:
         future: Future = Future()
         try:
-            self._queue.put((_values(entry, status), future))
+            self._queue.put((row_values(entry, status), future))
         except Exception as exc:                 # (an entry that cannot be logged is an error like any)
             future.set_exception(exc)
             return future
@@ -140,37 +137,33 @@ class Writer:
                     self._thread.start()
         return future
 
-    def close(self) -> None:
-        """Write what is waiting, then stop the thread."""
-        if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join()
-            self._thread = None
-
     def _run(self) -> None:
         conn: sqlite3.Connection | None = None
-        while (item := self._queue.get()) is not None:
-            batch = [item]
+        while True:                              # (a daemon thread: requests wait for their rows)
+            batch = [self._queue.get()]
             while len(batch) < self.BATCH:
                 try:
-                    item = self._queue.get_nowait()
+                    batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
-                if item is None:
-                    self._queue.put(None)        # stop after this batch
-                    break
-                batch.append(item)
+            # A request that stopped waiting for its row (its client went away) was sent nothing:
+            # its row says so (499, nginx's "client closed request"). Running futures cannot be
+            # cancelled any more, so every other row's status is what its client gets.
+            waiting = [future.set_running_or_notify_cancel() for _, future in batch]
+            rows = [values if wanted else (*values[:9], CLOSED, 0, values[11])
+                    for (values, _), wanted in zip(batch, waiting)]
             try:
                 conn = conn or db.connect(self.path)
-                seqs = append_rows(conn, [values for values, _ in batch])
-            except Exception as exc:
-                for _, future in batch:
-                    future.set_exception(exc)
-            else:
-                for (_, future), seq in zip(batch, seqs):
-                    future.set_result(seq)
-        if conn is not None:
-            conn.close()
+                outcome: list = append_rows(conn, rows)
+            except Exception as exc:             # nothing of the batch was written
+                outcome = [exc] * len(batch)
+            for (_, future), wanted, result in zip(batch, waiting, outcome):
+                if not wanted:
+                    continue
+                if isinstance(result, Exception):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
 
 
 def query(conn: sqlite3.Connection, since: str | None = None, until: str | None = None,

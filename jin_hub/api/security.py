@@ -19,6 +19,7 @@ import asyncio
 import base64
 import binascii
 import logging
+import math
 import sqlite3
 import threading
 import time
@@ -55,7 +56,7 @@ class Budget:
             tokens = min(self.burst, tokens + (at - since) * self.rate)
             if tokens < 1:
                 self._left[client] = (tokens, at)
-                return max(1, round((1 - tokens) / self.rate + 0.5))
+                return max(1, math.ceil((1 - tokens) / self.rate))
             self._left[client] = (tokens - 1, at)
             if len(self._left) > 10_000:
                 self._left = {c: (t, s) for c, (t, s) in self._left.items()
