@@ -4,10 +4,13 @@ the access commands in ``cli_access``)."""
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from jin_hub import __version__
 from jin_hub.cli_access import add_commands
@@ -75,15 +78,21 @@ def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from jin_hub.api.app import create_app
+    from jin_hub.api.deps import bound_url
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise ValueError("TLS needs both --tls-cert and --tls-key (PEM files)")
     for pem in (args.tls_cert, args.tls_key):
         if pem and not Path(pem).is_file():
             raise FileNotFoundError(f"TLS file {pem} not found")
-    app = create_app(_db_path(args))
     scheme = "https" if args.tls_cert else "http"
-    print(f"JiN hub {__version__} serving {_db_path(args)} on {scheme}://{args.host}:{args.port}", flush=True)
+    public = args.public_url or os.environ.get("JIN_HUB_PUBLIC_URL") or bound_url(scheme, args.host, args.port)
+    parts = urlsplit(public)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(f"--public-url {public} is not a base URL: give it as https://host[:port][/path]")
+    app = create_app(_db_path(args), public)
+    print(f"JiN hub {__version__} serving {_db_path(args)} on {bound_url(scheme, args.host, args.port)}; "
+          f"links point to {public}", flush=True)
     if scheme == "http" and args.host not in ("127.0.0.1", "localhost", "::1"):
         print("warning: passwords travel in clear over plain HTTP: serve with --tls-cert/--tls-key, or only "
               "behind a TLS reverse proxy (--forwarded-allow-ips)", file=sys.stderr, flush=True)
@@ -138,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-level", default="warning")
     p.add_argument("--tls-cert", help="PEM certificate: serve HTTPS")
     p.add_argument("--tls-key", help="PEM private key of --tls-cert")
+    p.add_argument("--public-url", help="where clients reach the hub (e.g. https://jin.example.org), used in the "
+                                        "links replies carry (default: $JIN_HUB_PUBLIC_URL, else the bound address)")
     p.add_argument("--forwarded-allow-ips", help="behind a TLS reverse proxy: its address(es), to trust "
                                                  "X-Forwarded-Proto/For (the audit log then records real clients)")
     p.set_defaults(func=cmd_serve)
@@ -156,11 +167,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: What SQLite and the OS say when a write does not fit: the disk is full, or a quota or file-size
+#: limit is reached (SQLite reports a refused write as a disk I/O error).
+DISK_FULL = ("database or disk is full", "disk i/o error")
+
+
+def out_of_space(exc: BaseException) -> bool:
+    """Whether ``exc`` is a write that did not fit on the disk."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        return True
+    return isinstance(exc, sqlite3.OperationalError) and any(s in str(exc).lower() for s in DISK_FULL)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
-    except (LookupError, OSError, ValueError) as exc:
-        msg = exc.args[0] if exc.args else str(exc)
+    except (LookupError, OSError, ValueError, sqlite3.OperationalError) as exc:
+        if out_of_space(exc):
+            msg = (f"could not write to {_db_path(args)}: {exc}. Nothing new was published (the hub still serves "
+                   "what it served before); free space on that disk, or raise its quota, and run the command again")
+        elif isinstance(exc, sqlite3.OperationalError):
+            raise
+        else:
+            msg = str(exc) if isinstance(exc, OSError) or not exc.args else exc.args[0]
         print(f"jin-hub {args.command}: error: {msg}", file=sys.stderr)
         sys.exit(2)

@@ -47,13 +47,15 @@ class HubProcess:
 
 
 def start_hub(db_path: Path, timeout: float = 30, cwd: Path | None = None,
-              tls: tuple[Path, Path] | None = None) -> HubProcess:
+              tls: tuple[Path, Path] | None = None, public_url: str | None = None) -> HubProcess:
     """Start the hub over ``db_path`` on a free loopback port; return once it answers.
 
     ``tls``: (certificate, key) PEM files to serve HTTPS; the certificate must name 127.0.0.1.
+    ``public_url``: the base URL its links give (default: the loopback address it serves on).
     """
     port = free_port()
     extra = ["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])] if tls else []
+    extra += ["--public-url", public_url] if public_url else []
     proc = subprocess.Popen(
         [sys.executable, "-m", "jin_hub", "--db", str(db_path), "serve", "--port", str(port), *extra],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=cwd)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -42,9 +43,10 @@ def _openapi_with_security(app: FastAPI):
     return openapi
 
 
-def create_app(db_path: Path | str) -> FastAPI:
+def create_app(db_path: Path | str, public_url: Optional[str] = None) -> FastAPI:
     """The hub app serving the database at ``db_path``: published data read-only; credentials,
-    failed sign-ins and the audit log read-write."""
+    failed sign-ins and the audit log read-write. ``public_url`` is where clients reach it, used
+    in every link it sends (default: the address it is bound to; see ``deps.public_base``)."""
     app = FastAPI(
         title="JiN hub API",
         version=__version__,
@@ -53,6 +55,7 @@ def create_app(db_path: Path | str) -> FastAPI:
                     "(your JiN account) or an API key (Authorization: Bearer jin_...); every data request "
                     "is audited.",
     )
+    app.state.public_url = public_url.rstrip("/") if public_url else None
     app.state.store = Store(db_path)
     app.state.access = AccessDb(db_path)
     install_audit(app)

@@ -10,6 +10,7 @@ default, or in the storage CRS (EPSG:27700) with ``crs=``.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from typing import Optional
 from urllib.parse import urlencode
@@ -18,7 +19,17 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from jin_hub.access.accounts import Principal
 from jin_hub.access.auditlog import Entry
-from jin_hub.api.deps import BNG, CRS84, GEOJSON, get_store, not_found, zone_or_404
+from jin_hub.api.deps import (
+    BNG,
+    CRS84,
+    GEOJSON,
+    MAX_OFFSET,
+    get_store,
+    not_found,
+    page_offset,
+    public_base,
+    zone_or_404,
+)
 from jin_hub.api.security import caller, data_access
 from jin_hub.api.values import PERIOD, PERIOD_HELP
 from jin_hub.store import NotFound, Store
@@ -43,7 +54,7 @@ def _link(href: str, rel: str, type_: str, title: str = "") -> dict:
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return public_base(request)
 
 
 @router.get("/", summary="Landing page")
@@ -147,6 +158,44 @@ def parse_bbox(text: Optional[str]) -> Optional[tuple[float, float, float, float
     return nums[0], nums[1], nums[2], nums[3]
 
 
+DATETIME_HELP = ("an RFC 3339 date-time or date, or an interval of two (open with '..'); checked, but the period "
+                 "an item shows is chosen with period=")
+_DATE = r"\d{4}-\d{2}-\d{2}"
+_INSTANT = re.compile(rf"{_DATE}(?:[Tt]\d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?(?:[Zz]|[+-]\d{{2}}:\d{{2}}))?")
+
+
+def _instant(text: str) -> Optional[datetime]:
+    """An RFC 3339 date-time or full date as an aware datetime (dates at midnight UTC); None if
+    ``text`` is neither."""
+    if not _INSTANT.fullmatch(text):
+        return None
+    try:
+        when = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
+    except ValueError:                          # month 13, 30 February, hour 25...
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def parse_datetime(text: Optional[str]) -> None:
+    """Check OGC API - Features' ``datetime``: an instant or an interval ``start/end`` with one
+    end open at most (``..`` or empty); a 400 saying the accepted forms otherwise. Items show the
+    ``period`` requested, so a valid value changes nothing, but nonsense is refused rather than
+    silently ignored."""
+    if text is None:
+        return
+    ends = text.split("/")
+    found = [None if end in ("", "..") else _instant(end) for end in ends]
+    open_ends = [end in ("", "..") for end in ends]
+    valid = (len(ends) == 1 and found[0] is not None) or (
+        len(ends) == 2 and not all(open_ends)
+        and all(f is not None or o for f, o in zip(found, open_ends))
+        and (any(open_ends) or found[0] <= found[1]))
+    if not valid:
+        raise HTTPException(400, f"datetime '{text[:40]}' is not an RFC 3339 date-time (2024-03-05T14:20:00Z), "
+                                 "date (2024-03-05) or interval of two (2024-01-01/2024-12-31, ../2024-12-31, "
+                                 "2024-01-01/..); choose the period with period=")
+
+
 def _feature(row: tuple, props: dict, value: tuple) -> str:
     code, name, dcode, dname, geom = row
     count, supp, rate, base = value
@@ -177,13 +226,14 @@ def items(
     collection_id: str,
     request: Request,
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0, le=10_000_000),
+    offset: int = Query(0, ge=0, description=f"areas to skip, at most {MAX_OFFSET:,}"),
     bbox: Optional[str] = Query(None, max_length=200, description="minx,miny,maxx,maxy (in bbox-crs)"),
     bbox_crs: Optional[str] = Query(None, alias="bbox-crs", max_length=100, description="CRS of bbox"),
     crs: Optional[str] = Query(None, max_length=100, description="CRS of the geometry (default CRS84)"),
     period: Optional[str] = Query(None, pattern=PERIOD, description=PERIOD_HELP),
     category: str = Query("all", max_length=80),
     zone: Optional[str] = Query(None, max_length=120, description="only areas in this zone"),
+    datetime_: Optional[str] = Query(None, alias="datetime", max_length=100, description=DATETIME_HELP),
     store: Store = Depends(get_store),
     audit: Entry = Depends(data_access),
 ) -> Response:
@@ -191,6 +241,8 @@ def items(
     audit.dataset = entry["id"]
     out_crs, box_crs = _crs(crs, "crs"), _crs(bbox_crs, "bbox-crs")
     box = parse_bbox(bbox)
+    parse_datetime(datetime_)
+    page_offset(offset)
     _, period, vals = _values_for(store, entry, geography, period, category)
     page = store.areas(geography, box, limit, offset, codes=_zone_codes(store, zone, geography),
                        bbox_bng=box_crs == BNG, bng=out_crs == BNG)

@@ -4,14 +4,23 @@ the data sharing protocol. Every request states its purpose, which the audit log
 from __future__ import annotations
 
 from typing import Optional
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from jin_hub import periods
 from jin_hub.access.auditlog import Entry
 from jin_hub.access.grants import granted
-from jin_hub.api.deps import FORMAT_HELP, csv_response, get_store, not_found, zone_or_404
+from jin_hub.api.deps import (
+    FORMAT_HELP,
+    MAX_OFFSET,
+    csv_response,
+    get_store,
+    not_found,
+    page_offset,
+    public_base,
+    zone_or_404,
+)
 from jin_hub.api.security import AccessDb, data_access, get_access, require_partner
 from jin_hub.api.values import PERIOD
 from jin_hub.store import RECORD_FIELDS, NotFound, Store
@@ -31,7 +40,7 @@ def records(
     category: Optional[str] = Query(None, max_length=80),
     zone: Optional[str] = Query(None, max_length=120, description="only records in this zone"),
     limit: int = Query(10_000, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, description=f"rows to skip, at most {MAX_OFFSET:,}"),
     format: str = Query("json", pattern="^(json|csv)$", description=FORMAT_HELP),
     store: Store = Depends(get_store),
     access: AccessDb = Depends(get_access),
@@ -39,6 +48,7 @@ def records(
 ):
     audit.dataset, audit.purpose = dataset, purpose.strip()
     require_partner(audit, "record-level data")
+    page_offset(offset)
     who = audit.principal
     if not granted(access.conn(), who.agency, dataset):
         raise HTTPException(403, f"agency '{who.agency}' has no record-level grant for '{dataset}' under the data "
@@ -51,7 +61,7 @@ def records(
     audit.rows = len(rows)
     params = {k: v for k, v in {"purpose": purpose, "period": period, "category": category, "zone": zone,
                                 "format": format if format != "json" else None}.items() if v}
-    nxt = (f"{str(request.base_url).rstrip('/')}{request.url.path}?"
+    nxt = (f"{public_base(request)}{router.prefix}/records/{quote(dataset, safe='')}?"
            f"{urlencode({**params, 'limit': limit, 'offset': offset + limit})}"
            if offset + len(rows) < matched else None)
     if format == "csv":

@@ -227,7 +227,7 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
     extract = read_extract(path, schema, lean=keys is not None)
     frame = extract.frame
     n = len(frame)
-    line = np.arange(n) + 2                                   # header is line 1
+    line = extract.lines                                      # header is line 1
     reason = np.full(n, None, dtype=object)
     ok = np.ones(n, dtype=bool)                               # not quarantined (yet)
 

@@ -6,6 +6,8 @@ attendance derives persistent absence from sessions and its month from the term.
 
 Every function returns, per row: the canonical category (or None), the quarantine reason (or
 None) and whether the value was repaired (a known variant mapped), as numpy object/bool arrays.
+A reason describes the value, never quotes it: a partner's category field can hold anything,
+a victim's name and date of birth included, and the quarantine table is kept with the release.
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ def by_label(raw: pd.Series, lookup: dict[str, str], what: str) -> Derived:
     labels = labels.to_numpy(dtype=object)
     canonical = np.array([lookup.get(normalise_label(text)) for text in labels] + [None], dtype=object)
     why = np.array([None if c is not None else f"missing {what}" if not t.strip() else
-                    f"unknown {what} ({t.strip()[:40]})" for t, c in zip(labels, canonical)] + [f"missing {what}"],
-                   dtype=object)                   # the last entry: code -1, no value at all
+                    f"unknown {what} ({len(t.strip())} characters)" for t, c in zip(labels, canonical)]
+                   + [f"missing {what}"], dtype=object)       # the last entry: code -1, no value at all
     mapped = np.array([c is not None and c != t for t, c in zip(labels, canonical)] + [False])
     return canonical[codes], why[codes], mapped[codes]
 

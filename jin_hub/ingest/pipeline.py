@@ -61,11 +61,15 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def published_release(conn: sqlite3.Connection, dataset: str, sha: str) -> Optional[IngestResult]:
-    """The release already made from the file with this content hash, if any."""
-    done = conn.execute("SELECT id, report FROM releases WHERE dataset = ? AND source_sha256 = ? "
-                        "AND status = 'complete'", (dataset, sha)).fetchone()
-    return IngestResult(done[0], False, json.loads(done[1])) if done else None
+def published_release(conn: sqlite3.Connection, dataset: str, sha: str, cutoff: str | None = None
+                      ) -> Optional[IngestResult]:
+    """The latest release already made from the file with this content hash and declared cut-off
+    (None: inferred), if any."""
+    for rid, report in conn.execute("SELECT id, report FROM releases WHERE dataset = ? AND source_sha256 = ? "
+                                    "AND status = 'complete' ORDER BY no DESC", (dataset, sha)):
+        if json.loads(report).get("cutoff_declared") == cutoff:
+            return IngestResult(rid, False, json.loads(report))
+    return None
 
 
 def _count(area: pd.Categorical, period: pd.Categorical, category: pd.Categorical) -> pd.DataFrame:
@@ -277,8 +281,8 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
     result = None
     try:                                        # the worker starts up while the file is hashed
         sha = file_sha256(path)
-        done = published_release(conn, dataset, sha)
-        if done and done.report.get("cutoff_declared") == cutoff:
+        done = published_release(conn, dataset, sha, cutoff)
+        if done:
             return done
         base = nesting.finest(conn)
         areas = AreaIndex.from_db(conn, base)
