@@ -120,7 +120,7 @@ def test_audit_log_stays_true_under_load(load_hub):
     print(f"\n{len(answered)} requests in {SECONDS:.0f} s by {CLIENTS} clients: {dict(sorted(statuses.items()))}; "
           f"p50 {statistics.median(latency) * 1000:.0f} ms, p99 {latency[int(len(latency) * 0.99)] * 1000:.0f} ms")
     assert not [s for s in statuses if s >= 500], statuses
-    assert statuses[200] > len(answered) / 2                          # mostly real work, not refusals
+    assert statuses[200] > len(answered) / 3                          # real work, not only refusals
     assert {401, 429} <= set(statuses)                                # and refusals mixed in
 
     logged = Counter(conn.execute("SELECT endpoint, status FROM audit_log WHERE seq > ?", (before,)))
