@@ -132,8 +132,8 @@ def check_shape(path: Path) -> None:
                          for _ in range(2))
     if len(header) > MAX_COLUMNS:
         raise ExtractError(f"{path.name} has {len(header):,} columns, over the hub's limit of {MAX_COLUMNS} "
-                           "(MAX_COLUMNS): check the file is the partner's extract, comma-separated, with one "
-                           "header row")
+                           "(MAX_COLUMNS): check the file is the partner's extract, and export it again as "
+                           "comma-separated text with one header row")
     if len(first) > len(header):
         raise ExtractError(f"{path.name}: line 2 has {len(first):,} values but the header names {len(header)} "
                            "columns: export it again with a header row naming every column")

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jin_hub.ingest.dates import DATE_FORMATS, months
+from jin_hub.ingest.dates import DATE_FORMATS, latest_complete, month_number, months
 
 
 def reference_months(values: pd.Series) -> np.ndarray:
@@ -60,3 +60,23 @@ def test_months_reads_each_format_and_refuses_impossible_dates():
     values = pd.Series(["2024-03-05T10:15", "05/03/2024 10:15", "2024-03-05 10:15:30", "5 Mar 2024",
                         "05-03-2024", "2023-02-29", "2024-02-29", "not a date", ""])
     np.testing.assert_array_equal(months(values), [202403] * 5 + [np.nan, 202402, np.nan, np.nan])
+
+
+def test_the_latest_complete_month_ignores_strays_and_thin_tails():
+    """A month is complete with at least half the records of the median record's month: a stray row
+    or two after the extract does not make a month, nor does a tail of old months lower the bar."""
+    rng = np.random.default_rng(3)
+    year = np.repeat([202400.0 + m for m in range(1, 13)], rng.integers(800, 1200, 12))
+    late_reports = np.array([201900.0 + m for m in range(1, 13)] + [202000.0 + m for m in range(1, 13)])
+    assert latest_complete(year) == 202412
+    assert latest_complete(np.concatenate([year, [202501.0]])) == 202412
+    assert latest_complete(np.concatenate([late_reports, year, [202501.0] * 3, [202502.0], [np.nan]])) == 202412
+    assert latest_complete(np.concatenate([year, [202501.0] * 300])) == 202412              # a part month
+    assert latest_complete(np.concatenate([year, [202501.0] * 700])) == 202501              # a whole one
+    assert latest_complete(np.array([202403.0] * 3)) == 202403 and latest_complete(np.array([np.nan])) is None
+
+
+@pytest.mark.parametrize("bad", ["2024-13", "2024-1", "24-01", "2024/01", "", "2024-01-01"])
+def test_a_cutoff_is_a_month(bad):
+    with pytest.raises(ValueError, match="is not a month: give it as YYYY-MM"):
+        month_number(bad)
