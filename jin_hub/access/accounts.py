@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+import os
 import re
 import secrets
 import sqlite3
@@ -35,6 +36,9 @@ ADDRESS_LEAK = timedelta(minutes=2)  # ... of which one is forgotten every ADDRE
 STALE_CHECK = timedelta(minutes=1)   # a password check this old was never finished (the hub stopped)
 ANY = "*"                            # sign_in_failures.username of an address's count across names
 REMEMBER = 300.0                     # seconds a verified password is remembered
+#: argon2 verifications at once: each uses up to 4 cores, so password guessing (every guess is
+#: verified, the name known or not) cannot take all the hub's processors from signed-in callers.
+VERIFYING = max(1, (os.cpu_count() or 2) // 2)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 _HASHER = PasswordHasher()
 
@@ -296,6 +300,7 @@ class Authenticator:
         self._pepper = secrets.token_bytes(32)
         self._lock = threading.Lock()
         self._dummy = _HASHER.hash(secrets.token_urlsafe(24))    # verified against for unknown names
+        self._verifying = threading.BoundedSemaphore(VERIFYING)
 
     def _user(self, username: str) -> tuple | None:
         return self._connect().execute(
@@ -338,7 +343,8 @@ class Authenticator:
 
     def _verify(self, username: str, password: str, stored: str, token: bytes) -> bool:
         try:
-            _HASHER.verify(stored, password)
+            with self._verifying:
+                _HASHER.verify(stored, password)
         except (VerificationError, InvalidHashError):
             return False
         with self._lock:
