@@ -70,6 +70,7 @@ def test_concurrent_guesses_get_no_more_evaluations_than_allowed(hub_url, hub_db
     with ThreadPoolExecutor(GUESSERS) as pool:
         answers = list(pool.map(sign_in, passwords))
     codes = Counter(r.status_code for r in answers)
+    print(f"\n{GUESSERS} concurrent sign-ins, one right: {dict(sorted(codes.items()))}")
     assert codes[401] + codes[200] <= accounts.FREE_FAILURES, codes
     assert codes[429] >= GUESSERS - accounts.FREE_FAILURES
     assert all(int(r.headers["retry-after"]) > 0 for r in answers if r.status_code == 429)
@@ -95,6 +96,8 @@ def test_spraying_many_names_from_one_address_is_throttled(hub_url, hub_db_path)
         for guess in range(4):
             answers += [sprayer.get("/api/v1/zones", auth=(n, f"Spring2024-{guess}")) for n in names]
         codes = [r.status_code for r in answers]
+        print(f"\n60 names x 4 guesses from one address: {dict(Counter(codes))}, the first 429 at guess "
+              f"{codes.index(429) + 1}, Retry-After {answers[codes.index(429)].headers['retry-after']} s")
         assert codes.count(401) == accounts.ADDRESS_FAILURES
         assert set(codes[accounts.ADDRESS_FAILURES:]) == {429}
         assert all(int(r.headers["retry-after"]) > 0 for r in answers[accounts.ADDRESS_FAILURES:])
