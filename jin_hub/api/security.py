@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import ipaddress
 import logging
 import math
 import sqlite3
@@ -104,6 +105,21 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def throttled_as(address: str) -> str:
+    """What sign-in pauses and the request budget count a client address as: an IPv4 address
+    itself, an IPv6 address by its /64 network (one subscriber's share, which it can fill with
+    addresses of its choosing)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def _signed_in(request: Request, access: AccessDb) -> Principal | None:
     """The caller named by the request's credentials, None without credentials; 401/429 when refused."""
     auth = access.authenticator
@@ -115,7 +131,7 @@ def _signed_in(request: Request, access: AccessDb) -> Principal | None:
             credentials = _basic(value)
             if credentials is None:
                 raise _unauthorised("malformed Basic credentials: send base64(user:password)")
-            return auth.password(*credentials, client_address(request))
+            return auth.password(*credentials, throttled_as(client_address(request)))
         if scheme.lower() == "bearer" or key:
             return auth.api_key(value.strip() if scheme.lower() == "bearer" else key.strip())
     except LockedOut as exc:
@@ -130,7 +146,7 @@ def _signed_in(request: Request, access: AccessDb) -> Principal | None:
 def authenticate(request: Request, access: AccessDb) -> Principal:
     """The caller named by the request's credentials, or the public; 401/429 when refused. Every
     request that ends not signed in spends one from its address's budget (429 when spent)."""
-    client = client_address(request)
+    client = throttled_as(client_address(request))
     try:
         principal = _signed_in(request, access)
     except HTTPException as exc:

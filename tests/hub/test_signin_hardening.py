@@ -110,6 +110,14 @@ def test_spraying_many_names_from_one_address_is_throttled(hub_url, hub_db_path)
         assert sprayer.get("/api/v1/zones", auth=ANALYST).status_code == 200
 
 
+def test_an_ipv6_subscriber_counts_as_one_address():
+    """An IPv6 caller can pick any address of its /64: pauses and budgets count the /64."""
+    assert security.throttled_as("2001:db8:1:2:aaaa::1") == security.throttled_as("2001:db8:1:2::ffff") \
+        == "2001:db8:1:2::/64"
+    assert security.throttled_as("2001:db8:1:3::1") != "2001:db8:1:2::/64"
+    assert security.throttled_as("::ffff:192.0.2.7") == security.throttled_as("192.0.2.7") == "192.0.2.7"
+
+
 def test_unknown_names_take_as_long_as_known_ones(hub_url, hub_db_path):
     """The median time of a wrong password is the same whether the name exists or not (before:
     130 ms against 3 ms). Each attempt comes from an address of its own: no pause interferes."""
