@@ -65,14 +65,15 @@ def params_text(params: dict[str, str]) -> str:
     if len(full) <= PARAMS_CHARS:
         return full
     kept: dict[str, str] = {}
-    room = PARAMS_CHARS - 64                 # what the note of left-out parameters may need
+    room = PARAMS_CHARS - 200                # what the note of left-out parameters may need
     for name, value in sorted(params.items()):
         item = (_cap(name, VALUE_CHARS), _cap(value, VALUE_CHARS))
         size = len(json.dumps(dict([item]))) + 2
         if size > room:
             break
         kept[item[0]], room = item[1], room - size
-    kept[DROPPED] = f"{len(params) - len(kept)} of {len(params)} parameters ({len(full)} characters) not logged"
+    kept[DROPPED] = (f"{len(full)} characters of parameters, not logged beyond {PARAMS_CHARS}: values cut to "
+                     f"{VALUE_CHARS}, {len(params) - len(kept)} of {len(params)} parameters left out")
     return json.dumps(kept, sort_keys=True)
 
 
