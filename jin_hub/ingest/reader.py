@@ -106,8 +106,6 @@ def read_text(path: Path, keep: Callable[[str], bool], only: Optional[Collection
     else:  # pragma: no cover - cp1252 decodes almost anything
         raise ExtractError(f"{path.name} is neither UTF-8 nor Windows-1252 text: re-export it as UTF-8 CSV")
     frame.columns = [c.strip() for c in frame.columns]
-    if frame.empty:
-        raise ExtractError(f"{path.name} has a header but no data rows: export the extract again with its rows")
     return Extract(path, encoding, keep, [c.strip() for c in header.columns], frame)
 
 
@@ -119,8 +117,9 @@ def too_long(path: Path, exc: RowTooLong) -> str:
 
 
 def check_shape(path: Path) -> None:
-    """ExtractError unless ``path`` has a header of at most ``MAX_COLUMNS`` columns, no line over
-    ``MAX_ROW_BYTES`` bytes, and a first data row no wider than its header; in milliseconds."""
+    """ExtractError unless ``path`` has a header of at most ``MAX_COLUMNS`` columns, a data line
+    after it, no line over ``MAX_ROW_BYTES`` bytes, and a first data row no wider than its
+    header; in milliseconds."""
     if path.stat().st_size == 0:
         raise ExtractError(f"{path.name} is empty: export the extract again, with its header row and data")
     try:
@@ -128,12 +127,14 @@ def check_shape(path: Path) -> None:
     except RowTooLong as exc:
         raise ExtractError(too_long(path, exc)) from exc
     with path.open("rb") as fh:                   # ASCII commas and quotes read the same in either encoding
-        header, first = (next(csv.reader([fh.readline(MAX_ROW_BYTES + 1).decode("latin-1").rstrip("\r\n")]), [])
-                         for _ in range(2))
+        lines = [fh.readline(MAX_ROW_BYTES + 1) for _ in range(2)]
+    header, first = (next(csv.reader([line.decode("latin-1").rstrip("\r\n")]), []) for line in lines)
     if len(header) > MAX_COLUMNS:
         raise ExtractError(f"{path.name} has {len(header):,} columns, over the hub's limit of {MAX_COLUMNS} "
                            "(MAX_COLUMNS): check the file is the partner's extract, and export it again as "
                            "comma-separated text with one header row")
+    if not lines[1]:
+        raise ExtractError(f"{path.name} has a header but no data rows: export the extract again with its rows")
     if len(first) > len(header):
         raise ExtractError(f"{path.name}: line 2 has {len(first):,} values but the header names {len(header)} "
                            "columns: export it again with a header row naming every column")
