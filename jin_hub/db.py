@@ -129,10 +129,10 @@ CREATE TABLE IF NOT EXISTS api_keys (
 CREATE TABLE IF NOT EXISTS sign_in_failures (  -- per user name (existing or not) and client address;
     username     TEXT NOT NULL,                 -- '*': the address's failures across all names
     client       TEXT NOT NULL,
-    failures     INTEGER NOT NULL,              -- the passwords being checked count until proven right
-    checking     INTEGER NOT NULL DEFAULT 0,    -- passwords being checked now
+    failures     INTEGER NOT NULL,              -- wrong passwords in a row ('*': checks not yet forgotten)
     locked_until TEXT,
-    updated      TEXT NOT NULL,
+    tries        INTEGER NOT NULL DEFAULT 0,    -- passwords checked since `since`
+    since        TEXT NOT NULL,                 -- when the tries began ('*': when the next is forgotten)
     PRIMARY KEY (username, client)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS grants (     -- record-level access under the data sharing protocol

@@ -33,7 +33,6 @@ FIRST_LOCK = timedelta(seconds=30)
 LONGEST_LOCK = timedelta(hours=1)
 ADDRESS_FAILURES = 30                # failures from one address across all names before it is paused,
 ADDRESS_LEAK = timedelta(minutes=2)  # ... of which one is forgotten every ADDRESS_LEAK (30 an hour)
-STALE_CHECK = timedelta(minutes=1)   # a password check this old was never finished (the hub stopped)
 ANY = "*"                            # sign_in_failures.username of an address's count across names
 REMEMBER = 300.0                     # seconds a verified password is remembered
 #: argon2 verifications at once: each uses up to 4 cores, so password guessing (every guess is
@@ -175,11 +174,6 @@ def _period(failures: int) -> timedelta:
     return min(FIRST_LOCK * 2 ** (failures - FREE_FAILURES), LONGEST_LOCK)
 
 
-def _lock_of(row: tuple | None) -> datetime | None:
-    """The ``locked_until`` of a ``sign_in_failures`` row, if any."""
-    return datetime.fromisoformat(row[2]) if row and row[2] else None
-
-
 def _wait(until: datetime, at: datetime) -> int:
     """Whole seconds (at least 1) from ``at`` until ``until``: a Retry-After."""
     return max(1, math.ceil((until - at).total_seconds()))
@@ -189,89 +183,89 @@ class Throttle:
     """Failed sign-ins, counted per user name and client address, and per address across names.
 
     A name paused at one address is not paused at another, so an intruder cannot lock the real
-    user out, and one address cannot spray guesses over many names. A password is evaluated only
-    after a slot was reserved for it in one ``BEGIN IMMEDIATE`` transaction with the lock check,
-    so any number of concurrent guesses gets no more evaluations than the failures allowed.
-    Rows are ``sign_in_failures``; for a name, ``failures`` counts decided failures and
-    ``checking`` the passwords being evaluated; for the address (name ``ANY``) every evaluation
-    counts until it proves right, and one failure is forgotten every ``ADDRESS_LEAK``.
+    user out, and one address cannot spray guesses over many names. A password is checked only
+    after a try was reserved for it in one ``BEGIN IMMEDIATE`` transaction with the lock check:
+    at most ``FREE_FAILURES`` a name from an address in any ``FIRST_LOCK`` (a try is given back
+    only when its password proves right), so no number of concurrent guesses gets more wrong
+    passwords checked. For the address (name ``ANY``) every check counts until it proves right,
+    and one is forgotten every ``ADDRESS_LEAK``.
     """
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
 
-    def _row(self, username: str, client: str) -> tuple[int, int, str | None, str] | None:
-        return self.conn.execute("SELECT failures, checking, locked_until, updated FROM sign_in_failures "
-                                 "WHERE username = ? AND client = ?", (username, client)).fetchone()
+    def _row(self, username: str, client: str) -> tuple[int, datetime | None, int, datetime] | None:
+        """(failures, locked until, tries, since) of a ``sign_in_failures`` row."""
+        row = self.conn.execute("SELECT failures, locked_until, tries, since FROM sign_in_failures "
+                                "WHERE username = ? AND client = ?", (username, client)).fetchone()
+        return row and (row[0], row[1] and datetime.fromisoformat(row[1]), row[2], datetime.fromisoformat(row[3]))
 
-    def _put(self, username: str, client: str, failures: int, checking: int, locked: datetime | None,
-             updated: datetime) -> None:
-        if failures <= 0 and checking <= 0:
+    def _put(self, username: str, client: str, failures: int, locked: datetime | None, tries: int,
+             since: datetime) -> None:
+        if failures <= 0 and tries <= 0:
             self.conn.execute("DELETE FROM sign_in_failures WHERE username = ? AND client = ?", (username, client))
             return
         self.conn.execute("INSERT OR REPLACE INTO sign_in_failures VALUES (?, ?, ?, ?, ?, ?)",
-                          (username, client, failures, checking, locked and _stamp(locked), _stamp(updated)))
+                          (username, client, failures, locked and _stamp(locked), tries, _stamp(since)))
 
     def _address(self, client: str, at: datetime) -> tuple[int, datetime]:
-        """The address's failures across names after leaking, and when the next one leaks from."""
+        """The address's checks across names still counted, and when the next is forgotten from."""
         row = self._row(ANY, client)
         if row is None:
             return 0, at
-        failures, since = row[0], datetime.fromisoformat(row[3])
-        leaked = min(failures, int((at - since) / ADDRESS_LEAK))
-        return failures - leaked, (since + leaked * ADDRESS_LEAK if leaked < failures else at)
+        failures, since = row[0], row[3]
+        forgotten = min(failures, int((at - since) / ADDRESS_LEAK))
+        return failures - forgotten, (since + forgotten * ADDRESS_LEAK if forgotten < failures else at)
 
-    def _refuse_if_locked(self, username: str, client: str, at: datetime) -> None:
-        locked = _lock_of(self._row(username, client))
-        if locked and locked > at:
-            wait = _wait(locked, at)
+    def _refuse_if_locked(self, username: str, client: str, at: datetime) -> tuple | None:
+        """``LockedOut`` if the name is paused at this address, or the address is; else the name's row."""
+        row = self._row(username, client)
+        if row and row[1] and row[1] > at:
+            wait = _wait(row[1], at)
             raise LockedOut(f"too many failed sign-ins for '{username}' from your address: try again in {wait} s, "
                             "or ask the hub administrator to unlock the account", wait)
         failures, since = self._address(client, at)
         if failures >= ADDRESS_FAILURES:
             wait = _wait(since + ADDRESS_LEAK, at)
             raise LockedOut(f"too many failed sign-ins from your address: try again in {wait} s", wait)
+        return row
 
     def check(self, username: str, client: str) -> None:
         """``LockedOut`` if the name is paused at this address, or the address is."""
         self._refuse_if_locked(username, client, now())
 
     def reserve(self, username: str, client: str) -> None:
-        """Reserve the evaluation of one password, or ``LockedOut`` (no evaluation)."""
+        """Reserve the check of one password, or ``LockedOut`` (nothing checked). Once a name is
+        paused, one try is allowed each time the pause ends."""
         with _immediate(self.conn):
             at = now()
-            self._refuse_if_locked(username, client, at)
-            row = self._row(username, client)
-            failures, checking = (row[0], row[1]) if row else (0, 0)
-            if checking and at - datetime.fromisoformat(row[3]) > STALE_CHECK:
-                checking = 0                         # (checks the hub never finished: it was stopped)
-            full = checking > 0 if failures >= FREE_FAILURES else failures + checking >= FREE_FAILURES
-            if full:
-                raise LockedOut(f"sign-ins for '{username}' are being checked: try again in 1 s", 1)
-            self._put(username, client, failures, checking + 1, _lock_of(row), at)
-            spent, since = self._address(client, at)
-            self._put(ANY, client, spent + 1, 0, None, since)
+            failures, locked, tries, since = self._refuse_if_locked(username, client, at) or (0, None, 0, at)
+            if since + FIRST_LOCK <= at:
+                tries, since = 0, at
+            if tries >= (FREE_FAILURES if failures < FREE_FAILURES else 1):
+                wait = _wait(since + FIRST_LOCK, at)
+                raise LockedOut(f"too many sign-ins for '{username}' from your address just now: try again in "
+                                f"{wait} s", wait)
+            self._put(username, client, failures, locked, tries + 1, since)
+            spent, next_forgotten = self._address(client, at)
+            self._put(ANY, client, spent + 1, None, 0, next_forgotten)
 
     def settle(self, username: str, client: str, right: bool, reserved: bool) -> None:
         """Record how a check ended: a failure pauses the name at the address once there are
-        ``FREE_FAILURES``; a success forgives the name's failures there (unless other checks of it
-        are still running) and refunds the address."""
+        ``FREE_FAILURES`` in a row, for ``_period``; a success forgives them and gives its try back
+        (if it was reserved), to the name and the address."""
         with _immediate(self.conn):
             at = now()
-            row = self._row(username, client)
-            failures, checking = (row[0], row[1]) if row else (0, 0)
-            checking = max(0, checking - reserved)
+            failures, locked, tries, since = self._row(username, client) or (0, None, 0, at)
             if right:
-                if checking == 0:
-                    failures = 0
+                failures, locked, tries = 0, None, tries - reserved
                 if reserved:
-                    spent, since = self._address(client, at)
-                    self._put(ANY, client, spent - 1, 0, None, since)
-                locked = _lock_of(row) if failures >= FREE_FAILURES else None
+                    spent, next_forgotten = self._address(client, at)
+                    self._put(ANY, client, spent - 1, None, 0, next_forgotten)
             else:
                 failures += 1
                 locked = at + _period(failures) if failures >= FREE_FAILURES else None
-            self._put(username, client, failures, checking, locked, at)
+            self._put(username, client, failures, locked, tries, since)
 
 
 @contextmanager
@@ -314,7 +308,7 @@ class Authenticator:
         stored = user[2] if user else self._dummy
         token = hmac.new(self._pepper, password.encode(), "sha256").digest()
         reserved = not self._remembered_as(username, stored, token)
-        if reserved:                           # an unknown password: evaluated only in a reserved slot
+        if reserved:                           # a password not proven yet: checked only in a reserved try
             throttle.reserve(username, client)
             try:
                 right = self._verify(username, password, stored, token)
@@ -332,8 +326,8 @@ class Authenticator:
         return Principal(username, user[0], user[1])
 
     def _has_failures(self, username: str, client: str) -> bool:
-        return self._connect().execute("SELECT 1 FROM sign_in_failures WHERE username = ? AND client = ?",
-                                       (username, client)).fetchone() is not None
+        return self._connect().execute("SELECT 1 FROM sign_in_failures WHERE username = ? AND client = ? "
+                                       "AND failures > 0", (username, client)).fetchone() is not None
 
     def _remembered_as(self, username: str, stored: str, token: bytes) -> bool:
         with self._lock:
