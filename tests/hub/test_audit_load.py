@@ -16,9 +16,11 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from jin_hub.local_server import start_hub
@@ -88,8 +90,11 @@ def hammer(url: str, clients: int, seconds: float) -> tuple[list[tuple[str, int]
             while time.monotonic() < stop:
                 call = DATA_CALLS[(client + n) % len(DATA_CALLS)]
                 began = time.monotonic()
-                r = http.get(call.path, params=call.params, auth=credentials(client, n))
-                mine.append((call.path, r.status_code, time.monotonic() - began))
+                try:
+                    status = http.get(call.path, params=call.params, auth=credentials(client, n)).status_code
+                except httpx.HTTPError:                # no answer at all: as bad as a 5xx
+                    status = 0
+                mine.append((call.path, status, time.monotonic() - began))
                 n += 1
         with lock:
             results.extend(mine)
@@ -104,13 +109,15 @@ def hammer(url: str, clients: int, seconds: float) -> tuple[list[tuple[str, int]
 
 
 @pytest.fixture()
-def load_hub(tmp_path, hub_db_path) -> tuple[str, Path]:
+def load_hub(tmp_path, hub_db_path) -> Iterator[tuple[str, Path]]:
+    """A hub of its own (a copy of the test hub), so the load leaves the shared one alone."""
     copy = snapshot_db(hub_db_path, tmp_path / "hub.sqlite")
     with start_hub(copy) as hub:
         yield hub.url, copy
 
 
 def test_audit_log_stays_true_under_load(load_hub):
+    """No 5xx (nor unanswered request), one row per audited request with its status, one chain."""
     url, path = load_hub
     conn = sqlite3.connect(path)
     (before,) = conn.execute("SELECT coalesce(max(seq), 0) FROM audit_log").fetchone()
@@ -119,7 +126,7 @@ def test_audit_log_stays_true_under_load(load_hub):
     latency.sort()
     print(f"\n{len(answered)} requests in {SECONDS:.0f} s by {CLIENTS} clients: {dict(sorted(statuses.items()))}; "
           f"p50 {statistics.median(latency) * 1000:.0f} ms, p99 {latency[int(len(latency) * 0.99)] * 1000:.0f} ms")
-    assert not [s for s in statuses if s >= 500], statuses
+    assert not [s for s in statuses if s >= 500 or s == 0], statuses
     assert statuses[200] > len(answered) / 3                          # real work, not only refusals
     assert {401, 429} <= set(statuses)                                # and refusals mixed in
 
