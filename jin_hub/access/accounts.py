@@ -258,7 +258,7 @@ class Throttle:
             at = now()
             failures, locked, tries, since = self._row(username, client) or (0, None, 0, at)
             if right:
-                failures, locked, tries = 0, None, tries - reserved
+                failures, locked, tries = 0, None, max(0, tries - reserved)
                 if reserved:
                     spent, next_forgotten = self._address(client, at)
                     self._put(ANY, client, spent - 1, None, 0, next_forgotten)
