@@ -155,7 +155,8 @@ class Store:
                 "publication_years": {c: [g for g in geos if LEVELS.index(g) >= LEVELS.index(
                     policy.finest_for(c, year=True))] for c in categories} if policy.years else {},
                 "disclosure": {"method": report.get("method", "suppression"), "threshold": report["threshold"],
-                               "rule": report["disclosure_rule"]},
+                               "rule": report["disclosure_rule"], "max_noise": report.get("max_noise", 0),
+                               "protection": report.get("protection")},
                 "licence": schema.licence,
                 "release": {"id": release_id, "created": created, "source": report["source"],
                             "accepted_rows": report["accepted"], "quarantined_rows": report["quarantined"],

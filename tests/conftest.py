@@ -30,19 +30,25 @@ def demo_extracts(tmp_path_factory) -> dict[str, Path]:
     return generate(tmp_path_factory.mktemp("extracts"), seed=11, scale=TEST_SCALE)
 
 
-def build_hub_db(path: Path, extracts: dict[str, Path]) -> Path:
-    """Load the demo geographies (OA to district) and ingest the four partner extracts into ``path``."""
+def build_hub_db(path: Path, extracts: dict[str, Path], datasets: list[str] | None = None,
+                 method: str | None = None) -> Path:
+    """Load the demo geographies (OA to district) and ingest the partner extracts (all four, or
+    ``datasets``) into ``path``, under their release policies or with another disclosure ``method``."""
+    import dataclasses
+
     from jin_hub import db, denominators, geography
     from jin_hub.demo.boundaries import FILES
     from jin_hub.demo.synth import ALL_DATASETS
     from jin_hub.ingest.pipeline import ingest
+    from jin_hub.ingest.schemas import get_schema
 
     conn = db.connect(path)
     for level, file in FILES.items():
         geography.store_boundaries(conn, geography.read_boundary_file(file, level), file.name)
     denominators.load(conn, extracts["population"], "population", "oa")
-    for dataset in ALL_DATASETS:
-        ingest(conn, dataset, extracts[dataset], TEST_SECRET)
+    for dataset in datasets or ALL_DATASETS:
+        policy = dataclasses.replace(get_schema(dataset).policy, method=method) if method else None
+        ingest(conn, dataset, extracts[dataset], TEST_SECRET, policy=policy)
     add_test_accounts(conn)
     conn.close()
     return path
@@ -72,7 +78,8 @@ def snapshot_db(db_path: Path, copy: Path) -> Path:
     return copy
 
 
-def build_hub_db_apart(path: Path, extracts: dict[str, Path]) -> Path:
+def build_hub_db_apart(path: Path, extracts: dict[str, Path], datasets: list[str] | None = None,
+                       method: str | None = None) -> Path:
     """``build_hub_db`` in its own process, as an admin builds a hub: the hub's GDAL (pyogrio's
     wheel) must not share a process with QGIS's, or GeoPackage writes there can hang or crash."""
     import json
@@ -80,9 +87,10 @@ def build_hub_db_apart(path: Path, extracts: dict[str, Path]) -> Path:
     import sys
 
     code = ("import json, sys; from pathlib import Path; from tests.conftest import build_hub_db; "
-            "build_hub_db(Path(sys.argv[1]), {k: Path(v) for k, v in json.loads(sys.argv[2]).items()})")
-    subprocess.run([sys.executable, "-c", code, str(path), json.dumps({k: str(v) for k, v in extracts.items()})],
-                   check=True, cwd=ROOT)
+            "build_hub_db(Path(sys.argv[1]), {k: Path(v) for k, v in json.loads(sys.argv[2]).items()}, "
+            "*json.loads(sys.argv[3]))")
+    subprocess.run([sys.executable, "-c", code, str(path), json.dumps({k: str(v) for k, v in extracts.items()}),
+                    json.dumps([datasets, method])], check=True, cwd=ROOT)
     return path
 
 

@@ -58,7 +58,7 @@ def _tabulate(data: pd.DataFrame, table: pd.DataFrame, tab_vars: list[str], thre
 
 def perturb(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None], secret: bytes, threshold: int,
             covering: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Perturbed cells (geography, area_code, period, category, count, suppressed) for every level,
+    """Perturbed cells (geography, area_code, period, category, count, true, suppressed) for every level,
     by month and by each multi-month period of ``covering`` (``periods.cover``).
 
     A multi-month cell is tabulated from its records like any other, so its cell key, and hence its
@@ -78,6 +78,7 @@ def perturb(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None], se
             cats = _tabulate(data, table, ["period", "category"], threshold)
             total = _tabulate(data, table, ["period"], threshold).assign(category="all")
             out.append(pd.concat([cats, total], ignore_index=True).assign(geography=geography))
-    cells = pd.concat(out, ignore_index=True)[["geography", "area_code", "period", "category", "count"]]
+    cells = pd.concat(out, ignore_index=True)[["geography", "area_code", "period", "category", "count",
+                                                "pre_sdc_count"]].rename(columns={"pre_sdc_count": "true"})
     cells["suppressed"] = cells["count"].isna()
     return cells

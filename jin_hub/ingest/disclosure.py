@@ -31,12 +31,14 @@ PICKS_PER_PINNED = 2
 KEY = ("geography", "area_code", "period", "category")
 
 
-def rule_text(policy, threshold: int) -> str:
+def rule_text(policy, threshold: int, max_noise: int = 3) -> str:
     """The disclosure rule of a ``ReleasePolicy`` in words, as stated in the catalogue and on printed maps."""
     if policy.method == "cell_key":
-        rule = (f"ONS cell-key perturbation: every count carries small, fixed noise (the same cell always gets "
-                f"the same noise), and perturbed counts below {threshold} are suppressed (zero is shown). "
-                f"Totals are perturbed separately, so parts need not add up to them.")
+        rule = (f"ONS cell-key perturbation: every count carries small, fixed noise of at most ±{max_noise} (the same "
+                f"cell always gets the same noise), and perturbed counts below {threshold} are suppressed (zero is "
+                f"shown). Further counts are suppressed wherever the published figures, taken together, would "
+                f"narrow a suppressed count to fewer than 3 possible values, or a count not published at that "
+                f"level to within ±10%. Totals are perturbed separately, so parts need not add up to them.")
     else:
         sources = ("a larger area that contains it, or the totals of calendar years, financial years and the "
                    "latest 12 months" if policy.years else "or a larger area that contains it")
@@ -51,14 +53,20 @@ def rule_text(policy, threshold: int) -> str:
     return f"{rule} Published by month: {limits(policy.finest)}.{years}"
 
 
+#: What varies among a margin's members: its ``Margins.kind``.
+BY_CATEGORY, BY_MONTH, BY_AREA = 0, 1, 2
+
+
 @dataclass(frozen=True)
 class Margins:
     """Margins as arrays: margin ``k`` has total cell ``total[k]``; ``member_of[j]`` is the margin
-    of member cell ``member[j]``."""
+    of member cell ``member[j]``; ``kind[k]`` says whether its members are the total's categories,
+    months or smaller areas (``BY_CATEGORY``, ``BY_MONTH``, ``BY_AREA``)."""
 
     total: np.ndarray
     member: np.ndarray
     member_of: np.ndarray
+    kind: np.ndarray | None = None
 
 
 class _Cells:
@@ -100,9 +108,9 @@ def margins(cells: pd.DataFrame, parents: dict[tuple[str, str], dict[str, str]])
     """
     numbered = _Cells(cells)
     geo, area, period, category = numbered.codes
-    totals, members, member_of = [], [], []
+    totals, members, member_of, kinds = [], [], [], []
 
-    def add(rows: np.ndarray, total_keys: list) -> None:
+    def add(rows: np.ndarray, total_keys: list, kind: int) -> None:
         """Margins whose members are ``rows`` and whose totals are the cells keyed by ``total_keys``."""
         total = numbered.find(total_keys)
         ok = total >= 0
@@ -110,26 +118,27 @@ def margins(cells: pd.DataFrame, parents: dict[tuple[str, str], dict[str, str]])
         member_of.append(codes + sum(len(t) for t in totals))
         totals.append(np.asarray(uniq))
         members.append(rows[ok])
+        kinds.append(np.full(len(uniq), kind, dtype=np.int8))
 
     every = numbered.code("category", ["all"])[0]
     cats = np.flatnonzero(category != every)                       # 'all' = sum of the categories
-    add(cats, [geo[cats], area[cats], period[cats], every])
+    add(cats, [geo[cats], area[cats], period[cats], every], BY_CATEGORY)
     names = pd.Index(numbered.values[KEY.index("period")])          # a longer period = sum of its months
     covering = periods.cover(names)
     months = periods.spread(pd.DataFrame({"period": period, "row": np.arange(len(period))}), pd.DataFrame(
         {"month": names.get_indexer(covering["month"]), "period": names.get_indexer(covering["period"])}))
     rows = months["row"].to_numpy()
-    add(rows, [geo[rows], area[rows], months["period"].to_numpy(), category[rows]])
+    add(rows, [geo[rows], area[rows], months["period"].to_numpy(), category[rows]], BY_MONTH)
     areas = numbered.values[KEY.index("area_code")]
     for (child, parent), lookup in parents.items():                 # a larger area = sum of its parts
         rows = np.flatnonzero(geo == numbered.code("geography", [child])[0])
         up = numbered.code("area_code", pd.Index(areas).map(lookup))
-        add(rows, [numbered.code("geography", [parent])[0], up[area[rows]], period[rows], category[rows]])
+        add(rows, [numbered.code("geography", [parent])[0], up[area[rows]], period[rows], category[rows]], BY_AREA)
     return Margins(np.concatenate(totals).astype(np.int64), np.concatenate(members).astype(np.int64),
-                   np.concatenate(member_of).astype(np.int64))
+                   np.concatenate(member_of).astype(np.int64), np.concatenate(kinds))
 
 
-def _smallest_member(counts: np.ndarray, m: Margins, supp: np.ndarray, margin_mask: np.ndarray) -> None:
+def withhold_smallest(counts: np.ndarray, m: Margins, supp: np.ndarray, margin_mask: np.ndarray) -> None:
     """In each margin of ``margin_mask`` withhold its smallest published nonzero member, or, when it
     has none, its total.
 
@@ -187,7 +196,7 @@ def _secondary(counts: np.ndarray, m: Margins, threshold: int, supp: np.ndarray,
         weak |= supp[m.total] & (hidden_n == 0) & (open_n > 0)   # else a withheld total = sum of its parts
         if not weak.any() and not tied.any():
             return
-        _smallest_member(counts, m, supp, weak)
+        withhold_smallest(counts, m, supp, weak)
     raise RuntimeError("secondary suppression did not converge")  # pragma: no cover - never publish then
 
 
@@ -209,7 +218,7 @@ def _unpin(counts: np.ndarray, m: Margins, supp: np.ndarray, pinned: np.ndarray,
     chosen = np.zeros(len(m.total), dtype=bool)
     chosen[candidates[order][first][:PICKS_PER_PINNED * int(pinned.sum())]] = True
     before = int(supp.sum())
-    _smallest_member(counts, m, supp, chosen)
+    withhold_smallest(counts, m, supp, chosen)
     return int(supp.sum()) > before
 
 

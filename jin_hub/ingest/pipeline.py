@@ -27,9 +27,10 @@ import pandas as pd
 
 from jin_hub import db, nesting, periods
 from jin_hub.geography import AreaIndex, save_grid
-from jin_hub.ingest.cellkey import perturb
+from jin_hub.ingest import intervals
+from jin_hub.ingest.cellkey import MAX_NOISE, perturb
 from jin_hub.ingest.cleanse import cleanse
-from jin_hub.ingest.disclosure import Problem, rule_text
+from jin_hub.ingest.disclosure import BY_AREA, BY_CATEGORY, BY_MONTH, Margins, Problem, margins, rule_text
 from jin_hub.ingest.pseudonyms import Pseudonymiser
 from jin_hub.ingest.reader import ExtractError
 from jin_hub.ingest.schemas import ReleasePolicy, get_schema
@@ -117,14 +118,16 @@ def aggregate(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None], 
     return pd.concat(out, ignore_index=True)
 
 
-def allowed(cells: pd.DataFrame, policy: ReleasePolicy) -> np.ndarray:
+def allowed(cells: pd.DataFrame, policy: ReleasePolicy, kinds: np.ndarray | None = None) -> np.ndarray:
     """Which cells the release policy lets out: each category from its finest geography up (by
-    month, or by multi-month period, where a longer period allows a finer geography)."""
+    month, or by multi-month period, where a longer period allows a finer geography). ``kinds``
+    gives the cells' period kinds when known."""
     rank = {g: i for i, g in enumerate(nesting.LEVELS)}
     cats = cells["category"].unique()
     by_month = cells["category"].map({c: rank[policy.finest_for(c)] for c in cats}).to_numpy(int)
     by_multi = cells["category"].map({c: rank[policy.finest_for(c, year=True)] for c in cats}).to_numpy(int)
-    finest = np.where(periods.kinds(cells["period"]) == "month", by_month, by_multi)
+    kinds = periods.kinds(cells["period"]) if kinds is None else kinds
+    finest = np.where(kinds == "month", by_month, by_multi)
     return cells["geography"].map(rank).to_numpy() >= finest
 
 
@@ -145,15 +148,62 @@ def with_twins(cells: pd.DataFrame, twins: dict[str, str]) -> pd.DataFrame:
     return pd.concat([cells, *copies], ignore_index=True)
 
 
+def unseen(cells: pd.DataFrame, m: Margins, ok: np.ndarray, policy: ReleasePolicy, categories: list[str],
+           pairs: dict[tuple[str, str], dict[str, str]]) -> np.ndarray:
+    """Per margin, whether it has members that are not in ``cells`` (true zeros) but hidden by the
+    policy, which an attacker therefore cannot know are zero: each is an unknown of at least 0."""
+    total = cells.iloc[m.total]
+    present = np.bincount(m.member_of, minlength=len(m.total))
+    hidden_present = np.bincount(m.member_of, ~ok[m.member], minlength=len(m.total))
+    out = np.zeros(len(m.total), dtype=bool)
+    kind_of = periods.kinds(total["period"])
+    geo, cat = total["geography"].to_numpy(), total["category"].to_numpy()
+
+    def hidden(geography: np.ndarray, category: np.ndarray, period_kind: np.ndarray) -> np.ndarray:
+        return ~allowed(pd.DataFrame({"geography": geography, "category": category, "period": period_kind}),
+                        policy, kinds=period_kind)
+
+    by_cat = np.flatnonzero(m.kind == BY_CATEGORY)
+    n_hidden = sum(hidden(geo[by_cat], np.full(len(by_cat), c), kind_of[by_cat]).astype(int) for c in categories)
+    out[by_cat] = hidden_present[by_cat] < n_hidden
+    by_month = np.flatnonzero(m.kind == BY_MONTH)
+    out[by_month] = hidden(geo[by_month], cat[by_month], np.full(len(by_month), "month")) & (present[by_month] < 12)
+    by_area = np.flatnonzero(m.kind == BY_AREA)
+    if len(by_area):
+        member_geo = cells["geography"].to_numpy()[m.member]
+        child = np.empty(len(m.total), dtype=object)
+        child[m.member_of] = member_geo
+        children = pd.concat([pd.Series(lookup).value_counts().rename(lambda a, c=c: (c, a))
+                              for (c, _), lookup in pairs.items()])
+        n = children.reindex(list(zip(child[by_area], total["area_code"].to_numpy()[by_area]))).fillna(0).to_numpy()
+        out[by_area] = hidden(child[by_area], cat[by_area], kind_of[by_area]) & (present[by_area] < n)
+    return out
+
+
+def secured(cells: pd.DataFrame, pairs: dict[tuple[str, str], dict[str, str]], policy: ReleasePolicy,
+            categories: list[str]) -> pd.DataFrame:
+    """The published part of perturbed ``cells`` (``cellkey.perturb``), with the further cells
+    withheld that keep every withheld or policy-hidden count inside its protection interval
+    (``intervals.secure``) against an attacker who uses every margin."""
+    ok = allowed(cells, policy)
+    m = margins(cells, pairs)
+    withheld = intervals.secure(cells["true"].to_numpy(np.int64), cells["count"].to_numpy(float, na_value=np.nan),
+                                cells["suppressed"].to_numpy() & ok, ~ok, m, MAX_NOISE,
+                                unseen(cells, m, ok, policy, categories, pairs))
+    cells = cells.assign(suppressed=withheld)
+    cells.loc[withheld, "count"] = pd.NA
+    return cells[ok].drop(columns="true").reset_index(drop=True)
+
+
 def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, dict[str, str] | None],
              pairs: dict[tuple[str, str], dict[str, str]], policy: ReleasePolicy, threshold: int,
-             secret: bytes, covering: pd.DataFrame, helper: Optional[Worker] = None) -> Callable[[], pd.DataFrame]:
+             secret: bytes, covering: pd.DataFrame, categories: list[str], helper: Optional[Worker] = None
+             ) -> Callable[[], pd.DataFrame]:
     """Apply the dataset's disclosure control method to the cells its policy allows; returns a
     function giving the protected cells. Suppression is handed to ``helper`` (a worker process)
     if there is one, so it runs while the records are written."""
-    if policy.method == "cell_key":              # noise, not additivity, protects these: just leave out
-        cells = perturb(accepted, levels, secret, threshold, covering)
-        cells = cells[allowed(cells, policy)].reset_index(drop=True)
+    if policy.method == "cell_key":
+        cells = secured(perturb(accepted, levels, secret, threshold, covering), pairs, policy, categories)
         return lambda: cells
     ok = allowed(counted, policy)
     # At a geography where no category is published, the unpublished cells form fully unknown
@@ -264,16 +314,18 @@ def write_release(conn: sqlite3.Connection, release_id: str, dataset: str, repor
 
 
 def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
-           threshold: int | None = None, notes: str = "", cutoff: str | None = None) -> IngestResult:
+           threshold: int | None = None, notes: str = "", cutoff: str | None = None,
+           policy: ReleasePolicy | None = None) -> IngestResult:
     """Ingest ``path`` as ``dataset``; publish a new release unless this exact file already was
     (with the same declared cut-off).
 
     ``threshold`` overrides the release policy's (suppression: counts below it are withheld);
     ``notes`` are the admin's release notes, published in the catalogue; ``cutoff`` (YYYY-MM) is
     the last month the extract fully covers (default: its latest complete month, see ``cleanse``).
+    ``policy`` replaces the dataset's release policy (to compare disclosure methods on one extract).
     """
     schema = get_schema(dataset)
-    policy = schema.policy
+    policy = schema.policy if policy is None else policy
     threshold = policy.threshold if threshold is None else threshold
     if not Path(path).is_file():
         raise ExtractError(f"extract {path} not found: check the path")
@@ -297,7 +349,7 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
             result.with_keys()
         protected = disclose(result.accepted, counted, levels,
                              {k: v for k, v in pairs.items() if k[0] in published and k[1] in published},
-                             policy, threshold, secret, covering, helper)
+                             policy, threshold, secret, covering, list(schema.categories), helper)
         now = datetime.now(timezone.utc)
         release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
         keys = [k for k in RECORD_KEYS if k in schema.pseudonyms]
@@ -318,7 +370,9 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
             report = publish(conn, release_id, dataset, protected, twins, result.report() | {
                 "dataset": dataset, "source": Path(path).name, "sha256": sha, "geography": base, "notes": notes,
                 "geographies": published, "method": policy.method, "threshold": threshold,
-                "disclosure_rule": rule_text(policy, threshold),
+                "max_noise": MAX_NOISE if policy.method == "cell_key" else 0,
+                "protection": intervals.PROTECTION if policy.method == "cell_key" else None,
+                "disclosure_rule": rule_text(policy, threshold, MAX_NOISE),
                 "counted": int(counted.loc[(counted["category"] == "all") & (counted["geography"] == base)
                                            & (periods.kinds(counted["period"]) == "month"), "count"].sum())})
     finally:

@@ -123,7 +123,7 @@ POLICE_CRIME = DatasetSchema(
     pseudonyms={"record_key": ("police_crime", ("crime_ref",)),
                 "person_key": ("person", ("victim_name", "victim_dob"))},
     # sexual offences are the sensitive part of this category: neighbourhood (MSOA) and up only
-    policy=ReleasePolicy(finest={"all": "lsoa", "*": "lsoa", "Violence and sexual offences": "msoa"},
+    policy=ReleasePolicy(method="cell_key", finest={"all": "lsoa", "*": "lsoa", "Violence and sexual offences": "msoa"},
                          finest_year={"all": "oa", "*": "lsoa", "Violence and sexual offences": "msoa"}),
 )
 
@@ -173,6 +173,7 @@ FIRE_INCIDENTS = DatasetSchema(
     categorise=derive.fire_category,
     pseudonyms={"record_key": ("fire_incidents", ("incident_number",)),
                 "address_key": ("address", ("address",))},
+    policy=ReleasePolicy(method="cell_key"),
 )
 
 SCHOOL_ATTENDANCE = DatasetSchema(
@@ -197,7 +198,7 @@ SCHOOL_ATTENDANCE = DatasetSchema(
     period_label=derive.term_label,
     pseudonyms={"record_key": ("upn", ("upn",)), "person_key": ("person", ("pupil_name", "date_of_birth"))},
     # children: nothing finer than LSOA; terms only (a pupil is on roll in every term of a year)
-    policy=ReleasePolicy(finest={"all": "lsoa", "*": "lsoa"}, years=False, finest_year={}),
+    policy=ReleasePolicy(method="cell_key", finest={"all": "lsoa", "*": "lsoa"}, years=False, finest_year={}),
     denominator="all",
     rate_per=100,
 )

@@ -51,3 +51,21 @@ def span_db_path(tmp_path_factory, span_extracts) -> Path:
 def span_url(span_db_path) -> str:
     """Base URL of a real hub serving the 19-month database."""
     yield from serve(span_db_path)
+
+
+#: What an exact-count hub publishes: the method before cell-key noise, kept for comparison.
+SUPPRESSED = ["police_crime", "fire_incidents", "school_attendance"]
+
+
+@pytest.fixture(scope="session")
+def suppression_db_path(tmp_path_factory, demo_extracts) -> Path:
+    """The demo hub with exact counts and suppression (primary, secondary and the rank audit)."""
+    return build_hub_db_apart(tmp_path_factory.mktemp("suppression_hub") / "hub.sqlite", demo_extracts,
+                              SUPPRESSED, "suppression")
+
+
+@pytest.fixture(scope="session")
+def suppression_span_db_path(tmp_path_factory, span_extracts) -> Path:
+    """The 19-month hub with exact counts and suppression."""
+    return build_hub_db_apart(tmp_path_factory.mktemp("suppression_span_hub") / "hub.sqlite", span_extracts,
+                              SUPPRESSED, "suppression")

@@ -1,4 +1,8 @@
-"""An attacker with every published table tries to recover withheld counts.
+"""An attacker with every published table tries to recover withheld counts by linear algebra alone.
+
+These hubs publish exact counts with suppression (the method before cell-key noise; the shipped
+datasets no longer use it): against equalities alone it holds, against interval reasoning it
+does not (``test_interval_attack``).
 
 The attacker knows what the catalogue says (which category is published at which geography, the
 months, calendar years, financial years and rolling 12 months), every published cell (a published
@@ -158,10 +162,12 @@ def leaks(cells: pd.DataFrame, true: np.ndarray, system: tuple) -> int:
 
 #: (hub, dataset, district): the one-year demo hub (months, calendar year, rolling 12 months that
 #: is that year) and the 19-month hub (months, 2023, FY2023 and L12-2024-07 all overlapping).
-ATTACKS = [("hub_db_path", "police_crime", "E06000018"), ("hub_db_path", "police_crime", "E07000175"),
-           ("hub_db_path", "fire_incidents", "E07000174"), ("hub_db_path", "school_attendance", "E07000170"),
-           ("span_db_path", "police_crime", "E06000018"), ("span_db_path", "police_crime", "E07000171"),
-           ("span_db_path", "fire_incidents", "E07000176")]
+ATTACKS = [("suppression_db_path", "police_crime", "E06000018"), ("suppression_db_path", "police_crime", "E07000175"),
+           ("suppression_db_path", "fire_incidents", "E07000174"),
+           ("suppression_db_path", "school_attendance", "E07000170"),
+           ("suppression_span_db_path", "police_crime", "E06000018"),
+           ("suppression_span_db_path", "police_crime", "E07000171"),
+           ("suppression_span_db_path", "fire_incidents", "E07000176")]
 
 
 @pytest.mark.parametrize("hub, dataset, district", ATTACKS)
@@ -174,9 +180,9 @@ def test_no_withheld_count_can_be_solved_for(request, hub, dataset, district):
     assert leaked.empty, f"{len(leaked)} withheld counts can be recovered, e.g.\n{leaked.head()}"
 
 
-def test_the_attack_finds_what_primary_suppression_alone_leaves_open(hub_db_path):
+def test_the_attack_finds_what_primary_suppression_alone_leaves_open(suppression_db_path):
     """Publish the secondary suppressions of one district: the attacker then recovers small counts."""
-    cells, true, system, _ = attack(hub_db_path, "police_crime", "E07000176")
+    cells, true, system, _ = attack(suppression_db_path, "police_crime", "E07000176")
     naive = cells.copy()
     secondary = naive["withheld"].to_numpy() & (true >= 5)
     naive.loc[secondary, "known"] = True
@@ -185,12 +191,12 @@ def test_the_attack_finds_what_primary_suppression_alone_leaves_open(hub_db_path
     assert (solved & naive["withheld"].to_numpy() & (true > 0)).sum() > 10
 
 
-def test_overlapping_periods_give_the_attacker_more_than_calendar_years_alone(span_db_path):
+def test_overlapping_periods_give_the_attacker_more_than_calendar_years_alone(suppression_span_db_path):
     """Undo the secondary suppression of the longer periods: an attacker who also differences the
     financial year and rolling 12 months against the calendar year and months recovers more than
     one who uses the calendar year alone. The joint protection is what stops that."""
-    conn = sqlite3.connect(span_db_path)
-    cells, true, system, entry = attack(span_db_path, "police_crime", "E07000171")
+    conn = sqlite3.connect(suppression_span_db_path)
+    cells, true, system, entry = attack(suppression_span_db_path, "police_crime", "E07000171")
     assert set(entry["years"] + entry["financial_years"] + entry["rolling"]) == {"2023", "FY2023", "L12-2024-07"}
     opened = cells["withheld"].to_numpy() & ~cells["period"].isin(entry["periods"]).to_numpy() & (true >= 5)
     cells.loc[opened, ["known", "withheld"]] = [True, False]
