@@ -12,12 +12,20 @@ import sqlite3
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import shapely
 
 #: Geography levels from finest to coarsest.
 LEVELS = ("oa", "lsoa", "msoa", "ward", "district")
 #: Share of a finer area that must fall inside its parent for the pair to count as nested.
 MIN_SHARE = 0.98
+
+
+def roll_up(area: pd.Categorical, lookup: dict[str, str]) -> pd.Categorical:
+    """``area`` (codes of a finer geography) as the codes of the areas holding them (``lookup``),
+    mapping each distinct code once rather than every record."""
+    parents = pd.Categorical(pd.Index(area.categories).map(lookup))
+    return pd.Categorical.from_codes(parents.codes[area.codes], parents.categories)
 
 
 @dataclass(frozen=True)

@@ -91,13 +91,6 @@ def _count(area: pd.Categorical, period: pd.Categorical, category: pd.Categorica
     ], ignore_index=True)
 
 
-def roll_up(area: pd.Categorical, lookup: dict[str, str]) -> pd.Categorical:
-    """``area`` (codes of the finest geography) as the codes of the areas holding them, mapping
-    each distinct code once rather than every record."""
-    parents = pd.Categorical(pd.Index(area.categories).map(lookup))
-    return pd.Categorical.from_codes(parents.codes[area.codes], parents.categories)
-
-
 def aggregate(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None], covering: pd.DataFrame
               ) -> pd.DataFrame:
     """Counts by geography × area × period × category, plus an ``all`` row per area × period.
@@ -110,7 +103,7 @@ def aggregate(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None], 
     area, period, category = (pd.Categorical(accepted[c]) for c in ("area_code", "period", "category"))
     out = []
     for geography, lookup in levels.items():
-        months = _count(area if lookup is None else roll_up(area, lookup), period, category).astype(
+        months = _count(area if lookup is None else nesting.roll_up(area, lookup), period, category).astype(
             {"area_code": str, "period": str, "category": str})
         multi = periods.spread(months, covering).groupby(["area_code", "period", "category"], sort=True)[
             "count"].sum().reset_index()

@@ -89,3 +89,29 @@ def test_perturbed_release_is_stable_across_reingest(tmp_path, demo_extracts):
     copy.write_bytes(original.read_bytes() + b"\n")
     a, b = release(original), release(copy)
     assert a.equals(b.loc[a.index]) and (a.dropna() >= 10).all()
+
+
+def test_tabulation_is_onss_own_cell_for_cell():
+    """JiN's array tabulation against ONS's ``create_perturbed_table`` on the same records: counts
+    over 750 (p-table rows reused), many cells, a threshold, months and categories."""
+    from cell_key_perturbation.create_perturbed_table import create_perturbed_table
+
+    from jin_hub.ingest.cellkey import record_keys
+
+    rng = np.random.default_rng(8)
+    n = 20_000
+    accepted = pd.DataFrame({"area_code": rng.choice([f"E{i:02d}" for i in range(40)] + ["BIG"] * 60, n),
+                             "period": rng.choice(["2024-01", "2024-02", "2024-03"], n),
+                             "category": rng.choice(["Noise", "Graffiti", "Personal"], n),
+                             "record_key": [rng.bytes(8).hex() for _ in range(n)]})
+    ours = perturb(accepted, {"lsoa": None}, TEST_SECRET, threshold=5)
+    assert ours["true"].max() > 750
+    data = accepted.assign(ckp_key=record_keys(accepted["record_key"]))
+    for tab_vars, cats in ((["period", "category"], ours["category"] != "all"), (["period"], ours["category"] == "all")):
+        ons = create_perturbed_table(data=data, ptable=ptable(TEST_SECRET), geog=["area_code"], tab_vars=tab_vars,
+                                     record_key="ckp_key", use_existing_ons_id=False, threshold=5)
+        ons = ons[ons["pre_sdc_count"] > 0].set_index(["area_code", *tab_vars])
+        mine = ours[cats].set_index(["area_code", *tab_vars])
+        assert len(mine) == len(ons)
+        pd.testing.assert_series_equal(mine["count"], ons.loc[mine.index, "count"], check_names=False)
+        assert (mine["true"] == ons.loc[mine.index, "pre_sdc_count"]).all()
