@@ -32,6 +32,7 @@ cells), and the bounds are worked out again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -54,6 +55,15 @@ class System:
     coef: np.ndarray
     n_equations: int
 
+    @cached_property
+    def by_cell(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(entries in cell order, where each cell's run starts, which cell it is): for reducing
+        the entries' bounds to their cells with ``reduceat``, much faster than ``maximum.at``."""
+        order = np.argsort(self.cell, kind="stable")
+        cells = self.cell[order]
+        starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
+        return order, starts, cells[starts]
+
     @classmethod
     def of(cls, m: Margins, open_margin: np.ndarray, n_cells: int) -> System:
         """From ``disclosure.Margins``; each ``open_margin`` gets one more member, cell
@@ -75,10 +85,13 @@ def boxes(published: np.ndarray, withheld: np.ndarray, max_noise: int) -> tuple[
     return lo, hi
 
 
-def _candidates(system: System, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each entry of each equation, the bounds the equation puts on its cell given the other
-    cells' bounds (infinite ends counted apart, so that no inf - inf arises)."""
+def _candidates(system: System, lo: np.ndarray, hi: np.ndarray, entries: np.ndarray | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """For each entry (of whole equations: all, or ``entries``), the bounds its equation puts on its
+    cell given the other cells' bounds (infinite ends counted apart, so that no inf - inf arises)."""
     eq, cell, coef, n = system.eq, system.cell, system.coef, system.n_equations
+    if entries is not None:
+        eq, cell, coef = eq[entries], cell[entries], coef[entries]
     low_end = np.where(coef > 0, lo[cell], -hi[cell])           # each entry's smallest contribution
     high_end = np.where(coef > 0, hi[cell], -lo[cell])
     low_inf, high_inf = np.isinf(low_end), np.isinf(high_end)
@@ -95,16 +108,29 @@ def _candidates(system: System, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndar
 
 def propagate(system: System, lo: np.ndarray, hi: np.ndarray, max_rounds: int = MAX_ROUNDS
               ) -> tuple[np.ndarray, np.ndarray]:
-    """The tightest integer bounds that bound propagation through every equation reaches."""
+    """The tightest integer bounds that bound propagation through every equation reaches. After
+    the first round only the equations holding a cell whose bounds moved are worked again."""
+    entries = None
     for _ in range(max_rounds):
-        new_lo, new_hi = _candidates(system, lo, hi)
-        best_lo = lo.copy()
-        np.maximum.at(best_lo, system.cell, new_lo)
-        best_hi = hi.copy()
-        np.minimum.at(best_hi, system.cell, new_hi)
-        if np.array_equal(best_lo, lo) and np.array_equal(best_hi, hi):
-            break
+        new_lo, new_hi = _candidates(system, lo, hi, entries)
+        best_lo, best_hi = lo.copy(), hi.copy()
+        if entries is None:
+            order, starts, cells = system.by_cell
+        else:
+            cell = system.cell[entries]
+            order = np.argsort(cell, kind="stable")
+            cell = cell[order]
+            starts = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
+            cells = cell[starts]
+        best_lo[cells] = np.maximum(lo[cells], np.maximum.reduceat(new_lo[order], starts))
+        best_hi[cells] = np.minimum(hi[cells], np.minimum.reduceat(new_hi[order], starts))
+        moved = (best_lo != lo) | (best_hi != hi)
         lo, hi = best_lo, best_hi
+        if not moved.any():
+            break
+        active = np.zeros(system.n_equations, dtype=bool)
+        active[system.eq[moved[system.cell]]] = True
+        entries = np.flatnonzero(active[system.eq])
     return lo, hi
 
 
