@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 export QT_QPA_PLATFORM ?= offscreen
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: setup demo test lint package install bench boundaries clean
+.PHONY: setup demo test lint package install bench privacy boundaries clean
 
 setup: $(VENV)/.setup-done
 
@@ -29,6 +29,9 @@ install: package
 
 bench: setup
 	$(PY) -m bench
+
+privacy: setup
+	$(PY) scripts/privacy_attack.py
 
 boundaries: setup
 	$(PY) scripts/extract_boundaries.py
