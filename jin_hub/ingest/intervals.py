@@ -185,11 +185,14 @@ def _widen(system: System, lo: np.ndarray, hi: np.ndarray, short: np.ndarray, m:
 
 
 def secure(true: np.ndarray, perturbed: np.ndarray, withheld: np.ndarray, hidden: np.ndarray, m: Margins,
-           max_noise: int, open_margin: np.ndarray, max_rounds: int = 100) -> np.ndarray:
+           max_noise: int, open_margin: np.ndarray, fixed: np.ndarray | None = None, max_rounds: int = 100
+           ) -> np.ndarray:
     """``withheld`` plus the cells that must be withheld too, so that no withheld or hidden cell is
     narrowed below its protection interval. ``perturbed`` holds the published values (NaN where
     withheld or hidden), ``true`` the true counts; ``open_margin`` marks margins with hidden
-    members that are not among the cells (zeros the attacker cannot know are zero)."""
+    members that are not among the cells (zeros the attacker cannot know are zero); ``fixed``
+    cells were published by an earlier release, as they are: they take part, but stay as they are."""
+    fixed = np.zeros(len(true), dtype=bool) if fixed is None else fixed
     n_open = int(open_margin.sum())
     system = System.of(m, open_margin, len(true))
     withheld = withheld.copy()
@@ -201,6 +204,7 @@ def secure(true: np.ndarray, perturbed: np.ndarray, withheld: np.ndarray, hidden
         if not short.any():
             return withheld
         unpublished = withheld | hidden
-        withhold_smallest(true, m, unpublished, _widen(system, *bounds, short, m, unpublished, true))
-        withheld |= unpublished & ~hidden
+        chosen = unpublished | fixed                  # an earlier release's cells are out already
+        withhold_smallest(true, m, chosen, _widen(system, *bounds, short, m, chosen, true))
+        withheld |= chosen & ~hidden & ~fixed
     raise RuntimeError("protection intervals could not be met")  # pragma: no cover - never publish then

@@ -174,29 +174,75 @@ def unseen(cells: pd.DataFrame, m: Margins, ok: np.ndarray, policy: ReleasePolic
 
 
 def secured(cells: pd.DataFrame, pairs: dict[tuple[str, str], dict[str, str]], policy: ReleasePolicy,
-            categories: list[str]) -> pd.DataFrame:
+            categories: list[str], earlier: pd.DataFrame | None = None) -> pd.DataFrame:
     """The published part of perturbed ``cells`` (``cellkey.perturb``), with the further cells
     withheld that keep every withheld or policy-hidden count inside its protection interval
-    (``intervals.secure``) against an attacker who uses every margin."""
+    (``intervals.secure``) against an attacker who uses every margin, and every cell an earlier
+    release published (``earlier``: the periods of ``cells`` this release no longer publishes)."""
+    fixed = np.zeros(len(cells), dtype=bool)
+    if earlier is not None and len(earlier):
+        cells, fixed = _with_earlier(cells, earlier)
     ok = allowed(cells, policy)
     m = margins(cells, pairs)
     withheld = intervals.secure(cells["true"].to_numpy(np.int64), cells["count"].to_numpy(float, na_value=np.nan),
                                 cells["suppressed"].to_numpy() & ok, ~ok, m, MAX_NOISE,
-                                unseen(cells, m, ok, policy, categories, pairs))
+                                unseen(cells, m, ok, policy, categories, pairs), fixed)
     cells = cells.assign(suppressed=withheld)
     cells.loc[withheld, "count"] = pd.NA
-    return cells[ok].drop(columns="true").reset_index(drop=True)
+    return cells[ok & ~fixed].drop(columns="true").reset_index(drop=True)
+
+
+def _with_earlier(cells: pd.DataFrame, earlier: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """``cells`` with the cells of the earlier release's periods set as that release published
+    them, and which those are. A cell it did not publish, or whose count has since moved by more
+    than the noise (records added late), is left out: an attacker's equations for it no longer
+    hold, so it cannot narrow anything."""
+    key = ["geography", "area_code", "period", "category"]
+    old = cells["period"].isin(set(earlier["period"])).to_numpy()
+    then = earlier.set_index(key).reindex(pd.MultiIndex.from_frame(cells.loc[old, key]))
+    value = then["count"].to_numpy(float, na_value=np.nan)
+    withheld = then["suppressed"].fillna(0).to_numpy(bool)
+    true = cells.loc[old, "true"].to_numpy(float)
+    same = then["suppressed"].notna().to_numpy() & (withheld | (np.abs(value - true) <= MAX_NOISE))
+    keep = ~old
+    keep[np.flatnonzero(old)[same]] = True
+    rows = np.flatnonzero(old)[same]
+    count = cells["count"].to_numpy(float, na_value=np.nan)
+    count[rows] = np.where(withheld[same], np.nan, value[same])
+    suppressed = cells["suppressed"].to_numpy(bool).copy()
+    suppressed[rows] = withheld[same]
+    cells = cells.assign(count=pd.array(count, dtype="Float64").astype("Int64"), suppressed=suppressed)
+    fixed = old[keep]
+    return cells[keep].reset_index(drop=True), fixed
+
+
+def earlier_cells(conn: sqlite3.Connection, dataset: str, months: set[str], now: set[str]) -> pd.DataFrame:
+    """The multi-month cells the dataset's current release published for periods that the new
+    release, covering ``months`` and publishing the periods ``now``, no longer publishes but
+    still holds every month of (the rolling 12 months to an earlier month): anything once
+    published stays public, so the new release must be safe beside them."""
+    found = conn.execute("SELECT current_release FROM datasets WHERE id = ?", (dataset,)).fetchone()
+    if not found:
+        return pd.DataFrame(columns=["geography", "area_code", "period", "category", "count", "suppressed"])
+    cells = pd.read_sql_query("SELECT geography, area_code, period, category, count, suppressed FROM aggregates "
+                              "WHERE release_id = ? AND length(period) > 7", conn, params=(found[0],))
+    gone = [p for p in cells["period"].unique()
+            if p not in now and periods.kind(p) != "month" and set(periods.months(p)) <= months]
+    return cells[cells["period"].isin(gone)].reset_index(drop=True)
 
 
 def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, dict[str, str] | None],
              pairs: dict[tuple[str, str], dict[str, str]], policy: ReleasePolicy, threshold: int,
-             secret: bytes, covering: pd.DataFrame, categories: list[str], helper: Optional[Worker] = None
-             ) -> Callable[[], pd.DataFrame]:
+             secret: bytes, covering: pd.DataFrame, categories: list[str], helper: Optional[Worker] = None,
+             earlier: pd.DataFrame | None = None) -> Callable[[], pd.DataFrame]:
     """Apply the dataset's disclosure control method to the cells its policy allows; returns a
     function giving the protected cells. Suppression is handed to ``helper`` (a worker process)
-    if there is one, so it runs while the records are written."""
+    if there is one, so it runs while the records are written. Cell-key noise is made safe beside
+    ``earlier`` (``earlier_cells``) too."""
     if policy.method == "cell_key":
-        cells = secured(perturb(accepted, levels, secret, threshold, covering), pairs, policy, categories)
+        before = periods.cover(earlier["period"].unique()) if earlier is not None else covering.iloc[:0]
+        cells = secured(perturb(accepted, levels, secret, threshold, pd.concat([covering, before], ignore_index=True)),
+                        pairs, policy, categories, earlier)
         return lambda: cells
     ok = allowed(counted, policy)
     # At a geography where no category is published, the unpublished cells form fully unknown
@@ -340,9 +386,11 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
         published = [base, *rollups]
         if policy.method == "cell_key":         # cell keys come from the records' pseudonyms
             result.with_keys()
+        months = set(result.accepted["period"].unique())
+        earlier = earlier_cells(conn, dataset, months, months | set(covering["period"]) | set(twins))
         protected = disclose(result.accepted, counted, levels,
                              {k: v for k, v in pairs.items() if k[0] in published and k[1] in published},
-                             policy, threshold, secret, covering, list(schema.categories), helper)
+                             policy, threshold, secret, covering, list(schema.categories), helper, earlier)
         now = datetime.now(timezone.utc)
         release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
         keys = [k for k in RECORD_KEYS if k in schema.pseudonyms]
@@ -365,6 +413,7 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
                 "geographies": published, "method": policy.method, "threshold": threshold,
                 "max_noise": MAX_NOISE if policy.method == "cell_key" else 0,
                 "protection": intervals.PROTECTION if policy.method == "cell_key" else None,
+                "earlier_cells": len(earlier),
                 "disclosure_rule": rule_text(policy, threshold, MAX_NOISE),
                 "counted": int(counted.loc[(counted["category"] == "all") & (counted["geography"] == base)
                                            & (periods.kinds(counted["period"]) == "month"), "count"].sum())})

@@ -8,6 +8,7 @@ recovers none, and narrows none below its interval, across two successive releas
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -125,6 +126,8 @@ def test_two_releases_narrow_nothing(two_releases):
     """The rolling 12 months to June and to July, and every month in both releases, taken together."""
     path, tables = two_releases
     assert "L12-2024-06" in tables[0].entry["rolling"] and "L12-2024-07" in tables[1].entry["rolling"]
+    report = sqlite3.connect(path).execute("SELECT report FROM releases WHERE no = 2").fetchone()[0]
+    assert json.loads(report)["earlier_cells"] > 1000      # the hub checked the second beside the first
     found = attacker.attack(tables, "E07000171", truth(path, "police_crime"), lp_cells=3)
     print("two releases:", found)
     assert found.protected > 100, found

@@ -29,7 +29,7 @@ def test_fetch_adds_a_valid_themed_layer(hub_url, jin_cache, analyst_authcfg):
     assert isinstance(renderer, QgsRuleBasedRenderer)
     rules = renderer.rootRule().children()
     labels = [r.label() for r in rules]
-    assert labels[-3:] == ["Zero", "Suppressed (protects privacy)", "No data"]
+    assert labels[-4:-1] == ["Zero", "Suppressed (protects privacy)", "No data"]     # then the noise note
     # every published positive value falls in exactly one class rule
     class_rules = rules[:-3]
     values = [f for f in layer.getFeatures() if f["status"] == "value"]

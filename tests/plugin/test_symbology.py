@@ -107,7 +107,7 @@ def test_suppressed_zero_and_values_get_their_own_colours(files, tmp_path):
     k = next(i for i, b in enumerate(breaks) if b.lower <= value["count"] <= b.upper)
     assert near(colour_at(image, settings, value), THEMES["crime"].colour(k, len(breaks)).name())
     labels = [item.label() for item in layer.renderer().legendSymbolItems()]
-    assert labels[-3:] == ["Zero", SUPPRESSED_LABEL, "No data"]
+    assert labels[-4:] == ["Zero", SUPPRESSED_LABEL, "No data", PERTURBED_LABEL]       # police counts carry noise
     doc_image("theme_crime.png", [layer], layer.name(), tmp_path)
 
 
@@ -118,7 +118,7 @@ def test_breaks_are_qgis_own_classes(files, method, cls):
     ours = apply_choropleth(layer, "count", 5, method)
     theirs = cls().classes(values, 5)
     assert [(b.lower, b.upper) for b in ours] == [(r.lowerBound(), r.upperBound()) for r in theirs]
-    assert len(ours) == 5 and len(layer.renderer().rootRule().children()) == 5 + 3
+    assert len(ours) == 5 and len(layer.renderer().rootRule().children()) == 5 + 3 + 1     # + the noise note
 
 
 def test_rates_are_labelled_with_their_unit_and_school_uses_its_theme(files, tmp_path):
@@ -139,8 +139,8 @@ def test_fixed_breaks_are_identical_across_layers(files):
     rules = [[(r.filterExpression(), r.label(), r.symbol().color().name())
               for r in layer.renderer().rootRule().children()] for layer in (jan, mar)]
     assert rules[0] == rules[1]
-    own = apply_choropleth(mar, "count", 5, "quantile")
-    assert own != shared                                   # without sharing, March would differ
+    own = [apply_choropleth(layer, "count", 5, "quantile") for layer in (jan, mar)]
+    assert own[0] != own[1]                                # without sharing, the months would differ
 
 
 def test_perturbed_dataset_says_so_in_the_legend(files):
@@ -261,7 +261,7 @@ def test_panel_styles_added_layers_and_shares_one_scale(files, qgis_iface, qgis_
         dock.layer_ready(layer, replace(request_of_layer(layer), measure="rate"))      # as after 'Add to map'
     layers = jin_layers()
     assert len(layers) == 2 and all(lyr.labelsEnabled() for lyr in layers)
-    assert all(len(lyr.renderer().rootRule().children()) == 4 + 3 for lyr in layers)
+    assert all(len(lyr.renderer().rootRule().children()) == 4 + 3 + 1 for lyr in layers)   # + the noise note
     assert all("per 1,000 population" in lyr.renderer().rootRule().children()[0].label() for lyr in layers)
     before = [[r.filterExpression() for r in lyr.renderer().rootRule().children()] for lyr in layers]
     assert before[0] != before[1]
