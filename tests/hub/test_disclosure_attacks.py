@@ -27,25 +27,9 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.linalg import lsqr
 
 from jin_hub.store import Store
-
-CHAIN = ("oa", "lsoa", "msoa", "district")
-
+from tests.hub.attacker import CHAIN, months_of
 
 MULTI_MONTH = ("years", "financial_years", "rolling")
-
-
-def months_of(period: str) -> list[str]:
-    """The months a published period covers: ``2024``, ``FY2024`` (April to March), ``L12-2025-03``
-    (the 12 months to that month) or a month itself."""
-    if period.startswith("FY"):
-        start = pd.Period(f"{period[2:]}-04", "M")
-    elif period.startswith("L12-"):
-        start = pd.Period(period[4:], "M") - 11
-    elif len(period) == 4:
-        start = pd.Period(f"{period}-01", "M")
-    else:
-        return [period]
-    return [str(start + i) for i in range(12)]
 
 
 def cover(entry: dict) -> pd.DataFrame:
