@@ -4,12 +4,14 @@ policy-hidden count to, and the extra cells withheld so that nobody can narrow i
 The attacker's model (every published relation, every rule the catalogue states):
 
 - a published count ``y`` carries cell-key noise of at most ``max_noise``, so the true count lies
-  in ``[max(0, y - max_noise), y + max_noise]``; a published zero is a true zero;
+  in ``[max(1, y - max_noise), y + max_noise]``; a published zero is a true zero;
 - a withheld count is at least 1 (zeros are shown), with no upper bound (cells withheld to
   protect others can be any size);
 - a count the release policy never publishes (a category or geography too fine) is at least 0;
 - every margin holds exactly for the true counts: an area's ``all`` is the sum of its
-  categories, a longer period the sum of its months, a larger area the sum of its parts.
+  categories, a longer period the sum of its months, a larger area the sum of its parts; the
+  periods an earlier release published (a rolling 12 months since replaced) take part as
+  published.
 
 Bounds are propagated through the margins until nothing moves (each margin in turn bounds every
 cell in it by the others' bounds, in integers). A cell is protected when its feasible range is at
@@ -24,9 +26,9 @@ least as wide as ``PROTECTION`` promises, in the sense of τ-ARGUS's "sliding" p
 
 Margins with hidden members that are true zeros (absent from the cells) get one more unknown of
 at least 0 each: the attacker cannot know those are zero. Where a cell falls short, the smallest
-published nonzero member of each margin it sits in is withheld too (or the margin's total, when
-it has none; where a margin has nothing left to withhold, the margins around its unpublished
-cells), and the bounds are worked out again.
+published nonzero member of each margin that sets one of its bounds is withheld too (or the
+margin's total, when it has none; where such a margin has nothing left to withhold, the margins
+that set the bounds of its unpublished cells), and the bounds are worked out again.
 """
 
 from __future__ import annotations
@@ -206,5 +208,11 @@ def secure(true: np.ndarray, perturbed: np.ndarray, withheld: np.ndarray, hidden
         unpublished = withheld | hidden
         chosen = unpublished | fixed                  # an earlier release's cells are out already
         withhold_smallest(true, m, chosen, _widen(system, *bounds, short, m, chosen, true))
-        withheld |= chosen & ~hidden & ~fixed
-    raise RuntimeError("protection intervals could not be met")  # pragma: no cover - never publish then
+        more = chosen & ~hidden & ~fixed & ~withheld
+        if not more.any():
+            break
+        withheld |= more
+    # never publish then: the release is not made, and the current one goes on being served
+    raise RuntimeError(f"disclosure control could not keep {int(short.sum())} counts inside their protection "
+                       "intervals, so nothing was published: report this to the JiN developers with the run "
+                       "report")  # pragma: no cover
