@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
-    except (LookupError, OSError, ValueError, sqlite3.OperationalError) as exc:
+    except (LookupError, OSError, ValueError, RuntimeError, sqlite3.OperationalError) as exc:
         if out_of_space(exc):
             msg = (f"could not write to {_db_path(args)}: {exc}. Nothing new was published (the hub still serves "
                    "what it served before); free space on that disk, or raise its quota, and run the command again")
