@@ -202,7 +202,7 @@ def to_csv(rows: list[dict]) -> str:
     """The rows as CSV, any text a spreadsheet would run as a formula neutralised (``safe_row``):
     user names and parameters come from callers."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")    # RFC 4180: a field holding \r or \n is quoted
     writer.writerow(FIELDS)
     writer.writerows(safe_row(r[f] for f in FIELDS) for r in rows)
     return out.getvalue()

@@ -75,7 +75,7 @@ def csv_response(fields: Iterable[str], rows: Iterable[Iterable], headers: Optio
     spreadsheet would run as a formula is neutralised (``safe_row``): what a caller typed, a
     dataset name in the audit log say, must not run when an analyst opens the file."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")    # RFC 4180: a field holding \r or \n is quoted
     writer.writerow(safe_row(fields))
     writer.writerows(safe_row(int(v) if isinstance(v, bool) else v for v in row) for row in rows)
     return Response(content=out.getvalue(), media_type=CSV, headers=headers)

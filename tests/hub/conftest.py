@@ -69,3 +69,9 @@ def suppression_span_db_path(tmp_path_factory, span_extracts) -> Path:
     """The 19-month hub with exact counts and suppression."""
     return build_hub_db_apart(tmp_path_factory.mktemp("suppression_span_hub") / "hub.sqlite", span_extracts,
                               SUPPRESSED, "suppression")
+
+
+@pytest.fixture(scope="session")
+def suppression_span_url(suppression_span_db_path) -> str:
+    """Base URL of a real hub serving the 19-month database with exact counts."""
+    yield from serve(suppression_span_db_path)
