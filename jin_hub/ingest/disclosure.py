@@ -53,20 +53,14 @@ def rule_text(policy, threshold: int, max_noise: int = 3) -> str:
     return f"{rule} Published by month: {limits(policy.finest)}.{years}"
 
 
-#: What varies among a margin's members: its ``Margins.kind``.
-BY_CATEGORY, BY_MONTH, BY_AREA = 0, 1, 2
-
-
 @dataclass(frozen=True)
 class Margins:
     """Margins as arrays: margin ``k`` has total cell ``total[k]``; ``member_of[j]`` is the margin
-    of member cell ``member[j]``; ``kind[k]`` says whether its members are the total's categories,
-    months or smaller areas (``BY_CATEGORY``, ``BY_MONTH``, ``BY_AREA``)."""
+    of member cell ``member[j]``."""
 
     total: np.ndarray
     member: np.ndarray
     member_of: np.ndarray
-    kind: np.ndarray | None = None
 
 
 class _Cells:
@@ -108,9 +102,9 @@ def margins(cells: pd.DataFrame, parents: dict[tuple[str, str], dict[str, str]])
     """
     numbered = _Cells(cells)
     geo, area, period, category = numbered.codes
-    totals, members, member_of, kinds = [], [], [], []
+    totals, members, member_of = [], [], []
 
-    def add(rows: np.ndarray, total_keys: list, kind: int) -> None:
+    def add(rows: np.ndarray, total_keys: list) -> None:
         """Margins whose members are ``rows`` and whose totals are the cells keyed by ``total_keys``."""
         total = numbered.find(total_keys)
         ok = total >= 0
@@ -118,24 +112,23 @@ def margins(cells: pd.DataFrame, parents: dict[tuple[str, str], dict[str, str]])
         member_of.append(codes + sum(len(t) for t in totals))
         totals.append(np.asarray(uniq))
         members.append(rows[ok])
-        kinds.append(np.full(len(uniq), kind, dtype=np.int8))
 
     every = numbered.code("category", ["all"])[0]
     cats = np.flatnonzero(category != every)                       # 'all' = sum of the categories
-    add(cats, [geo[cats], area[cats], period[cats], every], BY_CATEGORY)
+    add(cats, [geo[cats], area[cats], period[cats], every])
     names = pd.Index(numbered.values[KEY.index("period")])          # a longer period = sum of its months
     covering = periods.cover(names)
     months = periods.spread(pd.DataFrame({"period": period, "row": np.arange(len(period))}), pd.DataFrame(
         {"month": names.get_indexer(covering["month"]), "period": names.get_indexer(covering["period"])}))
     rows = months["row"].to_numpy()
-    add(rows, [geo[rows], area[rows], months["period"].to_numpy(), category[rows]], BY_MONTH)
+    add(rows, [geo[rows], area[rows], months["period"].to_numpy(), category[rows]])
     areas = numbered.values[KEY.index("area_code")]
     for (child, parent), lookup in parents.items():                 # a larger area = sum of its parts
         rows = np.flatnonzero(geo == numbered.code("geography", [child])[0])
         up = numbered.code("area_code", pd.Index(areas).map(lookup))
-        add(rows, [numbered.code("geography", [parent])[0], up[area[rows]], period[rows], category[rows]], BY_AREA)
+        add(rows, [numbered.code("geography", [parent])[0], up[area[rows]], period[rows], category[rows]])
     return Margins(np.concatenate(totals).astype(np.int64), np.concatenate(members).astype(np.int64),
-                   np.concatenate(member_of).astype(np.int64), np.concatenate(kinds))
+                   np.concatenate(member_of).astype(np.int64))
 
 
 def withhold_smallest(counts: np.ndarray, m: Margins, supp: np.ndarray, margin_mask: np.ndarray) -> None:

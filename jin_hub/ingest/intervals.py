@@ -24,8 +24,8 @@ least as wide as ``PROTECTION`` promises, in the sense of τ-ARGUS's "sliding" p
   count, the protection level τ-ARGUS users commonly set; a category published only from MSOA up
   thus stays a range at LSOA, never a number.
 
-Margins with hidden members that are true zeros (absent from the cells) get one more unknown of
-at least 0 each: the attacker cannot know those are zero. Where a cell falls short, the smallest
+The true zeros the policy hides are unknowns like any hidden count: the attacker cannot know
+they are zero. Where a cell falls short, the smallest
 published nonzero member of each margin that sets one of its bounds is withheld too (or the
 margin's total, when it has none; where such a margin has nothing left to withhold, the margins
 that set the bounds of its unpublished cells), and the bounds are worked out again.
@@ -67,14 +67,10 @@ class System:
         return order, starts, cells[starts]
 
     @classmethod
-    def of(cls, m: Margins, open_margin: np.ndarray, n_cells: int) -> System:
-        """From ``disclosure.Margins``; each ``open_margin`` gets one more member, cell
-        ``n_cells + i`` for the i-th open margin, standing for its members the attacker cannot see."""
-        extra = np.flatnonzero(open_margin)
-        return cls(np.concatenate([m.member_of, np.arange(len(m.total)), extra]),
-                   np.concatenate([m.member, m.total, n_cells + np.arange(len(extra))]),
-                   np.concatenate([np.ones(len(m.member)), -np.ones(len(m.total)), np.ones(len(extra))]),
-                   len(m.total))
+    def of(cls, m: Margins) -> System:
+        """From ``disclosure.Margins``."""
+        return cls(np.concatenate([m.member_of, np.arange(len(m.total))]), np.concatenate([m.member, m.total]),
+                   np.concatenate([np.ones(len(m.member)), -np.ones(len(m.total))]), len(m.total))
 
 
 def boxes(published: np.ndarray, withheld: np.ndarray, max_noise: int) -> tuple[np.ndarray, np.ndarray]:
@@ -151,11 +147,10 @@ def required_width(true: np.ndarray, hidden: np.ndarray) -> np.ndarray:
 
 
 def narrow(lo: np.ndarray, hi: np.ndarray, withheld: np.ndarray, hidden: np.ndarray, true: np.ndarray) -> np.ndarray:
-    """Withheld or hidden cells (with a nonzero true count) that the bounds ``lo``, ``hi`` (of
-    these cells first, then any others) narrow below their protection."""
-    n = len(true)
+    """Withheld or hidden cells (with a nonzero true count) that the bounds ``lo``, ``hi`` narrow
+    below their protection."""
     protect = (withheld | hidden) & (true > 0)
-    return protect & (hi[:n] - lo[:n] < required_width(true, hidden))
+    return protect & (hi - lo < required_width(true, hidden))
 
 
 def _widen(system: System, lo: np.ndarray, hi: np.ndarray, short: np.ndarray, m: Margins,
@@ -168,18 +163,17 @@ def _widen(system: System, lo: np.ndarray, hi: np.ndarray, short: np.ndarray, m:
     open_cell = ~unpublished & (true > 0)
     has_candidate = np.bincount(m.member_of, open_cell[m.member], len(m.total)) > 0
     has_candidate |= ~unpublished[m.total]
-    n = len(true)
     need = short
     for _ in range(depth):
         around = np.zeros(len(m.total), dtype=bool)
-        around[binding(system, lo, hi, np.r_[need, np.zeros(len(lo) - n, dtype=bool)])] = True
+        around[binding(system, lo, hi, need)] = True
         around &= ~seen
         seen |= around
         chosen |= around & has_candidate
         stuck = around & ~has_candidate
         if not stuck.any():
             break
-        need = np.zeros(n, dtype=bool)
+        need = np.zeros(len(true), dtype=bool)
         need[m.member[stuck[m.member_of]]] = True
         need[m.total[stuck]] = True
         need &= unpublished & ~short
@@ -187,21 +181,18 @@ def _widen(system: System, lo: np.ndarray, hi: np.ndarray, short: np.ndarray, m:
 
 
 def secure(true: np.ndarray, perturbed: np.ndarray, withheld: np.ndarray, hidden: np.ndarray, m: Margins,
-           max_noise: int, open_margin: np.ndarray, fixed: np.ndarray | None = None, max_rounds: int = 100
-           ) -> np.ndarray:
+           max_noise: int, fixed: np.ndarray | None = None, max_rounds: int = 100) -> np.ndarray:
     """``withheld`` plus the cells that must be withheld too, so that no withheld or hidden cell is
     narrowed below its protection interval. ``perturbed`` holds the published values (NaN where
-    withheld or hidden), ``true`` the true counts; ``open_margin`` marks margins with hidden
-    members that are not among the cells (zeros the attacker cannot know are zero); ``fixed``
-    cells were published by an earlier release, as they are: they take part, but stay as they are."""
+    withheld or hidden), ``true`` the true counts; ``hidden`` cells include the true zeros the
+    policy hides (an attacker cannot know they are zero); ``fixed`` cells were published by an
+    earlier release, as they are: they take part, but stay as they are."""
     fixed = np.zeros(len(true), dtype=bool) if fixed is None else fixed
-    n_open = int(open_margin.sum())
-    system = System.of(m, open_margin, len(true))
+    system = System.of(m)
     withheld = withheld.copy()
-    pad = np.zeros(n_open, dtype=bool)
     for _ in range(max_rounds):
         published = np.where(withheld | hidden, np.nan, perturbed)
-        bounds = propagate(system, *boxes(np.r_[published, np.full(n_open, np.nan)], np.r_[withheld, pad], max_noise))
+        bounds = propagate(system, *boxes(published, withheld, max_noise))
         short = narrow(*bounds, withheld, hidden, true)
         if not short.any():
             return withheld

@@ -30,7 +30,7 @@ from jin_hub.geography import AreaIndex, save_grid
 from jin_hub.ingest import intervals
 from jin_hub.ingest.cellkey import MAX_NOISE, perturb
 from jin_hub.ingest.cleanse import cleanse
-from jin_hub.ingest.disclosure import BY_AREA, BY_CATEGORY, BY_MONTH, Margins, Problem, margins, rule_text
+from jin_hub.ingest.disclosure import Problem, margins, rule_text
 from jin_hub.ingest.pseudonyms import Pseudonymiser
 from jin_hub.ingest.reader import ExtractError
 from jin_hub.ingest.schemas import ReleasePolicy, get_schema
@@ -141,38 +141,6 @@ def with_twins(cells: pd.DataFrame, twins: dict[str, str]) -> pd.DataFrame:
     return pd.concat([cells, *copies], ignore_index=True)
 
 
-def unseen(cells: pd.DataFrame, m: Margins, ok: np.ndarray, policy: ReleasePolicy, categories: list[str],
-           pairs: dict[tuple[str, str], dict[str, str]]) -> np.ndarray:
-    """Per margin, whether it has members that are not in ``cells`` (true zeros) but hidden by the
-    policy, which an attacker therefore cannot know are zero: each is an unknown of at least 0."""
-    total = cells.iloc[m.total]
-    present = np.bincount(m.member_of, minlength=len(m.total))
-    hidden_present = np.bincount(m.member_of, ~ok[m.member], minlength=len(m.total))
-    out = np.zeros(len(m.total), dtype=bool)
-    kind_of = periods.kinds(total["period"])
-    geo, cat = total["geography"].to_numpy(), total["category"].to_numpy()
-
-    def hidden(geography: np.ndarray, category: np.ndarray, period_kind: np.ndarray) -> np.ndarray:
-        return ~allowed(pd.DataFrame({"geography": geography, "category": category, "period": period_kind}),
-                        policy, kinds=period_kind)
-
-    by_cat = np.flatnonzero(m.kind == BY_CATEGORY)
-    n_hidden = sum(hidden(geo[by_cat], np.full(len(by_cat), c), kind_of[by_cat]).astype(int) for c in categories)
-    out[by_cat] = hidden_present[by_cat] < n_hidden
-    by_month = np.flatnonzero(m.kind == BY_MONTH)
-    out[by_month] = hidden(geo[by_month], cat[by_month], np.full(len(by_month), "month")) & (present[by_month] < 12)
-    by_area = np.flatnonzero(m.kind == BY_AREA)
-    if len(by_area):
-        member_geo = cells["geography"].to_numpy()[m.member]
-        child = np.empty(len(m.total), dtype=object)
-        child[m.member_of] = member_geo
-        children = pd.concat([pd.Series(lookup).value_counts().rename(lambda a, c=c: (c, a))
-                              for (c, _), lookup in pairs.items()])
-        n = children.reindex(list(zip(child[by_area], total["area_code"].to_numpy()[by_area]))).fillna(0).to_numpy()
-        out[by_area] = hidden(child[by_area], cat[by_area], kind_of[by_area]) & (present[by_area] < n)
-    return out
-
-
 def secured(cells: pd.DataFrame, pairs: dict[tuple[str, str], dict[str, str]], policy: ReleasePolicy,
             categories: list[str], earlier: pd.DataFrame | None = None) -> pd.DataFrame:
     """The published part of perturbed ``cells`` (``cellkey.perturb``), with the further cells
@@ -182,14 +150,49 @@ def secured(cells: pd.DataFrame, pairs: dict[tuple[str, str], dict[str, str]], p
     fixed = np.zeros(len(cells), dtype=bool)
     if earlier is not None and len(earlier):
         cells, fixed = _with_earlier(cells, earlier)
+    zeros = hidden_zeros(cells, pairs, policy, categories)
+    fixed = np.r_[fixed, np.zeros(len(zeros), dtype=bool)]
+    cells = pd.concat([cells, zeros], ignore_index=True)
     ok = allowed(cells, policy)
     m = margins(cells, pairs)
     withheld = intervals.secure(cells["true"].to_numpy(np.int64), cells["count"].to_numpy(float, na_value=np.nan),
-                                cells["suppressed"].to_numpy() & ok, ~ok, m, MAX_NOISE,
-                                unseen(cells, m, ok, policy, categories, pairs), fixed)
+                                cells["suppressed"].to_numpy() & ok, ~ok, m, MAX_NOISE, fixed)
     cells = cells.assign(suppressed=withheld)
     cells.loc[withheld, "count"] = pd.NA
     return cells[ok & ~fixed].drop(columns="true").reset_index(drop=True)
+
+
+def hidden_zeros(cells: pd.DataFrame, pairs: dict[tuple[str, str], dict[str, str]], policy: ReleasePolicy,
+                 categories: list[str]) -> pd.DataFrame:
+    """The true zeros the policy hides (no cell in ``cells``): an attacker cannot know they are
+    zero, so each is an unknown of at least 0 in every margin it belongs to, bounded only by
+    those margins, exactly as a hidden count is."""
+    areas: dict[str, set[str]] = {}
+    for (child, parent), lookup in pairs.items():
+        areas.setdefault(child, set()).update(lookup)
+        areas.setdefault(parent, set()).update(lookup.values())
+    geographies = list(cells["geography"].unique())
+    all_periods = pd.Series(cells["period"].unique())
+    kinds = periods.kinds(all_periods)
+    out = []
+    for geography in geographies:
+        codes = sorted(areas.get(geography, set(cells.loc[cells["geography"] == geography, "area_code"])))
+        for kind in np.unique(kinds):
+            spans = all_periods[kinds == kind].tolist()
+            for category in [*categories, "all"]:
+                probe = pd.DataFrame({"geography": [geography], "category": [category], "period": [kind]})
+                if allowed(probe, policy, kinds=np.array([kind]))[0]:
+                    continue
+                grid = pd.MultiIndex.from_product([[geography], codes, spans, [category]],
+                                                  names=["geography", "area_code", "period", "category"])
+                out.append(grid.to_frame(index=False))
+    if not out:
+        return cells.iloc[:0]
+    grid = pd.concat(out, ignore_index=True)
+    key = ["geography", "area_code", "period", "category"]
+    present = pd.MultiIndex.from_frame(cells[key])
+    grid = grid[~pd.MultiIndex.from_frame(grid).isin(present)]
+    return grid.assign(count=pd.array([pd.NA] * len(grid), dtype="Int64"), true=0, suppressed=False)
 
 
 def _with_earlier(cells: pd.DataFrame, earlier: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
