@@ -199,7 +199,7 @@ def secure(true: np.ndarray, perturbed: np.ndarray, withheld: np.ndarray, hidden
         unpublished = withheld | hidden
         chosen = unpublished | fixed                  # an earlier release's cells are out already
         withhold_smallest(true, m, chosen, _widen(system, *bounds, short, m, chosen, true))
-        more = chosen & ~hidden & ~fixed & ~withheld
+        more = chosen & ~hidden & ~fixed & ~withheld & (true > 0)     # a zero is shown as zero
         if not more.any():
             break
         withheld |= more

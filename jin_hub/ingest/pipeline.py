@@ -150,23 +150,27 @@ def secured(cells: pd.DataFrame, pairs: dict[tuple[str, str], dict[str, str]], p
     fixed = np.zeros(len(cells), dtype=bool)
     if earlier is not None and len(earlier):
         cells, fixed = _with_earlier(cells, earlier)
-    zeros = hidden_zeros(cells, pairs, policy, categories)
-    fixed = np.r_[fixed, np.zeros(len(zeros), dtype=bool)]
-    cells = pd.concat([cells, zeros], ignore_index=True)
+    absent = zeros(cells, pairs, policy, categories)
+    fixed = np.r_[fixed, np.zeros(len(absent), dtype=bool)]
+    n_present = len(cells)
+    cells = pd.concat([cells, absent], ignore_index=True)
     ok = allowed(cells, policy)
     m = margins(cells, pairs)
     withheld = intervals.secure(cells["true"].to_numpy(np.int64), cells["count"].to_numpy(float, na_value=np.nan),
                                 cells["suppressed"].to_numpy() & ok, ~ok, m, MAX_NOISE, fixed)
     cells = cells.assign(suppressed=withheld)
     cells.loc[withheld, "count"] = pd.NA
-    return cells[ok & ~fixed].drop(columns="true").reset_index(drop=True)
+    out = ok & ~fixed
+    out[n_present:] = False                     # zeros stay implicit: no row is a true zero
+    return cells[out].drop(columns="true").reset_index(drop=True)
 
 
-def hidden_zeros(cells: pd.DataFrame, pairs: dict[tuple[str, str], dict[str, str]], policy: ReleasePolicy,
-                 categories: list[str]) -> pd.DataFrame:
-    """The true zeros the policy hides (no cell in ``cells``): an attacker cannot know they are
-    zero, so each is an unknown of at least 0 in every margin it belongs to, bounded only by
-    those margins, exactly as a hidden count is."""
+def zeros(cells: pd.DataFrame, pairs: dict[tuple[str, str], dict[str, str]], policy: ReleasePolicy,
+          categories: list[str]) -> pd.DataFrame:
+    """Every true zero (no cell in ``cells``) of every geography, period and category, as the
+    attacker sees it: a published zero is known exactly (and so, say, a published zero year of an
+    area's total makes each of its hidden categories known too), a zero the policy hides is an
+    unknown of at least 0, bounded only by the margins it belongs to, as a hidden count is."""
     areas: dict[str, set[str]] = {}
     for (child, parent), lookup in pairs.items():
         areas.setdefault(child, set()).update(lookup)
@@ -181,18 +185,15 @@ def hidden_zeros(cells: pd.DataFrame, pairs: dict[tuple[str, str], dict[str, str
             spans = all_periods[kinds == kind].tolist()
             for category in [*categories, "all"]:
                 probe = pd.DataFrame({"geography": [geography], "category": [category], "period": [kind]})
-                if allowed(probe, policy, kinds=np.array([kind]))[0]:
-                    continue
+                shown = allowed(probe, policy, kinds=np.array([kind]))[0]
                 grid = pd.MultiIndex.from_product([[geography], codes, spans, [category]],
                                                   names=["geography", "area_code", "period", "category"])
-                out.append(grid.to_frame(index=False))
-    if not out:
-        return cells.iloc[:0]
+                out.append(grid.to_frame(index=False).assign(count=0 if shown else None))
     grid = pd.concat(out, ignore_index=True)
     key = ["geography", "area_code", "period", "category"]
     present = pd.MultiIndex.from_frame(cells[key])
-    grid = grid[~pd.MultiIndex.from_frame(grid).isin(present)]
-    return grid.assign(count=pd.array([pd.NA] * len(grid), dtype="Int64"), true=0, suppressed=False)
+    grid = grid[~pd.MultiIndex.from_frame(grid[key]).isin(present)]
+    return grid.assign(count=pd.array(grid["count"].tolist(), dtype="Int64"), true=0, suppressed=False)
 
 
 def _with_earlier(cells: pd.DataFrame, earlier: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
