@@ -36,6 +36,7 @@ def main() -> int:
     from jin_hub.local_server import start_hub
     from tests.conftest import COUNCIL, build_hub_db_apart
     from tests.hub import attacker
+    from tests.hub.police_uk import police_uk_extract
     from tests.hub.test_interval_attack import truth
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -76,27 +77,6 @@ def main() -> int:
         finally:
             hub.stop()
     return 1 if failed else 0
-
-
-def police_uk_extract(folder: Path, out: Path) -> Path:
-    """police.uk's street-level crime as a JiN police extract: its crime ID (or, where it has none,
-    the file and row), month, crime type and point in British National Grid."""
-    import pandas as pd
-    from pyproj import Transformer
-
-    frames = []
-    for file in sorted(folder.glob("*-street.csv*")):
-        frame = pd.read_csv(file, dtype=str)
-        frame = frame[frame["Crime type"] != "Anti-social behaviour"]
-        ids = frame["Crime ID"].fillna(pd.Series([f"{file.name}-{i}" for i in frame.index], index=frame.index))
-        frames.append(pd.DataFrame({"crime_ref": ids, "reported_at": frame["Month"] + "-01",
-                                    "category": frame["Crime type"], "lon": frame["Longitude"].astype(float),
-                                    "lat": frame["Latitude"].astype(float)}))
-    crimes = pd.concat(frames, ignore_index=True)
-    east, north = Transformer.from_crs(4326, 27700, always_xy=True).transform(crimes["lon"], crimes["lat"])
-    crimes = crimes.drop(columns=["lon", "lat"]).assign(easting=east.round(), northing=north.round())
-    crimes.to_csv(out, index=False)
-    return out
 
 
 if __name__ == "__main__":

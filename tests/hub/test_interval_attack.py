@@ -132,3 +132,32 @@ def test_two_releases_narrow_nothing(two_releases):
     print("two releases:", found)
     assert found.protected > 100, found
     assert (found.exact, found.narrow_withheld, found.narrow_hidden, found.lp_narrow) == (0, 0, 0, 0), found
+
+
+@pytest.fixture(scope="module")
+def real_hub(tmp_path_factory, demo_extracts):
+    """24 months of real police.uk crime in Nottinghamshire, published by the hub."""
+    from tests.conftest import build_hub_db_apart
+    from tests.hub.police_uk import REAL, police_uk_extract
+
+    if not REAL.is_dir():
+        pytest.skip(f"the shared real data is not beside the repository ({REAL})")
+    out = tmp_path_factory.mktemp("real")
+    extract = police_uk_extract(REAL, out / "police_uk.csv")
+    path = build_hub_db_apart(out / "hub.sqlite", {"police_crime": extract, "population": demo_extracts["population"]},
+                              ["police_crime"])
+    hub = start_hub(path)
+    yield path, hub.url
+    hub.stop()
+
+
+def test_real_police_uk_crime_narrows_nothing(real_hub, nesting):
+    """Two years of real crime (calendar years, a financial year, the latest 12 months), one district;
+    ``make privacy --police-uk`` attacks all eight."""
+    path, url = real_hub
+    tables = attacker.fetch(url, COUNCIL, "police_crime", nesting)
+    assert {"2023", "2024", "FY2023"} <= set(tables.entry["years"] + tables.entry["financial_years"])
+    found = attacker.attack([tables], "E07000176", truth(path, "police_crime"), lp_cells=1)
+    print("real police.uk:", found)
+    assert found.protected > 5000, found
+    assert (found.exact, found.narrow_withheld, found.narrow_hidden, found.lp_narrow) == (0, 0, 0, 0), found
