@@ -150,7 +150,7 @@ def secured(cells: pd.DataFrame, pairs: dict[tuple[str, str], dict[str, str]], p
     fixed = np.zeros(len(cells), dtype=bool)
     if earlier is not None and len(earlier):
         cells, fixed = _with_earlier(cells, earlier)
-    absent = zeros(cells[~fixed], pairs, policy, categories)     # an earlier period's cells are as it published them
+    absent = zeros(cells, pairs, policy, categories)
     fixed = np.r_[fixed, np.zeros(len(absent), dtype=bool)]
     n_present = len(cells)
     cells = pd.concat([cells, absent], ignore_index=True)
