@@ -12,8 +12,8 @@ from typing import Optional
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction
 
+from .core.compat import QAction
 from .processing.provider import JinProvider
 from .ui.browser import JinDataItemProvider, JinDropHandler, LayerOpener
 from .ui.dock import JinDock

@@ -22,7 +22,17 @@ if [ ! -x "$VENV/bin/python" ]; then
   /usr/bin/python3 -m venv --system-site-packages "$VENV"
 fi
 "$VENV/bin/python" -m pip install -q --upgrade pip
-"$VENV/bin/python" -m pip install -q -r requirements.txt -c constraints.txt
+# The venv keeps the system numpy's major version: Debian's QGIS and friends are compiled against it.
+numpy_pin="$VENV/numpy-constraint.txt"
+/usr/bin/python3 -c "import numpy; v = numpy.__version__; print(f'numpy>={v},<{int(v.split(\".\")[0]) + 1}')" >"$numpy_pin"
+"$VENV/bin/python" -m pip install -q -r requirements.txt -c constraints.txt -c "$numpy_pin"
 "$VENV/bin/python" -m pip install -q --no-deps --no-build-isolation -e .
-"$VENV/bin/python" -c "import numpy, qgis.core; assert int(numpy.__version__.split('.')[0]) < 2, numpy.__version__"
+"$VENV/bin/python" - "$(cat "$numpy_pin")" <<'PY'
+import sys
+import numpy
+from qgis.core import Qgis
+wanted = sys.argv[1].split("<")[1]
+assert int(numpy.__version__.split(".")[0]) < int(wanted), f"venv numpy {numpy.__version__} is not {sys.argv[1]}"
+print(f"setup: QGIS {Qgis.version()}, Python {sys.version.split()[0]}, numpy {numpy.__version__}")
+PY
 echo "setup: ready ($VENV)"

@@ -12,7 +12,7 @@ from qgis.core import QgsVectorLayer
 
 from .compare import CompareError, Measure, read_measure
 from .compare_output import EXCLUDED, apply_categories, describe, write_areas
-from .field_types import DOUBLE, STRING
+from .compat import DOUBLE, STRING
 from .stats.change import compare_counts
 
 RISE, FALL, SAME = "Significant rise", "Significant fall", "No significant change"

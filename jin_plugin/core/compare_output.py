@@ -23,11 +23,10 @@ from qgis.core import (
     QgsRendererCategory,
     QgsVectorFileWriter,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
 
 from .compare import Result
-from .field_types import DOUBLE, INT, STRING, FieldType
+from .compat import DOUBLE, INT, STRING, WKB_MULTIPOLYGON, FieldType
 from .layers import BNG
 from .stats.local import CLUSTER_LABELS, GI_LABELS
 
@@ -105,7 +104,7 @@ def write_areas(path: Path, spec: list[tuple[str, FieldType, str]], wkbs: list[b
     tmp = path.with_suffix(".partial.gpkg")
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName, options.layerName = "GPKG", layer_name
-    writer = QgsVectorFileWriter.create(str(tmp), fields, QgsWkbTypes.Type.MultiPolygon, BNG,
+    writer = QgsVectorFileWriter.create(str(tmp), fields, WKB_MULTIPOLYGON, BNG,
                                         QgsCoordinateTransformContext(), options)
     for wkb, row in zip(wkbs, rows):
         feature = QgsFeature(fields)

@@ -11,13 +11,13 @@ from qgis.PyQt.QtCore import pyqtSignal
 
 from .compare import CompareError, Inputs, Options, Result, analyse
 from .compare_output import export_pdf, open_result, plots, report_html, write_result
+from .safe_task import SafeTask
 
 
-class CompareTask(QgsTask):
+class CompareTask(SafeTask):
     """Analyse ``inputs`` (read on the GUI thread with ``read_inputs``) and write the outputs to ``folder``."""
 
     done = pyqtSignal(object, str)          # result layer, path of the HTML summary
-    failed = pyqtSignal(str)
 
     def __init__(self, inputs: Inputs, options: Options, folder: Path):
         super().__init__("JiN: comparing " + " × ".join(inputs.labels), QgsTask.Flag.CanCancel)
@@ -26,7 +26,7 @@ class CompareTask(QgsTask):
         self.error = ""
         self.paths: dict[str, Path] = {}
 
-    def run(self) -> bool:
+    def work(self) -> bool:
         try:
             self.result = analyse(self.inputs, self.options, lambda pct: self.setProgress(min(pct, 99.0)),
                                   self.isCanceled)
@@ -44,7 +44,7 @@ class CompareTask(QgsTask):
             self.error = f"The comparison failed: {exc}"
         return False
 
-    def finished(self, ok: bool) -> None:
+    def deliver(self, ok: bool) -> None:
         if ok and self.result is not None:
             layer: QgsVectorLayer = open_result(self.paths["layer"], self.result)
             self.paths["pdf"] = export_pdf(self.paths["html"].read_text(encoding="utf-8"), self.folder / "summary.pdf")

@@ -18,6 +18,7 @@ from .cache import Cache
 from .hub_client import HubCancelled, HubClient, HubError, HubNotFound
 from .layers import LayerBuildError, open_layer, write_layer, write_sidecar
 from .model import LayerRequest, layer_name
+from .safe_task import SafeTask
 
 
 def fetch_to_file(client: HubClient, request: LayerRequest, cache: Cache, feedback: QgsFeedback,
@@ -62,11 +63,10 @@ def fetch_to_file(client: HubClient, request: LayerRequest, cache: Cache, feedba
     return out, layer_name(entry, request, values["period"]), downloaded
 
 
-class FetchLayerTask(QgsTask):
+class FetchLayerTask(SafeTask):
     """Background fetch of one layer; emits ``layerReady(layer)`` or ``failed(message)``."""
 
     layerReady = pyqtSignal(object)
-    failed = pyqtSignal(str)
 
     def __init__(self, client: HubClient, request: LayerRequest, cache: Optional[Cache] = None):
         super().__init__(f"JiN: fetching {request.dataset} ({request.geography})", QgsTask.Flag.CanCancel)
@@ -82,7 +82,7 @@ class FetchLayerTask(QgsTask):
         self.feedback.cancel()
         super().cancel()
 
-    def run(self) -> bool:
+    def work(self) -> bool:
         try:
             self.path, self.name_hint, self.boundaries_downloaded = fetch_to_file(
                 self.client, self.request, self.cache, self.feedback, self.setProgress)
@@ -90,11 +90,8 @@ class FetchLayerTask(QgsTask):
         except (HubError, LayerBuildError, OSError) as exc:
             self.error = str(exc)
             return False
-        except Exception as exc:
-            self.error = f"Unexpected error while fetching ({type(exc).__name__}: {exc}). Please report it."
-            return False
 
-    def finished(self, result: bool) -> None:
+    def deliver(self, result: bool) -> None:
         # The layer is handed over, never kept: the task manager owns this task and deletes it
         # late, and a layer outliving QGIS's shutdown would crash it.
         if result and self.path is not None:

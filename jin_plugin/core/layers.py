@@ -24,7 +24,7 @@ from typing import Callable, Optional, Union
 from osgeo import gdal
 from qgis.core import QgsCoordinateReferenceSystem, QgsFeedback, QgsLayerMetadata, QgsVectorLayer
 
-from .field_types import DOUBLE, INT, STRING
+from .compat import DOUBLE, INT, STRING
 from .model import LayerRequest, layer_name
 
 BNG = QgsCoordinateReferenceSystem("EPSG:27700")

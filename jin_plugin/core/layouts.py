@@ -27,16 +27,16 @@ from qgis.core import (
     QgsProject,
     QgsReadWriteContext,
     QgsRectangle,
-    QgsUnitTypes,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QFont
 from qgis.PyQt.QtXml import QDomDocument
 
+from .compat import DISTANCE_KM, LAYOUT_MM, TEXT_ALWAYS_TEXT, set_label_font
 from .layers import ONS_ATTRIBUTION
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "resources" / "layouts"
-MM = QgsUnitTypes.LayoutUnit.LayoutMillimeters
+MM = LAYOUT_MM
 PAGES = {"a4-landscape": (297, 210), "a4-portrait": (210, 297), "a3-landscape": (420, 297),
          "a3-portrait": (297, 420)}
 NORTH_ARROW = ":/images/north_arrows/layout_default_north_arrow.svg"
@@ -54,8 +54,8 @@ def _label(layout: QgsPrintLayout, item_id: str, text: str, x: float, y: float, 
     font = QFont()
     font.setPointSize(size)
     font.setBold(bold)
-    label.setFont(font)
-    label.attemptMove(QgsLayoutPoint(x, y, QgsUnitTypes.LayoutUnit.LayoutMillimeters))
+    set_label_font(label, font)
+    label.attemptMove(QgsLayoutPoint(x, y, LAYOUT_MM))
     label.attemptResize(QgsLayoutSize(w, h, MM))
     layout.addLayoutItem(label)
     return label
@@ -124,7 +124,7 @@ def build_template(project: QgsProject, page: str) -> QgsPrintLayout:
     bar.setId("scalebar")
     bar.setStyle("Single Box")
     bar.setLinkedMap(main)
-    bar.setUnits(QgsUnitTypes.DistanceUnit.DistanceKilometers)
+    bar.setUnits(DISTANCE_KM)
     bar.setNumberOfSegments(3)
     bar.setNumberOfSegmentsLeft(0)
     bar.setUnitsPerSegment(5)
@@ -218,13 +218,21 @@ def fill(layout: QgsPrintLayout, layer: QgsVectorLayer, title: Optional[str] = N
     return layout
 
 
+def _pdf_settings(layout: QgsPrintLayout, dpi: int) -> QgsLayoutExporter.PdfExportSettings:
+    """PDF settings with labels as text, so readers can select and search it (3.40+ default to outlines)."""
+    layout.renderContext().setTextRenderFormat(TEXT_ALWAYS_TEXT)
+    settings = QgsLayoutExporter.PdfExportSettings()
+    settings.dpi = dpi
+    settings.textRenderFormat = TEXT_ALWAYS_TEXT
+    return settings
+
+
 def export(layout: QgsPrintLayout, path: Path, dpi: int = 300) -> Path:
     """PDF, PNG or SVG by ``path``'s suffix."""
     exporter = QgsLayoutExporter(layout)
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        settings = QgsLayoutExporter.PdfExportSettings()
-        settings.dpi = dpi
+        settings = _pdf_settings(layout, dpi)
         result = exporter.exportToPdf(str(path), settings)
     elif suffix == ".png":
         settings = QgsLayoutExporter.ImageExportSettings()
@@ -233,6 +241,7 @@ def export(layout: QgsPrintLayout, path: Path, dpi: int = 300) -> Path:
     elif suffix == ".svg":
         settings = QgsLayoutExporter.SvgExportSettings()
         settings.dpi = dpi
+        settings.textRenderFormat = TEXT_ALWAYS_TEXT
         result = exporter.exportToSvg(str(path), settings)
     else:
         raise LayoutError("export as .pdf, .png or .svg")
@@ -257,8 +266,7 @@ def atlas_pdf(layout: QgsPrintLayout, coverage: QgsVectorLayer, path: Path, name
     subtitle = layout.itemById("subtitle")
     if isinstance(subtitle, QgsLayoutItemLabel):
         subtitle.setText(f'[% "{name_field}" %] · {subtitle.text()}')
-    settings = QgsLayoutExporter.PdfExportSettings()
-    settings.dpi = dpi
+    settings = _pdf_settings(layout, dpi)
     result, error = QgsLayoutExporter.exportToPdf(atlas, str(path), settings)
     if result != QgsLayoutExporter.ExportResult.Success:
         raise LayoutError(f"could not export the atlas: {error}")

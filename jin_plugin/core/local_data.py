@@ -20,10 +20,9 @@ from qgis.core import (
     QgsSpatialIndex,
     QgsVectorFileWriter,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
 
-from .field_types import DOUBLE, INT, STRING
+from .compat import DOUBLE, GEOMETRY_POINT, INT, STRING, WKB_MULTIPOLYGON
 from .layers import BNG
 
 
@@ -78,7 +77,7 @@ def open_table(path: Path) -> QgsVectorLayer:
 def _write(path: Path, fields: QgsFields, features: list[QgsFeature], name: str) -> QgsVectorLayer:
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName, options.layerName = "GPKG", name
-    writer = QgsVectorFileWriter.create(str(path), fields, QgsWkbTypes.Type.MultiPolygon, BNG,
+    writer = QgsVectorFileWriter.create(str(path), fields, WKB_MULTIPOLYGON, BNG,
                                         QgsProject.instance().transformContext(), options)
     for f in features:
         writer.addFeature(f)
@@ -138,7 +137,7 @@ def count_points(areas: QgsVectorLayer, points: QgsVectorLayer, path: Path, per:
             report.no_geometry += 1
             continue
         geom.transform(transform)
-        point = geom.centroid() if geom.type() != QgsWkbTypes.GeometryType.PointGeometry else geom
+        point = geom.centroid() if geom.type() != GEOMETRY_POINT else geom
         hit = next((i for i in index.intersects(point.boundingBox()) if area_list[i].geometry().intersects(point)),
                    None)
         if hit is None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingParameterFileDestination, QgsProcessingParameterNumber
 
+from ..core.compat import FLAG_NO_THREADING, NUMBER_INTEGER
+
 
 class JinAlgorithm(QgsProcessingAlgorithm):
     """Subclasses set NAME, TITLE, GROUP and HELP; MAIN_THREAD for those touching project layers
@@ -32,11 +34,11 @@ class JinAlgorithm(QgsProcessingAlgorithm):
 
     def flags(self):
         flags = super().flags()
-        return flags | QgsProcessingAlgorithm.Flag.FlagNoThreading if self.MAIN_THREAD else flags
+        return flags | FLAG_NO_THREADING if self.MAIN_THREAD else flags
 
 
 def add_map_output(alg: QgsProcessingAlgorithm) -> None:
     """The resolution and output file of an exported map (PDF, PNG or SVG by suffix)."""
-    alg.addParameter(QgsProcessingParameterNumber("DPI", "Resolution (dpi)", QgsProcessingParameterNumber.Type.Integer,
+    alg.addParameter(QgsProcessingParameterNumber("DPI", "Resolution (dpi)", NUMBER_INTEGER,
                                                   300, minValue=50, maxValue=1200))
     alg.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "Map", "PDF (*.pdf);;PNG (*.png);;SVG (*.svg)"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -15,6 +14,7 @@ from qgis.core import (
 
 from ..core.change_layer import read_change, write_change
 from ..core.compare import CompareError, Measure
+from ..core.compat import FIELD_NUMERIC, SOURCE_POLYGON, field_names
 from .base import JinAlgorithm
 
 
@@ -26,19 +26,19 @@ class ChangeAlgorithm(JinAlgorithm):
             "change is more than chance. Withheld counts are excluded, never read as zero.")
 
     def initAlgorithm(self, config=None) -> None:
-        polygons = [QgsProcessing.SourceType.TypeVectorPolygon]
+        polygons = [SOURCE_POLYGON]
         for key, label in (("BEFORE", "Earlier period"), ("AFTER", "Later period")):
             self.addParameter(QgsProcessingParameterFeatureSource(key, label, polygons))
             self.addParameter(QgsProcessingParameterField(f"{key}_FIELD", f"{label}: count", "count", key,
-                                                          QgsProcessingParameterField.DataType.Numeric))
+                                                          FIELD_NUMERIC))
         self.addParameter(QgsProcessingParameterString("CODE_FIELD", "Area code field", "area_code"))
         self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", "Change",
-                                                                  QgsProcessing.SourceType.TypeVectorPolygon))
+                                                                  SOURCE_POLYGON))
 
     def processAlgorithm(self, parameters, context, feedback) -> dict:
         code = self.parameterAsString(parameters, "CODE_FIELD", context) or "area_code"
         measures = [Measure(self.parameterAsSource(parameters, key, context),
-                            self.parameterAsFields(parameters, f"{key}_FIELD", context)[0], code_field=code)
+                            field_names(self, parameters, f"{key}_FIELD", context)[0], code_field=code)
                     for key in ("BEFORE", "AFTER")]
         out = Path(self.parameterAsOutputLayer(parameters, "OUTPUT", context))
         out = out if out.suffix.lower() == ".gpkg" else out.with_suffix(".gpkg")

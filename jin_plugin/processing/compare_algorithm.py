@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
@@ -19,6 +18,7 @@ from qgis.core import (
 
 from ..core.compare import CompareError, Measure, Options, analyse, read_inputs
 from ..core.compare_output import plots, report_html, write_result
+from ..core.compat import FIELD_NUMERIC, NUMBER_DOUBLE, NUMBER_INTEGER, SOURCE_POLYGON, field_names
 from .base import JinAlgorithm
 
 CONTIGUITY = ["queen", "rook"]
@@ -37,23 +37,23 @@ class CompareAlgorithm(JinAlgorithm):
             "metadata documents every field.")
 
     def initAlgorithm(self, config=None) -> None:
-        polygons = [QgsProcessing.SourceType.TypeVectorPolygon]
+        polygons = [SOURCE_POLYGON]
         for i, optional in ((1, False), (2, False), (3, True)):
             self.addParameter(QgsProcessingParameterFeatureSource(f"LAYER_{i}", f"Layer {i}", polygons,
                                                                   optional=optional))
             self.addParameter(QgsProcessingParameterField(f"FIELD_{i}", f"Measure {i}", "rate", f"LAYER_{i}",
-                                                          QgsProcessingParameterField.DataType.Numeric,
+                                                          FIELD_NUMERIC,
                                                           optional=optional))
         self.addParameter(QgsProcessingParameterString("CODE_FIELD", "Area code field (in every layer)",
                                                        "area_code"))
         self.addParameter(QgsProcessingParameterEnum("CONTIGUITY", "Neighbours", CONTIGUITY, defaultValue=0))
         self.addParameter(QgsProcessingParameterNumber("PERMUTATIONS", "Permutations",
-                                                       QgsProcessingParameterNumber.Type.Integer, 999, minValue=0,
+                                                       NUMBER_INTEGER, 999, minValue=0,
                                                        maxValue=99_999))
         self.addParameter(QgsProcessingParameterNumber("SEED", "Random seed (-1: a new one each run)",
-                                                       QgsProcessingParameterNumber.Type.Integer, -1, minValue=-1))
+                                                       NUMBER_INTEGER, -1, minValue=-1))
         self.addParameter(QgsProcessingParameterNumber("ALPHA", "Significance level",
-                                                       QgsProcessingParameterNumber.Type.Double, 0.05,
+                                                       NUMBER_DOUBLE, 0.05,
                                                        minValue=0.0001, maxValue=0.5))
         self.addParameter(QgsProcessingParameterEnum("ADJUSTMENT", "Multiple-testing adjustment", ADJUSTMENTS,
                                                      defaultValue=0))
@@ -61,7 +61,7 @@ class CompareAlgorithm(JinAlgorithm):
             "SMOOTHING", "Rate smoothing (needs count and base fields)",
             ["None", "Empirical Bayes", "Spatial empirical Bayes"], defaultValue=0))
         self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", "Comparison",
-                                                                  QgsProcessing.SourceType.TypeVectorPolygon))
+                                                                  SOURCE_POLYGON))
         self.addParameter(QgsProcessingParameterFileDestination("REPORT", "Summary (HTML)", "HTML files (*.html)",
                                                                 optional=True))
 
@@ -70,7 +70,7 @@ class CompareAlgorithm(JinAlgorithm):
         measures = []
         for i in (1, 2, 3):
             source = self.parameterAsSource(parameters, f"LAYER_{i}", context)
-            fields = self.parameterAsFields(parameters, f"FIELD_{i}", context)
+            fields = field_names(self, parameters, f"FIELD_{i}", context)
             if source is None:
                 continue
             if not fields:

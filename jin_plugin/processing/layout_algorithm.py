@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterEnum,
     QgsProcessingParameterMultipleLayers,
@@ -14,6 +13,7 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
 )
 
+from ..core.compat import SOURCE_POLYGON
 from ..core.layouts import PAGES, LayoutError, atlas_pdf, comparison_layout, export, fill, load_template
 from ..core.symbology import apply_choropleth, shared_breaks
 from .base import JinAlgorithm, add_map_output
@@ -68,7 +68,7 @@ class ComparisonLayoutAlgorithm(JinAlgorithm):
 
     def initAlgorithm(self, config=None) -> None:
         self.addParameter(QgsProcessingParameterMultipleLayers("LAYERS", "Layers (2 or 3)",
-                                                               QgsProcessing.SourceType.TypeVectorPolygon))
+                                                               SOURCE_POLYGON))
         self.addParameter(QgsProcessingParameterString("FIELD", "Classify on", "count"))
         self.addParameter(QgsProcessingParameterString("TITLE", "Title", "JiN comparison"))
         add_map_output(self)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
@@ -16,6 +15,7 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
 )
 
+from ..core.compat import SOURCE_POINT, SOURCE_POLYGON, SOURCE_VECTOR, field_names
 from ..core.local_data import LocalDataError, count_points, export_layer, join_table
 from .base import JinAlgorithm
 
@@ -27,7 +27,7 @@ class _Local(JinAlgorithm):
     def _add_areas(self) -> None:
         """The JiN area layer the local data is joined or counted into."""
         self.addParameter(QgsProcessingParameterVectorLayer("AREAS", "JiN areas",
-                                                            [QgsProcessing.SourceType.TypeVectorPolygon]))
+                                                            [SOURCE_POLYGON]))
 
     def _out(self, parameters, context) -> Path:
         out = Path(self.parameterAsOutputLayer(parameters, "OUTPUT", context))
@@ -43,7 +43,7 @@ class JoinTableAlgorithm(_Local):
     def initAlgorithm(self, config=None) -> None:
         self._add_areas()
         self.addParameter(QgsProcessingParameterVectorLayer("TABLE", "Local table (CSV, Excel, layer)",
-                                                            [QgsProcessing.SourceType.TypeVector]))
+                                                            [SOURCE_VECTOR]))
         self.addParameter(QgsProcessingParameterField("TABLE_CODE", "Area code column", None, "TABLE"))
         self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", "Joined"))
         self.addOutput(QgsProcessingOutputString("UNMATCHED", "Codes that match no area"))
@@ -51,7 +51,7 @@ class JoinTableAlgorithm(_Local):
     def processAlgorithm(self, parameters, context, feedback) -> dict:
         areas = self.parameterAsVectorLayer(parameters, "AREAS", context)
         table = self.parameterAsVectorLayer(parameters, "TABLE", context)
-        code = self.parameterAsFields(parameters, "TABLE_CODE", context)[0]
+        code = field_names(self, parameters, "TABLE_CODE", context)[0]
         out = self._out(parameters, context)
         try:
             _, report = join_table(areas, table, code, out)
@@ -71,7 +71,7 @@ class CountPointsAlgorithm(_Local):
     def initAlgorithm(self, config=None) -> None:
         self._add_areas()
         self.addParameter(QgsProcessingParameterVectorLayer("POINTS", "Local points",
-                                                            [QgsProcessing.SourceType.TypeVectorPoint]))
+                                                            [SOURCE_POINT]))
         self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", "Counts"))
         self.addOutput(QgsProcessingOutputNumber("OUTSIDE", "Points outside every area"))
 

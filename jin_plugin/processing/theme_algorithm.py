@@ -15,6 +15,7 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
 )
 
+from ..core.compat import FIELD_NUMERIC, NUMBER_INTEGER, field_names
 from ..core.symbology import METHODS, apply_choropleth, save_style
 from ..core.themes import THEMES
 from .base import JinAlgorithm
@@ -34,11 +35,11 @@ class ThemeAlgorithm(JinAlgorithm):
     def initAlgorithm(self, config=None) -> None:
         self.addParameter(QgsProcessingParameterVectorLayer("INPUT", "Layer"))
         self.addParameter(QgsProcessingParameterField("FIELD", "Value", "count", "INPUT",
-                                                      QgsProcessingParameterField.DataType.Numeric))
+                                                      FIELD_NUMERIC))
         self.addParameter(QgsProcessingParameterEnum("THEME", "Theme", THEME_CHOICES, defaultValue=0))
         self.addParameter(QgsProcessingParameterEnum("METHOD", "Classification", list(METHODS), defaultValue=0))
         self.addParameter(QgsProcessingParameterNumber("CLASSES", "Classes",
-                                                       QgsProcessingParameterNumber.Type.Integer, 5, minValue=2,
+                                                       NUMBER_INTEGER, 5, minValue=2,
                                                        maxValue=9))
         self.addParameter(QgsProcessingParameterBoolean("SAVE_DEFAULT", "Save as the layer's default style", True))
         self.addParameter(QgsProcessingParameterFileDestination("EXPORT", "Export style (QML or SLD)",
@@ -47,7 +48,7 @@ class ThemeAlgorithm(JinAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback) -> dict:
         layer = self.parameterAsVectorLayer(parameters, "INPUT", context)
-        field = self.parameterAsFields(parameters, "FIELD", context)[0]
+        field = field_names(self, parameters, "FIELD", context)[0]
         theme = THEME_CHOICES[self.parameterAsEnum(parameters, "THEME", context)]
         method = list(METHODS)[self.parameterAsEnum(parameters, "METHOD", context)]
         breaks = apply_choropleth(layer, field, self.parameterAsInt(parameters, "CLASSES", context), method,

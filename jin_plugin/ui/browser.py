@@ -20,16 +20,16 @@ from qgis.core import (
     QgsDataCollectionItem,
     QgsDataItem,
     QgsDataItemProvider,
-    QgsDataProvider,
     QgsErrorItem,
     QgsMimeDataUtils,
     QgsVectorLayer,
 )
 from qgis.gui import QgsCustomDropHandler
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction, QWidget
+from qgis.PyQt.QtWidgets import QWidget
 
 from ..core import connections
+from ..core.compat import QAction, data_item_provider_capabilities
 from ..core.connections import Connection
 from ..core.fetch import FetchLayerTask
 from ..core.hub_client import HubClient, HubError
@@ -298,8 +298,8 @@ class JinDataItemProvider(QgsDataItemProvider):
     def name(self) -> str:
         return "JiN"
 
-    def capabilities(self) -> int:
-        return int(QgsDataProvider.DataCapability.Net)
+    def capabilities(self):
+        return data_item_provider_capabilities()
 
     def createDataItem(self, path: str, parentItem: Optional[QgsDataItem]) -> Optional[QgsDataItem]:
         return JinRootItem(self.opener) if not path else None

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Optional
 
-from qgis.core import Qgis, QgsFieldProxyModel, QgsMapLayerProxyModel, QgsTask
+from qgis.core import Qgis, QgsFieldProxyModel, QgsTask
 from qgis.gui import QgsFieldComboBox, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QUrl, pyqtSignal
 from qgis.PyQt.QtGui import QDesktopServices
@@ -25,6 +25,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core.change_layer import open_change, read_change, write_change
 from ..core.compare import CompareError, Measure, Options, read_inputs
 from ..core.compare_task import CompareTask
+from ..core.compat import POLYGON_LAYERS
 
 ADJUSTMENTS = {"none": "None", "fdr": "False discovery rate (Benjamini–Hochberg)", "bonferroni": "Bonferroni"}
 SMOOTHING = {"none": "None: rates as published", "eb": "Empirical Bayes (towards the county)",
@@ -62,7 +63,7 @@ class ComparePanel(QWidget):
         self.fields: list[QgsFieldComboBox] = []
         for i in range(3):
             layer_box = QgsMapLayerComboBox()
-            layer_box.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+            layer_box.setFilters(POLYGON_LAYERS)
             layer_box.setAllowEmptyLayer(i == 2)
             field_box = QgsFieldComboBox()
             field_box.setFilters(QgsFieldProxyModel.Filter.Numeric)
@@ -106,7 +107,7 @@ class ComparePanel(QWidget):
         self.change_layers, self.change_fields = [], []
         for label in ("Earlier", "Later"):
             layer_box, field_box = QgsMapLayerComboBox(), QgsFieldComboBox()
-            layer_box.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+            layer_box.setFilters(POLYGON_LAYERS)
             field_box.setFilters(QgsFieldProxyModel.Filter.Numeric)
             _follow(layer_box, field_box, "count")
             form.addRow(label, layer_box)

@@ -50,6 +50,7 @@ from ..core.layouts import PAGES, LayoutError, fill, load_template
 from ..core.model import LayerRequest
 from ..core.project_layers import GROUP_NAME, add_to_jin_group, jin_layers, style_fetched
 from ..core.releases import request_of_layer, stale_layers
+from ..core.safe_task import SafeTask
 from ..core.symbology import apply_choropleth, shared_breaks
 from .catalogue_view import CatalogueView
 from .compare_panel import ComparePanel
@@ -64,7 +65,7 @@ CLASSIFICATIONS = {"jenks": "Natural breaks (Jenks)", "quantile": "Quantile", "e
 BNG = "EPSG:27700"
 
 
-class CatalogueTask(QgsTask):
+class CatalogueTask(SafeTask):
     """Load the hub's version, catalogue (with facets) and zones in the background; or, for a
     search, only the hub's matching entries."""
 
@@ -78,7 +79,7 @@ class CatalogueTask(QgsTask):
         self.version: dict = {}
         self.error = ""
 
-    def run(self) -> bool:
+    def work(self) -> bool:
         try:
             if self.search:                    # a search: only the matching entries
                 self.datasets = self.client.catalogue_doc(self.search)["datasets"]

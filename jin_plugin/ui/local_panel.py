@@ -7,11 +7,12 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Optional
 
-from qgis.core import Qgis, QgsMapLayerProxyModel, QgsVectorLayer
+from qgis.core import Qgis, QgsVectorLayer
 from qgis.gui import QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ..core.compat import POINT_LAYERS, POLYGON_LAYERS
 from ..core.local_data import LocalDataError, count_points, join_table, open_table
 
 
@@ -27,7 +28,7 @@ class LocalPanel(QWidget):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.areas = QgsMapLayerComboBox()
-        self.areas.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+        self.areas.setFilters(POLYGON_LAYERS)
         form = QFormLayout()
         form.addRow("JiN areas", self.areas)
         layout.addLayout(form)
@@ -48,7 +49,7 @@ class LocalPanel(QWidget):
         count_box = QGroupBox("Count your points in the areas")
         count_form = QFormLayout(count_box)
         self.points = QgsMapLayerComboBox()
-        self.points.setFilters(QgsMapLayerProxyModel.Filter.PointLayer)
+        self.points.setFilters(POINT_LAYERS)
         self.count_button = QPushButton("Count")
         self.count_button.clicked.connect(self.count)
         count_form.addRow("Points", self.points)

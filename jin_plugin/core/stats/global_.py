@@ -56,7 +56,7 @@ def moran(y: np.ndarray, w: Weights, permutations: int = 999, seed: Optional[int
         zz = cols[..., 0]
         return n / s0 * (zz * w.lag(zz)).sum(axis=0) / ss
 
-    value = float(stat(z[:, None]))
+    value = stat(z[:, None]).item()
     rows = w.rows
     back, found = _transpose_values(w)
     s1 = 0.5 * ((w.values + back) ** 2).sum() + 0.5 * (w.values[~found] ** 2).sum()
@@ -95,7 +95,7 @@ def moran_bv(x: np.ndarray, y: np.ndarray, w: Weights, permutations: int = 999,
         lag = w.lag(cols[..., 0])
         return (zx.reshape((-1,) + (1,) * (lag.ndim - 1)) * lag).sum(axis=0) / den
 
-    value = float(stat(zy[:, None]))
+    value = stat(zy[:, None]).item()
     sims = _permuted(stat, zy[:, None], permutations, seed) if permutations else np.empty(0)
     p_sim = float(pseudo_p(np.array(value), sims)) if permutations else float("nan")
     return GlobalResult("Bivariate Moran's I", value, p_sim, permutations)
@@ -114,7 +114,7 @@ def lee_l(x: np.ndarray, y: np.ndarray, w: Weights, permutations: int = 999,
         lx, ly = w.lag(cols[..., 0]), w.lag(cols[..., 1])
         return (lx * ly).sum(axis=0) / den
 
-    value = float(stat(z[:, None, :]))
+    value = stat(z[:, None, :]).item()
     sims = _permuted(stat, z, permutations, seed) if permutations else np.empty(0)
     p_sim = float(pseudo_p(np.array(value), sims)) if permutations else float("nan")
     return GlobalResult("Lee's L", value, p_sim, permutations)

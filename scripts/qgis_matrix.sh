@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Run JiN's suite (or any make target) on another QGIS, in a Debian chroot cached under var/chroot/.
+#
+#   scripts/qgis_matrix.sh 3.40            # QGIS 3.40 LTR (Debian trixie): make test
+#   scripts/qgis_matrix.sh newest demo     # newest Debian QGIS (sid): make demo
+#   scripts/qgis_matrix.sh 3.40 --build    # only build (or refresh) the chroot
+#
+# The chroot is built once with debootstrap and takes this machine's apt sources, apt settings,
+# pip configuration and CA certificates at every run, so it works behind the same proxy and
+# mirror as the host. The checkout is cloned in fresh (with uncommitted changes on top), so
+# nothing in it is shared with the host's venv or settings. Needs root (chroot, mount).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+
+usage() { echo "usage: $0 {3.40|trixie|newest|sid} [--build | make-target...]" >&2; exit 2; }
+[ $# -ge 1 ] || usage
+case "$1" in
+  3.40|trixie) SUITE=trixie ;;
+  newest|sid) SUITE=sid ;;
+  *) usage ;;
+esac
+shift
+TARGETS=("${@:-test}")
+[ "$(id -u)" -eq 0 ] || { echo "qgis_matrix: needs root (debootstrap, chroot, mount); run with sudo" >&2; exit 2; }
+
+CHROOT=$REPO/var/chroot/$SUITE
+PIP_CACHE=$REPO/var/cache/pip-$SUITE
+PACKAGES="python3-qgis qgis-providers qgis python3-venv python3-pip make git poppler-utils ca-certificates locales-all"
+
+host_sources() {
+  # Print "URI SUITE" for every deb line of the host (one-line and deb822 formats).
+  local f
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [ -f "$f" ] && awk '$1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ } print $i, $(i+1) }' "$f"
+  done
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] && awk '
+      /^[ \t]*$/ { if (u != "" && t ~ /deb( |$)/) { split(s, a, " "); for (k in a) print u, a[k] } u = s = t = ""; next }
+      /^Types:/ { t = $0 } /^URIs:/ { u = $2 } /^Suites:/ { $1 = ""; s = $0 }
+      END { if (u != "" && t ~ /deb( |$)/) { split(s, a, " "); for (k in a) print u, a[k] } }' "$f"
+  done
+}
+
+HOST_CODENAME=$(. /etc/os-release && echo "$VERSION_CODENAME")
+MIRROR=$(host_sources | awk -v c="$HOST_CODENAME" '$2 == c { print $1; exit }')
+SECURITY=$(host_sources | awk -v c="$HOST_CODENAME-security" '$2 == c { print $1; exit }')
+[ -n "$MIRROR" ] || { echo "qgis_matrix: no Debian mirror for '$HOST_CODENAME' in the host's apt sources" >&2; exit 2; }
+
+mounted=()
+cleanup() {
+  local m
+  for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
+    m=${mounted[i]}
+    umount -R "$m" 2>/dev/null || umount -lR "$m" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+mount_in() {  # mount_in TARGET mount-args...
+  local target=$1; shift
+  mkdir -p "$target"
+  mount "$@" "$target"
+  mounted+=("$target")
+}
+
+sync_host_config() {
+  # Host apt sources/settings, pip configuration, CA certificates and DNS, read afresh each run.
+  local root=$1
+  mkdir -p "$root/etc/apt/apt.conf.d" "$root/etc/ssl/certs" "$root/usr/local/share/ca-certificates"
+  rm -f "$root/etc/apt/sources.list" "$root"/etc/apt/sources.list.d/*
+  {
+    echo "Types: deb"; echo "URIs: $MIRROR"; echo "Components: main"
+    if [ "$SUITE" = sid ]; then echo "Suites: sid"; else echo "Suites: $SUITE $SUITE-updates"; fi
+    if [ -n "$SECURITY" ] && [ "$SUITE" != sid ]; then
+      echo; echo "Types: deb"; echo "URIs: $SECURITY"; echo "Suites: $SUITE-security"; echo "Components: main"
+    fi
+  } >"$root/etc/apt/sources.list.d/debian.sources"
+  cp /etc/apt/apt.conf.d/* "$root/etc/apt/apt.conf.d/" 2>/dev/null || true
+  [ -f /etc/apt/apt.conf ] && cp /etc/apt/apt.conf "$root/etc/apt/apt.conf"
+  cp -L /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
+  cp -a /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/" 2>/dev/null || true
+  [ -f /etc/pip.conf ] && cp /etc/pip.conf "$root/etc/pip.conf"
+  if [ -d /etc/xdg/pip ]; then mkdir -p "$root/etc/xdg"; rm -rf "$root/etc/xdg/pip"; cp -a /etc/xdg/pip "$root/etc/xdg/pip"; fi
+  cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+  cp /etc/hosts "$root/etc/hosts"
+}
+
+build_chroot() {
+  command -v debootstrap >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap; }
+  local tmp=$CHROOT.building
+  rm -rf "$tmp"
+  mkdir -p "$(dirname "$CHROOT")"
+  echo "qgis_matrix: debootstrap $SUITE from $MIRROR (a few minutes, once)"
+  debootstrap --variant=minbase --include=ca-certificates "$SUITE" "$tmp" "$MIRROR" >"$REPO/var/chroot/$SUITE-debootstrap.log" 2>&1 \
+    || { tail -20 "$REPO/var/chroot/$SUITE-debootstrap.log" >&2; echo "qgis_matrix: debootstrap failed (log: var/chroot/$SUITE-debootstrap.log)" >&2; exit 1; }
+  rm -rf "$CHROOT"
+  mv "$tmp" "$CHROOT"
+}
+
+[ -x "$CHROOT/usr/bin/env" ] || build_chroot
+sync_host_config "$CHROOT"
+mount_in "$CHROOT/proc" -t proc proc
+mount_in "$CHROOT/sys" -t sysfs sys
+mount_in "$CHROOT/dev" --rbind /dev
+mount --make-rslave "$CHROOT/dev"
+mkdir -p "$PIP_CACHE"
+mount_in "$CHROOT/root/.cache/pip" --bind "$PIP_CACHE"
+
+in_chroot() {
+  local pass=() v
+  for v in $(compgen -e | grep -E '^(PIP_|http_proxy|https_proxy|no_proxy|HTTP_PROXY|HTTPS_PROXY|NO_PROXY|CI$)' || true); do
+    pass+=("$v=${!v}")
+  done
+  chroot "$CHROOT" /usr/bin/env -i HOME=/root LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    DEBIAN_FRONTEND=noninteractive QT_QPA_PLATFORM=offscreen "${pass[@]}" "$@"
+}
+
+if [ ! -f "$CHROOT/.jin-packages" ] || [ "$(cat "$CHROOT/.jin-packages")" != "$PACKAGES" ]; then
+  echo "qgis_matrix: installing Debian's QGIS in the $SUITE chroot"
+  in_chroot apt-get update -qq
+  in_chroot apt-get install -y -qq --no-install-recommends $PACKAGES >"$REPO/var/chroot/$SUITE-apt.log" 2>&1 \
+    || { tail -20 "$REPO/var/chroot/$SUITE-apt.log" >&2; echo "qgis_matrix: apt-get install failed (log: var/chroot/$SUITE-apt.log)" >&2; exit 1; }
+  echo "$PACKAGES" >"$CHROOT/.jin-packages"
+fi
+echo "qgis_matrix: $SUITE has $(in_chroot python3 -c 'from qgis.core import Qgis; import sys, numpy; print("QGIS", Qgis.version(), "Python", sys.version.split()[0], "numpy", numpy.__version__)' 2>/dev/null)"
+[ "${TARGETS[0]}" = --build ] && exit 0
+
+# A fresh clone of this checkout, with its uncommitted changes on top.
+WORK=$CHROOT/work
+rm -rf "$WORK/jin"
+mkdir -p "$WORK"
+git clone -q "$REPO" "$WORK/jin"
+git ls-files -z --cached --others --exclude-standard --modified | sort -zu |
+  while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+  tar --null -T - -cf - | tar -xf - -C "$WORK/jin"
+if [ -d "$REPO/../shared" ]; then mount_in "$WORK/shared" --bind -o ro "$REPO/../shared"; fi
+
+echo "qgis_matrix: make ${TARGETS[*]} on $SUITE"
+set +e
+in_chroot bash -c "cd /work/jin && make VENV=/work/venv ${TARGETS[*]}"
+rc=$?
+set -e
+echo "qgis_matrix: make ${TARGETS[*]} on $SUITE exited $rc"
+exit $rc
