@@ -1,3 +1,3 @@
 """JiN data hub: ingest partner extracts, publish disclosure-safe aggregates over HTTP."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
