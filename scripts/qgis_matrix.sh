@@ -109,6 +109,7 @@ mount_in "$CHROOT/root/.cache/pip" --bind "$PIP_CACHE"
 in_chroot() {
   local pass=() v
   for v in $(compgen -e | grep -E '^(PIP_|http_proxy|https_proxy|no_proxy|HTTP_PROXY|HTTPS_PROXY|NO_PROXY|CI$)' || true); do
+    case ${!v} in /*) [ -e "$CHROOT${!v}" ] || continue ;; esac   # a host-only folder (find-links)
     pass+=("$v=${!v}")
   done
   chroot "$CHROOT" /usr/bin/env -i HOME=/root LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \

@@ -36,4 +36,9 @@ wanted = sys.argv[1].split("<")[1]
 assert int(numpy.__version__.split(".")[0]) < int(wanted), f"venv numpy {numpy.__version__} is not {sys.argv[1]}"
 print(f"setup: QGIS {Qgis.version()}, Python {sys.version.split()[0]}, numpy {numpy.__version__}")
 PY
+if "$VENV/bin/python" -c "import sys; sys.exit(sys.version_info < (3, 12))"; then
+  # QGIS's Qt6 migration script needs Python 3.12+ and PyQt6: its own venv, seeing QGIS for its enums.
+  [ -x "$VENV-pyqt5to6/bin/python" ] || /usr/bin/python3 -m venv --system-site-packages "$VENV-pyqt5to6"
+  "$VENV-pyqt5to6/bin/python" -m pip install -q -r requirements-pyqt5to6.txt
+fi
 echo "setup: ready ($VENV)"

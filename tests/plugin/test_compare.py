@@ -247,3 +247,22 @@ def test_change_between_two_periods(hub_url, analyst_authcfg, tmp_path, qgis_ifa
         registry.removeProvider(provider)
     project.removeAllMapLayers()
     dock.close()
+
+
+def test_an_unexpected_error_is_a_message_not_a_crash(layer_files, tmp_path):
+    """An exception leaving a task's ``run`` aborts QGIS (3.40+ with numpy 2.4 did so on Lee's L).
+    An error no handler expects (here a fractional number of permutations) becomes the failure
+    message, and the details go to QGIS's log."""
+    from qgis.core import QgsApplication
+
+    from jin_plugin.core.compare_task import CompareTask
+    from tests.plugin.helpers import wait_until
+
+    inputs = read_inputs(measures(layer_files, "truancy", "damage"))
+    task = CompareTask(inputs, Options(permutations=2.5, seed=1), tmp_path / "out")
+    failed = []
+    task.failed.connect(failed.append)
+    QgsApplication.taskManager().addTask(task)
+    assert wait_until(lambda: bool(failed), 60)
+    assert "unexpected error (TypeError" in failed[0] and "Log Messages panel" in failed[0]
+    assert not (tmp_path / "out" / "comparison.gpkg").exists()
