@@ -3,6 +3,8 @@ browser and OAPIF provider, each signing in and reading every feature of a layer
 
 from __future__ import annotations
 
+from typing import Callable
+
 from qgis.core import Qgis, QgsApplication, QgsSettings, QgsVectorLayer
 
 from tests.conftest import ANALYST
@@ -30,12 +32,27 @@ def test_owslib_lists_collections_and_reads_every_feature(hub_url):
     assert all(f["properties"]["suppressed"] == (f["properties"]["count"] is None) for f in features)
 
 
+def save_wfs_connection(name: str, url: str, version: str, authcfg: str) -> Callable[[], None]:
+    """A 'WFS / OGC API - Features' connection where this QGIS reads it (the settings tree from
+    3.30; the keys before), as the Data Source Manager saves it. Returns its remover."""
+    values = {"url": url, "version": version, "authcfg": authcfg}
+    try:
+        from qgis.core import QgsSettingsTree
+    except ImportError:                          # QGIS < 3.30
+        settings = QgsSettings()
+        settings.setValue(f"qgis/connections-wfs/{name}/url", url)
+        settings.setValue(f"qgis/connections-wfs/{name}/version", version)
+        settings.setValue(f"qgis/WFS/{name}/authcfg", authcfg)
+        return lambda: [settings.remove(f"qgis/connections-wfs/{name}"), settings.remove(f"qgis/WFS/{name}")]
+    node = QgsSettingsTree.node("connections").childNode("ows").childNode("connections")
+    for key, value in values.items():
+        node.childSetting(key).setVariantValue(value, ["wfs", name])
+    return lambda: node.deleteItem(name, ["wfs"])
+
+
 def test_qgis_browser_lists_the_hubs_collections(qgis_app, hub_url, analyst_authcfg):
     """A 'WFS / OGC API - Features' connection in QGIS's Browser, signed in through an authcfg."""
-    settings = QgsSettings()
-    settings.setValue("qgis/connections-wfs/JiN test/url", hub_url)
-    settings.setValue("qgis/connections-wfs/JiN test/version", "OGC_API_FEATURES")
-    settings.setValue("qgis/WFS/JiN test/authcfg", analyst_authcfg)
+    remove = save_wfs_connection("JiN test", hub_url, "OGC_API_FEATURES", analyst_authcfg)
     try:
         provider = next(p for p in QgsApplication.dataItemProviderRegistry().providers() if p.name() == "WFS")
         root = provider.createDataItem("", None)
@@ -44,8 +61,7 @@ def test_qgis_browser_lists_the_hubs_collections(qgis_app, hub_url, analyst_auth
         typenames = {item.uri().split("typename='")[1].split("'")[0] for item in layers}
         del layers, connections, root
     finally:
-        settings.remove("qgis/connections-wfs/JiN test")
-        settings.remove("qgis/WFS/JiN test")
+        remove()
     assert COLLECTION in typenames and len(typenames) == 15
 
 
