@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 export QT_QPA_PLATFORM ?= offscreen
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: setup demo test lint package install bench privacy boundaries clean
+.PHONY: setup demo test test-qgis matrix lint package install bench privacy boundaries clean
 
 setup: $(VENV)/.setup-done
 
@@ -17,6 +17,16 @@ demo: setup
 
 test: setup
 	$(PY) -m pytest -q
+
+# The suite on another QGIS, in a Debian chroot cached under var/chroot (root; see README):
+# QGIS=3.40 (LTR, trixie) or QGIS=newest (sid). `make matrix` runs both.
+QGIS ?= 3.40
+test-qgis:
+	bash scripts/qgis_matrix.sh $(QGIS) test
+
+matrix:
+	bash scripts/qgis_matrix.sh 3.40 test
+	bash scripts/qgis_matrix.sh newest test
 
 lint: setup
 	$(VENV)/bin/ruff check .
