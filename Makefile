@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 export QT_QPA_PLATFORM ?= offscreen
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: setup demo test test-qgis matrix lint package install bench privacy boundaries clean
+.PHONY: setup demo test test-qgis matrix lint package install bench privacy boundaries translations clean
 
 setup: $(VENV)/.setup-done
 
@@ -31,7 +31,7 @@ matrix:
 lint: setup
 	$(VENV)/bin/ruff check .
 
-package: setup
+package: setup translations
 	$(PY) scripts/package_plugin.py
 
 install: package
@@ -45,6 +45,9 @@ privacy: setup
 
 boundaries: setup
 	$(PY) scripts/extract_boundaries.py
+
+translations:                       # jin_plugin/i18n: the .ts template (pylupdate5) and the .qm files (lrelease)
+	bash scripts/translations.sh
 
 clean:
 	rm -rf build dist var .pytest_cache

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Optional
 
 from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 
 from .core.compat import QAction
+from .i18n import install_translator, tr
 from .processing.provider import JinProvider
 from .ui.browser import JinDataItemProvider, JinDropHandler, LayerOpener
 from .ui.dock import JinDock
@@ -32,6 +33,7 @@ class JinPlugin:
         self.provider: Optional[JinProvider] = None
         self.browser_provider: Optional[JinDataItemProvider] = None
         self.drop_handler: Optional[JinDropHandler] = None
+        self.translator = install_translator()      # before any widget or algorithm reads a label
 
     def initProcessing(self) -> None:
         """Register the Processing algorithms (QGIS calls this also when only Processing loads)."""
@@ -41,10 +43,10 @@ class JinPlugin:
 
     def initGui(self) -> None:
         self.initProcessing()
-        self.action = QAction(QIcon(str(ICON)), "JiN panel", self.iface.mainWindow())
+        self.action = QAction(QIcon(str(ICON)), tr("JiN panel"), self.iface.mainWindow())
         self.action.setObjectName("JinTogglePanel")
         self.action.setCheckable(True)
-        self.action.setToolTip("Show or hide the JiN panel (community-safety data hub)")
+        self.action.setToolTip(tr("Show or hide the JiN panel (community-safety data hub)"))
         self.action.toggled.connect(self.toggle_dock)
         self.iface.addPluginToWebMenu(MENU, self.action)
         self.iface.addWebToolBarIcon(self.action)
@@ -87,3 +89,6 @@ class JinPlugin:
             self.iface.removeWebToolBarIcon(self.action)
             self.action.deleteLater()
             self.action = None
+        if self.translator is not None:
+            QCoreApplication.removeTranslator(self.translator)
+            self.translator = None

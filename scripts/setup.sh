@@ -12,6 +12,8 @@ apt_pkgs=()
 /usr/bin/python3 -c "import venv, ensurepip" 2>/dev/null || apt_pkgs+=(python3-venv)
 command -v pdftoppm >/dev/null || apt_pkgs+=(poppler-utils)
 command -v qgis_process >/dev/null || apt_pkgs+=(qgis)       # qgis_process runs the jin: algorithms from scripts
+command -v pylupdate5 >/dev/null || apt_pkgs+=(pyqt5-dev-tools)            # make translations, and its tests
+[ -x /usr/lib/qt5/bin/lrelease ] || command -v lrelease >/dev/null || apt_pkgs+=(qttools5-dev-tools)
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${apt_pkgs[*]}"
   $SUDO apt-get update -qq

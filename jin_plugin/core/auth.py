@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from qgis.core import QgsApplication, QgsAuthMethodConfig
 
+from ..i18n import tr
+
 
 class AuthSetupError(RuntimeError):
     """The QGIS authentication database cannot store the configuration."""
@@ -29,7 +31,7 @@ def basic_config(name: str, username: str, password: str, url: str = "") -> str:
     """
     manager = QgsApplication.authManager()
     if manager.isDisabled():
-        raise AuthSetupError(f"QGIS authentication is disabled: {manager.disabledMessage()}")
+        raise AuthSetupError(tr("QGIS authentication is disabled: {why}").format(why=manager.disabledMessage()))
     cfg = QgsAuthMethodConfig("Basic")
     existing = find_config(name)
     if existing:
@@ -42,6 +44,6 @@ def basic_config(name: str, username: str, password: str, url: str = "") -> str:
     if isinstance(ok, tuple):                     # QGIS 3.22 returns (ok, cfg)
         ok, cfg = ok[0], ok[1] if len(ok) > 1 else cfg
     if not ok or not cfg.id():
-        raise AuthSetupError("QGIS could not store the sign-in details: check that the master password of the "
-                             "authentication database is set (Settings ▸ Options ▸ Authentication)")
+        raise AuthSetupError(tr("QGIS could not store the sign-in details: check that the master password of the "
+                                "authentication database is set (Settings ▸ Options ▸ Authentication)"))
     return cfg.id()

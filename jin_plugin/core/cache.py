@@ -18,6 +18,7 @@ from typing import Optional
 
 from qgis.core import QgsApplication, QgsFeedback
 
+from ..i18n import tr
 from .hub_client import API, HubCancelled, HubClient
 from .layers import TEMPLATE_VERSION, build_template, part_beside
 
@@ -106,7 +107,7 @@ class Cache:
             if path.exists():
                 return path, False
             if not build_template(self.boundaries_path(geography), path, feedback):
-                raise HubCancelled("Fetch cancelled: nothing was added.")
+                raise HubCancelled(tr("Fetch cancelled: nothing was added."))
             for old in self.dir.glob(f"template_{geography}_*.gpkg"):
                 if old != path:
                     with contextlib.suppress(OSError):         # left for next time if something holds it

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 from qgis.core import QgsVectorLayer
 
+from ..i18n import tr
 from .compare import CompareError, Measure, read_measure
 from .compare_output import EXCLUDED, apply_categories, describe, write_areas
 from .compat import DOUBLE, STRING
@@ -40,11 +41,11 @@ def read_change(before: Measure, after: Measure) -> ChangeData:
     a, b = read_measure(before), read_measure(after)
     codes = sorted(a)
     if not set(codes) & set(b):
-        raise CompareError("the two layers share no area code: choose two periods of the same geography")
+        raise CompareError(tr("the two layers share no area code: choose two periods of the same geography"))
     x = np.array([a[c][0] for c in codes], dtype=float)
     y = np.array([b.get(c, (math.nan,))[0] for c in codes], dtype=float)
     if np.any((x[np.isfinite(x)] % 1) != 0) or np.any((y[np.isfinite(y)] % 1) != 0):
-        raise CompareError("change is tested on counts: choose the count field of both layers")
+        raise CompareError(tr("change is tested on counts: choose the count field of both layers"))
     return ChangeData(codes, [a[c][1] for c in codes], [a[c][2] for c in codes], x, y,
                       (_name(before), _name(after)))
 

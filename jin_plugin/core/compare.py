@@ -15,6 +15,7 @@ from typing import Callable, Optional
 import numpy as np
 from qgis.core import NULL, QgsVectorLayer
 
+from ..i18n import tr
 from .stats import global_, local, smoothing
 from .stats.colocation import hot_combinations
 from .stats.vertices import from_wkb
@@ -97,8 +98,8 @@ def read_measure(measure: Measure) -> dict[str, tuple[float, str, bytes, float, 
     fields = layer.fields()
     for name in (measure.field, measure.code_field):
         if fields.indexOf(name) < 0:
-            raise CompareError(f"layer '{_name(layer)}' has no field '{name}': choose one of "
-                               f"{', '.join(fields.names())}")
+            raise CompareError(tr("layer '{layer}' has no field '{field}': choose one of {fields}").format(
+                layer=_name(layer), field=name, fields=", ".join(fields.names())))
     has_name, has_status = fields.indexOf("area_name") >= 0, fields.indexOf("status") >= 0
     has_rate_parts = fields.indexOf(measure.count_field) >= 0 and fields.indexOf(measure.base_field) >= 0
     out = {}
@@ -116,7 +117,7 @@ def read_measure(measure: Measure) -> dict[str, tuple[float, str, bytes, float, 
 def read_inputs(measures: list[Measure]) -> Inputs:
     """Values of 2–3 measures on the areas of the first one (call on the GUI thread)."""
     if not 2 <= len(measures) <= 3:
-        raise CompareError("choose two or three measures to compare")
+        raise CompareError(tr("choose two or three measures to compare"))
     tables = [read_measure(m) for m in measures]
     first = tables[0]
     codes = sorted(first)
@@ -142,8 +143,8 @@ def _smoothed(inputs: Inputs, keep: np.ndarray, x: np.ndarray, w: Weights, metho
         # rates are "per 1,000", "per 100"...: the published (rounded) ones give the power of ten
         scale = float(10 ** np.round(np.log10(np.median(ratios)))) if len(ratios) else 1.0
         if len(ratios) and np.abs(ratios / scale - 1).max() > 0.02:
-            raise CompareError(f"smoothing applies to rates, and measure {j + 1} is not count / base: choose "
-                               "its rate field, or turn smoothing off")
+            raise CompareError(tr("smoothing applies to rates, and measure {i} is not count / base: choose "
+                                  "its rate field, or turn smoothing off").format(i=j + 1))
         eb = smoothing.empirical_bayes(events, base) if method == "eb" else \
             smoothing.spatial_empirical_bayes(events, base, w)
         out[:, j] = eb * scale
@@ -157,13 +158,14 @@ def analyse(inputs: Inputs, options: Options, progress: Callable[[float], None] 
     if options.smoothing != "none":
         rate_parts = np.isfinite(inputs.counts) & np.isfinite(inputs.bases) & (inputs.bases > 0)
         if not rate_parts.any(axis=0).all():
-            raise CompareError("rate smoothing needs each layer's count and its denominator ('count' and 'base' "
-                               "in JiN layers): fetch the layers again, or turn smoothing off")
+            raise CompareError(tr("rate smoothing needs each layer's count and its denominator ('count' and 'base' "
+                                  "in JiN layers): fetch the layers again, or turn smoothing off"))
         inputs.excluded["no denominator"] = int((keep & ~rate_parts.all(axis=1)).sum())
         keep &= rate_parts.all(axis=1)
     if keep.sum() < 10:
-        raise CompareError(f"only {int(keep.sum())} areas have every value: too few to compare. Choose a coarser "
-                           "period (a whole year) or a higher geography, where fewer values are suppressed")
+        raise CompareError(tr("only {n} areas have every value: too few to compare. Choose a coarser "
+                              "period (a whole year) or a higher geography, where fewer values are suppressed")
+                           .format(n=int(keep.sum())))
     vertices = from_wkb(inputs.wkbs)
     w_all = contiguity(vertices.coords, vertices.owner, vertices.ring_starts, vertices.n,
                        rook=options.contiguity == "rook")

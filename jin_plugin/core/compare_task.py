@@ -9,6 +9,7 @@ from typing import Optional
 from qgis.core import QgsTask, QgsVectorLayer
 from qgis.PyQt.QtCore import pyqtSignal
 
+from ..i18n import tr
 from .compare import CompareError, Inputs, Options, Result, analyse
 from .compare_output import export_pdf, open_result, plots, report_html, write_result
 from .safe_task import SafeTask
@@ -20,7 +21,8 @@ class CompareTask(SafeTask):
     done = pyqtSignal(object, str)          # result layer, path of the HTML summary
 
     def __init__(self, inputs: Inputs, options: Options, folder: Path):
-        super().__init__("JiN: comparing " + " × ".join(inputs.labels), QgsTask.Flag.CanCancel)
+        super().__init__(tr("JiN: comparing {layers}").format(layers=" × ".join(inputs.labels)),
+                         QgsTask.Flag.CanCancel)
         self.inputs, self.options, self.folder = inputs, options, Path(folder)
         self.result: Optional[Result] = None
         self.error = ""
@@ -37,11 +39,11 @@ class CompareTask(SafeTask):
             self.paths["html"].write_text(html, encoding="utf-8")
             return True
         except InterruptedError:
-            self.error = "Comparison cancelled: nothing was added."
+            self.error = tr("Comparison cancelled: nothing was added.")
         except CompareError as exc:
             self.error = str(exc)
         except (OSError, ValueError) as exc:
-            self.error = f"The comparison failed: {exc}"
+            self.error = tr("The comparison failed: {error}").format(error=exc)
         return False
 
     def deliver(self, ok: bool) -> None:
@@ -50,4 +52,4 @@ class CompareTask(SafeTask):
             self.paths["pdf"] = export_pdf(self.paths["html"].read_text(encoding="utf-8"), self.folder / "summary.pdf")
             self.done.emit(layer, str(self.paths["html"]))
         else:
-            self.failed.emit(self.error or "Comparison cancelled: nothing was added.")
+            self.failed.emit(self.error or tr("Comparison cancelled: nothing was added."))

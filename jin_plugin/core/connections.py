@@ -12,6 +12,8 @@ from typing import Optional
 
 from qgis.core import QgsSettings
 
+from ..i18n import tr
+
 ROOT = "jin/connections"
 SELECTED = f"{ROOT}/selected"
 LEGACY_URL, LEGACY_AUTHCFG = "jin/hub_url", "jin/authcfg"       # one unnamed hub, before named connections
@@ -32,12 +34,12 @@ class Connection:
 def _check(connection: Connection) -> None:
     name = connection.name.strip()
     if not name:
-        raise InvalidConnection("Give the connection a name, e.g. 'JiN hub (live)'.")
+        raise InvalidConnection(tr("Give the connection a name, e.g. 'JiN hub (live)'."))
     if "/" in name or "\\" in name:
-        raise InvalidConnection("A connection name cannot contain '/' or '\\': choose another name.")
+        raise InvalidConnection(tr("A connection name cannot contain '/' or '\\': choose another name."))
     if not connection.url.strip().lower().startswith(("http://", "https://")):
-        raise InvalidConnection(f"'{connection.url}' is not a web address: the hub's URL starts with https:// "
-                               "(or http:// on your own PC).")
+        raise InvalidConnection(tr("'{url}' is not a web address: the hub's URL starts with https:// "
+                                   "(or http:// on your own PC).").format(url=connection.url))
 
 
 def _migrate(settings: QgsSettings) -> None:

@@ -14,6 +14,7 @@ from typing import Callable, Optional
 from qgis.core import QgsFeedback, QgsTask
 from qgis.PyQt.QtCore import pyqtSignal
 
+from ..i18n import tr
 from .cache import Cache
 from .hub_client import HubCancelled, HubClient, HubError, HubNotFound
 from .layers import LayerBuildError, open_layer, write_layer, write_sidecar
@@ -40,8 +41,8 @@ def fetch_to_file(client: HubClient, request: LayerRequest, cache: Cache, feedba
     doc = client.catalogue_doc(feedback=feedback)
     entry = next((d for d in doc["datasets"] if d["id"] == request.dataset), None)
     if entry is None:
-        raise HubNotFound(f"The hub does not publish a dataset '{request.dataset}'. Refresh the catalogue and "
-                          "choose again.")
+        raise HubNotFound(tr("The hub does not publish a dataset '{dataset}'. Refresh the catalogue and "
+                             "choose again.").format(dataset=request.dataset))
     set_progress(5)
     listed = (doc.get("geographies") or {}).get(request.geography) or {}
     _, downloaded = cache.boundaries(client, request.geography, feedback, stage(5, 45), listed.get("etag", ""))
@@ -57,7 +58,7 @@ def fetch_to_file(client: HubClient, request: LayerRequest, cache: Cache, feedba
     only = {row[0] for row in values["rows"]} if request.zone else None
     if write_layer(template_path, values, out, feedback, only, lambda p: set_progress(70 + 0.28 * p)) == 0 \
             or feedback.isCanceled():
-        raise HubCancelled("Fetch cancelled: nothing was added.")
+        raise HubCancelled(tr("Fetch cancelled: nothing was added."))
     write_sidecar(out, entry, request, values, client.base_url)
     set_progress(100)
     return out, layer_name(entry, request, values["period"]), downloaded
@@ -69,7 +70,9 @@ class FetchLayerTask(SafeTask):
     layerReady = pyqtSignal(object)
 
     def __init__(self, client: HubClient, request: LayerRequest, cache: Optional[Cache] = None):
-        super().__init__(f"JiN: fetching {request.dataset} ({request.geography})", QgsTask.Flag.CanCancel)
+        super().__init__(tr("JiN: fetching {dataset} ({geography})").format(dataset=request.dataset,
+                                                                            geography=request.geography),
+                         QgsTask.Flag.CanCancel)
         self.client = client
         self.request = request
         self.cache = cache or Cache(client.base_url)

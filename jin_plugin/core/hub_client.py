@@ -18,6 +18,7 @@ from qgis.core import QgsBlockingNetworkRequest, QgsFeedback
 from qgis.PyQt.QtCore import QUrl
 from qgis.PyQt.QtNetwork import QNetworkReply, QNetworkRequest
 
+from ..i18n import tr
 from .tls_check import untrusted_certificate
 
 API = "/api/v1"
@@ -70,8 +71,8 @@ def _detail(body: bytes) -> str:
 
 
 def _untrusted(hub: str, why: str) -> str:
-    return (f"Secure connection to {hub} failed ({why}). The hub's certificate is not trusted on this PC: ask IT "
-            "to install your organisation's certificate authority, or check the address.")
+    return tr("Secure connection to {hub} failed ({why}). The hub's certificate is not trusted on this PC: ask IT "
+              "to install your organisation's certificate authority, or check the address.").format(hub=hub, why=why)
 
 
 def _number(text: str) -> Optional[float]:
@@ -97,8 +98,8 @@ class HubClient:
             progress: Optional[Callable[[int, int], None]] = None) -> Reply:
         """GET ``path``; return the reply (200 or 304) or raise a ``HubError``."""
         if not self.base_url.lower().startswith(("http://", "https://")):
-            raise HubUnreachable(f"'{self.base_url}' is not a web address: enter the hub URL starting with "
-                                 "https:// (or http:// for a hub on this computer)")
+            raise HubUnreachable(tr("'{url}' is not a web address: enter the hub URL starting with "
+                                    "https:// (or http:// for a hub on this computer)").format(url=self.base_url))
         url = self.url(path, params)
         refused = untrusted_certificate(self.base_url)      # never let QGIS 3.22 meet it: it can hang
         if refused:
@@ -114,7 +115,7 @@ class HubClient:
             blocking.downloadProgress.connect(progress)
         code = blocking.get(request, True, feedback)
         if feedback is not None and feedback.isCanceled():
-            raise HubCancelled("Fetch cancelled: nothing was added.")
+            raise HubCancelled(tr("Fetch cancelled: nothing was added."))
         content = blocking.reply()
         status = content.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
         if etag and status == 200 and content.attribute(QNetworkRequest.Attribute.SourceIsFromCacheAttribute):
@@ -132,34 +133,38 @@ class HubClient:
         if status is None:
             timed_out = (QNetworkReply.NetworkError.OperationCanceledError, QNetworkReply.NetworkError.TimeoutError)
             if qt_error in timed_out or code == QgsBlockingNetworkRequest.ErrorCode.TimeoutError:
-                raise HubUnreachable(f"The JiN hub at {hub} did not answer in time. Try again; if it keeps "
-                                     "happening check your network and proxy settings (Settings ▸ Options ▸ "
-                                     "Network) or ask the hub administrator whether the hub is up.")
+                raise HubUnreachable(tr("The JiN hub at {hub} did not answer in time. Try again; if it keeps "
+                                        "happening check your network and proxy settings (Settings ▸ Options ▸ "
+                                        "Network) or ask the hub administrator whether the hub is up.").format(hub=hub))
             if qt_error in (QNetworkReply.NetworkError.SslHandshakeFailedError,):
                 raise HubUnreachable(_untrusted(hub, message))
-            raise HubUnreachable(f"Cannot reach the JiN hub at {hub} ({message}). Check the address, that you "
-                                 "are online, the proxy settings (Settings ▸ Options ▸ Network), and that the "
-                                 "hub is running.")
+            raise HubUnreachable(tr("Cannot reach the JiN hub at {hub} ({error}). Check the address, that you "
+                                    "are online, the proxy settings (Settings ▸ Options ▸ Network), and that the "
+                                    "hub is running.").format(hub=hub, error=message))
         detail = _detail(body)
+        said = ": " + detail if detail else ""
         if status == 401 and not self.authcfg:
-            raise HubAuthError(f"The hub at {hub} needs you to sign in (HTTP 401). Choose this connection's "
-                               "authentication configuration (Basic: your JiN user name and password).")
+            raise HubAuthError(tr("The hub at {hub} needs you to sign in (HTTP 401). Choose this connection's "
+                                  "authentication configuration (Basic: your JiN user name and password).")
+                               .format(hub=hub))
         if status == 401:
-            raise HubAuthError(f"The hub at {hub} refused your credentials (HTTP 401). Check the user name and "
-                               "password in this connection's authentication configuration.")
+            raise HubAuthError(tr("The hub at {hub} refused your credentials (HTTP 401). Check the user name and "
+                                  "password in this connection's authentication configuration.").format(hub=hub))
         if status == 429:
-            raise HubAuthError(f"The hub at {hub} has paused sign-ins for this account after repeated failures"
-                               f"{': ' + detail if detail else ''}. Check the password, then wait or ask the hub "
-                               "administrator to unlock it.")
+            raise HubAuthError(tr("The hub at {hub} has paused sign-ins for this account after repeated "
+                                  "failures{detail}. Check the password, then wait or ask the hub administrator "
+                                  "to unlock it.").format(hub=hub, detail=said))
         if status == 403:
-            raise HubAuthError(f"Your account may not see this data (HTTP 403){': ' + detail if detail else ''}. "
-                               "Ask your hub administrator for access.")
+            raise HubAuthError(tr("Your account may not see this data (HTTP 403){detail}. Ask your hub "
+                                  "administrator for access.").format(detail=said))
         if status == 404:
-            raise HubNotFound(detail or f"Not found on the hub (HTTP 404): {url}. Check the hub URL.")
+            raise HubNotFound(detail or tr("Not found on the hub (HTTP 404): {url}. Check the hub URL.")
+                              .format(url=url))
         if 400 <= status < 500:
-            raise HubBadResponse(f"The hub rejected the request (HTTP {status}){': ' + detail if detail else ''}.")
-        raise HubServerError(f"The JiN hub at {hub} had an internal error (HTTP {status}). Try again later; if it "
-                             "persists, tell the hub administrator.")
+            raise HubBadResponse(tr("The hub rejected the request (HTTP {status}){detail}.")
+                                 .format(status=status, detail=said))
+        raise HubServerError(tr("The JiN hub at {hub} had an internal error (HTTP {status}). Try again later; if it "
+                                "persists, tell the hub administrator.").format(hub=hub, status=status))
 
     def get_json(self, path: str, params: Optional[dict[str, Any]] = None, **kwargs) -> Any:
         """GET and decode JSON, raising ``HubBadResponse`` if it is not JSON."""
@@ -167,14 +172,16 @@ class HubClient:
         try:
             return json.loads(reply.body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
-            raise HubBadResponse(f"{self.base_url} did not send JiN hub data ({exc}). Check that the URL is the "
-                                 "hub's address, not a web page or a proxy login page.") from exc
+            raise HubBadResponse(tr("{url} did not send JiN hub data ({error}). Check that the URL is the "
+                                    "hub's address, not a web page or a proxy login page.")
+                                 .format(url=self.base_url, error=exc)) from exc
 
     # ---- the hub's own endpoints -----------------------------------------------------------
     def version(self, **kwargs) -> dict:
         info = self.get_json(f"{API}/version", **kwargs)
         if not isinstance(info, dict) or info.get("name") != "JiN hub":
-            raise HubBadResponse(f"{self.base_url} answered, but it is not a JiN hub. Check the URL.")
+            raise HubBadResponse(tr("{url} answered, but it is not a JiN hub. Check the URL.")
+                                 .format(url=self.base_url))
         return info
 
     def catalogue_doc(self, search: Optional[dict[str, str]] = None, **kwargs) -> dict:
@@ -182,7 +189,7 @@ class HubClient:
         period_from, period_to) with its facets and who the hub thinks the caller is (``you``)."""
         data = self.get_json(f"{API}/catalogue", search, **kwargs)
         if not isinstance(data, dict) or not isinstance(data.get("datasets"), list):
-            raise HubBadResponse(f"The catalogue from {self.base_url} is malformed. Check the URL.")
+            raise HubBadResponse(tr("The catalogue from {url} is malformed. Check the URL.").format(url=self.base_url))
         return data
 
     def catalogue(self, **kwargs) -> list[dict]:
@@ -192,7 +199,7 @@ class HubClient:
         """Districts, wards and partnership areas: id, name, kind, geography, areas, bbox (EPSG:27700)."""
         data = self.get_json(f"{API}/zones", **kwargs)
         if not isinstance(data, dict) or not isinstance(data.get("zones"), list):
-            raise HubBadResponse(f"The zones from {self.base_url} are malformed. Check the URL.")
+            raise HubBadResponse(tr("The zones from {url} are malformed. Check the URL.").format(url=self.base_url))
         return data["zones"]
 
     def values(self, dataset: str, geography: str, period: Optional[str], category: str,
@@ -210,8 +217,9 @@ class HubClient:
             rows = [[row[0], *map(_number, row[1:])] for row in lines]
             period, release = reply.headers["x-jin-period"], reply.headers["x-jin-release"]
         except (UnicodeDecodeError, ValueError, IndexError, KeyError) as exc:
-            raise HubBadResponse(f"The values from {self.base_url} are malformed ({exc}). Check the URL.") from exc
+            raise HubBadResponse(tr("The values from {url} are malformed ({error}). Check the URL.")
+                                 .format(url=self.base_url, error=exc)) from exc
         if fields[:3] != ["area_code", "count", "suppressed"]:
-            raise HubBadResponse(f"The values from {self.base_url} are malformed. Check the URL.")
+            raise HubBadResponse(tr("The values from {url} are malformed. Check the URL.").format(url=self.base_url))
         return {"dataset": dataset, "geography": geography, "period": period, "category": category,
                 "zone": zone, "release": release, "fields": fields, "rows": rows}

@@ -24,6 +24,7 @@ from typing import Callable, Optional, Union
 from osgeo import gdal
 from qgis.core import QgsCoordinateReferenceSystem, QgsFeedback, QgsLayerMetadata, QgsVectorLayer
 
+from ..i18n import tr
 from .compat import DOUBLE, INT, STRING
 from .model import LayerRequest, layer_name
 
@@ -93,8 +94,8 @@ def _translate(target: Path, source: Union[str, gdal.Dataset], feedback: Optiona
     except RuntimeError as exc:                          # when something in QGIS turned on gdal.UseExceptions()
         done, error = None, str(exc)
     if done is None and not (feedback is not None and feedback.isCanceled()):
-        raise LayerBuildError(f"Cannot write {target}: {error}. Check there is disk space and the JiN cache folder "
-                              "is writable.")
+        raise LayerBuildError(tr("Cannot write {path}: {error}. Check there is disk space and the JiN cache folder "
+                                 "is writable.").format(path=target, error=error))
     done = None                                           # closes the file
 
 
@@ -117,7 +118,8 @@ def build_template(boundaries: Path, out_path: Path, feedback: Optional[QgsFeedb
         return False
     source = gdal.OpenEx(str(boundaries), gdal.OF_VECTOR)
     if source is None or source.GetLayerCount() != 1:
-        raise LayerBuildError(f"The cached boundaries {boundaries} cannot be read: delete the file and fetch again.")
+        raise LayerBuildError(tr("The cached boundaries {path} cannot be read: delete the file and fetch again.")
+                              .format(path=boundaries))
     tmp = part_beside(out_path)
     try:
         _translate(tmp, source, feedback, SQLStatement=_template_sql(source.GetLayer(0).GetName()))
@@ -228,8 +230,8 @@ def write_layer(template: Path, values: dict, out_path: Path, feedback: Optional
             return 0
         os.replace(tmp, out_path)
     except (OSError, sqlite3.Error) as exc:
-        raise LayerBuildError(f"Cannot write {out_path}: {exc}. Check there is disk space and the JiN cache folder "
-                              "is writable.") from exc
+        raise LayerBuildError(tr("Cannot write {path}: {error}. Check there is disk space and the JiN cache folder "
+                                 "is writable.").format(path=out_path, error=exc)) from exc
     finally:
         tmp.unlink(missing_ok=True)
     return n
@@ -280,7 +282,8 @@ def open_layer(out_path: Path) -> QgsVectorLayer:
     request = request_of(info)
     layer = QgsVectorLayer(f"{out_path}|layername=jin", layer_name(info["entry"], request, info["period"]), "ogr")
     if not layer.isValid():
-        raise LayerBuildError(f"The cached layer {out_path} cannot be opened: delete it and fetch again.")
+        raise LayerBuildError(tr("The cached layer {path} cannot be opened: delete it and fetch again.")
+                              .format(path=out_path))
     layer.setMetadata(metadata_for(info))
     layer.setCustomProperty("jin/hub_url", info["hub_url"])
     layer.setCustomProperty("jin/request", json.dumps(asdict(request)))

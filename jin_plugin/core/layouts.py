@@ -32,6 +32,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QFont
 from qgis.PyQt.QtXml import QDomDocument
 
+from ..i18n import tr
 from .compat import DISTANCE_KM, LAYOUT_MM, TEXT_ALWAYS_TEXT, set_label_font
 from .layers import ONS_ATTRIBUTION
 
@@ -93,7 +94,7 @@ def _blank(project: QgsProject, name: str, w: float, h: float) -> QgsPrintLayout
 def build_template(project: QgsProject, page: str) -> QgsPrintLayout:
     """The empty template for ``page`` (the items every JiN map carries, with ids)."""
     if page not in PAGES:
-        raise LayoutError(f"unknown page '{page}': choose one of {', '.join(PAGES)}")
+        raise LayoutError(tr("unknown page '{page}': choose one of {pages}").format(page=page, pages=", ".join(PAGES)))
     w, h = PAGES[page]
     layout = _blank(project, f"JiN {page}", w, h)
     landscape = w > h
@@ -152,7 +153,7 @@ def load_template(project: QgsProject, page: str) -> QgsPrintLayout:
     """A layout from the shipped ``.qpt`` template of ``page``."""
     path = TEMPLATE_DIR / f"jin-{page}.qpt"
     if not path.is_file():
-        raise LayoutError(f"layout template {path.name} is missing from the plugin: reinstall JiN")
+        raise LayoutError(tr("layout template {name} is missing from the plugin: reinstall JiN").format(name=path.name))
     doc = QDomDocument()
     doc.setContent(path.read_text(encoding="utf-8"))
     layout = QgsPrintLayout(project)
@@ -190,9 +191,10 @@ def fill(layout: QgsPrintLayout, layer: QgsVectorLayer, title: Optional[str] = N
         "subtitle": subtitle or " · ".join(([source] if source and source != parts[0] else []) + parts[1:]),
         "disclosure": _disclosure(layer),
         "source": "; ".join([r for r in layer.metadata().rights() if r] or [ONS_ATTRIBUTION]),
-        "produced": f"Produced {date.today():%d %B %Y} with JiN (Joined-up Information Nottinghamshire)"
-                    + (f" · release {layer.customProperty('jin/release')}" if layer.customProperty("jin/release")
-                       else ""),
+        "produced": tr("Produced {date} with JiN (Joined-up Information Nottinghamshire)").format(
+            date=f"{date.today():%d %B %Y}")
+                    + (" · " + tr("release {release}").format(release=layer.customProperty("jin/release"))
+                       if layer.customProperty("jin/release") else ""),
     }
     for item_id, text in texts.items():
         item = layout.itemById(item_id)
@@ -201,7 +203,7 @@ def fill(layout: QgsPrintLayout, layer: QgsVectorLayer, title: Optional[str] = N
     for item_id, margin in (("map", 1.04), ("inset", 1.15)):     # inset: the county around the map's frame
         item = layout.itemById(item_id)
         if not isinstance(item, QgsLayoutItemMap):
-            raise LayoutError(f"the template has no map item '{item_id}'")
+            raise LayoutError(tr("the template has no map item '{item}'").format(item=item_id))
         _show(item, layer, margin)
     legend = layout.itemById("legend")
     if isinstance(legend, QgsLayoutItemLegend):
@@ -244,9 +246,10 @@ def export(layout: QgsPrintLayout, path: Path, dpi: int = 300) -> Path:
         settings.textRenderFormat = TEXT_ALWAYS_TEXT
         result = exporter.exportToSvg(str(path), settings)
     else:
-        raise LayoutError("export as .pdf, .png or .svg")
+        raise LayoutError(tr("export as .pdf, .png or .svg"))
     if result != QgsLayoutExporter.ExportResult.Success:
-        raise LayoutError(f"could not export {path.name} (error {int(result)}): check the folder is writable")
+        raise LayoutError(tr("could not export {name} (error {code}): check the folder is writable")
+                          .format(name=path.name, code=int(result)))
     return path
 
 
@@ -269,7 +272,7 @@ def atlas_pdf(layout: QgsPrintLayout, coverage: QgsVectorLayer, path: Path, name
     settings = _pdf_settings(layout, dpi)
     result, error = QgsLayoutExporter.exportToPdf(atlas, str(path), settings)
     if result != QgsLayoutExporter.ExportResult.Success:
-        raise LayoutError(f"could not export the atlas: {error}")
+        raise LayoutError(tr("could not export the atlas: {error}").format(error=error))
     return atlas.count()
 
 
@@ -280,7 +283,7 @@ def comparison_layout(project: QgsProject, layers: list[QgsVectorLayer], title: 
     """Two or three maps side by side, one shared legend (give the layers shared breaks first), or
     with ``legend_image`` (the bivariate square) in place of the legend."""
     if not 1 <= len(layers) <= 3:
-        raise LayoutError("a comparison layout shows one to three maps")
+        raise LayoutError(tr("a comparison layout shows one to three maps"))
     w, h = PAGES[page]
     layout = _blank(project, f"JiN comparison: {title}", w, h)
     _label(layout, "title", title, 10, 7, w - 20, 10, 18, bold=True)
@@ -309,7 +312,7 @@ def comparison_layout(project: QgsProject, layers: list[QgsVectorLayer], title: 
         root = legend.model().rootGroup()
         root.clear()
         node = root.addLayer(layers[0])
-        node.setCustomProperty("legend/title-label", "Same classes on every map")
+        node.setCustomProperty("legend/title-label", tr("Same classes on every map"))
         legend.attemptMove(QgsLayoutPoint(legend_x, 31, MM))
         layout.addLayoutItem(legend)
         legend.adjustBoxSize()
@@ -317,5 +320,6 @@ def comparison_layout(project: QgsProject, layers: list[QgsVectorLayer], title: 
     _label(layout, "disclosure", disclosure, 10, h - 34, w - 20, 11, 7)
     rights = [r for r in layers[0].metadata().rights() if r] or [ONS_ATTRIBUTION]
     _label(layout, "source", "; ".join(rights), 10, h - 22, w - 20, 9, 7)
-    _label(layout, "produced", f"Produced {date.today():%d %B %Y} with JiN", 10, h - 12, w - 20, 5, 7)
+    _label(layout, "produced", tr("Produced {date} with JiN").format(date=f"{date.today():%d %B %Y}"), 10, h - 12,
+           w - 20, 5, 7)
     return layout

@@ -22,6 +22,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
+from ..i18n import tr
 from .compat import DOUBLE, GEOMETRY_POINT, INT, STRING, WKB_MULTIPOLYGON
 from .layers import BNG
 
@@ -70,7 +71,8 @@ def open_table(path: Path) -> QgsVectorLayer:
     else:
         layer = QgsVectorLayer(str(path), path.stem, "ogr")
     if not layer.isValid():
-        raise LocalDataError(f"cannot read {path.name}: check it is a CSV, Excel or GIS file and not open elsewhere")
+        raise LocalDataError(tr("cannot read {name}: check it is a CSV, Excel or GIS file and not open elsewhere")
+                             .format(name=path.name))
     return layer
 
 
@@ -84,7 +86,7 @@ def _write(path: Path, fields: QgsFields, features: list[QgsFeature], name: str)
     del writer
     layer = QgsVectorLayer(f"{path}|layername={name}", name, "ogr")
     if not layer.isValid():
-        raise LocalDataError(f"could not write {path}: check the folder is writable")
+        raise LocalDataError(tr("could not write {path}: check the folder is writable").format(path=path))
     return layer
 
 
@@ -92,8 +94,8 @@ def join_table(areas: QgsVectorLayer, table: QgsVectorLayer, table_code: str, pa
                area_code: str = "area_code", prefix: str = "local_") -> tuple[QgsVectorLayer, Report]:
     """The JiN areas with the table's columns added (``prefix`` + name), matched on area code."""
     if table.fields().indexOf(table_code) < 0:
-        raise LocalDataError(f"the table has no column '{table_code}': choose the column holding area codes "
-                             f"({', '.join(table.fields().names())})")
+        raise LocalDataError(tr("the table has no column '{column}': choose the column holding area codes "
+                                "({columns})").format(column=table_code, columns=", ".join(table.fields().names())))
     rows: dict[str, list] = {}
     for f in table.getFeatures():
         code = str(f[table_code]).strip()
@@ -171,7 +173,7 @@ def export_layer(layer: QgsVectorLayer, path: Path) -> QgsVectorLayer:
     error, message, _, _ = QgsVectorFileWriter.writeAsVectorFormatV3(
         layer, str(path), QgsProject.instance().transformContext(), options)
     if error != QgsVectorFileWriter.WriterError.NoError:
-        raise LocalDataError(f"could not export to {path}: {message}")
+        raise LocalDataError(tr("could not export to {path}: {error}").format(path=path, error=message))
     copy = QgsVectorLayer(f"{path}|layername=jin", layer.name(), "ogr")
     copy.setRenderer(layer.renderer().clone())
     copy.saveStyleToDatabase("JiN", "JiN theme", True, "")

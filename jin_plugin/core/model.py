@@ -7,7 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
-GEOGRAPHY_LABELS = {"oa": "OA", "lsoa": "LSOA", "msoa": "MSOA", "ward": "Ward", "district": "District"}
+from ..i18n import QT_TR_NOOP, tr
+
+#: shown through ``tr`` wherever they are shown
+GEOGRAPHY_LABELS = {"oa": QT_TR_NOOP("OA"), "lsoa": QT_TR_NOOP("LSOA"), "msoa": QT_TR_NOOP("MSOA"),
+                    "ward": QT_TR_NOOP("Ward"), "district": QT_TR_NOOP("District")}
 
 
 @dataclass(frozen=True)
@@ -44,12 +48,12 @@ def month_label(period: str, entry: Optional[dict] = None) -> str:
     if entry and period in entry.get("period_labels", {}):
         return entry["period_labels"][period]
     if len(period) == 4:
-        return f"{period} (year)"
+        return tr("{year} (year)").format(year=period)
     if period.startswith("FY"):
         year = int(period[2:])
-        return f"Apr {year} – Mar {year + 1} (financial year)"
+        return tr("Apr {start} – Mar {end} (financial year)").format(start=year, end=year + 1)
     if period.startswith("L12-"):
-        return f"12 months to {month_label(period[4:])}"
+        return tr("12 months to {month}").format(month=month_label(period[4:]))
     year, month = (int(p) for p in period.split("-"))
     return date(year, month, 1).strftime("%b %Y")
 
@@ -57,13 +61,13 @@ def month_label(period: str, entry: Optional[dict] = None) -> str:
 def measure_label(entry: dict, measure: str) -> str:
     """``count``, or the rate with its unit (``rate per 1,000 population``) where the hub publishes one."""
     rate = entry.get("rate") or {}
-    return f"rate {rate['label']}" if measure == "rate" and rate.get("label") else "count"
+    return tr("rate {unit}").format(unit=rate["label"]) if measure == "rate" and rate.get("label") else tr("count")
 
 
 def layer_name(entry: dict, request: LayerRequest, period: str) -> str:
     """Readable layer name, e.g. ``Criminal damage and arson — LSOA — Apr 2024 – Mar 2025 (financial year) —
     rate per 1,000 population``; the dataset's title names the layer of all categories."""
     what = entry["title"] if request.category == "all" else request.category
-    geo = GEOGRAPHY_LABELS.get(request.geography, request.geography.upper())
-    where = f" in {request.zone_name or request.zone}" if request.zone else ""
+    geo = tr(GEOGRAPHY_LABELS.get(request.geography, request.geography.upper()))
+    where = tr(" in {zone}").format(zone=request.zone_name or request.zone) if request.zone else ""
     return f"{what} — {geo}{where} — {month_label(period, entry)} — {measure_label(entry, request.measure)}"

@@ -9,6 +9,7 @@ from typing import Optional
 
 from qgis.core import NULL, QgsProject, QgsVectorLayer
 
+from ..i18n import tr
 from .symbology import apply_choropleth, apply_labels, save_style
 
 GROUP_NAME = "JiN"
@@ -41,5 +42,5 @@ def style_fetched(layer: QgsVectorLayer, measure: str = "count", n_classes: int 
     try:
         save_style(layer)                       # the style travels with the cached GeoPackage
     except OSError as exc:
-        return f"The layer's style could not be kept with it: {exc}"
+        return tr("The layer's style could not be kept with it: {error}").format(error=exc)
     return ""

@@ -12,6 +12,8 @@ import traceback
 from qgis.core import Qgis, QgsMessageLog, QgsTask
 from qgis.PyQt.QtCore import pyqtSignal
 
+from ..i18n import tr
+
 LOG_TAG = "JiN"
 
 
@@ -45,6 +47,6 @@ class SafeTask(QgsTask):
     def _unexpected(self, exc: Exception) -> str:
         QgsMessageLog.logMessage(f"{self.description()}:\n{traceback.format_exc()}", LOG_TAG,
                                  Qgis.MessageLevel.Critical)
-        return (f"{self.description()} stopped on an unexpected error ({type(exc).__name__}: {exc}). "
-                f"The details are in the '{LOG_TAG}' tab of the Log Messages panel: please send them to "
-                "your hub administrator.")
+        return tr("{task} stopped on an unexpected error ({error}). The details are in the '{tab}' tab of the Log "
+                  "Messages panel: please send them to your hub administrator.").format(
+            task=self.description(), error=f"{type(exc).__name__}: {exc}", tab=LOG_TAG)

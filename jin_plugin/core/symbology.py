@@ -28,6 +28,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor
 
+from ..i18n import QT_TR_NOOP, tr
 from .layers import STATUS_NO_DATA, STATUS_SUPPRESSED, STATUS_VALUE, STATUS_ZERO
 from .themes import Theme, theme_for
 
@@ -42,8 +43,8 @@ OUTLINE = "#6e6e6e"
 ZERO_COLOUR = "#ffffff"
 SUPPRESSED_FILL, SUPPRESSED_HATCH = "#e3e3e3", "#5a5a5a"
 NO_DATA_COLOUR = "#a0a0a0"
-SUPPRESSED_LABEL = "Suppressed (protects privacy)"
-PERTURBED_LABEL = "Counts carry small deliberate noise (ONS cell-key method) to protect privacy"
+SUPPRESSED_LABEL = QT_TR_NOOP("Suppressed (protects privacy)")          # legend entries: shown through tr()
+PERTURBED_LABEL = QT_TR_NOOP("Counts carry small deliberate noise (ONS cell-key method) to protect privacy")
 HIGHLIGHT = "Selected zone"
 STYLE_NAME = "JiN"
 
@@ -141,16 +142,16 @@ def apply_choropleth(layer: QgsVectorLayer, field: str = "count", n_classes: int
         root.appendChild(QgsRuleBasedRenderer.Rule(_fill(colour), 0, 0, expr, b.label))
     if has_status:
         specials = [
-            (_fill(ZERO_COLOUR), STATUS_ZERO, "Zero"),
+            (_fill(ZERO_COLOUR), STATUS_ZERO, tr("Zero")),
             # not "fewer than 5": secondary suppression also withholds larger counts that would give one away
-            (suppressed_symbol(), STATUS_SUPPRESSED, SUPPRESSED_LABEL),
-            (_fill(NO_DATA_COLOUR), STATUS_NO_DATA, "No data"),
+            (suppressed_symbol(), STATUS_SUPPRESSED, tr(SUPPRESSED_LABEL)),
+            (_fill(NO_DATA_COLOUR), STATUS_NO_DATA, tr("No data")),
         ]
         for symbol, status, label in specials:
             root.appendChild(QgsRuleBasedRenderer.Rule(symbol, 0, 0, f"\"status\" = '{status}'", label))
     if layer.customProperty("jin/disclosure_method", "") == "cell_key":
         note = QgsFillSymbol.createSimple({"color": "0,0,0,0", "outline_style": "no"})
-        root.appendChild(QgsRuleBasedRenderer.Rule(note, 0, 0, "FALSE", PERTURBED_LABEL))   # legend only
+        root.appendChild(QgsRuleBasedRenderer.Rule(note, 0, 0, "FALSE", tr(PERTURBED_LABEL)))   # legend only
     layer.setRenderer(QgsRuleBasedRenderer(root))
     layer.setCustomProperty("jin/styled_field", field)
     layer.triggerRepaint()
@@ -198,7 +199,7 @@ def save_style(layer: QgsVectorLayer, export: Optional[Path] = None) -> None:
         # readers ("unable to open database file"): the next render would draw nothing
         layer.dataProvider().reloadData()
         if error:
-            raise OSError(f"could not save the style into {source}: {error}")
+            raise OSError(tr("could not save the style into {path}: {error}").format(path=source, error=error))
     if export is not None:
         suffix = export.suffix.lower()
         if suffix == ".qml":
@@ -206,6 +207,6 @@ def save_style(layer: QgsVectorLayer, export: Optional[Path] = None) -> None:
         elif suffix == ".sld":
             message, ok = layer.saveSldStyle(str(export))
         else:
-            raise ValueError("export the style as .qml (QGIS) or .sld (other GIS)")
+            raise ValueError(tr("export the style as .qml (QGIS) or .sld (other GIS)"))
         if not ok:
-            raise OSError(f"could not write {export}: {message}")
+            raise OSError(tr("could not write {path}: {error}").format(path=export, error=message))

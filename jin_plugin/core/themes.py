@@ -13,6 +13,8 @@ from pathlib import Path
 from qgis.core import QgsGradientColorRamp, QgsGradientStop
 from qgis.PyQt.QtGui import QColor
 
+from ..i18n import QT_TR_NOOP, tr
+
 STYLE_FILE = Path(__file__).resolve().parents[1] / "resources" / "jin_themes.xml"
 
 
@@ -41,12 +43,13 @@ class Theme:
 
 
 THEMES = {t.id: t for t in (
-    Theme("crime", "Crime", ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")),              # OrRd
-    Theme("asb", "Anti-social behaviour", ("#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f")),  # Purples
-    Theme("fire", "Fire", ("#ffffd4", "#fed98e", "#fe9929", "#d95f0e", "#993404")),                 # YlOrBr
-    Theme("education", "Education", ("#f0f9e8", "#bae4bc", "#7bccc4", "#43a2ca", "#0868ac")),       # GnBu
-    Theme("population", "Population", ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c")),    # Greens
-    Theme("comparison", "Change and z-scores", ("#2166ac", "#67a9cf", "#f7f7f7", "#ef8a62", "#b2182b"),
+    Theme("crime", QT_TR_NOOP("Crime"), ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")),              # OrRd
+    Theme("asb", QT_TR_NOOP("Anti-social behaviour"),                                               # Purples
+          ("#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f")),
+    Theme("fire", QT_TR_NOOP("Fire"), ("#ffffd4", "#fed98e", "#fe9929", "#d95f0e", "#993404")),                 # YlOrBr
+    Theme("education", QT_TR_NOOP("Education"), ("#f0f9e8", "#bae4bc", "#7bccc4", "#43a2ca", "#0868ac")),       # GnBu
+    Theme("population", QT_TR_NOOP("Population"), ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c")),    # Greens
+    Theme("comparison", QT_TR_NOOP("Change and z-scores"), ("#2166ac", "#67a9cf", "#f7f7f7", "#ef8a62", "#b2182b"),
           diverging=True),                                                                           # RdBu
 )}
 
@@ -61,5 +64,5 @@ THEME_ORDER = ("crime", "asb", "fire", "education", "population")
 
 
 def theme_title(theme: str) -> str:
-    """Readable name of a catalogue theme id."""
-    return THEMES[theme].title if theme in THEMES else theme.replace("_", " ").capitalize()
+    """Readable name of a catalogue theme id, in the analyst's language."""
+    return tr(THEMES[theme].title) if theme in THEMES else theme.replace("_", " ").capitalize()

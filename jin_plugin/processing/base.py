@@ -5,6 +5,8 @@ from __future__ import annotations
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingParameterFileDestination, QgsProcessingParameterNumber
 
 from ..core.compat import FLAG_NO_THREADING, NUMBER_INTEGER
+from ..help import help_url
+from ..i18n import tr
 
 
 class JinAlgorithm(QgsProcessingAlgorithm):
@@ -18,16 +20,20 @@ class JinAlgorithm(QgsProcessingAlgorithm):
         return self.NAME
 
     def displayName(self) -> str:
-        return self.TITLE
+        return tr(self.TITLE)
 
     def group(self) -> str:
-        return self.GROUP
+        return tr(self.GROUP)
 
     def groupId(self) -> str:
         return self.GROUP.lower().replace(" ", "_")
 
     def shortHelpString(self) -> str:
-        return self.HELP
+        return tr(self.HELP)
+
+    def helpUrl(self) -> str:
+        """This algorithm's section of the help shipped with the plugin (works offline)."""
+        return help_url("processing.html", self.NAME).toString()
 
     def createInstance(self) -> JinAlgorithm:
         return type(self)()
@@ -39,6 +45,7 @@ class JinAlgorithm(QgsProcessingAlgorithm):
 
 def add_map_output(alg: QgsProcessingAlgorithm) -> None:
     """The resolution and output file of an exported map (PDF, PNG or SVG by suffix)."""
-    alg.addParameter(QgsProcessingParameterNumber("DPI", "Resolution (dpi)", NUMBER_INTEGER,
+    alg.addParameter(QgsProcessingParameterNumber("DPI", tr("Resolution (dpi)"), NUMBER_INTEGER,
                                                   300, minValue=50, maxValue=1200))
-    alg.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "Map", "PDF (*.pdf);;PNG (*.png);;SVG (*.svg)"))
+    alg.addParameter(QgsProcessingParameterFileDestination("OUTPUT", tr("Map"),
+                                                           "PDF (*.pdf);;PNG (*.png);;SVG (*.svg)"))

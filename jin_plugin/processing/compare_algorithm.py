@@ -19,6 +19,7 @@ from qgis.core import (
 from ..core.compare import CompareError, Measure, Options, analyse, read_inputs
 from ..core.compare_output import plots, report_html, write_result
 from ..core.compat import FIELD_NUMERIC, NUMBER_DOUBLE, NUMBER_INTEGER, SOURCE_POLYGON, field_names
+from ..i18n import QT_TR_NOOP, tr
 from .base import JinAlgorithm
 
 CONTIGUITY = ["queen", "rook"]
@@ -28,41 +29,51 @@ SMOOTHING = ["none", "eb", "spatial_eb"]
 
 class CompareAlgorithm(JinAlgorithm):
     NAME = "compare"
-    TITLE = "Compare layers (LISA, Gi*, co-location)"
-    GROUP = "Comparisons"
-    HELP = ("Do two or three measures cluster in the same places? Global Moran's I, bivariate Moran's I, Lee's L, "
-            "Pearson and Spearman with a spatially adjusted test; local (bivariate) LISA clusters with "
-            "conditional permutations; Getis-Ord Gi* hot spots and where they coincide. Areas are matched by area "
-            "code; withheld (suppressed) values are excluded and counted, never read as zero. The result layer's "
-            "metadata documents every field.")
+    TITLE = QT_TR_NOOP("Compare layers (LISA, Gi*, co-location)")
+    GROUP = QT_TR_NOOP("Comparisons")
+    HELP = QT_TR_NOOP(
+        "<p>Do two or three measures cluster in the same places? Global Moran's I of each measure, bivariate "
+        "Moran's I, Lee's L, Pearson and Spearman correlation with a test adjusted for spatial autocorrelation; "
+        "local (bivariate) LISA clusters with conditional permutations; Getis-Ord Gi* hot spots and where they "
+        "coincide.</p>"
+        "<p><b>Inputs:</b> two or three polygon layers on the same geography (JiN layers, or your own with an area "
+        "code field), a numeric measure of each (usually rate), the neighbours (queen or rook), the number of "
+        "permutations, the significance level, a multiple-testing adjustment and optional rate smoothing (which "
+        "needs each layer's count and base fields).</p>"
+        "<p><b>Outputs:</b> a GeoPackage layer coloured by bivariate LISA cluster (High-High, Low-Low, Low-High, "
+        "High-Low, not significant, excluded), with each measure's local statistics, p-values, clusters and Gi* "
+        "hot spots; its metadata documents every field. Optionally a one-page HTML summary.</p>"
+        "<p><b>Disclosure control:</b> areas are matched by area code; areas whose value is withheld (suppressed), "
+        "missing or absent from a layer are excluded and counted, never read as zero.</p>")
 
     def initAlgorithm(self, config=None) -> None:
         polygons = [SOURCE_POLYGON]
         for i, optional in ((1, False), (2, False), (3, True)):
-            self.addParameter(QgsProcessingParameterFeatureSource(f"LAYER_{i}", f"Layer {i}", polygons,
+            self.addParameter(QgsProcessingParameterFeatureSource(f"LAYER_{i}", tr("Layer {i}").format(i=i),
+                                                                  polygons,
                                                                   optional=optional))
-            self.addParameter(QgsProcessingParameterField(f"FIELD_{i}", f"Measure {i}", "rate", f"LAYER_{i}",
-                                                          FIELD_NUMERIC,
+            self.addParameter(QgsProcessingParameterField(f"FIELD_{i}", tr("Measure {i}").format(i=i), "rate",
+                                                          f"LAYER_{i}", FIELD_NUMERIC,
                                                           optional=optional))
-        self.addParameter(QgsProcessingParameterString("CODE_FIELD", "Area code field (in every layer)",
+        self.addParameter(QgsProcessingParameterString("CODE_FIELD", tr("Area code field (in every layer)"),
                                                        "area_code"))
-        self.addParameter(QgsProcessingParameterEnum("CONTIGUITY", "Neighbours", CONTIGUITY, defaultValue=0))
-        self.addParameter(QgsProcessingParameterNumber("PERMUTATIONS", "Permutations",
+        self.addParameter(QgsProcessingParameterEnum("CONTIGUITY", tr("Neighbours"), CONTIGUITY, defaultValue=0))
+        self.addParameter(QgsProcessingParameterNumber("PERMUTATIONS", tr("Permutations"),
                                                        NUMBER_INTEGER, 999, minValue=0,
                                                        maxValue=99_999))
-        self.addParameter(QgsProcessingParameterNumber("SEED", "Random seed (-1: a new one each run)",
+        self.addParameter(QgsProcessingParameterNumber("SEED", tr("Random seed (-1: a new one each run)"),
                                                        NUMBER_INTEGER, -1, minValue=-1))
-        self.addParameter(QgsProcessingParameterNumber("ALPHA", "Significance level",
+        self.addParameter(QgsProcessingParameterNumber("ALPHA", tr("Significance level"),
                                                        NUMBER_DOUBLE, 0.05,
                                                        minValue=0.0001, maxValue=0.5))
-        self.addParameter(QgsProcessingParameterEnum("ADJUSTMENT", "Multiple-testing adjustment", ADJUSTMENTS,
+        self.addParameter(QgsProcessingParameterEnum("ADJUSTMENT", tr("Multiple-testing adjustment"), ADJUSTMENTS,
                                                      defaultValue=0))
         self.addParameter(QgsProcessingParameterEnum(
-            "SMOOTHING", "Rate smoothing (needs count and base fields)",
-            ["None", "Empirical Bayes", "Spatial empirical Bayes"], defaultValue=0))
-        self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", "Comparison",
+            "SMOOTHING", tr("Rate smoothing (needs count and base fields)"),
+            [tr("None"), tr("Empirical Bayes"), tr("Spatial empirical Bayes")], defaultValue=0))
+        self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", tr("Comparison"),
                                                                   SOURCE_POLYGON))
-        self.addParameter(QgsProcessingParameterFileDestination("REPORT", "Summary (HTML)", "HTML files (*.html)",
+        self.addParameter(QgsProcessingParameterFileDestination("REPORT", tr("Summary (HTML)"), "HTML files (*.html)",
                                                                 optional=True))
 
     def processAlgorithm(self, parameters, context, feedback) -> dict:
@@ -74,7 +85,7 @@ class CompareAlgorithm(JinAlgorithm):
             if source is None:
                 continue
             if not fields:
-                raise QgsProcessingException(f"choose the measure (a numeric field) of layer {i}")
+                raise QgsProcessingException(tr("choose the measure (a numeric field) of layer {i}").format(i=i))
             measures.append(Measure(source, fields[0], f"{source.sourceName()} ({fields[0]})", code))
         seed = self.parameterAsInt(parameters, "SEED", context)
         options = Options(CONTIGUITY[self.parameterAsEnum(parameters, "CONTIGUITY", context)], 1,
@@ -86,7 +97,8 @@ class CompareAlgorithm(JinAlgorithm):
             inputs = read_inputs(measures)
             excluded = ", ".join(f"{v} {k}" for k, v in inputs.excluded.items() if v)
             if excluded:
-                feedback.pushInfo(f"Excluded areas: {excluded} (withheld values are never read as zero)")
+                feedback.pushInfo(tr("Excluded areas: {excluded} (withheld values are never read as zero)")
+                                  .format(excluded=excluded))
             result = analyse(inputs, options, feedback.setProgress, feedback.isCanceled)
         except CompareError as exc:
             raise QgsProcessingException(str(exc)) from exc
@@ -102,5 +114,6 @@ class CompareAlgorithm(JinAlgorithm):
             Path(report).write_text(report_html(result, plots(result)), encoding="utf-8")
             outputs["REPORT"] = report
         for g in result.globals_:
-            feedback.pushInfo(f"{g.name}: {g.value:.4f} (pseudo p {g.p_sim:.3f})")
+            feedback.pushInfo(tr("{name}: {value:.4f} (pseudo p {p:.3f})").format(name=g.name, value=g.value,
+                                                                                        p=g.p_sim))
         return outputs

@@ -17,16 +17,17 @@ from qgis.core import (
 
 from ..core.compat import SOURCE_POINT, SOURCE_POLYGON, SOURCE_VECTOR, field_names
 from ..core.local_data import LocalDataError, count_points, export_layer, join_table
+from ..i18n import QT_TR_NOOP, tr
 from .base import JinAlgorithm
 
 
 class _Local(JinAlgorithm):
-    GROUP = "Local data"
+    GROUP = QT_TR_NOOP("Local data")
     MAIN_THREAD = True
 
     def _add_areas(self) -> None:
         """The JiN area layer the local data is joined or counted into."""
-        self.addParameter(QgsProcessingParameterVectorLayer("AREAS", "JiN areas",
+        self.addParameter(QgsProcessingParameterVectorLayer("AREAS", tr("JiN areas"),
                                                             [SOURCE_POLYGON]))
 
     def _out(self, parameters, context) -> Path:
@@ -36,17 +37,24 @@ class _Local(JinAlgorithm):
 
 class JoinTableAlgorithm(_Local):
     NAME = "join_table"
-    TITLE = "Join a local table to JiN areas"
-    HELP = ("Adds the table's columns (prefixed local_) to the areas with the same code, and reports the table's "
-            "codes that match no area. The table never leaves this PC.")
+    TITLE = QT_TR_NOOP("Join a local table to JiN areas")
+    HELP = QT_TR_NOOP(
+        "<p>Adds the columns of your own table to the JiN areas with the same area code, on this PC only: nothing "
+        "is sent to the hub.</p>"
+        "<p><b>Inputs:</b> the JiN area layer, the table (CSV in UTF-8 or Windows-1252 with comma, semicolon, tab "
+        "or pipe; Excel; any layer) and its area code column.</p>"
+        "<p><b>Outputs:</b> a GeoPackage of the areas with the table's columns prefixed local_, and the table's "
+        "codes that match no area (typos, out-of-county codes).</p>"
+        "<p><b>Disclosure control:</b> the JiN values keep their status; a suppressed area stays suppressed "
+        "whatever your table holds. What you make from your own records is yours to protect before sharing.</p>")
 
     def initAlgorithm(self, config=None) -> None:
         self._add_areas()
-        self.addParameter(QgsProcessingParameterVectorLayer("TABLE", "Local table (CSV, Excel, layer)",
+        self.addParameter(QgsProcessingParameterVectorLayer("TABLE", tr("Local table (CSV, Excel, layer)"),
                                                             [SOURCE_VECTOR]))
-        self.addParameter(QgsProcessingParameterField("TABLE_CODE", "Area code column", None, "TABLE"))
-        self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", "Joined"))
-        self.addOutput(QgsProcessingOutputString("UNMATCHED", "Codes that match no area"))
+        self.addParameter(QgsProcessingParameterField("TABLE_CODE", tr("Area code column"), None, "TABLE"))
+        self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", tr("Joined")))
+        self.addOutput(QgsProcessingOutputString("UNMATCHED", tr("Codes that match no area")))
 
     def processAlgorithm(self, parameters, context, feedback) -> dict:
         areas = self.parameterAsVectorLayer(parameters, "AREAS", context)
@@ -57,43 +65,56 @@ class JoinTableAlgorithm(_Local):
             _, report = join_table(areas, table, code, out)
         except LocalDataError as exc:
             raise QgsProcessingException(str(exc)) from exc
-        feedback.pushInfo(f"{report.matched} areas matched; {len(report.unmatched_codes)} codes in the table "
-                          f"match no area: {', '.join(report.unmatched_codes[:20])}")
+        feedback.pushInfo(tr("{matched} areas matched; {n} codes in the table match no area: {codes}").format(
+            matched=report.matched, n=len(report.unmatched_codes), codes=", ".join(report.unmatched_codes[:20])))
         return {"OUTPUT": str(out), "UNMATCHED": ",".join(report.unmatched_codes)}
 
 
 class CountPointsAlgorithm(_Local):
     NAME = "count_points"
-    TITLE = "Count local points in JiN areas"
-    HELP = ("Counts your own points (incidents, visits) in each area, with a rate per 1,000 of the JiN layer's "
-            "denominator, and reports points outside every area. The points never leave this PC.")
+    TITLE = QT_TR_NOOP("Count local points in JiN areas")
+    HELP = QT_TR_NOOP(
+        "<p>Counts your own points (incidents, visits; any CRS) in each JiN area, on this PC only: nothing is sent "
+        "to the hub.</p>"
+        "<p><b>Inputs:</b> the JiN area layer and your point layer.</p>"
+        "<p><b>Outputs:</b> a GeoPackage of the areas with the count of your points and a rate per 1,000 of the "
+        "JiN layer's denominator (base), and the number of points outside every area (points without a location "
+        "are reported too).</p>"
+        "<p><b>Disclosure control:</b> your counts are exact, not protected by the hub: small counts of your own "
+        "records can identify people, so apply your own organisation's rules before sharing them.</p>")
 
     def initAlgorithm(self, config=None) -> None:
         self._add_areas()
-        self.addParameter(QgsProcessingParameterVectorLayer("POINTS", "Local points",
+        self.addParameter(QgsProcessingParameterVectorLayer("POINTS", tr("Local points"),
                                                             [SOURCE_POINT]))
-        self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", "Counts"))
-        self.addOutput(QgsProcessingOutputNumber("OUTSIDE", "Points outside every area"))
+        self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", tr("Counts")))
+        self.addOutput(QgsProcessingOutputNumber("OUTSIDE", tr("Points outside every area")))
 
     def processAlgorithm(self, parameters, context, feedback) -> dict:
         areas = self.parameterAsVectorLayer(parameters, "AREAS", context)
         points = self.parameterAsVectorLayer(parameters, "POINTS", context)
         out = self._out(parameters, context)
         _, report = count_points(areas, points, out)
-        feedback.pushInfo(f"{report.matched} points counted; {report.outside} outside every area; "
-                          f"{report.no_geometry} without a location")
+        feedback.pushInfo(tr("{matched} points counted; {outside} outside every area; {missing} without a "
+                             "location").format(matched=report.matched, outside=report.outside,
+                                                missing=report.no_geometry))
         return {"OUTPUT": str(out), "OUTSIDE": report.outside}
 
 
 class ExportLayerAlgorithm(_Local):
     NAME = "export_layer"
-    TITLE = "Export a layer with its JiN style and metadata"
-    HELP = ("Writes the layer to a GeoPackage that carries its style (as the default) and its metadata (abstract, "
-            "licence, attribution, provenance), so the file explains itself when shared.")
+    TITLE = QT_TR_NOOP("Export a layer with its JiN style and metadata")
+    HELP = QT_TR_NOOP(
+        "<p>Writes a layer to a GeoPackage that carries its style (as the default) and its metadata (abstract, "
+        "licence, attribution, provenance), so the file explains itself when shared.</p>"
+        "<p><b>Inputs:</b> the layer (a JiN layer or one made from it).</p>"
+        "<p><b>Output:</b> the GeoPackage.</p>"
+        "<p><b>Disclosure control:</b> the metadata keeps the dataset's disclosure rule and licence with the data; "
+        "suppressed areas stay suppressed.</p>")
 
     def initAlgorithm(self, config=None) -> None:
-        self.addParameter(QgsProcessingParameterVectorLayer("INPUT", "Layer"))
-        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "GeoPackage", "GeoPackage (*.gpkg)"))
+        self.addParameter(QgsProcessingParameterVectorLayer("INPUT", tr("Layer")))
+        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", tr("GeoPackage"), "GeoPackage (*.gpkg)"))
 
     def processAlgorithm(self, parameters, context, feedback) -> dict:
         layer = self.parameterAsVectorLayer(parameters, "INPUT", context)

@@ -7,6 +7,7 @@ from pathlib import Path
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from ..i18n import tr
 from .change_algorithm import ChangeAlgorithm
 from .compare_algorithm import CompareAlgorithm
 from .fetch_algorithm import FetchAlgorithm
@@ -25,7 +26,7 @@ class JinProvider(QgsProcessingProvider):
         return "JiN"
 
     def longName(self) -> str:
-        return "JiN — Joined-up Information Nottinghamshire"
+        return tr("JiN — Joined-up Information Nottinghamshire")
 
     def icon(self) -> QIcon:
         return QIcon(str(ICON))

@@ -36,6 +36,7 @@ from ..core.hub_client import HubClient, HubError
 from ..core.model import GEOGRAPHY_LABELS, LayerRequest, default_period
 from ..core.project_layers import add_to_jin_group, style_fetched
 from ..core.themes import THEME_ORDER, theme_title
+from ..i18n import tr
 from .icons import LOGO, theme_icon
 
 PROVIDER_KEY = "jin"
@@ -91,8 +92,8 @@ class LayerOpener:
         """Queue the fetch of ``target``; None (and a message) if its connection is gone."""
         connection = connections.find(target.connection)
         if connection is None:
-            self.notify(f"There is no JiN connection named '{target.connection}' any more. Refresh the Browser "
-                        "panel and choose again.", Qgis.MessageLevel.Critical)
+            self.notify(tr("There is no JiN connection named '{name}' any more. Refresh the Browser "
+                           "panel and choose again.").format(name=target.connection), Qgis.MessageLevel.Critical)
             return None
         task = FetchLayerTask(HubClient(connection.url, connection.authcfg),
                               LayerRequest(target.dataset, target.geography, target.period or None))
@@ -110,7 +111,8 @@ class LayerOpener:
         if warning:
             self.notify(warning, Qgis.MessageLevel.Warning)
         add_to_jin_group(layer)
-        self.notify(f"Added “{layer.name()}” ({layer.featureCount()} areas).", Qgis.MessageLevel.Success)
+        self.notify(tr("Added “{name}” ({n} areas).").format(name=layer.name(), n=layer.featureCount()),
+                    Qgis.MessageLevel.Success)
 
     def cancel_all(self) -> None:
         for task in list(self.tasks):
@@ -138,7 +140,8 @@ class JinDropHandler(QgsCustomDropHandler):
     def handleCustomUriDrop(self, uri: QgsMimeDataUtils.Uri) -> None:
         target = Target.from_uri(uri)
         if target is None:
-            self.opener.notify(f"'{uri.name}' is not a JiN dataset QGIS can open.", Qgis.MessageLevel.Warning)
+            self.opener.notify(tr("'{name}' is not a JiN dataset QGIS can open.").format(name=uri.name),
+                               Qgis.MessageLevel.Warning)
             return
         self.opener.open(target)
 
@@ -173,7 +176,7 @@ class LogoItem(QgsDataCollectionItem):
         return self.logo
 
     def actions(self, parent: QWidget) -> list[QAction]:
-        action = QAction(QgsApplication.getThemeIcon("mActionRefresh.svg"), "Refresh", parent)
+        action = QAction(QgsApplication.getThemeIcon("mActionRefresh.svg"), tr("Refresh"), parent)
         action.triggered.connect(lambda _checked=False: self.refresh())
         return [action]
 
@@ -186,7 +189,7 @@ class JinRootItem(LogoItem):
         self.opener = opener
         self.setCapabilitiesV2(Qgis.BrowserItemCapabilities(Qgis.BrowserItemCapability.Fast |
                                                             Qgis.BrowserItemCapability.Fertile))
-        self.setToolTip("Community-safety datasets on your JiN hubs (add a connection in the JiN panel)")
+        self.setToolTip(tr("Community-safety datasets on your JiN hubs (add a connection in the JiN panel)"))
 
     def createChildren(self) -> list[QgsDataItem]:
         return [ConnectionItem(self.opener, c, self.path()) for c in connections.connections()]
@@ -207,8 +210,8 @@ class ConnectionItem(LogoItem):
         except HubError as exc:
             return [QgsErrorItem(None, str(exc), f"{self.path()}/error")]
         except Exception as exc:                      # a worker thread: never let it escape
-            return [QgsErrorItem(None, f"Unexpected error reading the catalogue ({type(exc).__name__}: {exc}). "
-                                       "Please report it.", f"{self.path()}/error")]
+            return [QgsErrorItem(None, tr("Unexpected error reading the catalogue ({error}). Please report it.")
+                                 .format(error=f"{type(exc).__name__}: {exc}"), f"{self.path()}/error")]
         themes: dict[str, list[dict]] = {}
         for entry in entries:
             themes.setdefault(entry.get("theme") or "other", []).append(entry)
@@ -263,7 +266,7 @@ class DatasetItem(OpenableItem):
         geographies = published_geographies(entry)
         default = DEFAULT_GEOGRAPHY if DEFAULT_GEOGRAPHY in geographies else next(iter(geographies), DEFAULT_GEOGRAPHY)
         super().__init__(opener, Target(connection, entry["id"], default, default_period(entry) or ""), entry["title"],
-                         f"{entry['title']} — {GEOGRAPHY_LABELS.get(default, default.upper())}",
+                         entry["title"] + " — " + tr(GEOGRAPHY_LABELS.get(default, default.upper())),
                          f"{parent_path}/{QgsDataItem.pathComponent(entry['id'])}")
         self.entry = entry
         self.geographies = geographies
@@ -279,11 +282,12 @@ class GeographyItem(OpenableItem):
     """A dataset at one geography (LSOA, MSOA …): a leaf."""
 
     def __init__(self, opener: LayerOpener, connection: str, entry: dict, geography: str, parent_path: str):
-        label = GEOGRAPHY_LABELS.get(geography, geography.upper())
+        label = tr(GEOGRAPHY_LABELS.get(geography, geography.upper()))
         super().__init__(opener, Target(connection, entry["id"], geography, default_period(entry) or ""), label,
                          f"{entry['title']} — {label}",
                          f"{parent_path}/{QgsDataItem.pathComponent(geography)}")
-        self.setToolTip(f"{entry['title']} by {label}. Drag onto the map or double-click to add it.")
+        self.setToolTip(tr("{title} by {geography}. Drag onto the map or double-click to add it.")
+                        .format(title=entry["title"], geography=label))
         self.setSortKey(ordered(geography, GEOGRAPHY_ORDER))
         self.setState(Qgis.BrowserItemState.Populated)        # a leaf: no expand arrow
 

@@ -24,6 +24,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.model import GEOGRAPHY_LABELS, month_label
 from ..core.themes import THEME_ORDER, theme_title
+from ..i18n import tr
 from .icons import theme_icon
 
 ROLE_ENTRY = Qt.ItemDataRole.UserRole
@@ -39,29 +40,33 @@ def details_html(entry: dict) -> str:
     """The details pane: description, measures, categories, periods, geographies, rule, licence, release."""
     def periods() -> str:
         months = entry["periods"]
-        parts = [f"months {month_label(months[0], entry)} – {month_label(months[-1], entry)}"] if months else []
-        for key, what in (("years", "calendar years"), ("financial_years", "financial years"),
-                          ("rolling", "rolling 12 months")):
+        parts = [tr("months {first} – {last}").format(first=month_label(months[0], entry),
+                                                      last=month_label(months[-1], entry))] if months else []
+        for key, what in (("years", tr("calendar years")), ("financial_years", tr("financial years")),
+                          ("rolling", tr("rolling 12 months"))):
             if entry.get(key):
                 parts.append(f"{what}: " + ", ".join(month_label(p, entry) for p in entry[key]))
         return "; ".join(parts)
 
     rate = entry.get("rate") or {}
-    measures = "count" + (f", rate {rate['label']}" if rate.get("label") else "")
+    measures = tr("count") + (tr(", rate {unit}").format(unit=rate["label"]) if rate.get("label") else "")
     release = entry["release"]
     notes = escape(release.get("notes") or "")
-    records = "<br><b>Record-level data:</b> your agency has access" if entry.get("records_granted") else ""
+    rows = [(tr("Partner:"), escape(entry["partner"])), (tr("Theme:"), escape(theme_title(entry["theme"]))),
+            (tr("Measures:"), escape(measures)),
+            (tr("Categories:"), escape(", ".join(c for c in entry["categories"] if c != "all"))),
+            (tr("Periods:"), escape(periods())),
+            (tr("Geographies:"), ", ".join(tr(GEOGRAPHY_LABELS.get(g, g)) for g in entry["geographies"])),
+            (tr("Last release:"), f"{escape(release['id'])} ({escape(release['created'])})")]
+    if entry.get("records_granted"):
+        rows.append((tr("Record-level data:"), tr("your agency has access")))
+    rows.append((tr("Licence:"), escape(entry["licence"])))
+    sections = [rows, [(tr("Disclosure control:"), escape(entry["disclosure"]["rule"]))]]
+    if notes:
+        sections.append([(tr("Release notes:"), notes)])
     return (f"<h3>{escape(entry['title'])}</h3><p>{escape(entry['description'])}</p>"
-            f"<p><b>Partner:</b> {escape(entry['partner'])}<br>"
-            f"<b>Theme:</b> {escape(theme_title(entry['theme']))}<br>"
-            f"<b>Measures:</b> {escape(measures)}<br>"
-            f"<b>Categories:</b> {escape(', '.join(c for c in entry['categories'] if c != 'all'))}<br>"
-            f"<b>Periods:</b> {escape(periods())}<br>"
-            f"<b>Geographies:</b> {', '.join(GEOGRAPHY_LABELS.get(g, g) for g in entry['geographies'])}<br>"
-            f"<b>Last release:</b> {escape(release['id'])} ({escape(release['created'])}){records}<br>"
-            f"<b>Licence:</b> {escape(entry['licence'])}</p>"
-            f"<p><b>Disclosure control:</b> {escape(entry['disclosure']['rule'])}</p>"
-            + (f"<p><b>Release notes:</b> {notes}</p>" if notes else ""))
+            + "".join("<p>" + "<br>".join(f"<b>{escape(label)}</b> {value}" for label, value in section) + "</p>"
+                      for section in sections))
 
 
 class CatalogueView(QWidget):
@@ -76,9 +81,9 @@ class CatalogueView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter datasets…")
+        self.search.setPlaceholderText(tr("Filter datasets…"))
         self.search.setClearButtonEnabled(True)
-        self.advanced_button = QPushButton("Advanced…")
+        self.advanced_button = QPushButton(tr("Advanced…"))
         self.advanced_button.setCheckable(True)
         row.addWidget(self.search, 1)
         row.addWidget(self.advanced_button)
@@ -98,7 +103,7 @@ class CatalogueView(QWidget):
         self.tree.currentItemChanged.connect(self._chosen)
 
     def _advanced_box(self) -> QGroupBox:
-        box = QGroupBox("Search the hub")
+        box = QGroupBox(tr("Search the hub"))
         form = QFormLayout(box)
         self.theme = QComboBox()
         self.partner = QComboBox()
@@ -106,15 +111,15 @@ class CatalogueView(QWidget):
         self.period_from = QLineEdit()
         self.period_to = QLineEdit()
         for edit in (self.period_from, self.period_to):
-            edit.setPlaceholderText("YYYY-MM or YYYY")
-        form.addRow("Theme", self.theme)
-        form.addRow("Partner", self.partner)
-        form.addRow("Geography", self.geography)
-        form.addRow("Data from", self.period_from)
-        form.addRow("Data up to", self.period_to)
+            edit.setPlaceholderText(tr("YYYY-MM or YYYY"))
+        form.addRow(tr("Theme"), self.theme)
+        form.addRow(tr("Partner"), self.partner)
+        form.addRow(tr("Geography"), self.geography)
+        form.addRow(tr("Data from"), self.period_from)
+        form.addRow(tr("Data up to"), self.period_to)
         buttons = QHBoxLayout()
-        self.search_button = QPushButton("Search")
-        self.reset_button = QPushButton("Show all")
+        self.search_button = QPushButton(tr("Search"))
+        self.reset_button = QPushButton(tr("Show all"))
         buttons.addWidget(self.search_button)
         buttons.addWidget(self.reset_button)
         form.addRow(buttons)
@@ -138,10 +143,10 @@ class CatalogueView(QWidget):
 
     def set_facets(self, doc: dict) -> None:
         """Fill the advanced search's choices from the hub's full catalogue (themes, partners, levels)."""
-        facets = ((self.theme, "Any theme", [(theme_title(t), t) for t in doc.get("themes", [])]),
-                  (self.partner, "Any partner", [(p, p) for p in doc.get("partners", [])]),
-                  (self.geography, "Any geography",
-                   [(GEOGRAPHY_LABELS.get(g, g), g) for g in doc.get("geographies", {})]))
+        facets = ((self.theme, tr("Any theme"), [(theme_title(t), t) for t in doc.get("themes", [])]),
+                  (self.partner, tr("Any partner"), [(p, p) for p in doc.get("partners", [])]),
+                  (self.geography, tr("Any geography"),
+                   [(tr(GEOGRAPHY_LABELS.get(g, g)), g) for g in doc.get("geographies", {})]))
         for combo, anything, items in facets:
             previous = combo.currentData()
             combo.clear()

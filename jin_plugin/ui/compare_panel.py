@@ -26,10 +26,12 @@ from ..core.change_layer import open_change, read_change, write_change
 from ..core.compare import CompareError, Measure, Options, read_inputs
 from ..core.compare_task import CompareTask
 from ..core.compat import POLYGON_LAYERS
+from ..i18n import QT_TR_NOOP, tr
 
-ADJUSTMENTS = {"none": "None", "fdr": "False discovery rate (Benjamini–Hochberg)", "bonferroni": "Bonferroni"}
-SMOOTHING = {"none": "None: rates as published", "eb": "Empirical Bayes (towards the county)",
-             "spatial_eb": "Spatial empirical Bayes (towards the neighbourhood)"}
+ADJUSTMENTS = {"none": QT_TR_NOOP("None"), "fdr": QT_TR_NOOP("False discovery rate (Benjamini–Hochberg)"),
+               "bonferroni": QT_TR_NOOP("Bonferroni")}
+SMOOTHING = {"none": QT_TR_NOOP("None: rates as published"), "eb": QT_TR_NOOP("Empirical Bayes (towards the county)"),
+             "spatial_eb": QT_TR_NOOP("Spatial empirical Bayes (towards the neighbourhood)")}
 
 
 def _follow(layer_box: QgsMapLayerComboBox, field_box: QgsFieldComboBox, preferred: str) -> None:
@@ -54,8 +56,8 @@ class ComparePanel(QWidget):
         self._start, self._notify = start, notify
         self.summary_path = ""
         layout = QVBoxLayout(self)
-        intro = QLabel("Do these measures cluster in the same places? Choose two or three area layers (JiN "
-                       "layers, or your own with an area code field) on the same geography.")
+        intro = QLabel(tr("Do these measures cluster in the same places? Choose two or three area layers (JiN "
+                          "layers, or your own with an area code field) on the same geography."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
@@ -68,31 +70,31 @@ class ComparePanel(QWidget):
             field_box = QgsFieldComboBox()
             field_box.setFilters(QgsFieldProxyModel.Filter.Numeric)
             _follow(layer_box, field_box, "rate")
-            form.addRow(f"Layer {i + 1}" + (" (optional)" if i == 2 else ""), layer_box)
-            form.addRow("   measure", field_box)
+            form.addRow((tr("Layer {i} (optional)") if i == 2 else tr("Layer {i}")).format(i=i + 1), layer_box)
+            form.addRow("   " + tr("measure"), field_box)
             self.layers.append(layer_box)
             self.fields.append(field_box)
         self.neighbours = QComboBox()
-        self.neighbours.addItem("Queen (shared corner)", "queen")
-        self.neighbours.addItem("Rook (shared edge)", "rook")
+        self.neighbours.addItem(tr("Queen (shared corner)"), "queen")
+        self.neighbours.addItem(tr("Rook (shared edge)"), "rook")
         self.permutations = QSpinBox()
         self.permutations.setRange(99, 99_999)
         self.permutations.setValue(999)
         self.adjustment = QComboBox()
         for key, label in ADJUSTMENTS.items():
-            self.adjustment.addItem(label, key)
+            self.adjustment.addItem(tr(label), key)
         self.smoothing = QComboBox()
         for key, label in SMOOTHING.items():
-            self.smoothing.addItem(label, key)
-        self.smoothing.setToolTip("Pull rates of areas with few residents or pupils towards a wider mean, so one "
-                                  "incident in a small population does not look like a hot spot")
-        form.addRow("Rate smoothing", self.smoothing)
-        form.addRow("Neighbours", self.neighbours)
-        form.addRow("Permutations", self.permutations)
-        form.addRow("Adjustment", self.adjustment)
+            self.smoothing.addItem(tr(label), key)
+        self.smoothing.setToolTip(tr("Pull rates of areas with few residents or pupils towards a wider mean, so one "
+                                     "incident in a small population does not look like a hot spot"))
+        form.addRow(tr("Rate smoothing"), self.smoothing)
+        form.addRow(tr("Neighbours"), self.neighbours)
+        form.addRow(tr("Permutations"), self.permutations)
+        form.addRow(tr("Adjustment"), self.adjustment)
         layout.addLayout(form)
-        self.compare_button = QPushButton("Compare")
-        self.summary_button = QPushButton("Open summary")
+        self.compare_button = QPushButton(tr("Compare"))
+        self.summary_button = QPushButton(tr("Open summary"))
         self.summary_button.setEnabled(False)
         layout.addWidget(self.compare_button)
         layout.addWidget(self.summary_button)
@@ -102,19 +104,19 @@ class ComparePanel(QWidget):
         self.summary_button.clicked.connect(self.open_summary)
 
     def _change_box(self) -> QGroupBox:
-        box = QGroupBox("Change over time (one count, two periods)")
+        box = QGroupBox(tr("Change over time (one count, two periods)"))
         form = QFormLayout(box)
         self.change_layers, self.change_fields = [], []
-        for label in ("Earlier", "Later"):
+        for label in (tr("Earlier"), tr("Later")):
             layer_box, field_box = QgsMapLayerComboBox(), QgsFieldComboBox()
             layer_box.setFilters(POLYGON_LAYERS)
             field_box.setFilters(QgsFieldProxyModel.Filter.Numeric)
             _follow(layer_box, field_box, "count")
             form.addRow(label, layer_box)
-            form.addRow("   count", field_box)
+            form.addRow("   " + tr("count"), field_box)
             self.change_layers.append(layer_box)
             self.change_fields.append(field_box)
-        self.change_button = QPushButton("Show change")
+        self.change_button = QPushButton(tr("Show change"))
         self.change_button.clicked.connect(self.change)
         form.addRow(self.change_button)
         return box
@@ -125,7 +127,7 @@ class ComparePanel(QWidget):
                 for lb, fb in zip(self.change_layers, self.change_fields) if lb.currentLayer() is not None]
         try:
             if len(pair) != 2 or not all(m.field for m in pair):
-                raise CompareError("choose both periods' layers and their count field")
+                raise CompareError(tr("choose both periods' layers and their count field"))
             data = read_change(*pair)
         except CompareError as exc:
             self._notify(str(exc), Qgis.MessageLevel.Warning)
@@ -136,9 +138,10 @@ class ComparePanel(QWidget):
             if exception is None:
                 self.resultReady.emit(open_change(path, data), "")
             else:
-                self._notify(f"The change could not be computed: {exception}", Qgis.MessageLevel.Critical)
+                self._notify(tr("The change could not be computed: {error}").format(error=exception),
+                             Qgis.MessageLevel.Critical)
 
-        task = QgsTask.fromFunction("JiN: change over time", lambda _task: write_change(data, path),
+        task = QgsTask.fromFunction(tr("JiN: change over time"), lambda _task: write_change(data, path),
                                     on_finished=finished)
         self._start(task)
         return task

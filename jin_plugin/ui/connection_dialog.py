@@ -27,6 +27,7 @@ from ..core import connections
 from ..core.auth import AuthSetupError, basic_config
 from ..core.connection import ConnectionReport, test_connection
 from ..core.connections import Connection, InvalidConnection
+from ..i18n import tr
 
 
 class ConnectionDialog(QDialog):
@@ -34,32 +35,32 @@ class ConnectionDialog(QDialog):
 
     def __init__(self, existing: Optional[Connection] = None, parent: Optional[QWidget] = None):
         super().__init__(parent)
-        self.setWindowTitle("Edit JiN hub connection" if existing else "New JiN hub connection")
+        self.setWindowTitle(tr("Edit JiN hub connection") if existing else tr("New JiN hub connection"))
         self.existing = existing
         self.saved: Optional[Connection] = None
         self.tasks: list[QgsTask] = []
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.name = QLineEdit(existing.name if existing else "")
-        self.name.setPlaceholderText("JiN hub (live)")
+        self.name.setPlaceholderText(tr("JiN hub (live)"))
         self.url = QLineEdit(existing.url if existing else "")
         self.url.setPlaceholderText("https://jin-hub.example.org")
-        form.addRow("Name", self.name)
-        form.addRow("URL", self.url)
+        form.addRow(tr("Name"), self.name)
+        form.addRow(tr("URL"), self.url)
         layout.addLayout(form)
         self.auth = QgsAuthConfigSelect(self)
         if existing and existing.authcfg in QgsApplication.authManager().configIds():
             self.auth.setConfigId(existing.authcfg)
         layout.addWidget(self.auth)
-        create = QGroupBox("…or create a sign-in (stored encrypted by QGIS)")
+        create = QGroupBox(tr("…or create a sign-in (stored encrypted by QGIS)"))
         create_form = QFormLayout(create)
         self.username = QLineEdit()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        create_form.addRow("JiN user name", self.username)
-        create_form.addRow("Password", self.password)
+        create_form.addRow(tr("JiN user name"), self.username)
+        create_form.addRow(tr("Password"), self.password)
         layout.addWidget(create)
-        self.test_button = QPushButton("Test connection")
+        self.test_button = QPushButton(tr("Test connection"))
         self.test_button.clicked.connect(self.test)
         layout.addWidget(self.test_button)
         self.result = QLabel("")
@@ -87,13 +88,13 @@ class ConnectionDialog(QDialog):
         except AuthSetupError as exc:
             self.result.setText(str(exc))
             return None
-        self.result.setText(f"Testing {url}…")
+        self.result.setText(tr("Testing {url}…").format(url=url))
         outcome: list[ConnectionReport] = []
 
         def finished(*_):
-            self.result.setText(outcome[0].message if outcome else "The test was cancelled.")
+            self.result.setText(outcome[0].message if outcome else tr("The test was cancelled."))
 
-        task = QgsTask.fromFunction("JiN: testing the connection",
+        task = QgsTask.fromFunction(tr("JiN: testing the connection"),
                                     lambda _task: outcome.append(test_connection(url, authcfg)), on_finished=finished)
         self.tasks.append(task)
         QgsApplication.taskManager().addTask(task)

@@ -22,7 +22,8 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.gui import QgsDockWidget, QgsMapCanvas, QgsMessageBar
-from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtCore import Qt, QUrl, pyqtSignal
+from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -52,6 +53,8 @@ from ..core.project_layers import GROUP_NAME, add_to_jin_group, jin_layers, styl
 from ..core.releases import request_of_layer, stale_layers
 from ..core.safe_task import SafeTask
 from ..core.symbology import apply_choropleth, shared_breaks
+from ..help import help_url
+from ..i18n import QT_TR_NOOP, tr
 from .catalogue_view import CatalogueView
 from .compare_panel import ComparePanel
 from .connection_dialog import ConnectionDialog
@@ -60,9 +63,13 @@ from .layer_options import LayerOptions
 from .local_panel import LocalPanel
 
 __all__ = ["GROUP_NAME", "JinDock"]
-CLASSIFICATIONS = {"jenks": "Natural breaks (Jenks)", "quantile": "Quantile", "equal": "Equal interval",
-                   "pretty": "Pretty breaks", "stddev": "Standard deviation"}
+CLASSIFICATIONS = {"jenks": QT_TR_NOOP("Natural breaks (Jenks)"), "quantile": QT_TR_NOOP("Quantile"),
+                   "equal": QT_TR_NOOP("Equal interval"), "pretty": QT_TR_NOOP("Pretty breaks"),
+                   "stddev": QT_TR_NOOP("Standard deviation")}
 BNG = "EPSG:27700"
+#: the help section of each tab (Data, Compare, Local data), in help/index.html
+HELP_ANCHORS = ("data", "compare", "local-data")
+PAGE_SIZES = {"landscape": QT_TR_NOOP("{size} landscape"), "portrait": QT_TR_NOOP("{size} portrait")}
 
 
 class CatalogueTask(SafeTask):
@@ -70,7 +77,7 @@ class CatalogueTask(SafeTask):
     search, only the hub's matching entries."""
 
     def __init__(self, client: HubClient, search: Optional[dict[str, str]] = None):
-        super().__init__("JiN: reading the hub catalogue", QgsTask.Flag.CanCancel)
+        super().__init__(tr("JiN: reading the hub catalogue"), QgsTask.Flag.CanCancel)
         self.client = client
         self.search = search or {}
         self.doc: dict = {}
@@ -116,7 +123,7 @@ class JinDock(QgsDockWidget):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addLayout(self._connection_row())
-        self.status = QLabel("Not connected")
+        self.status = QLabel(tr("Not connected"))
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         self.catalogue = CatalogueView()
@@ -124,16 +131,16 @@ class JinDock(QgsDockWidget):
         self.options = LayerOptions()
         layout.addWidget(self.options)
         layout.addLayout(self._style_form())
-        self.add_button = QPushButton("Add to map")
+        self.add_button = QPushButton(tr("Add to map"))
         self.add_button.setEnabled(False)
         layout.addWidget(self.add_button)
         more = QHBoxLayout()
-        self.refresh_button = QPushButton("Refresh JiN layers")
-        self.refresh_button.setToolTip("Check the hub for newer releases of the JiN layers in this project and "
-                                       "fetch them")
-        self.same_scale_button = QPushButton("Same scale")
-        self.same_scale_button.setToolTip("One set of class breaks for every layer in the JiN group, so maps of "
-                                          "several months or districts compare")
+        self.refresh_button = QPushButton(tr("Refresh JiN layers"))
+        self.refresh_button.setToolTip(tr("Check the hub for newer releases of the JiN layers in this project and "
+                                          "fetch them"))
+        self.same_scale_button = QPushButton(tr("Same scale"))
+        self.same_scale_button.setToolTip(tr("One set of class breaks for every layer in the JiN group, so maps of "
+                                             "several months or districts compare"))
         more.addWidget(self.refresh_button)
         more.addWidget(self.same_scale_button)
         layout.addLayout(more)
@@ -145,11 +152,19 @@ class JinDock(QgsDockWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
-        self.tabs.addTab(scroll, "Data")
-        self.tabs.addTab(self.compare_panel, "Compare")
+        self.tabs.addTab(scroll, tr("Data"))
+        self.tabs.addTab(self.compare_panel, tr("Compare"))
         self.local_panel = LocalPanel(self.notify)
         self.local_panel.layerReady.connect(self._add_to_group)
-        self.tabs.addTab(self.local_panel, "Local data")
+        self.tabs.addTab(self.local_panel, tr("Local data"))
+        self.help_button = QToolButton()
+        self.help_button.setObjectName("JinHelp")
+        self.help_button.setIcon(QgsApplication.getThemeIcon("mActionHelpContents.svg"))
+        self.help_button.setText(tr("Help"))
+        self.help_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.help_button.setToolTip(tr("Open the JiN help for this tab (shipped with the plugin, works offline)"))
+        self.help_button.clicked.connect(self.show_help)
+        self.tabs.setCornerWidget(self.help_button)
         self.setWidget(self.tabs)
 
         self.catalogue.datasetChosen.connect(self.show_dataset)
@@ -164,20 +179,20 @@ class JinDock(QgsDockWidget):
         rows = QVBoxLayout()
         row = QHBoxLayout()
         self.connection = QComboBox()
-        self.connection.setToolTip("Saved JiN hub connections (URL and sign-in)")
-        row.addWidget(QLabel("Hub"))
+        self.connection.setToolTip(tr("Saved JiN hub connections (URL and sign-in)"))
+        row.addWidget(QLabel(tr("Hub")))
         row.addWidget(self.connection, 1)
         self.new_button, self.edit_button, self.delete_button = (
-            self._tool(icon, tip) for icon, tip in (("mActionAdd.svg", "New connection"),
-                                                   ("mActionToggleEditing.svg", "Edit the connection"),
-                                                   ("mActionRemove.svg", "Delete the connection")))
+            self._tool(icon, tip) for icon, tip in (("mActionAdd.svg", tr("New connection")),
+                                                   ("mActionToggleEditing.svg", tr("Edit the connection")),
+                                                   ("mActionRemove.svg", tr("Delete the connection"))))
         for button in (self.new_button, self.edit_button, self.delete_button):
             row.addWidget(button)
         rows.addLayout(row)
         buttons = QHBoxLayout()
-        self.connect_button = QPushButton("Connect")
-        self.test_button = QPushButton("Test connection")
-        self.test_button.setToolTip("Check the address, that it is a JiN hub, and the sign-in, step by step")
+        self.connect_button = QPushButton(tr("Connect"))
+        self.test_button = QPushButton(tr("Test connection"))
+        self.test_button.setToolTip(tr("Check the address, that it is a JiN hub, and the sign-in, step by step"))
         buttons.addWidget(self.connect_button)
         buttons.addWidget(self.test_button)
         rows.addLayout(buttons)
@@ -200,15 +215,15 @@ class JinDock(QgsDockWidget):
         form = QFormLayout()
         self.classes = QComboBox()
         for key, label in CLASSIFICATIONS.items():
-            self.classes.addItem(label, key)
+            self.classes.addItem(tr(label), key)
         self.class_count = QSpinBox()
         self.class_count.setRange(2, 9)
         self.class_count.setValue(5)
         style_row = QHBoxLayout()
         style_row.addWidget(self.classes, 1)
         style_row.addWidget(self.class_count)
-        self.labels = QCheckBox("Label areas by name when zoomed in")
-        form.addRow("Classes", style_row)
+        self.labels = QCheckBox(tr("Label areas by name when zoomed in"))
+        form.addRow(tr("Classes"), style_row)
         form.addRow("", self.labels)
         return form
 
@@ -216,17 +231,24 @@ class JinDock(QgsDockWidget):
         row = QHBoxLayout()
         self.page = QComboBox()
         for key in PAGES:
-            self.page.addItem(key.replace("-", " ").upper().replace("PORTRAIT", "portrait")
-                              .replace("LANDSCAPE", "landscape"), key)
-        self.layout_button = QPushButton("Print layout")
-        self.layout_button.setToolTip("A print layout of the newest JiN layer, opened in the layout designer "
-                                      "(export PDF, PNG or SVG from there)")
+            size, orientation = key.split("-")
+            self.page.addItem(tr(PAGE_SIZES[orientation]).format(size=size.upper()), key)
+        self.layout_button = QPushButton(tr("Print layout"))
+        self.layout_button.setToolTip(tr("A print layout of the newest JiN layer, opened in the layout designer "
+                                         "(export PDF, PNG or SVG from there)"))
         self.layout_button.clicked.connect(self.make_layout)
         row.addWidget(self.page, 1)
         row.addWidget(self.layout_button)
         return row
 
     # ---- helpers ---------------------------------------------------------------------------
+    def help_target(self) -> QUrl:
+        """The help section of the tab on show."""
+        return help_url("index.html", HELP_ANCHORS[max(0, self.tabs.currentIndex())])
+
+    def show_help(self) -> None:
+        QDesktopServices.openUrl(self.help_target())
+
     def current_connection(self) -> Optional[Connection]:
         return self.connection.currentData()
 
@@ -264,7 +286,7 @@ class JinDock(QgsDockWidget):
         if self.current_connection() != before:
             self._connection_chosen()
         if not has:
-            self.status.setText("Add a connection to your JiN hub with + (its URL and your JiN sign-in).")
+            self.status.setText(tr("Add a connection to your JiN hub with + (its URL and your JiN sign-in)."))
 
     def _connection_chosen(self) -> None:
         """Another hub: forget the last one's catalogue until this one is connected."""
@@ -274,7 +296,8 @@ class JinDock(QgsDockWidget):
         self.entries = {}
         self.catalogue.set_entries([])
         self.options.set_zones([])
-        self.status.setText(f"Press Connect to read the catalogue of {chosen.name}." if chosen else "Not connected")
+        self.status.setText(tr("Press Connect to read the catalogue of {name}.").format(name=chosen.name) if chosen
+                            else tr("Not connected"))
 
     def use_connection(self, connection: Connection) -> Connection:
         """Save ``connection`` and make it the current one (what the dialog's OK does)."""
@@ -293,23 +316,23 @@ class JinDock(QgsDockWidget):
         """Forget the chosen connection (its sign-in stays in QGIS's authentication database)."""
         chosen = self.current_connection()
         if chosen is not None and confirm:
-            answer = QMessageBox.question(self, "Delete JiN connection",
-                                          f"Delete the connection “{chosen.name}”? Layers already fetched stay "
-                                          "in your projects and cache.")
+            answer = QMessageBox.question(self, tr("Delete JiN connection"),
+                                          tr("Delete the connection “{name}”? Layers already fetched stay "
+                                             "in your projects and cache.").format(name=chosen.name))
             if answer != QMessageBox.StandardButton.Yes:
                 return
         if chosen is not None:
             connections.delete(chosen.name)
             self.reload_connections()
-            self.notify(f"Connection “{chosen.name}” deleted.")
+            self.notify(tr("Connection “{name}” deleted.").format(name=chosen.name))
 
     def test_hub(self) -> QgsTask:
         """Run 'Test connection' in the background and report its plain-words answer."""
         client = self.client()
         outcome: list[ConnectionReport] = []
-        task = QgsTask.fromFunction("JiN: testing the connection", lambda _task: outcome.append(
+        task = QgsTask.fromFunction(tr("JiN: testing the connection"), lambda _task: outcome.append(
             test_connection(client.base_url, client.authcfg)), on_finished=lambda *_: self.notify(
-            outcome[0].message if outcome else "The test was cancelled.",
+            outcome[0].message if outcome else tr("The test was cancelled."),
             Qgis.MessageLevel.Success if outcome and outcome[0].ok else Qgis.MessageLevel.Critical))
         self._start(task)
         return task
@@ -317,7 +340,8 @@ class JinDock(QgsDockWidget):
     # ---- catalogue -------------------------------------------------------------------------
     def connect_hub(self, search: Optional[dict[str, str]] = None) -> CatalogueTask:
         client = self.client()
-        self.status.setText(f"Connecting to {client.base_url}…" if not search else "Searching the hub…")
+        self.status.setText(tr("Connecting to {url}…").format(url=client.base_url) if not search
+                            else tr("Searching the hub…"))
         self.connect_button.setEnabled(False)
         task = CatalogueTask(client, search)
         task.taskCompleted.connect(lambda: self.catalogue_loaded(task))
@@ -333,22 +357,24 @@ class JinDock(QgsDockWidget):
         self.connect_button.setEnabled(True)
         self.catalogue.set_entries(task.datasets)
         if task.search:
-            self.status.setText(f"The hub search found {len(task.datasets)} of {len(self.entries)} dataset(s).")
+            self.status.setText(tr("The hub search found {found} of {total} dataset(s).")
+                                .format(found=len(task.datasets), total=len(self.entries)))
             return
         self.entries = {e["id"]: e for e in task.datasets}
         self.catalogue.set_facets(task.doc)
         self.options.set_zones(task.zones)
         you = task.doc.get("you") or {}
-        who = (f" as {you['user']} ({you['agency']}, {you['role']})" if you.get("user")
-               else " without signing in (public aggregates)")
+        who = (tr(" as {user} ({agency}, {role})").format(**you) if you.get("user")
+               else tr(" without signing in (public aggregates)"))
         stale = self.mark_layers()
-        newer = f"; {len(stale)} JiN layer(s) have a newer release: Refresh JiN layers" if stale else ""
-        self.status.setText(f"Connected to {task.version.get('name')} {task.version.get('version')}{who}: "
-                            f"{len(task.datasets)} dataset(s){newer}")
+        newer = tr("; {n} JiN layer(s) have a newer release: Refresh JiN layers").format(n=len(stale)) if stale else ""
+        self.status.setText(tr("Connected to {hub} {version}{who}: {n} dataset(s){newer}").format(
+            hub=task.version.get("name"), version=task.version.get("version"), who=who, n=len(task.datasets),
+            newer=newer))
 
     def catalogue_failed(self, task: CatalogueTask) -> None:
         self.connect_button.setEnabled(True)
-        self.notify(task.error or "Connection cancelled.", Qgis.MessageLevel.Critical)
+        self.notify(task.error or tr("Connection cancelled."), Qgis.MessageLevel.Critical)
         self.mark_layers()
 
     def show_dataset(self, entry: Optional[dict]) -> None:
@@ -381,7 +407,7 @@ class JinDock(QgsDockWidget):
             self._start(task)
             tasks.append(task)
         if tasks:
-            self.status.setText(f"Fetching {len(tasks)} layer(s)… (progress in the task manager)")
+            self.status.setText(tr("Fetching {n} layer(s)… (progress in the task manager)").format(n=len(tasks)))
         return tasks
 
     def _add_to_group(self, layer: QgsVectorLayer) -> None:
@@ -395,7 +421,8 @@ class JinDock(QgsDockWidget):
                                 self.classes.currentData(), self.labels.isChecked())
         if warning:
             self.notify(warning, Qgis.MessageLevel.Warning)
-        self.notify(f"Added “{layer.name()}” ({layer.featureCount()} areas).", Qgis.MessageLevel.Success)
+        self.notify(tr("Added “{name}” ({n} areas).").format(name=layer.name(), n=layer.featureCount()),
+                    Qgis.MessageLevel.Success)
         self._add_to_group(layer)
 
     # ---- releases --------------------------------------------------------------------------
@@ -410,12 +437,12 @@ class JinDock(QgsDockWidget):
     def refresh_layers(self) -> list[FetchLayerTask]:
         """Fetch the newest release of every stale JiN layer and swap it in, keeping its style."""
         if not self.entries:
-            self.notify("Connect to the hub first: the refresh compares your layers with its catalogue.",
+            self.notify(tr("Connect to the hub first: the refresh compares your layers with its catalogue."),
                         Qgis.MessageLevel.Warning)
             return []
         stale = stale_layers(jin_layers(), self.client().base_url, self.entries)
         if not stale:
-            self.notify("Every JiN layer is of the hub's current release.", Qgis.MessageLevel.Success)
+            self.notify(tr("Every JiN layer is of the hub's current release."), Qgis.MessageLevel.Success)
             return []
         tasks = []
         for layer, request in stale.items():
@@ -424,7 +451,7 @@ class JinDock(QgsDockWidget):
             task.failed.connect(lambda msg: self.notify(msg, Qgis.MessageLevel.Critical))
             self._start(task)
             tasks.append(task)
-        self.status.setText(f"Refreshing {len(tasks)} JiN layer(s)…")
+        self.status.setText(tr("Refreshing {n} JiN layer(s)…").format(n=len(tasks)))
         return tasks
 
     def swap_in(self, old: QgsVectorLayer, fresh: QgsVectorLayer) -> None:
@@ -436,7 +463,8 @@ class JinDock(QgsDockWidget):
             old.setCustomProperty(key, fresh.customProperty(key))
         old.setRenderer(renderer)
         old.triggerRepaint()
-        self.notify(f"Refreshed “{old.name()}” to release {old.customProperty('jin/release')}.",
+        self.notify(tr("Refreshed “{name}” to release {release}.").format(name=old.name(),
+                                                                         release=old.customProperty("jin/release")),
                     Qgis.MessageLevel.Success)
         self.mark_layers()
 
@@ -444,7 +472,7 @@ class JinDock(QgsDockWidget):
         """Fill the chosen template from the newest JiN layer, add it to the project, open the designer."""
         layers = [lyr for lyr in jin_layers() if lyr.fields().indexOf("status") >= 0]
         if not layers:
-            self.notify("Add a JiN layer first: the layout is made for it.", Qgis.MessageLevel.Warning)
+            self.notify(tr("Add a JiN layer first: the layout is made for it."), Qgis.MessageLevel.Warning)
             return None
         project = QgsProject.instance()
         try:
@@ -458,8 +486,9 @@ class JinDock(QgsDockWidget):
         manager.addLayout(layout)
         if self.open_designer is not None:
             self.open_designer(layout)
-        self.notify(f"Layout “{layout.name()}” made: export it as PDF, PNG or SVG from the designer, or with "
-                    "Processing ▸ JiN ▸ Export JiN map layout.", Qgis.MessageLevel.Success)
+        self.notify(tr("Layout “{name}” made: export it as PDF, PNG or SVG from the designer, or with "
+                       "Processing ▸ JiN ▸ Export JiN map layout.").format(name=layout.name()),
+                    Qgis.MessageLevel.Success)
         return layout
 
     def same_scale(self) -> None:
@@ -472,17 +501,19 @@ class JinDock(QgsDockWidget):
         field = measure(layers[0]) if layers else ""
         layers = [lyr for lyr in layers if measure(lyr) == field]
         if len(layers) < 2:
-            self.notify("Add two or more JiN layers of the same measure first: they then share one set of classes.",
+            self.notify(tr("Add two or more JiN layers of the same measure first: they then share one set of "
+                           "classes."),
                         Qgis.MessageLevel.Warning)
             return
         breaks = shared_breaks(layers, field, self.class_count.value(), self.classes.currentData())
         for lyr in layers:
             apply_choropleth(lyr, field, breaks=breaks)
-        self.notify(f"{len(layers)} layers now share the classes " + "; ".join(b.label for b in breaks) + ".",
+        self.notify(tr("{n} layers now share the classes {classes}.").format(
+                    n=len(layers), classes="; ".join(b.label for b in breaks)),
                     Qgis.MessageLevel.Success)
 
     def comparison_ready(self, layer: QgsVectorLayer, summary: str) -> None:
-        where = (f" The summary (with its PDF) is in {Path(summary).parent}: Compare ▸ Open summary."
-                 if summary else "")
-        self.notify(f"Added “{layer.name()}”.{where}", Qgis.MessageLevel.Success)
+        where = (tr(" The summary (with its PDF) is in {folder}: Compare ▸ Open summary.")
+                 .format(folder=Path(summary).parent) if summary else "")
+        self.notify(tr("Added “{name}”.{where}").format(name=layer.name(), where=where), Qgis.MessageLevel.Success)
         self._add_to_group(layer)

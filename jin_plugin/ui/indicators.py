@@ -9,6 +9,8 @@ from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
 from qgis.gui import QgsLayerTreeView, QgsLayerTreeViewIndicator
 from qgis.PyQt.QtGui import QIcon
 
+from ..i18n import tr
+
 ICON = Path(__file__).resolve().parents[1] / "icons" / "jin.svg"
 
 
@@ -16,10 +18,12 @@ def cached_tooltip(layer: QgsVectorLayer, newer: bool) -> str:
     release = layer.customProperty("jin/release", "?")
     created = layer.customProperty("jin/release_created", "")
     fetched = layer.customProperty("jin/fetched", "?")
-    text = (f"JiN layer, cached on this PC (opens offline): release {release}"
-            f"{f' of {created}' if created else ''}, fetched {fetched} from {layer.customProperty('jin/hub_url')}.")
+    text = (tr("JiN layer, cached on this PC (opens offline): release {release} of {created}, fetched {fetched} "
+               "from {hub}.") if created else
+            tr("JiN layer, cached on this PC (opens offline): release {release}, fetched {fetched} from {hub}."))
+    text = text.format(release=release, created=created, fetched=fetched, hub=layer.customProperty("jin/hub_url"))
     if newer:
-        text += " The hub has a newer release: JiN panel ▸ Refresh JiN layers."
+        text += " " + tr("The hub has a newer release: JiN panel ▸ Refresh JiN layers.")
     return text
 
 

@@ -14,17 +14,19 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QPushButton, QWidget
 
 from ..core.model import GEOGRAPHY_LABELS, LayerRequest, month_label
+from ..i18n import QT_TR_NOOP, tr
 
 #: period kinds: (id, label, catalogue field listing that kind's periods)
-PERIOD_KINDS = [("rolling", "Rolling 12 months", "rolling"), ("month", "Month", "periods"),
-                ("fy", "Financial year", "financial_years"), ("year", "Calendar year", "years")]
+PERIOD_KINDS = [("rolling", QT_TR_NOOP("Rolling 12 months"), "rolling"), ("month", QT_TR_NOOP("Month"), "periods"),
+                ("fy", QT_TR_NOOP("Financial year"), "financial_years"),
+                ("year", QT_TR_NOOP("Calendar year"), "years")]
 ALL = "all"
 
 
 def _kind_label(entry: dict, kind: str, label: str) -> str:
     """"Term" where the hub names every period of the dataset (school terms), else ``label``."""
     named = entry.get("period_labels", {})
-    return "Term" if kind == "month" and all(p in named for p in entry["periods"]) else label
+    return tr("Term") if kind == "month" and all(p in named for p in entry["periods"]) else tr(label)
 
 
 class LayerOptions(QWidget):
@@ -42,23 +44,23 @@ class LayerOptions(QWidget):
         period_row.addWidget(self.kind)
         period_row.addWidget(self.period, 1)
         self.categories = QgsCheckableComboBox()
-        self.categories.setToolTip("Tick one or several categories: each becomes its own layer")
+        self.categories.setToolTip(tr("Tick one or several categories: each becomes its own layer"))
         self.geography = QComboBox()
         self.measure = QComboBox()
         self.zone = QComboBox()
-        self.zone.setToolTip("Districts, wards and community safety partnership areas from the hub")
-        self.zoom_button = QPushButton("Zoom to")
-        self.only_zone = QCheckBox("Only this area")
-        self.only_zone.setToolTip("Fetch just the areas inside the chosen zone")
+        self.zone.setToolTip(tr("Districts, wards and community safety partnership areas from the hub"))
+        self.zoom_button = QPushButton(tr("Zoom to"))
+        self.only_zone = QCheckBox(tr("Only this area"))
+        self.only_zone.setToolTip(tr("Fetch just the areas inside the chosen zone"))
         zone_row = QHBoxLayout()
         zone_row.addWidget(self.zone, 1)
         zone_row.addWidget(self.zoom_button)
         zone_row.addWidget(self.only_zone)
-        form.addRow("Period", period_row)
-        form.addRow("Categories", self.categories)
-        form.addRow("Geography", self.geography)
-        form.addRow("Measure", self.measure)
-        form.addRow("Zone", zone_row)
+        form.addRow(tr("Period"), period_row)
+        form.addRow(tr("Categories"), self.categories)
+        form.addRow(tr("Geography"), self.geography)
+        form.addRow(tr("Measure"), self.measure)
+        form.addRow(tr("Zone"), zone_row)
         self.set_zones([])
         self.kind.currentIndexChanged.connect(self._fill_periods)
         self.kind.currentIndexChanged.connect(self.update_geographies)
@@ -76,13 +78,13 @@ class LayerOptions(QWidget):
                 if entry.get(field):
                     self.kind.addItem(_kind_label(entry, kind, label), kind)
             for c in entry["categories"]:
-                self.categories.addItemWithCheckState("All categories" if c == ALL else c,
+                self.categories.addItemWithCheckState(tr("All categories") if c == ALL else c,
                                                       Qt.CheckState.Checked if c == ALL else Qt.CheckState.Unchecked,
                                                       c)
-            self.measure.addItem("Count", "count")
+            self.measure.addItem(tr("Count"), "count")
             rate = entry.get("rate") or {}
             if rate.get("label"):
-                self.measure.addItem(f"Rate {rate['label']}", "rate")
+                self.measure.addItem(tr("Rate {unit}").format(unit=rate["label"]), "rate")
         for combo in (self.kind, self.period, self.categories, self.geography, self.measure):
             combo.blockSignals(False)
         self._fill_periods()
@@ -98,7 +100,7 @@ class LayerOptions(QWidget):
 
     def set_zones(self, zones: list[dict]) -> None:
         self.zone.clear()
-        self.zone.addItem("Whole county (no zone)", None)
+        self.zone.addItem(tr("Whole county (no zone)"), None)
         for z in zones:
             self.zone.addItem(f"{z['name']} ({z['kind'].upper() if len(z['kind']) <= 4 else z['kind']})", z)
         self.zoom_button.setEnabled(bool(zones))
@@ -116,7 +118,7 @@ class LayerOptions(QWidget):
         previous = self.geography.currentData()
         self.geography.clear()
         for g in allowed:
-            self.geography.addItem(GEOGRAPHY_LABELS.get(g, g.upper()), g)
+            self.geography.addItem(tr(GEOGRAPHY_LABELS.get(g, g.upper())), g)
         for wanted in (previous, "lsoa"):                      # keep the analyst's level, else the usual one
             if self.geography.findData(wanted) >= 0:
                 self.geography.setCurrentIndex(self.geography.findData(wanted))

@@ -14,6 +14,7 @@ from qgis.PyQt.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QVB
 
 from ..core.compat import POINT_LAYERS, POLYGON_LAYERS
 from ..core.local_data import LocalDataError, count_points, join_table, open_table
+from ..i18n import tr
 
 
 class LocalPanel(QWidget):
@@ -24,35 +25,35 @@ class LocalPanel(QWidget):
         self._notify = notify
         self.table: Optional[QgsVectorLayer] = None
         layout = QVBoxLayout(self)
-        intro = QLabel("Your own data stays on this PC: nothing here is sent to the hub.")
+        intro = QLabel(tr("Your own data stays on this PC: nothing here is sent to the hub."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.areas = QgsMapLayerComboBox()
         self.areas.setFilters(POLYGON_LAYERS)
         form = QFormLayout()
-        form.addRow("JiN areas", self.areas)
+        form.addRow(tr("JiN areas"), self.areas)
         layout.addLayout(form)
 
-        join_box = QGroupBox("Join a table by area code")
+        join_box = QGroupBox(tr("Join a table by area code"))
         join_form = QFormLayout(join_box)
         self.table_file = QgsFileWidget()
-        self.table_file.setFilter("Tables (*.csv *.xlsx *.xls *.ods *.gpkg)")
+        self.table_file.setFilter(tr("Tables") + " (*.csv *.xlsx *.xls *.ods *.gpkg)")
         self.table_code = QgsFieldComboBox()
         self.table_file.fileChanged.connect(self._load_table)
-        self.join_button = QPushButton("Join")
+        self.join_button = QPushButton(tr("Join"))
         self.join_button.clicked.connect(self.join)
-        join_form.addRow("Table", self.table_file)
-        join_form.addRow("Area code column", self.table_code)
+        join_form.addRow(tr("Table"), self.table_file)
+        join_form.addRow(tr("Area code column"), self.table_code)
         join_form.addRow(self.join_button)
         layout.addWidget(join_box)
 
-        count_box = QGroupBox("Count your points in the areas")
+        count_box = QGroupBox(tr("Count your points in the areas"))
         count_form = QFormLayout(count_box)
         self.points = QgsMapLayerComboBox()
         self.points.setFilters(POINT_LAYERS)
-        self.count_button = QPushButton("Count")
+        self.count_button = QPushButton(tr("Count"))
         self.count_button.clicked.connect(self.count)
-        count_form.addRow("Points", self.points)
+        count_form.addRow(tr("Points"), self.points)
         count_form.addRow(self.count_button)
         layout.addWidget(count_box)
         layout.addStretch(1)
@@ -71,7 +72,7 @@ class LocalPanel(QWidget):
     def join(self) -> Optional[QgsVectorLayer]:
         areas = self.areas.currentLayer()
         if areas is None or self.table is None or not self.table_code.currentField():
-            self._notify("Choose the JiN areas, a table and its area code column.", Qgis.MessageLevel.Warning)
+            self._notify(tr("Choose the JiN areas, a table and its area code column."), Qgis.MessageLevel.Warning)
             return None
         try:
             layer, report = join_table(areas, self.table, self.table_code.currentField(), self._out("joined"))
@@ -80,9 +81,10 @@ class LocalPanel(QWidget):
             return None
         unmatched = report.unmatched_codes
         layer.setName(f"{areas.name()} + {self.table.name()}")
-        self._notify(f"Joined {report.matched} areas. " + (
-            f"{len(unmatched)} code(s) in the table match no area: {', '.join(unmatched[:8])}"
-            f"{'…' if len(unmatched) > 8 else ''}" if unmatched else "Every code in the table matched."),
+        self._notify(tr("Joined {n} areas.").format(n=report.matched) + " " + (
+            tr("{n} code(s) in the table match no area: {codes}").format(
+                n=len(unmatched), codes=", ".join(unmatched[:8]) + ("…" if len(unmatched) > 8 else ""))
+            if unmatched else tr("Every code in the table matched.")),
             Qgis.MessageLevel.Warning if unmatched else Qgis.MessageLevel.Success)
         self.layerReady.emit(layer)
         return layer
@@ -90,12 +92,12 @@ class LocalPanel(QWidget):
     def count(self) -> Optional[QgsVectorLayer]:
         areas, points = self.areas.currentLayer(), self.points.currentLayer()
         if areas is None or points is None:
-            self._notify("Choose the JiN areas and your point layer.", Qgis.MessageLevel.Warning)
+            self._notify(tr("Choose the JiN areas and your point layer."), Qgis.MessageLevel.Warning)
             return None
         layer, report = count_points(areas, points, self._out("counts"))
-        layer.setName(f"{points.name()} per area ({areas.name()[:40]})")
-        self._notify(f"Counted {report.matched} points; {report.outside} fall outside every area; "
-                     f"{report.no_geometry} have no location.",
+        layer.setName(tr("{points} per area ({areas})").format(points=points.name(), areas=areas.name()[:40]))
+        self._notify(tr("Counted {n} points; {outside} fall outside every area; {missing} have no location.").format(
+                     n=report.matched, outside=report.outside, missing=report.no_geometry),
                      Qgis.MessageLevel.Warning if report.outside or report.no_geometry else Qgis.MessageLevel.Success)
         self.layerReady.emit(layer)
         return layer

@@ -1,0 +1,1662 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1">
+<context>
+    <name>@default</name>
+    <message>
+        <location filename="../core/auth.py" line="34"/>
+        <source>QGIS authentication is disabled: {why}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/auth.py" line="47"/>
+        <source>QGIS could not store the sign-in details: check that the master password of the authentication database is set (Settings ▸ Options ▸ Authentication)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/hub_client.py" line="118"/>
+        <source>Fetch cancelled: nothing was added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/change_layer.py" line="44"/>
+        <source>the two layers share no area code: choose two periods of the same geography</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/change_layer.py" line="48"/>
+        <source>change is tested on counts: choose the count field of both layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/compare.py" line="101"/>
+        <source>layer &apos;{layer}&apos; has no field &apos;{field}&apos;: choose one of {fields}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/compare.py" line="120"/>
+        <source>choose two or three measures to compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/compare.py" line="146"/>
+        <source>smoothing applies to rates, and measure {i} is not count / base: choose its rate field, or turn smoothing off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/compare.py" line="161"/>
+        <source>rate smoothing needs each layer&apos;s count and its denominator (&apos;count&apos; and &apos;base&apos; in JiN layers): fetch the layers again, or turn smoothing off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/compare.py" line="166"/>
+        <source>only {n} areas have every value: too few to compare. Choose a coarser period (a whole year) or a higher geography, where fewer values are suppressed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/connection.py" line="26"/>
+        <source>Reached {url}, but it is not a JiN hub (it has no /api/v1/version). Check the address: it is the hub&apos;s base URL, such as https://jin-hub.example.org</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/connection.py" line="35"/>
+        <source>The JiN hub {version} at {url} is up, but signing in failed. {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/connection.py" line="38"/>
+        <source>The JiN hub {version} is up, but its catalogue failed: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/connection.py" line="41"/>
+        <source>Connected to JiN hub {version} as {user} ({agency}, {role}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/connection.py" line="43"/>
+        <source>Connected to JiN hub {version} without signing in: public aggregates only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/connections.py" line="37"/>
+        <source>Give the connection a name, e.g. &apos;JiN hub (live)&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/connections.py" line="39"/>
+        <source>A connection name cannot contain &apos;/&apos; or &apos;\&apos;: choose another name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/connections.py" line="41"/>
+        <source>&apos;{url}&apos; is not a web address: the hub&apos;s URL starts with https:// (or http:// on your own PC).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/fetch.py" line="44"/>
+        <source>The hub does not publish a dataset &apos;{dataset}&apos;. Refresh the catalogue and choose again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/fetch.py" line="73"/>
+        <source>JiN: fetching {dataset} ({geography})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/hub_client.py" line="74"/>
+        <source>Secure connection to {hub} failed ({why}). The hub&apos;s certificate is not trusted on this PC: ask IT to install your organisation&apos;s certificate authority, or check the address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/hub_client.py" line="101"/>
+        <source>&apos;{url}&apos; is not a web address: enter the hub URL starting with https:// (or http:// for a hub on this computer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/hub_client.py" line="136"/>
+        <source>The JiN hub at {hub} did not answer in time. Try again; if it keeps happening check your network and proxy settings (Settings ▸ Options ▸ Network) or ask the hub administrator whether the hub is up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/hub_client.py" line="141"/>
+        <source>Cannot reach the JiN hub at {hub} ({error}). Check the address, that you are online, the proxy settings (Settings ▸ Options ▸ Network), and that the hub is running.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/hub_client.py" line="147"/>
+        <source>The hub at {hub} needs you to sign in (HTTP 401). Choose this connection&apos;s authentication configuration (Basic: your JiN user name and password).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/hub_client.py" line="151"/>
+        <source>The hub at {hub} refused your credentials (HTTP 401). Check the user name and password in this connection&apos;s authentication configuration.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/hub_client.py" line="154"/>
+        <source>The hub at {hub} has paused sign-ins for this account after repeated failures{detail}. Check the password, then wait or ask the hub administrator to unlock it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/hub_client.py" line="158"/>
+        <source>Your account may not see this data (HTTP 403){detail}. Ask your hub administrator for access.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/hub_client.py" line="161"/>
+        <source>Not found on the hub (HTTP 404): {url}. Check the hub URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/hub_client.py" line="164"/>
+        <source>The hub rejected the request (HTTP {status}){detail}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/hub_client.py" line="166"/>
+        <source>The JiN hub at {hub} had an internal error (HTTP {status}). Try again later; if it persists, tell the hub administrator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/hub_client.py" line="175"/>
+        <source>{url} did not send JiN hub data ({error}). Check that the URL is the hub&apos;s address, not a web page or a proxy login page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/hub_client.py" line="183"/>
+        <source>{url} answered, but it is not a JiN hub. Check the URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/hub_client.py" line="192"/>
+        <source>The catalogue from {url} is malformed. Check the URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/hub_client.py" line="202"/>
+        <source>The zones from {url} are malformed. Check the URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/hub_client.py" line="220"/>
+        <source>The values from {url} are malformed ({error}). Check the URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/hub_client.py" line="223"/>
+        <source>The values from {url} are malformed. Check the URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layers.py" line="233"/>
+        <source>Cannot write {path}: {error}. Check there is disk space and the JiN cache folder is writable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layers.py" line="121"/>
+        <source>The cached boundaries {path} cannot be read: delete the file and fetch again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layers.py" line="285"/>
+        <source>The cached layer {path} cannot be opened: delete it and fetch again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="97"/>
+        <source>unknown page &apos;{page}&apos;: choose one of {pages}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="156"/>
+        <source>layout template {name} is missing from the plugin: reinstall JiN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="194"/>
+        <source>Produced {date} with JiN (Joined-up Information Nottinghamshire)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="196"/>
+        <source>release {release}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="206"/>
+        <source>the template has no map item &apos;{item}&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="249"/>
+        <source>export as .pdf, .png or .svg</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="251"/>
+        <source>could not export {name} (error {code}): check the folder is writable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="275"/>
+        <source>could not export the atlas: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="286"/>
+        <source>a comparison layout shows one to three maps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="315"/>
+        <source>Same classes on every map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="323"/>
+        <source>Produced {date} with JiN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/local_data.py" line="74"/>
+        <source>cannot read {name}: check it is a CSV, Excel or GIS file and not open elsewhere</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/local_data.py" line="89"/>
+        <source>could not write {path}: check the folder is writable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/local_data.py" line="97"/>
+        <source>the table has no column &apos;{column}&apos;: choose the column holding area codes ({columns})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/local_data.py" line="176"/>
+        <source>could not export to {path}: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/model.py" line="13"/>
+        <source>OA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/model.py" line="13"/>
+        <source>LSOA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/model.py" line="13"/>
+        <source>MSOA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/model.py" line="14"/>
+        <source>Ward</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/model.py" line="14"/>
+        <source>District</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/project_layers.py" line="45"/>
+        <source>The layer&apos;s style could not be kept with it: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/symbology.py" line="46"/>
+        <source>Suppressed (protects privacy)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/symbology.py" line="47"/>
+        <source>Counts carry small deliberate noise (ONS cell-key method) to protect privacy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/symbology.py" line="145"/>
+        <source>Zero</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/symbology.py" line="148"/>
+        <source>No data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/themes.py" line="45"/>
+        <source>Crime</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/themes.py" line="45"/>
+        <source>Anti-social behaviour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/themes.py" line="45"/>
+        <source>Fire</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/themes.py" line="45"/>
+        <source>Education</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/themes.py" line="45"/>
+        <source>Population</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/themes.py" line="45"/>
+        <source>Change and z-scores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="46"/>
+        <source>JiN panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="49"/>
+        <source>Show or hide the JiN panel (community-safety data hub)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/base.py" line="48"/>
+        <source>Resolution (dpi)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/base.py" line="50"/>
+        <source>Map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/change_algorithm.py" line="24"/>
+        <source>Change between two periods</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="33"/>
+        <source>Comparisons</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/change_algorithm.py" line="26"/>
+        <source>&lt;p&gt;The same count in two periods, area by area: the difference, the ratio, and an exact test of whether the two counts share one rate, so you can tell a real change from chance.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the earlier and the later layer (JiN layers of the same dataset, geography and category, or your own polygon layers), the count field of each, and the area code field they share.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; a GeoPackage layer with, per area, both counts (before, after), the difference, the ratio, the test's p-value and the change: a significant rise, a fall, or no significant change at 5 %.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; areas whose count is withheld (suppressed) in either period are excluded, never differenced against zero. Published counts carry noise of up to ±3, so small changes in small counts mean little; the test tells you which changes stand out.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/change_algorithm.py" line="39"/>
+        <source>Earlier period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/change_algorithm.py" line="39"/>
+        <source>Later period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/change_algorithm.py" line="41"/>
+        <source>{period}: count</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/change_algorithm.py" line="43"/>
+        <source>Area code field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/change_algorithm.py" line="44"/>
+        <source>Change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/change_algorithm.py" line="59"/>
+        <source>{n} areas written to {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="32"/>
+        <source>Compare layers (LISA, Gi*, co-location)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="34"/>
+        <source>&lt;p&gt;Do two or three measures cluster in the same places? Global Moran&apos;s I of each measure, bivariate Moran&apos;s I, Lee&apos;s L, Pearson and Spearman correlation with a test adjusted for spatial autocorrelation; local (bivariate) LISA clusters with conditional permutations; Getis-Ord Gi* hot spots and where they coincide.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; two or three polygon layers on the same geography (JiN layers, or your own with an area code field), a numeric measure of each (usually rate), the neighbours (queen or rook), the number of permutations, the significance level, a multiple-testing adjustment and optional rate smoothing (which needs each layer&apos;s count and base fields).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Outputs:&lt;/b&gt; a GeoPackage layer coloured by bivariate LISA cluster (High-High, Low-Low, Low-High, High-Low, not significant, excluded), with each measure&apos;s local statistics, p-values, clusters and Gi* hot spots; its metadata documents every field. Optionally a one-page HTML summary.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; areas are matched by area code; areas whose value is withheld (suppressed), missing or absent from a layer are excluded and counted, never read as zero.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="73"/>
+        <source>Layer {i}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="55"/>
+        <source>Measure {i}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="58"/>
+        <source>Area code field (in every layer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="92"/>
+        <source>Neighbours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="93"/>
+        <source>Permutations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="64"/>
+        <source>Random seed (-1: a new one each run)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="66"/>
+        <source>Significance level</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="69"/>
+        <source>Multiple-testing adjustment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="71"/>
+        <source>Rate smoothing (needs count and base fields)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="31"/>
+        <source>None</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="71"/>
+        <source>Empirical Bayes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="71"/>
+        <source>Spatial empirical Bayes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="74"/>
+        <source>Comparison</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="76"/>
+        <source>Summary (HTML)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="88"/>
+        <source>choose the measure (a numeric field) of layer {i}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="100"/>
+        <source>Excluded areas: {excluded} (withheld values are never read as zero)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="117"/>
+        <source>{name}: {value:.4f} (pseudo p {p:.3f})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="30"/>
+        <source>Fetch JiN layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="155"/>
+        <source>Data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="32"/>
+        <source>&lt;p&gt;Fetches one published JiN layer (dataset × geography × period × category) from a hub, as the panel's &lt;b&gt;Add to map&lt;/b&gt; does, for models, batch runs and qgis_process.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the hub URL and sign-in (by default the connection chosen in the JiN panel); the dataset id (as the panel's details show it, e.g. police_crime); the geography; the period: YYYY-MM for a month, YYYY for a calendar year, FY2024 for the financial year Apr 2024 – Mar 2025, L12-2025-03 for the 12 months to Mar 2025, or empty for the latest month; the category (all, or one the catalogue lists); the measure, count or rate, which names the layer.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; a GeoPackage in the JiN cache, in EPSG:27700, one feature per area keyed by ONS area code (area_code), with count, rate, base (the rate's denominator) and status (value, zero, suppressed, no_data). It opens offline once fetched.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; every count is the hub's published value, which may differ from the truth by up to 3 (cell-key perturbation), and small counts are withheld (status suppressed, count empty). Never read a suppressed area as zero. The hub refuses geographies and periods its release policy does not publish.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="50"/>
+        <source>Hub URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="51"/>
+        <source>Sign-in (Basic authentication)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="53"/>
+        <source>Dataset id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="61"/>
+        <source>Geography</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="55"/>
+        <source>Period (YYYY-MM, YYYY, FY2024, L12-2025-03; empty: latest)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="57"/>
+        <source>Category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="58"/>
+        <source>Measure (names the layer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="60"/>
+        <source>JiN layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="76"/>
+        <source>Fetched &apos;{name}&apos; into {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="25"/>
+        <source>Export JiN map layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/theme_algorithm.py" line="30"/>
+        <source>Maps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="27"/>
+        <source>&lt;p&gt;Fills a JiN print template from a styled layer and exports it: title and subtitle from the layer, map, county inset, legend (with its zero, suppressed and no-data entries), scale bar, north arrow, sources, licence, disclosure rule, release and date.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the layer, the template (A4 or A3, portrait or landscape), an optional title, an optional atlas coverage layer (districts, wards or zones) and the resolution.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; a PDF, PNG or SVG (by the file's suffix); with a coverage layer, one atlas PDF with a page per area, each zoomed to it, with the same classes on every page.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; the layout prints the dataset's disclosure rule, so readers know that counts may be perturbed by up to ±3 and that hatched areas are withheld, not zero.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="40"/>
+        <source>Layer (styled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="41"/>
+        <source>Template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="42"/>
+        <source>Title (default: from the layer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="43"/>
+        <source>Atlas coverage (one page per area)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="58"/>
+        <source>an atlas is exported as one PDF: name the output .pdf</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="60"/>
+        <source>{n} atlas pages written to {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="70"/>
+        <source>Export JiN comparison layout (maps side by side)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="72"/>
+        <source>&lt;p&gt;Two or three JiN layers side by side under one legend. They are first given one set of classes of the chosen field, so the maps compare.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; two or three polygon layers that all have the field to classify on (count or rate), a title and the resolution.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; a PDF, PNG or SVG (by the file&apos;s suffix). The layers keep the shared classes.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; suppressed areas stay hatched on every map and in the legend.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="82"/>
+        <source>Layers (2 or 3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="84"/>
+        <source>Classify on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="85"/>
+        <source>Title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="85"/>
+        <source>JiN comparison</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="93"/>
+        <source>choose two or three layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="95"/>
+        <source>every layer needs the field &apos;{field}&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="159"/>
+        <source>Local data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="34"/>
+        <source>JiN areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/local_algorithms.py" line="40"/>
+        <source>Join a local table to JiN areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/local_algorithms.py" line="41"/>
+        <source>&lt;p&gt;Adds the columns of your own table to the JiN areas with the same area code, on this PC only: nothing is sent to the hub.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the JiN area layer, the table (CSV in UTF-8 or Windows-1252 with comma, semicolon, tab or pipe; Excel; any layer) and its area code column.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Outputs:&lt;/b&gt; a GeoPackage of the areas with the table&apos;s columns prefixed local_, and the table&apos;s codes that match no area (typos, out-of-county codes).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; the JiN values keep their status; a suppressed area stays suppressed whatever your table holds. What you make from your own records is yours to protect before sharing.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/local_algorithms.py" line="53"/>
+        <source>Local table (CSV, Excel, layer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="46"/>
+        <source>Area code column</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/local_algorithms.py" line="56"/>
+        <source>Joined</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/local_algorithms.py" line="57"/>
+        <source>Codes that match no area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/local_algorithms.py" line="68"/>
+        <source>{matched} areas matched; {n} codes in the table match no area: {codes}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/local_algorithms.py" line="75"/>
+        <source>Count local points in JiN areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/local_algorithms.py" line="76"/>
+        <source>&lt;p&gt;Counts your own points (incidents, visits; any CRS) in each JiN area, on this PC only: nothing is sent to the hub.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the JiN area layer and your point layer.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Outputs:&lt;/b&gt; a GeoPackage of the areas with the count of your points and a rate per 1,000 of the JiN layer&apos;s denominator (base), and the number of points outside every area (points without a location are reported too).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; your counts are exact, not protected by the hub: small counts of your own records can identify people, so apply your own organisation&apos;s rules before sharing them.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/local_algorithms.py" line="88"/>
+        <source>Local points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/local_algorithms.py" line="90"/>
+        <source>Counts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/local_algorithms.py" line="91"/>
+        <source>Points outside every area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/local_algorithms.py" line="98"/>
+        <source>{matched} points counted; {outside} outside every area; {missing} without a location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/local_algorithms.py" line="106"/>
+        <source>Export a layer with its JiN style and metadata</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/local_algorithms.py" line="107"/>
+        <source>&lt;p&gt;Writes a layer to a GeoPackage that carries its style (as the default) and its metadata (abstract, licence, attribution, provenance), so the file explains itself when shared.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the layer (a JiN layer or one made from it).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; the GeoPackage.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; the metadata keeps the dataset&apos;s disclosure rule and licence with the data; suppressed areas stay suppressed.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/theme_algorithm.py" line="44"/>
+        <source>Layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/local_algorithms.py" line="117"/>
+        <source>GeoPackage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/provider.py" line="29"/>
+        <source>JiN — Joined-up Information Nottinghamshire</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/theme_algorithm.py" line="24"/>
+        <source>(the layer&apos;s own)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/theme_algorithm.py" line="29"/>
+        <source>Apply JiN theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/theme_algorithm.py" line="31"/>
+        <source>&lt;p&gt;Styles a layer as a graduated choropleth in the JiN theme colours (colour-blind safe, printable), as the panel does when it adds a layer.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the layer, the field to classify (count or rate), the theme (or the layer's own, from its dataset), the classification method and the number of classes (2–9).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Outputs:&lt;/b&gt; the styled layer; the style saved as the default inside its GeoPackage and, optionally, exported as QML or SLD to share.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; zero, suppressed and no-data areas get their own legend entries and are never a class colour: suppressed areas are hatched grey, so a withheld count is never mistaken for zero or for missing data.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/theme_algorithm.py" line="45"/>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="115"/>
+        <source>Theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/theme_algorithm.py" line="49"/>
+        <source>Classification</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="226"/>
+        <source>Classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/theme_algorithm.py" line="53"/>
+        <source>Save as the layer&apos;s default style</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/theme_algorithm.py" line="54"/>
+        <source>Export style (QML or SLD)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/theme_algorithm.py" line="56"/>
+        <source>Styled layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/theme_algorithm.py" line="65"/>
+        <source>Classes: {classes}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/browser.py" line="95"/>
+        <source>There is no JiN connection named &apos;{name}&apos; any more. Refresh the Browser panel and choose again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="424"/>
+        <source>Added “{name}” ({n} areas).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/browser.py" line="143"/>
+        <source>&apos;{name}&apos; is not a JiN dataset QGIS can open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/browser.py" line="179"/>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/browser.py" line="192"/>
+        <source>Community-safety datasets on your JiN hubs (add a connection in the JiN panel)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/browser.py" line="213"/>
+        <source>Unexpected error reading the catalogue ({error}). Please report it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/browser.py" line="289"/>
+        <source>{title} by {geography}. Drag onto the map or double-click to add it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="43"/>
+        <source>months {first} – {last}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="45"/>
+        <source>calendar years</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="45"/>
+        <source>financial years</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="45"/>
+        <source>rolling 12 months</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="116"/>
+        <source>count</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="52"/>
+        <source>, rate {unit}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="84"/>
+        <source>Filter datasets…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="86"/>
+        <source>Advanced…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="106"/>
+        <source>Search the hub</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="114"/>
+        <source>YYYY-MM or YYYY</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="116"/>
+        <source>Partner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="118"/>
+        <source>Data from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="119"/>
+        <source>Data up to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="121"/>
+        <source>Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="122"/>
+        <source>Show all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="146"/>
+        <source>Any theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="146"/>
+        <source>Any partner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="146"/>
+        <source>Any geography</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="31"/>
+        <source>False discovery rate (Benjamini–Hochberg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="32"/>
+        <source>Bonferroni</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="33"/>
+        <source>None: rates as published</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="33"/>
+        <source>Empirical Bayes (towards the county)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="34"/>
+        <source>Spatial empirical Bayes (towards the neighbourhood)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="59"/>
+        <source>Do these measures cluster in the same places? Choose two or three area layers (JiN layers, or your own with an area code field) on the same geography.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="73"/>
+        <source>Layer {i} (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="74"/>
+        <source>measure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="78"/>
+        <source>Queen (shared corner)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="79"/>
+        <source>Rook (shared edge)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="89"/>
+        <source>Pull rates of areas with few residents or pupils towards a wider mean, so one incident in a small population does not look like a hot spot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="91"/>
+        <source>Rate smoothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="94"/>
+        <source>Adjustment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="156"/>
+        <source>Compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="97"/>
+        <source>Open summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="107"/>
+        <source>Change over time (one count, two periods)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="110"/>
+        <source>Earlier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="110"/>
+        <source>Later</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="119"/>
+        <source>Show change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="130"/>
+        <source>choose both periods&apos; layers and their count field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="141"/>
+        <source>The change could not be computed: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="144"/>
+        <source>JiN: change over time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/connection_dialog.py" line="38"/>
+        <source>Edit JiN hub connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/connection_dialog.py" line="38"/>
+        <source>New JiN hub connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/connection_dialog.py" line="45"/>
+        <source>JiN hub (live)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/connection_dialog.py" line="48"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/connection_dialog.py" line="49"/>
+        <source>URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/connection_dialog.py" line="55"/>
+        <source>…or create a sign-in (stored encrypted by QGIS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/connection_dialog.py" line="60"/>
+        <source>JiN user name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/connection_dialog.py" line="61"/>
+        <source>Password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="194"/>
+        <source>Test connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/connection_dialog.py" line="91"/>
+        <source>Testing {url}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="333"/>
+        <source>The test was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="333"/>
+        <source>JiN: testing the connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="66"/>
+        <source>Natural breaks (Jenks)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="66"/>
+        <source>Quantile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="67"/>
+        <source>Equal interval</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="67"/>
+        <source>Pretty breaks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="68"/>
+        <source>Standard deviation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="72"/>
+        <source>{size} landscape</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="72"/>
+        <source>{size} portrait</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="80"/>
+        <source>JiN: reading the hub catalogue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="299"/>
+        <source>Not connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="134"/>
+        <source>Add to map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="138"/>
+        <source>Refresh JiN layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="139"/>
+        <source>Check the hub for newer releases of the JiN layers in this project and fetch them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="141"/>
+        <source>Same scale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="142"/>
+        <source>One set of class breaks for every layer in the JiN group, so maps of several months or districts compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="163"/>
+        <source>Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="165"/>
+        <source>Open the JiN help for this tab (shipped with the plugin, works offline)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="182"/>
+        <source>Saved JiN hub connections (URL and sign-in)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="183"/>
+        <source>Hub</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="185"/>
+        <source>New connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="185"/>
+        <source>Edit the connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="185"/>
+        <source>Delete the connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="193"/>
+        <source>Connect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="195"/>
+        <source>Check the address, that it is a JiN hub, and the sign-in, step by step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="225"/>
+        <source>Label areas by name when zoomed in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="236"/>
+        <source>Print layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="237"/>
+        <source>A print layout of the newest JiN layer, opened in the layout designer (export PDF, PNG or SVG from there)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="289"/>
+        <source>Add a connection to your JiN hub with + (its URL and your JiN sign-in).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="299"/>
+        <source>Press Connect to read the catalogue of {name}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="319"/>
+        <source>Delete JiN connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="319"/>
+        <source>Delete the connection “{name}”? Layers already fetched stay in your projects and cache.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="327"/>
+        <source>Connection “{name}” deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="343"/>
+        <source>Connecting to {url}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="343"/>
+        <source>Searching the hub…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="360"/>
+        <source>The hub search found {found} of {total} dataset(s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="367"/>
+        <source> as {user} ({agency}, {role})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="367"/>
+        <source> without signing in (public aggregates)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="370"/>
+        <source>; {n} JiN layer(s) have a newer release: Refresh JiN layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="371"/>
+        <source>Connected to {hub} {version}{who}: {n} dataset(s){newer}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="377"/>
+        <source>Connection cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="410"/>
+        <source>Fetching {n} layer(s)… (progress in the task manager)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="440"/>
+        <source>Connect to the hub first: the refresh compares your layers with its catalogue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="445"/>
+        <source>Every JiN layer is of the hub&apos;s current release.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="454"/>
+        <source>Refreshing {n} JiN layer(s)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="466"/>
+        <source>Refreshed “{name}” to release {release}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="475"/>
+        <source>Add a JiN layer first: the layout is made for it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="489"/>
+        <source>Layout “{name}” made: export it as PDF, PNG or SVG from the designer, or with Processing ▸ JiN ▸ Export JiN map layout.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="504"/>
+        <source>Add two or more JiN layers of the same measure first: they then share one set of classes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="511"/>
+        <source>{n} layers now share the classes {classes}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="516"/>
+        <source> The summary (with its PDF) is in {folder}: Compare ▸ Open summary.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="518"/>
+        <source>Added “{name}”.{where}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/indicators.py" line="21"/>
+        <source>JiN layer, cached on this PC (opens offline): release {release} of {created}, fetched {fetched} from {hub}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/indicators.py" line="21"/>
+        <source>JiN layer, cached on this PC (opens offline): release {release}, fetched {fetched} from {hub}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/indicators.py" line="26"/>
+        <source>The hub has a newer release: JiN panel ▸ Refresh JiN layers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="20"/>
+        <source>Rolling 12 months</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="20"/>
+        <source>Month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="21"/>
+        <source>Financial year</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="22"/>
+        <source>Calendar year</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="29"/>
+        <source>Term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="47"/>
+        <source>Tick one or several categories: each becomes its own layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="51"/>
+        <source>Districts, wards and community safety partnership areas from the hub</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="52"/>
+        <source>Zoom to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="53"/>
+        <source>Only this area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="54"/>
+        <source>Fetch just the areas inside the chosen zone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="59"/>
+        <source>Period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="60"/>
+        <source>Categories</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="62"/>
+        <source>Measure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="63"/>
+        <source>Zone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="81"/>
+        <source>All categories</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="54"/>
+        <source>Count</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="87"/>
+        <source>Rate {unit}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="103"/>
+        <source>Whole county (no zone)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="28"/>
+        <source>Your own data stays on this PC: nothing here is sent to the hub.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="37"/>
+        <source>Join a table by area code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="40"/>
+        <source>Tables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="43"/>
+        <source>Join</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="45"/>
+        <source>Table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="50"/>
+        <source>Count your points in the areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="56"/>
+        <source>Points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="75"/>
+        <source>Choose the JiN areas, a table and its area code column.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="84"/>
+        <source>Joined {n} areas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="84"/>
+        <source>{n} code(s) in the table match no area: {codes}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="84"/>
+        <source>Every code in the table matched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="95"/>
+        <source>Choose the JiN areas and your point layer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="98"/>
+        <source>{points} per area ({areas})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="99"/>
+        <source>Counted {n} points; {outside} fall outside every area; {missing} have no location.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/compare_task.py" line="24"/>
+        <source>JiN: comparing {layers}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/compare_task.py" line="55"/>
+        <source>Comparison cancelled: nothing was added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/compare_task.py" line="46"/>
+        <source>The comparison failed: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/symbology.py" line="202"/>
+        <source>could not save the style into {path}: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/symbology.py" line="210"/>
+        <source>export the style as .qml (QGIS) or .sld (other GIS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/symbology.py" line="212"/>
+        <source>could not write {path}: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/model.py" line="51"/>
+        <source>{year} (year)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/model.py" line="54"/>
+        <source>Apr {start} – Mar {end} (financial year)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/model.py" line="56"/>
+        <source>12 months to {month}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/model.py" line="64"/>
+        <source>rate {unit}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/model.py" line="72"/>
+        <source> in {zone}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="55"/>
+        <source>Partner:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="55"/>
+        <source>Theme:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="56"/>
+        <source>Measures:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="57"/>
+        <source>Categories:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="58"/>
+        <source>Periods:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="59"/>
+        <source>Geographies:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="60"/>
+        <source>Last release:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="62"/>
+        <source>Record-level data:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="62"/>
+        <source>your agency has access</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="63"/>
+        <source>Licence:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="64"/>
+        <source>Disclosure control:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="66"/>
+        <source>Release notes:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/safe_task.py" line="50"/>
+        <source>{task} stopped on an unexpected error ({error}). The details are in the &apos;{tab}&apos; tab of the Log Messages panel: please send them to your hub administrator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
