@@ -10,6 +10,7 @@
 # mirror as the host. The checkout is cloned in fresh (with uncommitted changes on top), so
 # nothing in it is shared with the host's venv or settings. Needs root (chroot, mount).
 set -euo pipefail
+{  # read whole before running: editing this file during a run cannot change the run
 cd "$(dirname "$0")/.."
 REPO=$PWD
 
@@ -104,7 +105,7 @@ mount_in "$CHROOT/sys" -t sysfs sys
 mount_in "$CHROOT/dev" --rbind /dev
 mount --make-rslave "$CHROOT/dev"
 mkdir -p "$PIP_CACHE"
-mount_in "$CHROOT/root/.cache/pip" --bind "$PIP_CACHE"
+mount_in "$CHROOT/work/pip-cache" --bind "$PIP_CACHE"
 
 in_chroot() {
   local pass=() v
@@ -112,8 +113,8 @@ in_chroot() {
     case ${!v} in /*) [ -e "$CHROOT${!v}" ] || continue ;; esac   # a host-only folder (find-links)
     pass+=("$v=${!v}")
   done
-  chroot "$CHROOT" /usr/bin/env -i HOME=/root LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    DEBIAN_FRONTEND=noninteractive QT_QPA_PLATFORM=offscreen "${pass[@]}" "$@"
+  chroot "$CHROOT" /usr/bin/env -i HOME=/work/home LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    DEBIAN_FRONTEND=noninteractive QT_QPA_PLATFORM=offscreen PIP_CACHE_DIR=/work/pip-cache "${pass[@]}" "$@"
 }
 
 if [ ! -f "$CHROOT/.jin-packages" ] || [ "$(cat "$CHROOT/.jin-packages")" != "$PACKAGES" ]; then
@@ -128,8 +129,8 @@ echo "qgis_matrix: $SUITE has $(in_chroot python3 -c 'from qgis.core import Qgis
 
 # A fresh clone of this checkout, with its uncommitted changes on top.
 WORK=$CHROOT/work
-rm -rf "$WORK/jin"
-mkdir -p "$WORK"
+rm -rf "$WORK/jin" "$WORK/home"          # a fresh home too: no QGIS profile or auth database from before
+mkdir -p "$WORK/home"
 git clone -q "$REPO" "$WORK/jin"
 git ls-files -z --cached --others --exclude-standard --modified | sort -zu |
   while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
@@ -143,3 +144,4 @@ rc=$?
 set -e
 echo "qgis_matrix: make ${TARGETS[*]} on $SUITE exited $rc"
 exit $rc
+}
