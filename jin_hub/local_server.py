@@ -15,6 +15,8 @@ from pathlib import Path
 
 import requests
 
+from jin_hub import die_with_parent
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing is listening on right now."""
@@ -56,8 +58,9 @@ def start_hub(db_path: Path, timeout: float = 30, cwd: Path | None = None,
     port = free_port()
     extra = ["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])] if tls else []
     extra += ["--public-url", public_url] if public_url else []
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jin_hub", "--db", str(db_path), "serve", "--port", str(port), *extra],
+    proc = subprocess.Popen(   # a crashed caller runs no teardown: the kernel then stops the hub
+        die_with_parent.command([sys.executable, "-m", "jin_hub", "--db", str(db_path), "serve", "--port",
+                                 str(port), *extra]),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=cwd)
     url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
