@@ -174,4 +174,7 @@ def _collect_qgis_objects():
 
 
 def pytest_configure(config) -> None:
+    from jin_plugin.core.qgis_profile import quiet_auth_debug
+
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    quiet_auth_debug()                  # the test profile's master password would print its hash
