@@ -24,7 +24,9 @@ class ProfileOutsideFolder(RuntimeError):
 def use_own_folder(folder: Path) -> None:
     """Have the QGIS started next in this process keep its profile, settings and caches in ``folder``.
 
-    Call before ``QgsApplication`` is created; the profile is ``folder/profiles/default``.
+    Call before any QGIS object is made (some modules make one when imported, a CRS for instance):
+    Qt fixes where its settings and caches go at their first use. The profile is
+    ``folder/profiles/default``.
     """
     folder = Path(folder).resolve()
     os.environ["QGIS_CUSTOM_CONFIG_PATH"] = str(folder)
