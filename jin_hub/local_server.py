@@ -70,7 +70,7 @@ def start_hub(db_path: Path, timeout: float = 30, cwd: Path | None = None,
         try:
             if requests.get(f"{url}/api/v1/version", timeout=1, verify=str(tls[0]) if tls else True).ok:
                 return HubProcess(url, proc)
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):     # not listening yet, or too busy to answer
             time.sleep(0.1)
     proc.kill()
     raise RuntimeError(f"the hub did not answer on {url} within {timeout:.0f} s")
