@@ -15,6 +15,8 @@ from pathlib import Path
 
 import requests
 
+from jin_hub import die_with_parent
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing is listening on right now."""
@@ -56,8 +58,9 @@ def start_hub(db_path: Path, timeout: float = 30, cwd: Path | None = None,
     port = free_port()
     extra = ["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])] if tls else []
     extra += ["--public-url", public_url] if public_url else []
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jin_hub", "--db", str(db_path), "serve", "--port", str(port), *extra],
+    proc = subprocess.Popen(   # a crashed caller runs no teardown: the kernel then stops the hub
+        die_with_parent.command([sys.executable, "-m", "jin_hub", "--db", str(db_path), "serve", "--port",
+                                 str(port), *extra]),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=cwd)
     url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
@@ -67,7 +70,7 @@ def start_hub(db_path: Path, timeout: float = 30, cwd: Path | None = None,
         try:
             if requests.get(f"{url}/api/v1/version", timeout=1, verify=str(tls[0]) if tls else True).ok:
                 return HubProcess(url, proc)
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):     # not listening yet, or too busy to answer
             time.sleep(0.1)
     proc.kill()
     raise RuntimeError(f"the hub did not answer on {url} within {timeout:.0f} s")

@@ -69,26 +69,35 @@ def build_hub(out: Path, seed: int, scale: float) -> Path:
     return db
 
 
-def sign_in(hub_url: str, profile: Path, gui: bool = False):
-    """Start headless QGIS on the demo's own profile with a Basic authcfg for the demo analyst, as
-    an analyst sets it up once in Settings ▸ Options ▸ Authentication. Returns (app, authcfg id)."""
+def sign_in(hub_url: str, folder: Path, gui: bool = False):
+    """Start headless QGIS with everything it writes (profile, settings, caches) in ``folder``, never
+    in your own profile, and give it a Basic authcfg for the demo analyst, as an analyst sets it up
+    once in Settings ▸ Options ▸ Authentication. Returns (app, authcfg id).
+
+    Call it before any other QGIS use, imports that make QGIS objects included: Qt fixes where its
+    settings and caches go at their first use."""
     from qgis.core import QgsApplication
 
+    from jin_plugin.core import qgis_profile
     from jin_plugin.core.auth import basic_config
 
-    app = QgsApplication([], gui, str(profile))
+    qgis_profile.use_own_folder(folder)
+    qgis_profile.quiet_auth_debug()                      # setting the master password prints its hash
+    app = QgsApplication([], gui)
     app.initQgis()
+    qgis_profile.check_own_folder(folder)                # before a password or sign-in is stored
     QgsApplication.authManager().setMasterPassword(DEMO_MASTER, True)
     return app, basic_config("JiN demo hub", *DEMO_USER, url=hub_url)
 
 
 def map_from_hub(hub_url: str, out: Path) -> Path:
     """What an analyst's QGIS does: fetch the latest month of crime, theme it, render it."""
+    os.environ["JIN_CACHE_DIR"] = str(out / "plugin_cache")
+    app, authcfg = sign_in(hub_url, out / "qgis_profile")       # the demo's own QGIS folder, not yours
+    # imported only now: importing them makes a QGIS object (a CRS), which must come after sign_in
     from jin_plugin.core.layers import ONS_ATTRIBUTION
     from jin_plugin.core.workflow import fetch_layer_blocking, render_png
 
-    os.environ["JIN_CACHE_DIR"] = str(out / "plugin_cache")
-    app, authcfg = sign_in(hub_url, out / "qgis_profile")       # the demo's own QGIS profile, not yours
     try:
         started = time.perf_counter()
         layer = fetch_layer_blocking(hub_url, "police_crime", authcfg=authcfg)

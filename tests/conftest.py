@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,12 +25,36 @@ QGIS_MASTER = "jin-test-master-password"                  # the test profile's a
 SOUTH_NOTTS = ["E07000172", "E07000173", "E07000176"]      # Broxtowe, Gedling, Rushcliffe: one CSP
 
 
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], object]) -> Path:
+    """The folder ``build(folder)`` fills, built once per run and shared by its test processes.
+
+    Each pytest-xdist worker has its own temp folder inside the run's; a worker that replaces a
+    crashed one finds there what the crashed one built instead of building it again. Built in a
+    private folder and renamed into place, so a build cut short by a crash is never used.
+    """
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "built" / name
+    if not shared.is_dir():
+        partial = shared.with_name(f"{name}.partial-{os.getpid()}")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        build(partial)
+        try:
+            partial.rename(shared)
+        except OSError:                  # another worker was quicker: use its build
+            shutil.rmtree(partial)
+    return shared
+
+
 @pytest.fixture(scope="session")
 def demo_extracts(tmp_path_factory) -> dict[str, Path]:
-    """Seeded synthetic partner extracts (with dirt and planted canaries) + manifest."""
+    """Seeded synthetic partner extracts (with dirt and planted canaries) + manifest (read-only)."""
     from jin_hub.demo.synth import generate
 
-    return generate(tmp_path_factory.mktemp("extracts"), seed=11, scale=TEST_SCALE)
+    folder = built_once(tmp_path_factory, "extracts", lambda out: generate(out, seed=11, scale=TEST_SCALE))
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return {**{dataset: folder / file["file"] for dataset, file in manifest["files"].items()},
+            "population": folder / manifest["population"]["file"], "manifest": folder / "manifest.json"}
 
 
 def build_hub_db(path: Path, extracts: dict[str, Path], datasets: list[str] | None = None,
@@ -94,6 +121,13 @@ def build_hub_db_apart(path: Path, extracts: dict[str, Path], datasets: list[str
     return path
 
 
+def hub_db_built_once(tmp_path_factory, name: str, extracts: dict[str, Path], *how) -> Path:
+    """This test process's own copy of a hub database built once per run by ``build_hub_db_apart``
+    (``how``: its ``datasets`` and ``method``)."""
+    built = built_once(tmp_path_factory, name, lambda out: build_hub_db_apart(out / "hub.sqlite", extracts, *how))
+    return snapshot_db(built / "hub.sqlite", tmp_path_factory.mktemp(name) / "hub.sqlite")
+
+
 def serve(db_path: Path):
     """A real hub on loopback serving ``db_path`` for a fixture's lifetime: yields its base URL."""
     hub = start_hub(db_path)
@@ -104,7 +138,7 @@ def serve(db_path: Path):
 @pytest.fixture(scope="session")
 def hub_db_path(tmp_path_factory, demo_extracts) -> Path:
     """The test hub, with the demo geographies and the four partner extracts."""
-    return build_hub_db_apart(tmp_path_factory.mktemp("hub") / "hub.sqlite", demo_extracts)
+    return hub_db_built_once(tmp_path_factory, "hub", demo_extracts)
 
 
 @pytest.fixture(scope="session")
@@ -140,4 +174,7 @@ def _collect_qgis_objects():
 
 
 def pytest_configure(config) -> None:
+    from jin_plugin.core.qgis_profile import quiet_auth_debug
+
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    quiet_auth_debug()                  # the test profile's master password would print its hash

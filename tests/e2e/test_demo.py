@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from qgis.PyQt.QtGui import QColor, QImage
 
 from tests.conftest import ROOT
 
+#: What the demo must not inherit from this test run: pytest-qgis's profile, the user's Qt folders.
+NOT_INHERITED = ("PYTEST_", "QGIS_", "XDG_")
+#: QGIS's authentication code prints these about the master password (as qDebug, in every build).
+AUTH_DEBUG = ("salt hex:", "hash hex:", "cipheriv hex:")
 
-def test_demo_builds_hub_fetches_through_plugin_and_writes_themed_map(tmp_path):
-    out = tmp_path / "demo"
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path, Path]:
+    """One demo run, as a user starts it (a clean environment), with a home folder of its own:
+    (the finished process, its working folder, the home folder)."""
+    out, home = tmp_path_factory.mktemp("demo"), tmp_path_factory.mktemp("home")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(NOT_INHERITED)}
     run = subprocess.run([sys.executable, "scripts/demo.py", "--out", str(out), "--scale", "0.1", "--seed", "3"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+                         cwd=ROOT, capture_output=True, text=True, timeout=600, env={**env, "HOME": str(home)})
     assert run.returncode == 0, run.stdout + run.stderr
+    return run, out, home
+
+
+def test_demo_builds_hub_fetches_through_plugin_and_writes_themed_map(demo):
+    run, out, _ = demo
     log = run.stdout
     assert "loaded 679 lsoa areas" in log
     accepted = re.search(r"(\d+) rows in, (\d+) accepted, (\d+) quarantined", log)
@@ -38,3 +55,17 @@ def test_demo_builds_hub_fetches_through_plugin_and_writes_themed_map(tmp_path):
         raise AssertionError("the demo left its hub running")
     except requests.ConnectionError:
         pass
+
+
+def test_demo_keeps_its_qgis_profile_in_its_own_folder(demo):
+    _, out, home = demo
+    written = sorted(str(p.relative_to(home)) for p in home.rglob("*"))
+    assert not written, f"the demo wrote in the user's home folder: {written[:20]}"
+    assert (out / "qgis_profile/profiles/default/qgis-auth.db").is_file(), "the demo signed in elsewhere"
+
+
+def test_demo_prints_nothing_about_the_master_password(demo):
+    run, _, _ = demo
+    printed = run.stdout + run.stderr
+    assert "fetched '" in printed                   # it signed in and fetched through QGIS
+    assert not [line for line in printed.splitlines() if line.startswith(AUTH_DEBUG)], printed[-3000:]

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import build_hub_db_apart, serve
+from tests.conftest import built_once, hub_db_built_once, serve
 
 SPAN_SEED, SPAN_SCALE = 5, 0.2
 SPAN_END = "2024-07"                     # the latest month: 2024 is published as a part-year
@@ -19,32 +19,41 @@ DATES = {"police_crime": ("reported_at", "%Y-%m-%dT%H:%M"), "asb_incidents": ("r
          "fire_incidents": ("call_datetime", "%Y-%m-%d %H:%M:%S")}
 
 
-@pytest.fixture(scope="session")
-def span_extracts(tmp_path_factory) -> dict[str, Path]:
-    """Clean synthetic extracts of 2023 and Jan–Jul 2024, and the residents per OA."""
+def span_paths(folder: Path) -> dict[str, Path]:
+    """Where ``write_span_extracts`` puts each extract and the residents per OA."""
+    from jin_hub.demo import partners
+
+    return {**{dataset: folder / f"{dataset}.csv" for dataset in partners.GENERATORS},
+            "population": folder / "population_oa_synthetic.csv"}
+
+
+def write_span_extracts(out: Path) -> None:
+    """Clean synthetic extracts of 2023 and Jan–Jul 2024, and the residents per OA, into ``out``."""
     from jin_hub.demo import partners, surface
     from jin_hub.demo.synth import write_population
 
-    out = tmp_path_factory.mktemp("span_extracts")
     shared = surface.build_surface(surface.load_areas(), SPAN_SEED)
-    paths = {}
+    paths = span_paths(out)
     for number, (dataset, make) in enumerate(partners.GENERATORS.items()):
         rng = np.random.default_rng([SPAN_SEED, number])
         frame = pd.concat([make(shared, rng, SPAN_SCALE, year) for year in (2023, 2024)], ignore_index=True)
         if dataset in DATES:
             column, fmt = DATES[dataset]
             frame = frame[pd.to_datetime(frame[column], format=fmt).dt.strftime("%Y-%m") <= SPAN_END]
-        paths[dataset] = out / f"{dataset}.csv"
         frame.to_csv(paths[dataset], index=False)
-    paths["population"] = out / "population_oa_synthetic.csv"
     write_population(paths["population"], shared, SPAN_SEED)
-    return paths
+
+
+@pytest.fixture(scope="session")
+def span_extracts(tmp_path_factory) -> dict[str, Path]:
+    """The 19-month extracts (read-only)."""
+    return span_paths(built_once(tmp_path_factory, "span_extracts", write_span_extracts))
 
 
 @pytest.fixture(scope="session")
 def span_db_path(tmp_path_factory, span_extracts) -> Path:
     """The 19-month hub, built in its own process like the main test hub."""
-    return build_hub_db_apart(tmp_path_factory.mktemp("span_hub") / "hub.sqlite", span_extracts)
+    return hub_db_built_once(tmp_path_factory, "span_hub", span_extracts)
 
 
 @pytest.fixture(scope="session")
@@ -60,15 +69,13 @@ SUPPRESSED = ["police_crime", "fire_incidents", "school_attendance"]
 @pytest.fixture(scope="session")
 def suppression_db_path(tmp_path_factory, demo_extracts) -> Path:
     """The demo hub with exact counts and suppression (primary, secondary and the rank audit)."""
-    return build_hub_db_apart(tmp_path_factory.mktemp("suppression_hub") / "hub.sqlite", demo_extracts,
-                              SUPPRESSED, "suppression")
+    return hub_db_built_once(tmp_path_factory, "suppression_hub", demo_extracts, SUPPRESSED, "suppression")
 
 
 @pytest.fixture(scope="session")
 def suppression_span_db_path(tmp_path_factory, span_extracts) -> Path:
     """The 19-month hub with exact counts and suppression."""
-    return build_hub_db_apart(tmp_path_factory.mktemp("suppression_span_hub") / "hub.sqlite", span_extracts,
-                              SUPPRESSED, "suppression")
+    return hub_db_built_once(tmp_path_factory, "suppression_span_hub", span_extracts, SUPPRESSED, "suppression")
 
 
 @pytest.fixture(scope="session")
