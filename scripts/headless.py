@@ -17,10 +17,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 @contextmanager
 def qgis_app():
     """A started QGIS application, exited (after the caller has dropped its QGIS objects) on leaving."""
+    from jin_plugin.core.qgis_profile import check_own_folder, use_own_folder
+
+    folder = Path(tempfile.mkdtemp(prefix="jin-qgis-"))
+    use_own_folder(folder)                      # QGIS 3.40+ ignores the profile argument below
     from qgis.core import QgsApplication
 
-    app = QgsApplication([], False, tempfile.mkdtemp())
+    app = QgsApplication([], False, str(folder))
     app.initQgis()
+    check_own_folder(folder)
     try:
         yield app
     finally:
