@@ -94,7 +94,7 @@ def map_from_hub(hub_url: str, out: Path) -> Path:
     """What an analyst's QGIS does: fetch the latest month of crime, theme it, render it."""
     os.environ["JIN_CACHE_DIR"] = str(out / "plugin_cache")
     app, authcfg = sign_in(hub_url, out / "qgis_profile")       # the demo's own QGIS folder, not yours
-    # imported only now: importing them makes a QGIS object (a CRS), which must come after sign_in
+    # plugin code only after sign_in: QGIS must have started in its own folder before anything of it runs
     from jin_plugin.core.layers import ONS_ATTRIBUTION
     from jin_plugin.core.workflow import fetch_layer_blocking, render_png
 

@@ -27,7 +27,7 @@ from qgis.core import (
 
 from .compare import Result
 from .compat import DOUBLE, INT, STRING, WKB_MULTIPOLYGON, FieldType
-from .layers import BNG
+from .layers import bng
 from .stats.local import CLUSTER_LABELS, GI_LABELS
 
 #: GeoDa's LISA cluster colours.
@@ -104,7 +104,7 @@ def write_areas(path: Path, spec: list[tuple[str, FieldType, str]], wkbs: list[b
     tmp = path.with_suffix(".partial.gpkg")
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName, options.layerName = "GPKG", layer_name
-    writer = QgsVectorFileWriter.create(str(tmp), fields, WKB_MULTIPOLYGON, BNG,
+    writer = QgsVectorFileWriter.create(str(tmp), fields, WKB_MULTIPOLYGON, bng(),
                                         QgsCoordinateTransformContext(), options)
     for wkb, row in zip(wkbs, rows):
         feature = QgsFeature(fields)

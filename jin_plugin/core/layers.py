@@ -28,7 +28,13 @@ from ..i18n import tr
 from .compat import DOUBLE, INT, STRING
 from .model import LayerRequest, layer_name
 
-BNG = QgsCoordinateReferenceSystem("EPSG:27700")
+BNG_AUTHID = "EPSG:27700"
+
+
+def bng() -> QgsCoordinateReferenceSystem:
+    """British National Grid, made when first needed: a CRS made at import time has QGIS write its
+    settings and caches before a caller could choose where (the demo's own profile)."""
+    return QgsCoordinateReferenceSystem(BNG_AUTHID)
 ONS_ATTRIBUTION = ("Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
                    "Contains OS data © Crown copyright and database right.")
 
@@ -88,7 +94,7 @@ def _translate(target: Path, source: Union[str, gdal.Dataset], feedback: Optiona
     target.unlink(missing_ok=True)
     try:
         done = gdal.VectorTranslate(str(target), source, options=gdal.VectorTranslateOptions(
-            format="GPKG", layerName="jin", geometryType="MULTIPOLYGON", dstSRS=BNG.authid(), reproject=False,
+            format="GPKG", layerName="jin", geometryType="MULTIPOLYGON", dstSRS=BNG_AUTHID, reproject=False,
             callback=_gdal_cancel(feedback), **options))
         error = "" if done is not None else gdal.GetLastErrorMsg()
     except RuntimeError as exc:                          # when something in QGIS turned on gdal.UseExceptions()
@@ -266,7 +272,7 @@ def metadata_for(info: dict) -> QgsLayerMetadata:
     md.setLicenses([entry.get("licence", "")])
     md.setRights([f"{entry.get('partner', '')} via the JiN hub", ONS_ATTRIBUTION])
     md.setKeywords({"JiN": list(entry.get("keywords", []))})
-    md.setCrs(BNG)
+    md.setCrs(bng())
     md.setHistory([
         f"Fetched {info['fetched']} from the JiN hub {info['hub_url']}",
         f"Dataset {info['dataset']}, release {info['release']}, geography {info['geography']}, "

@@ -24,7 +24,7 @@ from qgis.core import (
 
 from ..i18n import tr
 from .compat import DOUBLE, GEOMETRY_POINT, INT, STRING, WKB_MULTIPOLYGON
-from .layers import BNG
+from .layers import bng
 
 
 class LocalDataError(ValueError):
@@ -79,7 +79,7 @@ def open_table(path: Path) -> QgsVectorLayer:
 def _write(path: Path, fields: QgsFields, features: list[QgsFeature], name: str) -> QgsVectorLayer:
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName, options.layerName = "GPKG", name
-    writer = QgsVectorFileWriter.create(str(path), fields, WKB_MULTIPOLYGON, BNG,
+    writer = QgsVectorFileWriter.create(str(path), fields, WKB_MULTIPOLYGON, bng(),
                                         QgsProject.instance().transformContext(), options)
     for f in features:
         writer.addFeature(f)
