@@ -97,5 +97,3 @@ def set_label_font(label: QgsLayoutItemLabel, font: QFont) -> None:
     else:                                       # pragma: no cover - QGIS < 3.24
         getattr(label, "setFont")(font)  # noqa: B009
 
-
-__all__ = ["QAction"]
