@@ -18,7 +18,7 @@ from qgis.PyQt.QtGui import QFont
 try:                                            # Qt6 (QGIS 4): QAction lives in QtGui
     from qgis.PyQt.QtGui import QAction
 except ImportError:                             # pragma: no cover - Qt5 builds
-    from qgis.PyQt.QtWidgets import QAction
+    from qgis.PyQt.QtWidgets import QAction  # noqa: F401 - re-exported for the plugin
 
 _HOMES = {"QtCore": QtCore, "QtGui": QtGui}
 
