@@ -26,7 +26,7 @@ from jin_hub.geography import AreaIndex
 from jin_hub.ingest.cleanse import cleanse
 from jin_hub.ingest.pipeline import ingest
 from jin_hub.ingest.pseudonyms import Pseudonymiser
-from jin_hub.ingest.schemas import get_schema
+from jin_hub.ingest.registry import get_schema
 
 SECRET = b"benchmark-secret-not-for-production-use"
 

@@ -58,6 +58,13 @@ CREATE TABLE IF NOT EXISTS area_grids (  -- a geography's area_grid, kept so an 
     x0 REAL NOT NULL, y0 REAL NOT NULL, cell REAL NOT NULL, nx INTEGER NOT NULL, ny INTEGER NOT NULL,
     label       BLOB NOT NULL            -- each cell's area index, OUTSIDE or NEAR_EDGE: int32, zlib
 );
+CREATE TABLE IF NOT EXISTS dataset_definitions (  -- registered by the admin (jin-hub datasets add)
+    id TEXT PRIMARY KEY,
+    file TEXT NOT NULL,                     -- the file's name when registered
+    text TEXT NOT NULL,                     -- the definition (TOML) as written
+    sha256 TEXT NOT NULL,
+    added TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS datasets (
     id              TEXT PRIMARY KEY,
     current_release TEXT

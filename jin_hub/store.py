@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jin_hub import db, periods
-from jin_hub.ingest.schemas import SCHEMAS
+from jin_hub.ingest.registry import schemas
 from jin_hub.nesting import LEVELS
 
 VALUES_CACHED = 16          # value tables kept in memory (a table of 34,753 LSOAs is a few MB)
@@ -127,8 +127,9 @@ class Store:
         rows = self.conn.execute(
             "SELECT d.id, r.id, r.created, r.report FROM datasets d JOIN releases r "
             "ON r.id = d.current_release ORDER BY d.id").fetchall()
+        known = schemas(self.conn)
         for dataset, release_id, created, report_json in rows:
-            schema = SCHEMAS.get(dataset)
+            schema = known.get(dataset)
             if schema is None:
                 continue
             report = json.loads(report_json)

@@ -67,7 +67,7 @@ def build_hub_db(path: Path, extracts: dict[str, Path], datasets: list[str] | No
     from jin_hub.demo.boundaries import FILES
     from jin_hub.demo.synth import ALL_DATASETS
     from jin_hub.ingest.pipeline import ingest
-    from jin_hub.ingest.schemas import get_schema
+    from jin_hub.ingest.registry import get_schema
 
     conn = db.connect(path)
     for level, file in FILES.items():

@@ -6,13 +6,14 @@ from __future__ import annotations
 import sqlite3
 
 from jin_hub.access.accounts import AccessError, _stamp, agency_exists, now
-from jin_hub.ingest.schemas import SCHEMAS
+from jin_hub.ingest.registry import schemas
 
 
 def add(conn: sqlite3.Connection, agency: str, dataset: str, protocol: str) -> None:
     agency_exists(conn, agency)
-    if dataset not in SCHEMAS:
-        raise AccessError(f"no dataset '{dataset}'; datasets: {', '.join(SCHEMAS)}")
+    known = schemas(conn)
+    if dataset not in known:
+        raise AccessError(f"no dataset '{dataset}'; datasets: {', '.join(known)}")
     if not protocol.strip():
         raise AccessError("name the data sharing protocol that allows this grant (--protocol)")
     conn.execute("INSERT OR REPLACE INTO grants VALUES (?, ?, ?, ?)", (agency, dataset, protocol.strip(),

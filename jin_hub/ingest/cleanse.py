@@ -16,6 +16,7 @@ import pandas as pd
 from pyproj import Transformer
 
 from jin_hub.geography import AreaIndex
+from jin_hub.ingest import derive
 from jin_hub.ingest.background_keys import BackgroundKeys, Part, PendingKeys
 from jin_hub.ingest.dates import (
     PLAUSIBLE,
@@ -254,7 +255,7 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
         why[dup] = [f"duplicate of line {k}" for k in line[first[dup]]]
         reject(dup, why)
 
-    category, why, variant = schema.categorise(frame, schema)
+    category, why, variant = (schema.categorise or derive.category_column)(frame, schema)
     reject(why != None, why)  # noqa: E711
 
     if month is None:

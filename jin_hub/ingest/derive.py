@@ -1,8 +1,10 @@
-"""How each dataset turns raw columns into a published category and month.
+"""Named derivations a dataset definition can call, for fields that need logic.
 
 The default reads one category column and maps known variants; fire combines the IRS incident
 group with the deliberate/accidental motive (minor arson = deliberate secondary fire); school
-attendance derives persistent absence from sessions and its month from the term.
+attendance derives persistent absence from sessions and its month from the term; police.uk gives
+months as YYYY-MM. A definition names them (``derive.category = "fire_category"``); the
+registries below are the only names it can use.
 
 Every function returns, per row: the canonical category (or None), the quarantine reason (or
 None) and whether the value was repaired (a known variant mapped), as numpy object/bool arrays.
@@ -13,17 +15,13 @@ a victim's name and date of birth included, and the quarantine table is kept wit
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from jin_hub.ingest.labels import normalise_label
-
-if TYPE_CHECKING:
-    from jin_hub.ingest.schemas import DatasetSchema
-
-Derived = tuple[np.ndarray, np.ndarray, np.ndarray]
+from jin_hub.ingest.schemas import DatasetSchema, Derived
 
 #: Sessions missed at or above this share of sessions possible = persistent absence (DfE).
 PERSISTENT_ABSENCE = 0.10
@@ -97,3 +95,23 @@ def term_month(values: pd.Series) -> pd.Series:
             return None
         return f"{year.group(0)}-{TERM_MONTH[term.group(0).lower()]:02d}"
     return values.map({text: one(text) for text in values.unique()})
+
+
+def year_month(values: pd.Series) -> pd.Series:
+    """'2024-09' (police.uk's Month) → itself; None unless a month of a plausible year."""
+    text = values.str.strip()
+    return text.where(text.str.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])"), None)
+
+
+#: Derivations a definition may name, by what they derive.
+CATEGORY: dict[str, Callable[[pd.DataFrame, DatasetSchema], Derived]] = {
+    "category_column": category_column, "fire_category": fire_category,
+    "school_persistent_absence": school_persistent_absence}
+PERIOD: dict[str, Callable[[pd.Series], pd.Series]] = {"term_month": term_month, "year_month": year_month}
+PERIOD_LABEL: dict[str, Callable[[str], str]] = {"term_label": term_label}
+#: The columns each derivation reads besides the category column: a definition calling it must
+#: require them.
+NEEDS: dict[str, tuple[str, ...]] = {
+    "fire_category": ("motive",),
+    "school_persistent_absence": ("sessions_possible", "sessions_authorised_absence",
+                                  "sessions_unauthorised_absence")}

@@ -33,7 +33,8 @@ from jin_hub.ingest.cleanse import cleanse
 from jin_hub.ingest.disclosure import Problem, margins, rule_text
 from jin_hub.ingest.pseudonyms import Pseudonymiser
 from jin_hub.ingest.reader import ExtractError
-from jin_hub.ingest.schemas import ReleasePolicy, get_schema
+from jin_hub.ingest.registry import get_schema
+from jin_hub.ingest.schemas import ReleasePolicy
 from jin_hub.ingest.worker import Worker, WorkerFailed, worth_a_worker
 
 #: Where a worker finds the suppression it runs for a big extract, and what it imports early (the
@@ -367,7 +368,7 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
     the last month the extract fully covers (default: its latest complete month, see ``cleanse``).
     ``policy`` replaces the dataset's release policy (to compare disclosure methods on one extract).
     """
-    schema = get_schema(dataset)
+    schema = get_schema(dataset, conn)
     policy = schema.policy if policy is None else policy
     threshold = policy.threshold if threshold is None else threshold
     if not Path(path).is_file():

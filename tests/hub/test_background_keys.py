@@ -16,7 +16,7 @@ from jin_hub.ingest import background_keys, worker
 from jin_hub.ingest.background_keys import BackgroundKeys, PendingKeys, key_file, key_parts
 from jin_hub.ingest.cleanse import cleanse
 from jin_hub.ingest.pseudonyms import Pseudonymiser
-from jin_hub.ingest.schemas import get_schema
+from jin_hub.ingest.registry import get_schema
 from jin_hub.ingest.worker import Worker
 from tests.conftest import TEST_SECRET
 

@@ -17,7 +17,7 @@ import requests
 from jin_hub import periods
 from jin_hub.ingest.cellkey import MAX_NOISE
 from jin_hub.ingest.disclosure import rule_text
-from jin_hub.ingest.schemas import SCHEMAS
+from jin_hub.ingest.registry import get_schema
 from tests.conftest import ANALYST
 
 SPAN = {"years": ["2023"], "financial_years": ["FY2023"], "rolling": ["L12-2024-07"]}
@@ -82,9 +82,9 @@ def test_gaps_inside_the_span_still_count_as_covered():
 
 
 def test_rule_text_names_every_longer_period():
-    police = rule_text(SCHEMAS["police_crime"].policy, 5)
+    police = rule_text(get_schema("police_crime").policy, 5)
     assert "financial years" in police and "the latest 12 months" in police and "Whole years" not in police
-    assert "financial years" not in rule_text(SCHEMAS["school_attendance"].policy, 5)
+    assert "financial years" not in rule_text(get_schema("school_attendance").policy, 5)
 
 
 # ---- catalogue ---------------------------------------------------------------------------------

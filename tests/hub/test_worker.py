@@ -13,7 +13,7 @@ from jin_hub import db, geography
 from jin_hub.ingest import worker
 from jin_hub.ingest.disclosure import suppress
 from jin_hub.ingest.pipeline import PROTECT, ingest
-from jin_hub.ingest.schemas import get_schema
+from jin_hub.ingest.registry import get_schema
 from jin_hub.ingest.worker import Worker, WorkerFailed
 from tests.conftest import BOUNDARIES, TEST_SECRET
 
