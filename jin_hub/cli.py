@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from jin_hub import __version__
+from jin_hub import cli_datasets
 from jin_hub.cli_access import add_commands
 
 DEFAULT_DB = "var/hub.sqlite"
@@ -164,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
         return run
 
     add_commands(sub, with_db)
+    cli_datasets.add_commands(sub, with_db)
     return parser
 
 

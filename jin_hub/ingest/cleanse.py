@@ -28,6 +28,7 @@ from jin_hub.ingest.dates import (
     months,
     this_month,
 )
+from jin_hub.ingest.placement import Converter, place
 from jin_hub.ingest.pseudonyms import Pseudonymiser
 from jin_hub.ingest.reader import Extract, ExtractError, read_text
 from jin_hub.ingest.schemas import DatasetSchema
@@ -47,6 +48,9 @@ class Cleansed:
     cutoff: Optional[str] = None      # the last month accepted (YYYY-MM)
     cutoff_declared: Optional[str] = None     # as the admin gave it (--cutoff), None when inferred
     pending: Optional[PendingKeys] = field(default=None, repr=False)      # pseudonyms not yet in accepted
+    other_lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # another dataset's rows
+    placement: dict = field(default_factory=dict)     # rows per placement route, and the point/code check
+    row_filter: str = ""
 
     def with_keys(self) -> Cleansed:
         """Put the pseudonym columns in ``accepted``, waiting for them if they are still being made."""
@@ -83,6 +87,8 @@ class Cleansed:
             "extra_columns_ignored": self.extra_columns,
             "cutoff": self.cutoff,
             "cutoff_declared": self.cutoff_declared,
+            **({"filtered_out": {"rule": self.row_filter, "rows": len(self.other_lines)}} if self.row_filter else {}),
+            **({"placement": self.placement} if self.placement else {}),
         }
 
 
@@ -104,7 +110,7 @@ def read_extract(path: Path, schema: DatasetSchema, lean: bool = False) -> Extra
     """Read an extract's columns as text, leaving out personal ones it does not key; check them.
     ``lean``: read only the columns cleansing checks (when a worker reads the pseudonym inputs)."""
     wanted = schema.pseudonym_inputs() | set(schema.required)
-    checked = [c for c in schema.required if c not in schema.pseudonym_inputs()]
+    checked = [c for c in schema.required if c not in schema.pseudonym_inputs() or c == schema.unique_column]
     extract = read_text(path, lambda c: c not in schema.personal or c in wanted, checked if lean else None)
     missing = [c for c in schema.required if c not in extract.columns]
     if missing:
@@ -187,8 +193,40 @@ def to_bng(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     return x, y, fix
 
 
+def project(x: np.ndarray, y: np.ndarray, crs: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """x, y in ``crs`` as British National Grid, and which were repaired: WGS84 put in a British
+    National Grid file's easting/northing columns is (``to_bng``); another declared CRS is simply
+    transformed, which is no repair."""
+    if crs.upper() == "EPSG:27700":
+        return to_bng(x, y)
+    east, north = Transformer.from_crs(crs, "EPSG:27700", always_xy=True).transform(x, y)
+    return np.asarray(east, dtype=float), np.asarray(north, dtype=float), np.zeros(len(x), dtype=bool)
+
+
+def other_rows(frame: pd.DataFrame, schema: DatasetSchema) -> np.ndarray:
+    """Rows the definition's filter gives to another dataset (e.g. police.uk's ASB rows for recorded
+    crime): neither accepted nor quarantined, only counted."""
+    if schema.row_filter is None:
+        return np.zeros(len(frame), dtype=bool)
+    column, op, value = schema.row_filter
+    match = (frame[column].str.strip() == value).to_numpy()
+    return ~match if op == "equals" else match
+
+
+def repeated_ids(ids: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """Per row, the position of the first of ``rows`` with its (non-empty) id, or its own; a row
+    without an id is never a duplicate (police.uk's ASB rows have none)."""
+    first = np.arange(len(ids))
+    text = ids.str.strip().to_numpy(dtype=object)
+    candidates = np.flatnonzero(rows & (text != ""))
+    if len(candidates):
+        first[candidates] = pd.Series(candidates).groupby(text[candidates]).transform("min").to_numpy()
+    return first
+
+
 def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: Pseudonymiser,
-            wait: bool = True, worker: Optional[Worker] = None, cutoff: Optional[str] = None) -> Cleansed:
+            wait: bool = True, worker: Optional[Worker] = None, cutoff: Optional[str] = None,
+            converter: Optional[Converter] = None) -> Cleansed:
     """Cleanse one extract, place each accepted row in an area of ``areas`` and key its pseudonyms.
 
     Identifying inputs of pseudonyms (references, names, dates of birth) are read only to be keyed;
@@ -200,11 +238,12 @@ def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: 
 
     ``cutoff`` (YYYY-MM) is the last month the extract fully covers; rows dated after it are
     quarantined. Without it, it is the extract's latest complete month (``dates.latest_complete``).
+    ``converter`` turns area codes of the other census vintage into the hub's (``placement``).
     """
     last = declared_cutoff(cutoff)
     keys = BackgroundKeys.start(pseudonymiser, path, schema.pseudonyms, worker)
     try:
-        result = _cleanse(path, schema, areas, pseudonymiser, keys, last)
+        result = _cleanse(path, schema, areas, pseudonymiser, keys, last, converter)
     except BaseException:
         if keys:
             keys.close()
@@ -224,13 +263,14 @@ def declared_cutoff(cutoff: Optional[str]) -> Optional[int]:
 
 
 def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: Pseudonymiser,
-             keys: Optional[BackgroundKeys], cutoff: Optional[int]) -> Cleansed:
+             keys: Optional[BackgroundKeys], cutoff: Optional[int], converter: Optional[Converter]) -> Cleansed:
     extract = read_extract(path, schema, lean=keys is not None)
     frame = extract.frame
     n = len(frame)
     line = extract.lines                                      # header is line 1
     reason = np.full(n, None, dtype=object)
-    ok = np.ones(n, dtype=bool)                               # not quarantined (yet)
+    other = other_rows(frame, schema)
+    ok = ~other                                               # not quarantined (yet), nor another dataset's
 
     def reject(mask: np.ndarray, why) -> None:
         """Quarantine rows not already quarantined (the first reason found wins)."""
@@ -244,15 +284,20 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
     # Only rows with no easting can be blank, and only rows alike in coordinates and month can be
     # duplicates: those few are looked at in every column.
     blank = np.isnan(x)
-    twins = may_repeat(n, [v for v in (x, y, month) if v is not None])
+    twins = (np.zeros(n, dtype=bool) if schema.unique_column else
+             may_repeat(n, [v for v in (x, y, month) if v is not None]))
     whole = extract.rows(np.flatnonzero(blank | twins))
     blank[blank] = (whole.loc[np.flatnonzero(blank), list(schema.required)] == "").all(axis=1).to_numpy()
     reject(blank, "blank row")
     first = first_identical(n, whole.loc[np.flatnonzero(twins)])
     dup = (first != np.arange(n)) & ~blank
+    if schema.unique_column:
+        first = repeated_ids(frame[schema.unique_column], ok & ~blank)
+        dup = first != np.arange(n)
     if dup.any():
         why = np.full(n, None, dtype=object)
-        why[dup] = [f"duplicate of line {k}" for k in line[first[dup]]]
+        label = f"duplicate {schema.unique_column} of line" if schema.unique_column else "duplicate of line"
+        why[dup] = [f"{label} {k}" for k in line[first[dup]]]
         reject(dup, why)
 
     category, why, variant = (schema.categorise or derive.category_column)(frame, schema)
@@ -272,17 +317,20 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
     reject(month > now, f"dated after {month_label(now)}, the month of this ingest: check the year in "
                         f"{schema.date_column}")
 
+    codes = frame[schema.area_column].str.strip().to_numpy(dtype=object) if schema.area_column else None
+    coded = codes != "" if codes is not None else np.zeros(n, dtype=bool)
     bad = ~(np.isfinite(x) & np.isfinite(y))
     if bad.any():                                  # only the unreadable few are looked at as text
         missing = np.zeros(n, dtype=bool)
         missing[bad] = ((frame[schema.x_column][bad].str.strip() == "") |
                         (frame[schema.y_column][bad].str.strip() == "")).to_numpy()
-        reject(missing, "missing coordinates")
-    reject(bad, "unreadable coordinates")
-    x, y, wgs84 = to_bng(x, y)
-    area = np.full(n, None, dtype=object)
-    area[ok] = areas.assign(x[ok], y[ok])
-    reject(area == None, "coordinates outside the loaded boundaries")  # noqa: E711
+        if codes is None:                          # else a row without a point is placed by its code
+            reject(missing, "missing coordinates")
+        reject(bad & ~missing & ~coded, "unreadable coordinates")
+    x, y, wgs84 = project(x, y, schema.crs)
+    placed = place(codes, x, y, areas, ok.copy(), converter)
+    area = placed.area
+    reject(placed.reason != None, placed.reason)  # noqa: E711
     last = latest_complete(month[ok]) if cutoff is None else cutoff
     if last is not None:
         reject(month > last, f"dated after the extract's cut-off {month_label(last)}: "
@@ -301,10 +349,13 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
     })
     inputs = frame[[c for c in frame.columns if c in schema.pseudonym_inputs()]] if keys is None else None
     pending = PendingKeys(keys, pseudonymiser, Path(path), inputs, ok, schema.pseudonyms)
-    quarantined = pd.DataFrame({"source_line": line[~ok], "reason": reason[~ok]})
+    quarantined = pd.DataFrame({"source_line": line[~ok & ~other], "reason": reason[~ok & ~other]})
     extra = [c for c in extract.columns if c not in schema.required and c not in schema.pseudonym_inputs()]
     repaired = {"category_variant_mapped": int((variant & ok).sum()),
                 "wgs84_coordinates_reprojected": int((wgs84 & ok).sum())}
+    routes = pd.Series(placed.route[ok]).value_counts()
     return Cleansed(accepted, quarantined, n, extract.encoding_name, extra, repaired,
                     None if last is None else month_label(last), None if cutoff is None else month_label(cutoff),
-                    pending)
+                    pending, line[other], {"routes": {k: int(v) for k, v in routes.sort_index().items()},
+                                           **placed.check} if codes is not None else {},
+                    " ".join(schema.row_filter) if schema.row_filter else "")

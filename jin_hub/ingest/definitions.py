@@ -29,6 +29,7 @@ from jin_hub.ingest.schemas import DatasetSchema, ReleasePolicy
 KEYS: dict[str, dict[str, tuple[type, bool]]] = {
     "": {"id": (str, True), "title": (str, True), "description": (str, True), "theme": (str, True),
          "partner": (str, True), "licence": (str, True), "keywords": (list, False), "unit": (str, False),
+         "files": (list, False),
          "columns": (dict, True), "filter": (dict, False), "categories": (dict, True), "derive": (dict, False),
          "pseudonyms": (dict, False), "policy": (dict, False), "rate": (dict, False)},
     "columns": {"required": (list, True), "personal": (list, False), "date": (str, True), "category": (str, False),
@@ -202,7 +203,8 @@ def parse(text: str, where: str) -> DatasetSchema:
         denominator=top.table_of("rate").get("denominator", "population"),
         rate_per=_positive(top.table_of("rate"), "per", 1000),
         crs=crs, area_column=area, area_vintage=vintage, row_filter=row_filter,
-        unique_column=columns.get("unique", ""), source=Path(where).name)
+        unique_column=columns.get("unique", ""), files=tuple(top.get("files", DatasetSchema.files)),
+        source=Path(where).name)
 
 
 def _named(reader: _Reader, key: str, registry: dict[str, Callable], default: str | None = None) -> Any:

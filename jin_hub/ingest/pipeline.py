@@ -19,8 +19,9 @@ import logging
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -29,12 +30,14 @@ from jin_hub import db, nesting, periods
 from jin_hub.geography import AreaIndex, save_grid
 from jin_hub.ingest import intervals
 from jin_hub.ingest.cellkey import MAX_NOISE, perturb
-from jin_hub.ingest.cleanse import cleanse
+from jin_hub.ingest.cleanse import Cleansed, cleanse, reason_counts
 from jin_hub.ingest.disclosure import Problem, margins, rule_text
+from jin_hub.ingest.placement import OUTSIDE, UNKNOWN_CODE
 from jin_hub.ingest.pseudonyms import Pseudonymiser
 from jin_hub.ingest.reader import ExtractError
 from jin_hub.ingest.registry import get_schema
-from jin_hub.ingest.schemas import ReleasePolicy
+from jin_hub.ingest.schemas import DatasetSchema, ReleasePolicy
+from jin_hub.ingest.sources import Source, gather
 from jin_hub.ingest.worker import Worker, WorkerFailed, worth_a_worker
 
 #: Where a worker finds the suppression it runs for a big extract, and what it imports early (the
@@ -357,11 +360,77 @@ def write_release(conn: sqlite3.Connection, release_id: str, dataset: str, repor
                  "current_release = excluded.current_release", (dataset, release_id))
 
 
-def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
+#: Quarantine reasons of rows outside the hub's areas; a file made mostly of them is another
+#: force's or council's file, and is refused rather than quarantined row by row.
+ELSEWHERE = (OUTSIDE, UNKNOWN_CODE, "area code outside the hub's areas")
+#: The share of a file's rows outside the hub's areas from which it is refused.
+ELSEWHERE_SHARE = 0.5
+
+
+def family_of(conn: sqlite3.Connection, policy: ReleasePolicy) -> str:
+    """The census family a release is published on: the policy's, else 2021 areas where loaded
+    (JiN's data are from 2021 on), else 2011."""
+    if policy.family:
+        return policy.family
+    loaded = {g for (g,) in conn.execute("SELECT geography FROM geographies")}
+    return "2021" if loaded & set(nesting.FAMILIES["2021"]) - {"district"} else "2011"
+
+
+def placed_in(conn: sqlite3.Connection, schema: DatasetSchema, family: str) -> str:
+    """The geography rows are placed in: the family's finest, or its LSOAs when rows are placed
+    by their LSOA code."""
+    if not schema.area_column:
+        return nesting.finest(conn, family)
+    lsoa = "lsoa21" if family == "2021" else "lsoa"
+    if not conn.execute("SELECT 1 FROM geographies WHERE id = ?", (lsoa,)).fetchone():
+        raise LookupError(f"dataset {schema.id} places rows by LSOA code, but no '{lsoa}' boundaries are loaded: "
+                          f"run jin-hub load-boundaries FILE --geography {lsoa} first")
+    return lsoa
+
+
+def converter_for(conn: sqlite3.Connection, schema: DatasetSchema, base: str):
+    """The LSOA 2011 ↔ 2021 converter for rows placed by code, if the lookup is loaded."""
+    from jin_hub.vintages import Converter
+
+    if not schema.area_column:
+        return None
+    try:
+        return Converter.from_db(conn, base)
+    except LookupError:
+        return None
+
+
+def per_file(source: Source, result: Cleansed) -> dict:
+    """Rows in, accepted, quarantined (by reason) and another dataset's, per source file: each
+    file reconciles on its own."""
+    lines = {"accepted": result.accepted["source_line"].to_numpy(), "quarantined":
+             result.quarantined["source_line"].to_numpy(), "filtered_out": result.other_lines}
+    which = {k: source.file_of(v) for k, v in lines.items()}
+    out = {}
+    for i, path in enumerate(source.files):
+        mine = which["quarantined"] == i
+        counts = {k: int((v == i).sum()) for k, v in which.items()}
+        out[path.name] = {"rows": sum(counts.values()), **counts,
+                          "quarantine_reasons": reason_counts(result.quarantined["reason"][mine])}
+    return out
+
+
+def refuse_foreign(files: dict) -> None:
+    """ExtractError if a file's rows lie mostly outside the hub's areas (another force's file)."""
+    for name, counts in files.items():
+        away = sum(n for why, n in counts["quarantine_reasons"].items() if why.startswith(ELSEWHERE))
+        if counts["rows"] - counts["filtered_out"] and away > ELSEWHERE_SHARE * (counts["rows"] - counts["filtered_out"]):
+            raise ExtractError(f"{name}: {away:,} of its {counts['rows']:,} rows lie outside the hub's areas. Is it "
+                               "another force's or council's file? Nothing was published; ingest only files for the "
+                               "hub's areas")
+
+
+def ingest(conn: sqlite3.Connection, dataset: str, path: Union[Path, Sequence[Path]], secret: bytes,
            threshold: int | None = None, notes: str = "", cutoff: str | None = None,
            policy: ReleasePolicy | None = None) -> IngestResult:
     """Ingest ``path`` as ``dataset``; publish a new release unless this exact file already was
-    (with the same declared cut-off).
+    (with the same declared cut-off). ``path`` may be several files, or folders of them
+    (``sources``): they are ingested together, as one release.
 
     ``threshold`` overrides the release policy's (suppression: counts below it are withheld);
     ``notes`` are the admin's release notes, published in the catalogue; ``cutoff`` (YYYY-MM) is
@@ -371,19 +440,22 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
     schema = get_schema(dataset, conn)
     policy = schema.policy if policy is None else policy
     threshold = policy.threshold if threshold is None else threshold
-    if not Path(path).is_file():
-        raise ExtractError(f"extract {path} not found: check the path")
-    helper = Worker.start(*HELPER_MODULES) if worth_a_worker(path) else None       # keys, then suppression
+    family = family_of(conn, policy)
+    base = placed_in(conn, schema, family)
+    source = gather([path] if isinstance(path, (str, Path)) else path, schema.files, staging(conn))
+    helper = Worker.start(*HELPER_MODULES) if worth_a_worker(source.path) else None    # keys, then suppression
     result = None
     try:                                        # the worker starts up while the file is hashed
-        sha = file_sha256(path)
+        sha = file_sha256(source.path)
         done = published_release(conn, dataset, sha, cutoff)
         if done:
             return done
-        base = nesting.finest(conn)
         areas = AreaIndex.from_db(conn, base)
-        result = cleanse(path, schema, areas, Pseudonymiser(secret), wait=False, worker=helper, cutoff=cutoff)
-        pairs = nesting.nested_maps(conn)           # only geographies nested in the finest one are published
+        result = cleanse(source.path, schema, areas, Pseudonymiser(secret), wait=False, worker=helper, cutoff=cutoff,
+                         converter=converter_for(conn, schema, base))
+        files = per_file(source, result)
+        refuse_foreign(files)
+        pairs = nesting.nested_maps(conn, family)   # only geographies nested in the finest one are published
         rollups = {parent: lookup for (child, parent), lookup in pairs.items() if child == base}
         levels = {base: None, **rollups}
         covering, twins = multi_month(result.accepted, policy)
@@ -399,7 +471,7 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
         now = datetime.now(timezone.utc)
         release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
         keys = [k for k in RECORD_KEYS if k in schema.pseudonyms]
-        release = (release_id, dataset, now.isoformat(timespec="seconds"), Path(path).name, sha)
+        release = (release_id, dataset, now.isoformat(timespec="seconds"), source.name, sha)
         with db.Checkpointer(conn) as checkpoint:
             with conn:                                 # the records first, under a release no reader is shown
                 conn.execute("BEGIN IMMEDIATE")        # the write lock now: release numbers stay unique
@@ -414,7 +486,8 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
                     records.insert(conn, start, stop)
             checkpoint.start()                         # written to the database file meanwhile
             report = publish(conn, release_id, dataset, protected, twins, result.report() | {
-                "dataset": dataset, "source": Path(path).name, "sha256": sha, "geography": base, "notes": notes,
+                "dataset": dataset, "source": source.name, "sha256": sha, "geography": base, "notes": notes,
+                "family": family, **({"files": files} if len(source.files) > 1 else {}),
                 "geographies": published, "method": policy.method, "threshold": threshold,
                 "max_noise": MAX_NOISE if policy.method == "cell_key" else 0,
                 "protection": intervals.PROTECTION if policy.method == "cell_key" else None,
@@ -427,4 +500,14 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Path, secret: bytes,
             result.close()
         if helper is not None:
             helper.close()
+        source.close()
     return IngestResult(release_id, True, report)
+
+
+def staging(conn: sqlite3.Connection) -> Path:
+    """Where files ingested together are joined: beside the hub database (same disk, same
+    permissions), or the system's temporary folder for an in-memory one."""
+    import tempfile
+
+    found = conn.execute("PRAGMA database_list").fetchone()
+    return Path(found[2]).parent / "staging" if found and found[2] else Path(tempfile.gettempdir()) / "jin-staging"

@@ -91,6 +91,8 @@ class DatasetSchema:
     #: rows sharing a non-empty value of this column are duplicates (first kept); '' = rows
     #: identical in every column
     unique_column: str = ""
+    #: which files of a folder given to ingest are this dataset's (glob patterns)
+    files: tuple[str, ...] = ("*.csv", "*.csv.gz")
     source: str = ""                    # the definition file it was read from
 
     def __post_init__(self) -> None:
