@@ -115,7 +115,7 @@ def allowed(cells: pd.DataFrame, policy: ReleasePolicy, kinds: np.ndarray | None
     """Which cells the release policy lets out: each category from its finest geography up (by
     month, or by multi-month period, where a longer period allows a finer geography). ``kinds``
     gives the cells' period kinds when known."""
-    rank = {g: i for i, g in enumerate(nesting.LEVELS)}
+    rank = {g: nesting.rank(g) for g in nesting.GEOGRAPHIES}      # by level: lsoa ranks as lsoa21
     cats = cells["category"].unique()
     by_month = cells["category"].map({c: rank[policy.finest_for(c)] for c in cats}).to_numpy(int)
     by_multi = cells["category"].map({c: rank[policy.finest_for(c, year=True)] for c in cats}).to_numpy(int)
