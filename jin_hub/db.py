@@ -97,6 +97,12 @@ CREATE TABLE IF NOT EXISTS nesting (
     parent_code TEXT NOT NULL,
     PRIMARY KEY (child, child_code, parent)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lsoa_changes (  -- ONS LSOA 2011 -> 2021 lookup (jin_hub.vintages)
+    lsoa11_code TEXT NOT NULL,
+    lsoa21_code TEXT NOT NULL,
+    change      TEXT NOT NULL CHECK (change IN ('U', 'S', 'M', 'X')),  -- unchanged, split, merged, redrawn
+    PRIMARY KEY (lsoa11_code, lsoa21_code)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS denominators (
     measure   TEXT NOT NULL,           -- population | pupils
     geography TEXT NOT NULL,
