@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from jin_hub import __version__
-from jin_hub import cli_datasets
+from jin_hub import __version__, cli_datasets
 from jin_hub.cli_access import add_commands
 
 DEFAULT_DB = "var/hub.sqlite"
@@ -46,6 +45,14 @@ def cmd_load_denominators(args: argparse.Namespace) -> None:
     stored = denominators.load(db.connect(_db_path(args)), Path(args.file), args.measure, args.geography,
                                args.column)
     print(f"loaded {args.measure} for " + ", ".join(f"{n} {g} areas" for g, n in stored.items()))
+
+
+def cmd_load_lookup(args: argparse.Namespace) -> None:
+    from jin_hub import db, vintages
+
+    links = vintages.load_lookup(db.connect(_db_path(args)), Path(args.file))
+    print(f"loaded {sum(links.values())} LSOA 2011 -> 2021 links (" + ", ".join(f"{n} {k}" for k, n in links.items())
+          + f") from {args.file}")
 
 
 def cmd_ingest(args: argparse.Namespace) -> None:
@@ -121,7 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("load-boundaries", help="load a boundary file (GeoPackage/Shapefile/GeoJSON, ONS schema)")
     p.add_argument("file")
-    p.add_argument("--geography", default="lsoa", help="oa, lsoa, msoa, ward or district (default lsoa)")
+    p.add_argument("--geography", default="lsoa",
+                   help="2011: oa, lsoa, msoa, ward; 2021: lsoa21, msoa21, ward21; district (default lsoa)")
     p.set_defaults(func=cmd_load_boundaries)
 
     p = sub.add_parser("load-denominators", help="load residents or pupils per area (CSV) for rates")
@@ -130,6 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--geography", default="lsoa", help="geography of the file's area codes (default lsoa)")
     p.add_argument("--column", help="value column (default: the first column that is not the area code)")
     p.set_defaults(func=cmd_load_denominators)
+
+    p = sub.add_parser("load-lookup", help="load the ONS LSOA 2011 -> 2021 lookup (CSV), to convert LSOA codes")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_load_lookup)
 
     p = sub.add_parser("ingest", help="cleanse, depersonalise, aggregate and publish a partner extract")
     p.add_argument("dataset", help="dataset id, e.g. police_crime")

@@ -47,7 +47,8 @@ def cmd_datasets(args: argparse.Namespace, conn: sqlite3.Connection) -> None:
 
 def _file(args: argparse.Namespace) -> str:
     if not args.target:
-        raise ValueError(f"datasets {args.action} needs a {'dataset id' if args.action in ('show', 'remove') else 'FILE'}")
+        what = "dataset id" if args.action in ("show", "remove") else "FILE"
+        raise ValueError(f"datasets {args.action} needs a {what}")
     return args.target
 
 

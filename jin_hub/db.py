@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 
-from jin_hub.nesting import LEVELS
+from jin_hub.nesting import GEOGRAPHIES
 
 RECORDS = """
 CREATE TABLE IF NOT EXISTS records (   -- cleansed, depersonalised record-level data (authorised roles only)
@@ -103,6 +103,12 @@ CREATE TABLE IF NOT EXISTS nesting (
     parent      TEXT NOT NULL,
     parent_code TEXT NOT NULL,
     PRIMARY KEY (child, child_code, parent)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lsoa_changes (  -- ONS LSOA 2011 -> 2021 lookup (jin_hub.vintages)
+    lsoa11_code TEXT NOT NULL,
+    lsoa21_code TEXT NOT NULL,
+    change      TEXT NOT NULL CHECK (change IN ('U', 'S', 'M', 'X')),  -- unchanged, split, merged, redrawn
+    PRIMARY KEY (lsoa11_code, lsoa21_code)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS denominators (
     measure   TEXT NOT NULL,           -- population | pupils
@@ -300,18 +306,19 @@ def connect(path: Path | str) -> sqlite3.Connection:
 _AREA_AT = ("CASE WHEN rel.geography = '{0}' THEN r.area_code ELSE (SELECT parent_code FROM nesting n "
             "WHERE n.child = rel.geography AND n.child_code = r.area_code AND n.parent = '{0}') END AS {0}_code")
 
-#: Each record with its release and its area at every level nesting above the finest (NULL at
-#: levels that do not nest): the readable form of ``records``, for the records API and hub SQL.
+#: Each record with its release and its area at every geography nesting above the finest (NULL at
+#: geographies that do not nest, and at all of the other census family): the readable form of
+#: ``records``, for the records API and hub SQL.
 VIEWS = f"""
 CREATE VIEW IF NOT EXISTS record_areas AS
 SELECT r.id, rel.id AS release_id, r.id & 4294967295 AS source_line, r.period, r.category, r.area_code,
-       {", ".join(_AREA_AT.format(level) for level in LEVELS)},
+       {", ".join(_AREA_AT.format(g) for g in GEOGRAPHIES)},
        r.record_key, r.person_key, r.caller_key, r.address_key
 FROM records r JOIN releases rel ON rel.no = r.id >> 32 AND rel.status = 'complete';
 """
 
 #: ``PRAGMA user_version`` of the current schema.
-VERSION = 3
+VERSION = 4
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -322,6 +329,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
     Version 2 shows records only of complete releases in ``record_areas`` (re-created after).
     Version 3 counts failed sign-ins per user name and client address (``sign_in_failures``); the
     per-name ``login_failures`` it replaces held only passing lock-outs and is dropped.
+    Version 4 gives ``record_areas`` a column per 2021 geography too (re-created after).
     """
     (version,) = conn.execute("PRAGMA user_version").fetchone()
     if version >= VERSION:

@@ -28,7 +28,9 @@ from jin_hub.area_grid import NEAR_EDGE, AreaGrid
 BNG = "EPSG:27700"
 GEOGRAPHIES = {"oa": "Output areas", "lsoa": "Lower layer super output areas",
                "msoa": "Middle layer super output areas", "ward": "Electoral wards",
-               "district": "Local authority districts"}
+               "district": "Local authority districts",
+               "lsoa21": "Lower layer super output areas (2021)", "msoa21": "Middle layer super output areas (2021)",
+               "ward21": "Electoral wards (December 2021)"}
 #: Points within this distance of an area but inside none (slivers between generalised
 #: boundaries) are placed in the nearest area rather than quarantined.
 SNAP_METRES = 2.0
@@ -37,8 +39,12 @@ SNAP_METRES = 2.0
 GRID_POINTS = 100_000
 #: Bump when a stored grid's labels change meaning, so grids stored before are built again.
 GRID_FORMAT = 1
-#: ONS field-name prefixes per geography (LSOA11CD, LSOA21CD, LAD11CD, WD22CD ...).
+#: ONS field-name prefixes per level (LSOA11CD, LSOA21CD, LAD11CD, WD22CD ...).
 FIELD_PREFIX = {"oa": "OA", "lsoa": "LSOA", "msoa": "MSOA", "ward": "WD", "district": "LAD"}
+#: The same in lower case as open-data extracts spell them (lsoa21_code, ward21_name, ltla21_code ...).
+LOWER_PREFIX = {"oa": "oa", "lsoa": "lsoa", "msoa": "msoa", "ward": "ward", "district": "ltla|lad"}
+#: The census year a geography's field names must carry (wards and districts take any year).
+VINTAGE = {"oa": "11", "lsoa": "11", "msoa": "11", "lsoa21": "21", "msoa21": "21", "ward21": "21"}
 
 
 class BoundaryError(ValueError):
@@ -63,6 +69,23 @@ def _ons_field(fields: list[str], prefix: str, suffix: str) -> str | None:
     return next((f for f in fields if pattern.match(f)), None)
 
 
+def _area_field(fields: list[str], level: str, code: bool) -> str | None:
+    """A level's code (or name) field in ONS naming (LSOA21CD) or open-data naming (lsoa21_code)."""
+    return (_ons_field(fields, FIELD_PREFIX[level], "CD" if code else "NM")
+            or _ons_field(fields, f"(?:{LOWER_PREFIX[level]})", "_code" if code else "_name"))
+
+
+def _check_vintage(name: str, field: str, geography: str) -> None:
+    """Refuse a file of the other census vintage: its areas are not the geography's areas."""
+    wanted, year = VINTAGE.get(geography), re.search(r"\d\d", field).group()
+    if wanted and year != wanted:
+        level = nesting.level(geography)
+        other = next((g for g, y in VINTAGE.items() if y == year and nesting.level(g) == level), None)
+        fix = f"load it with --geography {other}" if other else f"load the 20{wanted} boundary file instead"
+        raise BoundaryError(f"{name} holds 20{year} areas ({field}) but geography '{geography}' is the 20{wanted} "
+                            f"one: {fix}")
+
+
 def read_boundary_file(path: Path, geography: str) -> Boundaries:
     """Read GeoPackage/Shapefile/GeoJSON in the ONS schema, reprojected to EPSG:27700 and made valid."""
     if geography not in GEOGRAPHIES:
@@ -76,14 +99,16 @@ def read_boundary_file(path: Path, geography: str) -> Boundaries:
         raise BoundaryError(f"cannot read boundary file {path}: {exc}. "
                             "Use a GeoPackage, Shapefile or GeoJSON that QGIS can open.") from exc
     fields = list(meta["fields"])
-    prefix = FIELD_PREFIX[geography]
-    code_f, name_f = _ons_field(fields, prefix, "CD"), _ons_field(fields, prefix, "NM")
-    if code_f is None or name_f is None:
+    level = nesting.level(geography)
+    code_f, name_f = _area_field(fields, level, code=True), _area_field(fields, level, code=False)
+    if code_f is None:
+        prefix = FIELD_PREFIX[level]
         raise BoundaryError(
-            f"{path.name} has no ONS {prefix}xxCD/{prefix}xxNM fields for geography '{geography}' "
-            f"(fields found: {', '.join(fields)}). Load the ONS boundary file for that geography.")
+            f"{path.name} has no ONS {prefix}xxCD field (nor {LOWER_PREFIX[level].split('|')[0]}xx_code) for "
+            f"geography '{geography}' (fields found: {', '.join(fields)}). Load the boundary file for that geography.")
+    _check_vintage(path.name, code_f, geography)
     col = dict(zip(fields, field_data))
-    lad_cd, lad_nm = _ons_field(fields, "LAD", "CD"), _ons_field(fields, "LAD", "NM")
+    lad_cd, lad_nm = _area_field(fields, "district", code=True), _area_field(fields, "district", code=False)
     n = len(wkb)
     geoms = shapely.from_wkb(wkb)
     src = CRS.from_user_input(meta["crs"]) if meta.get("crs") else None
@@ -95,10 +120,11 @@ def read_boundary_file(path: Path, geography: str) -> Boundaries:
     invalid = ~shapely.is_valid(geoms)
     if invalid.any():
         geoms[invalid] = shapely.make_valid(geoms[invalid])
+    codes = np.asarray(col[code_f], dtype=object)
     return Boundaries(
         geography=geography,
-        codes=np.asarray(col[code_f], dtype=object),
-        names=np.asarray(col[name_f], dtype=object),
+        codes=codes,
+        names=np.array([n or c for n, c in zip(col[name_f] if name_f else codes, codes)], dtype=object),  # or codes
         district_codes=np.asarray(col[lad_cd], dtype=object) if lad_cd else np.full(n, None, dtype=object),
         district_names=np.asarray(col[lad_nm], dtype=object) if lad_nm else np.full(n, None, dtype=object),
         geoms=geoms,

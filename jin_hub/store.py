@@ -15,7 +15,7 @@ from pathlib import Path
 
 from jin_hub import db, periods
 from jin_hub.ingest.registry import schemas
-from jin_hub.nesting import LEVELS
+from jin_hub.nesting import GEOGRAPHIES, rank, sort_key
 
 VALUES_CACHED = 16          # value tables kept in memory (a table of 34,753 LSOAs is a few MB)
 #: Catalogue field listing each kind of period.
@@ -36,7 +36,7 @@ class Page:
 
 #: Columns of the record-level table a granted partner receives (never the partner's line number).
 RECORD_FIELDS = ("period", "category", "oa_code", "lsoa_code", "msoa_code", "ward_code", "district_code",
-                 "record_key", "person_key", "caller_key", "address_key")
+                 "lsoa21_code", "msoa21_code", "ward21_code", "record_key", "person_key", "caller_key", "address_key")
 #: The largest source line a record id holds (ids are release no × 2^32 + line).
 LINES = (1 << 32) - 1
 
@@ -135,7 +135,7 @@ class Store:
             report = json.loads(report_json)
             geos = sorted((g for (g,) in self.conn.execute(
                 "SELECT DISTINCT geography FROM aggregates WHERE release_id = ?", (release_id,))),
-                key=LEVELS.index)
+                key=sort_key)
             categories = ["all", *schema.categories]
             has_base = schema.denominator == "all" or self.conn.execute(
                 "SELECT 1 FROM denominators WHERE measure = ? LIMIT 1", (schema.denominator,)).fetchone()
@@ -151,9 +151,9 @@ class Store:
                 "categories": categories,
                 **_period_lists(report["periods"], schema),
                 "geographies": geos,
-                "publication": {c: [g for g in geos if LEVELS.index(g) >= LEVELS.index(policy.finest_for(c))]
+                "publication": {c: [g for g in geos if rank(g) >= rank(policy.finest_for(c))]
                                 for c in categories},
-                "publication_years": {c: [g for g in geos if LEVELS.index(g) >= LEVELS.index(
+                "publication_years": {c: [g for g in geos if rank(g) >= rank(
                     policy.finest_for(c, year=True))] for c in categories} if policy.years else {},
                 "disclosure": {"method": report.get("method", "suppression"), "threshold": report["threshold"],
                                "rule": report["disclosure_rule"], "max_noise": report.get("max_noise", 0),
@@ -237,7 +237,7 @@ class Store:
             where.append("category = ?")
             args.append(category)
         if zone is not None:
-            if zone["geography"] not in LEVELS:
+            if zone["geography"] not in GEOGRAPHIES:
                 raise NotFound(f"zone '{zone['id']}' is made of unknown geography '{zone['geography']}'")
             where.append("area_code IN (SELECT value FROM json_each(?)) OR area_code IN (SELECT child_code FROM "
                          "nesting WHERE child = ? AND parent = ? AND parent_code IN (SELECT value FROM json_each(?)))")

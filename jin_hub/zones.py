@@ -14,9 +14,9 @@ from datetime import datetime, timezone
 
 import shapely
 
-from jin_hub.nesting import LEVELS
+from jin_hub import nesting
 
-BUILT_IN = ("district", "ward")
+BUILT_IN = ("district", "ward", "ward21")
 KINDS = ("csp", "user")
 
 
@@ -68,7 +68,7 @@ def listing(conn: sqlite3.Connection) -> list[dict]:
     for geography in BUILT_IN:
         for code, name in conn.execute("SELECT area_code, area_name FROM areas WHERE geography = ? "
                                        "ORDER BY area_name", (geography,)):
-            zones.append({"id": f"{geography}-{code}".lower(), "name": name, "kind": geography,
+            zones.append({"id": f"{geography}-{code}".lower(), "name": name, "kind": nesting.level(geography),
                           "geography": geography, "areas": [code]})
     for zone_id, name, kind, geography, codes in conn.execute(
             "SELECT id, name, kind, geography, areas FROM zones ORDER BY kind, name"):
@@ -91,7 +91,7 @@ def members(conn: sqlite3.Connection, zone: dict, geography: str) -> set[str]:
         return set(zone["areas"])
     nested = conn.execute("SELECT nested FROM geography_pairs WHERE child = ? AND parent = ?",
                           (geography, zone["geography"])).fetchone()
-    if not nested or not nested[0] or LEVELS.index(geography) > LEVELS.index(zone["geography"]):
+    if not nested or not nested[0] or nesting.rank(geography) > nesting.rank(zone["geography"]):
         raise ZoneError(f"zone '{zone['id']}' is made of {zone['geography']} areas: it can filter only "
                         f"geographies that nest inside them, not {geography}")
     wanted = set(zone["areas"])

@@ -17,9 +17,9 @@ import hashlib
 import json
 import logging
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Callable, Optional, Union
 
@@ -119,7 +119,7 @@ def allowed(cells: pd.DataFrame, policy: ReleasePolicy, kinds: np.ndarray | None
     """Which cells the release policy lets out: each category from its finest geography up (by
     month, or by multi-month period, where a longer period allows a finer geography). ``kinds``
     gives the cells' period kinds when known."""
-    rank = {g: i for i, g in enumerate(nesting.LEVELS)}
+    rank = {g: nesting.rank(g) for g in nesting.GEOGRAPHIES}      # by level: lsoa ranks as lsoa21
     cats = cells["category"].unique()
     by_month = cells["category"].map({c: rank[policy.finest_for(c)] for c in cats}).to_numpy(int)
     by_multi = cells["category"].map({c: rank[policy.finest_for(c, year=True)] for c in cats}).to_numpy(int)
@@ -382,7 +382,7 @@ def placed_in(conn: sqlite3.Connection, schema: DatasetSchema, family: str) -> s
     if not schema.area_column:
         return nesting.finest(conn, family)
     lsoa = "lsoa21" if family == "2021" else "lsoa"
-    if not conn.execute("SELECT 1 FROM geographies WHERE id = ?", (lsoa,)).fetchone():
+    if not conn.execute("SELECT 1 FROM geographies WHERE geography = ?", (lsoa,)).fetchone():
         raise LookupError(f"dataset {schema.id} places rows by LSOA code, but no '{lsoa}' boundaries are loaded: "
                           f"run jin-hub load-boundaries FILE --geography {lsoa} first")
     return lsoa
@@ -419,7 +419,8 @@ def refuse_foreign(files: dict) -> None:
     """ExtractError if a file's rows lie mostly outside the hub's areas (another force's file)."""
     for name, counts in files.items():
         away = sum(n for why, n in counts["quarantine_reasons"].items() if why.startswith(ELSEWHERE))
-        if counts["rows"] - counts["filtered_out"] and away > ELSEWHERE_SHARE * (counts["rows"] - counts["filtered_out"]):
+        own = counts["rows"] - counts["filtered_out"]
+        if own and away > ELSEWHERE_SHARE * own:
             raise ExtractError(f"{name}: {away:,} of its {counts['rows']:,} rows lie outside the hub's areas. Is it "
                                "another force's or council's file? Nothing was published; ingest only files for the "
                                "hub's areas")
