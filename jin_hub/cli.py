@@ -43,7 +43,7 @@ def cmd_load_denominators(args: argparse.Namespace) -> None:
     from jin_hub import db, denominators
 
     stored = denominators.load(db.connect(_db_path(args)), Path(args.file), args.measure, args.geography,
-                               args.column)
+                               args.column, args.code_column)
     print(f"loaded {args.measure} for " + ", ".join(f"{n} {g} areas" for g, n in stored.items()))
 
 
@@ -137,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--measure", default="population", help="population (default) or pupils")
     p.add_argument("--geography", default="lsoa", help="geography of the file's area codes (default lsoa)")
     p.add_argument("--column", help="value column (default: the first column that is not the area code)")
+    p.add_argument("--code-column", help="area code column (default: area_code, or the first …CD or …_code column)")
     p.set_defaults(func=cmd_load_denominators)
 
     p = sub.add_parser("load-lookup", help="load the ONS LSOA 2011 -> 2021 lookup (CSV), to convert LSOA codes")

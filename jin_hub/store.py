@@ -58,6 +58,11 @@ def _release_notes(report: dict) -> str:
     return f"{report['notes'].strip()} {measured}" if report.get("notes") else measured
 
 
+def _counted(schema) -> str:
+    """What a rate's denominator counts, for its label."""
+    return schema.unit if schema.denominator == "all" else schema.rate_label or schema.denominator
+
+
 def _period_lists(codes: list[str], schema) -> dict:
     """Catalogue fields of a release's periods: months, calendar years, financial years, rolling 12
     months, and readable labels (the schema's for months where it names them, e.g. school terms;
@@ -145,8 +150,7 @@ class Store:
                 "theme": schema.theme, "partner": schema.partner, "keywords": list(schema.keywords),
                 "measures": ["count", "rate"] if has_base else ["count"], "units": schema.unit,
                 "rate": {"per": schema.rate_per, "denominator": schema.denominator,
-                         "label": f"per {schema.rate_per:,} "
-                                  f"{schema.unit if schema.denominator == 'all' else schema.denominator}"}
+                         "label": f"per {schema.rate_per:,} {_counted(schema)}"}
                 if has_base else None,
                 "categories": categories,
                 **_period_lists(report["periods"], schema),

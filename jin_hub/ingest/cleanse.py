@@ -110,7 +110,8 @@ def read_extract(path: Path, schema: DatasetSchema, lean: bool = False) -> Extra
     """Read an extract's columns as text, leaving out personal ones it does not key; check them.
     ``lean``: read only the columns cleansing checks (when a worker reads the pseudonym inputs)."""
     wanted = schema.pseudonym_inputs() | set(schema.required)
-    checked = [c for c in schema.required if c not in schema.pseudonym_inputs() or c == schema.unique_column]
+    keyed_only = (schema.pseudonym_inputs() & set(schema.personal)) - {schema.unique_column}    # the worker reads them
+    checked = [c for c in schema.required if c not in keyed_only]
     extract = read_text(path, lambda c: c not in schema.personal or c in wanted, checked if lean else None)
     missing = [c for c in schema.required if c not in extract.columns]
     if missing:

@@ -41,7 +41,7 @@ KEYS: dict[str, dict[str, tuple[type, bool]]] = {
     "pseudonym": {"kind": (str, True), "from": (list, True)},
     "policy": {"method": (str, False), "threshold": (int, False), "geography": (str, False), "years": (bool, False),
                "finest": (dict, False), "finest_year": (dict, False)},
-    "rate": {"denominator": (str, False), "per": (int, False)},
+    "rate": {"denominator": (str, False), "per": (int, False), "label": (str, False)},
 }
 METHODS = ("suppression", "cell_key")
 LEVELS = ("oa", "lsoa", "msoa", "ward", "district")
@@ -189,6 +189,10 @@ def parse(text: str, where: str) -> DatasetSchema:
                 one.fail("from", f"names column '{column}', which is in neither columns.required nor "
                                  "columns.personal: add it to one of them")
         pseudonyms[name] = (one.get("kind"), tuple(inputs))
+    policy = _policy(top.table_of("policy"), names)
+    if policy.method == "cell_key" and "record_key" not in pseudonyms:
+        top.fail("pseudonyms", "has no record_key, which policy.method 'cell_key' needs (each record's key for its "
+                               "noise): add record_key = { kind = \"<dataset id>\", from = [<id column>] }")
 
     return DatasetSchema(
         id=dataset, title=top.get("title"), description=top.get("description").strip(), theme=top.get("theme"),
@@ -199,9 +203,9 @@ def parse(text: str, where: str) -> DatasetSchema:
         categorise=None if categorise is derive.category_column else categorise,
         period_of=_named(derivations, "period", derive.PERIOD),
         period_label=_named(derivations, "period_label", derive.PERIOD_LABEL),
-        pseudonyms=pseudonyms, policy=_policy(top.table_of("policy"), names),
+        pseudonyms=pseudonyms, policy=policy,
         denominator=top.table_of("rate").get("denominator", "population"),
-        rate_per=_positive(top.table_of("rate"), "per", 1000),
+        rate_per=_positive(top.table_of("rate"), "per", 1000), rate_label=top.table_of("rate").get("label", ""),
         crs=crs, area_column=area, area_vintage=vintage, row_filter=row_filter,
         unique_column=columns.get("unique", ""), files=tuple(top.get("files", DatasetSchema.files)),
         source=Path(where).name)

@@ -80,6 +80,7 @@ class DatasetSchema:
     #: the dataset's own total (e.g. persistently absent pupils per 100 on roll)
     denominator: str = "population"
     rate_per: int = 1000
+    rate_label: str = ""                # what the denominator counts, for legends (default: its name)
     crs: str = "EPSG:27700"             # of x_column / y_column
     #: a column of census area codes to place rows by, before their coordinates, and its vintage
     #: ('2011', '2021', or '' when a file mixes them, as police.uk's do)
