@@ -330,7 +330,7 @@ def publish(conn: sqlite3.Connection, release_id: str, dataset: str, protected: 
         cells = with_twins(protected(), twins)
         report |= {"periods": sorted(cells["period"].unique().tolist(), key=periods.order),
                    "cells": len(cells), "cells_suppressed": int(cells["suppressed"].sum()),
-                   "quality_flags": quality.flags(quality.published_months(cells))}
+                   "quality_flags": quality.release_flags(cells)}
         with conn:
             conn.execute("BEGIN IMMEDIATE")
             write_release(conn, release_id, dataset, report, cells)

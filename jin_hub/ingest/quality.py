@@ -18,6 +18,10 @@ range by at least ``MIN_GAP`` records too, so 2 against a usual 5 is never flagg
 the category has ``MIN_MONTHS`` other months to judge by. A category with no records in a month
 the dataset has records in counts as 0 there; a month with no records at all is not judged (it is
 not a month of the release).
+
+The counts judged are the release's published ones (``published_months``), never the true
+counts: a flag states a month's count, and a true total beside noisy or withheld cells would
+undo their protection. A count withheld in any area is unknown, and neither judged nor used.
 """
 
 from __future__ import annotations
@@ -30,9 +34,10 @@ import pandas as pd
 
 from jin_hub import nesting, periods
 
-#: How many robust standard deviations from the usual level a month must lie to be flagged. On
-#: police.uk's 24 real months × 15 series, 4 flags September 2024's anti-social behaviour and
-#: nothing else (3 would also flag two ordinary months of small categories).
+#: How many robust standard deviations from the usual level a month must lie to be flagged. Of
+#: police.uk's 24 real months × 15 series (14 crime types and the total), 3 to 5 flag September
+#: 2024's anti-social behaviour; 4.5 flags nothing else (3.5 flags one ordinary month, 3 two),
+#: nor any month of the synthetic demo datasets (4 flags one).
 SPREAD = 4.5
 #: Fewest other months a category needs before any of its months is judged.
 MIN_MONTHS = 6
@@ -114,9 +119,19 @@ def flags(counts: pd.DataFrame, spread: float = SPREAD, min_months: int = MIN_MO
 
 def touching(found: list[dict], codes: Iterable[str], category: str | None = None) -> list[dict]:
     """The flags of ``found`` whose month lies in any of the period codes ``codes`` (months, or
-    multi-month periods such as ``2024``, ``FY2024``, ``L12-2024-12``), and, when ``category`` is
-    given, that are of that category or of the ``all`` total (a gap in the total is a gap in each
-    of its categories as far as anyone can tell)."""
+    multi-month periods such as ``2024``, ``FY2024``, ``L12-2024-12``) and, when ``category`` is
+    given, that concern it: flags of that category or of the ``all`` total (a gap in the total may
+    be a gap in any of its categories); for ``all`` itself, every flag (a gap in a category is one
+    in the total)."""
     covered = {m for code in codes for m in periods.months(code)}
     return [f for f in found if f["period"] in covered
-            and (category is None or f["category"] in (category, "all"))]
+            and (category in (None, "all") or f["category"] in (category, "all"))]
+
+
+def release_flags(cells: pd.DataFrame) -> list[dict]:
+    """The flags of a release's published ``cells`` (``published_months``, ``flags``), each with
+    "periods": the release's period codes that include its month, so that a client can tell which
+    of its layers a flag touches without period arithmetic of its own."""
+    codes = sorted(cells["period"].unique().tolist(), key=periods.order)
+    return [flag | {"periods": [c for c in codes if touching([flag], [c])]}
+            for flag in flags(published_months(cells))]
