@@ -64,7 +64,7 @@ def published_months(cells: pd.DataFrame) -> pd.DataFrame:
     coarsest geography: the figures anyone can add up from the release, so a flag tells nothing
     the release does not. A month and category with any cell withheld there has count NaN
     (unknown), and is not judged."""
-    top = max(cells["geography"].unique(), key=nesting.LEVELS.index)
+    top = max(cells["geography"].unique(), key=nesting.rank)
     rows = cells[(cells["geography"] == top).to_numpy() & (periods.kinds(cells["period"]) == "month")]
     grouped = rows.assign(count=rows["count"].astype(float)).groupby(["period", "category"], sort=True)
     summed = grouped.agg(count=("count", "sum"), withheld=("suppressed", "any")).reset_index()

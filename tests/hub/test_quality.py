@@ -130,7 +130,7 @@ def test_unknown_counts_are_neither_judged_nor_used():
 
 def test_release_flags_come_from_published_cells_at_the_coarsest_geography():
     months = [f"2024-{m:02d}" for m in range(1, 13)]
-    rows = [(g, area, p, c, n, False) for p in months for g, areas in (("district", "AB"), ("ward", "abcd"))
+    rows = [(g, area, p, c, n, False) for p in months for g, areas in (("district", "AB"), ("ward21", "abcd"))
             for area in areas for c, n in (("all", 400 // len(areas)), ("x", 200 // len(areas)))]
     cells = pd.DataFrame([*rows, ("district", "A", "2024", "all", 2400, False)],
                          columns=["geography", "area_code", "period", "category", "count", "suppressed"])
