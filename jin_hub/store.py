@@ -165,7 +165,8 @@ class Store:
                 "licence": schema.licence,
                 "release": {"id": release_id, "created": created, "source": report["source"],
                             "accepted_rows": report["accepted"], "quarantined_rows": report["quarantined"],
-                            "notes": _release_notes(report)},
+                            "notes": _release_notes(report),
+                            "quality_flags": report.get("quality_flags", [])},   # older releases: none
             })
         return out
 

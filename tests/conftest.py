@@ -148,6 +148,22 @@ def hub_url(hub_db_path) -> str:
 
 
 @pytest.fixture(scope="session")
+def thinned_db_path(tmp_path_factory, hub_db_path, demo_extracts) -> Path:
+    """The test hub with a police release missing most of one month (``tests.thinned_hub``)."""
+    from tests.thinned_hub import build_thinned_hub_apart
+
+    built = built_once(tmp_path_factory, "thinned_hub",
+                       lambda out: build_thinned_hub_apart(out, hub_db_path, demo_extracts["police_crime"]))
+    return snapshot_db(built / "hub.sqlite", tmp_path_factory.mktemp("thinned_hub") / "hub.sqlite")
+
+
+@pytest.fixture(scope="session")
+def thinned_url(thinned_db_path) -> str:
+    """Base URL of a real hub serving the thinned test hub."""
+    yield from serve(thinned_db_path)
+
+
+@pytest.fixture(scope="session")
 def analyst_authcfg(qgis_app) -> str:
     """A QGIS Basic authcfg with the police analyst's credentials (in the test QGIS profile)."""
     from qgis.core import QgsApplication

@@ -28,7 +28,7 @@ import pandas as pd
 
 from jin_hub import db, nesting, periods
 from jin_hub.geography import AreaIndex, save_grid
-from jin_hub.ingest import intervals
+from jin_hub.ingest import intervals, quality
 from jin_hub.ingest.cellkey import MAX_NOISE, perturb
 from jin_hub.ingest.cleanse import Cleansed, cleanse, reason_counts
 from jin_hub.ingest.disclosure import Problem, margins, rule_text
@@ -329,7 +329,8 @@ def publish(conn: sqlite3.Connection, release_id: str, dataset: str, protected: 
     try:
         cells = with_twins(protected(), twins)
         report |= {"periods": sorted(cells["period"].unique().tolist(), key=periods.order),
-                   "cells": len(cells), "cells_suppressed": int(cells["suppressed"].sum())}
+                   "cells": len(cells), "cells_suppressed": int(cells["suppressed"].sum()),
+                   "quality_flags": quality.release_flags(cells)}
         with conn:
             conn.execute("BEGIN IMMEDIATE")
             write_release(conn, release_id, dataset, report, cells)

@@ -26,7 +26,7 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsFeedback, QgsLayerMetadat
 
 from ..i18n import tr
 from .compat import DOUBLE, INT, STRING
-from .model import LayerRequest, layer_name
+from .model import LayerRequest, layer_name, quality_flags
 
 BNG_AUTHID = "EPSG:27700"
 
@@ -268,7 +268,9 @@ def metadata_for(info: dict) -> QgsLayerMetadata:
     md = QgsLayerMetadata()
     md.setIdentifier(f"{info['dataset']}/{info['geography']}/{info['period']}/{info['category']}")
     md.setTitle(layer_name(entry, request_of(info), info["period"]))
-    md.setAbstract(f"{entry['description']}\n\nDisclosure control: {entry['disclosure']['rule']}")
+    flags = quality_flags(entry, info["period"], info["category"])
+    warnings = "\n\n" + tr("Data-quality warnings:") + "".join(f"\n- {f['note']}" for f in flags) if flags else ""
+    md.setAbstract(f"{entry['description']}\n\nDisclosure control: {entry['disclosure']['rule']}{warnings}")
     md.setLicenses([entry.get("licence", "")])
     md.setRights([f"{entry.get('partner', '')} via the JiN hub", ONS_ATTRIBUTION])
     md.setKeywords({"JiN": list(entry.get("keywords", []))})

@@ -58,6 +58,15 @@ def month_label(period: str, entry: Optional[dict] = None) -> str:
     return date(year, month, 1).strftime("%b %Y")
 
 
+def quality_flags(entry: dict, period: Optional[str] = None, category: Optional[str] = None) -> list[dict]:
+    """The data-quality flags of ``entry``'s release (none from a release or hub without them): all
+    of them, or those touching ``period`` (each flag lists the release's periods that include its
+    month) that concern ``category``: its own and the total's, or every flag for the total."""
+    found = (entry.get("release") or {}).get("quality_flags") or []
+    return [f for f in found if (period is None or period in f.get("periods", ()))
+            and (category in (None, "all") or f["category"] in (category, "all"))]
+
+
 def measure_label(entry: dict, measure: str) -> str:
     """``count``, or the rate with its unit (``rate per 1,000 population``) where the hub publishes one."""
     rate = entry.get("rate") or {}

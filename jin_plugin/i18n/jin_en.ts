@@ -189,17 +189,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layers.py" line="233"/>
+        <location filename="../core/layers.py" line="239"/>
         <source>Cannot write {path}: {error}. Check there is disk space and the JiN cache folder is writable.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layers.py" line="121"/>
+        <location filename="../core/layers.py" line="127"/>
         <source>The cached boundaries {path} cannot be read: delete the file and fetch again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layers.py" line="285"/>
+        <location filename="../core/layers.py" line="293"/>
         <source>The cached layer {path} cannot be opened: delete it and fetch again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -784,7 +784,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="115"/>
+        <location filename="../ui/catalogue_view.py" line="118"/>
         <source>Theme</source>
         <translation type="unfinished"></translation>
     </message>
@@ -884,62 +884,62 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="84"/>
+        <location filename="../ui/catalogue_view.py" line="87"/>
         <source>Filter datasets…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="86"/>
+        <location filename="../ui/catalogue_view.py" line="89"/>
         <source>Advanced…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="106"/>
+        <location filename="../ui/catalogue_view.py" line="109"/>
         <source>Search the hub</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="114"/>
+        <location filename="../ui/catalogue_view.py" line="117"/>
         <source>YYYY-MM or YYYY</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="116"/>
+        <location filename="../ui/catalogue_view.py" line="119"/>
         <source>Partner</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="118"/>
+        <location filename="../ui/catalogue_view.py" line="121"/>
         <source>Data from</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="119"/>
+        <location filename="../ui/catalogue_view.py" line="122"/>
         <source>Data up to</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="121"/>
+        <location filename="../ui/catalogue_view.py" line="124"/>
         <source>Search</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="122"/>
+        <location filename="../ui/catalogue_view.py" line="125"/>
         <source>Show all</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="146"/>
+        <location filename="../ui/catalogue_view.py" line="149"/>
         <source>Any theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="146"/>
+        <location filename="../ui/catalogue_view.py" line="149"/>
         <source>Any partner</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="146"/>
+        <location filename="../ui/catalogue_view.py" line="149"/>
         <source>Any geography</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1584,12 +1584,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/model.py" line="64"/>
+        <location filename="../core/model.py" line="73"/>
         <source>rate {unit}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/model.py" line="72"/>
+        <location filename="../core/model.py" line="81"/>
         <source> in {zone}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1656,6 +1656,11 @@
     <message>
         <location filename="../core/safe_task.py" line="50"/>
         <source>{task} stopped on an unexpected error ({error}). The details are in the &apos;{tab}&apos; tab of the Log Messages panel: please send them to your hub administrator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="69"/>
+        <source>Data-quality warnings:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -22,7 +22,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.model import GEOGRAPHY_LABELS, month_label
+from ..core.model import GEOGRAPHY_LABELS, month_label, quality_flags
 from ..core.themes import THEME_ORDER, theme_title
 from ..i18n import tr
 from .icons import theme_icon
@@ -64,6 +64,9 @@ def details_html(entry: dict) -> str:
     sections = [rows, [(tr("Disclosure control:"), escape(entry["disclosure"]["rule"]))]]
     if notes:
         sections.append([(tr("Release notes:"), notes)])
+    flags = quality_flags(entry)
+    if flags:
+        sections.append([(tr("Data-quality warnings:"), "<br>".join(escape(f["note"]) for f in flags))])
     return (f"<h3>{escape(entry['title'])}</h3><p>{escape(entry['description'])}</p>"
             + "".join("<p>" + "<br>".join(f"<b>{escape(label)}</b> {value}" for label, value in section) + "</p>"
                       for section in sections))
