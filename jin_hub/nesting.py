@@ -94,6 +94,21 @@ def _areas(conn: sqlite3.Connection, geography: str) -> tuple[np.ndarray, np.nda
     return np.array(codes, dtype=object), shapely.from_wkb(np.array(wkb, dtype=object))
 
 
+def consistent(rows: dict[tuple[str, str], dict[str, str]], order: tuple[str, ...]) -> None:
+    """Make the nesting maps transitive in place: a child's parent at a coarser level is its
+    parent's parent, where a level between nests in both. Margins published together must agree,
+    or the equations between them contradict each other."""
+    for i, child in enumerate(order):
+        for j in range(i + 2, len(order)):
+            parent = order[j]
+            if (child, parent) not in rows:
+                continue
+            mid = next((m for m in reversed(order[i + 1:j]) if (child, m) in rows and (m, parent) in rows), None)
+            if mid is not None:
+                up = rows[(mid, parent)]
+                rows[(child, parent)] = {c: up[m] for c, m in rows[(child, mid)].items()}
+
+
 def parents_of(child: np.ndarray, parent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each child geometry: index of the parent holding most of it, and the share held."""
     tree = shapely.STRtree(parent)
@@ -122,8 +137,8 @@ def update(conn: sqlite3.Connection) -> list[Pair]:
     """Recompute nesting between the loaded geographies (finer → coarser), only within a family."""
     loaded = {g for (g,) in conn.execute("SELECT geography FROM geographies")}
     pairs: list[Pair] = []
-    rows: list[tuple] = []
     read = {g: _areas(conn, g) for g in {g for pair in family_pairs(loaded) for g in pair}}
+    maps: dict[tuple[str, str], dict[str, str]] = {}
     for child, parent in family_pairs(loaded):
         (child_codes, child_geoms), (parent_codes, parent_geoms) = read[child], read[parent]
         best, share = parents_of(child_geoms, parent_geoms)
@@ -132,8 +147,10 @@ def update(conn: sqlite3.Connection) -> list[Pair]:
         nested = bool((best >= 0).all() and (share.min() >= MIN_SHARE or misfit <= MAX_MISFIT))
         pairs.append(Pair(child, parent, nested, float(share.min())))
         if nested:
-            rows += zip([child] * len(child_codes), child_codes, [parent] * len(child_codes),
-                        parent_codes[best])
+            maps[(child, parent)] = dict(zip(child_codes, parent_codes[best]))
+    for members in FAMILIES.values():
+        consistent(maps, members)
+    rows = [(child, code, parent, up) for (child, parent), lookup in maps.items() for code, up in lookup.items()]
     with conn:
         conn.execute("BEGIN")
         conn.execute("DELETE FROM geography_pairs")
