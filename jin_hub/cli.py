@@ -65,21 +65,32 @@ def cmd_ingest(args: argparse.Namespace) -> None:
         print(f"created a new pseudonym secret at {_secret_path(args)}: back it up and keep it out of the "
               "database backups (without it, later releases cannot be linked to earlier ones)")
     conn = db.connect(_db_path(args))
-    result = ingest(conn, args.dataset, Path(args.file), secret, threshold=args.threshold, notes=args.notes or "",
-                    cutoff=args.cutoff)
+    result = ingest(conn, args.dataset, [Path(f) for f in args.file], secret, threshold=args.threshold,
+                    notes=args.notes or "", cutoff=args.cutoff)
     r = result.report
     if not result.created:
-        print(f"{args.file} is already published as release {result.release_id}: nothing changed")
+        print(f"{' '.join(args.file)} is already published as release {result.release_id}: nothing changed")
         return
-    print(f"release {result.release_id}: {r['input_rows']} rows in, {r['accepted']} accepted, "
-          f"{r['quarantined']} quarantined; months up to {r['cutoff']}"
-          f" ({'declared' if r['cutoff_declared'] else 'the latest complete month'})")
+    other = r.get("filtered_out")
+    others = f", {other['rows']} another dataset's ({other['rule']})" if other else ""
+    print(f"release {result.release_id}: {r['input_rows']} rows in from {r['source']}, {r['accepted']} accepted, "
+          f"{r['quarantined']} quarantined{others}; months up to {r['cutoff']} "
+          f"({'declared' if r['cutoff_declared'] else 'the latest complete month'})")
     for reason, count in r["quarantine_reasons"].items():
         print(f"  quarantined  {count:7d}  {reason}")
     for what, count in r["repaired"].items():
         print(f"  repaired     {count:7d}  {what.replace('_', ' ')}")
-    print(f"  published {r['cells']} cells for {len(r['periods'])} periods ({r['method']}); "
-          f"{r['cells_suppressed']} suppressed")
+    placement = r.get("placement")
+    if placement:
+        for route, count in placement["routes"].items():
+            print(f"  placed       {count:7d}  by {route}")
+        print(f"  of the rows placed by area code, {placement['rows_whose_point_is_in_another_area']} have a point in "
+              f"another area (per area, counts by point would differ by {placement['mean_area_count_difference']} "
+              f"on a median of {placement['median_area_count']:.0f})")
+    print(f"  published {r['cells']} cells for {len(r['periods'])} periods ({r['method']}) on "
+          f"{', '.join(r['geographies'])}; {r['cells_suppressed']} suppressed")
+    for flag in r.get("quality_flags", []):
+        print(f"  data quality: {flag['note']}")
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -146,7 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="cleanse, depersonalise, aggregate and publish a partner extract")
     p.add_argument("dataset", help="dataset id, e.g. police_crime")
-    p.add_argument("file")
+    p.add_argument("file", nargs="+", help="the extract; or several files, or folders of them (police.uk's "
+                                          "download), ingested together as one release")
     p.add_argument("--threshold", type=int, default=None,
                    help="override the release policy's threshold (suppression: withhold counts 1 to THRESHOLD-1)")
     p.add_argument("--notes", help="release notes published in the catalogue")

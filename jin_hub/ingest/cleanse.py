@@ -214,6 +214,14 @@ def other_rows(frame: pd.DataFrame, schema: DatasetSchema) -> np.ndarray:
     return ~match if op == "equals" else match
 
 
+def filter_text(rule: Optional[tuple[str, str, str]]) -> str:
+    """A definition's row filter in words, for the release report."""
+    if rule is None:
+        return ""
+    column, op, value = rule
+    return f"{column} {'is' if op == 'equals' else 'is not'} '{value}'"
+
+
 def repeated_ids(ids: pd.Series, rows: np.ndarray) -> np.ndarray:
     """Per row, the position of the first of ``rows`` with its (non-empty) id, or its own; a row
     without an id is never a duplicate (police.uk's ASB rows have none)."""
@@ -359,4 +367,4 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
                     None if last is None else month_label(last), None if cutoff is None else month_label(cutoff),
                     pending, line[other], {"routes": {k: int(v) for k, v in routes.sort_index().items()},
                                            **placed.check} if codes is not None else {},
-                    " ".join(schema.row_filter) if schema.row_filter else "")
+                    filter_text(schema.row_filter))

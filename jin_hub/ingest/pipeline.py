@@ -389,6 +389,12 @@ def placed_in(conn: sqlite3.Connection, schema: DatasetSchema, family: str) -> s
     return lsoa
 
 
+#: How far outside every area its code allows a row's point may lie and still choose among them
+#: (the nearest): the code already says the row is in one of a few areas, and the hub's generalised
+#: boundaries lie up to ~140 m from the full-resolution ones police.uk placed points with.
+CANDIDATE_METRES = 250.0
+
+
 def converter_for(conn: sqlite3.Connection, schema: DatasetSchema, base: str):
     """The LSOA 2011 ↔ 2021 converter for rows placed by code, if the lookup is loaded."""
     from jin_hub.vintages import Converter
@@ -396,7 +402,7 @@ def converter_for(conn: sqlite3.Connection, schema: DatasetSchema, base: str):
     if not schema.area_column:
         return None
     try:
-        return Converter.from_db(conn, base)
+        return Converter.from_db(conn, base, snap=CANDIDATE_METRES)
     except LookupError:
         return None
 
