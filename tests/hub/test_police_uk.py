@@ -1,0 +1,185 @@
+"""The real police.uk files for Nottinghamshire (24 months), ingested as a hub administrator does
+it, checked against an independent count of the raw files made here with pandas and shapely.
+
+The independent count applies the published rules itself (a crime re-published under the same
+Crime ID counted once; an area by its LSOA code, converted where the 2021 census changed it, and
+by the point only where there is no code), never the hub's code.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from jin_hub import cli
+from jin_hub.demo import realdata
+from jin_hub.ingest.cellkey import MAX_NOISE
+from jin_hub.store import Store
+from tests.conftest import built_once
+
+pytestmark = pytest.mark.skipif(not realdata.available(), reason=f"no real data at {realdata.folder()}: set "
+                                                                 "JIN_REALDATA")
+REAL = realdata.folder()
+ASB = "Anti-social behaviour"
+SNAP = 250.0          # the hub's CANDIDATE_METRES: how far a split area's point may lie outside
+
+
+def build(folder: Path) -> None:
+    """The hub the admin's commands make, with a fixed secret."""
+    (folder / "hub.secret").write_bytes(b"s" * 32)
+    for command in realdata.commands(REAL):
+        cli.main(["--db", str(folder / "hub.sqlite"), *command])
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory) -> Path:
+    return built_once(tmp_path_factory, "police_uk_hub", build) / "hub.sqlite"
+
+
+@pytest.fixture(scope="module")
+def reports(hub) -> dict[str, dict]:
+    conn = sqlite3.connect(hub)
+    return {d: json.loads(r) for d, r in conn.execute(
+        "SELECT r.dataset, r.report FROM datasets d JOIN releases r ON r.id = d.current_release")}
+
+
+@pytest.fixture(scope="module")
+def raw() -> pd.DataFrame:
+    """Every row of every file, with its file."""
+    files = sorted((REAL / "police_uk").glob("*-street.csv.gz"))
+    return pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False).assign(file=f.name) for f in files],
+                     ignore_index=True)
+
+
+def test_every_file_reconciles(reports, raw):
+    """Rows in = accepted + quarantined (+ the other dataset's), per file and in total."""
+    crime, asb = reports["police_uk_crime"], reports["police_uk_asb"]
+    assert crime["input_rows"] == asb["input_rows"] == len(raw) == 258_417
+    per_file = raw.groupby("file").size()
+    asb_rows = raw[raw["Crime type"] == ASB].groupby("file").size()
+    assert set(crime["files"]) == set(per_file.index) and len(per_file) == 24
+    for name, rows in per_file.items():
+        c, a = crime["files"][name], asb["files"][name]
+        assert c["rows"] == a["rows"] == rows
+        assert c["accepted"] + c["quarantined"] + c["filtered_out"] == rows
+        assert c["filtered_out"] == a["accepted"] + a["quarantined"] == asb_rows[name]
+        assert sum(c["quarantine_reasons"].values()) == c["quarantined"]
+    for report in (crime, asb):
+        assert report["accepted"] + report["quarantined"] + report["filtered_out"]["rows"] == len(raw)
+        assert sum(report["quarantine_reasons"].values()) == report["quarantined"]
+        assert sum(report["placement"]["routes"].values()) == report["accepted"]
+
+
+def independent(raw: pd.DataFrame, crime: bool) -> pd.DataFrame:
+    """The rows of one dataset with their LSOA 2021 (None where they cannot be placed) and why."""
+    rows = raw[(raw["Crime type"] != ASB) if crime else (raw["Crime type"] == ASB)].copy()
+    has_id = rows["Crime ID"] != ""
+    rows["why"] = np.where(has_id & rows["Crime ID"].duplicated() & has_id, "duplicate Crime ID", None)
+    areas = pd.DataFrame([f["properties"] for f in json.loads(
+        (REAL / "boundaries" / "lsoa21_nottinghamshire.geojson").read_text())["features"]])
+    shapes = dict(zip(areas["lsoa21_code"], shapely.from_geojson([json.dumps(f["geometry"]) for f in json.loads(
+        (REAL / "boundaries" / "lsoa21_nottinghamshire.geojson").read_text())["features"]])))
+    links = pd.read_csv(REAL / "lookups" / "lsoa11_lsoa21_ltla22_nottinghamshire.csv", dtype=str)
+    to21 = links.groupby("lsoa11_code")["lsoa21_code"].agg(list)
+
+    def area(code: str, lon: str, lat: str) -> tuple[str | None, str | None]:
+        if not code:
+            if not lon:
+                return None, "no location"
+            point = shapely.Point(float(lon), float(lat))
+            inside = sorted(c for c, s in shapes.items() if s.covers(point))
+            return (inside[0], None) if inside else (None, "outside")
+        if code in shapes:
+            return code, None
+        targets = [t for t in to21.get(code, []) if t in shapes]
+        if not targets:
+            return None, "cross-border"
+        if len(targets) == 1:
+            return targets[0], None
+        if not lon:
+            return None, "split, no location"
+        point = shapely.Point(float(lon), float(lat))
+        return min(targets, key=lambda t: (shapes[t].distance(point), t)), None
+    placed = [area(*v) for v in rows[["LSOA code", "Longitude", "Latitude"]].itertuples(index=False)]
+    rows["lsoa21"] = [p[0] for p in placed]
+    rows["why"] = rows["why"].where(rows["why"].notna(), [p[1] for p in placed])
+    return rows
+
+
+@pytest.mark.parametrize("dataset, crime", [("police_uk_crime", True), ("police_uk_asb", False)])
+def test_every_lsoa_count_matches_an_independent_count(hub, reports, raw, dataset, crime):
+    """Records per LSOA and month equal the independent count exactly; each published count is
+    within the cell-key noise of it, or withheld."""
+    mine = independent(raw, crime)
+    kept = mine[mine["why"].isna() & mine["lsoa21"].notna()]
+    # split areas' points in the hub are measured in British National Grid; a point on the
+    # nearest-candidate margin can tip the other way, so those few rows are compared in total
+    expected = kept.groupby(["lsoa21", "Month"]).size()
+    conn = sqlite3.connect(hub)
+    release = conn.execute("SELECT current_release FROM datasets WHERE id = ?", (dataset,)).fetchone()[0]
+    (no,) = conn.execute("SELECT no FROM releases WHERE id = ?", (release,)).fetchone()
+    records = pd.read_sql_query("SELECT area_code, period FROM records WHERE id >> 32 = ?", conn, params=(no,))
+    got = records.groupby(["area_code", "period"]).size()
+    assert got.sum() == len(kept) == reports[dataset]["accepted"]
+    diff = got.sub(expected, fill_value=0)
+    assert (diff != 0).sum() <= 0.001 * len(expected), diff[diff != 0].head()
+    published = pd.read_sql_query(
+        "SELECT area_code, period, count FROM aggregates WHERE release_id = ? AND geography = 'lsoa21' AND "
+        "category = 'all' AND length(period) = 7", conn, params=(release,)).set_index(["area_code", "period"])
+    true = got.reindex(published.index).fillna(0)
+    shown = published["count"].notna()
+    assert shown.sum() > 0.8 * len(published)
+    assert (np.abs(published["count"][shown] - true[shown]) <= MAX_NOISE).all()
+    assert (published.loc[~shown].index.isin(got.index)).all()     # withheld: a real count, never a zero
+
+
+def test_quarantine_reasons_match_the_raw_files(reports, raw):
+    for dataset, crime in (("police_uk_crime", True), ("police_uk_asb", False)):
+        mine = independent(raw, crime)["why"].value_counts()
+        reasons = reports[dataset]["quarantine_reasons"]
+        assert reasons.get("no location: neither coordinates nor an area code", 0) == mine.get("no location", 0)
+        assert reasons.get("area code outside the hub's areas", 0) == mine.get("cross-border", 0)
+        assert reasons.get("duplicate Crime ID", 0) == mine.get("duplicate Crime ID", 0)
+    assert reports["police_uk_crime"]["quarantine_reasons"]["duplicate Crime ID"] == 730
+    asb = raw[raw["Crime type"] == ASB]
+    assert asb.duplicated(subset=[c for c in asb.columns if c != "file"]).sum() > 0   # alike, yet not duplicates
+    assert "duplicate Crime ID" not in reports["police_uk_asb"]["quarantine_reasons"]
+
+
+def test_vintage_routes_are_counted(reports, raw):
+    """2011-only codes of early 2023 go through the lookup: merged areas directly, split ones by
+    their point; the report says how many took each route and how placing by point would differ."""
+    routes = reports["police_uk_crime"]["placement"]["routes"]
+    assert routes["merged"] > 0 and routes["split by location"] > 0 and routes["unchanged"] > 100_000
+    links = pd.read_csv(REAL / "lookups" / "lsoa11_lsoa21_ltla22_nottinghamshire.csv", dtype=str)
+    old_only = set(links.loc[links["change_code"] != "U", "lsoa11_code"]) - set(links["lsoa21_code"])
+    crime = raw[(raw["Crime type"] != ASB) & raw["LSOA code"].isin(old_only)]
+    assert routes["merged"] + routes["split by location"] <= len(crime)
+    check = reports["police_uk_asb"]["placement"]
+    assert 0 < check["rows_whose_point_is_in_another_area"] < check["rows_with_code_and_point"]
+    assert check["mean_area_count_difference"] > 0
+
+
+def test_the_asb_gap_of_september_2024_is_flagged(hub):
+    entry = next(d for d in Store(hub).catalogue() if d["id"] == "police_uk_asb")
+    flags = entry["release"]["quality_flags"]
+    assert any(f["period"] == "2024-09" and f["kind"] == "low" for f in flags)
+    assert {f["period"] for f in flags} == {"2024-09"}
+
+
+def test_crime_rates_follow_deprivation(hub):
+    """Published crime per 1,000 residents and the IMD 2025 crime domain score agree strongly."""
+    store = Store(hub)
+    entry = next(d for d in store.catalogue() if d["id"] == "police_uk_crime")
+    assert entry["rate"]["label"] == "per 1,000 residents (Census 2021)"
+    values = pd.DataFrame(store.values("police_uk_crime", "lsoa21", "L12-2024-12", "all")["values"])
+    imd = pd.read_csv(REAL / "reference" / "imd2025_lsoa21_nottinghamshire.csv", dtype={"lsoa21_code": str})
+    both = values.merge(imd, left_on="area_code", right_on="lsoa21_code").dropna(subset=["rate"])
+    assert len(both) > 600
+    assert both["rate"].rank().corr(both["Crime_score"].rank()) > 0.6
