@@ -30,7 +30,10 @@ COLUMNS = {"lsoa11_code": ("lsoa11_code", "LSOA11CD"), "lsoa21_code": ("lsoa21_c
 TARGETS = {"lsoa21": ("2011", "2021"), "lsoa": ("2021", "2011")}
 LSOA_CODE = r"[EW]01\d{6}"
 
-#: Routes (report keys): how a row's code became a target area.
+#: Routes (report keys): how a row's code became a target area: the code is a target area that only
+#: the target's vintage has; the lookup keeps it unchanged; it maps to one target area (merged, or
+#: the one side of a split); it maps to several, of which the row's location chooses; none (then a
+#: reason says why).
 SAME, UNCHANGED, DIRECT, SPLIT, REDRAWN, NONE = (
     "same vintage", "unchanged", "merged", "split by location", "redrawn by location", "quarantined")
 #: Reasons (quarantine keys, no personal data) a row's code gives no target area.
@@ -131,9 +134,10 @@ class Converter:
                                   "ORDER BY source, dest", conn)
         if frame.empty:
             raise LookupError("no LSOA 2011 → 2021 lookup loaded: run jin-hub load-lookup FILE with the ONS lookup")
-        grouped = frame.groupby("source", sort=False)
-        changes = grouped["change"].agg(lambda c: "X" if (c == "X").any() else c.iloc[0])
-        return cls(target, {s: (tuple(d), changes[s]) for s, d in grouped["dest"]}, snap)
+        redrawn = set(frame.loc[frame["change"] == "X", "source"])          # any X link makes the code redrawn
+        change = frame.drop_duplicates("source").set_index("source")["change"]
+        return cls(target, {s: (tuple(d), "X" if s in redrawn else change[s])
+                            for s, d in frame.groupby("source", sort=False)["dest"]}, snap)
 
     def _route(self, code: object, loaded: dict[str, int]) -> tuple[str | None, str, str | None, tuple[str, ...]]:
         """(target code or None, route, reason or None, candidates to choose from by location)."""

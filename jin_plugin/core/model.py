@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Optional
@@ -11,7 +12,19 @@ from ..i18n import QT_TR_NOOP, tr
 
 #: shown through ``tr`` wherever they are shown
 GEOGRAPHY_LABELS = {"oa": QT_TR_NOOP("OA"), "lsoa": QT_TR_NOOP("LSOA"), "msoa": QT_TR_NOOP("MSOA"),
-                    "ward": QT_TR_NOOP("Ward"), "district": QT_TR_NOOP("District")}
+                    "ward": QT_TR_NOOP("Ward"), "district": QT_TR_NOOP("District"),
+                    "lsoa21": QT_TR_NOOP("LSOA 2021"), "msoa21": QT_TR_NOOP("MSOA 2021"),
+                    "ward21": QT_TR_NOOP("Ward 2021")}
+#: A 2011 geography's label where its 2021 twin is shown beside it.
+VINTAGE_LABELS = {"lsoa": QT_TR_NOOP("LSOA 2011"), "msoa": QT_TR_NOOP("MSOA 2011")}
+
+
+def geography_label(geography: str, beside: Iterable[str] = ()) -> str:
+    """The geography's label, translated; ``LSOA 2011`` rather than ``LSOA`` where ``beside`` (the
+    geographies shown with it) holds the 2021 LSOAs too, so the two are never confused."""
+    label = VINTAGE_LABELS.get(geography) if f"{geography}21" in beside else None
+    label = label or GEOGRAPHY_LABELS.get(geography)
+    return tr(label) if label else geography.upper()
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,6 @@ def layer_name(entry: dict, request: LayerRequest, period: str) -> str:
     """Readable layer name, e.g. ``Criminal damage and arson — LSOA — Apr 2024 – Mar 2025 (financial year) —
     rate per 1,000 population``; the dataset's title names the layer of all categories."""
     what = entry["title"] if request.category == "all" else request.category
-    geo = tr(GEOGRAPHY_LABELS.get(request.geography, request.geography.upper()))
+    geo = geography_label(request.geography, entry.get("geographies", ()))
     where = tr(" in {zone}").format(zone=request.zone_name or request.zone) if request.zone else ""
     return f"{what} — {geo}{where} — {month_label(period, entry)} — {measure_label(entry, request.measure)}"

@@ -279,27 +279,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/model.py" line="13"/>
+        <location filename="../core/model.py" line="14"/>
         <source>OA</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/model.py" line="13"/>
+        <location filename="../core/model.py" line="14"/>
         <source>LSOA</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/model.py" line="13"/>
+        <location filename="../core/model.py" line="14"/>
         <source>MSOA</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/model.py" line="14"/>
+        <location filename="../core/model.py" line="15"/>
         <source>Ward</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/model.py" line="14"/>
+        <location filename="../core/model.py" line="15"/>
         <source>District</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1569,27 +1569,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/model.py" line="51"/>
+        <location filename="../core/model.py" line="64"/>
         <source>{year} (year)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/model.py" line="54"/>
+        <location filename="../core/model.py" line="67"/>
         <source>Apr {start} – Mar {end} (financial year)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/model.py" line="56"/>
+        <location filename="../core/model.py" line="69"/>
         <source>12 months to {month}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/model.py" line="73"/>
+        <location filename="../core/model.py" line="86"/>
         <source>rate {unit}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/model.py" line="81"/>
+        <location filename="../core/model.py" line="94"/>
         <source> in {zone}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1661,6 +1661,31 @@
     <message>
         <location filename="../ui/catalogue_view.py" line="69"/>
         <source>Data-quality warnings:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/model.py" line="16"/>
+        <source>LSOA 2021</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/model.py" line="16"/>
+        <source>MSOA 2021</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/model.py" line="17"/>
+        <source>Ward 2021</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/model.py" line="19"/>
+        <source>LSOA 2011</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/model.py" line="19"/>
+        <source>MSOA 2011</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -21,7 +21,7 @@ from ..core.model import LayerRequest
 from ..i18n import QT_TR_NOOP, tr
 from .base import JinAlgorithm
 
-GEOGRAPHIES = ["oa", "lsoa", "msoa", "ward", "district"]
+GEOGRAPHIES = ["oa", "lsoa", "msoa", "ward", "district", "lsoa21", "msoa21", "ward21"]     # new ones last: ids by index
 MEASURES = ["count", "rate"]
 
 

@@ -33,7 +33,7 @@ from ..core.compat import QAction, data_item_provider_capabilities
 from ..core.connections import Connection
 from ..core.fetch import FetchLayerTask
 from ..core.hub_client import HubClient, HubError
-from ..core.model import GEOGRAPHY_LABELS, LayerRequest, default_period
+from ..core.model import LayerRequest, default_period, geography_label
 from ..core.project_layers import add_to_jin_group, style_fetched
 from ..core.themes import THEME_ORDER, theme_title
 from ..i18n import tr
@@ -41,7 +41,7 @@ from .icons import LOGO, theme_icon
 
 PROVIDER_KEY = "jin"
 ROOT_PATH = "jin:"
-GEOGRAPHY_ORDER = ("oa", "lsoa", "ward", "msoa", "district")
+GEOGRAPHY_ORDER = ("oa", "lsoa", "lsoa21", "ward", "ward21", "msoa", "msoa21", "district")
 DEFAULT_GEOGRAPHY = "lsoa"
 LAYER_ICON = "mIconPolygonLayer.svg"
 
@@ -266,7 +266,7 @@ class DatasetItem(OpenableItem):
         geographies = published_geographies(entry)
         default = DEFAULT_GEOGRAPHY if DEFAULT_GEOGRAPHY in geographies else next(iter(geographies), DEFAULT_GEOGRAPHY)
         super().__init__(opener, Target(connection, entry["id"], default, default_period(entry) or ""), entry["title"],
-                         entry["title"] + " — " + tr(GEOGRAPHY_LABELS.get(default, default.upper())),
+                         entry["title"] + " — " + geography_label(default, geographies),
                          f"{parent_path}/{QgsDataItem.pathComponent(entry['id'])}")
         self.entry = entry
         self.geographies = geographies
@@ -282,7 +282,7 @@ class GeographyItem(OpenableItem):
     """A dataset at one geography (LSOA, MSOA …): a leaf."""
 
     def __init__(self, opener: LayerOpener, connection: str, entry: dict, geography: str, parent_path: str):
-        label = tr(GEOGRAPHY_LABELS.get(geography, geography.upper()))
+        label = geography_label(geography, entry.get("geographies", ()))
         super().__init__(opener, Target(connection, entry["id"], geography, default_period(entry) or ""), label,
                          f"{entry['title']} — {label}",
                          f"{parent_path}/{QgsDataItem.pathComponent(geography)}")

@@ -22,7 +22,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.model import GEOGRAPHY_LABELS, month_label, quality_flags
+from ..core.model import geography_label, month_label, quality_flags
 from ..core.themes import THEME_ORDER, theme_title
 from ..i18n import tr
 from .icons import theme_icon
@@ -56,7 +56,7 @@ def details_html(entry: dict) -> str:
             (tr("Measures:"), escape(measures)),
             (tr("Categories:"), escape(", ".join(c for c in entry["categories"] if c != "all"))),
             (tr("Periods:"), escape(periods())),
-            (tr("Geographies:"), ", ".join(tr(GEOGRAPHY_LABELS.get(g, g)) for g in entry["geographies"])),
+            (tr("Geographies:"), ", ".join(geography_label(g, entry["geographies"]) for g in entry["geographies"])),
             (tr("Last release:"), f"{escape(release['id'])} ({escape(release['created'])})")]
     if entry.get("records_granted"):
         rows.append((tr("Record-level data:"), tr("your agency has access")))
@@ -149,7 +149,7 @@ class CatalogueView(QWidget):
         facets = ((self.theme, tr("Any theme"), [(theme_title(t), t) for t in doc.get("themes", [])]),
                   (self.partner, tr("Any partner"), [(p, p) for p in doc.get("partners", [])]),
                   (self.geography, tr("Any geography"),
-                   [(tr(GEOGRAPHY_LABELS.get(g, g)), g) for g in doc.get("geographies", {})]))
+                   [(geography_label(g, doc.get("geographies", {})), g) for g in doc.get("geographies", {})]))
         for combo, anything, items in facets:
             previous = combo.currentData()
             combo.clear()

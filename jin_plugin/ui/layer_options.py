@@ -13,7 +13,7 @@ from qgis.gui import QgsCheckableComboBox
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QPushButton, QWidget
 
-from ..core.model import GEOGRAPHY_LABELS, LayerRequest, month_label
+from ..core.model import LayerRequest, geography_label, month_label
 from ..i18n import QT_TR_NOOP, tr
 
 #: period kinds: (id, label, catalogue field listing that kind's periods)
@@ -118,8 +118,8 @@ class LayerOptions(QWidget):
         previous = self.geography.currentData()
         self.geography.clear()
         for g in allowed:
-            self.geography.addItem(tr(GEOGRAPHY_LABELS.get(g, g.upper())), g)
-        for wanted in (previous, "lsoa"):                      # keep the analyst's level, else the usual one
+            self.geography.addItem(geography_label(g, allowed), g)
+        for wanted in (previous, "lsoa", "lsoa21"):            # keep the analyst's level, else the usual one
             if self.geography.findData(wanted) >= 0:
                 self.geography.setCurrentIndex(self.geography.findData(wanted))
                 break

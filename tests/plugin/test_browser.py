@@ -16,12 +16,16 @@ from qgis.PyQt.QtCore import QModelIndex
 from jin_plugin.core import connections
 from jin_plugin.core.connections import Connection
 from jin_plugin.core.hub_client import HubClient
+from jin_plugin.core.model import LayerRequest, geography_label, layer_name
 from jin_plugin.core.project_layers import jin_layers
+from jin_plugin.processing.fetch_algorithm import GEOGRAPHIES
 from jin_plugin.ui.browser import (
+    DatasetItem,
     JinDataItemProvider,
     JinDropHandler,
     LayerOpener,
     Target,
+    published_geographies,
 )
 from tests.plugin.helpers import wait_until
 
@@ -96,6 +100,21 @@ def test_root_lists_connections_then_themes_datasets_and_geographies(saved_hub, 
     assert all(g.hasDragEnabled() and not g.hasChildren() for g in geographies)
     school = datasets["school_attendance"]                    # by term only: the latest term, from LSOA up
     assert school.target.period == "" and [g.name() for g in school.createChildren()] == ["LSOA", "MSOA", "District"]
+
+
+def test_2021_geographies_are_named_with_their_vintage_and_ordered_by_level(opener):
+    entry = {"id": "police_uk", "title": "Street crime", "geographies": ["district", "msoa21", "ward21", "lsoa21"],
+             "publication": {"all": ["district", "msoa21", "lsoa21"]}}
+    assert published_geographies(entry) == ["lsoa21", "msoa21", "district"]
+    item = DatasetItem(opener, HUB_NAME, entry, "/jin")
+    assert item.target.geography == "lsoa21" and item.layer_name == "Street crime — LSOA 2021"
+    assert [g.name() for g in item.createChildren()] == ["LSOA 2021", "MSOA 2021", "District"]
+    assert geography_label("ward21") == "Ward 2021"
+    both = ["lsoa", "lsoa21", "msoa", "district"]           # a hub holding both vintages names the 2011 ones too
+    assert [geography_label(g, both) for g in both] == ["LSOA 2011", "LSOA 2021", "MSOA", "District"]
+    assert layer_name({**entry, "geographies": both}, LayerRequest("police_uk", "lsoa"), "2024-03") == \
+        "Street crime — LSOA 2011 — Mar 2024 — count"
+    assert GEOGRAPHIES[:5] == ["oa", "lsoa", "msoa", "ward", "district"] and "lsoa21" in GEOGRAPHIES
 
 
 def test_mime_uri_round_trips():
