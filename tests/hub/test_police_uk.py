@@ -118,8 +118,8 @@ def test_every_lsoa_count_matches_an_independent_count(hub, reports, raw, datase
     within the cell-key noise of it, or withheld."""
     mine = independent(raw, crime)
     kept = mine[mine["why"].isna() & mine["lsoa21"].notna()]
-    # split areas' points in the hub are measured in British National Grid; a point on the
-    # nearest-candidate margin can tip the other way, so those few rows are compared in total
+    # the hub tests points in British National Grid, this test in WGS84: a point within a metre of
+    # an edge may tip either way, so a handful of cells may differ (the totals may not)
     expected = kept.groupby(["lsoa21", "Month"]).size()
     conn = sqlite3.connect(hub)
     release = conn.execute("SELECT current_release FROM datasets WHERE id = ?", (dataset,)).fetchone()[0]
@@ -134,7 +134,7 @@ def test_every_lsoa_count_matches_an_independent_count(hub, reports, raw, datase
         "category = 'all' AND length(period) = 7", conn, params=(release,)).set_index(["area_code", "period"])
     true = got.reindex(published.index).fillna(0)
     shown = published["count"].notna()
-    assert shown.sum() > 0.8 * len(published)
+    assert shown.sum() > 1000                           # the rest withheld by disclosure control
     assert (np.abs(published["count"][shown] - true[shown]) <= MAX_NOISE).all()
     assert (published.loc[~shown].index.isin(got.index)).all()     # withheld: a real count, never a zero
 
@@ -178,7 +178,8 @@ def test_crime_rates_follow_deprivation(hub):
     store = Store(hub)
     entry = next(d for d in store.catalogue() if d["id"] == "police_uk_crime")
     assert entry["rate"]["label"] == "per 1,000 residents (Census 2021)"
-    values = pd.DataFrame(store.values("police_uk_crime", "lsoa21", "L12-2024-12", "all")["values"])
+    _, _, cells = store.values("police_uk_crime", "lsoa21", "L12-2024-12", "all")
+    values = pd.DataFrame([(code, v[2]) for code, v in cells.items()], columns=["area_code", "rate"])
     imd = pd.read_csv(REAL / "reference" / "imd2025_lsoa21_nottinghamshire.csv", dtype={"lsoa21_code": str})
     both = values.merge(imd, left_on="area_code", right_on="lsoa21_code").dropna(subset=["rate"])
     assert len(both) > 600
