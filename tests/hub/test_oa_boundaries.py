@@ -7,10 +7,8 @@ ONS puts it in; the shapes are approximate, but they must still cover their LSOA
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections import Counter, defaultdict
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,10 +16,9 @@ import pytest
 import shapely
 
 from jin_hub.demo.boundaries import FILES
+from tests.hub.test_vintages import REAL
 
-#: The project's shared real data: beside the repository, or where $JIN_REALDATA points (a worktree).
-REALDATA = Path(os.environ.get("JIN_REALDATA") or Path(__file__).resolve().parents[3] / "shared" / "realdata")
-LOOKUP = REALDATA / "lookups" / "oa11_lsoa11_msoa11_lad17_nottinghamshire.csv"
+LOOKUP = REAL / "lookups" / "oa11_lsoa11_msoa11_lad17_nottinghamshire.csv"
 
 
 def features(geography: str) -> list[dict]:
