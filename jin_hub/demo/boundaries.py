@@ -1,4 +1,4 @@
-"""The demo's boundary files (real LSOAs, MSOAs and districts; synthetic OAs), by geography."""
+"""The demo's boundary files (real LSOAs, MSOAs and districts; real OA codes with approximate shapes)."""
 
 from __future__ import annotations
 

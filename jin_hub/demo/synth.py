@@ -101,7 +101,7 @@ def canaries(dataset: str, frame: pd.DataFrame, k: int = 50) -> dict[str, list[s
 
 
 def write_population(path: Path, shared: surface.Surface, seed: int) -> int:
-    """Synthetic residents per (synthetic) output area: each LSOA's population split over its OAs."""
+    """Synthetic residents per output area: each LSOA's population split over its OAs."""
     from jin_hub.demo.boundaries import FILES
 
     oas = [f["properties"] for f in json.loads(FILES["oa"].read_text(encoding="utf-8"))["features"]]
@@ -109,7 +109,7 @@ def write_population(path: Path, shared: surface.Surface, seed: int) -> int:
     for p in oas:
         by_lsoa.setdefault(p["LSOA11CD"], []).append(p["OA11CD"])
     rng = np.random.default_rng([seed, 99])
-    lines = ["# SYNTHETIC demo population (not ONS estimates): residents per synthetic output area",
+    lines = ["# SYNTHETIC demo population (not ONS estimates): residents per output area",
              "area_code,population"]
     for code, pop in zip(shared.areas.codes, shared.population):
         parts = by_lsoa[code]
