@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from jin_hub.demo import realdata  # noqa: E402
 from jin_hub.demo.boundaries import FILES as BOUNDARY_FILES  # noqa: E402
 from jin_hub.demo.synth import ALL_DATASETS  # noqa: E402
 from jin_hub.local_server import start_hub  # noqa: E402
@@ -66,6 +67,11 @@ def build_hub(out: Path, seed: int, scale: float) -> Path:
         "Nottinghamshire community safety information sharing protocol")
     for name, districts in CSPS.items():
         run("jin-hub", *admin, "zones", "add", name, "--kind", "csp", "--areas", districts)
+    if realdata.available():             # the real police.uk download, 2021 areas and Census 2021
+        for command in realdata.commands():
+            run("jin-hub", *admin, *command)
+    else:
+        print(f"no real data at {realdata.folder()} (set JIN_REALDATA): the map shows synthetic data", flush=True)
     return db
 
 
@@ -91,23 +97,33 @@ def sign_in(hub_url: str, folder: Path, gui: bool = False):
 
 
 def map_from_hub(hub_url: str, out: Path) -> Path:
-    """What an analyst's QGIS does: fetch the latest month of crime, theme it, render it."""
+    """What an analyst's QGIS does: fetch the latest 12 months of real recorded crime per 1,000
+    residents by LSOA 2021 (synthetic crime's latest month without the real data), theme it,
+    render it."""
     os.environ["JIN_CACHE_DIR"] = str(out / "plugin_cache")
     app, authcfg = sign_in(hub_url, out / "qgis_profile")       # the demo's own QGIS folder, not yours
     # plugin code only after sign_in: QGIS must have started in its own folder before anything of it runs
+    from jin_plugin.core.hub_client import HubClient
     from jin_plugin.core.layers import ONS_ATTRIBUTION
+    from jin_plugin.core.model import default_period
     from jin_plugin.core.workflow import fetch_layer_blocking, render_png
 
     try:
         started = time.perf_counter()
-        layer = fetch_layer_blocking(hub_url, "police_crime", authcfg=authcfg)
+        real = realdata.available()
+        if real:
+            entry = next(d for d in HubClient(hub_url, authcfg).catalogue() if d["id"] == "police_uk_crime")
+            layer = fetch_layer_blocking(hub_url, "police_uk_crime", "lsoa21", default_period(entry), authcfg=authcfg,
+                                         measure="rate")
+        else:
+            layer = fetch_layer_blocking(hub_url, "police_crime", authcfg=authcfg)
         elapsed = time.perf_counter() - started
         statuses = [f["status"] for f in layer.getFeatures()]
         print(f"fetched '{layer.name()}': {layer.featureCount()} areas in {layer.crs().authid()} "
               f"in {elapsed:.2f} s ({statuses.count('suppressed')} suppressed, {statuses.count('zero')} zero, "
               f"{statuses.count('no_data')} no data)")
-        png = render_png([layer], out / "jin_demo_map.png", title=layer.name(),
-                         credits=f"Synthetic demo data, not real crime. {ONS_ATTRIBUTION}")
+        credits = realdata.ATTRIBUTION if real else f"Synthetic demo data, not real crime. {ONS_ATTRIBUTION}"
+        png = render_png([layer], out / "jin_demo_map.png", title=layer.name(), credits=credits)
         del layer
     finally:
         app.exitQgis()

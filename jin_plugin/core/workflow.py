@@ -50,14 +50,16 @@ def run_fetch(task: FetchLayerTask, timeout_s: float = 300) -> Optional[QgsVecto
 
 
 def fetch_layer_blocking(hub_url: str, dataset: str, geography: str = "lsoa", period: Optional[str] = None,
-                         category: str = "all", authcfg: str = "", style: bool = True) -> QgsVectorLayer:
-    """Fetch and (optionally) style one layer; raise ``HubError`` with the analyst's message on failure."""
-    task = FetchLayerTask(HubClient(hub_url, authcfg), LayerRequest(dataset, geography, period, category))
+                         category: str = "all", authcfg: str = "", style: bool = True, measure: str = "count"
+                         ) -> QgsVectorLayer:
+    """Fetch and (optionally) style one layer of ``measure`` (count or rate); raise ``HubError``
+    with the analyst's message on failure."""
+    task = FetchLayerTask(HubClient(hub_url, authcfg), LayerRequest(dataset, geography, period, category, measure))
     layer = run_fetch(task)
     if layer is None:
         raise HubError(task.error)
     if style:
-        apply_choropleth(layer)
+        apply_choropleth(layer, measure)
     return layer
 
 
@@ -88,13 +90,17 @@ def render_png(layers: list[QgsVectorLayer], path: Path, width: int = 1600, heig
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(QColor("#222222"))
     painter.setFont(QFont("Sans", 20, QFont.Weight.Bold))
-    painter.drawText(QRectF(30, 20, width - 60, 40), int(Qt.AlignmentFlag.AlignLeft), title or layers[0].name())
-    y = height - 40 - 26 * len(_legend_items(layers[0]))
+    wrap = int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap)
+    painter.drawText(QRectF(30, 20, width - 60, 80), wrap, title or layers[0].name())      # two lines at most
     painter.setFont(QFont("Sans", 12))
-    for icon, label in _legend_items(layers[0]):
-        painter.drawImage(30, y, icon)
-        painter.drawText(QRectF(68, y - 2, 600, 24), int(Qt.AlignmentFlag.AlignVCenter), label)
-        y += 26
+    label_width = max(300.0, width * 0.4)
+    items = [(icon, label, max(24.0, painter.boundingRect(QRectF(0, 0, label_width, 200), wrap, label).height()))
+             for icon, label in _legend_items(layers[0])]
+    y = height - 40 - sum(h + 2 for _, _, h in items)
+    for icon, label, h in items:                  # long labels (the noise note) wrap, never run off
+        painter.drawImage(30, int(y + (h - icon.height()) / 2), icon)
+        painter.drawText(QRectF(68, y, label_width, h), wrap | int(Qt.AlignmentFlag.AlignVCenter), label)
+        y += h + 2
     if credits:
         painter.setFont(QFont("Sans", 9))
         painter.drawText(QRectF(30, height - 30, width - 60, 24), int(Qt.AlignmentFlag.AlignRight), credits)

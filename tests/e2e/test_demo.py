@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from qgis.PyQt.QtGui import QColor, QImage
 
+from jin_hub.demo import realdata
 from tests.conftest import ROOT
 
 #: What the demo must not inherit from this test run: pytest-qgis's profile, the user's Qt folders.
@@ -35,10 +36,15 @@ def test_demo_builds_hub_fetches_through_plugin_and_writes_themed_map(demo):
     run, out, _ = demo
     log = run.stdout
     assert "loaded 679 lsoa areas" in log
-    accepted = re.search(r"(\d+) rows in, (\d+) accepted, (\d+) quarantined", log)
+    accepted = re.search(r"(\d+) rows in from police_crime.csv, (\d+) accepted, (\d+) quarantined", log)
     rows, ok, bad = (int(g) for g in accepted.groups())
     assert rows == ok + bad and bad > 0
-    assert re.search(r"679 areas in EPSG:27700", log)
+    if realdata.available():               # the map: real recorded crime per 1,000 residents, LSOA 2021
+        assert "258417 rows in from 24 files" in log and "data quality: Sep 2024" in log
+        assert re.search(r"fetched 'Recorded crime \(police.uk\) — LSOA 2021 — 12 months to Dec 2024 — rate per "
+                         r"1,000 residents \(Census 2021\)': 684 areas in EPSG:27700", log)
+    else:
+        assert re.search(r"679 areas in EPSG:27700", log)
     hub_url = re.search(r"on (http://127\.0\.0\.1:\d+)", log).group(1)
     png = out / "jin_demo_map.png"
     assert f"map written to {png}" in log
