@@ -8,7 +8,9 @@ by the point only where there is no code), never the hub's code.
 
 from __future__ import annotations
 
+import gzip
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from jin_hub import cli
 from jin_hub.demo import realdata
 from jin_hub.ingest.cellkey import MAX_NOISE
 from jin_hub.store import Store
-from tests.conftest import built_once
+from tests.conftest import built_once, snapshot_db
 
 pytestmark = pytest.mark.skipif(not realdata.available(), reason=f"no real data at {realdata.folder()}: set "
                                                                  "JIN_REALDATA")
@@ -184,3 +186,74 @@ def test_crime_rates_follow_deprivation(hub):
     both = values.merge(imd, left_on="area_code", right_on="lsoa21_code").dropna(subset=["rate"])
     assert len(both) > 600
     assert both["rate"].rank().corr(both["Crime_score"].rank()) > 0.6
+
+
+@pytest.fixture()
+def copy(hub, tmp_path) -> Path:
+    """A copy of the real hub a test may ingest into."""
+    return snapshot_db(hub, tmp_path / "hub.sqlite")
+
+
+def month_file(folder: Path, month: str, rows: pd.DataFrame | None = None) -> Path:
+    """police.uk's file for ``month`` as downloaded (plain CSV in a YYYY-MM folder), or ``rows``
+    of it in its layout."""
+    src = REAL / "police_uk" / f"{month}-nottinghamshire-street.csv.gz"
+    path = folder / month / f"{month}-nottinghamshire-street.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if rows is None:
+        path.write_bytes(gzip.decompress(src.read_bytes()))
+    else:
+        rows.to_csv(path, index=False)
+    return path
+
+
+def test_a_download_folder_takes_only_street_files(copy, tmp_path, capsys):
+    """police.uk's download layout: the outcomes files beside the street files are left alone."""
+    download = tmp_path / "download"
+    for month in ("2024-05", "2024-06"):
+        month_file(download, month)
+        (download / month / f"{month}-nottinghamshire-outcomes.csv").write_text("Crime ID,Month,Outcome type\n"
+                                                                               "x,2024-05,Unable to prosecute\n")
+    cli.main(["--db", str(copy), "--secret-file", str(copy.parent / "s"), "ingest", "police_uk_asb", str(download),
+              "--cutoff", "2024-06"])
+    out = capsys.readouterr().out
+    assert re.search(r"rows in from 2 files, 2024-05-nottinghamshire-street.csv to "
+                     r"2024-06-nottinghamshire-street.csv", out), out
+    report = json.loads(sqlite3.connect(copy).execute(
+        "SELECT report FROM releases r JOIN datasets d ON d.current_release = r.id WHERE d.id = 'police_uk_asb'"
+    ).fetchone()[0])
+    assert set(report["files"]) == {"2024-05-nottinghamshire-street.csv", "2024-06-nottinghamshire-street.csv"}
+    assert {r["period"] for r in report["quality_flags"]} <= {"2024-05", "2024-06"}
+
+
+def test_another_forces_file_is_refused_and_nothing_changes(copy, tmp_path, raw, capsys):
+    """A file whose rows lie outside the hub's areas (here, the Derbyshire rows police.uk files
+    under Nottinghamshire) is refused whole, named, and the current release stays."""
+    before = sqlite3.connect(copy).execute("SELECT current_release FROM datasets ORDER BY id").fetchall()
+    inside = set(json.loads(sqlite3.connect(copy).execute(
+        "SELECT json_group_array(area_code) FROM areas WHERE geography = 'lsoa21'").fetchone()[0]))
+    rows = raw[(raw["Crime ID"] != "") & ~raw["Crime ID"].duplicated()].drop(columns="file")
+    old = set(pd.read_csv(REAL / "lookups" / "lsoa11_lsoa21_ltla22_nottinghamshire.csv", dtype=str)["lsoa11_code"])
+    elsewhere = rows[(rows["LSOA code"] != "") & ~rows["LSOA code"].isin(inside | old)]
+    assert len(elsewhere) > 1000
+    good = month_file(tmp_path / "in", "2024-03")
+    foreign = month_file(tmp_path / "out", "2024-04", elsewhere.assign(Month="2024-04"))
+    with pytest.raises(SystemExit):
+        cli.main(["--db", str(copy), "--secret-file", str(copy.parent / "s"), "ingest", "police_uk_crime",
+                  str(good), str(foreign)])
+    err = capsys.readouterr().err
+    assert "2024-04-nottinghamshire-street.csv" in err and "another force's" in err and "Nothing was published" in err
+    assert sqlite3.connect(copy).execute("SELECT current_release FROM datasets ORDER BY id").fetchall() == before
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda folder: (folder / "empty").mkdir(), "holds no file matching *-street.csv"),
+    (lambda folder: (folder / "2024-01-x-street.csv").write_text("Crime ID,Month\n1,2024-01\n"),
+     "missing column(s) Longitude"),
+])
+def test_bad_sources_are_named(copy, tmp_path, capsys, make, message):
+    make(tmp_path)
+    target = tmp_path / "empty" if (tmp_path / "empty").exists() else tmp_path / "2024-01-x-street.csv"
+    with pytest.raises(SystemExit):
+        cli.main(["--db", str(copy), "--secret-file", str(copy.parent / "s"), "ingest", "police_uk_crime", str(target)])
+    assert message in capsys.readouterr().err
