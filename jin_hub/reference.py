@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from jin_hub.ingest.registry import schemas
+
 THEME = "reference"
 LICENCE = "Open Government Licence v3.0"
 PUBLISHER = "Ministry of Housing, Communities and Local Government"
@@ -175,7 +177,7 @@ def _check(conn: sqlite3.Connection, dataset: str, geography: str, title: str, t
                               "(up to 40, starting with a letter), e.g. imd2025")
     if not title.strip():
         raise ReferenceFileError("give the dataset a --title, e.g. --title 'English Indices of Deprivation 2025'")
-    if conn.execute("SELECT 1 FROM datasets WHERE id = ?", (dataset,)).fetchone():
+    if dataset in schemas(conn) or conn.execute("SELECT 1 FROM datasets WHERE id = ?", (dataset,)).fetchone():
         raise ReferenceFileError(f"'{dataset}' is already a JiN dataset of counts: give the reference dataset "
                               "another --id")
     loaded = [g for (g,) in conn.execute("SELECT geography FROM geographies ORDER BY geography")]

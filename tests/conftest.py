@@ -147,8 +147,10 @@ def hub_url(hub_db_path) -> str:
     yield from serve(hub_db_path)
 
 
-#: Real open data for Nottinghamshire (its README.md): beside the repository, or at $JIN_REALDATA.
-REALDATA = Path(os.environ.get("JIN_REALDATA") or ROOT.parent / "shared" / "realdata")
+#: Real open data for Nottinghamshire (its README.md): $JIN_REALDATA, else beside the repository
+#: (/work/shared/realdata from a worktree).
+_BESIDE = ROOT.parent / "shared" / "realdata"
+REALDATA = Path(os.environ.get("JIN_REALDATA") or (_BESIDE if _BESIDE.is_dir() else "/work/shared/realdata"))
 IMD2019 = REALDATA / "reference" / "imd2019_lsoa11_nottinghamshire.csv"
 
 

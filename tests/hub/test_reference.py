@@ -136,3 +136,43 @@ def test_chosen_columns_and_labels(reference_db_path, tmp_path):
     datasets, values = _stored(db_path)
     assert len(datasets) == 1 and len(values) == 2 * 679
     assert '"label": "Deprivation decile"' in datasets[0][4] and '"Crime domain rank"' in datasets[0][4]
+
+
+# ---- IMD 2025 on the 2021 LSOAs ------------------------------------------------------------------
+IMD2025 = REALDATA / "reference" / "imd2025_lsoa21_nottinghamshire.csv"
+INDICATORS2025 = REALDATA / "reference" / "imd2025_indicators_lsoa21_nottinghamshire.csv"
+BURGLARY = "burglary_rate_per_1_000_at_risk_properties"
+
+
+@pytest.fixture(scope="module")
+def url_2025(reference_db_path, tmp_path_factory):
+    """The IMD 2019 hub with the real 2021 LSOAs, IMD 2025 and its indicators, loaded as an admin does."""
+    from tests.conftest import serve
+
+    path = snapshot_db(reference_db_path, tmp_path_factory.mktemp("imd2025") / "hub.sqlite")
+    out = jin_hub("--db", str(path), "load-boundaries", str(REALDATA / "boundaries" / "lsoa21_nottinghamshire.geojson"),
+                  "--geography", "lsoa21")
+    assert out.returncode == 0, out.stderr
+    for file, dataset, title in ((IMD2025, "imd2025", "English Indices of Deprivation 2025"),
+                                 (INDICATORS2025, "imd2025_indicators", "Indices of Deprivation 2025: indicators")):
+        out = jin_hub("--db", str(path), "load-reference", str(file), "--id", dataset, "--geography", "lsoa21",
+                      "--title", title)
+        assert out.returncode == 0 and "for 684 lsoa21 areas" in out.stdout, out.stderr
+    yield from serve(path)
+
+
+def test_imd2025_and_its_crime_indicators_on_2021_lsoas(url_2025):
+    doc = get(f"{url_2025}{API}/catalogue", params={"theme": "reference"}).json()
+    entries = {d["id"]: d for d in doc["datasets"]}
+    assert sorted(entries) == ["imd2019", "imd2025", "imd2025_indicators"]
+    imd = entries["imd2025"]
+    assert imd["geographies"] == ["lsoa21"] and imd["categories"] == pd.read_csv(IMD2025, nrows=0).columns[1:].tolist()
+    score = next(i for i in imd["indicators"] if i["id"] == "IMD_score")
+    assert (score["worse"], score["direction"]) == ("high", "score: higher = more deprived")
+    burglary = next(i for i in entries["imd2025_indicators"]["indicators"] if i["id"] == BURGLARY)
+    assert burglary["label"] == "Burglary rate per 1,000 at risk properties" and burglary["worse"] == "high"
+    for file, dataset, column in ((IMD2025, "imd2025", "IMD_score"), (INDICATORS2025, "imd2025_indicators", BURGLARY)):
+        source = pd.read_csv(file, dtype={"lsoa21_code": str}).set_index("lsoa21_code")[column].to_dict()
+        rows = get(f"{url_2025}{API}/reference/{dataset}/lsoa21", params={"indicator": column}).json()["rows"]
+        assert dict(rows) == source and len(rows) == 684
+    assert get(f"{url_2025}{API}/reference/imd2025/lsoa").status_code == 404
