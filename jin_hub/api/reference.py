@@ -10,10 +10,9 @@ from fastapi import APIRouter, Depends, Query
 
 from jin_hub import reference
 from jin_hub.access.auditlog import Entry
-from jin_hub.api.deps import FORMAT_HELP, csv_response, get_store, not_found, zone_or_404
+from jin_hub.api.deps import FORMAT_HELP, csv_response, get_store, not_found, zone_areas
 from jin_hub.api.security import data_access
 from jin_hub.store import Store
-from jin_hub.zones import ZoneError, members
 
 router = APIRouter(prefix="/api/v1", tags=["reference"])
 FIELDS = ["area_code", "value"]
@@ -33,12 +32,11 @@ def reference_values(
     audit.dataset = dataset
     try:
         entry, chosen, vals = reference.values(store.conn, dataset, geography, indicator)
-        picked = zone_or_404(store, zone)
-        if picked is not None:
-            inside = members(store.conn, picked, geography)
-            vals = {code: v for code, v in vals.items() if code in inside}
-    except (LookupError, ZoneError) as exc:
+    except LookupError as exc:
         raise not_found(exc) from exc
+    inside = zone_areas(store, zone, geography)
+    if inside is not None:
+        vals = {code: v for code, v in vals.items() if code in inside}
     rows = [[code, value] for code, value in vals.items()]
     audit.rows = len(rows)
     release = entry["release"]["id"]
