@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from jin_hub import __version__, cli_datasets
+from jin_hub import __version__, cli_datasets, cli_reference
 from jin_hub.cli_access import add_commands
 
 DEFAULT_DB = "var/hub.sqlite"
@@ -191,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_commands(sub, with_db)
     cli_datasets.add_commands(sub, with_db)
+    cli_reference.add_command(sub, _db_path)
     return parser
 
 

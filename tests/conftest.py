@@ -147,6 +147,37 @@ def hub_url(hub_db_path) -> str:
     yield from serve(hub_db_path)
 
 
+#: Real open data for Nottinghamshire (its README.md): $JIN_REALDATA, else beside the repository
+#: (/work/shared/realdata from a worktree).
+_BESIDE = ROOT.parent / "shared" / "realdata"
+REALDATA = Path(os.environ.get("JIN_REALDATA") or (_BESIDE if _BESIDE.is_dir() else "/work/shared/realdata"))
+IMD2019 = REALDATA / "reference" / "imd2019_lsoa11_nottinghamshire.csv"
+
+
+def load_reference(db_path: Path, file: Path, *args: str) -> None:
+    """``jin-hub load-reference`` as an admin runs it (its own process, as the hub's other loads)."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "jin_hub", "--db", str(db_path), "load-reference", str(file), *args],
+                   check=True, cwd=ROOT, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def reference_db_path(tmp_path_factory, hub_db_path) -> Path:
+    """The test hub with IMD 2019 (real, per LSOA 2011) published as a reference layer."""
+    path = snapshot_db(hub_db_path, tmp_path_factory.mktemp("reference_hub") / "hub.sqlite")
+    load_reference(path, IMD2019, "--id", "imd2019", "--geography", "lsoa",
+                   "--title", "English Indices of Deprivation 2019")
+    return path
+
+
+@pytest.fixture(scope="session")
+def reference_url(reference_db_path) -> str:
+    """Base URL of a real hub serving the test hub with IMD 2019."""
+    yield from serve(reference_db_path)
+
+
 @pytest.fixture(scope="session")
 def thinned_db_path(tmp_path_factory, hub_db_path, demo_extracts) -> Path:
     """The test hub with a police release missing most of one month (``tests.thinned_hub``)."""

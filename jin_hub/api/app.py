@@ -12,7 +12,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from jin_hub import __version__
-from jin_hub.api import admin, boundaries, catalogue, ogc, records, values, zones
+from jin_hub.api import admin, boundaries, catalogue, ogc, records, reference, values, zones
 from jin_hub.api.security import AccessDb, install_audit
 from jin_hub.store import Store
 
@@ -61,7 +61,7 @@ def create_app(db_path: Path | str, public_url: Optional[str] = None) -> FastAPI
     install_audit(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    for module in (ogc, catalogue, boundaries, values, zones, records, admin):
+    for module in (ogc, catalogue, boundaries, values, reference, zones, records, admin):
         app.include_router(module.router)
     app.openapi = _openapi_with_security(app)
     return app

@@ -6,7 +6,7 @@ from typing import Optional
 
 from fastapi import APIRouter, Depends, Query
 
-from jin_hub import __version__, periods
+from jin_hub import __version__, periods, reference
 from jin_hub.access.accounts import Principal
 from jin_hub.access.grants import datasets_of
 from jin_hub.api.deps import get_store
@@ -50,7 +50,7 @@ def search(entries: list[dict], q: Optional[str] = None, theme: Optional[str] = 
 @router.get("/catalogue", summary="Datasets the hub publishes, with search")
 def catalogue(
     q: Optional[str] = Query(None, max_length=200, description="free text over title, description, keywords"),
-    theme: Optional[str] = Query(None, max_length=40, description="crime, asb, fire, education, population"),
+    theme: Optional[str] = Query(None, max_length=40, description="crime, asb, fire, education, population, reference"),
     partner: Optional[str] = Query(None, max_length=80, description="source partner (part of its name)"),
     geography: Optional[str] = Query(None, max_length=20, description="published at this level (oa, lsoa, ...)"),
     period_from: Optional[str] = Query(None, pattern=PERIOD, description="has data from this period on: "
@@ -60,7 +60,7 @@ def catalogue(
     access: AccessDb = Depends(get_access),
     who: Principal = Depends(caller),
 ) -> dict:
-    entries = store.catalogue()
+    entries = store.catalogue() + reference.entries(store.conn)   # reference layers: no disclosure control
     found = search(entries, q, theme, partner, geography, period_from, period_to)
     granted = set(datasets_of(access.conn(), who.agency)) if not who.is_public else set()
     return {

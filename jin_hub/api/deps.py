@@ -11,7 +11,7 @@ from fastapi import HTTPException, Request, Response
 
 from jin_hub.spreadsheet import safe_row
 from jin_hub.store import Store
-from jin_hub.zones import ZoneError, get
+from jin_hub.zones import ZoneError, get, members
 
 GEOJSON = "application/geo+json"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -66,6 +66,15 @@ def zone_or_404(store: Store, zone_id: Optional[str]) -> Optional[dict]:
         return None
     try:
         return get(store.conn, zone_id)
+    except ZoneError as exc:
+        raise not_found(exc) from exc
+
+
+def zone_areas(store: Store, zone_id: Optional[str], geography: str) -> Optional[set[str]]:
+    """The codes of ``geography``'s areas in the zone a ``zone`` parameter names (None when absent)."""
+    try:
+        chosen = zone_or_404(store, zone_id)
+        return None if chosen is None else members(store.conn, chosen, geography)
     except ZoneError as exc:
         raise not_found(exc) from exc
 

@@ -28,12 +28,11 @@ from jin_hub.api.deps import (
     not_found,
     page_offset,
     public_base,
-    zone_or_404,
+    zone_areas,
 )
 from jin_hub.api.security import caller, data_access
 from jin_hub.api.values import PERIOD, PERIOD_HELP
 from jin_hub.store import NotFound, Store
-from jin_hub.zones import ZoneError, members
 
 router = APIRouter(tags=["OGC API - Features"])
 CONFORMANCE = [
@@ -212,14 +211,6 @@ def _values_for(store: Store, entry: dict, geography: str, period: Optional[str]
         raise not_found(exc) from exc
 
 
-def _zone_codes(store: Store, zone: Optional[str], geography: str) -> Optional[set[str]]:
-    try:
-        chosen = zone_or_404(store, zone)
-        return None if chosen is None else members(store.conn, chosen, geography)
-    except ZoneError as exc:
-        raise not_found(exc) from exc
-
-
 @router.get("/collections/{collection_id}/items", summary="Areas with their published values",
             response_class=Response, responses={200: {"content": {GEOJSON: {}}}})
 def items(
@@ -244,7 +235,7 @@ def items(
     parse_datetime(datetime_)
     page_offset(offset)
     _, period, vals = _values_for(store, entry, geography, period, category)
-    page = store.areas(geography, box, limit, offset, codes=_zone_codes(store, zone, geography),
+    page = store.areas(geography, box, limit, offset, codes=zone_areas(store, zone, geography),
                        bbox_bng=box_crs == BNG, bng=out_crs == BNG)
     props = {"dataset": entry["id"], "period": period, "category": category}
     features = [_feature(r, props, vals[r[0]]) for r in page.rows]

@@ -9,10 +9,9 @@ from fastapi import APIRouter, Depends, Query
 
 from jin_hub import periods
 from jin_hub.access.auditlog import Entry
-from jin_hub.api.deps import FORMAT_HELP, csv_response, get_store, not_found, zone_or_404
+from jin_hub.api.deps import FORMAT_HELP, csv_response, get_store, not_found, zone_areas
 from jin_hub.api.security import data_access
 from jin_hub.store import NotFound, Store
-from jin_hub.zones import ZoneError, members
 
 router = APIRouter(prefix="/api/v1", tags=["values"])
 PERIOD = periods.PATTERN
@@ -35,12 +34,11 @@ def values(
     audit.dataset = dataset
     try:
         entry, period, vals = store.values(dataset, geography, period, category)
-        chosen = zone_or_404(store, zone)
-        if chosen is not None:
-            inside = members(store.conn, chosen, geography)
-            vals = {code: v for code, v in vals.items() if code in inside}
-    except (NotFound, ZoneError) as exc:
+    except NotFound as exc:
         raise not_found(exc) from exc
+    inside = zone_areas(store, zone, geography)
+    if inside is not None:
+        vals = {code: v for code, v in vals.items() if code in inside}
     rows = [[code, *value] for code, value in vals.items()]
     audit.rows = len(rows)
     if format == "csv":

@@ -19,6 +19,7 @@ from .cache import Cache
 from .hub_client import HubCancelled, HubClient, HubError, HubNotFound
 from .layers import LayerBuildError, open_layer, write_layer, write_sidecar
 from .model import LayerRequest, layer_name
+from .reference_layer import fetch_values, is_reference, resolved, write_reference_layer
 from .safe_task import SafeTask
 
 
@@ -43,6 +44,8 @@ def fetch_to_file(client: HubClient, request: LayerRequest, cache: Cache, feedba
     if entry is None:
         raise HubNotFound(tr("The hub does not publish a dataset '{dataset}'. Refresh the catalogue and "
                              "choose again.").format(dataset=request.dataset))
+    reference = is_reference(entry)             # published statistics: one indicator, no counts
+    request = resolved(entry, request) if reference else request
     set_progress(5)
     listed = (doc.get("geographies") or {}).get(request.geography) or {}
     _, downloaded = cache.boundaries(client, request.geography, feedback, stage(5, 45), listed.get("etag", ""))
@@ -50,13 +53,15 @@ def fetch_to_file(client: HubClient, request: LayerRequest, cache: Cache, feedba
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jin-template") as pool:
         # GDAL builds the layer template (first fetch of these boundaries only) while the hub answers
         template = pool.submit(cache.template, request.geography, feedback)
-        values = client.values(request.dataset, request.geography, request.period, request.category,
-                               request.zone, feedback=feedback, progress=stage(50, 20))
+        values = fetch_values(client, request, feedback=feedback, progress=stage(50, 20)) if reference else \
+            client.values(request.dataset, request.geography, request.period, request.category, request.zone,
+                          feedback=feedback, progress=stage(50, 20))
         set_progress(70)
         template_path, _ = template.result()
     out = cache.layers_dir / f"{request.file_stem(values['period'], values['release'])}.gpkg"
     only = {row[0] for row in values["rows"]} if request.zone else None
-    if write_layer(template_path, values, out, feedback, only, lambda p: set_progress(70 + 0.28 * p)) == 0 \
+    write = write_reference_layer if reference else write_layer
+    if write(template_path, values, out, feedback, only, lambda p: set_progress(70 + 0.28 * p)) == 0 \
             or feedback.isCanceled():
         raise HubCancelled(tr("Fetch cancelled: nothing was added."))
     write_sidecar(out, entry, request, values, client.base_url)

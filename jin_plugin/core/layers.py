@@ -272,7 +272,8 @@ def metadata_for(info: dict) -> QgsLayerMetadata:
     warnings = "\n\n" + tr("Data-quality warnings:") + "".join(f"\n- {f['note']}" for f in flags) if flags else ""
     md.setAbstract(f"{entry['description']}\n\nDisclosure control: {entry['disclosure']['rule']}{warnings}")
     md.setLicenses([entry.get("licence", "")])
-    md.setRights([f"{entry.get('partner', '')} via the JiN hub", ONS_ATTRIBUTION])
+    md.setRights([f"{entry.get('partner', '')} via the JiN hub", *filter(None, [entry.get("attribution")]),
+                  ONS_ATTRIBUTION])
     md.setKeywords({"JiN": list(entry.get("keywords", []))})
     md.setCrs(bng())
     md.setHistory([
@@ -304,4 +305,7 @@ def open_layer(out_path: Path) -> QgsVectorLayer:
     layer.setCustomProperty("jin/disclosure_method", info["entry"]["disclosure"].get("method", "suppression"))
     rate = info["entry"].get("rate") or {}
     layer.setCustomProperty("jin/rate_label", rate.get("label", ""))
+    indicator = next((i for i in info["entry"].get("indicators", []) if i["id"] == info["category"]), None)
+    if indicator is not None:                   # a reference layer: its value field, and which way is worse
+        layer.setCustomProperty("jin/indicator", json.dumps(indicator))
     return layer

@@ -92,4 +92,7 @@ def layer_name(entry: dict, request: LayerRequest, period: str) -> str:
     what = entry["title"] if request.category == "all" else request.category
     geo = geography_label(request.geography, entry.get("geographies", ()))
     where = tr(" in {zone}").format(zone=request.zone_name or request.zone) if request.zone else ""
+    indicator = next((i for i in entry.get("indicators", []) if i["id"] == request.category), None)
+    if indicator is not None:               # a reference layer: its indicator, and no period
+        return f"{indicator['label']} — {geo}{where} — {entry['title']}"
     return f"{what} — {geo}{where} — {month_label(period, entry)} — {measure_label(entry, request.measure)}"

@@ -10,6 +10,7 @@ from typing import Optional
 from qgis.core import NULL, QgsProject, QgsVectorLayer
 
 from ..i18n import tr
+from .reference_style import apply_reference_style, indicator_of_layer
 from .symbology import apply_choropleth, apply_labels, save_style
 
 GROUP_NAME = "JiN"
@@ -34,9 +35,12 @@ def style_fetched(layer: QgsVectorLayer, measure: str = "count", n_classes: int 
                   labels: bool = False, breaks=None) -> str:
     """Theme ``layer`` by ``measure`` (count where the dataset has no rates) and keep the style in its
     GeoPackage; returns a warning for the analyst, or "" when all went well."""
-    if measure == "rate" and not any(f["rate"] not in (None, NULL) for f in layer.getFeatures()):
-        measure = "count"                       # no denominator for this dataset: counts it is
-    apply_choropleth(layer, measure, n_classes, method, breaks=breaks)
+    if indicator_of_layer(layer):
+        apply_reference_style(layer)            # a reference layer: its indicator, the worse end darkest
+    else:
+        if measure == "rate" and not any(f["rate"] not in (None, NULL) for f in layer.getFeatures()):
+            measure = "count"                   # no denominator for this dataset: counts it is
+        apply_choropleth(layer, measure, n_classes, method, breaks=breaks)
     if labels:
         apply_labels(layer, "area_name")
     try:

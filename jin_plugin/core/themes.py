@@ -49,6 +49,7 @@ THEMES = {t.id: t for t in (
     Theme("fire", QT_TR_NOOP("Fire"), ("#ffffd4", "#fed98e", "#fe9929", "#d95f0e", "#993404")),                 # YlOrBr
     Theme("education", QT_TR_NOOP("Education"), ("#f0f9e8", "#bae4bc", "#7bccc4", "#43a2ca", "#0868ac")),       # GnBu
     Theme("population", QT_TR_NOOP("Population"), ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c")),    # Greens
+    Theme("reference", QT_TR_NOOP("Reference"), ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")),   # YlGnBu
     Theme("comparison", QT_TR_NOOP("Change and z-scores"), ("#2166ac", "#67a9cf", "#f7f7f7", "#ef8a62", "#b2182b"),
           diverging=True),                                                                           # RdBu
 )}
@@ -60,7 +61,7 @@ def theme_for(theme_id: str) -> Theme:
 
 
 #: the order analysts see catalogue themes in (others follow alphabetically)
-THEME_ORDER = ("crime", "asb", "fire", "education", "population")
+THEME_ORDER = ("crime", "asb", "fire", "education", "population", "reference")
 
 
 def theme_title(theme: str) -> str:

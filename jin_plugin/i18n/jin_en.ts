@@ -94,12 +94,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/fetch.py" line="44"/>
+        <location filename="../core/fetch.py" line="45"/>
         <source>The hub does not publish a dataset &apos;{dataset}&apos;. Refresh the catalogue and choose again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/fetch.py" line="73"/>
+        <location filename="../core/fetch.py" line="78"/>
         <source>JiN: fetching {dataset} ({geography})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -179,17 +179,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/hub_client.py" line="220"/>
+        <location filename="../core/reference_layer.py" line="58"/>
         <source>The values from {url} are malformed ({error}). Check the URL.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/hub_client.py" line="223"/>
+        <location filename="../core/reference_layer.py" line="61"/>
         <source>The values from {url} are malformed. Check the URL.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layers.py" line="239"/>
+        <location filename="../core/reference_layer.py" line="104"/>
         <source>Cannot write {path}: {error}. Check there is disk space and the JiN cache folder is writable.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -199,7 +199,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layers.py" line="293"/>
+        <location filename="../core/layers.py" line="294"/>
         <source>The cached layer {path} cannot be opened: delete it and fetch again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -304,7 +304,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/project_layers.py" line="45"/>
+        <location filename="../core/project_layers.py" line="49"/>
         <source>The layer&apos;s style could not be kept with it: {error}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -434,7 +434,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="73"/>
+        <location filename="../ui/compare_panel.py" line="76"/>
         <source>Layer {i}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -449,12 +449,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="92"/>
+        <location filename="../ui/compare_panel.py" line="95"/>
         <source>Neighbours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="93"/>
+        <location filename="../ui/compare_panel.py" line="96"/>
         <source>Permutations</source>
         <translation type="unfinished"></translation>
     </message>
@@ -874,7 +874,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="116"/>
+        <location filename="../ui/compare_panel.py" line="119"/>
         <source>count</source>
         <translation type="unfinished"></translation>
     </message>
@@ -969,42 +969,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="59"/>
+        <location filename="../ui/compare_panel.py" line="62"/>
         <source>Do these measures cluster in the same places? Choose two or three area layers (JiN layers, or your own with an area code field) on the same geography.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="73"/>
+        <location filename="../ui/compare_panel.py" line="76"/>
         <source>Layer {i} (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="74"/>
+        <location filename="../ui/compare_panel.py" line="77"/>
         <source>measure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="78"/>
+        <location filename="../ui/compare_panel.py" line="81"/>
         <source>Queen (shared corner)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="79"/>
+        <location filename="../ui/compare_panel.py" line="82"/>
         <source>Rook (shared edge)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="89"/>
+        <location filename="../ui/compare_panel.py" line="92"/>
         <source>Pull rates of areas with few residents or pupils towards a wider mean, so one incident in a small population does not look like a hot spot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="91"/>
+        <location filename="../ui/compare_panel.py" line="94"/>
         <source>Rate smoothing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="94"/>
+        <location filename="../ui/compare_panel.py" line="97"/>
         <source>Adjustment</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1014,42 +1014,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="97"/>
+        <location filename="../ui/compare_panel.py" line="100"/>
         <source>Open summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="107"/>
+        <location filename="../ui/compare_panel.py" line="110"/>
         <source>Change over time (one count, two periods)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="110"/>
+        <location filename="../ui/compare_panel.py" line="113"/>
         <source>Earlier</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="110"/>
+        <location filename="../ui/compare_panel.py" line="113"/>
         <source>Later</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="119"/>
+        <location filename="../ui/compare_panel.py" line="122"/>
         <source>Show change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="130"/>
+        <location filename="../ui/compare_panel.py" line="133"/>
         <source>choose both periods&apos; layers and their count field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="141"/>
+        <location filename="../ui/compare_panel.py" line="144"/>
         <source>The change could not be computed: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="144"/>
+        <location filename="../ui/compare_panel.py" line="147"/>
         <source>JiN: change over time</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1686,6 +1686,31 @@
     <message>
         <location filename="../core/model.py" line="19"/>
         <source>MSOA 2011</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/reference_style.py" line="35"/>
+        <source>most deprived 10%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/reference_style.py" line="35"/>
+        <source>least deprived 10%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/reference_style.py" line="54"/>
+        <source>most deprived</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/reference_style.py" line="54"/>
+        <source>least deprived</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/themes.py" line="45"/>
+        <source>Reference</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -35,11 +35,14 @@ SMOOTHING = {"none": QT_TR_NOOP("None: rates as published"), "eb": QT_TR_NOOP("E
 
 
 def _follow(layer_box: QgsMapLayerComboBox, field_box: QgsFieldComboBox, preferred: str) -> None:
-    """Keep ``field_box`` on the chosen layer's fields, on ``preferred`` where the layer has it."""
+    """Keep ``field_box`` on the chosen layer's fields, on ``preferred`` where the layer has it, else on
+    its first numeric field that is not the GeoPackage's feature id (a reference layer's indicator)."""
     def update(layer) -> None:
         field_box.setLayer(layer)
-        if layer is not None and layer.fields().indexOf(preferred) >= 0:
-            field_box.setField(preferred)
+        numeric = [f.name() for f in layer.fields() if f.isNumeric() and f.name() != "fid"] if layer else []
+        choice = preferred if preferred in numeric else next(iter(numeric), "")
+        if choice:
+            field_box.setField(choice)
 
     layer_box.layerChanged.connect(update)
     update(layer_box.currentLayer())

@@ -1,5 +1,5 @@
 """The plugin's icons: the JiN logo and one per catalogue theme (crime, ASB, fire, education,
-population), shared by the panel and the Browser. QIcon is GUI-only: call from the GUI thread."""
+population, reference), shared by the panel and the Browser. QIcon is GUI-only: call from the GUI thread."""
 
 from __future__ import annotations
 
