@@ -448,12 +448,13 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Union[Path, Sequence[Pa
     schema = get_schema(dataset, conn)
     policy = schema.policy if policy is None else policy
     threshold = policy.threshold if threshold is None else threshold
-    family = family_of(conn, policy)
-    base = placed_in(conn, schema, family)
     source = gather([path] if isinstance(path, (str, Path)) else path, schema.files, staging(conn))
-    helper = Worker.start(*HELPER_MODULES) if worth_a_worker(source.path) else None    # keys, then suppression
-    result = None
-    try:                                        # the worker starts up while the file is hashed
+    helper, result = None, None
+    try:
+        family = family_of(conn, policy)
+        base = placed_in(conn, schema, family)
+        helper = Worker.start(*HELPER_MODULES) if worth_a_worker(source.path) else None  # keys, then suppression
+        # the worker starts up while the file is hashed
         sha = file_sha256(source.path)
         done = published_release(conn, dataset, sha, cutoff)
         if done:
