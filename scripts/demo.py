@@ -68,7 +68,7 @@ def build_hub(out: Path, seed: int, scale: float) -> Path:
     for name, districts in CSPS.items():
         run("jin-hub", *admin, "zones", "add", name, "--kind", "csp", "--areas", districts)
     if realdata.available():             # the real police.uk download, 2021 areas and Census 2021
-        for command in realdata.commands():
+        for command in realdata.commands() + realdata.reference_2011():
             run("jin-hub", *admin, *command)
     else:
         print(f"no real data at {realdata.folder()} (set JIN_REALDATA): the map shows synthetic data", flush=True)

@@ -1,7 +1,7 @@
 """The real open data for Nottinghamshire (``shared/realdata`` beside the repository, or
 ``$JIN_REALDATA``) and the ``jin-hub`` commands that publish it, as an administrator would type
-them: 2021 boundaries, the LSOA 2011 ↔ 2021 lookup, Census 2021 residents, and the police.uk
-download feeding recorded crime and anti-social behaviour."""
+them: 2021 boundaries, the LSOA 2011 ↔ 2021 lookup, Census 2021 residents, the police.uk
+download feeding recorded crime and anti-social behaviour, and the Indices of Deprivation."""
 
 from __future__ import annotations
 
@@ -37,4 +37,13 @@ def commands(real: Path | None = None) -> list[list[str]]:
          "--measure", "census2021", "--geography", "lsoa21", "--code-column", "LSOA21CD", "--column", "LSOA21Denom"],
         ["ingest", "police_uk_crime", str(real / "police_uk"), "--notes", "data.police.uk street-level crime"],
         ["ingest", "police_uk_asb", str(real / "police_uk"), "--notes", "data.police.uk street-level crime"],
+        ["load-reference", str(real / "reference" / "imd2025_lsoa21_nottinghamshire.csv"), "--id", "imd2025",
+         "--geography", "lsoa21", "--title", "English Indices of Deprivation 2025"],
     ]
+
+
+def reference_2011(real: Path | None = None) -> list[list[str]]:
+    """IMD 2019, for a hub that also holds the 2011 LSOAs (the demo's partner data)."""
+    real = real or folder()
+    return [["load-reference", str(real / "reference" / "imd2019_lsoa11_nottinghamshire.csv"), "--id", "imd2019",
+             "--geography", "lsoa", "--title", "English Indices of Deprivation 2019"]]
