@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from jin_hub import cli
+from jin_hub import cli, reference
 from jin_hub.demo import realdata
 from jin_hub.ingest.cellkey import MAX_NOISE
 from jin_hub.store import Store
@@ -182,10 +182,12 @@ def test_crime_rates_follow_deprivation(hub):
     assert entry["rate"]["label"] == "per 1,000 residents (Census 2021)"
     _, _, cells = store.values("police_uk_crime", "lsoa21", "L12-2024-12", "all")
     values = pd.DataFrame([(code, v[2]) for code, v in cells.items()], columns=["area_code", "rate"])
-    imd = pd.read_csv(REAL / "reference" / "imd2025_lsoa21_nottinghamshire.csv", dtype={"lsoa21_code": str})
-    both = values.merge(imd, left_on="area_code", right_on="lsoa21_code").dropna(subset=["rate"])
+    entry, _, score = reference.values(store.conn, "imd2025", "lsoa21", "Crime_score")   # the hub's reference layer
+    assert entry["disclosure"]["method"] == "none"
+    values["score"] = values["area_code"].map(score)
+    both = values.dropna()
     assert len(both) > 600
-    assert both["rate"].rank().corr(both["Crime_score"].rank()) > 0.6
+    assert both["rate"].rank().corr(both["score"].rank()) > 0.6
 
 
 @pytest.fixture()
@@ -257,3 +259,18 @@ def test_bad_sources_are_named(copy, tmp_path, capsys, make, message):
     with pytest.raises(SystemExit):
         cli.main(["--db", str(copy), "--secret-file", str(copy.parent / "s"), "ingest", "police_uk_crime", str(target)])
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("file, measure, code, column, total", [
+    ("census2011_population_lsoa11_nottinghamshire.csv", "census2011", "LSOA Code", "Persons", 1_091_482),
+    ("population_mid2019_lsoa11_nottinghamshire.csv", "mid2019", "lsoa11_code", "total_population", 1_161_124),
+])
+def test_real_populations_for_2011_areas(tmp_path, hub_db_path, file, measure, code, column, total):
+    """Census 2011 (written "1,563") and mid-2019 residents load for the 2011 LSOAs and sum up
+    to the county's published totals at every level."""
+    path = snapshot_db(hub_db_path, tmp_path / "hub.sqlite")
+    cli.main(["--db", str(path), "load-denominators", str(REAL / "reference" / file), "--measure", measure,
+              "--geography", "lsoa", "--code-column", code, "--column", column])
+    sums = dict(sqlite3.connect(path).execute("SELECT geography, sum(value) FROM denominators WHERE measure = ? "
+                                              "GROUP BY geography", (measure,)))
+    assert sums == {"lsoa": total, "msoa": total, "district": total}
