@@ -80,7 +80,7 @@ def panel_screenshot(hub_url: str, out: Path) -> None:
     dock.use_connection(Connection("JiN demo hub", hub_url, authcfg))
     dock.connect_button.click()
     wait_for(lambda: bool(dock.catalogue.dataset_items()))
-    dock.catalogue.select("police_crime")
+    dock.catalogue.select("police_uk_crime")                              # real: police.uk
     options = dock.options
     options.kind.setCurrentIndex(options.kind.findData("year"))          # the whole year
     options.categories.deselectAllOptions()
@@ -100,19 +100,21 @@ def panel_screenshot(hub_url: str, out: Path) -> None:
 
 
 def compare_screenshot(dock, canvas, window, out: Path) -> None:
-    """The Compare tab after comparing truancy with criminal damage (LSOA, 2024)."""
+    """The Compare tab after comparing anti-social behaviour with criminal damage (real police.uk
+    data, LSOA 2021, 2024, per 1,000 residents)."""
     from qgis.core import QgsProject
 
     from jin_plugin.core.workflow import fetch_layer_blocking
 
     url, authcfg = dock.client().base_url, dock.client().authcfg
-    truancy = fetch_layer_blocking(url, "school_attendance", "lsoa", None, "Persistently absent", authcfg=authcfg)
-    damage = fetch_layer_blocking(url, "police_crime", "lsoa", "2024", "Criminal damage and arson", authcfg=authcfg)
-    for layer in (truancy, damage):
+    asb = fetch_layer_blocking(url, "police_uk_asb", "lsoa21", "2024", authcfg=authcfg, measure="rate")
+    damage = fetch_layer_blocking(url, "police_uk_crime", "lsoa21", "2024", "Criminal damage and arson",
+                                  authcfg=authcfg, measure="rate")
+    for layer in (asb, damage):
         QgsProject.instance().addMapLayer(layer, False)
     panel = dock.compare_panel
     dock.tabs.setCurrentWidget(panel)
-    panel.layers[0].setLayer(truancy)
+    panel.layers[0].setLayer(asb)
     panel.layers[1].setLayer(damage)
     panel.fields[0].setField("rate")
     panel.fields[1].setField("rate")
@@ -123,7 +125,7 @@ def compare_screenshot(dock, canvas, window, out: Path) -> None:
     result = added.pop()
     grab_with(window, canvas, result, out)
     shutil.copy(Path(panel.summary_path).with_name("summary.pdf"), out.with_name("compare_summary.pdf"))
-    del result, truancy, damage
+    del result, asb, damage
 
 
 def main() -> None:
