@@ -162,7 +162,7 @@ class Store:
                 "disclosure": {"method": report.get("method", "suppression"), "threshold": report["threshold"],
                                "rule": report["disclosure_rule"], "max_noise": report.get("max_noise", 0),
                                "protection": report.get("protection")},
-                "licence": schema.licence,
+                "licence": schema.licence, "attribution": schema.attribution,
                 "release": {"id": release_id, "created": created, "source": report["source"],
                             "accepted_rows": report["accepted"], "quarantined_rows": report["quarantined"],
                             "notes": _release_notes(report),

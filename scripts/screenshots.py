@@ -92,11 +92,23 @@ def panel_screenshot(hub_url: str, out: Path) -> None:
     layer = added.pop()
     canvas.setDestinationCrs(layer.crs())
     grab_with(window, canvas, layer, out)
+    layout_image(layer, out.with_name("layout_a4.png"))
     del layer
     compare_screenshot(dock, canvas, window, out.with_name("compare.png"))
     QgsProject.instance().removeAllMapLayers()
     window.close()
     app.exitQgis()
+
+
+def layout_image(layer, out: Path) -> None:
+    """The A4 landscape layout of ``layer``, exported as the analyst would (PDF beside the PNG)."""
+    from qgis.core import QgsProject
+
+    from jin_plugin.core.layouts import export, fill, load_template
+
+    layout = fill(load_template(QgsProject.instance(), "a4-landscape"), layer)
+    export(layout, out, dpi=110)
+    export(layout, out.with_suffix(".pdf"), dpi=150)
 
 
 def compare_screenshot(dock, canvas, window, out: Path) -> None:

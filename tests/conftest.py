@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from jin_hub.demo import realdata
 from jin_hub.local_server import start_hub
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,10 +148,8 @@ def hub_url(hub_db_path) -> str:
     yield from serve(hub_db_path)
 
 
-#: Real open data for Nottinghamshire (its README.md): $JIN_REALDATA, else beside the repository
-#: (/work/shared/realdata from a worktree).
-_BESIDE = ROOT.parent / "shared" / "realdata"
-REALDATA = Path(os.environ.get("JIN_REALDATA") or (_BESIDE if _BESIDE.is_dir() else "/work/shared/realdata"))
+#: Real open data for Nottinghamshire (its README.md): $JIN_REALDATA, else beside the repository.
+REALDATA = realdata.folder()
 IMD2019 = REALDATA / "reference" / "imd2019_lsoa11_nottinghamshire.csv"
 
 

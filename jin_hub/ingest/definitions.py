@@ -29,7 +29,7 @@ from jin_hub.ingest.schemas import DatasetSchema, ReleasePolicy
 KEYS: dict[str, dict[str, tuple[type, bool]]] = {
     "": {"id": (str, True), "title": (str, True), "description": (str, True), "theme": (str, True),
          "partner": (str, True), "licence": (str, True), "keywords": (list, False), "unit": (str, False),
-         "files": (list, False),
+         "files": (list, False), "attribution": (str, False),
          "columns": (dict, True), "filter": (dict, False), "categories": (dict, True), "derive": (dict, False),
          "pseudonyms": (dict, False), "policy": (dict, False), "rate": (dict, False)},
     "columns": {"required": (list, True), "personal": (list, False), "date": (str, True), "category": (str, False),
@@ -199,7 +199,7 @@ def parse(text: str, where: str) -> DatasetSchema:
         partner=top.get("partner"), keywords=tuple(top.get("keywords", [])), required=tuple(required),
         personal=tuple(personal), date_column=columns.get("date"), category_column=category_column,
         x_column=columns.get("x"), y_column=columns.get("y"), categories=tuple(names), variants=dict(variants),
-        licence=top.get("licence"), unit=top.get("unit", "recorded incidents"),
+        licence=top.get("licence"), attribution=top.get("attribution", ""), unit=top.get("unit", "recorded incidents"),
         categorise=None if categorise is derive.category_column else categorise,
         period_of=_named(derivations, "period", derive.PERIOD),
         period_label=_named(derivations, "period_label", derive.PERIOD_LABEL),

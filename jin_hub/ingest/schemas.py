@@ -68,6 +68,7 @@ class DatasetSchema:
     categories: tuple[str, ...]
     variants: dict[str, str] = field(default_factory=dict)   # variant -> category
     licence: str = ""
+    attribution: str = ""               # the statement the licence asks for, printed on every map
     unit: str = "recorded incidents"
     categorise: Optional[Callable[..., Derived]] = None     # None: the category column, variants mapped
     period_of: Optional[Callable[[pd.Series], pd.Series]] = None     # None: parse dates in date_column

@@ -162,6 +162,13 @@ def load_template(project: QgsProject, page: str) -> QgsPrintLayout:
     return layout
 
 
+def credits(layer: QgsVectorLayer) -> str:
+    """The layer's rights statements (partner, the data's licence attribution, ONS boundaries) as
+    sentences: every map of it prints them."""
+    rights = [r.strip() for r in layer.metadata().rights() if r.strip()] or [ONS_ATTRIBUTION]
+    return " ".join(r if r.endswith(".") else f"{r}." for r in rights)
+
+
 def _disclosure(layer: QgsVectorLayer) -> str:
     abstract = layer.metadata().abstract()
     marker = "Disclosure control:"
@@ -190,7 +197,7 @@ def fill(layout: QgsPrintLayout, layer: QgsVectorLayer, title: Optional[str] = N
         "title": title or parts[0],
         "subtitle": subtitle or " · ".join(([source] if source and source != parts[0] else []) + parts[1:]),
         "disclosure": _disclosure(layer),
-        "source": "; ".join([r for r in layer.metadata().rights() if r] or [ONS_ATTRIBUTION]),
+        "source": credits(layer),
         "produced": tr("Produced {date} with JiN (Joined-up Information Nottinghamshire)").format(
             date=f"{date.today():%d %B %Y}")
                     + (" · " + tr("release {release}").format(release=layer.customProperty("jin/release"))
@@ -318,8 +325,7 @@ def comparison_layout(project: QgsProject, layers: list[QgsVectorLayer], title: 
         legend.adjustBoxSize()
     disclosure = _disclosure(layers[0])
     _label(layout, "disclosure", disclosure, 10, h - 34, w - 20, 11, 7)
-    rights = [r for r in layers[0].metadata().rights() if r] or [ONS_ATTRIBUTION]
-    _label(layout, "source", "; ".join(rights), 10, h - 22, w - 20, 9, 7)
+    _label(layout, "source", credits(layers[0]), 10, h - 22, w - 20, 9, 7)
     _label(layout, "produced", tr("Produced {date} with JiN").format(date=f"{date.today():%d %B %Y}"), 10, h - 12,
            w - 20, 5, 7)
     return layout

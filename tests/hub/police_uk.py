@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from jin_hub.demo import realdata
+
 #: police.uk's Nottinghamshire files, beside the repository as the project's shared data.
-REAL = Path(__file__).resolve().parents[3] / "shared" / "realdata" / "police_uk"
+REAL = realdata.folder() / "police_uk"
 
 
 def police_uk_extract(folder: Path, out: Path) -> Path:

@@ -5,9 +5,7 @@ extract missing most of a month carries the flag into the catalogue served over 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,12 +14,11 @@ import requests
 
 from jin_hub.ingest import quality
 from jin_hub.store import Store
-from tests.conftest import ANALYST, snapshot_db
-from tests.hub.police_uk import REAL
+from tests.conftest import ANALYST, REALDATA, snapshot_db
 from tests.thinned_hub import KEPT, THIN_MONTH
 
 #: police.uk's files: beside the repository, or where ``JIN_REALDATA`` says the shared data is.
-POLICE_UK = Path(os.environ["JIN_REALDATA"]) / "police_uk" if os.environ.get("JIN_REALDATA") else REAL
+POLICE_UK = REALDATA / "police_uk"
 ASB = "Anti-social behaviour"
 
 

@@ -4,7 +4,6 @@ hub's LSOAs by the real ONS lookup (by location where an area was split)."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from pathlib import Path
@@ -15,17 +14,10 @@ import pytest
 import shapely
 
 from jin_hub import db, geography, nesting, vintages, zones
-from tests.conftest import BOUNDARIES, snapshot_db
+from tests.conftest import BOUNDARIES, REALDATA, snapshot_db
 from tests.hub.test_cli import jin_hub
 
-
-def _realdata() -> Path:
-    """The shared real data: $JIN_REALDATA, else beside the repository (also from a worktree)."""
-    beside = Path(__file__).resolve().parents[3] / "shared" / "realdata"
-    return Path(os.environ.get("JIN_REALDATA") or (beside if beside.is_dir() else "/work/shared/realdata"))
-
-
-REAL = _realdata()
+REAL = REALDATA
 LOOKUP = REAL / "lookups" / "lsoa11_lsoa21_ltla22_nottinghamshire.csv"
 #: Each real boundary file, the geography it is loaded as, and its number of areas.
 FILES = [("lsoa21_nottinghamshire.geojson", "lsoa21", 684), ("msoa21_nottinghamshire.geojson", "msoa21", 137),

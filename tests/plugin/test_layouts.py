@@ -64,8 +64,6 @@ def test_each_template_exports_with_its_texts_and_map(files, tmp_path, page, qgi
     assert sum(c.lightness() < 235 for c in samples) > 0.1 * len(samples)
     assert any(c.saturation() > 80 and c.hue() < 40 for c in samples)         # crime's orange-reds
     assert export(layout, tmp_path / f"{page}.svg", dpi=72).read_text(encoding="utf-8").lstrip().startswith("<?xml")
-    if os.environ.get("JIN_DOC_IMAGES") == "1" and page == "a4-landscape":
-        export(layout, Path(__file__).resolve().parents[2] / "docs" / "images" / "layout_a4.png", dpi=110)
     QgsProject.instance().removeAllMapLayers()
 
 
