@@ -168,7 +168,7 @@ def test_clear_errors(tmp_path):
     conn = db.connect(tmp_path / "h.sqlite")
     with pytest.raises(ExtractError, match="not found"):
         ingest(conn, "police_crime", tmp_path / "missing.csv", TEST_SECRET)
-    with pytest.raises(KeyError, match="unknown dataset 'nope'; known datasets: asb_incidents, fire_incidents, police_crime"):
+    with pytest.raises(KeyError, match="unknown dataset 'nope'; known datasets: asb_incidents, fire_incidents"):
         ingest(conn, "nope", tmp_path / "missing.csv", TEST_SECRET)
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("a,b\n1,2\n", encoding="utf-8")
