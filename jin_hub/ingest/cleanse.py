@@ -210,8 +210,15 @@ def other_rows(frame: pd.DataFrame, schema: DatasetSchema) -> np.ndarray:
     if schema.row_filter is None:
         return np.zeros(len(frame), dtype=bool)
     column, op, value = schema.row_filter
-    match = (frame[column].str.strip() == value).to_numpy()
+    match = stripped(frame[column]) == value
     return ~match if op == "equals" else match
+
+
+def stripped(values: pd.Series) -> np.ndarray:
+    """``values`` without surrounding spaces, each distinct value stripped once (a column of a
+    few codes or categories repeated over a million rows is stripped in a few steps)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.asarray(uniques.str.strip(), dtype=object)[codes]
 
 
 def filter_text(rule: Optional[tuple[str, str, str]]) -> str:
@@ -226,10 +233,12 @@ def repeated_ids(ids: pd.Series, rows: np.ndarray) -> np.ndarray:
     """Per row, the position of the first of ``rows`` with its (non-empty) id, or its own; a row
     without an id is never a duplicate (police.uk's ASB rows have none)."""
     first = np.arange(len(ids))
-    text = ids.str.strip().to_numpy(dtype=object)
+    text = stripped(ids)
     candidates = np.flatnonzero(rows & (text != ""))
-    if len(candidates):
-        first[candidates] = pd.Series(candidates).groupby(text[candidates]).transform("min").to_numpy()
+    if len(candidates):                 # candidates ascend: each id's first occurrence is its first row
+        codes, _ = pd.factorize(text[candidates])
+        _, at = np.unique(codes, return_index=True)
+        first[candidates] = candidates[at[codes]]
     return first
 
 
@@ -326,7 +335,7 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
     reject(month > now, f"dated after {month_label(now)}, the month of this ingest: check the year in "
                         f"{schema.date_column}")
 
-    codes = frame[schema.area_column].str.strip().to_numpy(dtype=object) if schema.area_column else None
+    codes = stripped(frame[schema.area_column]) if schema.area_column else None
     coded = codes != "" if codes is not None else np.zeros(n, dtype=bool)
     bad = ~(np.isfinite(x) & np.isfinite(y))
     if bad.any():                                  # only the unreadable few are looked at as text
