@@ -29,6 +29,14 @@ from scipy.sparse import csr_matrix
 from shapely import STRtree, from_geojson
 
 CHAIN = ("oa", "lsoa", "msoa", "district")
+#: The nested chain of each census family a release may publish on.
+CHAINS = (CHAIN, ("lsoa21", "msoa21", "district"))
+
+
+def chain_of(geographies: list[str]) -> tuple[str, ...]:
+    """The published geographies, finest first, of the family they belong to."""
+    family = next(c for c in CHAINS if set(geographies) <= set(c))
+    return tuple(g for g in family if g in geographies)
 LONG = ("years", "financial_years", "rolling")
 
 
@@ -64,7 +72,8 @@ def _get(session: requests.Session, url: str, **params) -> dict:
 
 def nesting(session: requests.Session, base: str, levels: list[str]) -> dict[str, dict[str, str]]:
     """For each level, which area of the next coarser level holds each area: from the geometry,
-    by the coarser area that contains a point inside the finer one."""
+    by the rule the hub publishes (the coarser area holding most of it: generalised boundaries
+    can put a point of an area inside a neighbour of its parent)."""
     shapes = {}
     for level in levels:
         features = _get(session, f"{base}/api/v1/boundaries/{level}")["features"]
@@ -77,8 +86,13 @@ def nesting(session: requests.Session, base: str, levels: list[str]) -> dict[str
         codes, geoms = shapes[child]
         parent_codes, parent_geoms = shapes[parent]
         tree = STRtree(parent_geoms)
-        inside, where = tree.query([g.point_on_surface() for g in geoms], predicate="within")
-        out[child] = {codes[i]: parent_codes[j] for i, j in zip(inside, where)}
+        kid, near = tree.query(geoms, predicate="intersects")
+        shared = [geoms[i].intersection(parent_geoms[j]).area for i, j in zip(kid, near)]
+        best: dict[str, tuple[float, str]] = {}
+        for i, j, area in zip(kid, near, shared):
+            if area > best.get(codes[i], (-1.0, ""))[0]:
+                best[codes[i]] = (area, parent_codes[j])
+        out[child] = {code: parent for code, (_, parent) in best.items()}
     return out
 
 
@@ -88,7 +102,7 @@ def fetch(base: str, auth: tuple[str, str], dataset: str, parents: dict | None =
     session = requests.Session()
     session.auth = auth
     entry = next(d for d in _get(session, f"{base}/api/v1/catalogue")["datasets"] if d["id"] == dataset)
-    levels = [g for g in CHAIN if g in entry["geographies"]]
+    levels = list(chain_of(entry["geographies"]))
     parents = parents if parents is not None else nesting(session, base, levels)
     rows = []
     for period in entry["periods"] + [p for kind in LONG for p in entry.get(kind, [])]:
@@ -109,13 +123,14 @@ def universe(tables: list[Tables], district: str) -> pd.DataFrame:
     """Every cell of one district over all the releases' tables: published, withheld or hidden."""
     latest = tables[-1]
     up = latest.parents
+    chain = chain_of(latest.entry["geographies"])
     areas = {"district": [district]}
-    for child, parent in zip(reversed(CHAIN[:-1]), reversed(CHAIN[1:])):
+    for child, parent in zip(reversed(chain[:-1]), reversed(chain[1:])):
         if child in up:
             areas[child] = [a for a, p in up[child].items() if p in areas[parent]]
     periods = sorted({p for t in tables for p in t.cells["period"].unique()})
     cats = latest.entry["categories"]
-    index = pd.MultiIndex.from_tuples([(g, a, p, c) for g in CHAIN if g in areas for a in areas[g]
+    index = pd.MultiIndex.from_tuples([(g, a, p, c) for g in chain if g in areas for a in areas[g]
                                        for p in periods for c in cats],
                                       names=["geography", "area_code", "period", "category"])
     out = pd.DataFrame(index=index).assign(state="hidden", value=np.nan)
@@ -149,7 +164,8 @@ def equations(cells: pd.DataFrame, parents: dict[str, dict[str, str]]) -> csr_ma
     spread = pd.DataFrame({"month": p, "row": np.arange(len(p))}).merge(cover, on="month")
     r = spread["row"].to_numpy()
     relate(r, pd.MultiIndex.from_arrays([g[r], a[r], spread["period"].to_numpy(), c[r]]))
-    for child, parent in zip(CHAIN, CHAIN[1:]):
+    chain = chain_of([*parents, "district"])
+    for child, parent in zip(chain, chain[1:]):
         kids = np.flatnonzero(g == child)
         if child not in parents or not len(kids):
             continue

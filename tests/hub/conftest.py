@@ -82,3 +82,27 @@ def suppression_span_db_path(tmp_path_factory, span_extracts) -> Path:
 def suppression_span_url(suppression_span_db_path) -> str:
     """Base URL of a real hub serving the 19-month database with exact counts."""
     yield from serve(suppression_span_db_path)
+
+
+def build_police_uk_hub(folder: Path) -> None:
+    """The hub the admin's commands make of the real data (``jin_hub.demo.realdata``), with the
+    test accounts and a fixed secret."""
+    from jin_hub import cli, db
+    from jin_hub.demo import realdata
+    from tests.conftest import add_test_accounts
+
+    (folder / "hub.secret").write_bytes(b"s" * 32)
+    for command in realdata.commands():
+        cli.main(["--db", str(folder / "hub.sqlite"), *command])
+    add_test_accounts(db.connect(folder / "hub.sqlite"))
+
+
+@pytest.fixture(scope="session")
+def police_uk_db_path(tmp_path_factory) -> Path:
+    """police.uk's 24 months of Nottinghamshire crime and ASB on the 2021 areas (read-only);
+    skipped without the real data."""
+    from jin_hub.demo import realdata
+
+    if not realdata.available():
+        pytest.skip(f"no real data at {realdata.folder()}: set JIN_REALDATA")
+    return built_once(tmp_path_factory, "police_uk_hub", build_police_uk_hub) / "hub.sqlite"

@@ -23,7 +23,7 @@ from jin_hub import cli, reference
 from jin_hub.demo import realdata
 from jin_hub.ingest.cellkey import MAX_NOISE
 from jin_hub.store import Store
-from tests.conftest import built_once, snapshot_db
+from tests.conftest import snapshot_db
 
 pytestmark = pytest.mark.skipif(not realdata.available(), reason=f"no real data at {realdata.folder()}: set "
                                                                  "JIN_REALDATA")
@@ -32,16 +32,9 @@ ASB = "Anti-social behaviour"
 SNAP = 250.0          # the hub's CANDIDATE_METRES: how far a split area's point may lie outside
 
 
-def build(folder: Path) -> None:
-    """The hub the admin's commands make, with a fixed secret."""
-    (folder / "hub.secret").write_bytes(b"s" * 32)
-    for command in realdata.commands(REAL):
-        cli.main(["--db", str(folder / "hub.sqlite"), *command])
-
-
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory) -> Path:
-    return built_once(tmp_path_factory, "police_uk_hub", build) / "hub.sqlite"
+def hub(police_uk_db_path) -> Path:
+    return police_uk_db_path
 
 
 @pytest.fixture(scope="module")
