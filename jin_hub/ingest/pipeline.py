@@ -174,30 +174,50 @@ def zeros(cells: pd.DataFrame, pairs: dict[tuple[str, str], dict[str, str]], pol
     """Every true zero (no cell in ``cells``) of every geography, period and category, as the
     attacker sees it: a published zero is known exactly (and so, say, a published zero year of an
     area's total makes each of its hidden categories known too), a zero the policy hides is an
-    unknown of at least 0, bounded only by the margins it belongs to, as a hidden count is."""
+    unknown of at least 0, bounded only by the margins it belongs to, as a hidden count is.
+
+    Every (geography, area, period, category) is coded as one integer, so finding the absent
+    ones is one ``isin`` of integers, not of a million tuples of strings."""
     areas: dict[str, set[str]] = {}
     for (child, parent), lookup in pairs.items():
         areas.setdefault(child, set()).update(lookup)
         areas.setdefault(parent, set()).update(lookup.values())
     geographies = list(cells["geography"].unique())
-    all_periods = pd.Series(cells["period"].unique())
-    kinds = periods.kinds(all_periods)
-    out = []
+    all_periods = pd.Index(cells["period"].unique())
+    kinds = periods.kinds(pd.Series(all_periods))
+    every = [*categories, "all"]
+    codes = {g: np.array(sorted(areas.get(g, set(cells.loc[cells["geography"] == g, "area_code"]))), dtype=object)
+             for g in geographies}
+    offset = dict(zip(geographies, np.cumsum([0] + [len(codes[g]) for g in geographies])[:-1]))
+    n_areas, n_periods, n_cats = sum(len(c) for c in codes.values()), len(all_periods), len(every)
+    blocks = []                         # (geography, area numbers, period numbers, category number, shown)
     for geography in geographies:
-        codes = sorted(areas.get(geography, set(cells.loc[cells["geography"] == geography, "area_code"])))
+        mine = offset[geography] + np.arange(len(codes[geography]))
         for kind in np.unique(kinds):
-            spans = all_periods[kinds == kind].tolist()
-            for category in [*categories, "all"]:
+            spans = np.flatnonzero(kinds == kind)
+            for c, category in enumerate(every):
                 probe = pd.DataFrame({"geography": [geography], "category": [category], "period": [kind]})
-                shown = allowed(probe, policy, kinds=np.array([kind]))[0]
-                grid = pd.MultiIndex.from_product([[geography], codes, spans, [category]],
-                                                  names=["geography", "area_code", "period", "category"])
-                out.append(grid.to_frame(index=False).assign(count=0 if shown else None))
-    grid = pd.concat(out, ignore_index=True)
-    key = ["geography", "area_code", "period", "category"]
-    present = pd.MultiIndex.from_frame(cells[key])
-    grid = grid[~pd.MultiIndex.from_frame(grid[key]).isin(present)]
-    return grid.assign(count=pd.array(grid["count"].tolist(), dtype="Int64"), true=0, suppressed=False)
+                blocks.append((np.repeat(mine, len(spans)), np.tile(spans, len(mine)), c,
+                               allowed(probe, policy, kinds=np.array([kind]))[0]))
+    area = np.concatenate([b[0] for b in blocks])
+    period = np.concatenate([b[1] for b in blocks])
+    category = np.concatenate([np.full(len(b[0]), b[2]) for b in blocks])
+    shown = np.concatenate([np.full(len(b[0]), b[3]) for b in blocks])
+    number = {(g, a): offset[g] + i for g in geographies for i, a in enumerate(codes[g])}
+    present_area = np.array([number.get(k, -1) for k in zip(cells["geography"], cells["area_code"])], dtype=np.int64)
+    present = (present_area * n_periods + all_periods.get_indexer(cells["period"])) * n_cats + pd.Index(
+        every).get_indexer(cells["category"])
+    absent = ~np.isin((area.astype(np.int64) * n_periods + period) * n_cats + category, present[present_area >= 0])
+    area, period, category, shown = area[absent], period[absent], category[absent], shown[absent]
+    names = np.concatenate([np.array([g] * len(codes[g]), dtype=object) for g in geographies]) if n_areas else \
+        np.array([], dtype=object)
+    every_code = np.concatenate([codes[g] for g in geographies]) if n_areas else np.array([], dtype=object)
+    count = pd.array(np.zeros(len(area), dtype=np.int64), dtype="Int64")
+    count[~shown] = pd.NA
+    return pd.DataFrame({"geography": names[area], "area_code": every_code[area],
+                         "period": np.asarray(all_periods, dtype=object)[period],
+                         "category": np.array(every, dtype=object)[category], "count": count,
+                         "true": 0, "suppressed": False})
 
 
 def _with_earlier(cells: pd.DataFrame, earlier: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
