@@ -124,3 +124,23 @@ def test_the_definition_schema_documents_every_key():
         for key, (kind, _) in keys.items():
             name = f"{table}.{key}" if table and table != "pseudonym" else f"[{key}]" if kind is dict else key
             assert f"`{name}`" in doc, f"docs/DATASETS.md does not explain `{name}`"
+
+
+@pytest.mark.parametrize("change, key, fix", [
+    (('area_vintage = "mixed"', 'area_vintage = "2001"'), "columns.area_vintage", "2011, 2021, mixed"),
+    (('not_equals = "Anti-social behaviour"', 'equal = "Anti-social behaviour"'), "filter.equal",
+     "Check its spelling"),
+    (('column = "Crime type"\nnot_equals', 'column = "Crime category"\nnot_equals'), "filter.column",
+     "not in columns.required"),
+    (('crs = "EPSG:4326"', 'crs = "WGS 1984 please"'), "columns.crs", "EPSG:4326"),
+])
+def test_a_bad_police_uk_definition_is_refused(capsys, tmp_path, change, key, fix):
+    """The police.uk kind's own keys: vintage, filter, CRS."""
+    text = (registry.SHIPPED / "police_uk_crime.toml").read_text(encoding="utf-8")
+    assert change[0] in text
+    bad = tmp_path / "police_uk_mine.toml"
+    bad.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    code, _, err = run(capsys, "--db", str(tmp_path / "hub.sqlite"), "datasets", "add", str(bad))
+    assert code == 2 and f"key '{key}'" in err and fix in err and str(bad) in err
+    registered = sqlite3.connect(tmp_path / "hub.sqlite").execute("SELECT count(*) FROM dataset_definitions")
+    assert registered.fetchone() == (0,)
