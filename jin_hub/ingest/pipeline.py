@@ -190,15 +190,18 @@ def zeros(cells: pd.DataFrame, pairs: dict[tuple[str, str], dict[str, str]], pol
              for g in geographies}
     offset = dict(zip(geographies, np.cumsum([0] + [len(codes[g]) for g in geographies])[:-1]))
     n_areas, n_periods, n_cats = sum(len(c) for c in codes.values()), len(all_periods), len(every)
+    probe = pd.MultiIndex.from_product([geographies, np.unique(kinds), every],
+                                       names=["geography", "period", "category"]).to_frame(index=False)
+    published = dict(zip(zip(probe["geography"], probe["period"], probe["category"]),
+                         allowed(probe, policy, kinds=probe["period"].to_numpy())))
     blocks = []                         # (geography, area numbers, period numbers, category number, shown)
     for geography in geographies:
         mine = offset[geography] + np.arange(len(codes[geography]))
         for kind in np.unique(kinds):
             spans = np.flatnonzero(kinds == kind)
             for c, category in enumerate(every):
-                probe = pd.DataFrame({"geography": [geography], "category": [category], "period": [kind]})
                 blocks.append((np.repeat(mine, len(spans)), np.tile(spans, len(mine)), c,
-                               allowed(probe, policy, kinds=np.array([kind]))[0]))
+                               published[(geography, kind, category)]))
     area = np.concatenate([b[0] for b in blocks])
     period = np.concatenate([b[1] for b in blocks])
     category = np.concatenate([np.full(len(b[0]), b[2]) for b in blocks])
