@@ -19,9 +19,11 @@ import pandas as pd
 import pytest
 import shapely
 
-from jin_hub import cli, reference
+from jin_hub import cli, db, reference
 from jin_hub.demo import realdata
+from jin_hub.ingest import registry
 from jin_hub.ingest.cellkey import MAX_NOISE
+from jin_hub.ingest.pipeline import ingest
 from jin_hub.store import Store
 from tests.conftest import snapshot_db
 
@@ -267,3 +269,17 @@ def test_real_populations_for_2011_areas(tmp_path, hub_db_path, file, measure, c
     sums = dict(sqlite3.connect(path).execute("SELECT geography, sum(value) FROM denominators WHERE measure = ? "
                                               "GROUP BY geography", (measure,)))
     assert sums == {"lsoa": total, "msoa": total, "district": total}
+
+
+def test_a_definition_without_a_family_publishes_on_2021_areas(copy, tmp_path):
+    """Data from 2021 on defaults to the 2021 areas where they are loaded."""
+    text = (registry.SHIPPED / "police_uk_asb.toml").read_text(encoding="utf-8")
+    mine = tmp_path / "asb_default.toml"
+    mine.write_text(text.replace('id = "police_uk_asb"', 'id = "asb_default"').replace('geography = "2021"\n', ""),
+                    encoding="utf-8")
+    conn = db.connect(copy)
+    schema, _ = registry.add(conn, mine)
+    assert schema.policy.family == ""
+    result = ingest(conn, "asb_default", REAL / "police_uk" / "2024-06-nottinghamshire-street.csv.gz", b"s" * 32,
+                    cutoff="2024-06")
+    assert result.report["family"] == "2021" and result.report["geographies"] == ["lsoa21", "msoa21", "district"]
