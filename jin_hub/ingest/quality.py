@@ -133,5 +133,8 @@ def release_flags(cells: pd.DataFrame) -> list[dict]:
     "periods": the release's period codes that include its month, so that a client can tell which
     of its layers a flag touches without period arithmetic of its own."""
     codes = sorted(cells["period"].unique().tolist(), key=periods.order)
-    return [flag | {"periods": [c for c in codes if touching([flag], [c])]}
-            for flag in flags(published_months(cells))]
+    found = flags(published_months(cells))
+    if len(set(cells["category"]) - {"all"}) == 1:      # one category: its total's flag says it again
+        said = {f["period"] for f in found if f["category"] != "all"}
+        found = [f for f in found if f["category"] != "all" or f["period"] not in said]
+    return [flag | {"periods": [c for c in codes if touching([flag], [c])]} for flag in found]
