@@ -16,7 +16,7 @@ import pytest
 import shapely
 
 from jin_hub.demo.boundaries import FILES
-from tests.hub.test_vintages import REAL
+from tests.conftest import REALDATA as REAL
 
 LOOKUP = REAL / "lookups" / "oa11_lsoa11_msoa11_lad17_nottinghamshire.csv"
 

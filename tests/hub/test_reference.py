@@ -18,6 +18,9 @@ import requests
 from jin_hub.reference import DISCLOSURE
 from tests.conftest import ANALYST, IMD2019, REALDATA, ROOT, snapshot_db
 
+if not REALDATA.is_dir():
+    pytest.skip(f"no real data at {REALDATA}: set JIN_REALDATA", allow_module_level=True)
+
 API = "/api/v1"
 COLUMNS = pd.read_csv(IMD2019, nrows=0).columns[1:].tolist()
 

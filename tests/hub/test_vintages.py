@@ -17,6 +17,9 @@ from jin_hub import db, geography, nesting, vintages, zones
 from tests.conftest import BOUNDARIES, REALDATA, snapshot_db
 from tests.hub.test_cli import jin_hub
 
+if not REALDATA.is_dir():
+    pytest.skip(f"no real data at {REALDATA}: set JIN_REALDATA", allow_module_level=True)
+
 REAL = REALDATA
 LOOKUP = REAL / "lookups" / "lsoa11_lsoa21_ltla22_nottinghamshire.csv"
 #: Each real boundary file, the geography it is loaded as, and its number of areas.

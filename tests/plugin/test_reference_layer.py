@@ -20,6 +20,9 @@ from jin_plugin.ui.browser import JinDataItemProvider, LayerOpener
 from tests.conftest import IMD2019
 from tests.plugin.helpers import wait_until
 
+if not IMD2019.parent.parent.is_dir():
+    pytest.skip(f"no real data at {IMD2019.parent.parent}: set JIN_REALDATA", allow_module_level=True)
+
 HUB_NAME = "Reference test hub"
 SOURCE = pd.read_csv(IMD2019, dtype={"lsoa11_code": str}).set_index("lsoa11_code")
 
