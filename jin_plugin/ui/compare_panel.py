@@ -27,6 +27,7 @@ from ..core.compare import CompareError, Measure, Options, read_inputs
 from ..core.compare_task import CompareTask
 from ..core.compat import POLYGON_LAYERS
 from ..i18n import QT_TR_NOOP, tr
+from .layer_inputs import keep_optional, refuse_repeats, spread
 
 ADJUSTMENTS = {"none": QT_TR_NOOP("None"), "fdr": QT_TR_NOOP("False discovery rate (Benjamini–Hochberg)"),
                "bonferroni": QT_TR_NOOP("Bonferroni")}
@@ -69,7 +70,6 @@ class ComparePanel(QWidget):
         for i in range(3):
             layer_box = QgsMapLayerComboBox()
             layer_box.setFilters(POLYGON_LAYERS)
-            layer_box.setAllowEmptyLayer(i == 2)
             field_box = QgsFieldComboBox()
             field_box.setFilters(QgsFieldProxyModel.Filter.Numeric)
             _follow(layer_box, field_box, "rate")
@@ -77,6 +77,8 @@ class ComparePanel(QWidget):
             form.addRow("   " + tr("measure"), field_box)
             self.layers.append(layer_box)
             self.fields.append(field_box)
+        spread(self.layers[:2])
+        keep_optional(self.layers[2])
         self.neighbours = QComboBox()
         self.neighbours.addItem(tr("Queen (shared corner)"), "queen")
         self.neighbours.addItem(tr("Rook (shared edge)"), "rook")
@@ -119,6 +121,7 @@ class ComparePanel(QWidget):
             form.addRow("   " + tr("count"), field_box)
             self.change_layers.append(layer_box)
             self.change_fields.append(field_box)
+        spread(self.change_layers)
         self.change_button = QPushButton(tr("Show change"))
         self.change_button.clicked.connect(self.change)
         form.addRow(self.change_button)
@@ -131,6 +134,7 @@ class ComparePanel(QWidget):
         try:
             if len(pair) != 2 or not all(m.field for m in pair):
                 raise CompareError(tr("choose both periods' layers and their count field"))
+            refuse_repeats((tr("Earlier"), tr("Later")), self.change_layers, self.change_fields)
             data = read_change(*pair)
         except CompareError as exc:
             self._notify(str(exc), Qgis.MessageLevel.Warning)
@@ -159,6 +163,7 @@ class ComparePanel(QWidget):
 
     def compare(self) -> Optional[CompareTask]:
         try:
+            refuse_repeats([tr("Layer {i}").format(i=i + 1) for i in range(3)], self.layers, self.fields)
             inputs = read_inputs(self.measures())           # GUI thread: layers are not thread-safe
         except CompareError as exc:
             self._notify(str(exc), Qgis.MessageLevel.Warning)

@@ -266,3 +266,76 @@ def test_an_unexpected_error_is_a_message_not_a_crash(layer_files, tmp_path):
     assert wait_until(lambda: bool(failed), 60)
     assert "unexpected error (TypeError" in failed[0] and "Log Messages panel" in failed[0]
     assert not (tmp_path / "out" / "comparison.gpkg").exists()
+
+
+def chosen(boxes) -> list:
+    return [box.currentLayer().id() if box.currentLayer() else None for box in boxes]
+
+
+def test_optional_layer_stays_empty_and_pairs_default_apart(qgis_iface, qgis_new_project, layer_files, tmp_path):
+    """Layer 3 is never filled in for the analyst: not when layers are added, not when a project is
+    reopened (with the panel open, or opened afterwards), not when its chosen layer is removed; Layer
+    1/2 and Earlier/Later start on different layers."""
+    from qgis.core import QgsProject
+
+    from jin_plugin.ui.dock import JinDock
+
+    project = QgsProject.instance()
+    dock = JinDock(qgis_iface.messageBar())
+    panel = dock.compare_panel
+    project.addMapLayers([open_layer(layer_files[n]) for n in ("truancy", "damage", "arson")])
+
+    def assert_defaults(panel) -> None:
+        assert panel.layers[2].currentLayer() is None and panel.fields[2].currentField() == ""
+        for pair in (panel.layers[:2], panel.change_layers):
+            first, second = chosen(pair)
+            assert None not in (first, second) and first != second
+
+    assert_defaults(panel)
+    assert project.write(str(tmp_path / "analysis.qgz"))
+    project.clear()
+    assert project.read(str(tmp_path / "analysis.qgz")) and len(project.mapLayers()) == 3
+    assert_defaults(panel)
+    later = JinDock(qgis_iface.messageBar())                # the plugin makes its panel when first shown
+    assert_defaults(later.compare_panel)
+
+    third = next(lyr for lyr in project.mapLayers().values() if lyr.id() not in chosen(panel.layers[:2]))
+    panel.layers[2].setLayer(third)
+    assert panel.layers[2].currentLayer() is third
+    project.addMapLayer(open_layer(layer_files["truancy"]))
+    assert panel.layers[2].currentLayer() is third          # a chosen layer is kept
+    project.removeMapLayer(third.id())
+    assert panel.layers[2].currentLayer() is None           # not the layer that took its place
+    project.removeAllMapLayers()
+    later.close()
+    dock.close()
+
+
+def test_identical_inputs_are_refused_before_any_task(qgis_iface, qgis_new_project, layer_files):
+    from qgis.core import QgsApplication, QgsProject
+
+    from jin_plugin.ui.dock import JinDock
+
+    project = QgsProject.instance()
+    truancy, damage = open_layer(layer_files["truancy"]), open_layer(layer_files["damage"])
+    project.addMapLayers([truancy, damage])
+    dock = JinDock(qgis_iface.messageBar())
+    panel = dock.compare_panel
+    panel.permutations.setValue(99)
+    running = QgsApplication.taskManager().count()
+    for second, third, message in ((truancy, None, "Layer 1 and Layer 2 are the same layer and field"),
+                                   (damage, damage, "Layer 2 and Layer 3 are the same layer and field")):
+        panel.layers[0].setLayer(truancy)
+        panel.layers[1].setLayer(second)
+        panel.layers[2].setLayer(third)
+        assert panel.compare() is None
+        assert message in dock.status.text() and "choose a different layer for" in dock.status.text()
+        assert dock.tasks == [] and QgsApplication.taskManager().count() == running
+    for box in panel.change_layers:
+        box.setLayer(damage)
+    assert panel.change() is None
+    assert "Earlier and Later are the same layer and field" in dock.status.text()
+    assert "choose a different layer for Later" in dock.status.text()
+    assert dock.tasks == [] and QgsApplication.taskManager().count() == running
+    project.removeAllMapLayers()
+    dock.close()
