@@ -45,6 +45,7 @@ class LayerOptions(QWidget):
         period_row.addWidget(self.period, 1)
         self.categories = QgsCheckableComboBox()
         self.categories.setToolTip(tr("Tick one or several categories: each becomes its own layer"))
+        self._ticked: list[str] = []
         self.geography = QComboBox()
         self.measure = QComboBox()
         self.zone = QComboBox()
@@ -64,6 +65,7 @@ class LayerOptions(QWidget):
         self.set_zones([])
         self.kind.currentIndexChanged.connect(self._fill_periods)
         self.kind.currentIndexChanged.connect(self.update_geographies)
+        self.categories.checkedItemsChanged.connect(self._exclusive_all)
         self.categories.checkedItemsChanged.connect(self.update_geographies)
 
     # ---- filling ---------------------------------------------------------------------------
@@ -87,6 +89,7 @@ class LayerOptions(QWidget):
                 self.measure.addItem(tr("Rate {unit}").format(unit=rate["label"]), "rate")
         for combo in (self.kind, self.period, self.categories, self.geography, self.measure):
             combo.blockSignals(False)
+        self._ticked = list(self.categories.checkedItemsData())
         self._fill_periods()
         self.update_geographies()
 
@@ -104,6 +107,21 @@ class LayerOptions(QWidget):
         for z in zones:
             self.zone.addItem(f"{z['name']} ({z['kind'].upper() if len(z['kind']) <= 4 else z['kind']})", z)
         self.zoom_button.setEnabled(bool(zones))
+
+    def _exclusive_all(self, *_args) -> None:
+        """"All categories" and specific ones exclude each other, and an empty list shows "All" again,
+        so what is ticked is exactly what is fetched: the newest tick wins."""
+        ticked = list(self.categories.checkedItemsData())
+        if self.categories.findData(ALL) >= 0:
+            specific, all_new = set(ticked) - {ALL}, ALL in ticked and ALL not in self._ticked
+            keep = specific if specific and not all_new else {ALL}
+            if keep != set(ticked):
+                self.categories.blockSignals(True)
+                for i in range(self.categories.count()):
+                    self.categories.setItemCheckState(i, Qt.CheckState.Checked if self.categories.itemData(i) in keep
+                                                      else Qt.CheckState.Unchecked)
+                self.categories.blockSignals(False)
+        self._ticked = list(self.categories.checkedItemsData())
 
     def chosen_categories(self) -> list[str]:
         return list(self.categories.checkedItemsData()) or [ALL]

@@ -15,6 +15,7 @@ from qgis.PyQt.QtTest import QTest
 from jin_hub.local_server import start_hub
 from jin_plugin.core import connections
 from jin_plugin.core.connections import Connection, InvalidConnection
+from jin_plugin.core.releases import request_of_layer
 from jin_plugin.ui.dock import GROUP_NAME, JinDock
 from tests.conftest import ROOT, TEST_SECRET, snapshot_db
 from tests.plugin.helpers import wait_until
@@ -141,6 +142,40 @@ def test_panel_from_search_to_layers_on_the_map(qgis_iface, qgis_new_project, hu
     assert all("rate" in layer.renderer().rootRule().children()[0].filterExpression() for layer in layers)
     dock.close()
 
+
+
+def tick(combo, text: str) -> None:
+    """Click ``text`` in the categories' drop-down, as the analyst does."""
+    combo.showPopup()
+    view = combo.view()
+    row = view.visualRect(combo.model().index(combo.findText(text), 0))
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, row.center())
+    combo.hidePopup()
+
+
+def test_ticking_categories_fetches_just_those(qgis_iface, qgis_new_project, hub_connection, jin_cache):
+    """A specific tick clears "All categories" and "All" clears the specific ones: what is shown
+    ticked is what is fetched, one layer each."""
+    dock = connected_dock(qgis_iface)
+    dock.catalogue.select("police_crime")
+    categories = dock.options.categories
+    assert categories.checkedItemsData() == ["all"]
+    tick(categories, "Burglary")
+    tick(categories, "Drugs")
+    assert categories.checkedItemsData() == ["Burglary", "Drugs"]
+    tick(categories, "All categories")
+    assert categories.checkedItemsData() == ["all"]
+    tick(categories, "All categories")                  # nothing ticked would fetch everything: say so
+    assert categories.checkedItemsData() == ["all"]
+    tick(categories, "Drugs")
+    tick(categories, "Burglary")
+    assert sorted(categories.checkedItemsData()) == ["Burglary", "Drugs"]
+    layers = add_and_wait(dock, 2)
+    assert wait_until(lambda: dock.tasks == []), dock.status.text()
+    fetched = [layer for layer in QgsProject.instance().mapLayers().values() if request_of_layer(layer)]
+    assert len(layers) == len(fetched) == 2
+    assert sorted(request_of_layer(layer).category for layer in fetched) == ["Burglary", "Drugs"]
+    dock.close()
 
 def test_zone_zoom_and_filter(qgis_iface, qgis_new_project, hub_connection, jin_cache):
     dock = connected_dock(qgis_iface)
