@@ -214,47 +214,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="194"/>
+        <location filename="../core/layouts.py" line="201"/>
         <source>Produced {date} with JiN (Joined-up Information Nottinghamshire)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="196"/>
+        <location filename="../core/layouts.py" line="203"/>
         <source>release {release}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="206"/>
+        <location filename="../core/layouts.py" line="213"/>
         <source>the template has no map item &apos;{item}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="249"/>
+        <location filename="../core/layouts.py" line="256"/>
         <source>export as .pdf, .png or .svg</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="251"/>
+        <location filename="../core/layouts.py" line="258"/>
         <source>could not export {name} (error {code}): check the folder is writable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="275"/>
+        <location filename="../core/layouts.py" line="282"/>
         <source>could not export the atlas: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="286"/>
+        <location filename="../core/layouts.py" line="293"/>
         <source>a comparison layout shows one to three maps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="315"/>
+        <location filename="../core/layouts.py" line="322"/>
         <source>Same classes on every map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="323"/>
+        <location filename="../core/layouts.py" line="329"/>
         <source>Produced {date} with JiN</source>
         <translation type="unfinished"></translation>
     </message>
@@ -434,7 +434,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="76"/>
+        <location filename="../ui/compare_panel.py" line="166"/>
         <source>Layer {i}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -449,12 +449,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="95"/>
+        <location filename="../ui/compare_panel.py" line="97"/>
         <source>Neighbours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="96"/>
+        <location filename="../ui/compare_panel.py" line="98"/>
         <source>Permutations</source>
         <translation type="unfinished"></translation>
     </message>
@@ -479,7 +479,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="31"/>
+        <location filename="../ui/compare_panel.py" line="32"/>
         <source>None</source>
         <translation type="unfinished"></translation>
     </message>
@@ -549,7 +549,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="61"/>
+        <location filename="../ui/layer_options.py" line="62"/>
         <source>Geography</source>
         <translation type="unfinished"></translation>
     </message>
@@ -874,7 +874,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="119"/>
+        <location filename="../ui/compare_panel.py" line="121"/>
         <source>count</source>
         <translation type="unfinished"></translation>
     </message>
@@ -944,32 +944,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="31"/>
+        <location filename="../ui/compare_panel.py" line="32"/>
         <source>False discovery rate (Benjamini–Hochberg)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="32"/>
+        <location filename="../ui/compare_panel.py" line="33"/>
         <source>Bonferroni</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="33"/>
+        <location filename="../ui/compare_panel.py" line="34"/>
         <source>None: rates as published</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="33"/>
+        <location filename="../ui/compare_panel.py" line="34"/>
         <source>Empirical Bayes (towards the county)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="34"/>
+        <location filename="../ui/compare_panel.py" line="35"/>
         <source>Spatial empirical Bayes (towards the neighbourhood)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="62"/>
+        <location filename="../ui/compare_panel.py" line="63"/>
         <source>Do these measures cluster in the same places? Choose two or three area layers (JiN layers, or your own with an area code field) on the same geography.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -984,27 +984,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="81"/>
+        <location filename="../ui/compare_panel.py" line="83"/>
         <source>Queen (shared corner)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="82"/>
+        <location filename="../ui/compare_panel.py" line="84"/>
         <source>Rook (shared edge)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="92"/>
+        <location filename="../ui/compare_panel.py" line="94"/>
         <source>Pull rates of areas with few residents or pupils towards a wider mean, so one incident in a small population does not look like a hot spot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="94"/>
+        <location filename="../ui/compare_panel.py" line="96"/>
         <source>Rate smoothing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="97"/>
+        <location filename="../ui/compare_panel.py" line="99"/>
         <source>Adjustment</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1014,42 +1014,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="100"/>
+        <location filename="../ui/compare_panel.py" line="102"/>
         <source>Open summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="110"/>
+        <location filename="../ui/compare_panel.py" line="112"/>
         <source>Change over time (one count, two periods)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="113"/>
+        <location filename="../ui/compare_panel.py" line="137"/>
         <source>Earlier</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="113"/>
+        <location filename="../ui/compare_panel.py" line="137"/>
         <source>Later</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="122"/>
+        <location filename="../ui/compare_panel.py" line="125"/>
         <source>Show change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="133"/>
+        <location filename="../ui/compare_panel.py" line="136"/>
         <source>choose both periods&apos; layers and their count field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="144"/>
+        <location filename="../ui/compare_panel.py" line="148"/>
         <source>The change could not be computed: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="147"/>
+        <location filename="../ui/compare_panel.py" line="151"/>
         <source>JiN: change over time</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1409,47 +1409,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="51"/>
+        <location filename="../ui/layer_options.py" line="52"/>
         <source>Districts, wards and community safety partnership areas from the hub</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="52"/>
+        <location filename="../ui/layer_options.py" line="53"/>
         <source>Zoom to</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="53"/>
+        <location filename="../ui/layer_options.py" line="54"/>
         <source>Only this area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="54"/>
+        <location filename="../ui/layer_options.py" line="55"/>
         <source>Fetch just the areas inside the chosen zone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="59"/>
+        <location filename="../ui/layer_options.py" line="60"/>
         <source>Period</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="60"/>
+        <location filename="../ui/layer_options.py" line="61"/>
         <source>Categories</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="62"/>
+        <location filename="../ui/layer_options.py" line="63"/>
         <source>Measure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="63"/>
+        <location filename="../ui/layer_options.py" line="64"/>
         <source>Zone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="81"/>
+        <location filename="../ui/layer_options.py" line="83"/>
         <source>All categories</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1459,12 +1459,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="87"/>
+        <location filename="../ui/layer_options.py" line="89"/>
         <source>Rate {unit}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="103"/>
+        <location filename="../ui/layer_options.py" line="106"/>
         <source>Whole county (no zone)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1711,6 +1711,11 @@
     <message>
         <location filename="../core/themes.py" line="45"/>
         <source>Reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_inputs.py" line="82"/>
+        <source>{first} and {second} are the same layer and field (&apos;{layer}&apos;, {field}): choose a different layer for {second}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
