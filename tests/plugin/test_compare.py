@@ -317,11 +317,9 @@ def test_identical_inputs_are_refused_before_any_task(qgis_iface, qgis_new_proje
     from jin_plugin.ui.dock import JinDock
 
     project = QgsProject.instance()
-    truancy, damage = open_layer(layer_files["truancy"]), open_layer(layer_files["damage"])
-    project.addMapLayers([truancy, damage])
+    truancy, damage = project.addMapLayers([open_layer(layer_files[n]) for n in ("truancy", "damage")])
     dock = JinDock(qgis_iface.messageBar())
     panel = dock.compare_panel
-    panel.permutations.setValue(99)
     running = QgsApplication.taskManager().count()
     for second, third, message in ((truancy, None, "Layer 1 and Layer 2 are the same layer and field"),
                                    (damage, damage, "Layer 2 and Layer 3 are the same layer and field")):
