@@ -211,6 +211,10 @@ def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
+        sys.stdout.flush()
+    except BrokenPipeError:                 # `jin-hub status | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())    # no second error at exit
+        sys.exit(128 + 13)                  # as a command stopped by SIGPIPE, quietly
     except (LookupError, OSError, ValueError, RuntimeError, sqlite3.OperationalError) as exc:
         if out_of_space(exc):
             msg = (f"could not write to {_db_path(args)}: {exc}. Nothing new was published (the hub still serves "

@@ -166,3 +166,16 @@ def test_running_hub_serves_new_denominators_at_once(tmp_path, hub_db_path, demo
     for code, (_, count, _, rate, base) in before.items():
         assert after[code][4] == 2 * base and after[code][1] == count
         assert abs(after[code][3] - rate / 2) < 0.02
+
+
+def test_output_cut_short_by_a_pipe_exits_quietly(tmp_path):
+    """``jin-hub status | head -1``: the reader leaves early (``true`` before the hub has written at all);
+    the hub stops without a BrokenPipeError traceback or an error message."""
+    dbp = tmp_path / "hub.sqlite"
+    assert jin_hub("--db", str(dbp), "load-boundaries", str(BOUNDARIES), "--geography", "lsoa").returncode == 0
+    command = f"'{sys.executable}' -m jin_hub --db '{dbp}' status"
+    for reader, shown in (("head -1", "{\n"), ("true", "")):
+        piped = subprocess.run(["bash", "-c", f"{command} | {reader}; exit ${{PIPESTATUS[0]}}"],
+                               capture_output=True, text=True, cwd=ROOT)
+        assert piped.stderr == "" and piped.stdout == shown, (reader, piped.stderr)
+        assert piped.returncode in (0, 141), piped.returncode      # done, or stopped by the pipe
