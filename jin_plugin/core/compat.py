@@ -71,6 +71,13 @@ FLAG_NO_THREADING = _member("Qgis.ProcessingAlgorithmFlag.NoThreading", "QgsProc
 # Layout export: text as text, so PDFs can be searched and read (3.40 exports outlines by default).
 TEXT_ALWAYS_TEXT = _member("Qgis.TextRenderFormat.AlwaysText", "QgsRenderContext.TextFormatAlwaysText")
 
+# Tasks whose outcome JiN reports itself: without QgsTask.Flag.Silent (3.26+) QGIS adds a desktop
+# notification, "Task failed" for a task the analyst cancelled. QGIS < 3.26 has no such flag.
+try:
+    TASK_SILENT = _resolve("QgsTask.Flag.Silent")
+except AttributeError:                          # pragma: no cover - depends on the QGIS installed
+    TASK_SILENT = core.QgsTask.Flags()
+
 
 def data_item_provider_capabilities() -> Any:
     """What a Browser data item provider declares: network sources. 3.36+ require the flags type

@@ -39,6 +39,7 @@ def run_fetch(task: FetchLayerTask, timeout_s: float = 300) -> Optional[QgsVecto
     outcome: list = []
     task.layerReady.connect(lambda layer: (outcome.append(layer), loop.quit()))
     task.failed.connect(lambda _msg: (outcome.append(None), loop.quit()))
+    task.cancelled.connect(lambda _msg: (outcome.append(None), loop.quit()))
     QTimer.singleShot(int(timeout_s * 1000), loop.quit)
     QgsApplication.taskManager().addTask(task)
     loop.exec()

@@ -99,6 +99,7 @@ class LayerOpener:
                               LayerRequest(target.dataset, target.geography, target.period or None))
         task.layerReady.connect(self.place)
         task.failed.connect(lambda message: self.notify(message, Qgis.MessageLevel.Critical))
+        task.cancelled.connect(lambda message: self.notify(message, Qgis.MessageLevel.Info))
         task.taskCompleted.connect(lambda: self._forget(task))
         task.taskTerminated.connect(lambda: self._forget(task))
         self.tasks.append(task)

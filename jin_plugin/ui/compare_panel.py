@@ -173,6 +173,7 @@ class ComparePanel(QWidget):
         task = CompareTask(inputs, options, Path(tempfile.mkdtemp(prefix="jin_compare_")))
         task.done.connect(self._done)
         task.failed.connect(lambda msg: self._notify(msg, Qgis.MessageLevel.Critical))
+        task.cancelled.connect(lambda msg: self._notify(msg, Qgis.MessageLevel.Info))
         self.compare_button.setEnabled(False)
         task.taskCompleted.connect(lambda: self.compare_button.setEnabled(True))
         task.taskTerminated.connect(lambda: self.compare_button.setEnabled(True))

@@ -103,6 +103,10 @@ class CatalogueTask(SafeTask):
             self.zones = []
         return True
 
+    def deliver(self, ok: bool) -> None:
+        if not ok:
+            self.failed.emit(self.error)
+
 
 class JinDock(QgsDockWidget):
     """Dock panel: hub connections, the catalogue by theme, layer options, 'Add to map'."""
@@ -345,7 +349,8 @@ class JinDock(QgsDockWidget):
         self.connect_button.setEnabled(False)
         task = CatalogueTask(client, search)
         task.taskCompleted.connect(lambda: self.catalogue_loaded(task))
-        task.taskTerminated.connect(lambda: self.catalogue_failed(task))
+        task.failed.connect(lambda _msg: self.catalogue_failed(task))
+        task.cancelled.connect(lambda msg: self.catalogue_failed(task, msg))
         self._start(task)
         return task
 
@@ -372,9 +377,10 @@ class JinDock(QgsDockWidget):
             hub=task.version.get("name"), version=task.version.get("version"), who=who, n=len(task.datasets),
             newer=newer))
 
-    def catalogue_failed(self, task: CatalogueTask) -> None:
+    def catalogue_failed(self, task: CatalogueTask, cancelled: str = "") -> None:
+        """The hub did not answer (an error), or the analyst cancelled (``cancelled``: a notice)."""
         self.connect_button.setEnabled(True)
-        self.notify(task.error or tr("Connection cancelled."), Qgis.MessageLevel.Critical)
+        self.notify(cancelled or task.error, Qgis.MessageLevel.Info if cancelled else Qgis.MessageLevel.Critical)
         self.mark_layers()
 
     def show_dataset(self, entry: Optional[dict]) -> None:
@@ -403,12 +409,17 @@ class JinDock(QgsDockWidget):
         for request in self.current_requests():
             task = FetchLayerTask(self.client(), request)
             task.layerReady.connect(lambda layer, r=request: self.layer_ready(layer, r))
-            task.failed.connect(lambda msg: self.notify(msg, Qgis.MessageLevel.Critical))
-            self._start(task)
+            self._start_fetch(task)
             tasks.append(task)
         if tasks:
             self.status.setText(tr("Fetching {n} layer(s)… (progress in the task manager)").format(n=len(tasks)))
         return tasks
+
+    def _start_fetch(self, task: FetchLayerTask) -> None:
+        """Queue ``task``: a failure is an error to act on, a cancel only a notice."""
+        task.failed.connect(lambda msg: self.notify(msg, Qgis.MessageLevel.Critical))
+        task.cancelled.connect(lambda msg: self.notify(msg, Qgis.MessageLevel.Info))
+        self._start(task)
 
     def _add_to_group(self, layer: QgsVectorLayer) -> None:
         add_to_jin_group(layer)
@@ -434,13 +445,31 @@ class JinDock(QgsDockWidget):
             self.indicators.update(jin_layers(), stale)
         return list(stale)
 
-    def refresh_layers(self) -> list[FetchLayerTask]:
-        """Fetch the newest release of every stale JiN layer and swap it in, keeping its style."""
-        if not self.entries:
-            self.notify(tr("Connect to the hub first: the refresh compares your layers with its catalogue."),
+    def refresh_layers(self) -> Optional[CatalogueTask]:
+        """Read the hub's catalogue afresh, then fetch the newest release of every stale JiN layer and
+        swap it in, keeping its style. The catalogue read at Connect may be hours old, so it is not used:
+        a hub that does not answer now is reported as such, with nothing said about the layers."""
+        if self.current_connection() is None:
+            self.notify(tr("Choose a hub connection first: the refresh compares your layers with its catalogue."),
                         Qgis.MessageLevel.Warning)
-            return []
+            return None
+        self.status.setText(tr("Checking {url} for newer releases…").format(url=self.client().base_url))
+        task = CatalogueTask(self.client())
+        task.taskCompleted.connect(lambda: self.refresh_from(task.datasets))
+        task.failed.connect(lambda msg: self.notify(tr(
+            "Could not check the hub “{name}” for newer releases, so no JiN layer was checked or changed. {error} "
+            "Then press Refresh JiN layers again.").format(name=self.current_connection().name, error=msg),
+            Qgis.MessageLevel.Warning))
+        task.cancelled.connect(lambda msg: self.notify(msg, Qgis.MessageLevel.Info))
+        self._start(task)
+        return task
+
+    def refresh_from(self, datasets: list[dict]) -> list[FetchLayerTask]:
+        """Fetch the current release (per ``datasets``, the hub's catalogue just read) of every stale layer."""
+        self.entries = {e["id"]: e for e in datasets}
         stale = stale_layers(jin_layers(), self.client().base_url, self.entries)
+        if self.indicators is not None:
+            self.indicators.update(jin_layers(), stale)
         if not stale:
             self.notify(tr("Every JiN layer is of the hub's current release."), Qgis.MessageLevel.Success)
             return []
@@ -448,8 +477,7 @@ class JinDock(QgsDockWidget):
         for layer, request in stale.items():
             task = FetchLayerTask(self.client(), request)
             task.layerReady.connect(lambda fresh, old=layer: self.swap_in(old, fresh))
-            task.failed.connect(lambda msg: self.notify(msg, Qgis.MessageLevel.Critical))
-            self._start(task)
+            self._start_fetch(task)
             tasks.append(task)
         self.status.setText(tr("Refreshing {n} JiN layer(s)…").format(n=len(tasks)))
         return tasks

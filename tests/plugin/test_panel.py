@@ -7,8 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from qgis.core import Qgis, QgsCoordinateReferenceSystem, QgsLayerTreeModel, QgsProject, QgsRectangle
-from qgis.gui import QgsLayerTreeView
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsLayerTreeModel,
+    QgsProject,
+    QgsRectangle,
+)
+from qgis.gui import QgsLayerTreeView, QgsMessageBar
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtTest import QTest
 
@@ -233,8 +240,8 @@ def test_cached_layers_are_marked_and_refresh_to_a_newer_release(qgis_iface, qgi
         (mark,) = view.indicators(node)
         assert f"release {first}" in mark.toolTip() and "opens offline" in mark.toolTip()
         assert "newer release" not in mark.toolTip()
-        dock.refresh_layers()
-        assert "current release" in dock.status.text()
+        dock.refresh_layers()                   # the hub's catalogue is read afresh, then compared
+        assert wait_until(lambda: "current release" in dock.status.text()), dock.status.text()
 
         ingest_new_release(tmp_path / "hub.sqlite", demo_extracts["fire_incidents"], tmp_path)
         dock.connect_hub()
@@ -271,4 +278,54 @@ def test_panel_reports_unreachable_hub(qgis_iface, jin_cache):
     finally:
         dock.delete_connection(confirm=False)
     assert connections.find("Dead hub") is None and dock.connection.findText("Dead hub") < 0
+    dock.close()
+
+
+def test_refresh_with_the_hub_down_says_so_and_claims_nothing(qgis_iface, qgis_new_project, tmp_path, hub_db_path,
+                                                             analyst_authcfg, jin_cache):
+    """The catalogue read at Connect is no evidence that layers are current: with the hub stopped since,
+    Refresh says the hub could not be reached (which hub, and what to do) and leaves the layers be."""
+    hub = start_hub(snapshot_db(hub_db_path, tmp_path / "hub.sqlite"))
+    connections.save(Connection("Hub stopped later", hub.url, analyst_authcfg))
+    try:
+        dock = connected_dock(qgis_iface)
+        dock.catalogue.select("fire_incidents")
+        (layer,) = add_and_wait(dock)
+        source = layer.source()
+        hub.stop()
+        qgis_iface.messageBar().clear_messages()
+        QTest.mouseClick(dock.refresh_button, Qt.MouseButton.LeftButton)
+        assert wait_until(lambda: "Cannot reach" in dock.status.text()), dock.status.text()
+        said = dock.status.text()
+        assert "“Hub stopped later”" in said and hub.url in said and "hub is running" in said
+        assert "Refresh JiN layers again" in said and "current" not in said
+        bar = qgis_iface.messageBar()
+        assert any("Cannot reach" in m for m in bar.get_messages(Qgis.MessageLevel.Warning))
+        assert not bar.get_messages(Qgis.MessageLevel.Success) and dock.tasks == []
+        assert layer.source() == source and layer.isValid()
+        dock.close()
+    finally:
+        connections.delete("Hub stopped later")
+        hub.stop()
+
+
+def test_cancelled_fetch_is_a_notice_not_a_failure(qgis_new_project, hub_connection, jin_cache):
+    """Cancel in the task manager: a short info message that times out, no error, no traceback."""
+    bar = QgsMessageBar()
+    dock = JinDock(bar)
+    logged = []
+    QgsApplication.messageLog().messageReceived.connect(lambda *message: logged.append(message))
+    QTest.mouseClick(dock.connect_button, Qt.MouseButton.LeftButton)
+    assert wait_until(lambda: bool(dock.catalogue.dataset_items()))
+    dock.catalogue.select("police_crime")
+    (task,) = dock.add_selected()
+    # Direct: the cancel lands in the task's own thread, mid-download
+    task.progressChanged.connect(lambda p: task.cancel() if p >= 5 else None, type=Qt.ConnectionType.DirectConnection)
+    assert wait_until(lambda: dock.tasks == [] and bar.items()), dock.status.text()
+    (item,) = bar.items()
+    assert item.level() == Qgis.MessageLevel.Info and 0 < item.duration() <= 10, (item.level(), item.text())
+    assert item.text().startswith("Cancelled: fetching police_crime") and "failed" not in item.text()
+    assert dock.status.text() == item.text()
+    assert not [m for m in logged if m[1] == "JiN"], logged                 # no traceback, nothing to report
+    assert not QgsProject.instance().mapLayers()
     dock.close()
