@@ -434,7 +434,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="166"/>
+        <location filename="../ui/compare_panel.py" line="168"/>
         <source>Layer {i}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -824,7 +824,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="435"/>
+        <location filename="../ui/dock.py" line="436"/>
         <source>Added “{name}” ({n} areas).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1044,12 +1044,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="148"/>
+        <location filename="../ui/compare_panel.py" line="150"/>
         <source>The change could not be computed: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="151"/>
+        <location filename="../ui/compare_panel.py" line="153"/>
         <source>JiN: change over time</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1104,7 +1104,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="337"/>
+        <location filename="../ui/connection_dialog.py" line="95"/>
         <source>The test was cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1269,87 +1269,87 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="347"/>
+        <location filename="../ui/dock.py" line="348"/>
         <source>Connecting to {url}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="347"/>
+        <location filename="../ui/dock.py" line="348"/>
         <source>Searching the hub…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="365"/>
+        <location filename="../ui/dock.py" line="366"/>
         <source>The hub search found {found} of {total} dataset(s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="372"/>
+        <location filename="../ui/dock.py" line="373"/>
         <source> as {user} ({agency}, {role})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="372"/>
+        <location filename="../ui/dock.py" line="373"/>
         <source> without signing in (public aggregates)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="375"/>
+        <location filename="../ui/dock.py" line="376"/>
         <source>; {n} JiN layer(s) have a newer release: Refresh JiN layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="376"/>
+        <location filename="../ui/dock.py" line="377"/>
         <source>Connected to {hub} {version}{who}: {n} dataset(s){newer}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="415"/>
+        <location filename="../ui/dock.py" line="416"/>
         <source>Fetching {n} layer(s)… (progress in the task manager)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="474"/>
+        <location filename="../ui/dock.py" line="475"/>
         <source>Every JiN layer is of the hub&apos;s current release.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="482"/>
+        <location filename="../ui/dock.py" line="483"/>
         <source>Refreshing {n} JiN layer(s)…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="494"/>
+        <location filename="../ui/dock.py" line="495"/>
         <source>Refreshed “{name}” to release {release}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="503"/>
+        <location filename="../ui/dock.py" line="504"/>
         <source>Add a JiN layer first: the layout is made for it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="517"/>
+        <location filename="../ui/dock.py" line="518"/>
         <source>Layout “{name}” made: export it as PDF, PNG or SVG from the designer, or with Processing ▸ JiN ▸ Export JiN map layout.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="532"/>
+        <location filename="../ui/dock.py" line="533"/>
         <source>Add two or more JiN layers of the same measure first: they then share one set of classes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="539"/>
+        <location filename="../ui/dock.py" line="540"/>
         <source>{n} layers now share the classes {classes}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="544"/>
+        <location filename="../ui/dock.py" line="545"/>
         <source> The summary (with its PDF) is in {folder}: Compare ▸ Open summary.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="546"/>
+        <location filename="../ui/dock.py" line="547"/>
         <source>Added “{name}”.{where}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1714,17 +1714,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="453"/>
+        <location filename="../ui/compare_panel.py" line="148"/>
+        <source>Cancelled: change over time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="337"/>
+        <source>Cancelled: testing the connection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="454"/>
         <source>Choose a hub connection first: the refresh compares your layers with its catalogue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="456"/>
+        <location filename="../ui/dock.py" line="457"/>
         <source>Checking {url} for newer releases…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="459"/>
+        <location filename="../ui/dock.py" line="460"/>
         <source>Could not check the hub “{name}” for newer releases, so no JiN layer was checked or changed. {error} Then press Refresh JiN layers again.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -144,6 +144,8 @@ class ComparePanel(QWidget):
         def finished(exception, _result=None) -> None:
             if exception is None:
                 self.resultReady.emit(open_change(path, data), "")
+            elif task.isCanceled():
+                self._notify(tr("Cancelled: change over time."), Qgis.MessageLevel.Info)
             else:
                 self._notify(tr("The change could not be computed: {error}").format(error=exception),
                              Qgis.MessageLevel.Critical)

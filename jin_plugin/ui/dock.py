@@ -336,8 +336,9 @@ class JinDock(QgsDockWidget):
         outcome: list[ConnectionReport] = []
         task = QgsTask.fromFunction(tr("JiN: testing the connection"), lambda _task: outcome.append(
             test_connection(client.base_url, client.authcfg)), on_finished=lambda *_: self.notify(
-            outcome[0].message if outcome else tr("The test was cancelled."),
-            Qgis.MessageLevel.Success if outcome and outcome[0].ok else Qgis.MessageLevel.Critical))
+            outcome[0].message if outcome else tr("Cancelled: testing the connection."),
+            Qgis.MessageLevel.Info if not outcome else                  # cancelled: a notice, not a failure
+            Qgis.MessageLevel.Success if outcome[0].ok else Qgis.MessageLevel.Critical))
         self._start(task)
         return task
 
