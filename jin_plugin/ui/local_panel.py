@@ -79,13 +79,9 @@ class LocalPanel(QWidget):
         except LocalDataError as exc:
             self._notify(str(exc), Qgis.MessageLevel.Critical)
             return None
-        unmatched = report.unmatched_codes
         layer.setName(f"{areas.name()} + {self.table.name()}")
-        self._notify(tr("Joined {n} areas.").format(n=report.matched) + " " + (
-            tr("{n} code(s) in the table match no area: {codes}").format(
-                n=len(unmatched), codes=", ".join(unmatched[:8]) + ("…" if len(unmatched) > 8 else ""))
-            if unmatched else tr("Every code in the table matched.")),
-            Qgis.MessageLevel.Warning if unmatched else Qgis.MessageLevel.Success)
+        self._notify(report.join_summary(), Qgis.MessageLevel.Warning if report.unmatched_codes or
+                     report.duplicate_codes else Qgis.MessageLevel.Success)
         self.layerReady.emit(layer)
         return layer
 
