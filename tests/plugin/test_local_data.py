@@ -27,7 +27,7 @@ from jin_plugin.core.symbology import SUPPRESSED_LABEL, apply_choropleth
 from jin_plugin.core.themes import theme_for
 from jin_plugin.core.workflow import fetch_layer_blocking
 from jin_plugin.i18n import tr
-from tests.plugin.helpers import jin_algorithms
+from tests.plugin.helpers import jin_algorithms, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -154,14 +154,12 @@ def test_local_tab_joins_and_counts(lsoa_file, tmp_path, qgis_iface, qgis_new_pr
     panel.areas.setLayer(areas)
     panel.table_file.setFilePath(str(csv))
     panel.table_code.setField("code")
-    added = []
-    dock.layerAdded.connect(added.append)
-    joined = panel.join()
-    assert joined is not None and joined.featureCount() == 679 and "X1" in dock.status.text()
+    joined = run_in_tab(dock, panel.join)
+    assert joined.featureCount() == 679 and "X1" in dock.status.text()
     panel.points.setLayer(points)
-    counted = panel.count()
-    assert counted is not None and "1 fall outside" in dock.status.text()
-    assert added == [joined, counted]
+    counted = run_in_tab(dock, panel.count)
+    assert "1 fall outside" in dock.status.text()
+    assert counted.name() == "my incidents per area (" + areas.name()[:40] + ")"
     QgsProject.instance().removeAllMapLayers()
     dock.close()
 
@@ -176,13 +174,24 @@ def local_tab(areas: QgsVectorLayer, qgis_iface):
     return dock
 
 
+def run_in_tab(dock, start) -> QgsVectorLayer:
+    """Press Join or Count (``start``) and wait for the task's layer to reach the JiN group."""
+    added = []
+    dock.layerAdded.connect(added.append)
+    task = start()
+    assert task is not None, dock.status.text()
+    assert not dock.local_panel.join_button.isEnabled()              # no second run while this one works
+    assert wait_until(lambda: bool(added), 120), dock.status.text()
+    dock.layerAdded.disconnect(added.append)
+    assert dock.local_panel.join_button.isEnabled() and task.status() == task.TaskStatus.Complete
+    return added[0]
+
+
 def join_in_tab(dock, csv: Path, code: str) -> QgsVectorLayer:
     panel = dock.local_panel
     panel.table_file.setFilePath(str(csv))
     panel.table_code.setField(code)
-    joined = panel.join()
-    assert joined is not None, dock.status.text()
-    return joined
+    return run_in_tab(dock, panel.join)
 
 
 def test_codes_join_whatever_their_case_and_spacing(lsoa_file, tmp_path, qgis_iface, qgis_new_project):
@@ -250,7 +259,7 @@ def test_joined_and_counted_layers_arrive_in_the_areas_theme(lsoa_file, tmp_path
     dock = local_tab(areas, qgis_iface)
     joined = join_in_tab(dock, csv, "code")
     dock.local_panel.points.setLayer(points)
-    counted = dock.local_panel.count()
+    counted = run_in_tab(dock, dock.local_panel.count)
     asb = theme_for("asb")
     for layer, field, zero, no_data in ((joined, "local_hours", 9, 619), (counted, "local_count", 649, 0)):
         assert layer.renderer().type() == "RuleRenderer"
@@ -264,5 +273,30 @@ def test_joined_and_counted_layers_arrive_in_the_areas_theme(lsoa_file, tmp_path
         reopened = QgsVectorLayer(layer.source(), "reopened", "ogr")         # as Processing would load it
         assert legend(reopened) == legend(layer)
         del reopened
+    QgsProject.instance().removeAllMapLayers()
+    dock.close()
+
+
+def test_count_runs_in_a_task_that_cancels_cleanly(lsoa_file, qgis_iface, qgis_new_project):
+    areas = open_layer(lsoa_file)
+    points = QgsVectorLayer("Point?crs=EPSG:27700", "a year of incidents", "memory")
+    centre = next(areas.getFeatures()).geometry().pointOnSurface()
+    many = []
+    for _ in range(20000):
+        g = QgsFeature()
+        g.setGeometry(centre)
+        many.append(g)
+    points.dataProvider().addFeatures(many)
+    QgsProject.instance().addMapLayer(points)
+    dock = local_tab(areas, qgis_iface)
+    added = []
+    dock.layerAdded.connect(added.append)
+    dock.local_panel.points.setLayer(points)
+    task = dock.local_panel.count()
+    assert task is not None and not dock.local_panel.count_button.isEnabled()    # the GUI is free meanwhile
+    task.cancel()
+    assert wait_until(lambda: dock.local_panel.count_button.isEnabled(), 60)
+    assert task.status() == task.TaskStatus.Terminated and added == []
+    assert "cancelled, nothing was added" in dock.status.text()
     QgsProject.instance().removeAllMapLayers()
     dock.close()
