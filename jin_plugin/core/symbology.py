@@ -72,13 +72,13 @@ def suppressed_symbol() -> QgsFillSymbol:
     return symbol
 
 
-def _values(layer: QgsVectorLayer, field: str) -> list[float]:
+def _values(layer: QgsVectorLayer, field: str, status: str = "status") -> list[float]:
     """Published positive values of ``field`` (zero, suppressed and no data have their own symbols)."""
-    has_status = layer.fields().indexOf("status") >= 0
+    has_status = layer.fields().indexOf(status) >= 0
     out = []
     for f in layer.getFeatures():
         v = f[field]
-        if v is None or v == NULL or (has_status and f["status"] != STATUS_VALUE):
+        if v is None or v == NULL or (has_status and f[status] != STATUS_VALUE):
             continue
         out.append(float(v))
     return out
@@ -125,14 +125,17 @@ def shared_breaks(layers: list[QgsVectorLayer], field: str, n_classes: int = 5,
 
 
 def apply_choropleth(layer: QgsVectorLayer, field: str = "count", n_classes: int = 5, method: str = "jenks",
-                     theme: Optional[str] = None, breaks: Optional[list[ClassBreak]] = None) -> list[ClassBreak]:
+                     theme: Optional[str] = None, breaks: Optional[list[ClassBreak]] = None,
+                     status: str = "status") -> list[ClassBreak]:
     """Style ``layer`` as a choropleth of ``field`` in its theme (or ``theme``); ``breaks`` fixes the
-    classes (from ``shared_breaks``). Returns the breaks used."""
+    classes (from ``shared_breaks``); ``status`` names the field saying what each value means (local
+    data carries its own beside JiN's). Returns the breaks used."""
     chosen: Theme = theme_for(theme or layer.customProperty("jin/theme", ""))
     if breaks is None:
-        breaks = classify_values(_values(layer, field), n_classes, method, unit_of(layer, field), chosen.diverging)
-    has_status = layer.fields().indexOf("status") >= 0
-    valued = f"\"status\" = '{STATUS_VALUE}' AND " if has_status else ""
+        breaks = classify_values(_values(layer, field, status), n_classes, method, unit_of(layer, field),
+                                 chosen.diverging)
+    has_status = layer.fields().indexOf(status) >= 0
+    valued = f"\"{status}\" = '{STATUS_VALUE}' AND " if has_status else ""
     root = QgsRuleBasedRenderer.Rule(None)
     quoted = f'"{field}"'
     for i, b in enumerate(breaks):
@@ -147,8 +150,8 @@ def apply_choropleth(layer: QgsVectorLayer, field: str = "count", n_classes: int
             (suppressed_symbol(), STATUS_SUPPRESSED, tr(SUPPRESSED_LABEL)),
             (_fill(NO_DATA_COLOUR), STATUS_NO_DATA, tr("No data")),
         ]
-        for symbol, status, label in specials:
-            root.appendChild(QgsRuleBasedRenderer.Rule(symbol, 0, 0, f"\"status\" = '{status}'", label))
+        for symbol, meaning, label in specials:
+            root.appendChild(QgsRuleBasedRenderer.Rule(symbol, 0, 0, f"\"{status}\" = '{meaning}'", label))
     if layer.customProperty("jin/disclosure_method", "") == "cell_key":
         note = QgsFillSymbol.createSimple({"color": "0,0,0,0", "outline_style": "no"})
         root.appendChild(QgsRuleBasedRenderer.Rule(note, 0, 0, "FALSE", tr(PERTURBED_LABEL)))   # legend only

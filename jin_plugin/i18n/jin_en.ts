@@ -259,22 +259,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/local_data.py" line="74"/>
+        <location filename="../core/local_data.py" line="113"/>
         <source>cannot read {name}: check it is a CSV, Excel or GIS file and not open elsewhere</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/local_data.py" line="89"/>
+        <location filename="../core/local_data.py" line="156"/>
         <source>could not write {path}: check the folder is writable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/local_data.py" line="97"/>
+        <location filename="../core/local_data.py" line="181"/>
         <source>the table has no column &apos;{column}&apos;: choose the column holding area codes ({columns})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/local_data.py" line="176"/>
+        <location filename="../core/local_data.py" line="303"/>
         <source>could not export to {path}: {error}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -319,12 +319,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="145"/>
+        <location filename="../core/symbology.py" line="148"/>
         <source>Zero</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="148"/>
+        <location filename="../core/symbology.py" line="151"/>
         <source>No data</source>
         <translation type="unfinished"></translation>
     </message>
@@ -669,7 +669,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="34"/>
+        <location filename="../ui/local_panel.py" line="36"/>
         <source>JiN areas</source>
         <translation type="unfinished"></translation>
     </message>
@@ -689,7 +689,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="46"/>
+        <location filename="../ui/local_panel.py" line="48"/>
         <source>Area code column</source>
         <translation type="unfinished"></translation>
     </message>
@@ -704,47 +704,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="68"/>
-        <source>{matched} areas matched; {n} codes in the table match no area: {codes}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../processing/local_algorithms.py" line="75"/>
+        <location filename="../processing/local_algorithms.py" line="74"/>
         <source>Count local points in JiN areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="76"/>
+        <location filename="../processing/local_algorithms.py" line="75"/>
         <source>&lt;p&gt;Counts your own points (incidents, visits; any CRS) in each JiN area, on this PC only: nothing is sent to the hub.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the JiN area layer and your point layer.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Outputs:&lt;/b&gt; a GeoPackage of the areas with the count of your points and a rate per 1,000 of the JiN layer&apos;s denominator (base), and the number of points outside every area (points without a location are reported too).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; your counts are exact, not protected by the hub: small counts of your own records can identify people, so apply your own organisation&apos;s rules before sharing them.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="88"/>
+        <location filename="../processing/local_algorithms.py" line="87"/>
         <source>Local points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="90"/>
+        <location filename="../processing/local_algorithms.py" line="89"/>
         <source>Counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="91"/>
+        <location filename="../processing/local_algorithms.py" line="90"/>
         <source>Points outside every area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="98"/>
+        <location filename="../processing/local_algorithms.py" line="97"/>
         <source>{matched} points counted; {outside} outside every area; {missing} without a location</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="106"/>
+        <location filename="../processing/local_algorithms.py" line="105"/>
         <source>Export a layer with its JiN style and metadata</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="107"/>
+        <location filename="../processing/local_algorithms.py" line="106"/>
         <source>&lt;p&gt;Writes a layer to a GeoPackage that carries its style (as the default) and its metadata (abstract, licence, attribution, provenance), so the file explains itself when shared.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the layer (a JiN layer or one made from it).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; the GeoPackage.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; the metadata keeps the dataset&apos;s disclosure rule and licence with the data; suppressed areas stay suppressed.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -754,7 +749,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="117"/>
+        <location filename="../processing/local_algorithms.py" line="116"/>
         <source>GeoPackage</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1444,7 +1439,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="54"/>
+        <location filename="../ui/local_panel.py" line="56"/>
         <source>Count</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1459,72 +1454,62 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="28"/>
+        <location filename="../ui/local_panel.py" line="30"/>
         <source>Your own data stays on this PC: nothing here is sent to the hub.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="37"/>
+        <location filename="../ui/local_panel.py" line="39"/>
         <source>Join a table by area code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="40"/>
+        <location filename="../ui/local_panel.py" line="42"/>
         <source>Tables</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="43"/>
+        <location filename="../ui/local_panel.py" line="45"/>
         <source>Join</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="45"/>
+        <location filename="../ui/local_panel.py" line="47"/>
         <source>Table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="50"/>
+        <location filename="../ui/local_panel.py" line="52"/>
         <source>Count your points in the areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="56"/>
+        <location filename="../ui/local_panel.py" line="58"/>
         <source>Points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="75"/>
+        <location filename="../ui/local_panel.py" line="101"/>
         <source>Choose the JiN areas, a table and its area code column.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="84"/>
-        <source>Joined {n} areas.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/local_panel.py" line="84"/>
-        <source>{n} code(s) in the table match no area: {codes}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/local_panel.py" line="84"/>
+        <location filename="../core/local_data.py" line="65"/>
         <source>Every code in the table matched.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="95"/>
+        <location filename="../ui/local_panel.py" line="115"/>
         <source>Choose the JiN areas and your point layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="98"/>
+        <location filename="../ui/local_panel.py" line="118"/>
         <source>{points} per area ({areas})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="99"/>
+        <location filename="../ui/local_panel.py" line="118"/>
         <source>Counted {n} points; {outside} fall outside every area; {missing} have no location.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1544,17 +1529,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="202"/>
+        <location filename="../core/symbology.py" line="205"/>
         <source>could not save the style into {path}: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="210"/>
+        <location filename="../core/symbology.py" line="213"/>
         <source>export the style as .qml (QGIS) or .sld (other GIS)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="212"/>
+        <location filename="../core/symbology.py" line="215"/>
         <source>could not write {path}: {error}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1736,6 +1721,56 @@
     <message>
         <location filename="../ui/dock.py" line="460"/>
         <source>Could not check the hub “{name}” for newer releases, so no JiN layer was checked or changed. {error} Then press Refresh JiN layers again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/local_data.py" line="58"/>
+        <source>{matched} of {rows} table rows joined to {areas} areas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/local_data.py" line="62"/>
+        <source>{n} row(s) match no area (check for typos or codes outside the county): {codes}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/local_data.py" line="67"/>
+        <source>Codes on more than one row (the last row is used): {codes}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/local_data.py" line="142"/>
+        <source>could not write {path}: {error}; check the folder is writable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/local_data.py" line="306"/>
+        <source>JiN theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/local_data.py" line="164"/>
+        <source>could not save the style in {path}: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/local_data.py" line="205"/>
+        <source>(no code)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/local_task.py" line="39"/>
+        <source>{task}: cancelled, nothing was added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="108"/>
+        <source>JiN: joining {table}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="118"/>
+        <source>JiN: counting {points}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

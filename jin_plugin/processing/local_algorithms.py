@@ -65,8 +65,7 @@ class JoinTableAlgorithm(_Local):
             _, report = join_table(areas, table, code, out)
         except LocalDataError as exc:
             raise QgsProcessingException(str(exc)) from exc
-        feedback.pushInfo(tr("{matched} areas matched; {n} codes in the table match no area: {codes}").format(
-            matched=report.matched, n=len(report.unmatched_codes), codes=", ".join(report.unmatched_codes[:20])))
+        feedback.pushInfo(report.join_summary())
         return {"OUTPUT": str(out), "UNMATCHED": ",".join(report.unmatched_codes)}
 
 

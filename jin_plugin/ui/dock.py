@@ -158,7 +158,7 @@ class JinDock(QgsDockWidget):
         scroll.setWidget(body)
         self.tabs.addTab(scroll, tr("Data"))
         self.tabs.addTab(self.compare_panel, tr("Compare"))
-        self.local_panel = LocalPanel(self.notify)
+        self.local_panel = LocalPanel(self._start, self.notify)
         self.local_panel.layerReady.connect(self._add_to_group)
         self.tabs.addTab(self.local_panel, tr("Local data"))
         self.help_button = QToolButton()

@@ -7,22 +7,24 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Optional
 
-from qgis.core import Qgis, QgsVectorLayer
+from qgis.core import Qgis, QgsTask, QgsVectorLayer
 from qgis.gui import QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..core.compat import POINT_LAYERS, POLYGON_LAYERS
-from ..core.local_data import LocalDataError, count_points, join_table, open_table
+from ..core.local_data import LocalDataError, Plan, Report, open_table, plan_count, plan_join
+from ..core.local_task import LocalTask
 from ..i18n import tr
 
 
 class LocalPanel(QWidget):
     layerReady = pyqtSignal(object)
 
-    def __init__(self, notify: Callable[..., None], parent: Optional[QWidget] = None):
+    def __init__(self, start: Callable[[QgsTask], None], notify: Callable[..., None],
+                 parent: Optional[QWidget] = None):
         super().__init__(parent)
-        self._notify = notify
+        self._start, self._notify = start, notify
         self.table: Optional[QgsVectorLayer] = None
         layout = QVBoxLayout(self)
         intro = QLabel(tr("Your own data stays on this PC: nothing here is sent to the hub."))
@@ -69,37 +71,52 @@ class LocalPanel(QWidget):
     def _out(self, name: str) -> Path:
         return Path(tempfile.mkdtemp(prefix="jin_local_")) / f"{name}.gpkg"
 
-    def join(self) -> Optional[QgsVectorLayer]:
+    def _run(self, description: str, plan: Plan, name: str, summary: Callable[[Report], tuple[str, bool]]) -> LocalTask:
+        """Build ``plan`` in a task (progress and Cancel in the task manager); on success name the
+        layer, say what happened (``summary``: message, all well?) and hand the layer over."""
+        task = LocalTask(description, plan)
+        buttons = (self.join_button, self.count_button)
+
+        def done(layer: QgsVectorLayer, report: Report) -> None:
+            layer.setName(name)
+            message, well = summary(report)
+            self._notify(message, Qgis.MessageLevel.Success if well else Qgis.MessageLevel.Warning)
+            self.layerReady.emit(layer)
+
+        def failed(message: str) -> None:
+            self._notify(message, Qgis.MessageLevel.Critical)
+
+        task.done.connect(done)
+        task.failed.connect(failed)
+        for signal in (task.done, task.failed):
+            signal.connect(lambda *_: [b.setEnabled(True) for b in buttons])
+        for b in buttons:
+            b.setEnabled(False)
+        self._start(task)
+        return task
+
+    def join(self) -> Optional[LocalTask]:
         areas = self.areas.currentLayer()
         if areas is None or self.table is None or not self.table_code.currentField():
             self._notify(tr("Choose the JiN areas, a table and its area code column."), Qgis.MessageLevel.Warning)
             return None
         try:
-            layer, report = join_table(areas, self.table, self.table_code.currentField(), self._out("joined"))
+            plan = plan_join(areas, self.table, self.table_code.currentField(), self._out("joined"))
         except LocalDataError as exc:
             self._notify(str(exc), Qgis.MessageLevel.Critical)
             return None
-        unmatched = report.unmatched_codes
-        layer.setName(f"{areas.name()} + {self.table.name()}")
-        self._notify(tr("Joined {n} areas.").format(n=report.matched) + " " + (
-            tr("{n} code(s) in the table match no area: {codes}").format(
-                n=len(unmatched), codes=", ".join(unmatched[:8]) + ("…" if len(unmatched) > 8 else ""))
-            if unmatched else tr("Every code in the table matched.")),
-            Qgis.MessageLevel.Warning if unmatched else Qgis.MessageLevel.Success)
-        self.layerReady.emit(layer)
-        return layer
+        return self._run(tr("JiN: joining {table}").format(table=self.table.name()), plan,
+                         f"{areas.name()} + {self.table.name()}",
+                         lambda r: (r.join_summary(), not (r.unmatched_codes or r.duplicate_codes)))
 
-    def count(self) -> Optional[QgsVectorLayer]:
+    def count(self) -> Optional[LocalTask]:
         areas, points = self.areas.currentLayer(), self.points.currentLayer()
         if areas is None or points is None:
             self._notify(tr("Choose the JiN areas and your point layer."), Qgis.MessageLevel.Warning)
             return None
-        layer, report = count_points(areas, points, self._out("counts"))
-        layer.setName(tr("{points} per area ({areas})").format(points=points.name(), areas=areas.name()[:40]))
-        self._notify(tr("Counted {n} points; {outside} fall outside every area; {missing} have no location.").format(
-                     n=report.matched, outside=report.outside, missing=report.no_geometry),
-                     Qgis.MessageLevel.Warning if report.outside or report.no_geometry else Qgis.MessageLevel.Success)
-        self.layerReady.emit(layer)
-        return layer
-
-
+        plan = plan_count(areas, points, self._out("counts"))
+        return self._run(tr("JiN: counting {points}").format(points=points.name()), plan,
+                         tr("{points} per area ({areas})").format(points=points.name(), areas=areas.name()[:40]),
+                         lambda r: (tr("Counted {n} points; {outside} fall outside every area; {missing} have no "
+                                       "location.").format(n=r.matched, outside=r.outside, missing=r.no_geometry),
+                                    not (r.outside or r.no_geometry)))

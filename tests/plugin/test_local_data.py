@@ -5,11 +5,13 @@ the hub while any of it happens."""
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 from qgis.core import (
+    NULL,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
@@ -22,8 +24,10 @@ from qgis.core import (
 from jin_plugin.core.layers import open_layer
 from jin_plugin.core.local_data import LocalDataError, count_points, export_layer, join_table, open_table
 from jin_plugin.core.symbology import SUPPRESSED_LABEL, apply_choropleth
+from jin_plugin.core.themes import theme_for
 from jin_plugin.core.workflow import fetch_layer_blocking
-from tests.plugin.helpers import jin_algorithms
+from jin_plugin.i18n import tr
+from tests.plugin.helpers import jin_algorithms, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -150,13 +154,149 @@ def test_local_tab_joins_and_counts(lsoa_file, tmp_path, qgis_iface, qgis_new_pr
     panel.areas.setLayer(areas)
     panel.table_file.setFilePath(str(csv))
     panel.table_code.setField("code")
+    joined = run_in_tab(dock, panel.join)
+    assert joined.featureCount() == 679 and "X1" in dock.status.text()
+    panel.points.setLayer(points)
+    counted = run_in_tab(dock, panel.count)
+    assert "1 fall outside" in dock.status.text()
+    assert counted.name() == "my incidents per area (" + areas.name()[:40] + ")"
+    QgsProject.instance().removeAllMapLayers()
+    dock.close()
+
+
+def local_tab(areas: QgsVectorLayer, qgis_iface):
+    """The dock's real Local data tab with ``areas`` chosen."""
+    from jin_plugin.ui.dock import JinDock
+
+    QgsProject.instance().addMapLayer(areas)
+    dock = JinDock(qgis_iface.messageBar())
+    dock.local_panel.areas.setLayer(areas)
+    return dock
+
+
+def run_in_tab(dock, start) -> QgsVectorLayer:
+    """Press Join or Count (``start``) and wait for the task's layer to reach the JiN group."""
     added = []
     dock.layerAdded.connect(added.append)
-    joined = panel.join()
-    assert joined is not None and joined.featureCount() == 679 and "X1" in dock.status.text()
-    panel.points.setLayer(points)
-    counted = panel.count()
-    assert counted is not None and "1 fall outside" in dock.status.text()
-    assert added == [joined, counted]
+    task = start()
+    assert task is not None, dock.status.text()
+    assert not dock.local_panel.join_button.isEnabled()              # no second run while this one works
+    assert wait_until(lambda: bool(added), 120), dock.status.text()
+    dock.layerAdded.disconnect(added.append)
+    assert dock.local_panel.join_button.isEnabled() and task.status() == task.TaskStatus.Complete
+    return added[0]
+
+
+def join_in_tab(dock, csv: Path, code: str) -> QgsVectorLayer:
+    panel = dock.local_panel
+    panel.table_file.setFilePath(str(csv))
+    panel.table_code.setField(code)
+    return run_in_tab(dock, panel.join)
+
+
+def test_codes_join_whatever_their_case_and_spacing(lsoa_file, tmp_path, qgis_iface, qgis_new_project):
+    areas = open_layer(lsoa_file)
+    codes = [f["area_code"] for f in areas.getFeatures()][:4]
+    typed = [codes[0].lower(), f"  {codes[1]} ", f"{codes[2][:3]} {codes[2][3:]}".lower(), f"\t{codes[3]}"]
+    csv = tmp_path / "typed by hand.csv"
+    csv.write_text("lsoa,visits\n" + "".join(f"{c},{i + 1}\n" for i, c in enumerate(typed)) + "e01 099999,9\n",
+                   encoding="utf-8")
+    dock = local_tab(areas, qgis_iface)
+    joined = join_in_tab(dock, csv, "lsoa")
+    visits = {f["area_code"]: f["local_visits"] for f in joined.getFeatures()}
+    assert [visits[c] for c in codes] == [1, 2, 3, 4]
+    assert sum(v is not None and v != NULL for v in visits.values()) == 4
+    message = dock.status.text()
+    assert "4 of 5 table rows joined to 4 areas" in message and "e01 099999" in message
+    _, report = join_table(areas, open_table(csv), "lsoa", tmp_path / "again.gpkg")
+    assert (report.rows, report.rows_matched, report.unmatched_codes) == (5, 4, ["e01 099999"])
+    QgsProject.instance().removeAllMapLayers()
+    dock.close()
+
+
+def test_office_headers_become_safe_field_names_keeping_the_header_as_alias(lsoa_file, tmp_path):
+    areas = open_layer(lsoa_file)
+    first = next(areas.getFeatures())["area_code"]
+    csv = tmp_path / "spend.csv"
+    csv.write_bytes(f"Area code;Spend (£);Spend £;status;Café visits;£\n{first};12.5;3;open;2;1\n"
+                    .encode("cp1252"))
+    joined, _ = join_table(areas, open_table(csv), "Area code", tmp_path / "spend.gpkg")
+    added = {"local_Area_code": "Area code", "local_Spend": "Spend (£)", "local_Spend_2": "Spend £",
+             "local_status_2": "status", "local_Cafe_visits": "Café visits", "local_column6": "£"}
+    reopened = QgsVectorLayer(f"{tmp_path / 'spend.gpkg'}|layername=joined", "reopened", "ogr")
+    for layer in (joined, reopened):                            # the alias is kept in the file, for Processing
+        names = layer.fields().names()
+        assert all(re.fullmatch(r"[A-Za-z0-9_]+", n) for n in names)
+        assert len({n.lower() for n in names}) == len(names)
+        assert {n: layer.attributeDisplayName(layer.fields().indexOf(n)) for n in added} == added
+        assert set(areas.fields().names()) <= set(names)        # JiN's own fields untouched
+    row = next(f for f in reopened.getFeatures() if f["area_code"] == first)
+    jin_status = next(areas.getFeatures())["status"]
+    assert (row["local_Spend"], row["local_status_2"], row["status"]) == (12.5, "open", jin_status)
+    del reopened
+
+
+def legend(layer: QgsVectorLayer) -> list[str]:
+    return [i.label() for i in layer.renderer().legendSymbolItems()]
+
+
+def test_joined_and_counted_layers_arrive_in_the_areas_theme(lsoa_file, tmp_path, qgis_iface, qgis_new_project):
+    areas = open_layer(lsoa_file)
+    areas.setCustomProperty("jin/theme", "asb")                  # not the default: the theme must follow
+    features = list(areas.getFeatures())
+    csv = tmp_path / "hours.csv"
+    csv.write_text("code,hours\n" + "".join(f"{f['area_code']},{i % 7}\n" for i, f in enumerate(features[:60])),
+                   encoding="utf-8")
+    points = QgsVectorLayer("Point?crs=EPSG:27700", "my incidents", "memory")
+    feats = []
+    for i, f in enumerate(features[:30]):
+        for _ in range(i % 4 + 1):
+            g = QgsFeature()
+            g.setGeometry(f.geometry().pointOnSurface())
+            feats.append(g)
+    points.dataProvider().addFeatures(feats)
+    QgsProject.instance().addMapLayer(points)
+    dock = local_tab(areas, qgis_iface)
+    joined = join_in_tab(dock, csv, "code")
+    dock.local_panel.points.setLayer(points)
+    counted = run_in_tab(dock, dock.local_panel.count)
+    asb = theme_for("asb")
+    for layer, field, zero, no_data in ((joined, "local_hours", 9, 619), (counted, "local_count", 649, 0)):
+        assert layer.renderer().type() == "RuleRenderer"
+        assert {tr("Zero"), tr(SUPPRESSED_LABEL), tr("No data")} <= set(legend(layer))
+        classes = [r for r in layer.renderer().rootRule().children() if field in r.filterExpression()]
+        assert len(classes) >= 3 and "local_status" in classes[0].filterExpression()
+        assert [r.symbol().color().name() for r in classes] == [asb.colour(i, len(classes)).name()
+                                                                for i in range(len(classes))]
+        status = [f["local_status"] for f in layer.getFeatures()]
+        assert (status.count("zero"), status.count("no_data")) == (zero, no_data)
+        reopened = QgsVectorLayer(layer.source(), "reopened", "ogr")         # as Processing would load it
+        assert legend(reopened) == legend(layer)
+        del reopened
+    QgsProject.instance().removeAllMapLayers()
+    dock.close()
+
+
+def test_count_runs_in_a_task_that_cancels_cleanly(lsoa_file, qgis_iface, qgis_new_project):
+    areas = open_layer(lsoa_file)
+    points = QgsVectorLayer("Point?crs=EPSG:27700", "a year of incidents", "memory")
+    centre = next(areas.getFeatures()).geometry().pointOnSurface()
+    many = []
+    for _ in range(20000):
+        g = QgsFeature()
+        g.setGeometry(centre)
+        many.append(g)
+    points.dataProvider().addFeatures(many)
+    QgsProject.instance().addMapLayer(points)
+    dock = local_tab(areas, qgis_iface)
+    added = []
+    dock.layerAdded.connect(added.append)
+    dock.local_panel.points.setLayer(points)
+    task = dock.local_panel.count()
+    assert task is not None and not dock.local_panel.count_button.isEnabled()    # the GUI is free meanwhile
+    task.cancel()
+    assert wait_until(lambda: dock.local_panel.count_button.isEnabled(), 60)
+    assert task.status() == task.TaskStatus.Terminated and added == []
+    assert "cancelled, nothing was added" in dock.status.text()
     QgsProject.instance().removeAllMapLayers()
     dock.close()
