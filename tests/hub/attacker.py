@@ -34,9 +34,11 @@ CHAINS = (CHAIN, ("lsoa21", "msoa21", "district"))
 
 
 def chain_of(geographies: list[str]) -> tuple[str, ...]:
-    """The published geographies, finest first, of the family they belong to."""
+    """``geographies`` finest first, in the order of the census family they belong to."""
     family = next(c for c in CHAINS if set(geographies) <= set(c))
     return tuple(g for g in family if g in geographies)
+
+
 LONG = ("years", "financial_years", "rolling")
 
 
@@ -123,7 +125,7 @@ def universe(tables: list[Tables], district: str) -> pd.DataFrame:
     """Every cell of one district over all the releases' tables: published, withheld or hidden."""
     latest = tables[-1]
     up = latest.parents
-    chain = chain_of(latest.entry["geographies"])
+    chain = chain_of([*up, "district"])         # every level it knows the areas of, published or not
     areas = {"district": [district]}
     for child, parent in zip(reversed(chain[:-1]), reversed(chain[1:])):
         if child in up:
