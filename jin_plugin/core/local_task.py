@@ -9,7 +9,6 @@ from typing import Optional
 from qgis.core import QgsTask
 from qgis.PyQt.QtCore import pyqtSignal
 
-from ..i18n import tr
 from .local_data import LocalDataError, Plan, Report, build, open_result
 from .safe_task import SafeTask
 
@@ -29,14 +28,14 @@ class LocalTask(SafeTask):
             self.report = build(self.plan, self.isCanceled)
             return True
         except InterruptedError:
-            pass                                    # said in deliver, which also hears of a cancel before work
+            pass                                    # cancelled: SafeTask reports it, deliver is not called
         except LocalDataError as exc:
             self.error = str(exc)
         return False
 
     def deliver(self, ok: bool) -> None:
         if not ok:
-            self.failed.emit(self.error or tr("{task}: cancelled, nothing was added.").format(task=self.description()))
+            self.failed.emit(self.error)
             return
         try:
             layer = open_result(self.plan)

@@ -1489,7 +1489,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="101"/>
+        <location filename="../ui/local_panel.py" line="102"/>
         <source>Choose the JiN areas, a table and its area code column.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1499,17 +1499,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="115"/>
+        <location filename="../ui/local_panel.py" line="116"/>
         <source>Choose the JiN areas and your point layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="118"/>
+        <location filename="../ui/local_panel.py" line="119"/>
         <source>{points} per area ({areas})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="118"/>
+        <location filename="../ui/local_panel.py" line="119"/>
         <source>Counted {n} points; {outside} fall outside every area; {missing} have no location.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1759,17 +1759,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/local_task.py" line="39"/>
-        <source>{task}: cancelled, nothing was added.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/local_panel.py" line="108"/>
+        <location filename="../ui/local_panel.py" line="109"/>
         <source>JiN: joining {table}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="118"/>
+        <location filename="../ui/local_panel.py" line="119"/>
         <source>JiN: counting {points}</source>
         <translation type="unfinished"></translation>
     </message>

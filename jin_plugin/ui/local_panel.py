@@ -88,7 +88,8 @@ class LocalPanel(QWidget):
 
         task.done.connect(done)
         task.failed.connect(failed)
-        for signal in (task.done, task.failed):
+        task.cancelled.connect(lambda message: self._notify(message, Qgis.MessageLevel.Info))   # not a failure
+        for signal in (task.done, task.failed, task.cancelled):
             signal.connect(lambda *_: [b.setEnabled(True) for b in buttons])
         for b in buttons:
             b.setEnabled(False)
