@@ -111,11 +111,13 @@ class Store:
         return {g: {"title": t, "areas": n, "etag": e} for g, t, n, e in rows}
 
     def _state(self) -> tuple:
-        """What the catalogue depends on: current releases, boundary versions, denominators."""
+        """What the catalogue depends on: current releases, boundary versions, denominators, and the
+        registered dataset definitions (a replaced title or licence shows at once)."""
         return self.conn.execute(
             "SELECT (SELECT group_concat(id || ':' || coalesce(current_release, ''), ',') FROM datasets), "
             "(SELECT group_concat(etag, ',') FROM geographies), "
-            "(SELECT count(*) || ':' || coalesce(sum(value), 0) FROM denominators)").fetchone()
+            "(SELECT count(*) || ':' || coalesce(sum(value), 0) FROM denominators), "
+            "(SELECT group_concat(sha256, ',') FROM dataset_definitions)").fetchone()
 
     def catalogue(self) -> list[dict]:
         """One entry per published dataset (shared, read-only), rebuilt only when a release or the

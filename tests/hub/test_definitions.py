@@ -113,8 +113,13 @@ def test_a_registered_definition_is_ingested_and_catalogued(tmp_path, hub_db_pat
     registry.add(conn, mine)
     result = ingest(conn, "street_crime", demo_extracts["police_crime"], TEST_SECRET)
     assert result.created and result.report["threshold"] == 8
-    entry = next(d for d in Store(path).catalogue() if d["id"] == "street_crime")
+    store = Store(path)
+    entry = next(d for d in store.catalogue() if d["id"] == "street_crime")
     assert entry["disclosure"]["threshold"] == 8 and entry["release"]["accepted_rows"] == result.report["accepted"]
+    mine.write_text(mine.read_text(encoding="utf-8").replace('title = "Police recorded crime"',
+                                                             'title = "Street crime"'), encoding="utf-8")
+    registry.add(conn, mine, replace=True)
+    assert next(d for d in store.catalogue() if d["id"] == "street_crime")["title"] == "Street crime"  # at once
 
 
 def test_the_definition_schema_documents_every_key():
