@@ -162,9 +162,17 @@ def apply_choropleth(layer: QgsVectorLayer, field: str = "count", n_classes: int
 
 
 def apply_labels(layer: QgsVectorLayer, field: str = "area_name", min_scale: float = 60_000) -> None:
-    """Area names (or values) as labels, shown only when zoomed in beyond 1:``min_scale``."""
+    """Area names (or values) as labels, shown only when zoomed in beyond 1:``min_scale``, with a
+    white halo so they stay readable over the darkest class and the hatching."""
     settings = QgsPalLayerSettings()
     settings.fieldName = field
+    text = settings.format()
+    halo = text.buffer()
+    halo.setEnabled(True)
+    halo.setSize(1.0)                          # millimetres, QGIS's default unit for a buffer
+    halo.setColor(QColor("white"))
+    text.setBuffer(halo)
+    settings.setFormat(text)
     settings.scaleVisibility = True
     settings.minimumScale = min_scale          # most zoomed-out scale at which labels show
     settings.maximumScale = 0

@@ -196,6 +196,10 @@ def test_style_travels_with_the_geopackage_and_exports(files, tmp_path):
     labels = [item.label() for item in again.renderer().legendSymbolItems()]
     assert SUPPRESSED_LABEL in labels and "Selected zone" in labels
     assert again.labelsEnabled() and again.labeling().settings().minimumScale == 50_000
+    labelling = again.labeling().settings()          # each object held: a chain of temporaries reads freed memory
+    text = labelling.format()
+    halo = text.buffer()                                                # readable over dark classes
+    assert halo.enabled() and halo.color().name() == "#ffffff" and halo.size() > 0
     with pytest.raises(ValueError, match="qml"):
         save_style(layer, tmp_path / "crime.txt")
 
