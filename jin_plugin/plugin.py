@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from qgis.core import QgsApplication
+from qgis.core import QgsApplication, QgsStyle
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 
 from .core.compat import QAction
+from .core.themes import register_ramps, unregister_ramps
 from .i18n import install_translator, tr
 from .processing.provider import JinProvider
 from .ui.browser import JinDataItemProvider, JinDropHandler, LayerOpener
@@ -33,6 +34,7 @@ class JinPlugin:
         self.provider: Optional[JinProvider] = None
         self.browser_provider: Optional[JinDataItemProvider] = None
         self.drop_handler: Optional[JinDropHandler] = None
+        self.ramps: list[str] = []                  # the JiN ramps added to the Style Manager
         self.translator = install_translator()      # before any widget or algorithm reads a label
 
     def initProcessing(self) -> None:
@@ -54,6 +56,7 @@ class JinPlugin:
         self.iface.registerCustomDropHandler(self.drop_handler)
         self.browser_provider = JinDataItemProvider(self.drop_handler.opener)
         QgsApplication.dataItemProviderRegistry().addProvider(self.browser_provider)
+        self.ramps = register_ramps(QgsStyle.defaultStyle())
 
     def toggle_dock(self, visible: bool) -> None:
         if self.dock is None:
@@ -68,6 +71,8 @@ class JinPlugin:
             self.action.setChecked(visible)
 
     def unload(self) -> None:
+        unregister_ramps(QgsStyle.defaultStyle(), self.ramps)
+        self.ramps = []
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None

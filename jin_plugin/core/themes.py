@@ -2,7 +2,8 @@
 
 ColorBrewer schemes flagged safe for colour-blind readers and for print: sequential for counts
 and rates, diverging for change and z-scores. The ramps also ship as a QGIS style file
-(``resources/jin_themes.xml``) that analysts can import into their own Style Manager.
+(``resources/jin_themes.xml``), and the plugin registers them in the Style Manager while it is
+loaded, so an analyst's own maps can use them.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from qgis.core import QgsGradientColorRamp, QgsGradientStop
+from qgis.core import QgsGradientColorRamp, QgsGradientStop, QgsStyle
 from qgis.PyQt.QtGui import QColor
 
 from ..i18n import QT_TR_NOOP, tr
@@ -67,3 +68,20 @@ THEME_ORDER = ("crime", "asb", "fire", "education", "population", "reference")
 def theme_title(theme: str) -> str:
     """Readable name of a catalogue theme id, in the analyst's language."""
     return tr(THEMES[theme].title) if theme in THEMES else theme.replace("_", " ").capitalize()
+
+
+def register_ramps(style: QgsStyle) -> list[str]:
+    """Add the themes' ramps to ``style`` (the Style Manager's), tagged "JiN"; the names added. A
+    ramp of the same name the analyst already has is left as it is."""
+    added = []
+    for theme in THEMES.values():
+        if theme.ramp_name not in style.colorRampNames() and style.addColorRamp(theme.ramp_name, theme.ramp(), True):
+            style.tagSymbol(QgsStyle.StyleEntity.ColorrampEntity, theme.ramp_name, ["JiN"])
+            added.append(theme.ramp_name)
+    return added
+
+
+def unregister_ramps(style: QgsStyle, names: list[str]) -> None:
+    """Take back the ramps ``register_ramps`` added (the plugin is unloaded or uninstalled)."""
+    for name in names:
+        style.removeColorRamp(name)

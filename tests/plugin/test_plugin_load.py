@@ -7,6 +7,7 @@ import subprocess
 import sys
 import zipfile
 
+from qgis.core import QgsStyle
 from qgis.PyQt.QtCore import QCoreApplication, QEvent
 from qgis.PyQt.QtWidgets import QAction, QDockWidget
 
@@ -26,9 +27,12 @@ def test_metadata_is_complete():
 
 
 def test_load_toggle_and_unload(qgis_iface):
+    style = QgsStyle.defaultStyle()
     plugin = jin_plugin.classFactory(qgis_iface)
     plugin.initGui()
     window = qgis_iface.mainWindow()
+    assert {"JiN Crime", "JiN Anti-social behaviour"} <= set(style.colorRampNames())   # in the Style Manager
+    assert "JiN Crime" in style.symbolsWithTag(QgsStyle.StyleEntity.ColorrampEntity, style.tagId("JiN"))
     assert plugin.action is not None and plugin.dock is None      # nothing heavy at start-up
     qgis_iface.addPluginToWebMenu.assert_called_with("&JiN", plugin.action)
     plugin.action.trigger()
@@ -43,6 +47,7 @@ def test_load_toggle_and_unload(qgis_iface):
     assert not window.findChildren(QDockWidget, "JinDock")
     assert not window.findChildren(QAction, "JinTogglePanel")
     assert plugin.dock is None and plugin.action is None
+    assert not [n for n in style.colorRampNames() if n.startswith("JiN ")]                 # taken back
 
 
 def test_package_zip_installs_and_imports(tmp_path):
