@@ -26,6 +26,7 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsFeedback, QgsLayerMetadat
 
 from ..i18n import tr
 from .compat import DOUBLE, INT, STRING
+from .field_display import make_readable
 from .model import LayerRequest, layer_name, quality_flags
 
 BNG_AUTHID = "EPSG:27700"
@@ -305,6 +306,7 @@ def open_layer(out_path: Path) -> QgsVectorLayer:
     layer.setCustomProperty("jin/disclosure_method", info["entry"]["disclosure"].get("method", "suppression"))
     rate = info["entry"].get("rate") or {}
     layer.setCustomProperty("jin/rate_label", rate.get("label", ""))
+    make_readable(layer, info["entry"], info["period"], rate.get("label", ""))
     indicator = next((i for i in info["entry"].get("indicators", []) if i["id"] == info["category"]), None)
     if indicator is not None:                   # a reference layer: its value field, and which way is worse
         layer.setCustomProperty("jin/indicator", json.dumps(indicator))

@@ -194,12 +194,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layers.py" line="127"/>
+        <location filename="../core/layers.py" line="128"/>
         <source>The cached boundaries {path} cannot be read: delete the file and fetch again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layers.py" line="294"/>
+        <location filename="../core/layers.py" line="295"/>
         <source>The cached layer {path} cannot be opened: delete it and fetch again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -329,42 +329,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/themes.py" line="45"/>
+        <location filename="../core/themes.py" line="46"/>
         <source>Crime</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/themes.py" line="45"/>
+        <location filename="../core/themes.py" line="46"/>
         <source>Anti-social behaviour</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/themes.py" line="45"/>
+        <location filename="../core/themes.py" line="46"/>
         <source>Fire</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/themes.py" line="45"/>
+        <location filename="../core/themes.py" line="46"/>
         <source>Education</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/themes.py" line="45"/>
+        <location filename="../core/themes.py" line="46"/>
         <source>Population</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/themes.py" line="45"/>
+        <location filename="../core/themes.py" line="46"/>
         <source>Change and z-scores</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="46"/>
+        <location filename="../plugin.py" line="48"/>
         <source>JiN panel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="49"/>
+        <location filename="../plugin.py" line="51"/>
         <source>Show or hide the JiN panel (community-safety data hub)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1529,17 +1529,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="205"/>
+        <location filename="../core/symbology.py" line="213"/>
         <source>could not save the style into {path}: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="213"/>
+        <location filename="../core/symbology.py" line="221"/>
         <source>export the style as .qml (QGIS) or .sld (other GIS)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="215"/>
+        <location filename="../core/symbology.py" line="223"/>
         <source>could not write {path}: {error}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1684,7 +1684,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/themes.py" line="45"/>
+        <location filename="../core/themes.py" line="46"/>
         <source>Reference</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1766,6 +1766,61 @@
     <message>
         <location filename="../ui/local_panel.py" line="119"/>
         <source>JiN: counting {points}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/field_display.py" line="15"/>
+        <source>Area code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/field_display.py" line="15"/>
+        <source>Area name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/field_display.py" line="16"/>
+        <source>District code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/field_display.py" line="17"/>
+        <source>Dataset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/field_display.py" line="18"/>
+        <source>Withheld</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/field_display.py" line="18"/>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/field_display.py" line="19"/>
+        <source>Rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/field_display.py" line="19"/>
+        <source>Rate&apos;s denominator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/field_display.py" line="23"/>
+        <source>Withheld (protects privacy)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/field_display.py" line="41"/>
+        <source>Yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/field_display.py" line="41"/>
+        <source>No</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -364,3 +364,17 @@ def test_zone_layer_holds_only_its_areas_with_their_own_index_and_extent(hub_url
     whole = gpkg_facts(next(jin_cache.rglob("template_lsoa_*.gpkg")))["extent"]
     assert facts["extent"] == pytest.approx((box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum()))
     assert box.width() < whole[2] - whole[0]
+
+
+def test_fields_read_in_words_in_the_attribute_table(hub_url, jin_cache, analyst_authcfg):
+    """Aliases, the period in words and the withheld flag as Yes/No, while the stored values stay
+    codes (expressions and joins still work on them)."""
+    layer = fetch_layer_blocking(hub_url, "police_crime", "lsoa", "2024", authcfg=analyst_authcfg, measure="rate")
+    names = {f.name(): layer.attributeDisplayName(i) for i, f in enumerate(layer.fields())}
+    assert names["count"] == "Count" and names["area_name"] == "Area name" and names["suppressed"] == "Withheld"
+    assert names["rate"].startswith("Rate per 1,000")
+    period = layer.editorWidgetSetup(layer.fields().indexOf("period"))
+    assert period.type() == "ValueMap" and {"2024 (year)": "2024"} in period.config()["map"]
+    flags = layer.editorWidgetSetup(layer.fields().indexOf("suppressed")).config()["map"]
+    assert {"Yes": 1} in flags and {"No": 0} in flags
+    assert {f["period"] for f in layer.getFeatures()} == {"2024"}                        # stored as codes
