@@ -70,8 +70,10 @@ class LayerOptions(QWidget):
 
     # ---- filling ---------------------------------------------------------------------------
     def set_entry(self, entry: Optional[dict]) -> None:
-        """Offer the periods, categories, measures of ``entry`` (a catalogue entry)."""
+        """Offer the periods, categories, measures of ``entry`` (a catalogue entry), keeping the
+        analyst's measure and period kind where the new dataset has them."""
         self.entry = entry
+        kept = {combo: combo.currentData() for combo in (self.kind, self.measure)}
         for combo in (self.kind, self.period, self.categories, self.geography, self.measure):
             combo.blockSignals(True)
             combo.clear()
@@ -87,6 +89,8 @@ class LayerOptions(QWidget):
             rate = entry.get("rate") or {}
             if rate.get("label"):
                 self.measure.addItem(tr("Rate {unit}").format(unit=rate["label"]), "rate")
+        for combo, previous in kept.items():
+            combo.setCurrentIndex(max(0, combo.findData(previous)))
         for combo in (self.kind, self.period, self.categories, self.geography, self.measure):
             combo.blockSignals(False)
         self._ticked = list(self.categories.checkedItemsData())

@@ -184,6 +184,18 @@ def test_ticking_categories_fetches_just_those(qgis_iface, qgis_new_project, hub
     assert sorted(request_of_layer(layer).category for layer in fetched) == ["Burglary", "Drugs"]
     dock.close()
 
+def test_measure_and_period_kind_are_kept_when_switching_dataset(qgis_iface, hub_connection, jin_cache):
+    """An analyst mapping rates by financial year keeps both when moving to another dataset."""
+    dock = connected_dock(qgis_iface)
+    dock.catalogue.select("police_crime")
+    options = dock.options
+    options.measure.setCurrentIndex(options.measure.findData("rate"))
+    options.kind.setCurrentIndex(options.kind.findData("year"))
+    dock.catalogue.select("fire_incidents")
+    assert options.measure.currentData() == "rate" and options.kind.currentData() == "year"
+    dock.close()
+
+
 def test_zone_zoom_and_filter(qgis_iface, qgis_new_project, hub_connection, jin_cache):
     dock = connected_dock(qgis_iface)
     options = dock.options
