@@ -779,7 +779,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="118"/>
+        <location filename="../ui/catalogue_view.py" line="120"/>
         <source>Theme</source>
         <translation type="unfinished"></translation>
     </message>
@@ -849,22 +849,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="43"/>
+        <location filename="../ui/catalogue_view.py" line="44"/>
         <source>months {first} – {last}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="45"/>
+        <location filename="../ui/catalogue_view.py" line="47"/>
         <source>calendar years</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="45"/>
+        <location filename="../ui/catalogue_view.py" line="47"/>
         <source>financial years</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="45"/>
+        <location filename="../ui/catalogue_view.py" line="47"/>
         <source>rolling 12 months</source>
         <translation type="unfinished"></translation>
     </message>
@@ -874,67 +874,67 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="52"/>
+        <location filename="../ui/catalogue_view.py" line="54"/>
         <source>, rate {unit}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="87"/>
+        <location filename="../ui/catalogue_view.py" line="89"/>
         <source>Filter datasets…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="89"/>
+        <location filename="../ui/catalogue_view.py" line="91"/>
         <source>Advanced…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="109"/>
+        <location filename="../ui/catalogue_view.py" line="111"/>
         <source>Search the hub</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="117"/>
+        <location filename="../ui/catalogue_view.py" line="119"/>
         <source>YYYY-MM or YYYY</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="119"/>
+        <location filename="../ui/catalogue_view.py" line="121"/>
         <source>Partner</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="121"/>
+        <location filename="../ui/catalogue_view.py" line="123"/>
         <source>Data from</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="122"/>
+        <location filename="../ui/catalogue_view.py" line="124"/>
         <source>Data up to</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="124"/>
+        <location filename="../ui/catalogue_view.py" line="126"/>
         <source>Search</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="125"/>
+        <location filename="../ui/catalogue_view.py" line="127"/>
         <source>Show all</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="149"/>
+        <location filename="../ui/catalogue_view.py" line="151"/>
         <source>Any theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="149"/>
+        <location filename="../ui/catalogue_view.py" line="151"/>
         <source>Any partner</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="149"/>
+        <location filename="../ui/catalogue_view.py" line="151"/>
         <source>Any geography</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1434,7 +1434,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="83"/>
+        <location filename="../ui/layer_options.py" line="85"/>
         <source>All categories</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1444,12 +1444,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="89"/>
+        <location filename="../ui/layer_options.py" line="91"/>
         <source>Rate {unit}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="106"/>
+        <location filename="../ui/layer_options.py" line="110"/>
         <source>Whole county (no zone)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1569,62 +1569,62 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="55"/>
+        <location filename="../ui/catalogue_view.py" line="57"/>
         <source>Partner:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="55"/>
+        <location filename="../ui/catalogue_view.py" line="57"/>
         <source>Theme:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="56"/>
+        <location filename="../ui/catalogue_view.py" line="58"/>
         <source>Measures:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="57"/>
+        <location filename="../ui/catalogue_view.py" line="59"/>
         <source>Categories:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="58"/>
+        <location filename="../ui/catalogue_view.py" line="60"/>
         <source>Periods:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="59"/>
+        <location filename="../ui/catalogue_view.py" line="61"/>
         <source>Geographies:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="60"/>
+        <location filename="../ui/catalogue_view.py" line="62"/>
         <source>Last release:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="62"/>
+        <location filename="../ui/catalogue_view.py" line="64"/>
         <source>Record-level data:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="62"/>
+        <location filename="../ui/catalogue_view.py" line="64"/>
         <source>your agency has access</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="63"/>
+        <location filename="../ui/catalogue_view.py" line="65"/>
         <source>Licence:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="64"/>
+        <location filename="../ui/catalogue_view.py" line="66"/>
         <source>Disclosure control:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="66"/>
+        <location filename="../ui/catalogue_view.py" line="68"/>
         <source>Release notes:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1634,7 +1634,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/catalogue_view.py" line="69"/>
+        <location filename="../ui/catalogue_view.py" line="71"/>
         <source>Data-quality warnings:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1821,6 +1821,11 @@
     <message>
         <location filename="../core/field_display.py" line="41"/>
         <source>No</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/catalogue_view.py" line="44"/>
+        <source>{first} – {last}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -40,8 +40,10 @@ def details_html(entry: dict) -> str:
     """The details pane: description, measures, categories, periods, geographies, rule, licence, release."""
     def periods() -> str:
         months = entry["periods"]
-        parts = [tr("months {first} – {last}").format(first=month_label(months[0], entry),
-                                                      last=month_label(months[-1], entry))] if months else []
+        named = set(months) & set(entry.get("period_labels", {}))          # the hub names them: school terms
+        span = tr("{first} – {last}") if named else tr("months {first} – {last}")
+        parts = [span.format(first=month_label(months[0], entry), last=month_label(months[-1], entry))] if months \
+            else []
         for key, what in (("years", tr("calendar years")), ("financial_years", tr("financial years")),
                           ("rolling", tr("rolling 12 months"))):
             if entry.get(key):

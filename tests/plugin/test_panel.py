@@ -129,6 +129,7 @@ def test_panel_from_search_to_layers_on_the_map(qgis_iface, qgis_new_project, hu
     dock.catalogue.select("school_attendance")                 # by school term, so named
     assert [dock.options.kind.itemText(i) for i in range(dock.options.kind.count())] == ["Term"]
     assert dock.options.period.currentText().endswith("term 2024")
+    assert "Periods: Spring term 2024 – Autumn term 2024" in dock.catalogue.details.toPlainText()   # not "months"
     dock.catalogue.select("police_crime")
     details = dock.catalogue.details.toPlainText()
     for words in ("Disclosure control", "Measures: count, rate per 1,000", "Last release", "Licence", "Partner"):
