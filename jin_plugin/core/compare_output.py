@@ -143,13 +143,26 @@ def open_result(path: Path, result: Result) -> QgsVectorLayer:
     return layer
 
 
-def apply_categories(layer: QgsVectorLayer, field: str, colours: dict[str, str]) -> None:
-    """One legend entry per category (shown even when empty), in the given colours."""
+def apply_categories(layer: QgsVectorLayer, field: str, colours: dict[str, str],
+                     names: dict[str, str] | None = None) -> None:
+    """One legend entry per category (shown even when empty), in the given colours, named by
+    ``names`` where given (the stored value otherwise)."""
     categories = []
-    for label, colour in colours.items():
+    for value, colour in colours.items():
         symbol = QgsFillSymbol.createSimple({"color": colour, "outline_color": "#7f7f7f", "outline_width": "0.1"})
-        categories.append(QgsRendererCategory(label, symbol, label))
+        categories.append(QgsRendererCategory(value, symbol, (names or {}).get(value, value)))
     layer.setRenderer(QgsCategorizedSymbolRenderer(field, categories))
+
+
+def cluster_names(own: str, around: str) -> dict[str, str]:
+    """LISA legend entries saying which measure is which: "High-Low: high <own>, low <around>
+    around it" (an area's own measure first, its neighbours' second)."""
+    names = {}
+    for value in CLUSTER_COLOURS:
+        if value.count("-") == 1 and value.split("-")[0] in ("High", "Low"):
+            mine, theirs = value.lower().split("-")
+            names[value] = f"{value}: {mine} {own}, {theirs} {around} around it"
+    return names
 
 
 def _add_styles(layer: QgsVectorLayer, labels: list[str]) -> None:
@@ -159,16 +172,17 @@ def _add_styles(layer: QgsVectorLayer, labels: list[str]) -> None:
     for j, label in enumerate(labels, 1):
         for name, field, colours in ((f"LISA clusters: {label}", f"m{j}_cluster", CLUSTER_COLOURS),
                                      (f"Gi* hot spots: {label}", f"m{j}_hotspot", HOTSPOT_COLOURS)):
-            apply_categories(layer, field, colours)
+            apply_categories(layer, field, colours, cluster_names(label, label) if "cluster" in field else None)
             manager.addStyleFromLayer(name)
-    apply_cluster_style(layer)
+    apply_cluster_style(layer, labels=labels)
     manager.addStyleFromLayer(MAIN_STYLE)
     manager.setCurrentStyle(MAIN_STYLE)
 
 
-def apply_cluster_style(layer: QgsVectorLayer, field: str = "bv_cluster") -> None:
-    """Categories in GeoDa's LISA colours."""
-    apply_categories(layer, field, CLUSTER_COLOURS)
+def apply_cluster_style(layer: QgsVectorLayer, field: str = "bv_cluster", labels: list[str] | None = None) -> None:
+    """Categories in GeoDa's LISA colours; with the measures' ``labels``, the legend says which is
+    the area's own (the first) and which its neighbours' (the second)."""
+    apply_categories(layer, field, CLUSTER_COLOURS, cluster_names(labels[0], labels[1]) if labels else None)
 
 
 def _smoothing_words(result: Result) -> str:

@@ -63,6 +63,8 @@ def test_truancy_and_criminal_damage_cluster_together(layer_files, tmp_path):
     styles = layer.styleManager().styles()
     assert layer.styleManager().currentStyle() == "Bivariate LISA clusters"
     assert "Gi* hot spots: damage" in styles and "LISA clusters: truancy" in styles
+    legend = [item.label() for item in layer.renderer().legendSymbolItems()]      # which measure is which
+    assert "High-Low: high truancy, low damage around it" in legend and "Not significant" in legend
     images = plots(result)
     assert all(png.startswith(b"\x89PNG") for png in images.values())
     html = report_html(result, images)
