@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from qgis.core import QgsApplication, QgsStyle
+from qgis.core import QgsApplication, QgsSettings, QgsStyle
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 
@@ -22,6 +22,15 @@ from .ui.dock import JinDock
 
 MENU = "&JiN"
 ICON = Path(__file__).parent / "icons" / "jin.svg"
+
+#: Whether the analyst left the panel open, so that it opens again when QGIS starts.
+PANEL_OPEN = "jin/panel_open"
+
+
+def remember_panel(visible: bool) -> None:
+    """Keep the panel's state as the analyst left it (QGIS closing or unloading the plugin hides
+    it too: that is not the analyst's choice, so only their clicks are remembered)."""
+    QgsSettings().setValue(PANEL_OPEN, bool(visible))
 
 
 class JinPlugin:
@@ -50,6 +59,7 @@ class JinPlugin:
         self.action.setCheckable(True)
         self.action.setToolTip(tr("Show or hide the JiN panel (community-safety data hub)"))
         self.action.toggled.connect(self.toggle_dock)
+        self.action.triggered.connect(remember_panel)          # the analyst's own click, not a restore
         self.iface.addPluginToWebMenu(MENU, self.action)
         self.iface.addWebToolBarIcon(self.action)
         self.drop_handler = JinDropHandler(LayerOpener(self.iface.messageBar()))
@@ -57,12 +67,15 @@ class JinPlugin:
         self.browser_provider = JinDataItemProvider(self.drop_handler.opener)
         QgsApplication.dataItemProviderRegistry().addProvider(self.browser_provider)
         self.ramps = register_ramps(QgsStyle.defaultStyle())
+        if QgsSettings().value(PANEL_OPEN, False, type=bool):   # open at the last exit: open again
+            self.action.setChecked(True)
 
     def toggle_dock(self, visible: bool) -> None:
         if self.dock is None:
             self.dock = JinDock(self.iface.messageBar(), self.iface.mainWindow(), self.iface.openLayoutDesigner,
                                 self.iface.mapCanvas(), self.iface.layerTreeView())
             self.dock.visibilityChanged.connect(self._sync_action)
+            self.dock.closed.connect(lambda: remember_panel(False))          # its own close button
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.setVisible(visible)
 

@@ -7,11 +7,12 @@ import subprocess
 import sys
 import zipfile
 
-from qgis.core import QgsStyle
+from qgis.core import QgsSettings, QgsStyle
 from qgis.PyQt.QtCore import QCoreApplication, QEvent
 from qgis.PyQt.QtWidgets import QAction, QDockWidget
 
 import jin_plugin
+from jin_plugin.plugin import PANEL_OPEN
 from tests.conftest import ROOT
 
 
@@ -66,3 +67,24 @@ def test_package_zip_installs_and_imports(tmp_path):
                          cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "ok True"
+
+
+def test_the_panel_opens_again_as_the_analyst_left_it(qgis_iface):
+    """Left open, the panel opens at the next start; closed by the analyst, it stays closed. QGIS
+    unloading the plugin (or closing) is not the analyst's choice and changes nothing."""
+    settings = QgsSettings()
+    settings.setValue(PANEL_OPEN, True)
+    plugin = jin_plugin.classFactory(qgis_iface)
+    plugin.initGui()
+    assert plugin.dock is not None and not plugin.dock.isHidden() and plugin.action.isChecked()
+    plugin.unload()
+    assert settings.value(PANEL_OPEN, type=bool) is True
+    plugin = jin_plugin.classFactory(qgis_iface)
+    plugin.initGui()
+    plugin.action.trigger()                              # the analyst closes it
+    assert plugin.dock.isHidden() and settings.value(PANEL_OPEN, type=bool) is False
+    plugin.unload()
+    plugin = jin_plugin.classFactory(qgis_iface)
+    plugin.initGui()
+    assert plugin.dock is None                           # nothing heavy at start-up when it was closed
+    plugin.unload()
