@@ -37,6 +37,7 @@ def make_readable(layer: QgsVectorLayer, entry: dict, period: str, rate_label: s
         if index >= 0:
             layer.setFieldAlias(index, tr("Rate {unit}").format(unit=rate_label) if field == "rate" and rate_label
                                 else tr(alias))
-    _value_map(layer, "period", {month_label(period, entry): period})
+    if period:                                  # reference layers have none
+        _value_map(layer, "period", {month_label(period, entry): period})
     _value_map(layer, "suppressed", {tr("Yes"): 1, tr("No"): 0})
     _value_map(layer, "status", {tr(words): status for status, words in STATUS_WORDS.items()})
