@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import tomllib
 from pyproj import CRS
@@ -69,7 +69,7 @@ class _Reader:
     def section(self) -> str:
         return f"[{self.table}]" if self.table else "the top level"
 
-    def fail(self, key: str, problem: str) -> DefinitionError:
+    def fail(self, key: str, problem: str) -> NoReturn:
         raise DefinitionError(f"{self.where}: key '{self.key(key)}' {problem}")
 
     def key(self, key: str) -> str:

@@ -39,6 +39,7 @@ from jin_hub.ingest.registry import get_schema
 from jin_hub.ingest.schemas import DatasetSchema, ReleasePolicy
 from jin_hub.ingest.sources import Source, gather
 from jin_hub.ingest.worker import Worker, WorkerFailed, worth_a_worker
+from jin_hub.vintages import Converter
 
 #: Where a worker finds the suppression it runs for a big extract, and what it imports early (the
 #: audit imports scipy only when it first runs, which in the worker would be on the critical path).
@@ -418,10 +419,8 @@ def placed_in(conn: sqlite3.Connection, schema: DatasetSchema, family: str) -> s
 CANDIDATE_METRES = 250.0
 
 
-def converter_for(conn: sqlite3.Connection, schema: DatasetSchema, base: str):
+def converter_for(conn: sqlite3.Connection, schema: DatasetSchema, base: str) -> Optional[Converter]:
     """The LSOA 2011 ↔ 2021 converter for rows placed by code, if the lookup is loaded."""
-    from jin_hub.vintages import Converter
-
     if not schema.area_column:
         return None
     try:
