@@ -27,7 +27,7 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsFeedback, QgsLayerMetadat
 from ..i18n import tr
 from .compat import DOUBLE, INT, STRING
 from .field_display import make_readable
-from .model import LayerRequest, layer_name, quality_flags
+from .model import LayerRequest, layer_name, layer_title, quality_flags
 
 BNG_AUTHID = "EPSG:27700"
 
@@ -268,7 +268,7 @@ def metadata_for(info: dict) -> QgsLayerMetadata:
     entry = info["entry"]
     md = QgsLayerMetadata()
     md.setIdentifier(f"{info['dataset']}/{info['geography']}/{info['period']}/{info['category']}")
-    md.setTitle(layer_name(entry, request_of(info), info["period"]))
+    md.setTitle(layer_title(entry, request_of(info), info["period"]))
     flags = quality_flags(entry, info["period"], info["category"])
     warnings = "\n\n" + tr("Data-quality warnings:") + "".join(f"\n- {f['note']}" for f in flags) if flags else ""
     md.setAbstract(f"{entry['description']}\n\nDisclosure control: {entry['disclosure']['rule']}{warnings}")
@@ -284,6 +284,15 @@ def metadata_for(info: dict) -> QgsLayerMetadata:
         f"Disclosure rule: {entry['disclosure']['rule']}",
     ])
     return md
+
+
+def provenance_of(layer: QgsVectorLayer) -> Optional[dict]:
+    """The provenance saved beside a cached JiN layer's GeoPackage (None for other layers)."""
+    sidecar = Path(layer.source().split("|")[0]).with_suffix(".json")
+    try:
+        return json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def open_layer(out_path: Path) -> QgsVectorLayer:

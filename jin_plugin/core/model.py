@@ -86,13 +86,40 @@ def measure_label(entry: dict, measure: str) -> str:
     return tr("rate {unit}").format(unit=rate["label"]) if measure == "rate" and rate.get("label") else tr("count")
 
 
-def layer_name(entry: dict, request: LayerRequest, period: str) -> str:
-    """Readable layer name, e.g. ``Criminal damage and arson — LSOA — Apr 2024 – Mar 2025 (financial year) —
-    rate per 1,000 population``; the dataset's title names the layer of all categories."""
-    what = entry["title"] if request.category == "all" else request.category
+def period_short(period: str, entry: Optional[dict] = None) -> str:
+    """The period as a layer name wants it: ``Dec 2024``, ``2024``, ``FY 2024/25``, ``12 months to
+    Dec 2024``, a term's own name."""
+    if entry and period in entry.get("period_labels", {}):
+        return entry["period_labels"][period]
+    if len(period) == 4:
+        return period
+    if period.startswith("FY"):
+        year = int(period[2:])
+        return tr("FY {start}/{end}").format(start=year, end=str(year + 1)[-2:])
+    return month_label(period, entry)
+
+
+def layer_title(entry: dict, request: LayerRequest, period: str) -> str:
+    """The full description, for metadata: ``Criminal damage and arson — LSOA — Apr 2024 – Mar 2025
+    (financial year) — rate per 1,000 population``; the dataset's title names the layer of all categories."""
     geo = geography_label(request.geography, entry.get("geographies", ()))
     where = tr(" in {zone}").format(zone=request.zone_name or request.zone) if request.zone else ""
     indicator = next((i for i in entry.get("indicators", []) if i["id"] == request.category), None)
     if indicator is not None:               # a reference layer: its indicator, and no period
         return f"{indicator['label']} — {geo}{where} — {entry['title']}"
+    what = entry["title"] if request.category == "all" else request.category
     return f"{what} — {geo}{where} — {month_label(period, entry)} — {measure_label(entry, request.measure)}"
+
+
+def layer_name(entry: dict, request: LayerRequest, period: str) -> str:
+    """The short name in the Layers panel and in pickers, ordered so names differ early where
+    analysts' layers differ: what, measure, period, then where (``Burglary rate, FY 2024/25, LSOA``).
+    The full description is the layer's metadata title (``layer_title``)."""
+    geo = geography_label(request.geography, entry.get("geographies", ()))
+    where = tr(" in {zone}").format(zone=request.zone_name or request.zone) if request.zone else ""
+    indicator = next((i for i in entry.get("indicators", []) if i["id"] == request.category), None)
+    if indicator is not None:
+        return f"{indicator['label']}, {geo}{where} ({entry['title']})"
+    what = entry["title"] if request.category == "all" else request.category
+    measure = tr("rate") if request.measure == "rate" and (entry.get("rate") or {}).get("label") else tr("count")
+    return f"{what} {measure}, {period_short(period, entry)}, {geo}{where}"

@@ -34,7 +34,7 @@ from ..core.connections import Connection
 from ..core.fetch import FetchLayerTask
 from ..core.hub_client import HubClient, HubError
 from ..core.model import LayerRequest, default_period, geography_label
-from ..core.project_layers import add_to_jin_group, style_fetched
+from ..core.project_layers import add_to_jin_group, added_message, style_fetched
 from ..core.themes import THEME_ORDER, theme_title
 from ..i18n import tr
 from .icons import LOGO, theme_icon
@@ -109,11 +109,8 @@ class LayerOpener:
     def place(self, layer: QgsVectorLayer) -> None:
         """Theme the fetched layer as the panel does and put it on top of the JiN group."""
         warning = style_fetched(layer)
-        if warning:
-            self.notify(warning, Qgis.MessageLevel.Warning)
         add_to_jin_group(layer)
-        self.notify(tr("Added “{name}” ({n} areas).").format(name=layer.name(), n=layer.featureCount()),
-                    Qgis.MessageLevel.Success)
+        self.notify(*added_message(layer, warning))
 
     def cancel_all(self) -> None:
         for task in list(self.tasks):

@@ -29,12 +29,10 @@ from qgis.PyQt.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QTabWidget,
     QToolButton,
@@ -49,7 +47,7 @@ from ..core.fetch import FetchLayerTask
 from ..core.hub_client import HubClient, HubError
 from ..core.layouts import PAGES, LayoutError, fill, load_template
 from ..core.model import LayerRequest
-from ..core.project_layers import GROUP_NAME, add_to_jin_group, jin_layers, style_fetched
+from ..core.project_layers import GROUP_NAME, add_to_jin_group, added_message, jin_layers, style_fetched
 from ..core.releases import request_of_layer, stale_layers
 from ..core.safe_task import SafeTask
 from ..core.symbology import apply_choropleth, shared_breaks
@@ -61,6 +59,8 @@ from .connection_dialog import ConnectionDialog
 from .indicators import CacheIndicators
 from .layer_options import LayerOptions
 from .local_panel import LocalPanel
+from .message_line import MessageLine
+from .narrow import fit_narrow, scrolled
 
 __all__ = ["GROUP_NAME", "JinDock"]
 CLASSIFICATIONS = {"jenks": QT_TR_NOOP("Natural breaks (Jenks)"), "quantile": QT_TR_NOOP("Quantile"),
@@ -126,6 +126,7 @@ class JinDock(QgsDockWidget):
         self.indicators = CacheIndicators(layer_tree_view) if layer_tree_view is not None else None
         body = QWidget()
         layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(self._connection_row())
         self.status = QLabel(tr("Not connected"))
         self.status.setWordWrap(True)
@@ -152,15 +153,11 @@ class JinDock(QgsDockWidget):
         self.compare_panel = ComparePanel(self._start, self.notify)
         self.compare_panel.resultReady.connect(self.comparison_ready)
         self.tabs = QTabWidget()
-        scroll = QScrollArea()                  # a short dock scrolls rather than squashing the form
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
-        self.tabs.addTab(scroll, tr("Data"))
-        self.tabs.addTab(self.compare_panel, tr("Compare"))
         self.local_panel = LocalPanel(self._start, self.notify)
         self.local_panel.layerReady.connect(self._add_to_group)
-        self.tabs.addTab(self.local_panel, tr("Local data"))
+        for page, title in ((body, tr("Data")), (self.compare_panel, tr("Compare")),
+                            (self.local_panel, tr("Local data"))):
+            self.tabs.addTab(scrolled(page), title)     # a short dock scrolls rather than squashing
         self.help_button = QToolButton()
         self.help_button.setObjectName("JinHelp")
         self.help_button.setIcon(QgsApplication.getThemeIcon("mActionHelpContents.svg"))
@@ -169,7 +166,14 @@ class JinDock(QgsDockWidget):
         self.help_button.setToolTip(tr("Open the JiN help for this tab (shipped with the plugin, works offline)"))
         self.help_button.clicked.connect(self.show_help)
         self.tabs.setCornerWidget(self.help_button)
-        self.setWidget(self.tabs)
+        self.message_line = MessageLine()       # every tab's outcome, in sight whatever else QGIS says
+        outer = QWidget()
+        column = QVBoxLayout(outer)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.tabs, 1)
+        column.addWidget(self.message_line)
+        fit_narrow(outer)
+        self.setWidget(outer)
 
         self.catalogue.datasetChosen.connect(self.show_dataset)
         self.catalogue.searchRequested.connect(self.search_hub)
@@ -226,7 +230,8 @@ class JinDock(QgsDockWidget):
         style_row = QHBoxLayout()
         style_row.addWidget(self.classes, 1)
         style_row.addWidget(self.class_count)
-        self.labels = QCheckBox(tr("Label areas by name when zoomed in"))
+        self.labels = QCheckBox(tr("Label areas by name"))
+        self.labels.setToolTip(tr("Area names on the map, shown when zoomed in far enough to read them"))
         form.addRow(tr("Classes"), style_row)
         form.addRow("", self.labels)
         return form
@@ -261,7 +266,10 @@ class JinDock(QgsDockWidget):
         return HubClient(chosen.url if chosen else "", chosen.authcfg if chosen else "")
 
     def notify(self, text: str, level=Qgis.MessageLevel.Info) -> None:
+        """Tell the analyst: in the panel's message line (QGIS's own warnings, such as coordinate
+        transforms, can stack over the message bar) and on the message bar."""
         self.status.setText(text)
+        self.message_line.show_message(text, level)
         if self.message_bar is not None:
             self.message_bar.pushMessage("JiN", text, level, 8 if level != Qgis.MessageLevel.Critical else 0)
 
@@ -431,11 +439,8 @@ class JinDock(QgsDockWidget):
         request = request or request_of_layer(layer)
         warning = style_fetched(layer, request.measure if request else "count", self.class_count.value(),
                                 self.classes.currentData(), self.labels.isChecked())
-        if warning:
-            self.notify(warning, Qgis.MessageLevel.Warning)
-        self.notify(tr("Added “{name}” ({n} areas).").format(name=layer.name(), n=layer.featureCount()),
-                    Qgis.MessageLevel.Success)
-        self._add_to_group(layer)
+        self._add_to_group(layer)               # first: the message names the layer as the project does
+        self.notify(*added_message(layer, warning))
 
     # ---- releases --------------------------------------------------------------------------
     def mark_layers(self) -> list[QgsVectorLayer]:

@@ -48,7 +48,7 @@ def test_fetch_adds_a_valid_themed_layer(hub_url, jin_cache, analyst_authcfg):
 
 def test_school_layer_is_named_by_term(hub_url, jin_cache, analyst_authcfg):
     layer = fetch_layer_blocking(hub_url, "school_attendance", category="Persistently absent", authcfg=analyst_authcfg)
-    assert layer.name().endswith("— LSOA — Autumn term 2024 — count")
+    assert layer.name().endswith("count, Autumn term 2024, LSOA")
     assert layer.featureCount() == 679
 
 

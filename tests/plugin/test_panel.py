@@ -142,7 +142,7 @@ def test_panel_from_search_to_layers_on_the_map(qgis_iface, qgis_new_project, hu
     options.measure.setCurrentIndex(options.measure.findData("rate"))
     layers = add_and_wait(dock, 2)
     names = sorted(layer.name() for layer in layers)
-    assert names == [f"{c} — LSOA — 2024 (year) — rate per 1,000 population"
+    assert names == [f"{c} rate, 2024, LSOA"
                      for c in ("Burglary", "Criminal damage and arson")]
     group = QgsProject.instance().layerTreeRoot().findGroup(GROUP_NAME)
     assert all(group.findLayer(layer.id()) is not None for layer in layers)
@@ -218,8 +218,8 @@ def test_zone_zoom_and_filter(qgis_iface, qgis_new_project, hub_connection, jin_
     options.only_zone.setChecked(True)
     (layer,) = add_and_wait(dock)
     assert 0 < layer.featureCount() < 679
-    assert layer.name().startswith("Police recorded crime — LSOA in South Nottinghamshire") and \
-        "— 12 months to " in layer.name()
+    assert layer.name().startswith("Police recorded crime count, 12 months to ") and \
+        layer.name().endswith(", LSOA in South Nottinghamshire CSP")
     box = layer.extent()
     assert x0 - 1 <= box.xMinimum() and box.xMaximum() <= x1 + 1 and y0 - 1 <= box.yMinimum() <= y1
     dock.close()

@@ -51,7 +51,7 @@ def test_reference_layer_has_the_indicator_as_a_number(files):
     assert fields.field("IMD_rank").isNumeric()
     values = {f["area_code"]: f["IMD_rank"] for f in layer.getFeatures()}
     assert len(values) == 679 and values == SOURCE["IMD_rank"].to_dict()
-    assert layer.name() == "Index of Multiple Deprivation rank — LSOA — English Indices of Deprivation 2019"
+    assert layer.name() == "Index of Multiple Deprivation rank, LSOA (English Indices of Deprivation 2019)"
     assert layer.customProperty("jin/theme") == "reference"
     assert json.loads(layer.customProperty("jin/indicator"))["worse"] == "low"
     assert "no disclosure control" in layer.metadata().abstract()
@@ -113,7 +113,7 @@ def test_browser_lists_reference_datasets_and_opens_a_decile_map(saved_reference
     assert datasets["imd2019"].handleDoubleClick() is True
     assert wait_until(lambda: bool(jin_layers()) and not opener.tasks, 120)
     layer = jin_layers()[0]
-    assert layer.name().startswith("Index of Multiple Deprivation decile — LSOA")      # the first indicator
+    assert layer.name().startswith("Index of Multiple Deprivation decile, LSOA")      # the first indicator
     renderer = layer.renderer()
     assert renderer.type() == "graduatedSymbol" and renderer.classAttribute() == "IMD_decile"
     ranges = renderer.ranges()
