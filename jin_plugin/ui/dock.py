@@ -51,6 +51,7 @@ from ..core.project_layers import GROUP_NAME, add_to_jin_group, added_message, j
 from ..core.releases import request_of_layer, stale_layers
 from ..core.safe_task import SafeTask
 from ..core.symbology import apply_choropleth, shared_breaks
+from ..core.when import readable_date
 from ..help import help_url
 from ..i18n import QT_TR_NOOP, tr
 from .catalogue_view import CatalogueView
@@ -136,7 +137,7 @@ class JinDock(QgsDockWidget):
         self.options = LayerOptions()
         layout.addWidget(self.options)
         layout.addLayout(self._style_form())
-        self.add_button = QPushButton(tr("Add to map"))
+        self.add_button = QPushButton(tr("&Add to map"))
         self.add_button.setEnabled(False)
         layout.addWidget(self.add_button)
         more = QHBoxLayout()
@@ -198,8 +199,8 @@ class JinDock(QgsDockWidget):
             row.addWidget(button)
         rows.addLayout(row)
         buttons = QHBoxLayout()
-        self.connect_button = QPushButton(tr("Connect"))
-        self.test_button = QPushButton(tr("Test connection"))
+        self.connect_button = QPushButton(tr("Co&nnect"))
+        self.test_button = QPushButton(tr("&Test connection"))
         self.test_button.setToolTip(tr("Check the address, that it is a JiN hub, and the sign-in, step by step"))
         buttons.addWidget(self.connect_button)
         buttons.addWidget(self.test_button)
@@ -242,7 +243,7 @@ class JinDock(QgsDockWidget):
         for key in PAGES:
             size, orientation = key.split("-")
             self.page.addItem(tr(PAGE_SIZES[orientation]).format(size=size.upper()), key)
-        self.layout_button = QPushButton(tr("Print layout"))
+        self.layout_button = QPushButton(tr("Print la&yout"))
         self.layout_button.setToolTip(tr("A print layout of the newest JiN layer, opened in the layout designer "
                                          "(export PDF, PNG or SVG from there)"))
         self.layout_button.clicked.connect(self.make_layout)
@@ -497,8 +498,8 @@ class JinDock(QgsDockWidget):
             old.setCustomProperty(key, fresh.customProperty(key))
         old.setRenderer(renderer)
         old.triggerRepaint()
-        self.notify(tr("Refreshed “{name}” to release {release}.").format(name=old.name(),
-                                                                         release=old.customProperty("jin/release")),
+        self.notify(tr("Refreshed “{name}” to the release of {date}.").format(
+                    name=old.name(), date=readable_date(old.customProperty("jin/release_created", ""))),
                     Qgis.MessageLevel.Success)
         self.mark_layers()
 

@@ -9,22 +9,23 @@ from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
 from qgis.gui import QgsLayerTreeView, QgsLayerTreeViewIndicator
 from qgis.PyQt.QtGui import QIcon
 
+from ..core.when import readable_date, readable_moment
 from ..i18n import tr
 
 ICON = Path(__file__).resolve().parents[1] / "icons" / "jin.svg"
 
 
 def cached_tooltip(layer: QgsVectorLayer, newer: bool) -> str:
-    release = layer.customProperty("jin/release", "?")
+    """A few short lines: that the layer opens offline, which release, when fetched, from where."""
     created = layer.customProperty("jin/release_created", "")
-    fetched = layer.customProperty("jin/fetched", "?")
-    text = (tr("JiN layer, cached on this PC (opens offline): release {release} of {created}, fetched {fetched} "
-               "from {hub}.") if created else
-            tr("JiN layer, cached on this PC (opens offline): release {release}, fetched {fetched} from {hub}."))
-    text = text.format(release=release, created=created, fetched=fetched, hub=layer.customProperty("jin/hub_url"))
-    if newer:
-        text += " " + tr("The hub has a newer release: JiN panel ▸ Refresh JiN layers.")
-    return text
+    fetched = readable_moment(layer.customProperty("jin/fetched", ""))
+    hub = layer.customProperty("jin/hub_url", "")
+    lines = [tr("A newer release is on the hub: JiN panel ▸ Refresh JiN layers.")] if newer else []
+    lines += [tr("JiN layer cached on this PC: it opens offline."),
+              tr("Released {date}, fetched {fetched}.").format(date=readable_date(created), fetched=fetched)
+              if created else tr("Fetched {fetched}.").format(fetched=fetched),
+              tr("Hub: {hub}").format(hub=hub)]
+    return "\n".join(lines)
 
 
 class CacheIndicators:

@@ -103,7 +103,7 @@ def test_the_plugin_shows_the_pseudo_locale_everywhere(qgis_iface, pseudo_locale
         texts = shown_texts(dock)
         assert len([t for _, t in texts if "⟦" in t]) > 60                 # the panel is really walked
         assert not untranslated(texts), untranslated(texts)
-        assert dock.tabs.tabText(1) == "⟦Compare⟧" and dock.add_button.text() == "⟦Add to map⟧"
+        assert dock.tabs.tabText(1) == "⟦Compare⟧" and dock.add_button.text() == "⟦&Add to map⟧"
 
         registry = QgsApplication.processingRegistry()
         algorithms = registry.providerById("jin").algorithms()

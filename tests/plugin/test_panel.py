@@ -23,6 +23,7 @@ from jin_hub.local_server import start_hub
 from jin_plugin.core import connections
 from jin_plugin.core.connections import Connection, InvalidConnection
 from jin_plugin.core.releases import request_of_layer
+from jin_plugin.core.when import readable_date
 from jin_plugin.ui.dock import GROUP_NAME, JinDock
 from tests.conftest import ROOT, TEST_SECRET, snapshot_db
 from tests.plugin.helpers import wait_until
@@ -251,7 +252,11 @@ def test_cached_layers_are_marked_and_refresh_to_a_newer_release(qgis_iface, qgi
         first = layer.customProperty("jin/release")
         node = project.layerTreeRoot().findLayer(layer.id())
         (mark,) = view.indicators(node)
-        assert f"release {first}" in mark.toolTip() and "opens offline" in mark.toolTip()
+        tip = mark.toolTip().splitlines()                         # short lines in words, no ids or ISO stamps
+        assert len(tip) == 3 and all(len(line) <= 70 for line in tip), tip
+        assert "opens offline" in tip[0] and first not in mark.toolTip()
+        assert tip[1].startswith(f"Released {readable_date(layer.customProperty('jin/release_created'))}, fetched ")
+        assert "T" not in tip[1] and tip[2] == f"Hub: {hub.url}"
         assert "newer release" not in mark.toolTip()
         dock.refresh_layers()                   # the hub's catalogue is read afresh, then compared
         assert wait_until(lambda: "current release" in dock.status.text()), dock.status.text()
