@@ -57,5 +57,5 @@ class MessageLine(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.text.setText(text)
         word = LEVEL_WORDS.get(level)
-        self.text.setAccessibleName(f"{tr(word)}: {text}" if word else text)
+        self.text.setAccessibleName(tr("{level}: {text}").format(level=tr(word), text=text) if word else text)
         self.show()
