@@ -44,7 +44,7 @@ class ThemeOnLoad(QgsProcessingLayerPostProcessorInterface):
     def postProcessLayer(self, layer, context, feedback) -> None:
         warning = style_fetched(layer, self.measure)
         if warning and feedback is not None:
-            feedback.reportError(warning)
+            feedback.pushWarning(warning)
         _PENDING.pop(self.source, None)          # QGIS deletes its post-processors once used
 
 
