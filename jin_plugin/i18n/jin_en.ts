@@ -199,7 +199,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layers.py" line="295"/>
+        <location filename="../core/layers.py" line="304"/>
         <source>The cached layer {path} cannot be opened: delete it and fetch again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -304,7 +304,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/project_layers.py" line="49"/>
+        <location filename="../core/project_layers.py" line="76"/>
         <source>The layer&apos;s style could not be kept with it: {error}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -359,22 +359,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="48"/>
+        <location filename="../plugin.py" line="57"/>
         <source>JiN panel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="51"/>
+        <location filename="../plugin.py" line="60"/>
         <source>Show or hide the JiN panel (community-safety data hub)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="48"/>
+        <location filename="../processing/base.py" line="68"/>
         <source>Resolution (dpi)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="50"/>
+        <location filename="../processing/base.py" line="70"/>
         <source>Map</source>
         <translation type="unfinished"></translation>
     </message>
@@ -384,7 +384,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="33"/>
+        <location filename="../processing/compare_algorithm.py" line="37"/>
         <source>Comparisons</source>
         <translation type="unfinished"></translation>
     </message>
@@ -424,12 +424,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="32"/>
+        <location filename="../processing/compare_algorithm.py" line="36"/>
         <source>Compare layers (LISA, Gi*, co-location)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="34"/>
+        <location filename="../processing/compare_algorithm.py" line="38"/>
         <source>&lt;p&gt;Do two or three measures cluster in the same places? Global Moran&apos;s I of each measure, bivariate Moran&apos;s I, Lee&apos;s L, Pearson and Spearman correlation with a test adjusted for spatial autocorrelation; local (bivariate) LISA clusters with conditional permutations; Getis-Ord Gi* hot spots and where they coincide.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; two or three polygon layers on the same geography (JiN layers, or your own with an area code field), a numeric measure of each (usually rate), the neighbours (queen or rook), the number of permutations, the significance level, a multiple-testing adjustment and optional rate smoothing (which needs each layer&apos;s count and base fields).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Outputs:&lt;/b&gt; a GeoPackage layer coloured by bivariate LISA cluster (High-High, Low-Low, Low-High, High-Low, not significant, excluded), with each measure&apos;s local statistics, p-values, clusters and Gi* hot spots; its metadata documents every field. Optionally a one-page HTML summary.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; areas are matched by area code; areas whose value is withheld (suppressed), missing or absent from a layer are excluded and counted, never read as zero.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -439,12 +439,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="55"/>
+        <location filename="../processing/compare_algorithm.py" line="64"/>
         <source>Measure {i}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="58"/>
+        <location filename="../processing/compare_algorithm.py" line="67"/>
         <source>Area code field (in every layer)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -459,22 +459,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="64"/>
+        <location filename="../processing/compare_algorithm.py" line="73"/>
         <source>Random seed (-1: a new one each run)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="66"/>
+        <location filename="../processing/compare_algorithm.py" line="75"/>
         <source>Significance level</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="69"/>
+        <location filename="../processing/compare_algorithm.py" line="78"/>
         <source>Multiple-testing adjustment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="71"/>
+        <location filename="../processing/compare_algorithm.py" line="79"/>
         <source>Rate smoothing (needs count and base fields)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -484,42 +484,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="71"/>
+        <location filename="../processing/compare_algorithm.py" line="30"/>
         <source>Empirical Bayes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="71"/>
+        <location filename="../processing/compare_algorithm.py" line="31"/>
         <source>Spatial empirical Bayes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="74"/>
+        <location filename="../processing/compare_algorithm.py" line="81"/>
         <source>Comparison</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="76"/>
+        <location filename="../processing/compare_algorithm.py" line="83"/>
         <source>Summary (HTML)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="88"/>
+        <location filename="../processing/compare_algorithm.py" line="95"/>
         <source>choose the measure (a numeric field) of layer {i}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="100"/>
+        <location filename="../processing/compare_algorithm.py" line="108"/>
         <source>Excluded areas: {excluded} (withheld values are never read as zero)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="117"/>
+        <location filename="../processing/compare_algorithm.py" line="125"/>
         <source>{name}: {value:.4f} (pseudo p {p:.3f})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="30"/>
+        <location filename="../processing/fetch_algorithm.py" line="72"/>
         <source>Fetch JiN layer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -529,22 +529,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="32"/>
-        <source>&lt;p&gt;Fetches one published JiN layer (dataset × geography × period × category) from a hub, as the panel's &lt;b&gt;Add to map&lt;/b&gt; does, for models, batch runs and qgis_process.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the hub URL and sign-in (by default the connection chosen in the JiN panel); the dataset id (as the panel's details show it, e.g. police_crime); the geography; the period: YYYY-MM for a month, YYYY for a calendar year, FY2024 for the financial year Apr 2024 – Mar 2025, L12-2025-03 for the 12 months to Mar 2025, or empty for the latest month; the category (all, or one the catalogue lists); the measure, count or rate, which names the layer.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; a GeoPackage in the JiN cache, in EPSG:27700, one feature per area keyed by ONS area code (area_code), with count, rate, base (the rate's denominator) and status (value, zero, suppressed, no_data). It opens offline once fetched.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; every count is the hub's published value, which may differ from the truth by up to 3 (cell-key perturbation), and small counts are withheld (status suppressed, count empty). Never read a suppressed area as zero. The hub refuses geographies and periods its release policy does not publish.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../processing/fetch_algorithm.py" line="50"/>
+        <location filename="../processing/fetch_algorithm.py" line="93"/>
         <source>Hub URL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="51"/>
+        <location filename="../processing/fetch_algorithm.py" line="94"/>
         <source>Sign-in (Basic authentication)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="53"/>
+        <location filename="../processing/fetch_algorithm.py" line="103"/>
         <source>Dataset id</source>
         <translation type="unfinished"></translation>
     </message>
@@ -554,117 +549,112 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="55"/>
+        <location filename="../processing/fetch_algorithm.py" line="105"/>
         <source>Period (YYYY-MM, YYYY, FY2024, L12-2025-03; empty: latest)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="57"/>
+        <location filename="../processing/fetch_algorithm.py" line="110"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="58"/>
-        <source>Measure (names the layer)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../processing/fetch_algorithm.py" line="60"/>
+        <location filename="../processing/fetch_algorithm.py" line="112"/>
         <source>JiN layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="76"/>
+        <location filename="../processing/fetch_algorithm.py" line="164"/>
         <source>Fetched &apos;{name}&apos; into {path}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="25"/>
+        <location filename="../processing/layout_algorithm.py" line="33"/>
         <source>Export JiN map layout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="30"/>
+        <location filename="../processing/theme_algorithm.py" line="43"/>
         <source>Maps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="27"/>
+        <location filename="../processing/layout_algorithm.py" line="35"/>
         <source>&lt;p&gt;Fills a JiN print template from a styled layer and exports it: title and subtitle from the layer, map, county inset, legend (with its zero, suppressed and no-data entries), scale bar, north arrow, sources, licence, disclosure rule, release and date.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the layer, the template (A4 or A3, portrait or landscape), an optional title, an optional atlas coverage layer (districts, wards or zones) and the resolution.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; a PDF, PNG or SVG (by the file's suffix); with a coverage layer, one atlas PDF with a page per area, each zoomed to it, with the same classes on every page.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; the layout prints the dataset's disclosure rule, so readers know that counts may be perturbed by up to ±3 and that hatched areas are withheld, not zero.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="40"/>
+        <location filename="../processing/layout_algorithm.py" line="51"/>
         <source>Layer (styled)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="41"/>
+        <location filename="../processing/layout_algorithm.py" line="52"/>
         <source>Template</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="42"/>
+        <location filename="../processing/layout_algorithm.py" line="53"/>
         <source>Title (default: from the layer)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="43"/>
+        <location filename="../processing/layout_algorithm.py" line="54"/>
         <source>Atlas coverage (one page per area)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="58"/>
+        <location filename="../processing/layout_algorithm.py" line="69"/>
         <source>an atlas is exported as one PDF: name the output .pdf</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="60"/>
+        <location filename="../processing/layout_algorithm.py" line="71"/>
         <source>{n} atlas pages written to {path}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="70"/>
+        <location filename="../processing/layout_algorithm.py" line="81"/>
         <source>Export JiN comparison layout (maps side by side)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="72"/>
+        <location filename="../processing/layout_algorithm.py" line="83"/>
         <source>&lt;p&gt;Two or three JiN layers side by side under one legend. They are first given one set of classes of the chosen field, so the maps compare.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; two or three polygon layers that all have the field to classify on (count or rate), a title and the resolution.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; a PDF, PNG or SVG (by the file&apos;s suffix). The layers keep the shared classes.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; suppressed areas stay hatched on every map and in the legend.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="82"/>
+        <location filename="../processing/layout_algorithm.py" line="93"/>
         <source>Layers (2 or 3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="84"/>
+        <location filename="../processing/layout_algorithm.py" line="95"/>
         <source>Classify on</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="85"/>
+        <location filename="../processing/layout_algorithm.py" line="96"/>
         <source>Title</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="85"/>
+        <location filename="../processing/layout_algorithm.py" line="96"/>
         <source>JiN comparison</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="93"/>
+        <location filename="../processing/layout_algorithm.py" line="104"/>
         <source>choose two or three layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="95"/>
+        <location filename="../processing/layout_algorithm.py" line="106"/>
         <source>every layer needs the field &apos;{field}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="163"/>
+        <location filename="../ui/dock.py" line="159"/>
         <source>Local data</source>
         <translation type="unfinished"></translation>
     </message>
@@ -674,17 +664,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="40"/>
+        <location filename="../processing/local_algorithms.py" line="39"/>
         <source>Join a local table to JiN areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="41"/>
+        <location filename="../processing/local_algorithms.py" line="40"/>
         <source>&lt;p&gt;Adds the columns of your own table to the JiN areas with the same area code, on this PC only: nothing is sent to the hub.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the JiN area layer, the table (CSV in UTF-8 or Windows-1252 with comma, semicolon, tab or pipe; Excel; any layer) and its area code column.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Outputs:&lt;/b&gt; a GeoPackage of the areas with the table&apos;s columns prefixed local_, and the table&apos;s codes that match no area (typos, out-of-county codes).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; the JiN values keep their status; a suppressed area stays suppressed whatever your table holds. What you make from your own records is yours to protect before sharing.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="53"/>
+        <location filename="../processing/local_algorithms.py" line="52"/>
         <source>Local table (CSV, Excel, layer)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -694,62 +684,62 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="56"/>
+        <location filename="../processing/local_algorithms.py" line="55"/>
         <source>Joined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="57"/>
+        <location filename="../processing/local_algorithms.py" line="56"/>
         <source>Codes that match no area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="74"/>
+        <location filename="../processing/local_algorithms.py" line="73"/>
         <source>Count local points in JiN areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="75"/>
+        <location filename="../processing/local_algorithms.py" line="74"/>
         <source>&lt;p&gt;Counts your own points (incidents, visits; any CRS) in each JiN area, on this PC only: nothing is sent to the hub.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the JiN area layer and your point layer.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Outputs:&lt;/b&gt; a GeoPackage of the areas with the count of your points and a rate per 1,000 of the JiN layer&apos;s denominator (base), and the number of points outside every area (points without a location are reported too).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; your counts are exact, not protected by the hub: small counts of your own records can identify people, so apply your own organisation&apos;s rules before sharing them.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="87"/>
+        <location filename="../processing/local_algorithms.py" line="86"/>
         <source>Local points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="89"/>
+        <location filename="../processing/local_algorithms.py" line="88"/>
         <source>Counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="90"/>
+        <location filename="../processing/local_algorithms.py" line="89"/>
         <source>Points outside every area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="97"/>
+        <location filename="../processing/local_algorithms.py" line="96"/>
         <source>{matched} points counted; {outside} outside every area; {missing} without a location</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="105"/>
+        <location filename="../processing/local_algorithms.py" line="104"/>
         <source>Export a layer with its JiN style and metadata</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="106"/>
+        <location filename="../processing/local_algorithms.py" line="105"/>
         <source>&lt;p&gt;Writes a layer to a GeoPackage that carries its style (as the default) and its metadata (abstract, licence, attribution, provenance), so the file explains itself when shared.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the layer (a JiN layer or one made from it).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; the GeoPackage.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; the metadata keeps the dataset&apos;s disclosure rule and licence with the data; suppressed areas stay suppressed.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="44"/>
+        <location filename="../processing/theme_algorithm.py" line="59"/>
         <source>Layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="116"/>
+        <location filename="../processing/local_algorithms.py" line="115"/>
         <source>GeoPackage</source>
         <translation type="unfinished"></translation>
     </message>
@@ -759,22 +749,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="24"/>
+        <location filename="../processing/theme_algorithm.py" line="33"/>
         <source>(the layer&apos;s own)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="29"/>
+        <location filename="../processing/theme_algorithm.py" line="42"/>
         <source>Apply JiN theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="31"/>
+        <location filename="../processing/theme_algorithm.py" line="44"/>
         <source>&lt;p&gt;Styles a layer as a graduated choropleth in the JiN theme colours (colour-blind safe, printable), as the panel does when it adds a layer.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the layer, the field to classify (count or rate), the theme (or the layer's own, from its dataset), the classification method and the number of classes (2–9).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Outputs:&lt;/b&gt; the styled layer; the style saved as the default inside its GeoPackage and, optionally, exported as QML or SLD to share.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; zero, suppressed and no-data areas get their own legend entries and are never a class colour: suppressed areas are hatched grey, so a withheld count is never mistaken for zero or for missing data.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="45"/>
+        <location filename="../processing/theme_algorithm.py" line="60"/>
         <source>Value</source>
         <translation type="unfinished"></translation>
     </message>
@@ -784,32 +774,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="49"/>
+        <location filename="../processing/theme_algorithm.py" line="63"/>
         <source>Classification</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="230"/>
+        <location filename="../ui/dock.py" line="236"/>
         <source>Classes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="53"/>
+        <location filename="../processing/theme_algorithm.py" line="67"/>
         <source>Save as the layer&apos;s default style</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="54"/>
+        <location filename="../processing/theme_algorithm.py" line="68"/>
         <source>Export style (QML or SLD)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="56"/>
+        <location filename="../processing/theme_algorithm.py" line="70"/>
         <source>Styled layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="65"/>
+        <location filename="../processing/theme_algorithm.py" line="90"/>
         <source>Classes: {classes}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -819,32 +809,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="436"/>
+        <location filename="../core/project_layers.py" line="84"/>
         <source>Added “{name}” ({n} areas).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/browser.py" line="144"/>
+        <location filename="../ui/browser.py" line="141"/>
         <source>&apos;{name}&apos; is not a JiN dataset QGIS can open.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/browser.py" line="180"/>
+        <location filename="../ui/browser.py" line="177"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/browser.py" line="193"/>
+        <location filename="../ui/browser.py" line="190"/>
         <source>Community-safety datasets on your JiN hubs (add a connection in the JiN panel)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/browser.py" line="214"/>
+        <location filename="../ui/browser.py" line="211"/>
         <source>Unexpected error reading the catalogue ({error}). Please report it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/browser.py" line="290"/>
+        <location filename="../ui/browser.py" line="287"/>
         <source>{title} by {geography}. Drag onto the map or double-click to add it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1004,7 +994,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="160"/>
+        <location filename="../ui/dock.py" line="159"/>
         <source>Compare</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1089,7 +1079,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="198"/>
+        <location filename="../ui/connection_dialog.py" line="63"/>
         <source>Test connection</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1104,263 +1094,223 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="337"/>
+        <location filename="../ui/dock.py" line="346"/>
         <source>JiN: testing the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="66"/>
+        <location filename="../ui/dock.py" line="67"/>
         <source>Natural breaks (Jenks)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="66"/>
+        <location filename="../ui/dock.py" line="67"/>
         <source>Quantile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="67"/>
+        <location filename="../ui/dock.py" line="68"/>
         <source>Equal interval</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="67"/>
+        <location filename="../ui/dock.py" line="68"/>
         <source>Pretty breaks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="68"/>
+        <location filename="../ui/dock.py" line="69"/>
         <source>Standard deviation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="72"/>
+        <location filename="../ui/dock.py" line="73"/>
         <source>{size} landscape</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="72"/>
+        <location filename="../ui/dock.py" line="73"/>
         <source>{size} portrait</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="80"/>
+        <location filename="../ui/dock.py" line="81"/>
         <source>JiN: reading the hub catalogue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="303"/>
+        <location filename="../ui/dock.py" line="312"/>
         <source>Not connected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="138"/>
-        <source>Add to map</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="142"/>
+        <location filename="../ui/dock.py" line="144"/>
         <source>Refresh JiN layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="143"/>
+        <location filename="../ui/dock.py" line="145"/>
         <source>Check the hub for newer releases of the JiN layers in this project and fetch them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="145"/>
+        <location filename="../ui/dock.py" line="147"/>
         <source>Same scale</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="146"/>
+        <location filename="../ui/dock.py" line="148"/>
         <source>One set of class breaks for every layer in the JiN group, so maps of several months or districts compare</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="167"/>
+        <location filename="../ui/dock.py" line="165"/>
         <source>Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="169"/>
+        <location filename="../ui/dock.py" line="167"/>
         <source>Open the JiN help for this tab (shipped with the plugin, works offline)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="186"/>
+        <location filename="../ui/dock.py" line="191"/>
         <source>Saved JiN hub connections (URL and sign-in)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="187"/>
+        <location filename="../ui/dock.py" line="192"/>
         <source>Hub</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="189"/>
+        <location filename="../ui/dock.py" line="194"/>
         <source>New connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="189"/>
+        <location filename="../ui/dock.py" line="194"/>
         <source>Edit the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="189"/>
+        <location filename="../ui/dock.py" line="194"/>
         <source>Delete the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="197"/>
-        <source>Connect</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="199"/>
+        <location filename="../ui/dock.py" line="204"/>
         <source>Check the address, that it is a JiN hub, and the sign-in, step by step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="229"/>
-        <source>Label areas by name when zoomed in</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="240"/>
-        <source>Print layout</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="241"/>
+        <location filename="../ui/dock.py" line="247"/>
         <source>A print layout of the newest JiN layer, opened in the layout designer (export PDF, PNG or SVG from there)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="293"/>
+        <location filename="../ui/dock.py" line="302"/>
         <source>Add a connection to your JiN hub with + (its URL and your JiN sign-in).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="303"/>
+        <location filename="../ui/dock.py" line="312"/>
         <source>Press Connect to read the catalogue of {name}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="323"/>
+        <location filename="../ui/dock.py" line="332"/>
         <source>Delete JiN connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="323"/>
+        <location filename="../ui/dock.py" line="332"/>
         <source>Delete the connection “{name}”? Layers already fetched stay in your projects and cache.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="331"/>
+        <location filename="../ui/dock.py" line="340"/>
         <source>Connection “{name}” deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="348"/>
+        <location filename="../ui/dock.py" line="357"/>
         <source>Connecting to {url}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="348"/>
+        <location filename="../ui/dock.py" line="357"/>
         <source>Searching the hub…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="366"/>
+        <location filename="../ui/dock.py" line="375"/>
         <source>The hub search found {found} of {total} dataset(s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="373"/>
+        <location filename="../ui/dock.py" line="382"/>
         <source> as {user} ({agency}, {role})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="373"/>
+        <location filename="../ui/dock.py" line="382"/>
         <source> without signing in (public aggregates)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="376"/>
+        <location filename="../ui/dock.py" line="385"/>
         <source>; {n} JiN layer(s) have a newer release: Refresh JiN layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="377"/>
+        <location filename="../ui/dock.py" line="386"/>
         <source>Connected to {hub} {version}{who}: {n} dataset(s){newer}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="416"/>
+        <location filename="../ui/dock.py" line="425"/>
         <source>Fetching {n} layer(s)… (progress in the task manager)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="475"/>
+        <location filename="../ui/dock.py" line="481"/>
         <source>Every JiN layer is of the hub&apos;s current release.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="483"/>
+        <location filename="../ui/dock.py" line="489"/>
         <source>Refreshing {n} JiN layer(s)…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="495"/>
-        <source>Refreshed “{name}” to release {release}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="504"/>
+        <location filename="../ui/dock.py" line="510"/>
         <source>Add a JiN layer first: the layout is made for it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="518"/>
+        <location filename="../ui/dock.py" line="524"/>
         <source>Layout “{name}” made: export it as PDF, PNG or SVG from the designer, or with Processing ▸ JiN ▸ Export JiN map layout.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="533"/>
+        <location filename="../ui/dock.py" line="539"/>
         <source>Add two or more JiN layers of the same measure first: they then share one set of classes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="540"/>
+        <location filename="../ui/dock.py" line="546"/>
         <source>{n} layers now share the classes {classes}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="545"/>
+        <location filename="../ui/dock.py" line="551"/>
         <source> The summary (with its PDF) is in {folder}: Compare ▸ Open summary.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="547"/>
+        <location filename="../ui/dock.py" line="553"/>
         <source>Added “{name}”.{where}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/indicators.py" line="21"/>
-        <source>JiN layer, cached on this PC (opens offline): release {release} of {created}, fetched {fetched} from {hub}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/indicators.py" line="21"/>
-        <source>JiN layer, cached on this PC (opens offline): release {release}, fetched {fetched} from {hub}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/indicators.py" line="26"/>
-        <source>The hub has a newer release: JiN panel ▸ Refresh JiN layers.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1404,12 +1354,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="54"/>
+        <location filename="../ui/layer_options.py" line="55"/>
         <source>Only this area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="55"/>
+        <location filename="../ui/layer_options.py" line="56"/>
         <source>Fetch just the areas inside the chosen zone</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1434,7 +1384,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="85"/>
+        <location filename="../ui/layer_options.py" line="86"/>
         <source>All categories</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1444,12 +1394,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="91"/>
+        <location filename="../ui/layer_options.py" line="92"/>
         <source>Rate {unit}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="110"/>
+        <location filename="../ui/layer_options.py" line="111"/>
         <source>Whole county (no zone)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1564,7 +1514,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/model.py" line="94"/>
+        <location filename="../core/model.py" line="119"/>
         <source> in {zone}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1704,22 +1654,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="337"/>
+        <location filename="../ui/dock.py" line="346"/>
         <source>Cancelled: testing the connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="454"/>
+        <location filename="../ui/dock.py" line="460"/>
         <source>Choose a hub connection first: the refresh compares your layers with its catalogue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="457"/>
+        <location filename="../ui/dock.py" line="463"/>
         <source>Checking {url} for newer releases…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="460"/>
+        <location filename="../ui/dock.py" line="466"/>
         <source>Could not check the hub “{name}” for newer releases, so no JiN layer was checked or changed. {error} Then press Refresh JiN layers again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1784,7 +1734,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/field_display.py" line="17"/>
+        <location filename="../processing/fetch_algorithm.py" line="99"/>
         <source>Dataset</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1814,18 +1764,253 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/field_display.py" line="41"/>
+        <location filename="../core/field_display.py" line="42"/>
         <source>Yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/field_display.py" line="41"/>
+        <location filename="../core/field_display.py" line="42"/>
         <source>No</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/catalogue_view.py" line="44"/>
         <source>{first} – {last}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/choices.py" line="31"/>
+        <source>&apos;{value}&apos; is not {what}: use one of {valid}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="26"/>
+        <source>Queen (a shared edge or corner)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="27"/>
+        <source>Rook (a shared edge)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="28"/>
+        <source>False discovery rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="54"/>
+        <source>a kind of neighbours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="55"/>
+        <source>a multiple-testing adjustment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="56"/>
+        <source>a rate smoothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="33"/>
+        <source>Rate (where the dataset has one)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="74"/>
+        <source>&lt;p&gt;Fetches one published JiN layer (dataset × geography × period × category) from a hub, as the panel's &lt;b&gt;Add to map&lt;/b&gt; does, for models, batch runs and qgis_process, and themes it as the panel does.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the hub URL and sign-in (by default the connection chosen in the JiN panel); the dataset, geography and category, as lists once the hub's catalogue has been read (by the panel or an earlier run), else typed: ids or names in any case (police_crime, burglary); the period: YYYY-MM for a month, YYYY for a calendar year, FY2024 for the financial year Apr 2024 – Mar 2025, L12-2025-03 for the 12 months to Mar 2025, or empty for the latest month; the measure, count or rate, which names and themes the layer.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; a GeoPackage in the JiN cache, in EPSG:27700, one feature per area keyed by ONS area code (area_code), with count, rate, base (the rate's denominator) and status (value, zero, suppressed, no_data). It opens offline once fetched.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; every count is the hub's published value, which may differ from the truth by up to 3 (cell-key perturbation), and small counts are withheld (status suppressed, count empty). Never read a suppressed area as zero. Only the geographies the hub's release policy publishes are offered or accepted.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="111"/>
+        <source>Measure (names and themes the layer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="115"/>
+        <source>a measure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="179"/>
+        <source>a dataset this hub publishes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="148"/>
+        <source>a category of {title}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="150"/>
+        <source>a geography the hub publishes {title} ({category}) at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="179"/>
+        <source>a geography this hub publishes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="180"/>
+        <source>a category this hub publishes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="23"/>
+        <source>A4 landscape</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="23"/>
+        <source>A4 portrait</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="24"/>
+        <source>A3 landscape</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="24"/>
+        <source>A3 portrait</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="48"/>
+        <source>a JiN template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/theme_algorithm.py" line="27"/>
+        <source>Quantiles (equal count)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/theme_algorithm.py" line="56"/>
+        <source>a JiN theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/theme_algorithm.py" line="56"/>
+        <source>a classification</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/model.py" line="98"/>
+        <source>FY {start}/{end}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/model.py" line="124"/>
+        <source>rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/withheld.py" line="57"/>
+        <source>Most of the map is withheld: {n} areas have counts under {threshold}, hatched, not zero, and {shown} show a value.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/withheld.py" line="62"/>
+        <source>{period} at {geography}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/withheld.py" line="65"/>
+        <source>The release also publishes {offers}, where fewer areas are withheld.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/withheld.py" line="65"/>
+        <source> or </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="234"/>
+        <source>Label areas by name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="235"/>
+        <source>Area names on the map, shown when zoomed in far enough to read them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="54"/>
+        <source>Zoom the map to the chosen zone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/message_line.py" line="27"/>
+        <source>Warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/message_line.py" line="27"/>
+        <source>Error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/message_line.py" line="44"/>
+        <source>Hide this message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/message_line.py" line="45"/>
+        <source>Hide the message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="140"/>
+        <source>&amp;Add to map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="202"/>
+        <source>Co&amp;nnect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="203"/>
+        <source>&amp;Test connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="246"/>
+        <source>Print la&amp;yout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="501"/>
+        <source>Refreshed “{name}” to the release of {date}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/indicators.py" line="23"/>
+        <source>A newer release is on the hub: JiN panel ▸ Refresh JiN layers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/indicators.py" line="24"/>
+        <source>JiN layer cached on this PC: it opens offline.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/indicators.py" line="25"/>
+        <source>Released {date}, fetched {fetched}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/indicators.py" line="26"/>
+        <source>Fetched {fetched}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/indicators.py" line="27"/>
+        <source>Hub: {hub}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingParameterFileDestination, QgsProcessingParameterNumber
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+)
 
 from ..core.compat import FLAG_NO_THREADING, NUMBER_INTEGER
 from ..help import help_url
 from ..i18n import tr
+from .choices import Choices, as_indexes
 
 
 class JinAlgorithm(QgsProcessingAlgorithm):
-    """Subclasses set NAME, TITLE, GROUP and HELP; MAIN_THREAD for those touching project layers
-    (renderers, layouts), which must not run on a Processing worker thread."""
+    """Subclasses set NAME, TITLE, GROUP and HELP; MAIN_THREAD only for those QGIS cannot run on a
+    worker thread (print layouts); changes to project layers go in ``postProcessAlgorithm``, which
+    QGIS runs on the main thread. ``choices`` names the enums that also take an id or label."""
 
     NAME = TITLE = GROUP = HELP = ""
     MAIN_THREAD = False
@@ -37,6 +44,19 @@ class JinAlgorithm(QgsProcessingAlgorithm):
 
     def createInstance(self) -> JinAlgorithm:
         return type(self)()
+
+    def choices(self) -> dict[str, tuple[Choices, str]]:
+        """Enum parameter name → its (id, label) options and what a value must be, for messages."""
+        return {}
+
+    def checkParameterValues(self, parameters, context):
+        """Ids and labels (any case) of the enums in ``choices`` pass as their index; a wrong one is
+        refused with the valid ids."""
+        try:
+            parameters = as_indexes(parameters, self.choices())
+        except QgsProcessingException as exc:
+            return False, str(exc)
+        return super().checkParameterValues(parameters, context)
 
     def flags(self):
         flags = super().flags()

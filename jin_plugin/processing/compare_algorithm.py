@@ -7,7 +7,6 @@ from pathlib import Path
 
 from qgis.core import (
     QgsProcessingException,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
@@ -21,10 +20,15 @@ from ..core.compare_output import plots, report_html, write_result
 from ..core.compat import FIELD_NUMERIC, NUMBER_DOUBLE, NUMBER_INTEGER, SOURCE_POLYGON, field_names
 from ..i18n import QT_TR_NOOP, tr
 from .base import JinAlgorithm
+from .choices import Choices, chosen, enum_parameter, translated
 
-CONTIGUITY = ["queen", "rook"]
-ADJUSTMENTS = ["none", "fdr", "bonferroni"]
-SMOOTHING = ["none", "eb", "spatial_eb"]
+#: (id, label); models store the index, so new options go last
+CONTIGUITY: Choices = [("queen", QT_TR_NOOP("Queen (a shared edge or corner)")),
+                       ("rook", QT_TR_NOOP("Rook (a shared edge)"))]
+ADJUSTMENTS: Choices = [("none", QT_TR_NOOP("None")), ("fdr", QT_TR_NOOP("False discovery rate")),
+                        ("bonferroni", QT_TR_NOOP("Bonferroni"))]
+SMOOTHING: Choices = [("none", QT_TR_NOOP("None")), ("eb", QT_TR_NOOP("Empirical Bayes")),
+                      ("spatial_eb", QT_TR_NOOP("Spatial empirical Bayes"))]
 
 
 class CompareAlgorithm(JinAlgorithm):
@@ -46,6 +50,11 @@ class CompareAlgorithm(JinAlgorithm):
         "<p><b>Disclosure control:</b> areas are matched by area code; areas whose value is withheld (suppressed), "
         "missing or absent from a layer are excluded and counted, never read as zero.</p>")
 
+    def choices(self) -> dict:
+        return {"CONTIGUITY": (translated(CONTIGUITY), tr("a kind of neighbours")),
+                "ADJUSTMENT": (translated(ADJUSTMENTS), tr("a multiple-testing adjustment")),
+                "SMOOTHING": (translated(SMOOTHING), tr("a rate smoothing"))}
+
     def initAlgorithm(self, config=None) -> None:
         polygons = [SOURCE_POLYGON]
         for i, optional in ((1, False), (2, False), (3, True)):
@@ -57,7 +66,7 @@ class CompareAlgorithm(JinAlgorithm):
                                                           optional=optional))
         self.addParameter(QgsProcessingParameterString("CODE_FIELD", tr("Area code field (in every layer)"),
                                                        "area_code"))
-        self.addParameter(QgsProcessingParameterEnum("CONTIGUITY", tr("Neighbours"), CONTIGUITY, defaultValue=0))
+        self.addParameter(enum_parameter("CONTIGUITY", tr("Neighbours"), translated(CONTIGUITY)))
         self.addParameter(QgsProcessingParameterNumber("PERMUTATIONS", tr("Permutations"),
                                                        NUMBER_INTEGER, 999, minValue=0,
                                                        maxValue=99_999))
@@ -66,11 +75,9 @@ class CompareAlgorithm(JinAlgorithm):
         self.addParameter(QgsProcessingParameterNumber("ALPHA", tr("Significance level"),
                                                        NUMBER_DOUBLE, 0.05,
                                                        minValue=0.0001, maxValue=0.5))
-        self.addParameter(QgsProcessingParameterEnum("ADJUSTMENT", tr("Multiple-testing adjustment"), ADJUSTMENTS,
-                                                     defaultValue=0))
-        self.addParameter(QgsProcessingParameterEnum(
-            "SMOOTHING", tr("Rate smoothing (needs count and base fields)"),
-            [tr("None"), tr("Empirical Bayes"), tr("Spatial empirical Bayes")], defaultValue=0))
+        self.addParameter(enum_parameter("ADJUSTMENT", tr("Multiple-testing adjustment"), translated(ADJUSTMENTS)))
+        self.addParameter(enum_parameter("SMOOTHING", tr("Rate smoothing (needs count and base fields)"),
+                                         translated(SMOOTHING)))
         self.addParameter(QgsProcessingParameterVectorDestination("OUTPUT", tr("Comparison"),
                                                                   SOURCE_POLYGON))
         self.addParameter(QgsProcessingParameterFileDestination("REPORT", tr("Summary (HTML)"), "HTML files (*.html)",
@@ -88,11 +95,12 @@ class CompareAlgorithm(JinAlgorithm):
                 raise QgsProcessingException(tr("choose the measure (a numeric field) of layer {i}").format(i=i))
             measures.append(Measure(source, fields[0], f"{source.sourceName()} ({fields[0]})", code))
         seed = self.parameterAsInt(parameters, "SEED", context)
-        options = Options(CONTIGUITY[self.parameterAsEnum(parameters, "CONTIGUITY", context)], 1,
+        choices = self.choices()
+        options = Options(chosen(self, parameters, "CONTIGUITY", context, *choices["CONTIGUITY"]), 1,
                           self.parameterAsInt(parameters, "PERMUTATIONS", context), None if seed < 0 else seed,
                           self.parameterAsDouble(parameters, "ALPHA", context),
-                          ADJUSTMENTS[self.parameterAsEnum(parameters, "ADJUSTMENT", context)],
-                          smoothing=SMOOTHING[self.parameterAsEnum(parameters, "SMOOTHING", context)])
+                          chosen(self, parameters, "ADJUSTMENT", context, *choices["ADJUSTMENT"]),
+                          smoothing=chosen(self, parameters, "SMOOTHING", context, *choices["SMOOTHING"]))
         try:
             inputs = read_inputs(measures)
             excluded = ", ".join(f"{v} {k}" for k, v in inputs.excluded.items() if v)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from qgis.core import (
     QgsProcessingException,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
@@ -18,6 +17,15 @@ from ..core.layouts import PAGES, LayoutError, atlas_pdf, comparison_layout, exp
 from ..core.symbology import apply_choropleth, shared_breaks
 from ..i18n import QT_TR_NOOP, tr
 from .base import JinAlgorithm, add_map_output
+from .choices import Choices, chosen, enum_parameter
+
+#: readable names of ``layouts.PAGES`` (whose order models store); a page not named here shows its id
+PAGE_LABELS = {"a4-landscape": QT_TR_NOOP("A4 landscape"), "a4-portrait": QT_TR_NOOP("A4 portrait"),
+               "a3-landscape": QT_TR_NOOP("A3 landscape"), "a3-portrait": QT_TR_NOOP("A3 portrait")}
+
+
+def page_options() -> Choices:
+    return [(page, tr(PAGE_LABELS[page]) if page in PAGE_LABELS else page) for page in PAGES]
 
 
 class LayoutAlgorithm(JinAlgorithm):
@@ -34,11 +42,14 @@ class LayoutAlgorithm(JinAlgorithm):
         "per area, each zoomed to it, with the same classes on every page.</p>"
         "<p><b>Disclosure control:</b> the layout prints the dataset's disclosure rule, so readers know that counts "
         "may be perturbed by up to ±3 and that hatched areas are withheld, not zero.</p>")
-    MAIN_THREAD = True
+    MAIN_THREAD = True                          # QgsLayout lives in the project and prints on the main thread
+
+    def choices(self) -> dict:
+        return {"TEMPLATE": (page_options(), tr("a JiN template"))}
 
     def initAlgorithm(self, config=None) -> None:
         self.addParameter(QgsProcessingParameterVectorLayer("INPUT", tr("Layer (styled)")))
-        self.addParameter(QgsProcessingParameterEnum("TEMPLATE", tr("Template"), list(PAGES), defaultValue=0))
+        self.addParameter(enum_parameter("TEMPLATE", tr("Template"), page_options()))
         self.addParameter(QgsProcessingParameterString("TITLE", tr("Title (default: from the layer)"), optional=True))
         self.addParameter(QgsProcessingParameterVectorLayer("COVERAGE", tr("Atlas coverage (one page per area)"),
                                                             optional=True))
@@ -46,7 +57,7 @@ class LayoutAlgorithm(JinAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback) -> dict:
         layer = self.parameterAsVectorLayer(parameters, "INPUT", context)
-        page = list(PAGES)[self.parameterAsEnum(parameters, "TEMPLATE", context)]
+        page = chosen(self, parameters, "TEMPLATE", context, *self.choices()["TEMPLATE"])
         title = self.parameterAsString(parameters, "TITLE", context) or None
         coverage = self.parameterAsVectorLayer(parameters, "COVERAGE", context)
         out = Path(self.parameterAsFileOutput(parameters, "OUTPUT", context))
@@ -76,7 +87,7 @@ class ComparisonLayoutAlgorithm(JinAlgorithm):
         "title and the resolution.</p>"
         "<p><b>Output:</b> a PDF, PNG or SVG (by the file's suffix). The layers keep the shared classes.</p>"
         "<p><b>Disclosure control:</b> suppressed areas stay hatched on every map and in the legend.</p>")
-    MAIN_THREAD = True
+    MAIN_THREAD = True                          # restyles project layers and prints a QgsLayout
 
     def initAlgorithm(self, config=None) -> None:
         self.addParameter(QgsProcessingParameterMultipleLayers("LAYERS", tr("Layers (2 or 3)"),

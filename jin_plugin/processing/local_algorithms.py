@@ -23,7 +23,6 @@ from .base import JinAlgorithm
 
 class _Local(JinAlgorithm):
     GROUP = QT_TR_NOOP("Local data")
-    MAIN_THREAD = True
 
     def _add_areas(self) -> None:
         """The JiN area layer the local data is joined or counted into."""

@@ -8,7 +8,6 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputVectorLayer,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
@@ -16,12 +15,26 @@ from qgis.core import (
 )
 
 from ..core.compat import FIELD_NUMERIC, NUMBER_INTEGER, field_names
-from ..core.symbology import METHODS, apply_choropleth, save_style
-from ..core.themes import THEMES
+from ..core.symbology import apply_choropleth, classify, save_style
+from ..core.themes import THEMES, theme_for
 from ..i18n import QT_TR_NOOP, tr
 from .base import JinAlgorithm
+from .choices import Choices, chosen, enum_parameter, translated
 
-THEME_CHOICES = [QT_TR_NOOP("(the layer's own)"), *THEMES]
+OWN_THEME = ""
+#: in the order of ``symbology.METHODS``, whose index models store
+METHOD_LABELS: Choices = [("jenks", QT_TR_NOOP("Natural breaks (Jenks)")),
+                          ("quantile", QT_TR_NOOP("Quantiles (equal count)")),
+                          ("equal", QT_TR_NOOP("Equal interval")), ("pretty", QT_TR_NOOP("Pretty breaks")),
+                          ("stddev", QT_TR_NOOP("Standard deviation"))]
+
+
+def theme_options() -> Choices:
+    return [(OWN_THEME, tr("(the layer's own)")), *((t.id, tr(t.title)) for t in THEMES.values())]
+
+
+def method_options() -> Choices:
+    return translated(METHOD_LABELS)
 
 
 class ThemeAlgorithm(JinAlgorithm):
@@ -38,15 +51,16 @@ class ThemeAlgorithm(JinAlgorithm):
         "<p><b>Disclosure control:</b> zero, suppressed and no-data areas get their own legend entries and are "
         "never a class colour: suppressed areas are hatched grey, so a withheld count is never mistaken for zero "
         "or for missing data.</p>")
-    MAIN_THREAD = True
+
+    def choices(self) -> dict:
+        return {"THEME": (theme_options(), tr("a JiN theme")), "METHOD": (method_options(), tr("a classification"))}
 
     def initAlgorithm(self, config=None) -> None:
         self.addParameter(QgsProcessingParameterVectorLayer("INPUT", tr("Layer")))
         self.addParameter(QgsProcessingParameterField("FIELD", tr("Value"), "count", "INPUT",
                                                       FIELD_NUMERIC))
-        self.addParameter(QgsProcessingParameterEnum("THEME", tr("Theme"), [tr(THEME_CHOICES[0]), *THEMES],
-                                                     defaultValue=0))
-        self.addParameter(QgsProcessingParameterEnum("METHOD", tr("Classification"), list(METHODS), defaultValue=0))
+        self.addParameter(enum_parameter("THEME", tr("Theme"), theme_options()))
+        self.addParameter(enum_parameter("METHOD", tr("Classification"), method_options()))
         self.addParameter(QgsProcessingParameterNumber("CLASSES", tr("Classes"),
                                                        NUMBER_INTEGER, 5, minValue=2,
                                                        maxValue=9))
@@ -56,17 +70,27 @@ class ThemeAlgorithm(JinAlgorithm):
         self.addOutput(QgsProcessingOutputVectorLayer("OUTPUT", tr("Styled layer")))
 
     def processAlgorithm(self, parameters, context, feedback) -> dict:
+        """Reads and classifies the values on the worker thread; the layer is styled afterwards, on the
+        main thread (``postProcessAlgorithm``), as a project layer's renderer must be."""
         layer = self.parameterAsVectorLayer(parameters, "INPUT", context)
         field = field_names(self, parameters, "FIELD", context)[0]
-        theme = THEME_CHOICES[self.parameterAsEnum(parameters, "THEME", context)]
-        method = list(METHODS)[self.parameterAsEnum(parameters, "METHOD", context)]
-        breaks = apply_choropleth(layer, field, self.parameterAsInt(parameters, "CLASSES", context), method,
-                                  None if theme.startswith("(") else theme)
+        theme = chosen(self, parameters, "THEME", context, *self.choices()["THEME"]) or None
+        method = chosen(self, parameters, "METHOD", context, *self.choices()["METHOD"])
+        classes = self.parameterAsInt(parameters, "CLASSES", context)
+        diverging = theme_for(theme or layer.customProperty("jin/theme", "")).diverging
+        self._styling = (layer, field, classes, method, theme,
+                         None if diverging else classify(layer, field, classes, method))
+        self._export = self.parameterAsFileOutput(parameters, "EXPORT", context)
+        self._save = self.parameterAsBool(parameters, "SAVE_DEFAULT", context)
+        return {"OUTPUT": layer.id(), **({"EXPORT": self._export} if self._export else {})}
+
+    def postProcessAlgorithm(self, context, feedback) -> dict:
+        layer, field, classes, method, theme, breaks = self._styling
+        breaks = apply_choropleth(layer, field, classes, method, theme, breaks)
         feedback.pushInfo(tr("Classes: {classes}").format(classes="; ".join(b.label for b in breaks)))
-        export = self.parameterAsFileOutput(parameters, "EXPORT", context)
         try:
-            if self.parameterAsBool(parameters, "SAVE_DEFAULT", context) or export:
-                save_style(layer, Path(export) if export else None)
+            if self._save or self._export:
+                save_style(layer, Path(self._export) if self._export else None)
         except (OSError, ValueError) as exc:
             raise QgsProcessingException(str(exc)) from exc
-        return {"OUTPUT": layer.id(), **({"EXPORT": export} if export else {})}
+        return {}

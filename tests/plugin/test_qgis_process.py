@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -125,3 +126,19 @@ def test_init_processing_alone_registers_the_provider():
     finally:
         plugin.unload()
     assert registry.providerById("jin") is None and registry.algorithmById("jin:count_points") is None
+
+
+def test_qgis_process_shows_readable_choices_and_takes_ids(profile, tmp_path):
+    """Option lists read as words in ``help``; a script may still pass the id (any case) or the index."""
+    shown = qgis_process(profile, "help", "jin:compare")
+    assert "False discovery rate" in shown and "Queen (a shared edge or corner)" in shown
+    districts(tmp_path / "districts.geojson")
+    for method, qml in (("EQUAL", tmp_path / "equal.qml"), ("2", tmp_path / "by_index.qml")):
+        qgis_process(profile, "run", "jin:theme", "--", f"INPUT={tmp_path / 'districts.geojson'}", "FIELD=base",
+                     "THEME=asb", f"METHOD={method}", "CLASSES=3", "SAVE_DEFAULT=false", f"EXPORT={qml}")
+    rules = [re.findall(r'filter="([^"]*)"', qml.read_text(encoding="utf-8"))
+             for qml in (tmp_path / "equal.qml", tmp_path / "by_index.qml")]
+    assert rules[0] == rules[1] and len(rules[0]) == 3                 # the same three equal-interval classes
+    wrong = subprocess.run([qgis_process_command(), "run", "jin:theme", "--", f"INPUT={tmp_path / 'districts.geojson'}",
+                            "FIELD=base", "METHOD=natural"], env=profile, capture_output=True, text=True, timeout=300)
+    assert wrong.returncode != 0 and "'natural' is not a classification" in wrong.stdout + wrong.stderr
