@@ -7,7 +7,8 @@ when the dataset's counts are perturbed is a range no area reaches. Why this and
 data-defined override: Layer Properties ▸ Symbology then opens on "Graduated" with the classes,
 colours, labels and bounds editable there (rules would open on "Rule-based"); an override on a
 graduated renderer would draw the special areas but give them no legend entries, and a graduated
-renderer cannot embed rules. QGIS's own "Classify" button recomputes every range and drops the
+renderer cannot embed rules. The special symbols' colours are locked, so a new colour ramp chosen
+there leaves them alone. QGIS's own "Classify" button recomputes every range and drops the
 special ones: re-class from the JiN panel, which keeps them. Breaks can be shared by several
 layers so their maps compare.
 """
@@ -150,6 +151,13 @@ def _class_expression(field: str, status: str, specials: dict[str, float]) -> st
     return f'CASE WHEN "{status}" = \'{STATUS_VALUE}\' THEN "{field}" {whens} END'
 
 
+def _locked(symbol: QgsFillSymbol) -> QgsFillSymbol:
+    """Colours locked: a new colour ramp in QGIS's Symbology page recolours every range but these."""
+    for symbol_layer in symbol.symbolLayers():
+        symbol_layer.setLocked(True)
+    return symbol
+
+
 def _legend_only(renderer: QgsGraduatedSymbolRenderer, where: float, symbol: QgsFillSymbol, label: str) -> None:
     """A legend entry that draws nothing: its place on the scale is one no area reaches."""
     renderer.addClassRange(QgsRendererRange(where, where, symbol, label))
@@ -178,10 +186,10 @@ def apply_choropleth(layer: QgsVectorLayer, field: str = "count", n_classes: int
             (suppressed_symbol(), STATUS_SUPPRESSED, tr(SUPPRESSED_LABEL)),
             (_fill(NO_DATA_COLOUR), STATUS_NO_DATA, tr("No data")),
         ):
-            renderer.addClassRange(QgsRendererRange(specials[meaning], specials[meaning], symbol, label))
+            renderer.addClassRange(QgsRendererRange(specials[meaning], specials[meaning], _locked(symbol), label))
     if layer.customProperty("jin/disclosure_method", "") == "cell_key":
         note = QgsFillSymbol.createSimple({"color": "0,0,0,0", "outline_style": "no"})
-        _legend_only(renderer, specials["perturbed"], note, tr(PERTURBED_LABEL))
+        _legend_only(renderer, specials["perturbed"], _locked(note), tr(PERTURBED_LABEL))
     renderer.setSourceColorRamp(chosen.ramp())
     renderer.setClassificationMethod(METHODS.get(method, QgsClassificationJenks)())
     layer.setRenderer(renderer)

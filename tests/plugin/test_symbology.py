@@ -25,6 +25,7 @@ from qgis.PyQt.QtGui import QColor, QImage
 from jin_plugin.core.bivariate import PALETTE, apply_bivariate, legend_image
 from jin_plugin.core.layers import open_layer
 from jin_plugin.core.symbology import (
+    NO_DATA_COLOUR,
     PERTURBED_LABEL,
     SUPPRESSED_FILL,
     SUPPRESSED_LABEL,
@@ -148,7 +149,7 @@ def test_fixed_breaks_are_identical_across_layers(files):
 
 
 def test_qgis_symbology_page_opens_on_graduated_and_keeps_the_special_entries(files):
-    from qgis.core import QgsStyle
+    from qgis.core import QgsGradientColorRamp, QgsStyle
     from qgis.gui import QgsRendererPropertiesDialog
     from qgis.PyQt.QtWidgets import QComboBox, QTreeView, QWidget
 
@@ -164,6 +165,16 @@ def test_qgis_symbology_page_opens_on_graduated_and_keeps_the_special_entries(fi
     assert [(r.lowerValue(), r.upperValue(), r.label()) for r in layer.renderer().ranges()] == before
     assert class_breaks(layer) == breaks
     assert [r.label() for r in layer.renderer().ranges()][-4:-1] == ["Zero", SUPPRESSED_LABEL, "No data"]
+    def fills(ranges) -> list:
+        return [(r.symbol().symbolLayer(0).color().name(), r.symbol().symbolLayerCount()) for r in ranges[-4:-1]]
+
+    specials = fills(layer.renderer().ranges())
+    assert specials == [(ZERO_COLOUR, 1), (SUPPRESSED_FILL, 2), (NO_DATA_COLOUR, 1)]
+    ramp = QgsGradientColorRamp(QColor("black"), QColor("blue"))     # the page's colour ramp button does this
+    layer.renderer().updateColorRamp(ramp)
+    ranges = layer.renderer().ranges()
+    assert fills(ranges) == specials
+    assert ranges[0].symbol().color().name() == "#000000"                  # the classes took the new ramp
 
 
 def test_perturbed_dataset_says_so_in_the_legend(files):
