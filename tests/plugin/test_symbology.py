@@ -251,7 +251,7 @@ def test_a_fetched_layer_draws_on_its_first_render_after_theming(hub_url, jin_ca
     from jin_plugin.core.project_layers import style_fetched
 
     layer = fetch_layer_blocking(hub_url, "police_crime", authcfg=analyst_authcfg, style=False)
-    assert style_fetched(layer) == ""
+    assert "could not be kept" not in style_fetched(layer)        # a withheld-areas warning may come
     assert painted_share(layer) > 0.25
 
 
