@@ -304,7 +304,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="549"/>
+        <location filename="../ui/dock.py" line="550"/>
         <source>The layer&apos;s style could not be kept with it: {error}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -524,7 +524,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="160"/>
+        <location filename="../ui/dock.py" line="161"/>
         <source>Data</source>
         <translation type="unfinished"></translation>
     </message>
@@ -664,7 +664,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="160"/>
+        <location filename="../ui/dock.py" line="161"/>
         <source>Local data</source>
         <translation type="unfinished"></translation>
     </message>
@@ -789,7 +789,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="237"/>
+        <location filename="../ui/dock.py" line="238"/>
         <source>Classes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1004,7 +1004,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="160"/>
+        <location filename="../ui/dock.py" line="161"/>
         <source>Compare</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1089,7 +1089,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="204"/>
+        <location filename="../ui/connection_dialog.py" line="63"/>
         <source>Test connection</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1104,67 +1104,62 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="358"/>
+        <location filename="../ui/dock.py" line="359"/>
         <source>JiN: testing the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="66"/>
+        <location filename="../ui/dock.py" line="67"/>
         <source>Natural breaks (Jenks)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="66"/>
+        <location filename="../ui/dock.py" line="67"/>
         <source>Quantile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="67"/>
+        <location filename="../ui/dock.py" line="68"/>
         <source>Equal interval</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="67"/>
+        <location filename="../ui/dock.py" line="68"/>
         <source>Pretty breaks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="68"/>
+        <location filename="../ui/dock.py" line="69"/>
         <source>Standard deviation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="72"/>
+        <location filename="../ui/dock.py" line="73"/>
         <source>{size} landscape</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="72"/>
+        <location filename="../ui/dock.py" line="73"/>
         <source>{size} portrait</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="80"/>
+        <location filename="../ui/dock.py" line="81"/>
         <source>JiN: reading the hub catalogue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="324"/>
+        <location filename="../ui/dock.py" line="325"/>
         <source>Not connected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="141"/>
-        <source>Add to map</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="145"/>
+        <location filename="../ui/dock.py" line="146"/>
         <source>Refresh JiN layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="146"/>
+        <location filename="../ui/dock.py" line="147"/>
         <source>Check the hub for newer releases of the JiN layers in this project and fetch them</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1174,183 +1169,153 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="166"/>
+        <location filename="../ui/dock.py" line="167"/>
         <source>Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="168"/>
+        <location filename="../ui/dock.py" line="169"/>
         <source>Open the JiN help for this tab (shipped with the plugin, works offline)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="192"/>
+        <location filename="../ui/dock.py" line="193"/>
         <source>Saved JiN hub connections (URL and sign-in)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="193"/>
+        <location filename="../ui/dock.py" line="194"/>
         <source>Hub</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="195"/>
+        <location filename="../ui/dock.py" line="196"/>
         <source>New connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="195"/>
+        <location filename="../ui/dock.py" line="196"/>
         <source>Edit the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="195"/>
+        <location filename="../ui/dock.py" line="196"/>
         <source>Delete the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="203"/>
-        <source>Connect</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="205"/>
+        <location filename="../ui/dock.py" line="206"/>
         <source>Check the address, that it is a JiN hub, and the sign-in, step by step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="258"/>
-        <source>Print layout</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="259"/>
+        <location filename="../ui/dock.py" line="260"/>
         <source>A print layout of the newest JiN layer, opened in the layout designer (export PDF, PNG or SVG from there)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="314"/>
+        <location filename="../ui/dock.py" line="315"/>
         <source>Add a connection to your JiN hub with + (its URL and your JiN sign-in).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="324"/>
+        <location filename="../ui/dock.py" line="325"/>
         <source>Press Connect to read the catalogue of {name}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="344"/>
+        <location filename="../ui/dock.py" line="345"/>
         <source>Delete JiN connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="344"/>
+        <location filename="../ui/dock.py" line="345"/>
         <source>Delete the connection “{name}”? Layers already fetched stay in your projects and cache.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="352"/>
+        <location filename="../ui/dock.py" line="353"/>
         <source>Connection “{name}” deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="369"/>
+        <location filename="../ui/dock.py" line="370"/>
         <source>Connecting to {url}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="369"/>
+        <location filename="../ui/dock.py" line="370"/>
         <source>Searching the hub…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="387"/>
+        <location filename="../ui/dock.py" line="388"/>
         <source>The hub search found {found} of {total} dataset(s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="394"/>
+        <location filename="../ui/dock.py" line="395"/>
         <source> as {user} ({agency}, {role})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="394"/>
+        <location filename="../ui/dock.py" line="395"/>
         <source> without signing in (public aggregates)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="397"/>
+        <location filename="../ui/dock.py" line="398"/>
         <source>; {n} JiN layer(s) have a newer release: Refresh JiN layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="398"/>
+        <location filename="../ui/dock.py" line="399"/>
         <source>Connected to {hub} {version}{who}: {n} dataset(s){newer}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="437"/>
+        <location filename="../ui/dock.py" line="438"/>
         <source>Fetching {n} layer(s)… (progress in the task manager)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="493"/>
+        <location filename="../ui/dock.py" line="494"/>
         <source>Every JiN layer is of the hub&apos;s current release.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="501"/>
+        <location filename="../ui/dock.py" line="502"/>
         <source>Refreshing {n} JiN layer(s)…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="513"/>
-        <source>Refreshed “{name}” to release {release}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="522"/>
+        <location filename="../ui/dock.py" line="523"/>
         <source>Add a JiN layer first: the layout is made for it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="536"/>
+        <location filename="../ui/dock.py" line="537"/>
         <source>Layout “{name}” made: export it as PDF, PNG or SVG from the designer, or with Processing ▸ JiN ▸ Export JiN map layout.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="577"/>
+        <location filename="../ui/dock.py" line="578"/>
         <source>Add two or more JiN layers of the same measure first: they then share one set of classes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="591"/>
+        <location filename="../ui/dock.py" line="592"/>
         <source>{n} layers now share the classes {classes}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="595"/>
+        <location filename="../ui/dock.py" line="596"/>
         <source> The summary (with its PDF) is in {folder}: Compare ▸ Open summary.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="597"/>
+        <location filename="../ui/dock.py" line="598"/>
         <source>Added “{name}”.{where}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/indicators.py" line="21"/>
-        <source>JiN layer, cached on this PC (opens offline): release {release} of {created}, fetched {fetched} from {hub}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/indicators.py" line="21"/>
-        <source>JiN layer, cached on this PC (opens offline): release {release}, fetched {fetched} from {hub}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/indicators.py" line="26"/>
-        <source>The hub has a newer release: JiN panel ▸ Refresh JiN layers.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1694,22 +1659,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="358"/>
+        <location filename="../ui/dock.py" line="359"/>
         <source>Cancelled: testing the connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="472"/>
+        <location filename="../ui/dock.py" line="473"/>
         <source>Choose a hub connection first: the refresh compares your layers with its catalogue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="475"/>
+        <location filename="../ui/dock.py" line="476"/>
         <source>Checking {url} for newer releases…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="478"/>
+        <location filename="../ui/dock.py" line="479"/>
         <source>Could not check the hub “{name}” for newer releases, so no JiN layer was checked or changed. {error} Then press Refresh JiN layers again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1819,47 +1784,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="149"/>
+        <location filename="../ui/dock.py" line="150"/>
         <source>One set of class breaks for the JiN layers of one measure you tick, so maps of several months or districts compare</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="239"/>
+        <location filename="../ui/dock.py" line="240"/>
         <source>Re-class selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="240"/>
+        <location filename="../ui/dock.py" line="241"/>
         <source>Apply these classes to the JiN layers selected in the Layers panel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="241"/>
+        <location filename="../ui/dock.py" line="242"/>
         <source>Undo re-class</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="242"/>
+        <location filename="../ui/dock.py" line="243"/>
         <source>Put back the style the last re-class or same scale replaced</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="557"/>
+        <location filename="../ui/dock.py" line="558"/>
         <source>Select one or more JiN layers in the Layers panel, then press Re-class selected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="561"/>
+        <location filename="../ui/dock.py" line="562"/>
         <source>Re-classed {n} layer(s) as {method}, {k} classes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="567"/>
+        <location filename="../ui/dock.py" line="568"/>
         <source>Put back the earlier style of {n} layer(s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="586"/>
+        <location filename="../ui/dock.py" line="587"/>
         <source>Tick two or more layers to share one scale; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1899,12 +1864,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="235"/>
+        <location filename="../ui/dock.py" line="236"/>
         <source>Label areas by name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="236"/>
+        <location filename="../ui/dock.py" line="237"/>
         <source>Area names on the map, shown when zoomed in far enough to read them</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1931,6 +1896,56 @@
     <message>
         <location filename="../ui/message_line.py" line="45"/>
         <source>Hide the message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="142"/>
+        <source>&amp;Add to map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="204"/>
+        <source>Co&amp;nnect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="205"/>
+        <source>&amp;Test connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="259"/>
+        <source>Print la&amp;yout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="514"/>
+        <source>Refreshed “{name}” to the release of {date}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/indicators.py" line="23"/>
+        <source>A newer release is on the hub: JiN panel ▸ Refresh JiN layers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/indicators.py" line="24"/>
+        <source>JiN layer cached on this PC: it opens offline.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/indicators.py" line="25"/>
+        <source>Released {date}, fetched {fetched}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/indicators.py" line="26"/>
+        <source>Fetched {fetched}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/indicators.py" line="27"/>
+        <source>Hub: {hub}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
