@@ -68,6 +68,9 @@ NUMBER_DOUBLE = _member("Qgis.ProcessingNumberParameterType.Double", "QgsProcess
 FIELD_NUMERIC = _member("Qgis.ProcessingFieldParameterDataType.Numeric", "QgsProcessingParameterField.Numeric")
 FLAG_NO_THREADING = _member("Qgis.ProcessingAlgorithmFlag.NoThreading", "QgsProcessingAlgorithm.FlagNoThreading")
 
+# Data-defined "enabled" of a symbol layer (scoped from 3.30).
+SYMBOL_LAYER_ENABLED = _member("QgsSymbolLayer.Property.LayerEnabled", "QgsSymbolLayer.PropertyLayerEnabled")
+
 # Layout export: text as text, so PDFs can be searched and read (3.40 exports outlines by default).
 TEXT_ALWAYS_TEXT = _member("Qgis.TextRenderFormat.AlwaysText", "QgsRenderContext.TextFormatAlwaysText")
 

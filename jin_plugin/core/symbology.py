@@ -1,13 +1,21 @@
 """Choropleth symbology that never lets a suppressed count pass for zero.
 
-A rule-based renderer: graduated classes (QGIS's own classification methods) for areas with a
-published positive value in the layer's theme colours, plus their own legend entries for true
-zero, suppressed and no data, and a note when the dataset's counts are perturbed. Breaks can be
-shared by several layers so their maps compare.
+A graduated renderer (QGIS's own classification methods) on one class expression: the published
+value where the status says "value", else a place of the status's own below every class, where
+zero (white), suppressed (hatched) and no data (grey) each have a range and a legend entry; a note
+when the dataset's counts are perturbed is a range no area reaches. Why this and not rules or a
+data-defined override: Layer Properties ▸ Symbology then opens on "Graduated" with the classes,
+colours, labels and bounds editable there (rules would open on "Rule-based"); an override on a
+graduated renderer would draw the special areas but give them no legend entries, and a graduated
+renderer cannot embed rules. The special symbols' colours are locked, so a new colour ramp chosen
+there leaves them alone. QGIS's own "Classify" button recomputes every range and drops the
+special ones: re-class from the JiN panel, which keeps them. Breaks can be shared by several
+layers so their maps compare.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -20,15 +28,19 @@ from qgis.core import (
     QgsClassificationQuantile,
     QgsClassificationStandardDeviation,
     QgsFillSymbol,
+    QgsGraduatedSymbolRenderer,
     QgsLinePatternFillSymbolLayer,
     QgsPalLayerSettings,
-    QgsRuleBasedRenderer,
+    QgsProperty,
+    QgsRendererRange,
+    QgsSimpleFillSymbolLayer,
     QgsVectorLayer,
     QgsVectorLayerSimpleLabeling,
 )
 from qgis.PyQt.QtGui import QColor
 
 from ..i18n import QT_TR_NOOP, tr
+from .compat import SYMBOL_LAYER_ENABLED
 from .layers import STATUS_NO_DATA, STATUS_SUPPRESSED, STATUS_VALUE, STATUS_ZERO
 from .themes import Theme, theme_for
 
@@ -124,6 +136,33 @@ def shared_breaks(layers: list[QgsVectorLayer], field: str, n_classes: int = 5,
     return classify_values(values, n_classes, method, unit_of(layers[0], field) if layers else "")
 
 
+def _special_values(breaks: list[ClassBreak]) -> dict[str, float]:
+    """Where zero, suppressed, no data and the legend-only entries sit on the class expression's
+    scale: whole numbers below every class (and below 0), so no published value can reach them."""
+    base = math.floor(min([0.0] + [b.lower for b in breaks])) - 1
+    keys = (STATUS_ZERO, STATUS_SUPPRESSED, STATUS_NO_DATA, "perturbed", "highlight")
+    return {key: float(base - i) for i, key in enumerate(keys)}
+
+
+def _class_expression(field: str, status: str, specials: dict[str, float]) -> str:
+    """The published value where ``status`` says 'value', else the status's own place below the classes."""
+    whens = " ".join(f"WHEN \"{status}\" = '{meaning}' THEN {specials[meaning]!r}"
+                     for meaning in (STATUS_ZERO, STATUS_SUPPRESSED, STATUS_NO_DATA))
+    return f'CASE WHEN "{status}" = \'{STATUS_VALUE}\' THEN "{field}" {whens} END'
+
+
+def _locked(symbol: QgsFillSymbol) -> QgsFillSymbol:
+    """Colours locked: a new colour ramp in QGIS's Symbology page recolours every range but these."""
+    for symbol_layer in symbol.symbolLayers():
+        symbol_layer.setLocked(True)
+    return symbol
+
+
+def _legend_only(renderer: QgsGraduatedSymbolRenderer, where: float, symbol: QgsFillSymbol, label: str) -> None:
+    """A legend entry that draws nothing: its place on the scale is one no area reaches."""
+    renderer.addClassRange(QgsRendererRange(where, where, symbol, label))
+
+
 def apply_choropleth(layer: QgsVectorLayer, field: str = "count", n_classes: int = 5, method: str = "jenks",
                      theme: Optional[str] = None, breaks: Optional[list[ClassBreak]] = None,
                      status: str = "status") -> list[ClassBreak]:
@@ -135,30 +174,46 @@ def apply_choropleth(layer: QgsVectorLayer, field: str = "count", n_classes: int
         breaks = classify_values(_values(layer, field, status), n_classes, method, unit_of(layer, field),
                                  chosen.diverging)
     has_status = layer.fields().indexOf(status) >= 0
-    valued = f"\"{status}\" = '{STATUS_VALUE}' AND " if has_status else ""
-    root = QgsRuleBasedRenderer.Rule(None)
-    quoted = f'"{field}"'
+    specials = _special_values(breaks)
+    renderer = QgsGraduatedSymbolRenderer(_class_expression(field, status, specials) if has_status else field)
     for i, b in enumerate(breaks):
-        colour = chosen.colour(i, len(breaks)).name()
-        lower_op = ">=" if i == 0 else ">"
-        expr = f"{valued}{quoted} {lower_op} {b.lower!r} AND {quoted} <= {b.upper!r}"
-        root.appendChild(QgsRuleBasedRenderer.Rule(_fill(colour), 0, 0, expr, b.label))
+        renderer.addClassRange(QgsRendererRange(b.lower, b.upper, _fill(chosen.colour(i, len(breaks)).name()),
+                                                b.label))
     if has_status:
-        specials = [
+        for symbol, meaning, label in (
             (_fill(ZERO_COLOUR), STATUS_ZERO, tr("Zero")),
             # not "fewer than 5": secondary suppression also withholds larger counts that would give one away
             (suppressed_symbol(), STATUS_SUPPRESSED, tr(SUPPRESSED_LABEL)),
             (_fill(NO_DATA_COLOUR), STATUS_NO_DATA, tr("No data")),
-        ]
-        for symbol, meaning, label in specials:
-            root.appendChild(QgsRuleBasedRenderer.Rule(symbol, 0, 0, f"\"{status}\" = '{meaning}'", label))
+        ):
+            renderer.addClassRange(QgsRendererRange(specials[meaning], specials[meaning], _locked(symbol), label))
     if layer.customProperty("jin/disclosure_method", "") == "cell_key":
         note = QgsFillSymbol.createSimple({"color": "0,0,0,0", "outline_style": "no"})
-        root.appendChild(QgsRuleBasedRenderer.Rule(note, 0, 0, "FALSE", tr(PERTURBED_LABEL)))   # legend only
-    layer.setRenderer(QgsRuleBasedRenderer(root))
+        _legend_only(renderer, specials["perturbed"], _locked(note), tr(PERTURBED_LABEL))
+    renderer.setSourceColorRamp(chosen.ramp())
+    renderer.setClassificationMethod(METHODS.get(method, QgsClassificationJenks)())
+    layer.setRenderer(renderer)
     layer.setCustomProperty("jin/styled_field", field)
+    layer.setCustomProperty("jin/status_field", status)
     layer.triggerRepaint()
     return breaks
+
+
+def class_breaks(layer: QgsVectorLayer) -> list[ClassBreak]:
+    """The value classes of a JiN choropleth, without zero, suppressed, no data and legend notes
+    (those sit below every class; JiN lists them after the classes, so the leading run rising
+    from the first range gives the classes' floor even when the analyst sorted the ranges)."""
+    renderer = layer.renderer()
+    if not isinstance(renderer, QgsGraduatedSymbolRenderer) or not renderer.ranges():
+        return []
+    ranges = renderer.ranges()
+    leading = [ranges[0]]
+    for r in ranges[1:]:
+        if r.lowerValue() < leading[-1].lowerValue():
+            break
+        leading.append(r)
+    floor = _special_values([ClassBreak(r.lowerValue(), r.upperValue(), "") for r in leading])[STATUS_ZERO]
+    return [ClassBreak(r.lowerValue(), r.upperValue(), r.label()) for r in ranges if r.lowerValue() > floor]
 
 
 def apply_labels(layer: QgsVectorLayer, field: str = "area_name", min_scale: float = 60_000) -> None:
@@ -181,17 +236,39 @@ def apply_labels(layer: QgsVectorLayer, field: str = "area_name", min_scale: flo
     layer.triggerRepaint()
 
 
+def class_colours(layer: QgsVectorLayer) -> list[str]:
+    """The fill colours of a JiN choropleth's value classes, lowest first."""
+    ranges = layer.renderer().ranges() if isinstance(layer.renderer(), QgsGraduatedSymbolRenderer) else []
+    return [r.symbol().color().name() for r in ranges[:len(class_breaks(layer))]]     # the ranges held: no freed copies
+
+
+def _is_highlight(symbol_layer) -> bool:
+    prop = symbol_layer.dataDefinedProperties().property(SYMBOL_LAYER_ENABLED)
+    return prop.isActive() and prop.expressionString().startswith('"area_code" IN (')
+
+
 def highlight_areas(layer: QgsVectorLayer, codes: list[str], colour: str = "#000000") -> None:
-    """Outline the given areas (a zone) on top of the current rule-based style."""
+    """Outline the given areas (a zone) on top of the current JiN style: every class's symbol gets an
+    outline switched on only for those areas, and the legend a "Selected zone" entry."""
     renderer = layer.renderer()
-    if not isinstance(renderer, QgsRuleBasedRenderer):
-        raise ValueError("apply a JiN theme first: highlighting adds to its rule-based style")
-    root = renderer.rootRule()
-    for rule in [r for r in root.children() if r.label() == HIGHLIGHT]:
-        root.removeChild(rule)
-    symbol = QgsFillSymbol.createSimple({"color": "0,0,0,0", "outline_color": colour, "outline_width": "0.8"})
+    if not isinstance(renderer, QgsGraduatedSymbolRenderer):
+        raise ValueError("apply a JiN theme first: highlighting adds to its graduated style")
     listed = ", ".join("'" + c.replace("'", "''") + "'" for c in codes)
-    root.appendChild(QgsRuleBasedRenderer.Rule(symbol, 0, 0, f'"area_code" IN ({listed})', HIGHLIGHT))
+    for i in reversed(range(len(renderer.ranges()))):
+        if renderer.ranges()[i].label() == HIGHLIGHT:
+            renderer.deleteClass(i)
+    for i, class_range in enumerate(renderer.ranges()):
+        symbol = class_range.symbol().clone()
+        for j in reversed(range(symbol.symbolLayerCount())):
+            if _is_highlight(symbol.symbolLayer(j)):
+                symbol.deleteSymbolLayer(j)
+        outline = QgsSimpleFillSymbolLayer.create({"color": "0,0,0,0", "outline_color": colour,
+                                                  "outline_width": "0.8"})
+        outline.setDataDefinedProperty(SYMBOL_LAYER_ENABLED, QgsProperty.fromExpression(f'"area_code" IN ({listed})'))
+        symbol.appendSymbolLayer(outline)
+        renderer.updateRangeSymbol(i, symbol)
+    legend = QgsFillSymbol.createSimple({"color": "0,0,0,0", "outline_color": colour, "outline_width": "0.8"})
+    _legend_only(renderer, _special_values(class_breaks(layer))["highlight"], legend, HIGHLIGHT)
     layer.triggerRepaint()
 
 

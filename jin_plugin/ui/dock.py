@@ -50,7 +50,6 @@ from ..core.model import LayerRequest
 from ..core.project_layers import GROUP_NAME, add_to_jin_group, added_message, jin_layers, style_fetched
 from ..core.releases import request_of_layer, stale_layers
 from ..core.safe_task import SafeTask
-from ..core.symbology import apply_choropleth, shared_breaks
 from ..core.when import readable_date
 from ..help import help_url
 from ..i18n import QT_TR_NOOP, tr
@@ -62,6 +61,7 @@ from .layer_options import LayerOptions
 from .local_panel import LocalPanel
 from .message_line import MessageLine
 from .narrow import fit_narrow, scrolled
+from .reclass import ScaleDialog, StyleHistory, reclass, reclassable, same_measure, share_scale
 
 __all__ = ["GROUP_NAME", "JinDock"]
 CLASSIFICATIONS = {"jenks": QT_TR_NOOP("Natural breaks (Jenks)"), "quantile": QT_TR_NOOP("Quantile"),
@@ -125,6 +125,8 @@ class JinDock(QgsDockWidget):
         self.tasks: list[QgsTask] = []          # keep Python references while tasks run
         self.entries: dict[str, dict] = {}      # dataset id -> catalogue entry of the connected hub
         self.indicators = CacheIndicators(layer_tree_view) if layer_tree_view is not None else None
+        self.layer_tree_view = layer_tree_view
+        self.style_history = StyleHistory()
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -145,8 +147,8 @@ class JinDock(QgsDockWidget):
         self.refresh_button.setToolTip(tr("Check the hub for newer releases of the JiN layers in this project and "
                                           "fetch them"))
         self.same_scale_button = QPushButton(tr("Same scale"))
-        self.same_scale_button.setToolTip(tr("One set of class breaks for every layer in the JiN group, so maps of "
-                                             "several months or districts compare"))
+        self.same_scale_button.setToolTip(tr("One set of class breaks for the JiN layers of one measure you tick, so "
+                                             "maps of several months or districts compare"))
         more.addWidget(self.refresh_button)
         more.addWidget(self.same_scale_button)
         layout.addLayout(more)
@@ -234,6 +236,17 @@ class JinDock(QgsDockWidget):
         self.labels = QCheckBox(tr("Label areas by name"))
         self.labels.setToolTip(tr("Area names on the map, shown when zoomed in far enough to read them"))
         form.addRow(tr("Classes"), style_row)
+        reclass_row = QHBoxLayout()
+        self.reclass_button = QPushButton(tr("Re-class selected"))
+        self.reclass_button.setToolTip(tr("Apply these classes to the JiN layers selected in the Layers panel"))
+        self.undo_reclass_button = QPushButton(tr("Undo re-class"))
+        self.undo_reclass_button.setToolTip(tr("Put back the style the last re-class or same scale replaced"))
+        self.undo_reclass_button.setEnabled(False)
+        reclass_row.addWidget(self.reclass_button)
+        reclass_row.addWidget(self.undo_reclass_button)
+        form.addRow("", reclass_row)
+        self.reclass_button.clicked.connect(self.reclass_selected)
+        self.undo_reclass_button.clicked.connect(self.undo_reclass)
         form.addRow("", self.labels)
         return form
 
@@ -526,26 +539,58 @@ class JinDock(QgsDockWidget):
                     Qgis.MessageLevel.Success)
         return layout
 
-    def same_scale(self) -> None:
-        """One set of classes for the JiN layers mapping the same measure as the top one."""
-        def measure(layer: QgsVectorLayer) -> str:
-            request = request_of_layer(layer)
-            return request.measure if request else ""
+    def selected_layers(self) -> list[QgsVectorLayer]:
+        """The JiN choropleths selected in the Layers panel."""
+        chosen = self.layer_tree_view.selectedLayers() if self.layer_tree_view is not None else []
+        return [lyr for lyr in chosen if reclassable(lyr)]
 
-        layers = [lyr for lyr in jin_layers() if lyr.fields().indexOf("status") >= 0 and measure(lyr)]
-        field = measure(layers[0]) if layers else ""
-        layers = [lyr for lyr in layers if measure(lyr) == field]
+    def _after_reclass(self, problems: list[str], done: str) -> None:
+        self.undo_reclass_button.setEnabled(self.style_history.can_undo())
+        for problem in problems:
+            self.notify(tr("The layer's style could not be kept with it: {error}").format(error=problem),
+                        Qgis.MessageLevel.Warning)
+        self.notify(done, Qgis.MessageLevel.Success)
+
+    def reclass_selected(self) -> None:
+        """Apply the panel's method and class count to the JiN layers selected in the Layers panel."""
+        layers = self.selected_layers()
+        if not layers:
+            self.notify(tr("Select one or more JiN layers in the Layers panel, then press Re-class selected."),
+                        Qgis.MessageLevel.Warning)
+            return
+        problems = reclass(layers, self.class_count.value(), self.classes.currentData(), self.style_history)
+        self._after_reclass(problems, tr("Re-classed {n} layer(s) as {method}, {k} classes.").format(
+            n=len(layers), method=self.classes.currentText(), k=self.class_count.value()))
+
+    def undo_reclass(self) -> None:
+        restored = self.style_history.undo()
+        self.undo_reclass_button.setEnabled(self.style_history.can_undo())
+        self.notify(tr("Put back the earlier style of {n} layer(s).").format(n=len(restored)),
+                    Qgis.MessageLevel.Info)
+
+    def same_scale(self) -> None:
+        """One set of classes for the JiN layers the analyst ticks among those mapping the same measure
+        as the selected (else the top) layer."""
+        candidates = [lyr for lyr in jin_layers() if reclassable(lyr)]
+        first = (self.selected_layers() or candidates)[:1]
+        layers = same_measure(first[0], candidates) if first else []
         if len(layers) < 2:
             self.notify(tr("Add two or more JiN layers of the same measure first: they then share one set of "
                            "classes."),
                         Qgis.MessageLevel.Warning)
             return
-        breaks = shared_breaks(layers, field, self.class_count.value(), self.classes.currentData())
-        for lyr in layers:
-            apply_choropleth(lyr, field, breaks=breaks)
-        self.notify(tr("{n} layers now share the classes {classes}.").format(
-                    n=len(layers), classes="; ".join(b.label for b in breaks)),
-                    Qgis.MessageLevel.Success)
+        dialog = ScaleDialog(layers, parent=self)
+        if not dialog.exec():
+            return
+        layers = dialog.chosen()
+        if len(layers) < 2:
+            self.notify(tr("Tick two or more layers to share one scale; nothing was changed."),
+                        Qgis.MessageLevel.Warning)
+            return
+        breaks, problems = share_scale(layers, self.class_count.value(), self.classes.currentData(),
+                                       self.style_history)
+        self._after_reclass(problems, tr("{n} layers now share the classes {classes}.").format(
+                    n=len(layers), classes="; ".join(b.label for b in breaks)))
 
     def comparison_ready(self, layer: QgsVectorLayer, summary: str) -> None:
         where = (tr(" The summary (with its PDF) is in {folder}: Compare ▸ Open summary.")

@@ -37,3 +37,27 @@ def jin_algorithms():
         yield registry.createAlgorithmById, context
     finally:
         registry.removeProvider(provider)
+
+
+@contextmanager
+def answer_dialog(kind: type, answer: Callable[[object], None], ok: bool = True):
+    """Answer the modal ``kind`` dialog that the block opens, as the analyst would: ``answer(dialog)``
+    (ticks, edits), then OK (or Cancel). Fails if no such dialog opened."""
+    from qgis.PyQt.QtCore import QTimer
+    from qgis.PyQt.QtWidgets import QApplication, QDialogButtonBox
+
+    seen = []
+
+    def poll(tries: int = 500) -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, kind):
+            seen.append(dialog)
+            answer(dialog)
+            box = dialog.findChild(QDialogButtonBox)
+            box.button(QDialogButtonBox.StandardButton.Ok if ok else QDialogButtonBox.StandardButton.Cancel).click()
+        elif tries:
+            QTimer.singleShot(20, lambda: poll(tries - 1))
+
+    QTimer.singleShot(0, poll)
+    yield seen
+    assert seen, f"no {kind.__name__} opened"

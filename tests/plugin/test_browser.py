@@ -157,7 +157,7 @@ def test_drag_from_browser_model_onto_map_adds_themed_layer(saved_hub, opener, c
     layer = jin_layers()[0]
     assert layer.featureCount() == 679 and layer.crs().authid() == "EPSG:27700"
     assert layer.name() == "Police recorded crime count, 12 months to Dec 2024, LSOA"
-    assert layer.renderer().type() == "RuleRenderer"
+    assert layer.renderer().type() == "graduatedSymbol"
     successes = qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Success)
     assert any("Police recorded crime" in m and "679 areas" in m for m in successes)
     del layer
@@ -181,7 +181,7 @@ def test_double_click_adds_geography_layer(saved_hub, opener, clean_project, jin
     assert wait_until(lambda: bool(jin_layers()) and not opener.tasks, 120)
     layer = jin_layers()[0]
     assert layer.name().endswith(", District") and layer.featureCount() == 8
-    assert layer.renderer().type() == "RuleRenderer"
+    assert layer.renderer().type() == "graduatedSymbol"
     del layer
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from qgis.core import NULL, QgsProject, QgsRuleBasedRenderer, QgsTask
+from qgis.core import NULL, QgsGraduatedSymbolRenderer, QgsProject, QgsTask
 from qgis.PyQt.QtCore import Qt
 
 from jin_hub.local_server import start_hub
@@ -13,6 +13,7 @@ from jin_plugin.core.fetch import FetchLayerTask
 from jin_plugin.core.hub_client import HubClient, HubError
 from jin_plugin.core.layers import open_layer
 from jin_plugin.core.model import LayerRequest
+from jin_plugin.core.symbology import class_breaks
 from jin_plugin.core.workflow import fetch_layer_blocking, run_fetch
 from tests.conftest import snapshot_db
 
@@ -26,20 +27,26 @@ def test_fetch_adds_a_valid_themed_layer(hub_url, jin_cache, analyst_authcfg):
     assert "suppressed" in md.abstract() and hub_url in " ".join(md.history())
     assert any("Open Government Licence" in r for r in md.rights())
     renderer = layer.renderer()
-    assert isinstance(renderer, QgsRuleBasedRenderer)
-    rules = renderer.rootRule().children()
-    labels = [r.label() for r in rules]
+    assert isinstance(renderer, QgsGraduatedSymbolRenderer)       # QGIS's Symbology page opens on "Graduated"
+    items = renderer.legendSymbolItems()
+    labels = [item.label() for item in items]
     assert labels[-4:-1] == ["Zero", "Suppressed (protects privacy)", "No data"]     # then the noise note
-    # every published positive value falls in exactly one class rule
-    class_rules = rules[:-3]
-    values = [f for f in layer.getFeatures() if f["status"] == "value"]
-    assert values
-    from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextUtils
-    ctx = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
-    for feat in values:
-        ctx.setFeature(feat)
-        hits = [r for r in class_rules if QgsExpression(r.filterExpression()).evaluate(ctx)]
-        assert len(hits) == 1, (feat["count"], [r.filterExpression() for r in hits])
+    # every area falls in exactly one entry: a published positive value in a class, the others in their own
+    entry = {"value": {i.ruleKey() for i in items[:len(class_breaks(layer))]}}
+    entry.update({status: {items[-4 + k].ruleKey()} for k, status in enumerate(("zero", "suppressed", "no_data"))})
+    from qgis.core import QgsExpressionContextUtils, QgsRenderContext
+    ctx = QgsRenderContext()
+    ctx.expressionContext().appendScopes(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    drawing = renderer.clone()
+    drawing.startRender(ctx, layer.fields())
+    seen = set()
+    for feat in layer.getFeatures():
+        ctx.expressionContext().setFeature(feat)
+        keys = drawing.legendKeysForFeature(feat, ctx)
+        assert len(keys) == 1 and keys <= entry[feat["status"]], (feat["status"], feat["count"], keys)
+        seen.add(feat["status"])
+    drawing.stopRender(ctx)
+    assert {"value", "zero", "suppressed"} <= seen
     for feat in layer.getFeatures():          # a suppressed area never carries a count, zero included
         assert (feat["status"] == "suppressed") == (feat["count"] == NULL) == (feat["rate"] == NULL)
         if feat["status"] == "value":          # residents are in the hundreds to thousands per LSOA
@@ -208,7 +215,7 @@ def test_saved_project_reopens_jin_layers_from_the_cache(tmp_path, hub_db_path, 
     reopened = project.mapLayersByName(name)
     assert len(reopened) == 1 and reopened[0].isValid() and reopened[0].featureCount() == 679
     assert reopened[0].customProperty("jin/release") == release
-    assert reopened[0].renderer().type() == "RuleRenderer"
+    assert reopened[0].renderer().type() == "graduatedSymbol"
     project.clear()
 
 

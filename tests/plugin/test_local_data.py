@@ -23,7 +23,7 @@ from qgis.core import (
 
 from jin_plugin.core.layers import open_layer
 from jin_plugin.core.local_data import LocalDataError, count_points, export_layer, join_table, open_table
-from jin_plugin.core.symbology import SUPPRESSED_LABEL, apply_choropleth
+from jin_plugin.core.symbology import SUPPRESSED_LABEL, apply_choropleth, class_breaks
 from jin_plugin.core.themes import theme_for
 from jin_plugin.core.workflow import fetch_layer_blocking
 from jin_plugin.i18n import tr
@@ -122,7 +122,7 @@ def test_processing_join_and_count(lsoa_file, tmp_path):
                                  QgsProcessingFeedback())
         copy = QgsVectorLayer(f"{results['OUTPUT']}|layername=jin", "copy", "ogr")
         assert ok and "Disclosure control" in copy.metadata().abstract()
-        assert copy.renderer().type() == "RuleRenderer"
+        assert copy.renderer().type() == "graduatedSymbol"
         del copy
     QgsProject.instance().removeAllMapLayers()
 
@@ -262,10 +262,12 @@ def test_joined_and_counted_layers_arrive_in_the_areas_theme(lsoa_file, tmp_path
     counted = run_in_tab(dock, dock.local_panel.count)
     asb = theme_for("asb")
     for layer, field, zero, no_data in ((joined, "local_hours", 9, 619), (counted, "local_count", 649, 0)):
-        assert layer.renderer().type() == "RuleRenderer"
+        assert layer.renderer().type() == "graduatedSymbol"
         assert {tr("Zero"), tr(SUPPRESSED_LABEL), tr("No data")} <= set(legend(layer))
-        classes = [r for r in layer.renderer().rootRule().children() if field in r.filterExpression()]
-        assert len(classes) >= 3 and "local_status" in classes[0].filterExpression()
+        expression = layer.renderer().classAttribute()
+        assert f'"{field}"' in expression and '"local_status"' in expression
+        classes = layer.renderer().ranges()[:len(class_breaks(layer))]
+        assert len(classes) >= 3
         assert [r.symbol().color().name() for r in classes] == [asb.colour(i, len(classes)).name()
                                                                 for i in range(len(classes))]
         status = [f["local_status"] for f in layer.getFeatures()]

@@ -23,6 +23,7 @@ from jin_hub.local_server import start_hub
 from jin_plugin.core import connections
 from jin_plugin.core.connections import Connection, InvalidConnection
 from jin_plugin.core.releases import request_of_layer
+from jin_plugin.core.symbology import class_colours
 from jin_plugin.core.when import readable_date
 from jin_plugin.ui.dock import GROUP_NAME, JinDock
 from tests.conftest import ROOT, TEST_SECRET, snapshot_db
@@ -148,7 +149,7 @@ def test_panel_from_search_to_layers_on_the_map(qgis_iface, qgis_new_project, hu
     group = QgsProject.instance().layerTreeRoot().findGroup(GROUP_NAME)
     assert all(group.findLayer(layer.id()) is not None for layer in layers)
     assert all(layer.featureCount() == 679 and layer.crs().authid() == "EPSG:27700" for layer in layers)
-    assert all("rate" in layer.renderer().rootRule().children()[0].filterExpression() for layer in layers)
+    assert all('"rate"' in layer.renderer().classAttribute() for layer in layers)
     dock.close()
 
 
@@ -266,12 +267,12 @@ def test_cached_layers_are_marked_and_refresh_to_a_newer_release(qgis_iface, qgi
         assert wait_until(lambda: "1 JiN layer(s) have a newer release" in dock.status.text()), dock.status.text()
         (mark,) = view.indicators(node)
         assert "newer release" in mark.toolTip()
-        colour = layer.renderer().rootRule().children()[0].symbol().color().name()
+        colour = class_colours(layer)[0]
         old_source = layer.source()
         dock.refresh_layers()
         assert wait_until(lambda: layer.customProperty("jin/release") not in (None, first)), dock.status.text()
         assert layer.isValid() and layer.featureCount() == 679 and layer.source() != old_source
-        assert layer.renderer().rootRule().children()[0].symbol().color().name() == colour      # style kept
+        assert class_colours(layer)[0] == colour      # style kept
         assert "Refreshed" in dock.status.text() and dock.mark_layers() == []
         (mark,) = view.indicators(node)
         assert "newer release" not in mark.toolTip()
