@@ -165,14 +165,14 @@ def test_compare_tab_adds_a_styled_result(qgis_iface, qgis_new_project, layer_fi
 
 def test_summary_pdf_is_one_page_with_whole_axis_titles(layer_files, tmp_path):
     """The PDF the Compare tab leaves: one A4 page, the axis titles there in full as text, even for
-    measures named as long as real layer names."""
+    measures named as long as a layer's full title."""
     from pypdf import PdfReader
     from qgis.core import QgsApplication
 
     from jin_plugin.core.compare_task import CompareTask
     from tests.plugin.helpers import wait_until
 
-    chosen = [Measure(layer, "rate", f"{layer.name()} (rate)")
+    chosen = [Measure(layer, "rate", f"{layer.metadata().title()} (rate)")
               for layer in (open_layer(layer_files[n]) for n in ("truancy", "damage"))]
     inputs = read_inputs(chosen)
     assert min(len(label) for label in inputs.labels) > 55                 # too long for one line of a plot
