@@ -27,7 +27,7 @@ from ..core.compat import POLYGON_LAYERS
 from ..core.results_folder import ResultsFolderError, result_path, writable_folder
 from ..i18n import QT_TR_NOOP, tr
 from .layer_inputs import keep_optional, refuse_repeats, spread
-from .results_folder_box import ResultsFolderBox
+from .results_folder_box import results_folder_box
 
 ADJUSTMENTS = {"none": QT_TR_NOOP("None"), "fdr": QT_TR_NOOP("False discovery rate (Benjamini–Hochberg)"),
                "bonferroni": QT_TR_NOOP("Bonferroni")}
@@ -97,7 +97,7 @@ class ComparePanel(QWidget):
         form.addRow(tr("Neighbours"), self.neighbours)
         form.addRow(tr("Permutations"), self.permutations)
         form.addRow(tr("Adjustment"), self.adjustment)
-        self.results_folder = ResultsFolderBox()
+        self.results_folder = results_folder_box()
         form.addRow(tr("Results folder"), self.results_folder)
         layout.addLayout(form)
         self.compare_button = QPushButton(tr("Compare"))

@@ -16,7 +16,7 @@ from ..core.local_data import LocalDataError, Plan, Report, open_table, plan_cou
 from ..core.local_task import LocalTask
 from ..core.results_folder import ResultsFolderError, result_path, writable_folder
 from ..i18n import tr
-from .results_folder_box import ResultsFolderBox
+from .results_folder_box import results_folder_box
 
 
 class LocalPanel(QWidget):
@@ -35,7 +35,7 @@ class LocalPanel(QWidget):
         self.areas.setFilters(POLYGON_LAYERS)
         form = QFormLayout()
         form.addRow(tr("JiN areas"), self.areas)
-        self.results_folder = ResultsFolderBox()
+        self.results_folder = results_folder_box()
         form.addRow(tr("Results folder"), self.results_folder)
         layout.addLayout(form)
 

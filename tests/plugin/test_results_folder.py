@@ -71,8 +71,10 @@ def test_the_choice_is_made_in_either_tab_and_kept_with_the_project(qgis_iface, 
     dock = JinDock(qgis_iface.messageBar())
     compare_box, local_box = dock.compare_panel.results_folder, dock.local_panel.results_folder
     assert compare_box.filePath() == "" and compare_box.lineEdit().placeholderText() == str(default_folder())
+    dock.show()
     compare_box.setFilePath(str(tmp_path / "results"))                        # as if picked in the dialog
-    local_box.refresh()                                                        # the other tab, when shown
+    dock.tabs.setCurrentIndex(2)                                               # the other tab, when shown
+    assert local_box.isVisible()
     assert local_box.filePath() == str(tmp_path / "results") == str(results_folder())
     path = tmp_path / "kept.qgz"
     assert QgsProject.instance().write(str(path))
