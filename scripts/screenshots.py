@@ -136,7 +136,7 @@ def compare_screenshot(dock, canvas, window, out: Path) -> None:
     wait_for(lambda: bool(added), 300)
     result = added.pop()
     grab_with(window, canvas, result, out)
-    shutil.copy(Path(panel.summary_path).with_name("summary.pdf"), out.with_name("compare_summary.pdf"))
+    shutil.copy(Path(panel.summary_path).with_suffix(".pdf"), out.with_name("compare_summary.pdf"))
     del result, asb, damage
 
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 import base64
 import html
 import io
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,6 +26,18 @@ from qgis.core import (
     QgsRendererCategory,
     QgsVectorFileWriter,
     QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from qgis.PyQt.QtGui import (
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPaintDevice,
+    QPainter,
+    QPdfWriter,
+    QTextDocument,
 )
 
 from .compare import Result
@@ -202,41 +217,94 @@ def method_text(result: Result) -> str:
             "effective sample size for spatial autocorrelation.")
 
 
-def plots(result: Result) -> dict[str, bytes]:
-    """PNG bytes: the bivariate Moran scatter plot and the scatter of the two measures."""
-    import matplotlib
+#: Axis titles longer than this many characters at 8 pt are wrapped (horizontal, vertical axis).
+TITLE_WRAP = {"x": 60, "y": 45}
 
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
 
+@dataclass
+class Plot:
+    """A plot for the PDF: the picture without axis titles, which the PDF sets as text beside it."""
+
+    png: bytes
+    x_title: str
+    y_title: str
+
+
+def _plot_specs(result: Result) -> dict[str, tuple]:
+    """Per plot: x values, y values, x title, y title, and the slope to draw (Moran) or None."""
     x = result.analysed
     a, b = x[:, 0], x[:, 1]
     za, zb = (a - a.mean()) / a.std(), (b - b.mean()) / b.std()
-    lag = result.weights.lag(zb)
-    out = {}
-    for name, (px, py, xl, yl, slope) in {
-        "moran": (za, lag, f"{result.inputs.labels[0]} (z)", f"neighbours' {result.inputs.labels[1]} (lag z)",
-                  result.globals_[-2].value),
-        "scatter": (a, b, result.inputs.labels[0], result.inputs.labels[1], None),
-    }.items():
-        fig = Figure(figsize=(5, 4), dpi=110)
-        ax = fig.add_subplot()
-        colours = [CLUSTER_COLOURS[CLUSTER_LABELS[int(c)]] for c in result.bivariate.cluster]
-        ax.scatter(px, py, s=10, c=colours, edgecolors="#555555", linewidths=0.2)
-        if slope is not None:
-            ax.axhline(0, color="#999999", lw=0.6)
-            ax.axvline(0, color="#999999", lw=0.6)
-            grid = np.linspace(px.min(), px.max(), 2)
-            ax.plot(grid, slope * grid, color="#333333", lw=1)
-            ax.set_title(f"Bivariate Moran's I = {slope:.3f}")
-        else:
-            ax.set_title(f"Pearson r = {result.correlations[0].r:.3f}")
-        ax.set_xlabel(xl, fontsize=8)
-        ax.set_ylabel(yl, fontsize=8)
+    labels = result.inputs.labels
+    return {"moran": (za, result.weights.lag(zb), f"{labels[0]} (z)", f"neighbours' {labels[1]} (lag z)",
+                      result.globals_[-2].value),
+            "scatter": (a, b, labels[0], labels[1], None)}
+
+
+def _figure(result: Result, spec: tuple, dpi: int):
+    from matplotlib.figure import Figure
+
+    px, py, _, _, slope = spec
+    fig = Figure(figsize=(5, 4), dpi=dpi)
+    ax = fig.add_subplot()
+    colours = [CLUSTER_COLOURS[CLUSTER_LABELS[int(c)]] for c in result.bivariate.cluster]
+    ax.scatter(px, py, s=10, c=colours, edgecolors="#555555", linewidths=0.2)
+    if slope is not None:
+        ax.axhline(0, color="#999999", lw=0.6)
+        ax.axvline(0, color="#999999", lw=0.6)
+        grid = np.linspace(px.min(), px.max(), 2)
+        ax.plot(grid, slope * grid, color="#333333", lw=1)
+        ax.set_title(f"Bivariate Moran's I = {slope:.3f}")
+    else:
+        ax.set_title(f"Pearson r = {result.correlations[0].r:.3f}")
+    return fig, ax
+
+
+def _fit_titles(fig, ax, x_title: str, y_title: str) -> None:
+    """Wrapped axis titles, smaller if need be, until each lies wholly inside the figure: a long
+    layer name must not run off the picture."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for size in (8, 7, 6, 5):
+        ax.set_xlabel(textwrap.fill(x_title, TITLE_WRAP["x"] * 8 // size), fontsize=size)
+        ax.set_ylabel(textwrap.fill(y_title, TITLE_WRAP["y"] * 8 // size), fontsize=size)
         fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        out[name] = buf.getvalue()
+        boxes = [label.get_window_extent(renderer) for label in (ax.xaxis.label, ax.yaxis.label)]
+        if all(b.x0 >= 0 and b.y0 >= 0 and b.x1 <= fig.bbox.x1 and b.y1 <= fig.bbox.y1 for b in boxes):
+            return
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def plots(result: Result) -> dict[str, bytes]:
+    """PNG bytes: the bivariate Moran scatter plot and the scatter of the two measures, their axis
+    titles wrapped to fit."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    out = {}
+    for name, spec in _plot_specs(result).items():
+        fig, ax = _figure(result, spec, 110)
+        _fit_titles(fig, ax, spec[2], spec[3])
+        out[name] = _png(fig)
+    return out
+
+
+def pdf_plots(result: Result) -> list[Plot]:
+    """The same plots for the PDF: sharper, and with their axis titles apart, to be set as text."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    out = []
+    for spec in _plot_specs(result).values():
+        fig, _ = _figure(result, spec, 220)
+        fig.tight_layout()
+        out.append(Plot(_png(fig), spec[2], spec[3]))
     return out
 
 
@@ -274,19 +342,67 @@ values are never treated as zero).</p>
 Open Government Licence v3.0.</p></body></html>"""
 
 
-def export_pdf(html_text: str, path: Path) -> Path:
-    """Print the summary to a PDF (A4)."""
-    from qgis.PyQt.QtGui import QPageSize, QTextDocument
-    from qgis.PyQt.QtPrintSupport import QPrinter
-
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    printer.setOutputFileName(str(path))
+def export_pdf(html_text: str, path: Path, figures: Sequence[Plot] = ()) -> Path:
+    """The summary on exactly one A4 page: the text, then ``figures`` side by side with their axis
+    titles set as text (wrapped, never cut). If it all would not fit, the page is scaled down."""
+    writer = QPdfWriter(str(path))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageMargins(QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
+    writer.setResolution(300)
+    page = writer.pageLayout().paintRectPixels(writer.resolution())
     doc = QTextDocument()
+    doc.documentLayout().setPaintDevice(writer)
+    doc.setDocumentMargin(0)
     doc.setHtml(html_text)
-    if hasattr(doc, "print_"):          # PyQt5 spells it print_; PyQt6 print
-        doc.print_(printer)
-    else:
-        doc.print(printer)
+    font = QFont(doc.defaultFont())
+    font.setPointSizeF(8)
+    metrics = QFontMetricsF(font, writer)
+    strip = metrics.lineSpacing() * 3.2                    # room for three lines of an axis title
+    gap = metrics.lineSpacing()
+    images = [QImage.fromData(f.png) for f in figures]
+
+    def plot_size(width: float) -> QSizeF:
+        """One plot with its title strips, when the page's content is ``width`` wide."""
+        if not images:
+            return QSizeF(0, 0)
+        w = (width - gap * (len(images) - 1)) / len(images)
+        picture = images[0]
+        return QSizeF(w, (w - strip) * picture.height() / picture.width() + strip)
+
+    scale = 1.0
+    for _ in range(4):                                     # widen the text as it shrinks, until it all fits
+        doc.setTextWidth(page.width() / scale)
+        height = doc.size().height() + (gap + plot_size(page.width() / scale).height() if images else 0)
+        if height * scale <= page.height():
+            break
+        scale = page.height() / height
+    painter = QPainter(writer)
+    painter.scale(scale, scale)
+    doc.drawContents(painter)
+    size, top = plot_size(page.width() / scale), doc.size().height() + gap
+    wrap = int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap)
+    for i, (figure, picture) in enumerate(zip(figures, images)):
+        left = i * (size.width() + gap)
+        frame = QRectF(left + strip, top, size.width() - strip, size.height() - strip)
+        painter.drawImage(frame, picture)
+        painter.setFont(_fitting(font, writer, figure.x_title, frame.width(), strip, wrap))
+        painter.drawText(QRectF(frame.left(), frame.bottom(), frame.width(), strip), wrap, figure.x_title)
+        painter.save()
+        painter.translate(left, frame.bottom())
+        painter.rotate(-90)
+        painter.setFont(_fitting(font, writer, figure.y_title, frame.height(), strip, wrap))
+        painter.drawText(QRectF(0, 0, frame.height(), strip), wrap, figure.y_title)
+        painter.restore()
+    painter.end()
     return path
+
+
+def _fitting(font: QFont, device: QPaintDevice, text: str, width: float, height: float, flags: int) -> QFont:
+    """``font``, made smaller until ``text`` wrapped to ``width`` is at most ``height`` tall."""
+    fitted = QFont(font)
+    while fitted.pointSizeF() > 4:
+        needed = QFontMetricsF(fitted, device).boundingRect(QRectF(0, 0, width, 1e6), flags, text)
+        if needed.height() <= height and needed.width() <= width:
+            break
+        fitted.setPointSizeF(fitted.pointSizeF() - 0.5)
+    return fitted

@@ -3,8 +3,6 @@ background, get a styled result layer and a one-page summary."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Callable, Optional
 
 from qgis.core import Qgis, QgsFieldProxyModel, QgsTask
@@ -26,8 +24,10 @@ from ..core.change_layer import open_change, read_change, write_change
 from ..core.compare import CompareError, Measure, Options, read_inputs
 from ..core.compare_task import CompareTask
 from ..core.compat import POLYGON_LAYERS
+from ..core.results_folder import ResultsFolderError, result_path, writable_folder
 from ..i18n import QT_TR_NOOP, tr
 from .layer_inputs import keep_optional, refuse_repeats, spread
+from .results_folder_box import results_folder_box
 
 ADJUSTMENTS = {"none": QT_TR_NOOP("None"), "fdr": QT_TR_NOOP("False discovery rate (Benjamini–Hochberg)"),
                "bonferroni": QT_TR_NOOP("Bonferroni")}
@@ -97,6 +97,8 @@ class ComparePanel(QWidget):
         form.addRow(tr("Neighbours"), self.neighbours)
         form.addRow(tr("Permutations"), self.permutations)
         form.addRow(tr("Adjustment"), self.adjustment)
+        self.results_folder = results_folder_box()
+        form.addRow(tr("Results folder"), self.results_folder)
         layout.addLayout(form)
         self.compare_button = QPushButton(tr("Compare"))
         self.summary_button = QPushButton(tr("Open summary"))
@@ -136,10 +138,11 @@ class ComparePanel(QWidget):
                 raise CompareError(tr("choose both periods' layers and their count field"))
             refuse_repeats((tr("Earlier"), tr("Later")), self.change_layers, self.change_fields)
             data = read_change(*pair)
-        except CompareError as exc:
+            path = result_path(writable_folder(), [tr("change {earlier} to {later}").format(
+                earlier=pair[0].layer.name()[:40], later=pair[1].layer.name()[:40])])
+        except (CompareError, ResultsFolderError) as exc:
             self._notify(str(exc), Qgis.MessageLevel.Warning)
             return None
-        path = Path(tempfile.mkdtemp(prefix="jin_change_")) / "change.gpkg"
 
         def finished(exception, _result=None) -> None:
             if exception is None:
@@ -167,12 +170,14 @@ class ComparePanel(QWidget):
         try:
             refuse_repeats([tr("Layer {i}").format(i=i + 1) for i in range(3)], self.layers, self.fields)
             inputs = read_inputs(self.measures())           # GUI thread: layers are not thread-safe
-        except CompareError as exc:
+            named = " vs ".join(m.layer.name()[:40] for m in self.measures())
+            path = result_path(writable_folder(), [tr("compare {layers}").format(layers=named)], CompareTask.SUFFIXES)
+        except (CompareError, ResultsFolderError) as exc:
             self._notify(str(exc), Qgis.MessageLevel.Warning)
             return None
         options = Options(self.neighbours.currentData(), 1, self.permutations.value(),
                           adjustment=self.adjustment.currentData(), smoothing=self.smoothing.currentData())
-        task = CompareTask(inputs, options, Path(tempfile.mkdtemp(prefix="jin_compare_")))
+        task = CompareTask(inputs, options, path.parent, path.stem)
         task.done.connect(self._done)
         task.failed.connect(lambda msg: self._notify(msg, Qgis.MessageLevel.Critical))
         task.cancelled.connect(lambda msg: self._notify(msg, Qgis.MessageLevel.Info))

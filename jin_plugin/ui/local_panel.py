@@ -3,7 +3,6 @@ on this PC; results go to the JiN group."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -15,7 +14,9 @@ from qgis.PyQt.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QVB
 from ..core.compat import POINT_LAYERS, POLYGON_LAYERS
 from ..core.local_data import LocalDataError, Plan, Report, open_table, plan_count, plan_join
 from ..core.local_task import LocalTask
+from ..core.results_folder import ResultsFolderError, result_path, writable_folder
 from ..i18n import tr
+from .results_folder_box import results_folder_box
 
 
 class LocalPanel(QWidget):
@@ -34,6 +35,8 @@ class LocalPanel(QWidget):
         self.areas.setFilters(POLYGON_LAYERS)
         form = QFormLayout()
         form.addRow(tr("JiN areas"), self.areas)
+        self.results_folder = results_folder_box()
+        form.addRow(tr("Results folder"), self.results_folder)
         layout.addLayout(form)
 
         join_box = QGroupBox(tr("Join a table by area code"))
@@ -68,8 +71,9 @@ class LocalPanel(QWidget):
             self._notify(str(exc), Qgis.MessageLevel.Warning)
         self.table_code.setLayer(self.table)
 
-    def _out(self, name: str) -> Path:
-        return Path(tempfile.mkdtemp(prefix="jin_local_")) / f"{name}.gpkg"
+    def _out(self, words: str) -> Path:
+        """A new file in the results folder (``ResultsFolderError`` when it cannot be written)."""
+        return result_path(writable_folder(), [words])
 
     def _run(self, description: str, plan: Plan, name: str, summary: Callable[[Report], tuple[str, bool]]) -> LocalTask:
         """Build ``plan`` in a task (progress and Cancel in the task manager); on success name the
@@ -102,8 +106,9 @@ class LocalPanel(QWidget):
             self._notify(tr("Choose the JiN areas, a table and its area code column."), Qgis.MessageLevel.Warning)
             return None
         try:
-            plan = plan_join(areas, self.table, self.table_code.currentField(), self._out("joined"))
-        except LocalDataError as exc:
+            plan = plan_join(areas, self.table, self.table_code.currentField(), self._out(
+                tr("join {areas} + {table}").format(areas=areas.name()[:40], table=self.table.name()[:40])))
+        except (LocalDataError, ResultsFolderError) as exc:
             self._notify(str(exc), Qgis.MessageLevel.Critical)
             return None
         return self._run(tr("JiN: joining {table}").format(table=self.table.name()), plan,
@@ -115,7 +120,12 @@ class LocalPanel(QWidget):
         if areas is None or points is None:
             self._notify(tr("Choose the JiN areas and your point layer."), Qgis.MessageLevel.Warning)
             return None
-        plan = plan_count(areas, points, self._out("counts"))
+        try:
+            plan = plan_count(areas, points, self._out(
+                tr("count {points} in {areas}").format(points=points.name()[:40], areas=areas.name()[:40])))
+        except ResultsFolderError as exc:
+            self._notify(str(exc), Qgis.MessageLevel.Critical)
+            return None
         return self._run(tr("JiN: counting {points}").format(points=points.name()), plan,
                          tr("{points} per area ({areas})").format(points=points.name(), areas=areas.name()[:40]),
                          lambda r: (tr("Counted {n} points; {outside} fall outside every area; {missing} have no "

@@ -133,7 +133,7 @@ def test_processing_algorithm_runs_the_same_comparison(layer_files, tmp_path):
         registry.removeProvider(provider)
 
 
-def test_compare_tab_adds_a_styled_result(qgis_iface, qgis_new_project, layer_files):
+def test_compare_tab_adds_a_styled_result(qgis_iface, qgis_new_project, layer_files, results_here):
     from qgis.core import QgsProject
 
     from jin_plugin.ui.dock import JinDock
@@ -156,10 +156,47 @@ def test_compare_tab_adds_a_styled_result(qgis_iface, qgis_new_project, layer_fi
     assert wait_until(lambda: bool(added), 120)
     result = added[0]
     assert result.name().startswith("Comparison:") and result.renderer().type() == "categorizedSymbol"
-    assert panel.summary_button.isEnabled() and panel.summary_path.endswith("summary.html")
-    assert Path(panel.summary_path).with_name("summary.pdf").exists()
+    assert panel.summary_button.isEnabled() and Path(panel.summary_path).parent == results_here
+    assert Path(panel.summary_path).name.startswith(f"compare {opened[0].name()[:40]} vs ")
+    assert Path(panel.summary_path).with_suffix(".pdf").exists()
     project.removeAllMapLayers()
     dock.close()
+
+
+def test_summary_pdf_is_one_page_with_whole_axis_titles(layer_files, tmp_path):
+    """The PDF the Compare tab leaves: one A4 page, the axis titles there in full as text, even for
+    measures named as long as a layer's full title."""
+    from pypdf import PdfReader
+    from qgis.core import QgsApplication
+
+    from jin_plugin.core.compare_task import CompareTask
+    from tests.plugin.helpers import wait_until
+
+    chosen = [Measure(layer, "rate", f"{layer.metadata().title()} (rate)")
+              for layer in (open_layer(layer_files[n]) for n in ("truancy", "damage"))]
+    inputs = read_inputs(chosen)
+    assert min(len(label) for label in inputs.labels) > 55                 # too long for one line of a plot
+    task = CompareTask(inputs, Options(permutations=99, seed=1), tmp_path, "compare test")
+    done, failed = [], []
+    task.done.connect(lambda layer, html: done.append(html))
+    task.failed.connect(failed.append)
+    QgsApplication.taskManager().addTask(task)
+    assert wait_until(lambda: bool(done or failed), 120) and not failed, failed
+    pdf = PdfReader(tmp_path / "compare test.pdf")
+    assert len(pdf.pages) == 1
+    page = pdf.pages[0]
+    text = "".join(page.extract_text().split())
+    first, second = inputs.labels
+    for title in (f"{first} (z)", f"neighbours' {second} (lag z)", first, second):
+        assert "".join(title.split()) in text, title
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    where = []                                       # every piece of text starts on the page
+
+    def seen(text, cm, tm, *_) -> None:
+        if text.strip():
+            where.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]))
+    page.extract_text(visitor_text=seen)
+    assert where and all(0 <= x <= width and 0 <= y <= height for x, y in where)
 
 
 @pytest.mark.parametrize("method", ["eb", "spatial_eb"])
@@ -200,7 +237,7 @@ def test_cancel_leaves_nothing(layer_files, tmp_path):
     assert not (tmp_path / "out" / "comparison.gpkg").exists()
 
 
-def test_change_between_two_periods(hub_url, analyst_authcfg, tmp_path, qgis_iface):
+def test_change_between_two_periods(hub_url, analyst_authcfg, tmp_path, qgis_iface, results_here):
     """January against March of the same crime: per area, difference and an exact test; withheld
     months are excluded, never differenced against zero. Through the panel and through Processing."""
     from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback, QgsProject

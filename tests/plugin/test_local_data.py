@@ -138,7 +138,7 @@ def test_office_csvs_open_whatever_their_delimiter_and_encoding(tmp_path):
         open_table(tmp_path / "missing.xlsx")
 
 
-def test_local_tab_joins_and_counts(lsoa_file, tmp_path, qgis_iface, qgis_new_project):
+def test_local_tab_joins_and_counts(lsoa_file, tmp_path, qgis_iface, qgis_new_project, results_here):
     from jin_plugin.ui.dock import JinDock
 
     areas = open_layer(lsoa_file)
@@ -160,6 +160,9 @@ def test_local_tab_joins_and_counts(lsoa_file, tmp_path, qgis_iface, qgis_new_pr
     counted = run_in_tab(dock, panel.count)
     assert "1 fall outside" in dock.status.text()
     assert counted.name() == "my incidents per area (" + areas.name()[:40] + ")"
+    files = [Path(layer.source().split("|")[0]) for layer in (joined, counted)]
+    assert [f.parent for f in files] == [results_here] * 2
+    assert files[0].name.startswith("join ") and files[1].name.startswith("count my incidents in ")
     QgsProject.instance().removeAllMapLayers()
     dock.close()
 
@@ -194,7 +197,7 @@ def join_in_tab(dock, csv: Path, code: str) -> QgsVectorLayer:
     return run_in_tab(dock, panel.join)
 
 
-def test_codes_join_whatever_their_case_and_spacing(lsoa_file, tmp_path, qgis_iface, qgis_new_project):
+def test_codes_join_whatever_their_case_and_spacing(lsoa_file, tmp_path, qgis_iface, qgis_new_project, results_here):
     areas = open_layer(lsoa_file)
     codes = [f["area_code"] for f in areas.getFeatures()][:4]
     typed = [codes[0].lower(), f"  {codes[1]} ", f"{codes[2][:3]} {codes[2][3:]}".lower(), f"\t{codes[3]}"]
@@ -240,7 +243,8 @@ def legend(layer: QgsVectorLayer) -> list[str]:
     return [i.label() for i in layer.renderer().legendSymbolItems()]
 
 
-def test_joined_and_counted_layers_arrive_in_the_areas_theme(lsoa_file, tmp_path, qgis_iface, qgis_new_project):
+def test_joined_and_counted_layers_arrive_in_the_areas_theme(lsoa_file, tmp_path, qgis_iface, qgis_new_project,
+                                                             results_here):
     areas = open_layer(lsoa_file)
     areas.setCustomProperty("jin/theme", "asb")                  # not the default: the theme must follow
     features = list(areas.getFeatures())
