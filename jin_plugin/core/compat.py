@@ -104,3 +104,13 @@ def set_label_font(label: QgsLayoutItemLabel, font: QFont) -> None:
     else:                                       # pragma: no cover - QGIS < 3.24
         getattr(label, "setFont")(font)  # noqa: B009
 
+
+
+def label_font(label: QgsLayoutItemLabel) -> QFont:
+    """A layout label's font with its size in points (from its text format on 3.24+)."""
+    if hasattr(label, "textFormat"):
+        text_format = label.textFormat()
+        font = text_format.toQFont()
+        font.setPointSizeF(text_format.size())
+        return font
+    return QFont(getattr(label, "font")())  # noqa: B009 - pragma: no cover on QGIS 3.24+
