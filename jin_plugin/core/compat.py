@@ -54,6 +54,7 @@ WKB_MULTIPOLYGON = _member("Qgis.WkbType.MultiPolygon", "QgsWkbTypes.MultiPolygo
 GEOMETRY_POINT = _member("Qgis.GeometryType.Point", "QgsWkbTypes.PointGeometry")
 LAYOUT_MM = _member("Qgis.LayoutUnit.Millimeters", "QgsUnitTypes.LayoutMillimeters")
 DISTANCE_KM = _member("Qgis.DistanceUnit.Kilometers", "QgsUnitTypes.DistanceKilometers")
+SCALEBAR_FIT_WIDTH = _member("Qgis.ScaleBarSegmentSizeMode.FitWidth", "QgsScaleBarSettings.SegmentSizeFitWidth")
 
 # Layer filters of map-layer combo boxes (Qgis from 3.34).
 POLYGON_LAYERS = _member("Qgis.LayerFilter.PolygonLayer", "QgsMapLayerProxyModel.PolygonLayer")

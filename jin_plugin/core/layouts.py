@@ -44,7 +44,8 @@ from qgis.PyQt.QtGui import QColor, QFont, QFontMetricsF, QImage
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..i18n import tr
-from .compat import DISTANCE_KM, LAYOUT_MM, TEXT_ALWAYS_TEXT, label_font, set_label_font
+from .compat import DISTANCE_KM, LAYOUT_MM, SCALEBAR_FIT_WIDTH, TEXT_ALWAYS_TEXT, label_font, set_label_font
+from .district_context import CONTEXT_KEY
 from .layers import ONS_ATTRIBUTION
 from .project_layers import jin_layers
 
@@ -205,6 +206,9 @@ def build_template(project: QgsProject, page: str) -> QgsPrintLayout:
     bar.setNumberOfSegments(3)
     bar.setNumberOfSegmentsLeft(0)
     bar.setUnitsPerSegment(5)
+    bar.setSegmentSizeMode(SCALEBAR_FIT_WIDTH)          # round lengths that fit, at any zoom (atlas pages)
+    bar.setMinimumBarWidth(25)
+    bar.setMaximumBarWidth(45)
     bar.setUnitLabel("km")
     bar.setBackgroundEnabled(True)                   # readable over hatched areas
     bar.setBackgroundColor(QColor(255, 255, 255, 230))
@@ -363,14 +367,19 @@ def _fit(extent: QgsRectangle, item: QgsLayoutItemMap) -> QgsRectangle:
     return QgsRectangle(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
 
 
+def _visible_layers(project: Optional[QgsProject]) -> list[QgsMapLayer]:
+    """The project's layers ticked visible in the Layers panel, top first."""
+    root = project.layerTreeRoot() if project is not None else None
+    return [lyr for lyr in (root.layerOrder() if root is not None else [])
+            if root.findLayer(lyr.id()) is not None and root.findLayer(lyr.id()).isVisible()]
+
+
 def _main_layers(layer: QgsVectorLayer, project: Optional[QgsProject],
                  districts: Optional[QgsVectorLayer]) -> list[QgsMapLayer]:
     """What the main map draws: [] (the project's visible layers, following them) when ``layer`` is
     one of them and no other JiN theme would cover it; the visible layers without those other themes
     when one would; ``districts`` over ``layer`` when ``layer`` is hidden or not in the project."""
-    root = project.layerTreeRoot() if project is not None else None
-    shown = [lyr for lyr in (root.layerOrder() if root is not None else [])
-             if root.findLayer(lyr.id()) is not None and root.findLayer(lyr.id()).isVisible()]
+    shown = _visible_layers(project)
     if not any(lyr is layer for lyr in shown):
         return [districts, layer] if districts is not None else [layer]
     covering = {lyr.id() for lyr in jin_layers(project) if lyr is not layer and lyr.fields().indexOf("status") >= 0}
@@ -470,6 +479,12 @@ def atlas_pdf(layout: QgsPrintLayout, coverage: QgsVectorLayer, path: Path, name
     atlas.setPageNameExpression(f'"{name_field}"')
     atlas.setEnabled(True)
     main = layout.itemById("map")
+    if not main.keepLayerSet():
+        # locked for the atlas: the coverage (districts or zones, often themed) would otherwise
+        # cover the mapped layer on every page; the district outlines stay
+        main.setLayers([lyr for lyr in _visible_layers(layout.project())
+                        if lyr is not coverage or lyr.customProperty(CONTEXT_KEY)])
+        main.setKeepLayerSet(True)
     main.setAtlasDriven(True)
     main.setAtlasScalingMode(QgsLayoutItemMap.AtlasScalingMode.Auto)
     main.setAtlasMargin(0.08)

@@ -120,8 +120,12 @@ def test_atlas_has_a_page_per_district_with_the_same_classes(files, tmp_path, qg
     layer, districts = open_layer(files["lsoa"]), open_layer(files["district"])
     breaks = apply_choropleth(layer, "count")
     QgsProject.instance().addMapLayers([layer, districts])
-    layout = fill(load_template(QgsProject.instance(), "a4-portrait"), layer)
+    outlines = add_districts(QgsProject.instance(), files["boundaries"])
+    layout = fill(load_template(QgsProject.instance(), "a4-portrait"), layer, districts=outlines)
     pages = atlas_pdf(layout, districts, tmp_path / "atlas.pdf", dpi=72)
+    drawn = {lyr.id() for lyr in layout.itemById("map").layers()}
+    assert {layer.id(), outlines.id()} <= drawn and districts.id() not in drawn     # the coverage never covers it
+    assert layout.itemById("scalebar").rect().width() < 60                         # fits a zoomed-in page too
     reader = PdfReader(str(tmp_path / "atlas.pdf"))
     assert pages == len(reader.pages) == 8
     texts = [page_text(page) for page in reader.pages]
