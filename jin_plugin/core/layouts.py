@@ -367,6 +367,12 @@ def _fit(extent: QgsRectangle, item: QgsLayoutItemMap) -> QgsRectangle:
     return QgsRectangle(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
 
 
+def description(layer: QgsVectorLayer) -> list[str]:
+    """What — geography — period — measure: the full description in the layer's metadata title (its
+    name is the short form), else its name."""
+    return [p.strip() for p in (layer.metadata().title() or layer.name()).split("—")]
+
+
 def _visible_layers(project: Optional[QgsProject]) -> list[QgsMapLayer]:
     """The project's layers ticked visible in the Layers panel, top first."""
     root = project.layerTreeRoot() if project is not None else None
@@ -394,7 +400,7 @@ def fill(layout: QgsPrintLayout, layer: QgsVectorLayer, title: Optional[str] = N
 
     The map draws the project's visible layers, so the analyst's context prints too (see
     ``_main_layers``). The locator shows ``districts`` (else ``layer``) as a plain county shape."""
-    parts = [p.strip() for p in layer.name().split("—")]          # what — geography — period — measure
+    parts = description(layer)
     source = layer.customProperty("jin/dataset_title", "")
     maps = [layout.itemById(item_id) for item_id in ("map", "inset")]
     for item_id, item in zip(("map", "inset"), maps):
@@ -513,7 +519,7 @@ def comparison_layout(project: QgsProject, layers: list[QgsVectorLayer], title: 
     map_h = h - 70
     for i, layer in enumerate(layers):
         x = 10 + i * (map_w + gap)
-        parts = [p.strip() for p in layer.name().split("—")]
+        parts = description(layer)
         _label(layout, f"caption{i + 1}", " · ".join(parts[1:]) or layer.name(), x, 21, map_w, 9, 9)
         _show(_map(layout, f"map{i + 1}", x, 31, map_w, map_h), layer)
     legend_x = 10 + len(layers) * (map_w + gap)

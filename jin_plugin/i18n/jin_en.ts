@@ -199,63 +199,48 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layers.py" line="295"/>
+        <location filename="../core/layers.py" line="304"/>
         <source>The cached layer {path} cannot be opened: delete it and fetch again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="97"/>
+        <location filename="../core/layouts.py" line="173"/>
         <source>unknown page &apos;{page}&apos;: choose one of {pages}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="156"/>
+        <location filename="../core/layouts.py" line="246"/>
         <source>layout template {name} is missing from the plugin: reinstall JiN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="201"/>
-        <source>Produced {date} with JiN (Joined-up Information Nottinghamshire)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/layouts.py" line="203"/>
-        <source>release {release}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/layouts.py" line="213"/>
+        <location filename="../core/layouts.py" line="408"/>
         <source>the template has no map item &apos;{item}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="256"/>
+        <location filename="../core/layouts.py" line="471"/>
         <source>export as .pdf, .png or .svg</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="258"/>
+        <location filename="../core/layouts.py" line="473"/>
         <source>could not export {name} (error {code}): check the folder is writable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="282"/>
+        <location filename="../core/layouts.py" line="503"/>
         <source>could not export the atlas: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="293"/>
+        <location filename="../core/layouts.py" line="512"/>
         <source>a comparison layout shows one to three maps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="322"/>
+        <location filename="../core/layouts.py" line="541"/>
         <source>Same classes on every map</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/layouts.py" line="329"/>
-        <source>Produced {date} with JiN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -304,7 +289,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/project_layers.py" line="49"/>
+        <location filename="../core/project_layers.py" line="76"/>
         <source>The layer&apos;s style could not be kept with it: {error}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -359,12 +344,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="48"/>
+        <location filename="../plugin.py" line="57"/>
         <source>JiN panel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="51"/>
+        <location filename="../plugin.py" line="60"/>
         <source>Show or hide the JiN panel (community-safety data hub)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -524,7 +509,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="159"/>
+        <location filename="../ui/dock.py" line="160"/>
         <source>Data</source>
         <translation type="unfinished"></translation>
     </message>
@@ -664,7 +649,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="163"/>
+        <location filename="../ui/dock.py" line="160"/>
         <source>Local data</source>
         <translation type="unfinished"></translation>
     </message>
@@ -789,7 +774,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="230"/>
+        <location filename="../ui/dock.py" line="237"/>
         <source>Classes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -819,32 +804,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="436"/>
+        <location filename="../core/project_layers.py" line="84"/>
         <source>Added “{name}” ({n} areas).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/browser.py" line="144"/>
+        <location filename="../ui/browser.py" line="141"/>
         <source>&apos;{name}&apos; is not a JiN dataset QGIS can open.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/browser.py" line="180"/>
+        <location filename="../ui/browser.py" line="177"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/browser.py" line="193"/>
+        <location filename="../ui/browser.py" line="190"/>
         <source>Community-safety datasets on your JiN hubs (add a connection in the JiN panel)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/browser.py" line="214"/>
+        <location filename="../ui/browser.py" line="211"/>
         <source>Unexpected error reading the catalogue ({error}). Please report it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/browser.py" line="290"/>
+        <location filename="../ui/browser.py" line="287"/>
         <source>{title} by {geography}. Drag onto the map or double-click to add it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1089,7 +1074,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="198"/>
+        <location filename="../ui/connection_dialog.py" line="63"/>
         <source>Test connection</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1104,263 +1089,228 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="337"/>
+        <location filename="../ui/dock.py" line="347"/>
         <source>JiN: testing the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="66"/>
+        <location filename="../ui/dock.py" line="68"/>
         <source>Natural breaks (Jenks)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="66"/>
+        <location filename="../ui/dock.py" line="68"/>
         <source>Quantile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="67"/>
+        <location filename="../ui/dock.py" line="69"/>
         <source>Equal interval</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="67"/>
+        <location filename="../ui/dock.py" line="69"/>
         <source>Pretty breaks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="68"/>
+        <location filename="../ui/dock.py" line="70"/>
         <source>Standard deviation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="72"/>
+        <location filename="../ui/dock.py" line="74"/>
         <source>{size} landscape</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="72"/>
+        <location filename="../ui/dock.py" line="74"/>
         <source>{size} portrait</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="80"/>
+        <location filename="../ui/dock.py" line="82"/>
         <source>JiN: reading the hub catalogue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="303"/>
+        <location filename="../ui/dock.py" line="313"/>
         <source>Not connected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="138"/>
-        <source>Add to map</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="142"/>
+        <location filename="../ui/dock.py" line="145"/>
         <source>Refresh JiN layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="143"/>
+        <location filename="../ui/dock.py" line="146"/>
         <source>Check the hub for newer releases of the JiN layers in this project and fetch them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="145"/>
+        <location filename="../ui/dock.py" line="148"/>
         <source>Same scale</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="146"/>
+        <location filename="../ui/dock.py" line="149"/>
         <source>One set of class breaks for every layer in the JiN group, so maps of several months or districts compare</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="167"/>
+        <location filename="../ui/dock.py" line="166"/>
         <source>Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="169"/>
+        <location filename="../ui/dock.py" line="168"/>
         <source>Open the JiN help for this tab (shipped with the plugin, works offline)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="186"/>
+        <location filename="../ui/dock.py" line="192"/>
         <source>Saved JiN hub connections (URL and sign-in)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="187"/>
+        <location filename="../ui/dock.py" line="193"/>
         <source>Hub</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="189"/>
+        <location filename="../ui/dock.py" line="195"/>
         <source>New connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="189"/>
+        <location filename="../ui/dock.py" line="195"/>
         <source>Edit the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="189"/>
+        <location filename="../ui/dock.py" line="195"/>
         <source>Delete the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="197"/>
-        <source>Connect</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="199"/>
+        <location filename="../ui/dock.py" line="205"/>
         <source>Check the address, that it is a JiN hub, and the sign-in, step by step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="229"/>
-        <source>Label areas by name when zoomed in</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="240"/>
+        <location filename="../ui/layout_layer.py" line="30"/>
         <source>Print layout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="241"/>
+        <location filename="../ui/dock.py" line="248"/>
         <source>A print layout of the newest JiN layer, opened in the layout designer (export PDF, PNG or SVG from there)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="293"/>
+        <location filename="../ui/dock.py" line="303"/>
         <source>Add a connection to your JiN hub with + (its URL and your JiN sign-in).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="303"/>
+        <location filename="../ui/dock.py" line="313"/>
         <source>Press Connect to read the catalogue of {name}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="323"/>
+        <location filename="../ui/dock.py" line="333"/>
         <source>Delete JiN connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="323"/>
+        <location filename="../ui/dock.py" line="333"/>
         <source>Delete the connection “{name}”? Layers already fetched stay in your projects and cache.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="331"/>
+        <location filename="../ui/dock.py" line="341"/>
         <source>Connection “{name}” deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="348"/>
+        <location filename="../ui/dock.py" line="358"/>
         <source>Connecting to {url}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="348"/>
+        <location filename="../ui/dock.py" line="358"/>
         <source>Searching the hub…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="366"/>
+        <location filename="../ui/dock.py" line="376"/>
         <source>The hub search found {found} of {total} dataset(s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="373"/>
+        <location filename="../ui/dock.py" line="383"/>
         <source> as {user} ({agency}, {role})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="373"/>
+        <location filename="../ui/dock.py" line="383"/>
         <source> without signing in (public aggregates)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="376"/>
+        <location filename="../ui/dock.py" line="386"/>
         <source>; {n} JiN layer(s) have a newer release: Refresh JiN layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="377"/>
+        <location filename="../ui/dock.py" line="387"/>
         <source>Connected to {hub} {version}{who}: {n} dataset(s){newer}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="416"/>
+        <location filename="../ui/dock.py" line="426"/>
         <source>Fetching {n} layer(s)… (progress in the task manager)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="475"/>
+        <location filename="../ui/dock.py" line="482"/>
         <source>Every JiN layer is of the hub&apos;s current release.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="483"/>
+        <location filename="../ui/dock.py" line="490"/>
         <source>Refreshing {n} JiN layer(s)…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="495"/>
-        <source>Refreshed “{name}” to release {release}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="504"/>
+        <location filename="../ui/dock.py" line="513"/>
         <source>Add a JiN layer first: the layout is made for it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="518"/>
+        <location filename="../ui/dock.py" line="529"/>
         <source>Layout “{name}” made: export it as PDF, PNG or SVG from the designer, or with Processing ▸ JiN ▸ Export JiN map layout.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="533"/>
+        <location filename="../ui/dock.py" line="557"/>
         <source>Add two or more JiN layers of the same measure first: they then share one set of classes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="540"/>
+        <location filename="../ui/dock.py" line="564"/>
         <source>{n} layers now share the classes {classes}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="545"/>
+        <location filename="../ui/dock.py" line="569"/>
         <source> The summary (with its PDF) is in {folder}: Compare ▸ Open summary.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="547"/>
+        <location filename="../ui/dock.py" line="571"/>
         <source>Added “{name}”.{where}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/indicators.py" line="21"/>
-        <source>JiN layer, cached on this PC (opens offline): release {release} of {created}, fetched {fetched} from {hub}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/indicators.py" line="21"/>
-        <source>JiN layer, cached on this PC (opens offline): release {release}, fetched {fetched} from {hub}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/indicators.py" line="26"/>
-        <source>The hub has a newer release: JiN panel ▸ Refresh JiN layers.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1404,12 +1354,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="54"/>
+        <location filename="../ui/layer_options.py" line="55"/>
         <source>Only this area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="55"/>
+        <location filename="../ui/layer_options.py" line="56"/>
         <source>Fetch just the areas inside the chosen zone</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1434,7 +1384,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="85"/>
+        <location filename="../ui/layer_options.py" line="86"/>
         <source>All categories</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1444,12 +1394,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="91"/>
+        <location filename="../ui/layer_options.py" line="92"/>
         <source>Rate {unit}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layer_options.py" line="110"/>
+        <location filename="../ui/layer_options.py" line="111"/>
         <source>Whole county (no zone)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1564,7 +1514,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/model.py" line="94"/>
+        <location filename="../core/model.py" line="119"/>
         <source> in {zone}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1704,22 +1654,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="337"/>
+        <location filename="../ui/dock.py" line="347"/>
         <source>Cancelled: testing the connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="454"/>
+        <location filename="../ui/dock.py" line="461"/>
         <source>Choose a hub connection first: the refresh compares your layers with its catalogue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="457"/>
+        <location filename="../ui/dock.py" line="464"/>
         <source>Checking {url} for newer releases…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="460"/>
+        <location filename="../ui/dock.py" line="467"/>
         <source>Could not check the hub “{name}” for newer releases, so no JiN layer was checked or changed. {error} Then press Refresh JiN layers again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1814,18 +1764,183 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/field_display.py" line="41"/>
+        <location filename="../core/field_display.py" line="42"/>
         <source>Yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/field_display.py" line="41"/>
+        <location filename="../core/field_display.py" line="42"/>
         <source>No</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/catalogue_view.py" line="44"/>
         <source>{first} – {last}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/district_context.py" line="45"/>
+        <source>Districts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/district_context.py" line="47"/>
+        <source>The cached district boundaries {path} cannot be read: delete the file and make the layout again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/district_context.py" line="65"/>
+        <source>JiN: fetching district boundaries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/district_context.py" line="81"/>
+        <source>The district boundaries could not be fetched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="270"/>
+        <source>The full rule is in the layer&apos;s metadata.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="272"/>
+        <source>Counts carry small deliberate noise, and counts under {n} are withheld to protect privacy; hatched areas are withheld, not zero.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="275"/>
+        <source>Counts under {n} are withheld to protect privacy, with a few more so they cannot be worked out; hatched areas are withheld, not zero.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="297"/>
+        <source>Map made {date} with JiN (Joined-up Information Nottinghamshire)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="298"/>
+        <source>Data released {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/model.py" line="98"/>
+        <source>FY {start}/{end}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/model.py" line="124"/>
+        <source>rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/withheld.py" line="57"/>
+        <source>Most of the map is withheld: {n} areas have counts under {threshold}, hatched, not zero, and {shown} show a value.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/withheld.py" line="62"/>
+        <source>{period} at {geography}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/withheld.py" line="65"/>
+        <source>The release also publishes {offers}, where fewer areas are withheld.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/withheld.py" line="65"/>
+        <source> or </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="141"/>
+        <source>&amp;Add to map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="203"/>
+        <source>Co&amp;nnect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="204"/>
+        <source>&amp;Test connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="235"/>
+        <source>Label areas by name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="236"/>
+        <source>Area names on the map, shown when zoomed in far enough to read them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="247"/>
+        <source>Print la&amp;yout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="502"/>
+        <source>Refreshed “{name}” to the release of {date}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/indicators.py" line="23"/>
+        <source>A newer release is on the hub: JiN panel ▸ Refresh JiN layers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/indicators.py" line="24"/>
+        <source>JiN layer cached on this PC: it opens offline.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/indicators.py" line="25"/>
+        <source>Released {date}, fetched {fetched}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/indicators.py" line="26"/>
+        <source>Fetched {fetched}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/indicators.py" line="27"/>
+        <source>Hub: {hub}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layer_options.py" line="54"/>
+        <source>Zoom the map to the chosen zone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layout_layer.py" line="30"/>
+        <source>Make the layout for which layer?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/message_line.py" line="27"/>
+        <source>Warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/message_line.py" line="27"/>
+        <source>Error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/message_line.py" line="44"/>
+        <source>Hide this message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/message_line.py" line="45"/>
+        <source>Hide the message</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
