@@ -54,6 +54,7 @@ WKB_MULTIPOLYGON = _member("Qgis.WkbType.MultiPolygon", "QgsWkbTypes.MultiPolygo
 GEOMETRY_POINT = _member("Qgis.GeometryType.Point", "QgsWkbTypes.PointGeometry")
 LAYOUT_MM = _member("Qgis.LayoutUnit.Millimeters", "QgsUnitTypes.LayoutMillimeters")
 DISTANCE_KM = _member("Qgis.DistanceUnit.Kilometers", "QgsUnitTypes.DistanceKilometers")
+SCALEBAR_FIT_WIDTH = _member("Qgis.ScaleBarSegmentSizeMode.FitWidth", "QgsScaleBarSettings.SegmentSizeFitWidth")
 
 # Layer filters of map-layer combo boxes (Qgis from 3.34).
 POLYGON_LAYERS = _member("Qgis.LayerFilter.PolygonLayer", "QgsMapLayerProxyModel.PolygonLayer")
@@ -107,3 +108,13 @@ def set_label_font(label: QgsLayoutItemLabel, font: QFont) -> None:
     else:                                       # pragma: no cover - QGIS < 3.24
         getattr(label, "setFont")(font)  # noqa: B009
 
+
+
+def label_font(label: QgsLayoutItemLabel) -> QFont:
+    """A layout label's font with its size in points (from its text format on 3.24+)."""
+    if hasattr(label, "textFormat"):
+        text_format = label.textFormat()
+        font = text_format.toQFont()
+        font.setPointSizeF(text_format.size())
+        return font
+    return QFont(getattr(label, "font")())  # noqa: B009 - pragma: no cover on QGIS 3.24+

@@ -8,7 +8,9 @@ the layout designer; filling looks items up by id.
 
 from __future__ import annotations
 
-from datetime import date
+import re
+import textwrap
+from datetime import date, datetime
 from pathlib import Path
 from typing import Optional
 
@@ -21,26 +23,40 @@ from qgis.core import (
     QgsLayoutItemMapOverview,
     QgsLayoutItemPicture,
     QgsLayoutItemScaleBar,
+    QgsLayoutManager,
+    QgsLayoutMeasurement,
     QgsLayoutPoint,
     QgsLayoutSize,
+    QgsLayoutUtils,
+    QgsLegendRenderer,
+    QgsMapLayer,
+    QgsMapLayerLegendUtils,
+    QgsMapLayerStyle,
     QgsPrintLayout,
     QgsProject,
     QgsReadWriteContext,
     QgsRectangle,
+    QgsSingleSymbolRenderer,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtGui import QFont
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QColor, QFont, QFontMetricsF, QImage
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..i18n import tr
-from .compat import DISTANCE_KM, LAYOUT_MM, TEXT_ALWAYS_TEXT, set_label_font
+from .compat import DISTANCE_KM, LAYOUT_MM, SCALEBAR_FIT_WIDTH, TEXT_ALWAYS_TEXT, label_font, set_label_font
+from .district_context import CONTEXT_KEY
 from .layers import ONS_ATTRIBUTION
+from .project_layers import jin_layers
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "resources" / "layouts"
 MM = LAYOUT_MM
 PAGES = {"a4-landscape": (297, 210), "a4-portrait": (210, 297), "a3-landscape": (420, 297),
          "a3-portrait": (297, 420)}
 NORTH_ARROW = ":/images/north_arrows/layout_default_north_arrow.svg"
+LOCATOR_FILL = {"color": "#dcdcdc", "outline_color": "#ffffff", "outline_width": "0.2"}
+MIN_TEXT_PT = 6.0                  # labels shrink to fit their frame, never below this
+PT_MM = 25.4 / 72
 
 
 class LayoutError(ValueError):
@@ -72,14 +88,74 @@ def _map(layout: QgsPrintLayout, item_id: str, x: float, y: float, w: float, h: 
     return item
 
 
-def _show(item: QgsLayoutItemMap, layer: QgsVectorLayer, margin: float = 1.04) -> None:
-    """Draw only ``layer`` in ``item``, all of it, in its CRS, keeping the item's shape."""
+def _show(item: QgsLayoutItemMap, layer: QgsVectorLayer, margin: float = 1.04,
+          draw: Optional[list[QgsMapLayer]] = None) -> None:
+    """Frame all of ``layer`` in ``item``, in its CRS, keeping the item's shape; draw ``draw`` (top
+    first; default ``layer`` alone), or the project's visible layers as they change when it is []."""
     extent = layer.extent()
     extent.scale(margin)
-    item.setLayers([layer])
-    item.setKeepLayerSet(True)
+    draw = [layer] if draw is None else draw
+    item.setLayers(draw)
+    item.setKeepLayerSet(bool(draw))
     item.setCrs(layer.crs())
     item.setExtent(_fit(extent, item))
+
+
+def _locator(item: QgsLayoutItemMap, areas: QgsVectorLayer, main: QgsLayoutItemMap) -> None:
+    """``item`` as a locator: ``areas`` (districts, else the layer) as a plain grey county shape, with
+    no theme or labels (a style override, so the layer's own style is untouched), around the main
+    map's frame."""
+    plain = areas.clone()
+    plain.setRenderer(QgsSingleSymbolRenderer(QgsFillSymbol.createSimple(LOCATOR_FILL)))
+    plain.setLabelsEnabled(False)
+    style = QgsMapLayerStyle()
+    style.readFromLayer(plain)
+    _show(item, areas)
+    item.setKeepLayerStyles(True)
+    item.setLayerStyleOverrides({areas.id(): style.xmlData()})
+    around = QgsRectangle(main.extent())
+    around.combineExtentWith(areas.extent())
+    around.scale(1.12)                                   # the frame drawn inside, never on the edge
+    item.setExtent(_fit(around, item))
+
+
+def _size_legend(legend: QgsLayoutItemLegend) -> None:
+    """The legend's box fitted to its entries now (``adjustBoxSize`` waits for a first paint on 3.22)."""
+    context = QgsLayoutUtils.createRenderContextForLayout(legend.layout(), None)
+    size = QgsLegendRenderer(legend.model(), legend.legendSettings()).minimumSize(context)
+    legend.attemptResize(QgsLayoutSize(size.width(), size.height(), MM))
+
+
+def _fit_legend(legend: QgsLayoutItemLegend, bottom: float, right: float) -> None:
+    """Keep the legend above ``bottom`` and left of ``right`` (mm on the page): long entries broken
+    into lines when it is too wide, and two columns when it is still too tall."""
+    for columns in (1, 2):
+        legend.setColumnCount(columns)
+        legend.setSplitLayer(columns > 1)
+        _wrap_legend(legend, right)
+        if legend.pagePos().y() + legend.rect().height() <= bottom:
+            return
+
+
+def _wrap_legend(legend: QgsLayoutItemLegend, right: float) -> None:
+    """Break the legend's longest entries into lines until its box ends left of ``right``."""
+    model = legend.model()
+    _size_legend(legend)
+    for _ in range(4):
+        room = right - legend.pagePos().x()
+        if legend.rect().width() <= room:
+            return
+        for node in model.rootGroup().findLayers():
+            labels = [str(entry.data(Qt.ItemDataRole.DisplayRole) or "") for entry in model.layerLegendNodes(node)]
+            longest = max((len(line) for label in labels for line in label.split("\n")), default=0)
+            chars = max(12, int(longest * room / legend.rect().width() * 0.9))   # the width's share of it
+            for index, label in enumerate(labels):
+                if any(len(line) > chars for line in label.split("\n")):
+                    QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, index,
+                                                                  textwrap.fill(label.replace("\n", " "), chars,
+                                                                                break_on_hyphens=False))
+            model.refreshLayerLegend(node)
+        _size_legend(legend)
 
 
 def _blank(project: QgsProject, name: str, w: float, h: float) -> QgsPrintLayout:
@@ -107,18 +183,19 @@ def build_template(project: QgsProject, page: str) -> QgsPrintLayout:
     right_x = 10 + map_w + 4 if landscape else 10
     panel_y = 28 if landscape else 28 + map_h + 4
     inset_w = side if landscape else w * 0.3
-    inset = _map(layout, "inset", right_x, panel_y, inset_w, inset_w * 0.9)
+    inset_h = inset_w * (0.7 if landscape else 0.9)
+    inset = _map(layout, "inset", right_x, panel_y, inset_w, inset_h)
     overview = QgsLayoutItemMapOverview("extent", inset)
     overview.setLinkedMap(main)
-    overview.setFrameSymbol(QgsFillSymbol.createSimple({"color": "200,0,0,30", "outline_color": "#c00000",
-                                                        "outline_width": "0.5"}))
+    overview.setFrameSymbol(QgsFillSymbol.createSimple({"color": "0,0,0,0", "outline_color": "#c00000",
+                                                        "outline_width": "0.6"}))
     inset.overviews().addOverview(overview)
     legend = QgsLayoutItemLegend(layout)
     legend.setId("legend")
     legend.setTitle("")
     legend.setLinkedMap(main)
     legend_x = right_x if landscape else right_x + inset_w + 6
-    legend_y = panel_y + inset_w * 0.9 + 4 if landscape else panel_y
+    legend_y = panel_y + inset_h + 4 if landscape else panel_y
     legend.attemptMove(QgsLayoutPoint(legend_x, legend_y, MM))
     layout.addLayoutItem(legend)
     bar = QgsLayoutItemScaleBar(layout)
@@ -129,8 +206,16 @@ def build_template(project: QgsProject, page: str) -> QgsPrintLayout:
     bar.setNumberOfSegments(3)
     bar.setNumberOfSegmentsLeft(0)
     bar.setUnitsPerSegment(5)
+    bar.setSegmentSizeMode(SCALEBAR_FIT_WIDTH)          # round lengths that fit, at any zoom (atlas pages)
+    bar.setMinimumBarWidth(25)
+    bar.setMaximumBarWidth(45)
     bar.setUnitLabel("km")
-    bar.attemptMove(QgsLayoutPoint(14, 28 + map_h - 14, MM))
+    bar.setBackgroundEnabled(True)                   # readable over hatched areas
+    bar.setBackgroundColor(QColor(255, 255, 255, 230))
+    bar.setFrameEnabled(True)
+    bar.setFrameStrokeWidth(QgsLayoutMeasurement(0.2, MM))
+    bar.setBoxContentSpace(1.5)
+    bar.attemptMove(QgsLayoutPoint(13, 28 + map_h - 15, MM))
     layout.addLayoutItem(bar)
     north = QgsLayoutItemPicture(layout)
     north.setId("north")
@@ -143,10 +228,15 @@ def build_template(project: QgsProject, page: str) -> QgsPrintLayout:
     logo.attemptMove(QgsLayoutPoint(w - 45, 6, MM))
     logo.attemptResize(QgsLayoutSize(35, 14, MM))
     layout.addLayoutItem(logo)
-    _label(layout, "disclosure", "Disclosure", 10, h - 34, w - 20, 11, 7)
-    _label(layout, "source", "Source", 10, h - 22, w - 20, 9, 7)
-    _label(layout, "produced", "Produced", 10, h - 12, w - 20, 5, 7)
+    _footer(layout, w, h)
     return layout
+
+
+def _footer(layout: QgsPrintLayout, w: float, h: float) -> None:
+    """The disclosure note, the credits and the dates, across the foot of the page."""
+    _label(layout, "disclosure", "Disclosure", 10, h - 33, w - 20, 9, 8)
+    _label(layout, "source", "Source", 10, h - 23, w - 20, 10, 7)
+    _label(layout, "produced", "Produced", 10, h - 12, w - 20, 6, 7)
 
 
 def load_template(project: QgsProject, page: str) -> QgsPrintLayout:
@@ -169,10 +259,99 @@ def credits(layer: QgsVectorLayer) -> str:
     return " ".join(r if r.endswith(".") else f"{r}." for r in rights)
 
 
-def _disclosure(layer: QgsVectorLayer) -> str:
-    abstract = layer.metadata().abstract()
-    marker = "Disclosure control:"
-    return abstract[abstract.index(marker):].strip() if marker in abstract else ""
+def disclosure_note(layer: QgsVectorLayer) -> str:
+    """The layer's disclosure control in one plain sentence, from its release policy; the full rule
+    stays in the layer's metadata."""
+    method = layer.customProperty("jin/disclosure_method", "")
+    try:
+        threshold = int(layer.customProperty("jin/threshold", 5))
+    except (TypeError, ValueError):
+        threshold = 5
+    where = tr("The full rule is in the layer's metadata.")
+    if method == "cell_key":
+        return tr("Counts carry small deliberate noise, and counts under {n} are withheld to protect privacy; "
+                  "hatched areas are withheld, not zero.").format(n=threshold) + " " + where
+    if method == "suppression":
+        return tr("Counts under {n} are withheld to protect privacy, with a few more so they cannot be worked out; "
+                  "hatched areas are withheld, not zero.").format(n=threshold) + " " + where
+    return ""
+
+
+def release_date(layer: QgsVectorLayer) -> Optional[date]:
+    """The day the layer's data were released by the hub (from the release's timestamp or id)."""
+    created = str(layer.customProperty("jin/release_created", "") or "")
+    try:
+        return datetime.fromisoformat(created).date()
+    except ValueError:
+        found = re.search(r"(\d{8})T", str(layer.customProperty("jin/release", "") or ""))
+        return datetime.strptime(found.group(1), "%Y%m%d").date() if found else None
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def dates_line(layer: QgsVectorLayer) -> str:
+    """"Data released 5 December 2026 · Map made 6 December 2026 with JiN (…)"."""
+    released = release_date(layer)
+    made = tr("Map made {date} with JiN (Joined-up Information Nottinghamshire)").format(date=_day(date.today()))
+    return (tr("Data released {date}").format(date=_day(released)) + " · " + made) if released else made
+
+
+def _footer_texts(layout: QgsPrintLayout, layer: QgsVectorLayer) -> None:
+    _set_texts(layout, {"disclosure": disclosure_note(layer), "source": credits(layer), "produced": dates_line(layer)})
+
+
+def _set_texts(layout: QgsPrintLayout, texts: dict[str, str]) -> None:
+    """Set the labels' texts, each shrunk (not below MIN_TEXT_PT) until it fits its frame."""
+    for item_id, text in texts.items():
+        item = layout.itemById(item_id)
+        if isinstance(item, QgsLayoutItemLabel):
+            item.setText(text)
+            font = label_font(item)
+            while text_overflow(item) > 0 and font.pointSizeF() > MIN_TEXT_PT:
+                font.setPointSizeF(max(MIN_TEXT_PT, font.pointSizeF() - 0.5))
+                set_label_font(item, font)
+
+
+def text_overflow(label: QgsLayoutItemLabel) -> float:
+    """How many millimetres ``label``'s text, word-wrapped as the label wraps it, overruns its frame
+    (the larger of width and height; 0 or less when it fits)."""
+    font = label_font(label)
+    font.setPointSizeF(font.pointSizeF() * 10)             # measured at 72 dpi ×10: 1 px = 0.1 pt
+    device = QImage(1, 1, QImage.Format.Format_ARGB32)
+    device.setDotsPerMeterX(round(72 / 0.0254))
+    device.setDotsPerMeterY(round(72 / 0.0254))
+    metrics = QFontMetricsF(font, device)
+    to_mm = PT_MM / 10
+    rect = label.rect()                                     # layout units: mm
+    width = rect.width() - 2 * label.marginX()
+    height = rect.height() - 2 * label.marginY()
+    lines, widest = 0, 0.0
+    for paragraph in label.currentText().split("\n"):
+        line = ""
+        lines += 1
+        for word in paragraph.split():
+            widest = max(widest, metrics.horizontalAdvance(word) * to_mm)
+            trial = f"{line} {word}".strip()
+            if line and metrics.horizontalAdvance(trial) * to_mm > width:
+                lines += 1
+                line = word
+            else:
+                line = trial
+    needed = lines * metrics.lineSpacing() * to_mm
+    return max(widest - width, needed - height)
+
+
+def unique_name(manager: QgsLayoutManager, name: str) -> str:
+    """``name``, or ``name (2)``, ``(3)``… when the project already has a layout of that name."""
+    taken = {layout.name() for layout in manager.layouts()}
+    n = 1
+    candidate = name
+    while candidate in taken:
+        n += 1
+        candidate = f"{name} ({n})"
+    return candidate
 
 
 def _fit(extent: QgsRectangle, item: QgsLayoutItemMap) -> QgsRectangle:
@@ -188,30 +367,52 @@ def _fit(extent: QgsRectangle, item: QgsLayoutItemMap) -> QgsRectangle:
     return QgsRectangle(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
 
 
+def description(layer: QgsVectorLayer) -> list[str]:
+    """What — geography — period — measure: the full description in the layer's metadata title (its
+    name is the short form), else its name."""
+    return [p.strip() for p in (layer.metadata().title() or layer.name()).split("—")]
+
+
+def _visible_layers(project: Optional[QgsProject]) -> list[QgsMapLayer]:
+    """The project's layers ticked visible in the Layers panel, top first."""
+    root = project.layerTreeRoot() if project is not None else None
+    return [lyr for lyr in (root.layerOrder() if root is not None else [])
+            if root.findLayer(lyr.id()) is not None and root.findLayer(lyr.id()).isVisible()]
+
+
+def _main_layers(layer: QgsVectorLayer, project: Optional[QgsProject],
+                 districts: Optional[QgsVectorLayer]) -> list[QgsMapLayer]:
+    """What the main map draws: [] (the project's visible layers, following them) when ``layer`` is
+    one of them and no other JiN theme would cover it; the visible layers without those other themes
+    when one would; ``districts`` over ``layer`` when ``layer`` is hidden or not in the project."""
+    shown = _visible_layers(project)
+    if not any(lyr is layer for lyr in shown):
+        return [districts, layer] if districts is not None else [layer]
+    covering = {lyr.id() for lyr in jin_layers(project) if lyr is not layer and lyr.fields().indexOf("status") >= 0}
+    return [lyr for lyr in shown if lyr.id() not in covering] if covering & {lyr.id() for lyr in shown} else []
+
+
 def fill(layout: QgsPrintLayout, layer: QgsVectorLayer, title: Optional[str] = None,
-         subtitle: Optional[str] = None, logo: Optional[Path] = None) -> QgsPrintLayout:
-    """Point the template at ``layer``: texts from its name and metadata, map, inset and legend."""
-    parts = [p.strip() for p in layer.name().split("—")]          # what — geography — period — measure
+         subtitle: Optional[str] = None, logo: Optional[Path] = None,
+         districts: Optional[QgsVectorLayer] = None) -> QgsPrintLayout:
+    """Point the template at ``layer``: texts from its name and metadata, the map framed on it, the
+    locator and the legend.
+
+    The map draws the project's visible layers, so the analyst's context prints too (see
+    ``_main_layers``). The locator shows ``districts`` (else ``layer``) as a plain county shape."""
+    parts = description(layer)
     source = layer.customProperty("jin/dataset_title", "")
-    texts = {
-        "title": title or parts[0],
-        "subtitle": subtitle or " · ".join(([source] if source and source != parts[0] else []) + parts[1:]),
-        "disclosure": _disclosure(layer),
-        "source": credits(layer),
-        "produced": tr("Produced {date} with JiN (Joined-up Information Nottinghamshire)").format(
-            date=f"{date.today():%d %B %Y}")
-                    + (" · " + tr("release {release}").format(release=layer.customProperty("jin/release"))
-                       if layer.customProperty("jin/release") else ""),
-    }
-    for item_id, text in texts.items():
-        item = layout.itemById(item_id)
-        if isinstance(item, QgsLayoutItemLabel):
-            item.setText(text)
-    for item_id, margin in (("map", 1.04), ("inset", 1.15)):     # inset: the county around the map's frame
-        item = layout.itemById(item_id)
+    maps = [layout.itemById(item_id) for item_id in ("map", "inset")]
+    for item_id, item in zip(("map", "inset"), maps):
         if not isinstance(item, QgsLayoutItemMap):
             raise LayoutError(tr("the template has no map item '{item}'").format(item=item_id))
-        _show(item, layer, margin)
+    _show(maps[0], layer, draw=_main_layers(layer, layout.project(), districts))
+    _locator(maps[1], districts if districts is not None else layer, maps[0])
+    _set_texts(layout, {
+        "title": title or parts[0],
+        "subtitle": subtitle or " · ".join(([source] if source and source != parts[0] else []) + parts[1:]),
+    })
+    _footer_texts(layout, layer)
     legend = layout.itemById("legend")
     if isinstance(legend, QgsLayoutItemLegend):
         legend.setAutoUpdateModel(False)
@@ -220,10 +421,24 @@ def fill(layout: QgsPrintLayout, layer: QgsVectorLayer, title: Optional[str] = N
         node = root.addLayer(layer)
         # the legend heads its classes with the measure ("Count"), not the whole layer name again
         node.setCustomProperty("legend/title-label", parts[-1].capitalize() if len(parts) > 1 else layer.name())
-        legend.adjustBoxSize()
+        footer = layout.itemById("disclosure")
+        page = layout.pageCollection().page(0).pageSize()
+        _fit_legend(legend, footer.pagePos().y() - 2 if footer is not None else page.height() - 10,
+                    page.width() - 10)
     picture = layout.itemById("logo")
     if isinstance(picture, QgsLayoutItemPicture) and logo is not None:
         picture.setPicturePath(str(logo))
+    return layout
+
+
+def add_layout(project: QgsProject, page: str, layer: QgsVectorLayer,
+               districts: Optional[QgsVectorLayer] = None) -> QgsPrintLayout:
+    """The ``page`` template filled from ``layer``, added to ``project`` under the layer's name (made
+    unique only when the project already has a layout of that name)."""
+    layout = fill(load_template(project, page), layer, districts=districts)
+    manager = project.layoutManager()
+    layout.setName(unique_name(manager, layer.name()))
+    manager.addLayout(layout)
     return layout
 
 
@@ -270,6 +485,12 @@ def atlas_pdf(layout: QgsPrintLayout, coverage: QgsVectorLayer, path: Path, name
     atlas.setPageNameExpression(f'"{name_field}"')
     atlas.setEnabled(True)
     main = layout.itemById("map")
+    if not main.keepLayerSet():
+        # locked for the atlas: the coverage (districts or zones, often themed) would otherwise
+        # cover the mapped layer on every page; the district outlines stay
+        main.setLayers([lyr for lyr in _visible_layers(layout.project())
+                        if lyr is not coverage or lyr.customProperty(CONTEXT_KEY)])
+        main.setKeepLayerSet(True)
     main.setAtlasDriven(True)
     main.setAtlasScalingMode(QgsLayoutItemMap.AtlasScalingMode.Auto)
     main.setAtlasMargin(0.08)
@@ -281,8 +502,6 @@ def atlas_pdf(layout: QgsPrintLayout, coverage: QgsVectorLayer, path: Path, name
     if result != QgsLayoutExporter.ExportResult.Success:
         raise LayoutError(tr("could not export the atlas: {error}").format(error=error))
     return atlas.count()
-
-
 
 
 def comparison_layout(project: QgsProject, layers: list[QgsVectorLayer], title: str, page: str = "a4-landscape",
@@ -300,7 +519,7 @@ def comparison_layout(project: QgsProject, layers: list[QgsVectorLayer], title: 
     map_h = h - 70
     for i, layer in enumerate(layers):
         x = 10 + i * (map_w + gap)
-        parts = [p.strip() for p in layer.name().split("—")]
+        parts = description(layer)
         _label(layout, f"caption{i + 1}", " · ".join(parts[1:]) or layer.name(), x, 21, map_w, 9, 9)
         _show(_map(layout, f"map{i + 1}", x, 31, map_w, map_h), layer)
     legend_x = 10 + len(layers) * (map_w + gap)
@@ -323,9 +542,6 @@ def comparison_layout(project: QgsProject, layers: list[QgsVectorLayer], title: 
         legend.attemptMove(QgsLayoutPoint(legend_x, 31, MM))
         layout.addLayoutItem(legend)
         legend.adjustBoxSize()
-    disclosure = _disclosure(layers[0])
-    _label(layout, "disclosure", disclosure, 10, h - 34, w - 20, 11, 7)
-    _label(layout, "source", credits(layers[0]), 10, h - 22, w - 20, 9, 7)
-    _label(layout, "produced", tr("Produced {date} with JiN").format(date=f"{date.today():%d %B %Y}"), 10, h - 12,
-           w - 20, 5, 7)
+    _footer(layout, w, h)
+    _footer_texts(layout, layers[0])
     return layout

@@ -204,58 +204,43 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="97"/>
+        <location filename="../core/layouts.py" line="173"/>
         <source>unknown page &apos;{page}&apos;: choose one of {pages}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="156"/>
+        <location filename="../core/layouts.py" line="246"/>
         <source>layout template {name} is missing from the plugin: reinstall JiN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="201"/>
-        <source>Produced {date} with JiN (Joined-up Information Nottinghamshire)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/layouts.py" line="203"/>
-        <source>release {release}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/layouts.py" line="213"/>
+        <location filename="../core/layouts.py" line="408"/>
         <source>the template has no map item &apos;{item}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="256"/>
+        <location filename="../core/layouts.py" line="471"/>
         <source>export as .pdf, .png or .svg</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="258"/>
+        <location filename="../core/layouts.py" line="473"/>
         <source>could not export {name} (error {code}): check the folder is writable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="282"/>
+        <location filename="../core/layouts.py" line="503"/>
         <source>could not export the atlas: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="293"/>
+        <location filename="../core/layouts.py" line="512"/>
         <source>a comparison layout shows one to three maps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="322"/>
+        <location filename="../core/layouts.py" line="541"/>
         <source>Same classes on every map</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/layouts.py" line="329"/>
-        <source>Produced {date} with JiN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -434,7 +419,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="171"/>
+        <location filename="../ui/compare_panel.py" line="168"/>
         <source>Layer {i}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -524,7 +509,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="159"/>
+        <location filename="../ui/dock.py" line="160"/>
         <source>Data</source>
         <translation type="unfinished"></translation>
     </message>
@@ -664,12 +649,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="159"/>
+        <location filename="../ui/dock.py" line="160"/>
         <source>Local data</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="37"/>
+        <location filename="../ui/local_panel.py" line="36"/>
         <source>JiN areas</source>
         <translation type="unfinished"></translation>
     </message>
@@ -689,7 +674,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="51"/>
+        <location filename="../ui/local_panel.py" line="48"/>
         <source>Area code column</source>
         <translation type="unfinished"></translation>
     </message>
@@ -789,7 +774,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="236"/>
+        <location filename="../ui/dock.py" line="237"/>
         <source>Classes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -869,7 +854,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="123"/>
+        <location filename="../ui/compare_panel.py" line="121"/>
         <source>count</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1004,47 +989,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="159"/>
+        <location filename="../ui/dock.py" line="160"/>
         <source>Compare</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="104"/>
+        <location filename="../ui/compare_panel.py" line="102"/>
         <source>Open summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="114"/>
+        <location filename="../ui/compare_panel.py" line="112"/>
         <source>Change over time (one count, two periods)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="139"/>
+        <location filename="../ui/compare_panel.py" line="137"/>
         <source>Earlier</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="139"/>
+        <location filename="../ui/compare_panel.py" line="137"/>
         <source>Later</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="127"/>
+        <location filename="../ui/compare_panel.py" line="125"/>
         <source>Show change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="138"/>
+        <location filename="../ui/compare_panel.py" line="136"/>
         <source>choose both periods&apos; layers and their count field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="153"/>
+        <location filename="../ui/compare_panel.py" line="150"/>
         <source>The change could not be computed: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="156"/>
+        <location filename="../ui/compare_panel.py" line="153"/>
         <source>JiN: change over time</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1104,222 +1089,227 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="346"/>
+        <location filename="../ui/dock.py" line="347"/>
         <source>JiN: testing the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="67"/>
+        <location filename="../ui/dock.py" line="68"/>
         <source>Natural breaks (Jenks)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="67"/>
+        <location filename="../ui/dock.py" line="68"/>
         <source>Quantile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="68"/>
+        <location filename="../ui/dock.py" line="69"/>
         <source>Equal interval</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="68"/>
+        <location filename="../ui/dock.py" line="69"/>
         <source>Pretty breaks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="69"/>
+        <location filename="../ui/dock.py" line="70"/>
         <source>Standard deviation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="73"/>
+        <location filename="../ui/dock.py" line="74"/>
         <source>{size} landscape</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="73"/>
+        <location filename="../ui/dock.py" line="74"/>
         <source>{size} portrait</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="81"/>
+        <location filename="../ui/dock.py" line="82"/>
         <source>JiN: reading the hub catalogue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="312"/>
+        <location filename="../ui/dock.py" line="313"/>
         <source>Not connected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="144"/>
+        <location filename="../ui/dock.py" line="145"/>
         <source>Refresh JiN layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="145"/>
+        <location filename="../ui/dock.py" line="146"/>
         <source>Check the hub for newer releases of the JiN layers in this project and fetch them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="147"/>
+        <location filename="../ui/dock.py" line="148"/>
         <source>Same scale</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="148"/>
+        <location filename="../ui/dock.py" line="149"/>
         <source>One set of class breaks for every layer in the JiN group, so maps of several months or districts compare</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="165"/>
+        <location filename="../ui/dock.py" line="166"/>
         <source>Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="167"/>
+        <location filename="../ui/dock.py" line="168"/>
         <source>Open the JiN help for this tab (shipped with the plugin, works offline)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="191"/>
+        <location filename="../ui/dock.py" line="192"/>
         <source>Saved JiN hub connections (URL and sign-in)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="192"/>
+        <location filename="../ui/dock.py" line="193"/>
         <source>Hub</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="194"/>
+        <location filename="../ui/dock.py" line="195"/>
         <source>New connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="194"/>
+        <location filename="../ui/dock.py" line="195"/>
         <source>Edit the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="194"/>
+        <location filename="../ui/dock.py" line="195"/>
         <source>Delete the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="204"/>
+        <location filename="../ui/dock.py" line="205"/>
         <source>Check the address, that it is a JiN hub, and the sign-in, step by step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="247"/>
+        <location filename="../ui/layout_layer.py" line="30"/>
+        <source>Print layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="248"/>
         <source>A print layout of the newest JiN layer, opened in the layout designer (export PDF, PNG or SVG from there)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="302"/>
+        <location filename="../ui/dock.py" line="303"/>
         <source>Add a connection to your JiN hub with + (its URL and your JiN sign-in).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="312"/>
+        <location filename="../ui/dock.py" line="313"/>
         <source>Press Connect to read the catalogue of {name}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="332"/>
+        <location filename="../ui/dock.py" line="333"/>
         <source>Delete JiN connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="332"/>
+        <location filename="../ui/dock.py" line="333"/>
         <source>Delete the connection “{name}”? Layers already fetched stay in your projects and cache.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="340"/>
+        <location filename="../ui/dock.py" line="341"/>
         <source>Connection “{name}” deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="357"/>
+        <location filename="../ui/dock.py" line="358"/>
         <source>Connecting to {url}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="357"/>
+        <location filename="../ui/dock.py" line="358"/>
         <source>Searching the hub…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="375"/>
+        <location filename="../ui/dock.py" line="376"/>
         <source>The hub search found {found} of {total} dataset(s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="382"/>
+        <location filename="../ui/dock.py" line="383"/>
         <source> as {user} ({agency}, {role})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="382"/>
+        <location filename="../ui/dock.py" line="383"/>
         <source> without signing in (public aggregates)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="385"/>
+        <location filename="../ui/dock.py" line="386"/>
         <source>; {n} JiN layer(s) have a newer release: Refresh JiN layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="386"/>
+        <location filename="../ui/dock.py" line="387"/>
         <source>Connected to {hub} {version}{who}: {n} dataset(s){newer}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="425"/>
+        <location filename="../ui/dock.py" line="426"/>
         <source>Fetching {n} layer(s)… (progress in the task manager)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="481"/>
+        <location filename="../ui/dock.py" line="482"/>
         <source>Every JiN layer is of the hub&apos;s current release.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="489"/>
+        <location filename="../ui/dock.py" line="490"/>
         <source>Refreshing {n} JiN layer(s)…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="510"/>
+        <location filename="../ui/dock.py" line="513"/>
         <source>Add a JiN layer first: the layout is made for it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="524"/>
+        <location filename="../ui/dock.py" line="529"/>
         <source>Layout “{name}” made: export it as PDF, PNG or SVG from the designer, or with Processing ▸ JiN ▸ Export JiN map layout.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="539"/>
+        <location filename="../ui/dock.py" line="557"/>
         <source>Add two or more JiN layers of the same measure first: they then share one set of classes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="546"/>
+        <location filename="../ui/dock.py" line="564"/>
         <source>{n} layers now share the classes {classes}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="551"/>
+        <location filename="../ui/dock.py" line="569"/>
         <source> The summary (with its PDF) is in {folder}: Compare ▸ Open summary.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="553"/>
+        <location filename="../ui/dock.py" line="571"/>
         <source>Added “{name}”.{where}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1399,7 +1389,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="59"/>
+        <location filename="../ui/local_panel.py" line="56"/>
         <source>Count</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1414,42 +1404,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="31"/>
+        <location filename="../ui/local_panel.py" line="30"/>
         <source>Your own data stays on this PC: nothing here is sent to the hub.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="42"/>
+        <location filename="../ui/local_panel.py" line="39"/>
         <source>Join a table by area code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="45"/>
+        <location filename="../ui/local_panel.py" line="42"/>
         <source>Tables</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="48"/>
+        <location filename="../ui/local_panel.py" line="45"/>
         <source>Join</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="50"/>
+        <location filename="../ui/local_panel.py" line="47"/>
         <source>Table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="55"/>
+        <location filename="../ui/local_panel.py" line="52"/>
         <source>Count your points in the areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="61"/>
+        <location filename="../ui/local_panel.py" line="58"/>
         <source>Points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="106"/>
+        <location filename="../ui/local_panel.py" line="102"/>
         <source>Choose the JiN areas, a table and its area code column.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1459,32 +1449,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="121"/>
+        <location filename="../ui/local_panel.py" line="116"/>
         <source>Choose the JiN areas and your point layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="129"/>
+        <location filename="../ui/local_panel.py" line="119"/>
         <source>{points} per area ({areas})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="129"/>
+        <location filename="../ui/local_panel.py" line="119"/>
         <source>Counted {n} points; {outside} fall outside every area; {missing} have no location.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/compare_task.py" line="26"/>
+        <location filename="../core/compare_task.py" line="24"/>
         <source>JiN: comparing {layers}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/compare_task.py" line="57"/>
+        <location filename="../core/compare_task.py" line="55"/>
         <source>Comparison cancelled: nothing was added.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/compare_task.py" line="48"/>
+        <location filename="../core/compare_task.py" line="46"/>
         <source>The comparison failed: {error}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1659,27 +1649,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="151"/>
+        <location filename="../ui/compare_panel.py" line="148"/>
         <source>Cancelled: change over time.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="346"/>
+        <location filename="../ui/dock.py" line="347"/>
         <source>Cancelled: testing the connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="460"/>
+        <location filename="../ui/dock.py" line="461"/>
         <source>Choose a hub connection first: the refresh compares your layers with its catalogue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="463"/>
+        <location filename="../ui/dock.py" line="464"/>
         <source>Checking {url} for newer releases…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="466"/>
+        <location filename="../ui/dock.py" line="467"/>
         <source>Could not check the hub “{name}” for newer releases, so no JiN layer was checked or changed. {error} Then press Refresh JiN layers again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1719,12 +1709,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="114"/>
+        <location filename="../ui/local_panel.py" line="109"/>
         <source>JiN: joining {table}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="129"/>
+        <location filename="../ui/local_panel.py" line="119"/>
         <source>JiN: counting {points}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1789,6 +1779,51 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../core/district_context.py" line="45"/>
+        <source>Districts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/district_context.py" line="47"/>
+        <source>The cached district boundaries {path} cannot be read: delete the file and make the layout again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/district_context.py" line="65"/>
+        <source>JiN: fetching district boundaries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/district_context.py" line="81"/>
+        <source>The district boundaries could not be fetched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="270"/>
+        <source>The full rule is in the layer&apos;s metadata.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="272"/>
+        <source>Counts carry small deliberate noise, and counts under {n} are withheld to protect privacy; hatched areas are withheld, not zero.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="275"/>
+        <source>Counts under {n} are withheld to protect privacy, with a few more so they cannot be worked out; hatched areas are withheld, not zero.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="297"/>
+        <source>Map made {date} with JiN (Joined-up Information Nottinghamshire)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="298"/>
+        <source>Data released {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../core/model.py" line="98"/>
         <source>FY {start}/{end}</source>
         <translation type="unfinished"></translation>
@@ -1796,11 +1831,6 @@
     <message>
         <location filename="../core/model.py" line="124"/>
         <source>rate</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/results_folder.py" line="80"/>
-        <source>Results cannot be saved in “{folder}” ({error}). Choose a folder you can write to under “Results folder”, or clear it to use “{default}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1824,52 +1854,37 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="39"/>
-        <source>Results folder</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/compare_panel.py" line="141"/>
-        <source>change {earlier} to {later}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/compare_panel.py" line="174"/>
-        <source>compare {layers}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="140"/>
+        <location filename="../ui/dock.py" line="141"/>
         <source>&amp;Add to map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="202"/>
+        <location filename="../ui/dock.py" line="203"/>
         <source>Co&amp;nnect</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="203"/>
+        <location filename="../ui/dock.py" line="204"/>
         <source>&amp;Test connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="234"/>
+        <location filename="../ui/dock.py" line="235"/>
         <source>Label areas by name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="235"/>
+        <location filename="../ui/dock.py" line="236"/>
         <source>Area names on the map, shown when zoomed in far enough to read them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="246"/>
+        <location filename="../ui/dock.py" line="247"/>
         <source>Print la&amp;yout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="501"/>
+        <location filename="../ui/dock.py" line="502"/>
         <source>Refreshed “{name}” to the release of {date}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1904,13 +1919,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="109"/>
-        <source>join {areas} + {table}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/local_panel.py" line="124"/>
-        <source>count {points} in {areas}</source>
+        <location filename="../ui/layout_layer.py" line="30"/>
+        <source>Make the layout for which layer?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1931,16 +1941,6 @@
     <message>
         <location filename="../ui/message_line.py" line="45"/>
         <source>Hide the message</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/results_folder_box.py" line="45"/>
-        <source>Folder for JiN results</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/results_folder_box.py" line="46"/>
-        <source>Where Compare, Change, Join and Count save their layers and summaries. Empty: a “JiN results” folder beside the saved project, else in your QGIS profile.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

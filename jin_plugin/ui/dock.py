@@ -14,7 +14,6 @@ from qgis.core import (
     QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
-    QgsMasterLayoutInterface,
     QgsPrintLayout,
     QgsProject,
     QgsRectangle,
@@ -43,9 +42,10 @@ from qgis.PyQt.QtWidgets import (
 from ..core import connections
 from ..core.connection import ConnectionReport, test_connection
 from ..core.connections import Connection
+from ..core.district_context import DistrictBoundariesTask, add_districts, cached_boundaries, districts_in
 from ..core.fetch import FetchLayerTask
 from ..core.hub_client import HubClient, HubError
-from ..core.layouts import PAGES, LayoutError, fill, load_template
+from ..core.layouts import PAGES, LayoutError, add_layout
 from ..core.model import LayerRequest
 from ..core.project_layers import GROUP_NAME, add_to_jin_group, added_message, jin_layers, style_fetched
 from ..core.releases import request_of_layer, stale_layers
@@ -58,6 +58,7 @@ from .compare_panel import ComparePanel
 from .connection_dialog import ConnectionDialog
 from .indicators import CacheIndicators
 from .layer_options import LayerOptions
+from .layout_layer import layer_for_layout
 from .local_panel import LocalPanel
 from .message_line import MessageLine
 from .narrow import fit_narrow, scrolled
@@ -517,27 +518,44 @@ class JinDock(QgsDockWidget):
         self.mark_layers()
 
     def make_layout(self) -> Optional[QgsPrintLayout]:
-        """Fill the chosen template from the newest JiN layer, add it to the project, open the designer."""
-        layers = [lyr for lyr in jin_layers() if lyr.fields().indexOf("status") >= 0]
-        if not layers:
+        """Fill the chosen template from the selected JiN layer (else the one the analyst picks), with
+        district outlines and names, add it to the project and open the designer. Returns the
+        layout, or None when it comes later (the district boundaries are being fetched first)."""
+        candidates = [lyr for lyr in jin_layers() if lyr.fields().indexOf("status") >= 0]
+        if not candidates:
             self.notify(tr("Add a JiN layer first: the layout is made for it."), Qgis.MessageLevel.Warning)
             return None
-        project = QgsProject.instance()
-        try:
-            layout = fill(load_template(project, self.page.currentData()), layers[0])
-        except LayoutError as exc:
-            self.notify(str(exc), Qgis.MessageLevel.Critical)
+        layer = layer_for_layout(candidates, self.indicators.view if self.indicators else None, self)
+        if layer is None:
             return None
-        manager = project.layoutManager()
-        layout.setName(manager.generateUniqueTitle(QgsMasterLayoutInterface.Type.PrintLayout)
-                       .replace("Layout", f"JiN {layers[0].name()[:60]}"))
-        manager.addLayout(layout)
-        if self.open_designer is not None:
-            self.open_designer(layout)
-        self.notify(tr("Layout “{name}” made: export it as PDF, PNG or SVG from the designer, or with "
-                       "Processing ▸ JiN ▸ Export JiN map layout.").format(name=layout.name()),
-                    Qgis.MessageLevel.Success)
-        return layout
+        project, page = QgsProject.instance(), self.page.currentData()
+
+        def made(boundaries: Optional[Path]) -> Optional[QgsPrintLayout]:
+            try:
+                districts = add_districts(project, boundaries) if boundaries else districts_in(project)
+                layout = add_layout(project, page, layer, districts)
+            except (LayoutError, OSError) as exc:
+                self.notify(str(exc), Qgis.MessageLevel.Critical)
+                return None
+            if self.open_designer is not None:
+                self.open_designer(layout)
+            self.notify(tr("Layout “{name}” made: export it as PDF, PNG or SVG from the designer, or with "
+                           "Processing ▸ JiN ▸ Export JiN map layout.").format(name=layout.name()),
+                        Qgis.MessageLevel.Success)
+            return layout
+
+        hub = layer.customProperty("jin/hub_url", "")
+        boundaries = cached_boundaries(hub)
+        if districts_in(project) is not None or boundaries is not None:
+            return made(boundaries)
+        client = self.client()
+        if not hub or client.base_url.rstrip("/") != hub.rstrip("/"):
+            return made(None)                   # another hub's layer: no credentials for its boundaries
+        task = DistrictBoundariesTask(client)
+        task.ready.connect(made)
+        task.failed.connect(lambda _message: made(None))
+        self._start(task)
+        return None
 
     def selected_layers(self) -> list[QgsVectorLayer]:
         """The JiN choropleths selected in the Layers panel."""

@@ -1,5 +1,6 @@
 """Print layouts from the shipped templates: every page size exported to PDF (text checked) and
-PNG (pixels checked), SVG too, and an atlas with one page per district."""
+PNG (pixels checked), SVG too, with district outlines and a county locator; every text fits its
+frame; the panel makes the layout of the selected layer; an atlas with one page per district."""
 
 from __future__ import annotations
 
@@ -8,14 +9,19 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from qgis.core import QgsProject
+from qgis.core import QgsLayoutItemLabel, QgsProject
 from qgis.PyQt.QtGui import QImage
 
+from jin_plugin.core.district_context import add_districts, cached_boundaries
 from jin_plugin.core.layers import open_layer
-from jin_plugin.core.layouts import PAGES, LayoutError, atlas_pdf, export, fill, load_template
+from jin_plugin.core.layouts import PAGES, LayoutError, atlas_pdf, export, fill, load_template, text_overflow
 from jin_plugin.core.symbology import SUPPRESSED_LABEL, apply_choropleth
 from jin_plugin.core.workflow import fetch_layer_blocking
-from tests.plugin.helpers import jin_algorithms
+from tests.plugin.helpers import jin_algorithms, wait_until
+
+#: Where the exported pages are kept for a person to look at ($JIN_LAYOUT_PNGS, else the test's tmp).
+LOOK_DIR = os.environ.get("JIN_LAYOUT_PNGS", "")
+DISTRICT_NAMES = ("Ashfield", "Bassetlaw", "Broxtowe", "Gedling", "Mansfield", "Newark and Sherwood", "Rushcliffe")
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +33,16 @@ def files(hub_url, analyst_authcfg, tmp_path_factory) -> dict[str, Path]:
                                      authcfg=analyst_authcfg, style=False)
         out[name] = Path(layer.source().split("|")[0])
         del layer
+    out["boundaries"] = cached_boundaries(hub_url)         # the hub's district boundaries, cached by the fetch
     return out
+
+
+def themed_with_districts(files: dict[str, Path]):
+    """The LSOA layer themed, in the project under the district outlines (as the panel adds them)."""
+    layer = open_layer(files["lsoa"])
+    apply_choropleth(layer, "count")
+    QgsProject.instance().addMapLayer(layer)
+    return layer, add_districts(QgsProject.instance(), files["boundaries"])
 
 
 LIGATURES = str.maketrans({"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi"})
@@ -44,16 +59,19 @@ def pdf_text(path: Path) -> str:
 
 @pytest.mark.parametrize("page", list(PAGES))
 def test_each_template_exports_with_its_texts_and_map(files, tmp_path, page, qgis_new_project):
-    layer = open_layer(files["lsoa"])
-    apply_choropleth(layer, "count")
-    QgsProject.instance().addMapLayer(layer)
-    layout = fill(load_template(QgsProject.instance(), page), layer)
+    layer, districts = themed_with_districts(files)
+    layout = fill(load_template(QgsProject.instance(), page), layer, districts=districts)
     pdf = export(layout, tmp_path / f"{page}.pdf", dpi=150)
     text = pdf_text(pdf)
     assert "Police recorded crime" in text and "Criminal damage and arson" in text
     assert SUPPRESSED_LABEL in text and "Zero" in text                          # the legend's special entries
-    assert "Open Government Licence" in text and "Disclosure control" in text and "Produced" in text
-    png = export(layout, tmp_path / f"{page}.png", dpi=60)
+    assert "Open Government Licence" in text
+    # the disclosure in plain words, the release as a date: no raw release id, no rule text
+    assert "counts under 5 are withheld to protect privacy; hatched areas are withheld, not zero" in text
+    assert "Data released" in text and "release police_crime-" not in text and "Disclosure control" not in text
+    assert all(name in text for name in DISTRICT_NAMES)                         # district names on the map
+    out = Path(LOOK_DIR or tmp_path)
+    png = export(layout, out / f"{page}.png", dpi=60 if not LOOK_DIR else 120)
     image = QImage(str(png))
     w_mm, h_mm = PAGES[page]
     assert abs(image.width() / image.height() - w_mm / h_mm) < 0.02
@@ -63,7 +81,38 @@ def test_each_template_exports_with_its_texts_and_map(files, tmp_path, page, qgi
                for y in range(int(35 * px_per_mm), int(h_mm * 0.55 * px_per_mm), 3)]
     assert sum(c.lightness() < 235 for c in samples) > 0.1 * len(samples)
     assert any(c.saturation() > 80 and c.hue() < 40 for c in samples)         # crime's orange-reds
+    # the locator is a plain county shape with the map's frame in red, not a copy of the theme
+    inset = layout.itemById("inset")
+    x0, y0 = inset.pagePos().x(), inset.pagePos().y()
+    locator = [image.pixelColor(x, y) for x in range(int((x0 + 1) * px_per_mm), int((x0 + inset.rect().width() - 1)
+               * px_per_mm)) for y in range(int((y0 + 1) * px_per_mm), int((y0 + inset.rect().height() - 1)
+                                                                           * px_per_mm))]
+    reds = [c for c in locator if c.saturation() > 80]
+    assert reds and all(c.hue() < 20 or c.hue() > 340 for c in reds)          # only the red frame is coloured
+    assert sum(c.saturation() < 20 and 200 < c.lightness() < 235 for c in locator) > 0.1 * len(locator)  # grey
+    assert layout.itemById("scalebar").hasBackground() and layout.itemById("scalebar").frameEnabled()
     assert export(layout, tmp_path / f"{page}.svg", dpi=72).read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    QgsProject.instance().removeAllMapLayers()
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_text_fits_its_frame(files, page, qgis_new_project):
+    """No label's text, word-wrapped, runs past its frame, on any page size, with the longest texts a
+    JiN layer brings (the cell-key note, the credits)."""
+    layer, districts = themed_with_districts(files)
+    assert layer.customProperty("jin/disclosure_method") == "cell_key"      # the longer of the two notes
+    layout = fill(load_template(QgsProject.instance(), page), layer, districts=districts)
+    labels = [item for item in layout.items() if isinstance(item, QgsLayoutItemLabel)]
+    assert {"title", "subtitle", "disclosure", "source", "produced"} <= {label.id() for label in labels}
+    overflows = {label.id(): round(text_overflow(label), 1) for label in labels if text_overflow(label) > 0}
+    assert overflows == {}
+    legend, footer = layout.itemById("legend"), layout.itemById("disclosure")     # the legend clear of both
+    assert legend.pagePos().x() + legend.rect().width() <= PAGES[page][0] - 10
+    assert legend.pagePos().y() + legend.rect().height() <= footer.pagePos().y()
+    # the measure itself: the full rule (what the A4-portrait footer printed before) overruns the note's frame
+    note = layout.itemById("disclosure")
+    note.setText(layer.metadata().abstract())
+    assert text_overflow(note) > 0
     QgsProject.instance().removeAllMapLayers()
 
 
@@ -71,8 +120,12 @@ def test_atlas_has_a_page_per_district_with_the_same_classes(files, tmp_path, qg
     layer, districts = open_layer(files["lsoa"]), open_layer(files["district"])
     breaks = apply_choropleth(layer, "count")
     QgsProject.instance().addMapLayers([layer, districts])
-    layout = fill(load_template(QgsProject.instance(), "a4-portrait"), layer)
+    outlines = add_districts(QgsProject.instance(), files["boundaries"])
+    layout = fill(load_template(QgsProject.instance(), "a4-portrait"), layer, districts=outlines)
     pages = atlas_pdf(layout, districts, tmp_path / "atlas.pdf", dpi=72)
+    drawn = {lyr.id() for lyr in layout.itemById("map").layers()}
+    assert {layer.id(), outlines.id()} <= drawn and districts.id() not in drawn     # the coverage never covers it
+    assert layout.itemById("scalebar").rect().width() < 60                         # fits a zoomed-in page too
     reader = PdfReader(str(tmp_path / "atlas.pdf"))
     assert pages == len(reader.pages) == 8
     texts = [page_text(page) for page in reader.pages]
@@ -110,20 +163,86 @@ def test_processing_export_and_atlas(files, tmp_path, qgis_new_project):
     QgsProject.instance().removeAllMapLayers()
 
 
-def test_panel_makes_a_layout_and_opens_the_designer(files, qgis_iface, qgis_new_project):
+def pick_in_chooser(index: int, seen: list) -> None:
+    """Answer the layer chooser (a modal QInputDialog) with its ``index``-th item once it shows."""
+    from qgis.PyQt.QtCore import QTimer
+    from qgis.PyQt.QtWidgets import QApplication, QInputDialog
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(20, answer)
+            return
+        seen.extend(dialog.comboBoxItems())
+        dialog.setTextValue(dialog.comboBoxItems()[index])
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)
+
+
+def test_panel_makes_the_selected_layers_layout_with_districts_and_context(files, qgis_iface, qgis_new_project,
+                                                                          hub_connection, tmp_path, monkeypatch):
+    from qgis.core import QgsFillSymbol, QgsLayerTreeModel, QgsSingleSymbolRenderer, QgsVectorLayer
+    from qgis.gui import QgsLayerTreeView
+
+    from jin_plugin.core.district_context import CONTEXT_GROUP, districts_in
     from jin_plugin.ui.dock import JinDock
 
+    project = QgsProject.instance()
+    view, model = QgsLayerTreeView(), QgsLayerTreeModel(project.layerTreeRoot())   # the real Layers panel
+    view.setModel(model)
     opened = []
-    dock = JinDock(qgis_iface.messageBar(), open_designer=opened.append)
+    dock = JinDock(qgis_iface.messageBar(), open_designer=opened.append, layer_tree_view=view)
     assert dock.make_layout() is None                                    # no JiN layer yet: says so
-    dock.layer_ready(open_layer(files["lsoa"]))
-    dock.page.setCurrentIndex(dock.page.findData("a3-landscape"))
+    lsoa, district = open_layer(files["lsoa"]), open_layer(files["district"])
+    dock.layer_ready(lsoa)
+    dock.layer_ready(district)                                           # now the top JiN layer
+    own = QgsVectorLayer(str(files["boundaries"]), "My patrol areas", "ogr")   # the analyst's own layer
+    own.setRenderer(QgsSingleSymbolRenderer(QgsFillSymbol.createSimple({"color": "0,0,0,0", "outline_color": "#00c000",
+                                                               "outline_width": "1.5"})))
+    project.addMapLayer(own)
+    view.setCurrentLayer(lsoa)                                           # selected in the Layers panel
+    dock.page.setCurrentIndex(dock.page.findData("a4-landscape"))
     layout = dock.make_layout()
-    assert opened == [layout] and layout in QgsProject.instance().layoutManager().printLayouts()
+    assert opened == [layout] and layout in project.layoutManager().printLayouts()
+    assert layout.name() == lsoa.name()                                  # the selected layer's, no "count 1"
     page = layout.pageCollection().page(0).pageSize()
-    assert (round(page.width()), round(page.height())) == PAGES["a3-landscape"]
-    assert layout.itemById("map").layers()[0].name().startswith("Criminal damage and arson — LSOA")
-    QgsProject.instance().removeAllMapLayers()
+    assert (round(page.width()), round(page.height())) == PAGES["a4-landscape"]
+    districts = districts_in(project)
+    assert districts is not None and project.layerTreeRoot().findGroup(CONTEXT_GROUP).findLayer(districts.id())
+    assert districts.labelsEnabled() and districts.labeling().settings().format().buffer().enabled()   # halo
+    # the visible layers print, but not the other JiN theme that would cover the chosen one
+    assert {lyr.id() for lyr in layout.itemById("map").layers()} == {own.id(), districts.id(), lsoa.id()}
+    assert layout.itemById("legend").model().rootGroup().findLayer(lsoa.id()) is not None
+    out = Path(LOOK_DIR or tmp_path)
+    text = pdf_text(export(layout, out / "panel-a4-landscape.pdf", dpi=100))
+    assert "Criminal damage and arson" in text and "LSOA" in text and all(n in text for n in DISTRICT_NAMES)
+    image = QImage(str(export(layout, out / "panel-a4-landscape.png", dpi=60 if not LOOK_DIR else 120)))
+    greens = sum(c.green() > 150 and c.red() < 80 and c.blue() < 80
+                 for c in (image.pixelColor(x, y) for x in range(0, image.width(), 2)
+                           for y in range(0, image.height(), 2)))
+    assert greens > 50                                                   # the analyst's own layer printed
+
+    project.layerTreeRoot().findLayer(district.id()).setItemVisibilityChecked(False)
+    again = dock.make_layout()
+    assert again.name() == f"{lsoa.name()} (2)"                          # unique only on a real clash
+    assert not again.itemById("map").keepLayerSet()                      # follows the project's visible layers
+
+    view.setCurrentLayer(None)
+    view.selectionModel().clearSelection()
+    seen: list = []
+    pick_in_chooser(0, seen)                                             # nothing selected, two JiN layers: asked
+    chosen = dock.make_layout()
+    assert seen == [district.name(), lsoa.name()] and chosen.name() == district.name()
+
+    # boundaries not cached yet: fetched in a task, then the layout is made
+    monkeypatch.setenv("JIN_CACHE_DIR", str(tmp_path / "empty_cache"))
+    project.removeMapLayer(districts.id())
+    view.setCurrentLayer(lsoa)
+    assert dock.make_layout() is None
+    assert wait_until(lambda: len(opened) == 4)
+    assert districts_in(project) is not None and opened[-1].name() == f"{lsoa.name()} (3)"
+    project.removeAllMapLayers()
     dock.close()
 
 
