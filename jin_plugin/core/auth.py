@@ -26,20 +26,25 @@ def find_config(name: str) -> str:
     return ""
 
 
-def basic_config(name: str, username: str, password: str, url: str = "", cfg_id: str = "") -> str:
-    """Store a Basic authcfg and return its id: authcfg ``cfg_id`` changed in place when given (its
-    id, which connections and projects keep, stays), else the one called ``name``, else a new one.
+def basic_config(name: str, username: str, password: str, url: str = "") -> str:
+    """Create (or update, by name) a Basic authcfg and return its id.
 
     QGIS asks for its master password the first time the authentication database is used; headless
     callers must have set it (``QgsAuthManager.setMasterPassword``) beforehand.
     """
+    return store_basic(find_config(name), name, username, password, url)
+
+
+def store_basic(cfg_id: str, name: str, username: str, password: str, url: str = "") -> str:
+    """Store a Basic authcfg and return its id: ``cfg_id`` changed in place (its id, which
+    connections and projects keep, stays), or a new one when ``cfg_id`` is empty or gone."""
     manager = QgsApplication.authManager()
     if manager.isDisabled():
         raise AuthSetupError(tr("QGIS authentication is disabled: {why}").format(why=manager.disabledMessage()))
     cfg = QgsAuthMethodConfig("Basic")
-    existing = cfg_id if cfg_id in manager.configIds() else find_config(name)
+    existing = cfg_id in manager.configIds()
     if existing:
-        manager.loadAuthenticationConfig(existing, cfg, True)
+        manager.loadAuthenticationConfig(cfg_id, cfg, True)
         cfg.setMethod("Basic")
     cfg.setName(name)
     cfg.setUri(url)
@@ -81,16 +86,17 @@ class SignInEdits:
         self.created: list[str] = []
         self.originals: dict[str, QgsAuthMethodConfig] = {}
 
-    def store(self, name: str, username: str, password: str, url: str, cfg_id: str = "") -> str:
-        """``basic_config``, remembering what it changed or made."""
-        manager = QgsApplication.authManager()
-        before = cfg_id if cfg_id in manager.configIds() else find_config(name)
-        if before and before not in self.created and before not in self.originals:
+    def store(self, cfg_id: str, name: str, username: str, password: str, url: str, in_use: set[str]) -> str:
+        """``store_basic`` into ``cfg_id``, else into an unused sign-in called ``name`` (a deleted
+        connection's), else a new one; remembering what it changed or made."""
+        spare = find_config(name)
+        target = cfg_id or (spare if spare not in in_use else "")
+        if target and target not in self.created and target not in self.originals:
             original = QgsAuthMethodConfig()
-            manager.loadAuthenticationConfig(before, original, True)
-            self.originals[before] = original
-        stored = basic_config(name, username, password, url, before)
-        if stored != before:
+            QgsApplication.authManager().loadAuthenticationConfig(target, original, True)
+            self.originals[target] = original
+        stored = store_basic(target, name, username, password, url)
+        if stored != target:
             self.created.append(stored)
         return stored
 

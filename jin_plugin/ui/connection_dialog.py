@@ -110,7 +110,8 @@ class ConnectionDialog(QDialog):
             raise AuthSetupError(tr("Type both your JiN user name and your password, or clear both to use the "
                                     "sign-in chosen above."))
         name = SIGN_IN_PREFIX + (self.name.text().strip() or self.url.text().strip())
-        cfg = self.edits.store(name, user, password, self.url.text().strip(), chosen if made_by_jin(chosen) else "")
+        cfg = self.edits.store(chosen if made_by_jin(chosen) else "", name, user, password, self.url.text().strip(),
+                               {c.authcfg for c in connections.connections()})
         self.typed = (cfg, user, password)
         self.auth.setConfigId(cfg)
         self._show_master_note()
