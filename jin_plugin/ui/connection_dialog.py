@@ -102,7 +102,7 @@ class ConnectionDialog(QDialog):
 
     def _authcfg(self) -> str:
         """The chosen configuration, after storing the typed user name and password in it if JiN
-        made it (else in a new one); unchanged boxes are not stored again."""
+        made it for this connection (else in a new one); unchanged boxes are not stored again."""
         chosen, user, password = self.auth.configId(), self.username.text().strip(), self.password.text()
         if (not user and not password) or (chosen, user, password) == self.typed:
             return chosen
@@ -110,8 +110,9 @@ class ConnectionDialog(QDialog):
             raise AuthSetupError(tr("Type both your JiN user name and your password, or clear both to use the "
                                     "sign-in chosen above."))
         name = SIGN_IN_PREFIX + (self.name.text().strip() or self.url.text().strip())
-        cfg = self.edits.store(chosen if made_by_jin(chosen) else "", name, user, password, self.url.text().strip(),
-                               {c.authcfg for c in connections.connections()})
+        others = {c.authcfg for c in connections.connections() if not self.existing or c.name != self.existing.name}
+        own = chosen if made_by_jin(chosen) and chosen not in others else ""     # never another connection's
+        cfg = self.edits.store(own, name, user, password, self.url.text().strip(), others)
         self.typed = (cfg, user, password)
         self.auth.setConfigId(cfg)
         self._show_master_note()

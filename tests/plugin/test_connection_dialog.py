@@ -12,7 +12,7 @@ from qgis.PyQt.QtCore import QRect
 
 from jin_plugin.core import connections
 from jin_plugin.ui.connection_dialog import ConnectionDialog
-from tests.conftest import ANALYST, QGIS_MASTER
+from tests.conftest import ANALYST, COUNCIL, QGIS_MASTER
 from tests.plugin.helpers import wait_until
 
 
@@ -120,6 +120,14 @@ def test_cancelling_leaves_every_sign_in_as_it_was(hub_url, analyst_authcfg, qgi
         assert edit.auth.configId() == cfg_id and stored(cfg_id)[1] == "a-wrong-guess"
         edit.reject()                                          # the saved password comes back
         assert stored(cfg_id) == ANALYST and set(manager.configIds()) == before | {cfg_id}
+        other = new_dialog(hub_url, name + " (copy)")
+        other.auth.setConfigId(cfg_id)                         # another connection's sign-in, chosen
+        other.username.setText(COUNCIL[0])
+        other.password.setText(COUNCIL[1])
+        press_test(other, "as city.analyst")
+        assert other.auth.configId() not in (cfg_id, "") and stored(cfg_id) == ANALYST
+        other.reject()
+        assert set(manager.configIds()) == before | {cfg_id}
         assert qgis_prompts == []
     finally:
         connections.delete(name)
