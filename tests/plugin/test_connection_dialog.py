@@ -55,20 +55,20 @@ def assert_all_visible(dialog: ConnectionDialog) -> None:
 
 
 def new_dialog(hub_url: str, name: str) -> ConnectionDialog:
+    """A new connection's dialog, shown, with its name, the hub's URL and the analyst's user name typed."""
     dialog = ConnectionDialog()
     dialog.resize(420, 200)                     # as small as the analyst may leave it
     dialog.show()
     dialog.name.setText(name)
     dialog.url.setText(hub_url)
+    dialog.username.setText(ANALYST[0])
     return dialog
 
 
 def test_a_wrong_password_is_fixed_in_the_dialog(hub_url, analyst_authcfg, qgis_prompts):
     manager = QgsApplication.authManager()
-    before = set(manager.configIds())
-    name = f"Typo hub {uuid.uuid4().hex[:6]}"
+    before, name = set(manager.configIds()), f"Typo hub {uuid.uuid4().hex[:6]}"
     dialog = new_dialog(hub_url, name)
-    dialog.username.setText(ANALYST[0])
     dialog.password.setText("police-analyst-typo")
     refused = press_test(dialog, "refused your credentials")
     assert "Check the user name and password" in refused
@@ -93,10 +93,8 @@ def test_a_wrong_password_is_fixed_in_the_dialog(hub_url, analyst_authcfg, qgis_
 
 def test_cancelling_leaves_every_sign_in_as_it_was(hub_url, analyst_authcfg, qgis_prompts):
     manager = QgsApplication.authManager()
-    before = set(manager.configIds())
-    name = f"Cancelled hub {uuid.uuid4().hex[:6]}"
+    before, name = set(manager.configIds()), f"Cancelled hub {uuid.uuid4().hex[:6]}"
     dialog = new_dialog(hub_url, name)
-    dialog.username.setText(ANALYST[0])
     dialog.accept()                                            # a user name without its password
     assert "Type both your JiN user name and your password" in dialog.result.text()
     assert dialog.isVisible() and set(manager.configIds()) == before
@@ -106,7 +104,6 @@ def test_cancelling_leaves_every_sign_in_as_it_was(hub_url, analyst_authcfg, qgi
     assert set(manager.configIds()) == before and connections.find(name) is None
 
     saved = new_dialog(hub_url, name)
-    saved.username.setText(ANALYST[0])
     saved.password.setText(ANALYST[1])
     saved.accept()
     cfg_id = saved.saved.authcfg
@@ -122,7 +119,7 @@ def test_cancelling_leaves_every_sign_in_as_it_was(hub_url, analyst_authcfg, qgi
         assert stored(cfg_id) == ANALYST and set(manager.configIds()) == before | {cfg_id}
         other = new_dialog(hub_url, name + " (copy)")
         other.auth.setConfigId(cfg_id)                         # another connection's sign-in, chosen
-        other.username.setText(COUNCIL[0])
+        other.username.setText(COUNCIL[0])                     # (choosing it cleared the boxes)
         other.password.setText(COUNCIL[1])
         press_test(other, "as city.analyst")
         assert other.auth.configId() not in (cfg_id, "") and stored(cfg_id) == ANALYST
