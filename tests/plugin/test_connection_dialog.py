@@ -8,7 +8,8 @@ import uuid
 
 import pytest
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsNetworkAccessManager
-from qgis.PyQt.QtCore import QRect
+from qgis.PyQt.QtCore import QRect, Qt
+from qgis.PyQt.QtTest import QTest
 
 from jin_plugin.core import connections
 from jin_plugin.ui.connection_dialog import ConnectionDialog
@@ -38,7 +39,8 @@ def stored(cfg_id: str) -> tuple[str, str]:
 
 
 def press_test(dialog: ConnectionDialog, outcome: str) -> str:
-    dialog.test()
+    """Click "Test connection" and wait for the message saying ``outcome``."""
+    QTest.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
     assert wait_until(lambda: outcome in dialog.result.text(), 60), dialog.result.text()
     return dialog.result.text()
 
