@@ -107,12 +107,12 @@ def challenge(request: Request) -> str:
 
     Basic, so that browsers show their sign-in box and curl, GDAL or QGIS's own OGC providers can
     answer it. Not for a program that sends ``X-Requested-With`` (the JiN plugin; the convention
-    web pages' scripts use to keep a browser's box away): Qt, under QGIS's network manager, meets
-    any Basic, Digest, NTLM or Negotiate challenge with QGIS's "Authentication required" prompt and
-    then keeps the typed (or empty) credentials on the connection in place of the authcfg's. QGIS
-    offers plugins no way to decline that prompt (its handler is application-wide and not in the
-    Python API), so the hub names a scheme Qt does not answer: Bearer, which it does accept (API
-    keys). The program then gets the 401 and its message as is.
+    web pages' scripts use to keep a browser's box away): Qt, under QGIS's network manager on every
+    QGIS version, meets any Basic, Digest, NTLM or Negotiate challenge with QGIS's "Authentication
+    required" prompt, even when the request's authcfg already sent a (wrong) password. QGIS offers
+    plugins no way to decline that prompt (its handler is application-wide and not in the Python
+    API), so the hub names a scheme Qt does not answer: Bearer, which the hub accepts too (API
+    keys). The program then gets the 401 and its message, and says what to fix in its own words.
     """
     return PROGRAM_REALM if request.headers.get("x-requested-with") else REALM
 

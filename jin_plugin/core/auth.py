@@ -113,4 +113,3 @@ class SignInEdits:
             if cfg_id != used and cfg_id not in in_use:
                 QgsApplication.authManager().removeAuthenticationConfig(cfg_id)
         self.created, self.originals = [], {}
-
