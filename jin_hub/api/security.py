@@ -36,6 +36,8 @@ from jin_hub.access.auditlog import Entry
 
 LOG = logging.getLogger("jin_hub.audit")
 REALM = 'Basic realm="JiN hub", charset="UTF-8"'
+#: The 401 challenge for programs that sign in by themselves (``X-Requested-With``), see ``challenge``.
+PROGRAM_REALM = 'Bearer realm="JiN hub"'
 UNSIGNED_BURST = 120         # requests one client address may make without signing in, at once,
 UNSIGNED_RATE = 2.0          # ... and then this many a second
 
@@ -98,6 +100,21 @@ def get_access(request: Request) -> AccessDb:
 
 def _unauthorised(message: str) -> HTTPException:
     return HTTPException(401, message, headers={"WWW-Authenticate": REALM})
+
+
+def challenge(request: Request) -> str:
+    """The ``WWW-Authenticate`` of a 401 for this request.
+
+    Basic, so that browsers show their sign-in box and curl, GDAL or QGIS's own OGC providers can
+    answer it. Not for a program that sends ``X-Requested-With`` (the JiN plugin; the convention
+    web pages' scripts use to keep a browser's box away): Qt, under QGIS's network manager on every
+    QGIS version, meets any Basic, Digest, NTLM or Negotiate challenge with QGIS's "Authentication
+    required" prompt, even when the request's authcfg already sent a (wrong) password. QGIS offers
+    plugins no way to decline that prompt (its handler is application-wide and not in the Python
+    API), so the hub names a scheme Qt does not answer: Bearer, which the hub accepts too (API
+    keys). The program then gets the 401 and its message, and says what to fix in its own words.
+    """
+    return PROGRAM_REALM if request.headers.get("x-requested-with") else REALM
 
 
 def client_address(request: Request) -> str:
@@ -248,6 +265,8 @@ def install_audit(app: FastAPI) -> None:
         # Data depends on who asks: shared or client caches must not hand it to someone else (QGIS's
         # network cache would otherwise serve a signed-in reply to a later unsigned request).
         response.headers.setdefault("Cache-Control", "private, no-store")
+        if response.status_code == 401:
+            response.headers["WWW-Authenticate"] = challenge(request)
         response.headers["Vary"] = "Authorization, X-API-Key, Accept-Encoding"
         entry = getattr(request.state, "audit", None)
         if entry is None:

@@ -31,7 +31,8 @@ class Connection:
     authcfg: str = ""
 
 
-def _check(connection: Connection) -> None:
+def check(connection: Connection) -> None:
+    """Raise ``InvalidConnection`` unless ``connection`` can be saved (its sign-in aside)."""
     name = connection.name.strip()
     if not name:
         raise InvalidConnection(tr("Give the connection a name, e.g. 'JiN hub (live)'."))
@@ -70,7 +71,7 @@ def find(name: str) -> Optional[Connection]:
 
 def save(connection: Connection, replacing: str = "") -> Connection:
     """Store ``connection`` (renaming ``replacing`` if given) and select it."""
-    _check(connection)
+    check(connection)
     connection = Connection(connection.name.strip(), connection.url.strip().rstrip("/"), connection.authcfg)
     settings = QgsSettings()
     if replacing and replacing != connection.name:

@@ -22,6 +22,9 @@ from ..i18n import tr
 from .tls_check import untrusted_certificate
 
 API = "/api/v1"
+#: Says the plugin signs in by itself (its authcfg), so the hub's 401 names a scheme Qt does not meet
+#: with QGIS's "Authentication required" prompt (see ``jin_hub.api.security.challenge``).
+SIGNS_IN_ITSELF = b"JiN QGIS plugin"
 
 
 class HubError(Exception):
@@ -106,6 +109,7 @@ class HubClient:
             raise HubUnreachable(_untrusted(self.base_url, refused))
         request = QNetworkRequest(QUrl(url))
         request.setRawHeader(b"Accept", accept.encode())
+        request.setRawHeader(b"X-Requested-With", SIGNS_IN_ITSELF)     # no QGIS credential prompt on a 401
         if etag:
             request.setRawHeader(b"If-None-Match", etag.encode())
         blocking = QgsBlockingNetworkRequest()

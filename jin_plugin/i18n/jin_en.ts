@@ -4,17 +4,17 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../core/auth.py" line="34"/>
+        <location filename="../core/auth.py" line="43"/>
         <source>QGIS authentication is disabled: {why}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/auth.py" line="47"/>
+        <location filename="../core/auth.py" line="57"/>
         <source>QGIS could not store the sign-in details: check that the master password of the authentication database is set (Settings ▸ Options ▸ Authentication)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/hub_client.py" line="118"/>
+        <location filename="../core/hub_client.py" line="122"/>
         <source>Fetch cancelled: nothing was added.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -79,17 +79,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connections.py" line="37"/>
+        <location filename="../core/connections.py" line="38"/>
         <source>Give the connection a name, e.g. &apos;JiN hub (live)&apos;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connections.py" line="39"/>
+        <location filename="../core/connections.py" line="40"/>
         <source>A connection name cannot contain &apos;/&apos; or &apos;\&apos;: choose another name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connections.py" line="41"/>
+        <location filename="../core/connections.py" line="42"/>
         <source>&apos;{url}&apos; is not a web address: the hub&apos;s URL starts with https:// (or http:// on your own PC).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -104,77 +104,77 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/hub_client.py" line="74"/>
+        <location filename="../core/hub_client.py" line="77"/>
         <source>Secure connection to {hub} failed ({why}). The hub&apos;s certificate is not trusted on this PC: ask IT to install your organisation&apos;s certificate authority, or check the address.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/hub_client.py" line="101"/>
+        <location filename="../core/hub_client.py" line="104"/>
         <source>&apos;{url}&apos; is not a web address: enter the hub URL starting with https:// (or http:// for a hub on this computer)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/hub_client.py" line="136"/>
+        <location filename="../core/hub_client.py" line="140"/>
         <source>The JiN hub at {hub} did not answer in time. Try again; if it keeps happening check your network and proxy settings (Settings ▸ Options ▸ Network) or ask the hub administrator whether the hub is up.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/hub_client.py" line="141"/>
+        <location filename="../core/hub_client.py" line="145"/>
         <source>Cannot reach the JiN hub at {hub} ({error}). Check the address, that you are online, the proxy settings (Settings ▸ Options ▸ Network), and that the hub is running.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/hub_client.py" line="147"/>
+        <location filename="../core/hub_client.py" line="151"/>
         <source>The hub at {hub} needs you to sign in (HTTP 401). Choose this connection&apos;s authentication configuration (Basic: your JiN user name and password).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/hub_client.py" line="151"/>
+        <location filename="../core/hub_client.py" line="155"/>
         <source>The hub at {hub} refused your credentials (HTTP 401). Check the user name and password in this connection&apos;s authentication configuration.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/hub_client.py" line="154"/>
+        <location filename="../core/hub_client.py" line="158"/>
         <source>The hub at {hub} has paused sign-ins for this account after repeated failures{detail}. Check the password, then wait or ask the hub administrator to unlock it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/hub_client.py" line="158"/>
+        <location filename="../core/hub_client.py" line="162"/>
         <source>Your account may not see this data (HTTP 403){detail}. Ask your hub administrator for access.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/hub_client.py" line="161"/>
+        <location filename="../core/hub_client.py" line="165"/>
         <source>Not found on the hub (HTTP 404): {url}. Check the hub URL.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/hub_client.py" line="164"/>
+        <location filename="../core/hub_client.py" line="168"/>
         <source>The hub rejected the request (HTTP {status}){detail}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/hub_client.py" line="166"/>
+        <location filename="../core/hub_client.py" line="170"/>
         <source>The JiN hub at {hub} had an internal error (HTTP {status}). Try again later; if it persists, tell the hub administrator.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/hub_client.py" line="175"/>
+        <location filename="../core/hub_client.py" line="179"/>
         <source>{url} did not send JiN hub data ({error}). Check that the URL is the hub&apos;s address, not a web page or a proxy login page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/hub_client.py" line="183"/>
+        <location filename="../core/hub_client.py" line="187"/>
         <source>{url} answered, but it is not a JiN hub. Check the URL.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/hub_client.py" line="192"/>
+        <location filename="../core/hub_client.py" line="196"/>
         <source>The catalogue from {url} is malformed. Check the URL.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/hub_client.py" line="202"/>
+        <location filename="../core/hub_client.py" line="206"/>
         <source>The zones from {url} are malformed. Check the URL.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -204,43 +204,58 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="173"/>
+        <location filename="../core/layouts.py" line="97"/>
         <source>unknown page &apos;{page}&apos;: choose one of {pages}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="246"/>
+        <location filename="../core/layouts.py" line="156"/>
         <source>layout template {name} is missing from the plugin: reinstall JiN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="408"/>
+        <location filename="../core/layouts.py" line="201"/>
+        <source>Produced {date} with JiN (Joined-up Information Nottinghamshire)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="203"/>
+        <source>release {release}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="213"/>
         <source>the template has no map item &apos;{item}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="471"/>
+        <location filename="../core/layouts.py" line="256"/>
         <source>export as .pdf, .png or .svg</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="473"/>
+        <location filename="../core/layouts.py" line="258"/>
         <source>could not export {name} (error {code}): check the folder is writable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="503"/>
+        <location filename="../core/layouts.py" line="282"/>
         <source>could not export the atlas: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="512"/>
+        <location filename="../core/layouts.py" line="293"/>
         <source>a comparison layout shows one to three maps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="541"/>
+        <location filename="../core/layouts.py" line="322"/>
         <source>Same classes on every map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="329"/>
+        <source>Produced {date} with JiN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -509,7 +524,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="160"/>
+        <location filename="../ui/dock.py" line="159"/>
         <source>Data</source>
         <translation type="unfinished"></translation>
     </message>
@@ -649,7 +664,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="160"/>
+        <location filename="../ui/dock.py" line="159"/>
         <source>Local data</source>
         <translation type="unfinished"></translation>
     </message>
@@ -774,7 +789,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="237"/>
+        <location filename="../ui/dock.py" line="236"/>
         <source>Classes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -989,7 +1004,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="160"/>
+        <location filename="../ui/dock.py" line="159"/>
         <source>Compare</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1034,282 +1049,272 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/connection_dialog.py" line="38"/>
+        <location filename="../ui/connection_dialog.py" line="48"/>
         <source>Edit JiN hub connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/connection_dialog.py" line="38"/>
+        <location filename="../ui/connection_dialog.py" line="48"/>
         <source>New JiN hub connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/connection_dialog.py" line="45"/>
+        <location filename="../ui/connection_dialog.py" line="57"/>
         <source>JiN hub (live)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/connection_dialog.py" line="48"/>
+        <location filename="../ui/connection_dialog.py" line="60"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/connection_dialog.py" line="49"/>
+        <location filename="../ui/connection_dialog.py" line="61"/>
         <source>URL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/connection_dialog.py" line="55"/>
-        <source>…or create a sign-in (stored encrypted by QGIS)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/connection_dialog.py" line="60"/>
+        <location filename="../ui/connection_dialog.py" line="74"/>
         <source>JiN user name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/connection_dialog.py" line="61"/>
+        <location filename="../ui/connection_dialog.py" line="75"/>
         <source>Password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/connection_dialog.py" line="63"/>
+        <location filename="../ui/connection_dialog.py" line="79"/>
         <source>Test connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/connection_dialog.py" line="91"/>
+        <location filename="../ui/connection_dialog.py" line="142"/>
         <source>Testing {url}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/connection_dialog.py" line="95"/>
+        <location filename="../ui/connection_dialog.py" line="146"/>
         <source>The test was cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="347"/>
+        <location filename="../ui/dock.py" line="346"/>
         <source>JiN: testing the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="68"/>
+        <location filename="../ui/dock.py" line="67"/>
         <source>Natural breaks (Jenks)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="68"/>
+        <location filename="../ui/dock.py" line="67"/>
         <source>Quantile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="69"/>
+        <location filename="../ui/dock.py" line="68"/>
         <source>Equal interval</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="69"/>
+        <location filename="../ui/dock.py" line="68"/>
         <source>Pretty breaks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="70"/>
+        <location filename="../ui/dock.py" line="69"/>
         <source>Standard deviation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="74"/>
+        <location filename="../ui/dock.py" line="73"/>
         <source>{size} landscape</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="74"/>
+        <location filename="../ui/dock.py" line="73"/>
         <source>{size} portrait</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="82"/>
+        <location filename="../ui/dock.py" line="81"/>
         <source>JiN: reading the hub catalogue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="313"/>
+        <location filename="../ui/dock.py" line="312"/>
         <source>Not connected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="145"/>
+        <location filename="../ui/dock.py" line="144"/>
         <source>Refresh JiN layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="146"/>
+        <location filename="../ui/dock.py" line="145"/>
         <source>Check the hub for newer releases of the JiN layers in this project and fetch them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="148"/>
+        <location filename="../ui/dock.py" line="147"/>
         <source>Same scale</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="149"/>
+        <location filename="../ui/dock.py" line="148"/>
         <source>One set of class breaks for every layer in the JiN group, so maps of several months or districts compare</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="166"/>
+        <location filename="../ui/dock.py" line="165"/>
         <source>Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="168"/>
+        <location filename="../ui/dock.py" line="167"/>
         <source>Open the JiN help for this tab (shipped with the plugin, works offline)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="192"/>
+        <location filename="../ui/dock.py" line="191"/>
         <source>Saved JiN hub connections (URL and sign-in)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="193"/>
+        <location filename="../ui/dock.py" line="192"/>
         <source>Hub</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="195"/>
+        <location filename="../ui/dock.py" line="194"/>
         <source>New connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="195"/>
+        <location filename="../ui/dock.py" line="194"/>
         <source>Edit the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="195"/>
+        <location filename="../ui/dock.py" line="194"/>
         <source>Delete the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="205"/>
+        <location filename="../ui/dock.py" line="204"/>
         <source>Check the address, that it is a JiN hub, and the sign-in, step by step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layout_layer.py" line="30"/>
-        <source>Print layout</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="248"/>
+        <location filename="../ui/dock.py" line="247"/>
         <source>A print layout of the newest JiN layer, opened in the layout designer (export PDF, PNG or SVG from there)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="303"/>
+        <location filename="../ui/dock.py" line="302"/>
         <source>Add a connection to your JiN hub with + (its URL and your JiN sign-in).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="313"/>
+        <location filename="../ui/dock.py" line="312"/>
         <source>Press Connect to read the catalogue of {name}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="333"/>
+        <location filename="../ui/dock.py" line="332"/>
         <source>Delete JiN connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="333"/>
+        <location filename="../ui/dock.py" line="332"/>
         <source>Delete the connection “{name}”? Layers already fetched stay in your projects and cache.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="341"/>
+        <location filename="../ui/dock.py" line="340"/>
         <source>Connection “{name}” deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="358"/>
+        <location filename="../ui/dock.py" line="357"/>
         <source>Connecting to {url}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="358"/>
+        <location filename="../ui/dock.py" line="357"/>
         <source>Searching the hub…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="376"/>
+        <location filename="../ui/dock.py" line="375"/>
         <source>The hub search found {found} of {total} dataset(s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="383"/>
+        <location filename="../ui/dock.py" line="382"/>
         <source> as {user} ({agency}, {role})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="383"/>
+        <location filename="../ui/dock.py" line="382"/>
         <source> without signing in (public aggregates)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="386"/>
+        <location filename="../ui/dock.py" line="385"/>
         <source>; {n} JiN layer(s) have a newer release: Refresh JiN layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="387"/>
+        <location filename="../ui/dock.py" line="386"/>
         <source>Connected to {hub} {version}{who}: {n} dataset(s){newer}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="426"/>
+        <location filename="../ui/dock.py" line="425"/>
         <source>Fetching {n} layer(s)… (progress in the task manager)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="482"/>
+        <location filename="../ui/dock.py" line="481"/>
         <source>Every JiN layer is of the hub&apos;s current release.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="490"/>
+        <location filename="../ui/dock.py" line="489"/>
         <source>Refreshing {n} JiN layer(s)…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="513"/>
+        <location filename="../ui/dock.py" line="510"/>
         <source>Add a JiN layer first: the layout is made for it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="529"/>
+        <location filename="../ui/dock.py" line="524"/>
         <source>Layout “{name}” made: export it as PDF, PNG or SVG from the designer, or with Processing ▸ JiN ▸ Export JiN map layout.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="557"/>
+        <location filename="../ui/dock.py" line="539"/>
         <source>Add two or more JiN layers of the same measure first: they then share one set of classes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="564"/>
+        <location filename="../ui/dock.py" line="546"/>
         <source>{n} layers now share the classes {classes}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="569"/>
+        <location filename="../ui/dock.py" line="551"/>
         <source> The summary (with its PDF) is in {folder}: Compare ▸ Open summary.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="571"/>
+        <location filename="../ui/dock.py" line="553"/>
         <source>Added “{name}”.{where}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1654,22 +1659,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="347"/>
+        <location filename="../ui/dock.py" line="346"/>
         <source>Cancelled: testing the connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="461"/>
+        <location filename="../ui/dock.py" line="460"/>
         <source>Choose a hub connection first: the refresh compares your layers with its catalogue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="464"/>
+        <location filename="../ui/dock.py" line="463"/>
         <source>Checking {url} for newer releases…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="467"/>
+        <location filename="../ui/dock.py" line="466"/>
         <source>Could not check the hub “{name}” for newer releases, so no JiN layer was checked or changed. {error} Then press Refresh JiN layers again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1779,48 +1784,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/district_context.py" line="45"/>
-        <source>Districts</source>
+        <location filename="../core/auth.py" line="75"/>
+        <source>QGIS will ask for its master password, which locks the passwords it keeps on this PC, before it stores or uses this sign-in.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/district_context.py" line="47"/>
-        <source>The cached district boundaries {path} cannot be read: delete the file and make the layout again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/district_context.py" line="65"/>
-        <source>JiN: fetching district boundaries</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/district_context.py" line="81"/>
-        <source>The district boundaries could not be fetched.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/layouts.py" line="270"/>
-        <source>The full rule is in the layer&apos;s metadata.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/layouts.py" line="272"/>
-        <source>Counts carry small deliberate noise, and counts under {n} are withheld to protect privacy; hatched areas are withheld, not zero.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/layouts.py" line="275"/>
-        <source>Counts under {n} are withheld to protect privacy, with a few more so they cannot be worked out; hatched areas are withheld, not zero.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/layouts.py" line="297"/>
-        <source>Map made {date} with JiN (Joined-up Information Nottinghamshire)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/layouts.py" line="298"/>
-        <source>Data released {date}</source>
+        <location filename="../core/auth.py" line="77"/>
+        <source>The first time you save a sign-in, QGIS asks you to choose a master password: it locks every password QGIS keeps on this PC. Choose one you will remember; JiN never sees it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1854,37 +1824,52 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="141"/>
+        <location filename="../ui/connection_dialog.py" line="68"/>
+        <source>…or type your JiN user name and password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/connection_dialog.py" line="69"/>
+        <source>QGIS stores them encrypted, as a sign-in you can choose above next time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/connection_dialog.py" line="110"/>
+        <source>Type both your JiN user name and your password, or clear both to use the sign-in chosen above.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="140"/>
         <source>&amp;Add to map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="203"/>
+        <location filename="../ui/dock.py" line="202"/>
         <source>Co&amp;nnect</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="204"/>
+        <location filename="../ui/dock.py" line="203"/>
         <source>&amp;Test connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="235"/>
+        <location filename="../ui/dock.py" line="234"/>
         <source>Label areas by name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="236"/>
+        <location filename="../ui/dock.py" line="235"/>
         <source>Area names on the map, shown when zoomed in far enough to read them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="247"/>
+        <location filename="../ui/dock.py" line="246"/>
         <source>Print la&amp;yout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="502"/>
+        <location filename="../ui/dock.py" line="501"/>
         <source>Refreshed “{name}” to the release of {date}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1916,11 +1901,6 @@
     <message>
         <location filename="../ui/layer_options.py" line="54"/>
         <source>Zoom the map to the chosen zone</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/layout_layer.py" line="30"/>
-        <source>Make the layout for which layer?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

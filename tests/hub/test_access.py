@@ -51,6 +51,18 @@ def test_data_needs_sign_in(hub_url, path):
     assert bad.status_code == 401 and "not accepted" in bad.json()["detail"]
 
 
+def test_programs_that_sign_in_themselves_get_no_basic_challenge(hub_url):
+    """Qt (so QGIS) answers Basic, Digest, NTLM or Negotiate with its own credential prompt; a
+    program saying X-Requested-With gets a challenge Qt leaves alone, everyone else Basic."""
+    url = hub_url + "/api/v1/values/police_crime/lsoa"
+    for auth, said in ((None, "sign in"), ((f"wrong.{uuid.uuid4().hex[:8]}", "not-a-password"), "not accepted")):
+        program = get(url, auth=auth, headers={"X-Requested-With": "JiN QGIS plugin"})
+        assert program.status_code == 401 and said in program.json()["detail"]
+        assert program.headers["www-authenticate"].startswith("Bearer realm=")
+        assert get(url, auth=auth).headers["www-authenticate"].startswith("Basic realm=")
+    assert get(url, headers={"X-Requested-With": "JiN QGIS plugin"}).status_code == 200
+
+
 @pytest.mark.parametrize("path", PUBLIC_PATHS)
 def test_service_description_is_public(hub_url, path):
     assert get(hub_url + path, auth=None).status_code == 200
