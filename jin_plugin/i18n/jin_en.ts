@@ -204,58 +204,43 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="97"/>
+        <location filename="../core/layouts.py" line="173"/>
         <source>unknown page &apos;{page}&apos;: choose one of {pages}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="156"/>
+        <location filename="../core/layouts.py" line="246"/>
         <source>layout template {name} is missing from the plugin: reinstall JiN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="201"/>
-        <source>Produced {date} with JiN (Joined-up Information Nottinghamshire)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/layouts.py" line="203"/>
-        <source>release {release}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/layouts.py" line="213"/>
+        <location filename="../core/layouts.py" line="408"/>
         <source>the template has no map item &apos;{item}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="256"/>
+        <location filename="../core/layouts.py" line="471"/>
         <source>export as .pdf, .png or .svg</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="258"/>
+        <location filename="../core/layouts.py" line="473"/>
         <source>could not export {name} (error {code}): check the folder is writable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="282"/>
+        <location filename="../core/layouts.py" line="503"/>
         <source>could not export the atlas: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="293"/>
+        <location filename="../core/layouts.py" line="512"/>
         <source>a comparison layout shows one to three maps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="322"/>
+        <location filename="../core/layouts.py" line="541"/>
         <source>Same classes on every map</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/layouts.py" line="329"/>
-        <source>Produced {date} with JiN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -304,27 +289,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/project_layers.py" line="76"/>
+        <location filename="../ui/dock.py" line="568"/>
         <source>The layer&apos;s style could not be kept with it: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="46"/>
+        <location filename="../core/symbology.py" line="58"/>
         <source>Suppressed (protects privacy)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="47"/>
+        <location filename="../core/symbology.py" line="59"/>
         <source>Counts carry small deliberate noise (ONS cell-key method) to protect privacy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="148"/>
+        <location filename="../core/symbology.py" line="183"/>
         <source>Zero</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="151"/>
+        <location filename="../core/symbology.py" line="183"/>
         <source>No data</source>
         <translation type="unfinished"></translation>
     </message>
@@ -369,12 +354,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="48"/>
+        <location filename="../processing/base.py" line="68"/>
         <source>Resolution (dpi)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="50"/>
+        <location filename="../processing/base.py" line="70"/>
         <source>Map</source>
         <translation type="unfinished"></translation>
     </message>
@@ -384,7 +369,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="33"/>
+        <location filename="../processing/compare_algorithm.py" line="37"/>
         <source>Comparisons</source>
         <translation type="unfinished"></translation>
     </message>
@@ -424,27 +409,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="32"/>
+        <location filename="../processing/compare_algorithm.py" line="36"/>
         <source>Compare layers (LISA, Gi*, co-location)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="34"/>
+        <location filename="../processing/compare_algorithm.py" line="38"/>
         <source>&lt;p&gt;Do two or three measures cluster in the same places? Global Moran&apos;s I of each measure, bivariate Moran&apos;s I, Lee&apos;s L, Pearson and Spearman correlation with a test adjusted for spatial autocorrelation; local (bivariate) LISA clusters with conditional permutations; Getis-Ord Gi* hot spots and where they coincide.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; two or three polygon layers on the same geography (JiN layers, or your own with an area code field), a numeric measure of each (usually rate), the neighbours (queen or rook), the number of permutations, the significance level, a multiple-testing adjustment and optional rate smoothing (which needs each layer&apos;s count and base fields).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Outputs:&lt;/b&gt; a GeoPackage layer coloured by bivariate LISA cluster (High-High, Low-Low, Low-High, High-Low, not significant, excluded), with each measure&apos;s local statistics, p-values, clusters and Gi* hot spots; its metadata documents every field. Optionally a one-page HTML summary.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; areas are matched by area code; areas whose value is withheld (suppressed), missing or absent from a layer are excluded and counted, never read as zero.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="168"/>
+        <location filename="../ui/compare_panel.py" line="175"/>
         <source>Layer {i}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="55"/>
+        <location filename="../processing/compare_algorithm.py" line="64"/>
         <source>Measure {i}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="58"/>
+        <location filename="../processing/compare_algorithm.py" line="67"/>
         <source>Area code field (in every layer)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -459,22 +444,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="64"/>
+        <location filename="../processing/compare_algorithm.py" line="73"/>
         <source>Random seed (-1: a new one each run)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="66"/>
+        <location filename="../processing/compare_algorithm.py" line="75"/>
         <source>Significance level</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="69"/>
+        <location filename="../processing/compare_algorithm.py" line="78"/>
         <source>Multiple-testing adjustment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="71"/>
+        <location filename="../processing/compare_algorithm.py" line="79"/>
         <source>Rate smoothing (needs count and base fields)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -484,67 +469,62 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="71"/>
+        <location filename="../processing/compare_algorithm.py" line="30"/>
         <source>Empirical Bayes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="71"/>
+        <location filename="../processing/compare_algorithm.py" line="31"/>
         <source>Spatial empirical Bayes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="74"/>
+        <location filename="../processing/compare_algorithm.py" line="81"/>
         <source>Comparison</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="76"/>
+        <location filename="../processing/compare_algorithm.py" line="83"/>
         <source>Summary (HTML)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="88"/>
+        <location filename="../processing/compare_algorithm.py" line="95"/>
         <source>choose the measure (a numeric field) of layer {i}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="100"/>
+        <location filename="../processing/compare_algorithm.py" line="108"/>
         <source>Excluded areas: {excluded} (withheld values are never read as zero)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="117"/>
+        <location filename="../processing/compare_algorithm.py" line="125"/>
         <source>{name}: {value:.4f} (pseudo p {p:.3f})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="30"/>
+        <location filename="../processing/fetch_algorithm.py" line="72"/>
         <source>Fetch JiN layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="159"/>
+        <location filename="../ui/dock.py" line="165"/>
         <source>Data</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="32"/>
-        <source>&lt;p&gt;Fetches one published JiN layer (dataset × geography × period × category) from a hub, as the panel's &lt;b&gt;Add to map&lt;/b&gt; does, for models, batch runs and qgis_process.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the hub URL and sign-in (by default the connection chosen in the JiN panel); the dataset id (as the panel's details show it, e.g. police_crime); the geography; the period: YYYY-MM for a month, YYYY for a calendar year, FY2024 for the financial year Apr 2024 – Mar 2025, L12-2025-03 for the 12 months to Mar 2025, or empty for the latest month; the category (all, or one the catalogue lists); the measure, count or rate, which names the layer.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; a GeoPackage in the JiN cache, in EPSG:27700, one feature per area keyed by ONS area code (area_code), with count, rate, base (the rate's denominator) and status (value, zero, suppressed, no_data). It opens offline once fetched.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; every count is the hub's published value, which may differ from the truth by up to 3 (cell-key perturbation), and small counts are withheld (status suppressed, count empty). Never read a suppressed area as zero. The hub refuses geographies and periods its release policy does not publish.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../processing/fetch_algorithm.py" line="50"/>
+        <location filename="../processing/fetch_algorithm.py" line="93"/>
         <source>Hub URL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="51"/>
+        <location filename="../processing/fetch_algorithm.py" line="94"/>
         <source>Sign-in (Basic authentication)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="53"/>
+        <location filename="../processing/fetch_algorithm.py" line="103"/>
         <source>Dataset id</source>
         <translation type="unfinished"></translation>
     </message>
@@ -554,202 +534,197 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="55"/>
+        <location filename="../processing/fetch_algorithm.py" line="105"/>
         <source>Period (YYYY-MM, YYYY, FY2024, L12-2025-03; empty: latest)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="57"/>
+        <location filename="../processing/fetch_algorithm.py" line="110"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="58"/>
-        <source>Measure (names the layer)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../processing/fetch_algorithm.py" line="60"/>
+        <location filename="../processing/fetch_algorithm.py" line="112"/>
         <source>JiN layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="76"/>
+        <location filename="../processing/fetch_algorithm.py" line="164"/>
         <source>Fetched &apos;{name}&apos; into {path}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="25"/>
+        <location filename="../processing/layout_algorithm.py" line="33"/>
         <source>Export JiN map layout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="30"/>
+        <location filename="../processing/theme_algorithm.py" line="43"/>
         <source>Maps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="27"/>
+        <location filename="../processing/layout_algorithm.py" line="35"/>
         <source>&lt;p&gt;Fills a JiN print template from a styled layer and exports it: title and subtitle from the layer, map, county inset, legend (with its zero, suppressed and no-data entries), scale bar, north arrow, sources, licence, disclosure rule, release and date.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the layer, the template (A4 or A3, portrait or landscape), an optional title, an optional atlas coverage layer (districts, wards or zones) and the resolution.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; a PDF, PNG or SVG (by the file's suffix); with a coverage layer, one atlas PDF with a page per area, each zoomed to it, with the same classes on every page.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; the layout prints the dataset's disclosure rule, so readers know that counts may be perturbed by up to ±3 and that hatched areas are withheld, not zero.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="40"/>
+        <location filename="../processing/layout_algorithm.py" line="51"/>
         <source>Layer (styled)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="41"/>
+        <location filename="../processing/layout_algorithm.py" line="52"/>
         <source>Template</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="42"/>
+        <location filename="../processing/layout_algorithm.py" line="53"/>
         <source>Title (default: from the layer)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="43"/>
+        <location filename="../processing/layout_algorithm.py" line="54"/>
         <source>Atlas coverage (one page per area)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="58"/>
+        <location filename="../processing/layout_algorithm.py" line="69"/>
         <source>an atlas is exported as one PDF: name the output .pdf</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="60"/>
+        <location filename="../processing/layout_algorithm.py" line="71"/>
         <source>{n} atlas pages written to {path}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="70"/>
+        <location filename="../processing/layout_algorithm.py" line="81"/>
         <source>Export JiN comparison layout (maps side by side)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="72"/>
+        <location filename="../processing/layout_algorithm.py" line="83"/>
         <source>&lt;p&gt;Two or three JiN layers side by side under one legend. They are first given one set of classes of the chosen field, so the maps compare.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; two or three polygon layers that all have the field to classify on (count or rate), a title and the resolution.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; a PDF, PNG or SVG (by the file&apos;s suffix). The layers keep the shared classes.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; suppressed areas stay hatched on every map and in the legend.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="82"/>
+        <location filename="../processing/layout_algorithm.py" line="93"/>
         <source>Layers (2 or 3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="84"/>
+        <location filename="../processing/layout_algorithm.py" line="95"/>
         <source>Classify on</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="85"/>
+        <location filename="../processing/layout_algorithm.py" line="96"/>
         <source>Title</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="85"/>
+        <location filename="../processing/layout_algorithm.py" line="96"/>
         <source>JiN comparison</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="93"/>
+        <location filename="../processing/layout_algorithm.py" line="104"/>
         <source>choose two or three layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="95"/>
+        <location filename="../processing/layout_algorithm.py" line="106"/>
         <source>every layer needs the field &apos;{field}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="159"/>
+        <location filename="../ui/dock.py" line="165"/>
         <source>Local data</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="36"/>
+        <location filename="../ui/local_panel.py" line="37"/>
         <source>JiN areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="40"/>
+        <location filename="../processing/local_algorithms.py" line="39"/>
         <source>Join a local table to JiN areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="41"/>
+        <location filename="../processing/local_algorithms.py" line="40"/>
         <source>&lt;p&gt;Adds the columns of your own table to the JiN areas with the same area code, on this PC only: nothing is sent to the hub.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the JiN area layer, the table (CSV in UTF-8 or Windows-1252 with comma, semicolon, tab or pipe; Excel; any layer) and its area code column.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Outputs:&lt;/b&gt; a GeoPackage of the areas with the table&apos;s columns prefixed local_, and the table&apos;s codes that match no area (typos, out-of-county codes).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; the JiN values keep their status; a suppressed area stays suppressed whatever your table holds. What you make from your own records is yours to protect before sharing.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="53"/>
+        <location filename="../processing/local_algorithms.py" line="52"/>
         <source>Local table (CSV, Excel, layer)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="48"/>
+        <location filename="../ui/local_panel.py" line="51"/>
         <source>Area code column</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="56"/>
+        <location filename="../processing/local_algorithms.py" line="55"/>
         <source>Joined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="57"/>
+        <location filename="../processing/local_algorithms.py" line="56"/>
         <source>Codes that match no area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="74"/>
+        <location filename="../processing/local_algorithms.py" line="73"/>
         <source>Count local points in JiN areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="75"/>
+        <location filename="../processing/local_algorithms.py" line="74"/>
         <source>&lt;p&gt;Counts your own points (incidents, visits; any CRS) in each JiN area, on this PC only: nothing is sent to the hub.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the JiN area layer and your point layer.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Outputs:&lt;/b&gt; a GeoPackage of the areas with the count of your points and a rate per 1,000 of the JiN layer&apos;s denominator (base), and the number of points outside every area (points without a location are reported too).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; your counts are exact, not protected by the hub: small counts of your own records can identify people, so apply your own organisation&apos;s rules before sharing them.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="87"/>
+        <location filename="../processing/local_algorithms.py" line="86"/>
         <source>Local points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="89"/>
+        <location filename="../processing/local_algorithms.py" line="88"/>
         <source>Counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="90"/>
+        <location filename="../processing/local_algorithms.py" line="89"/>
         <source>Points outside every area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="97"/>
+        <location filename="../processing/local_algorithms.py" line="96"/>
         <source>{matched} points counted; {outside} outside every area; {missing} without a location</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="105"/>
+        <location filename="../processing/local_algorithms.py" line="104"/>
         <source>Export a layer with its JiN style and metadata</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="106"/>
+        <location filename="../processing/local_algorithms.py" line="105"/>
         <source>&lt;p&gt;Writes a layer to a GeoPackage that carries its style (as the default) and its metadata (abstract, licence, attribution, provenance), so the file explains itself when shared.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the layer (a JiN layer or one made from it).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; the GeoPackage.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; the metadata keeps the dataset&apos;s disclosure rule and licence with the data; suppressed areas stay suppressed.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="44"/>
+        <location filename="../processing/theme_algorithm.py" line="59"/>
         <source>Layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="116"/>
+        <location filename="../processing/local_algorithms.py" line="115"/>
         <source>GeoPackage</source>
         <translation type="unfinished"></translation>
     </message>
@@ -759,22 +734,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="24"/>
+        <location filename="../processing/theme_algorithm.py" line="33"/>
         <source>(the layer&apos;s own)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="29"/>
+        <location filename="../processing/theme_algorithm.py" line="42"/>
         <source>Apply JiN theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="31"/>
+        <location filename="../processing/theme_algorithm.py" line="44"/>
         <source>&lt;p&gt;Styles a layer as a graduated choropleth in the JiN theme colours (colour-blind safe, printable), as the panel does when it adds a layer.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the layer, the field to classify (count or rate), the theme (or the layer's own, from its dataset), the classification method and the number of classes (2–9).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Outputs:&lt;/b&gt; the styled layer; the style saved as the default inside its GeoPackage and, optionally, exported as QML or SLD to share.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; zero, suppressed and no-data areas get their own legend entries and are never a class colour: suppressed areas are hatched grey, so a withheld count is never mistaken for zero or for missing data.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="45"/>
+        <location filename="../processing/theme_algorithm.py" line="60"/>
         <source>Value</source>
         <translation type="unfinished"></translation>
     </message>
@@ -784,32 +759,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="49"/>
+        <location filename="../processing/theme_algorithm.py" line="63"/>
         <source>Classification</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="236"/>
+        <location filename="../ui/dock.py" line="242"/>
         <source>Classes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="53"/>
+        <location filename="../processing/theme_algorithm.py" line="67"/>
         <source>Save as the layer&apos;s default style</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="54"/>
+        <location filename="../processing/theme_algorithm.py" line="68"/>
         <source>Export style (QML or SLD)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="56"/>
+        <location filename="../processing/theme_algorithm.py" line="70"/>
         <source>Styled layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="65"/>
+        <location filename="../processing/theme_algorithm.py" line="90"/>
         <source>Classes: {classes}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -869,7 +844,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="121"/>
+        <location filename="../ui/compare_panel.py" line="127"/>
         <source>count</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1004,47 +979,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="159"/>
+        <location filename="../ui/dock.py" line="165"/>
         <source>Compare</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="102"/>
+        <location filename="../ui/compare_panel.py" line="104"/>
         <source>Open summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="112"/>
-        <source>Change over time (one count, two periods)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/compare_panel.py" line="137"/>
+        <location filename="../ui/compare_panel.py" line="143"/>
         <source>Earlier</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="137"/>
+        <location filename="../ui/compare_panel.py" line="143"/>
         <source>Later</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="125"/>
+        <location filename="../ui/compare_panel.py" line="131"/>
         <source>Show change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="136"/>
+        <location filename="../ui/compare_panel.py" line="142"/>
         <source>choose both periods&apos; layers and their count field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="150"/>
+        <location filename="../ui/compare_panel.py" line="157"/>
         <source>The change could not be computed: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="153"/>
+        <location filename="../ui/compare_panel.py" line="160"/>
         <source>JiN: change over time</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1099,222 +1069,217 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="346"/>
+        <location filename="../ui/dock.py" line="359"/>
         <source>JiN: testing the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="67"/>
+        <location filename="../ui/dock.py" line="69"/>
         <source>Natural breaks (Jenks)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="67"/>
+        <location filename="../ui/dock.py" line="69"/>
         <source>Quantile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="68"/>
+        <location filename="../ui/dock.py" line="70"/>
         <source>Equal interval</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="68"/>
+        <location filename="../ui/dock.py" line="70"/>
         <source>Pretty breaks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="69"/>
+        <location filename="../ui/dock.py" line="71"/>
         <source>Standard deviation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="73"/>
+        <location filename="../ui/dock.py" line="75"/>
         <source>{size} landscape</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="73"/>
+        <location filename="../ui/dock.py" line="75"/>
         <source>{size} portrait</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="81"/>
+        <location filename="../ui/dock.py" line="83"/>
         <source>JiN: reading the hub catalogue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="312"/>
+        <location filename="../ui/dock.py" line="325"/>
         <source>Not connected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="144"/>
+        <location filename="../ui/dock.py" line="147"/>
         <source>Refresh JiN layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="145"/>
+        <location filename="../ui/dock.py" line="148"/>
         <source>Check the hub for newer releases of the JiN layers in this project and fetch them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="147"/>
+        <location filename="../ui/reclass.py" line="114"/>
         <source>Same scale</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="148"/>
-        <source>One set of class breaks for every layer in the JiN group, so maps of several months or districts compare</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="165"/>
+        <location filename="../ui/dock.py" line="171"/>
         <source>Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="167"/>
+        <location filename="../ui/dock.py" line="173"/>
         <source>Open the JiN help for this tab (shipped with the plugin, works offline)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="191"/>
+        <location filename="../ui/dock.py" line="197"/>
         <source>Saved JiN hub connections (URL and sign-in)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="192"/>
+        <location filename="../ui/dock.py" line="198"/>
         <source>Hub</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="194"/>
+        <location filename="../ui/dock.py" line="200"/>
         <source>New connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="194"/>
+        <location filename="../ui/dock.py" line="200"/>
         <source>Edit the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="194"/>
+        <location filename="../ui/dock.py" line="200"/>
         <source>Delete the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="204"/>
+        <location filename="../ui/dock.py" line="210"/>
         <source>Check the address, that it is a JiN hub, and the sign-in, step by step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="247"/>
+        <location filename="../ui/dock.py" line="260"/>
         <source>A print layout of the newest JiN layer, opened in the layout designer (export PDF, PNG or SVG from there)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="302"/>
+        <location filename="../ui/dock.py" line="315"/>
         <source>Add a connection to your JiN hub with + (its URL and your JiN sign-in).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="312"/>
+        <location filename="../ui/dock.py" line="325"/>
         <source>Press Connect to read the catalogue of {name}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="332"/>
+        <location filename="../ui/dock.py" line="345"/>
         <source>Delete JiN connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="332"/>
+        <location filename="../ui/dock.py" line="345"/>
         <source>Delete the connection “{name}”? Layers already fetched stay in your projects and cache.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="340"/>
+        <location filename="../ui/dock.py" line="353"/>
         <source>Connection “{name}” deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="357"/>
+        <location filename="../ui/dock.py" line="370"/>
         <source>Connecting to {url}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="357"/>
+        <location filename="../ui/dock.py" line="370"/>
         <source>Searching the hub…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="375"/>
+        <location filename="../ui/dock.py" line="388"/>
         <source>The hub search found {found} of {total} dataset(s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="382"/>
+        <location filename="../ui/dock.py" line="396"/>
         <source> as {user} ({agency}, {role})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="382"/>
+        <location filename="../ui/dock.py" line="396"/>
         <source> without signing in (public aggregates)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="385"/>
+        <location filename="../ui/dock.py" line="399"/>
         <source>; {n} JiN layer(s) have a newer release: Refresh JiN layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="386"/>
+        <location filename="../ui/dock.py" line="400"/>
         <source>Connected to {hub} {version}{who}: {n} dataset(s){newer}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="425"/>
+        <location filename="../ui/dock.py" line="439"/>
         <source>Fetching {n} layer(s)… (progress in the task manager)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="481"/>
+        <location filename="../ui/dock.py" line="495"/>
         <source>Every JiN layer is of the hub&apos;s current release.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="489"/>
+        <location filename="../ui/dock.py" line="503"/>
         <source>Refreshing {n} JiN layer(s)…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="510"/>
+        <location filename="../ui/dock.py" line="526"/>
         <source>Add a JiN layer first: the layout is made for it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="524"/>
+        <location filename="../ui/dock.py" line="542"/>
         <source>Layout “{name}” made: export it as PDF, PNG or SVG from the designer, or with Processing ▸ JiN ▸ Export JiN map layout.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="539"/>
+        <location filename="../ui/dock.py" line="596"/>
         <source>Add two or more JiN layers of the same measure first: they then share one set of classes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="546"/>
+        <location filename="../ui/dock.py" line="610"/>
         <source>{n} layers now share the classes {classes}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="551"/>
+        <location filename="../ui/dock.py" line="614"/>
         <source> The summary (with its PDF) is in {folder}: Compare ▸ Open summary.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="553"/>
+        <location filename="../ui/dock.py" line="616"/>
         <source>Added “{name}”.{where}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1394,7 +1359,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="56"/>
+        <location filename="../ui/local_panel.py" line="59"/>
         <source>Count</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1409,42 +1374,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="30"/>
+        <location filename="../ui/local_panel.py" line="31"/>
         <source>Your own data stays on this PC: nothing here is sent to the hub.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="39"/>
-        <source>Join a table by area code</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/local_panel.py" line="42"/>
+        <location filename="../ui/local_panel.py" line="45"/>
         <source>Tables</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="45"/>
+        <location filename="../ui/local_panel.py" line="48"/>
         <source>Join</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="47"/>
+        <location filename="../ui/local_panel.py" line="50"/>
         <source>Table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="52"/>
-        <source>Count your points in the areas</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/local_panel.py" line="58"/>
+        <location filename="../ui/local_panel.py" line="61"/>
         <source>Points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="102"/>
+        <location filename="../ui/local_panel.py" line="106"/>
         <source>Choose the JiN areas, a table and its area code column.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1454,47 +1409,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="116"/>
+        <location filename="../ui/local_panel.py" line="121"/>
         <source>Choose the JiN areas and your point layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="119"/>
+        <location filename="../ui/local_panel.py" line="129"/>
         <source>{points} per area ({areas})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="119"/>
+        <location filename="../ui/local_panel.py" line="129"/>
         <source>Counted {n} points; {outside} fall outside every area; {missing} have no location.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/compare_task.py" line="24"/>
+        <location filename="../core/compare_task.py" line="26"/>
         <source>JiN: comparing {layers}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/compare_task.py" line="55"/>
+        <location filename="../core/compare_task.py" line="57"/>
         <source>Comparison cancelled: nothing was added.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/compare_task.py" line="46"/>
+        <location filename="../core/compare_task.py" line="48"/>
         <source>The comparison failed: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="213"/>
+        <location filename="../core/symbology.py" line="290"/>
         <source>could not save the style into {path}: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="221"/>
+        <location filename="../core/symbology.py" line="298"/>
         <source>export the style as .qml (QGIS) or .sld (other GIS)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="223"/>
+        <location filename="../core/symbology.py" line="300"/>
         <source>could not write {path}: {error}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1654,27 +1609,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="148"/>
+        <location filename="../ui/compare_panel.py" line="155"/>
         <source>Cancelled: change over time.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="346"/>
+        <location filename="../ui/dock.py" line="359"/>
         <source>Cancelled: testing the connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="460"/>
+        <location filename="../ui/dock.py" line="474"/>
         <source>Choose a hub connection first: the refresh compares your layers with its catalogue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="463"/>
+        <location filename="../ui/dock.py" line="477"/>
         <source>Checking {url} for newer releases…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="466"/>
+        <location filename="../ui/dock.py" line="480"/>
         <source>Could not check the hub “{name}” for newer releases, so no JiN layer was checked or changed. {error} Then press Refresh JiN layers again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1714,12 +1669,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="109"/>
+        <location filename="../ui/local_panel.py" line="114"/>
         <source>JiN: joining {table}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="119"/>
+        <location filename="../ui/local_panel.py" line="129"/>
         <source>JiN: counting {points}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1739,7 +1694,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/field_display.py" line="17"/>
+        <location filename="../processing/fetch_algorithm.py" line="99"/>
         <source>Dataset</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1839,37 +1794,37 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="140"/>
+        <location filename="../ui/dock.py" line="144"/>
         <source>&amp;Add to map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="202"/>
+        <location filename="../ui/dock.py" line="208"/>
         <source>Co&amp;nnect</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="203"/>
+        <location filename="../ui/dock.py" line="209"/>
         <source>&amp;Test connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="234"/>
+        <location filename="../ui/dock.py" line="240"/>
         <source>Label areas by name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="235"/>
+        <location filename="../ui/dock.py" line="241"/>
         <source>Area names on the map, shown when zoomed in far enough to read them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="246"/>
+        <location filename="../ui/dock.py" line="259"/>
         <source>Print la&amp;yout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="501"/>
+        <location filename="../ui/dock.py" line="515"/>
         <source>Refreshed “{name}” to the release of {date}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1921,6 +1876,296 @@
     <message>
         <location filename="../ui/message_line.py" line="45"/>
         <source>Hide the message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/district_context.py" line="45"/>
+        <source>Districts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/district_context.py" line="47"/>
+        <source>The cached district boundaries {path} cannot be read: delete the file and make the layout again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/district_context.py" line="65"/>
+        <source>JiN: fetching district boundaries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/district_context.py" line="81"/>
+        <source>The district boundaries could not be fetched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="270"/>
+        <source>The full rule is in the layer&apos;s metadata.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="272"/>
+        <source>Counts carry small deliberate noise, and counts under {n} are withheld to protect privacy; hatched areas are withheld, not zero.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="275"/>
+        <source>Counts under {n} are withheld to protect privacy, with a few more so they cannot be worked out; hatched areas are withheld, not zero.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="297"/>
+        <source>Map made {date} with JiN (Joined-up Information Nottinghamshire)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="298"/>
+        <source>Data released {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/results_folder.py" line="80"/>
+        <source>Results cannot be saved in “{folder}” ({error}). Choose a folder you can write to under “Results folder”, or clear it to use “{default}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/choices.py" line="31"/>
+        <source>&apos;{value}&apos; is not {what}: use one of {valid}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="26"/>
+        <source>Queen (a shared edge or corner)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="27"/>
+        <source>Rook (a shared edge)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="28"/>
+        <source>False discovery rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="54"/>
+        <source>a kind of neighbours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="55"/>
+        <source>a multiple-testing adjustment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/compare_algorithm.py" line="56"/>
+        <source>a rate smoothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="33"/>
+        <source>Rate (where the dataset has one)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="74"/>
+        <source>&lt;p&gt;Fetches one published JiN layer (dataset × geography × period × category) from a hub, as the panel's &lt;b&gt;Add to map&lt;/b&gt; does, for models, batch runs and qgis_process, and themes it as the panel does.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the hub URL and sign-in (by default the connection chosen in the JiN panel); the dataset, geography and category, as lists once the hub's catalogue has been read (by the panel or an earlier run), else typed: ids or names in any case (police_crime, burglary); the period: YYYY-MM for a month, YYYY for a calendar year, FY2024 for the financial year Apr 2024 – Mar 2025, L12-2025-03 for the 12 months to Mar 2025, or empty for the latest month; the measure, count or rate, which names and themes the layer.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; a GeoPackage in the JiN cache, in EPSG:27700, one feature per area keyed by ONS area code (area_code), with count, rate, base (the rate's denominator) and status (value, zero, suppressed, no_data). It opens offline once fetched.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; every count is the hub's published value, which may differ from the truth by up to 3 (cell-key perturbation), and small counts are withheld (status suppressed, count empty). Never read a suppressed area as zero. Only the geographies the hub's release policy publishes are offered or accepted.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="111"/>
+        <source>Measure (names and themes the layer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="115"/>
+        <source>a measure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="179"/>
+        <source>a dataset this hub publishes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="148"/>
+        <source>a category of {title}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="150"/>
+        <source>a geography the hub publishes {title} ({category}) at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="179"/>
+        <source>a geography this hub publishes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/fetch_algorithm.py" line="180"/>
+        <source>a category this hub publishes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="23"/>
+        <source>A4 landscape</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="23"/>
+        <source>A4 portrait</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="24"/>
+        <source>A3 landscape</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="24"/>
+        <source>A3 portrait</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/layout_algorithm.py" line="48"/>
+        <source>a JiN template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/theme_algorithm.py" line="27"/>
+        <source>Quantiles (equal count)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/theme_algorithm.py" line="56"/>
+        <source>a JiN theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/theme_algorithm.py" line="56"/>
+        <source>a classification</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="39"/>
+        <source>Results folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="145"/>
+        <source>change {earlier} to {later}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="178"/>
+        <source>compare {layers}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="151"/>
+        <source>One set of class breaks for the JiN layers of one measure you tick, so maps of several months or districts compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="243"/>
+        <source>Re-class selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="244"/>
+        <source>Apply these classes to the JiN layers selected in the Layers panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="246"/>
+        <source>Put back the style the last re-class or same scale replaced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="576"/>
+        <source>Select one or more JiN layers in the Layers panel, then press Re-class selected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="580"/>
+        <source>Re-classed {n} layer(s) as {method}, {k} classes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="586"/>
+        <source>Put back the earlier style of {n} layer(s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="605"/>
+        <source>Tick two or more layers to share one scale; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layout_layer.py" line="30"/>
+        <source>Print layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/layout_layer.py" line="30"/>
+        <source>Make the layout for which layer?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="109"/>
+        <source>join {areas} + {table}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="124"/>
+        <source>count {points} in {areas}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/message_line.py" line="60"/>
+        <source>{level}: {text}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/reclass.py" line="117"/>
+        <source>Tick the layers that should share one set of classes, so their maps compare.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/results_folder_box.py" line="45"/>
+        <source>Folder for JiN results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/results_folder_box.py" line="46"/>
+        <source>Where Compare, Change, Join and Count save their layers and summaries. Empty: a “JiN results” folder beside the saved project, else in your QGIS profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="114"/>
+        <source>Change over time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/compare_panel.py" line="116"/>
+        <source>One count, two periods: the difference, the ratio and whether it is more than chance, per area.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="245"/>
+        <source>Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="42"/>
+        <source>Join a table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/local_panel.py" line="55"/>
+        <source>Count your points</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

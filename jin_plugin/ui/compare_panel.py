@@ -111,8 +111,12 @@ class ComparePanel(QWidget):
         self.summary_button.clicked.connect(self.open_summary)
 
     def _change_box(self) -> QGroupBox:
-        box = QGroupBox(tr("Change over time (one count, two periods)"))
+        box = QGroupBox(tr("Change over time"))     # a short title: a group is never narrower than it
         form = QFormLayout(box)
+        what = QLabel(tr("One count, two periods: the difference, the ratio and whether it is more than "
+                         "chance, per area."))
+        what.setWordWrap(True)
+        form.addRow(what)
         self.change_layers, self.change_fields = [], []
         for label in (tr("Earlier"), tr("Later")):
             layer_box, field_box = QgsMapLayerComboBox(), QgsFieldComboBox()

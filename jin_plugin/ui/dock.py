@@ -53,6 +53,7 @@ from ..core.safe_task import SafeTask
 from ..core.when import readable_date
 from ..help import help_url
 from ..i18n import QT_TR_NOOP, tr
+from ..processing.catalogues import remember as remember_catalogue
 from .catalogue_view import CatalogueView
 from .compare_panel import ComparePanel
 from .connection_dialog import ConnectionDialog
@@ -143,16 +144,18 @@ class JinDock(QgsDockWidget):
         self.add_button = QPushButton(tr("&Add to map"))
         self.add_button.setEnabled(False)
         layout.addWidget(self.add_button)
-        more = QHBoxLayout()
         self.refresh_button = QPushButton(tr("Refresh JiN layers"))
         self.refresh_button.setToolTip(tr("Check the hub for newer releases of the JiN layers in this project and "
                                           "fetch them"))
         self.same_scale_button = QPushButton(tr("Same scale"))
         self.same_scale_button.setToolTip(tr("One set of class breaks for the JiN layers of one measure you tick, so "
                                              "maps of several months or districts compare"))
-        more.addWidget(self.refresh_button)
-        more.addWidget(self.same_scale_button)
-        layout.addLayout(more)
+        for pair in ((self.reclass_button, self.undo_reclass_button),     # two short rows fit 300 px
+                     (self.same_scale_button, self.refresh_button)):
+            row = QHBoxLayout()
+            for button in pair:
+                row.addWidget(button)
+            layout.addLayout(row)
         layout.addLayout(self._print_row())
         self.compare_panel = ComparePanel(self._start, self.notify)
         self.compare_panel.resultReady.connect(self.comparison_ready)
@@ -237,15 +240,11 @@ class JinDock(QgsDockWidget):
         self.labels = QCheckBox(tr("Label areas by name"))
         self.labels.setToolTip(tr("Area names on the map, shown when zoomed in far enough to read them"))
         form.addRow(tr("Classes"), style_row)
-        reclass_row = QHBoxLayout()
         self.reclass_button = QPushButton(tr("Re-class selected"))
         self.reclass_button.setToolTip(tr("Apply these classes to the JiN layers selected in the Layers panel"))
-        self.undo_reclass_button = QPushButton(tr("Undo re-class"))
+        self.undo_reclass_button = QPushButton(tr("Undo"))
         self.undo_reclass_button.setToolTip(tr("Put back the style the last re-class or same scale replaced"))
         self.undo_reclass_button.setEnabled(False)
-        reclass_row.addWidget(self.reclass_button)
-        reclass_row.addWidget(self.undo_reclass_button)
-        form.addRow("", reclass_row)
         self.reclass_button.clicked.connect(self.reclass_selected)
         self.undo_reclass_button.clicked.connect(self.undo_reclass)
         form.addRow("", self.labels)
@@ -390,6 +389,7 @@ class JinDock(QgsDockWidget):
                                 .format(found=len(task.datasets), total=len(self.entries)))
             return
         self.entries = {e["id"]: e for e in task.datasets}
+        remember_catalogue(self.client().base_url, task.doc)     # Processing's lists, from now on
         self.catalogue.set_facets(task.doc)
         self.options.set_zones(task.zones)
         you = task.doc.get("you") or {}

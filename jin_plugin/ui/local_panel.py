@@ -39,7 +39,7 @@ class LocalPanel(QWidget):
         form.addRow(tr("Results folder"), self.results_folder)
         layout.addLayout(form)
 
-        join_box = QGroupBox(tr("Join a table by area code"))
+        join_box = QGroupBox(tr("Join a table"))
         join_form = QFormLayout(join_box)
         self.table_file = QgsFileWidget()
         self.table_file.setFilter(tr("Tables") + " (*.csv *.xlsx *.xls *.ods *.gpkg)")
@@ -52,7 +52,7 @@ class LocalPanel(QWidget):
         join_form.addRow(self.join_button)
         layout.addWidget(join_box)
 
-        count_box = QGroupBox(tr("Count your points in the areas"))
+        count_box = QGroupBox(tr("Count your points"))
         count_form = QFormLayout(count_box)
         self.points = QgsMapLayerComboBox()
         self.points.setFilters(POINT_LAYERS)

@@ -1,6 +1,6 @@
 """Re-classing layers already on the map from the panel: the selected layers take the panel's
 method and class count, the analyst chooses which layers share a scale (hidden ones start
-unticked), and "Undo re-class" puts back exactly the style that was there, in the map and in the
+unticked), and "Undo" puts back exactly the style that was there, in the map and in the
 layer's GeoPackage. Real layers from the real hub, the real panel and dialog."""
 
 from __future__ import annotations
