@@ -48,6 +48,7 @@ from .compat import DISTANCE_KM, LAYOUT_MM, SCALEBAR_FIT_WIDTH, TEXT_ALWAYS_TEXT
 from .district_context import CONTEXT_KEY
 from .layers import ONS_ATTRIBUTION
 from .project_layers import jin_layers
+from .symbology import unit_of
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "resources" / "layouts"
 MM = LAYOUT_MM
@@ -124,6 +125,19 @@ def _size_legend(legend: QgsLayoutItemLegend) -> None:
     context = QgsLayoutUtils.createRenderContextForLayout(legend.layout(), None)
     size = QgsLegendRenderer(legend.model(), legend.legendSettings()).minimumSize(context)
     legend.attemptResize(QgsLayoutSize(size.width(), size.height(), MM))
+
+
+def _unit_in_title_only(legend: QgsLayoutItemLegend, node, unit: str) -> None:
+    """Class labels without the unit the legend's heading already gives ("4.1 – 66.9", not "4.1 –
+    66.9 per 1,000 residents (Census 2021)" five times over), so the legend fits the page."""
+    model = legend.model()
+    if not unit:
+        return
+    for index, entry in enumerate(model.layerLegendNodes(node)):
+        label = str(entry.data(Qt.ItemDataRole.DisplayRole) or "")
+        if label.endswith(" " + unit):
+            QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, index, label[:-len(unit) - 1])
+    model.refreshLayerLegend(node)
 
 
 def _fit_legend(legend: QgsLayoutItemLegend, bottom: float, right: float) -> None:
@@ -421,6 +435,7 @@ def fill(layout: QgsPrintLayout, layer: QgsVectorLayer, title: Optional[str] = N
         node = root.addLayer(layer)
         # the legend heads its classes with the measure ("Count"), not the whole layer name again
         node.setCustomProperty("legend/title-label", parts[-1].capitalize() if len(parts) > 1 else layer.name())
+        _unit_in_title_only(legend, node, unit_of(layer, "rate"))
         footer = layout.itemById("disclosure")
         page = layout.pageCollection().page(0).pageSize()
         _fit_legend(legend, footer.pagePos().y() - 2 if footer is not None else page.height() - 10,
