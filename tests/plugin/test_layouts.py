@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from qgis.core import QgsLayoutItemLabel, QgsProject
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QImage
 
 from jin_plugin.core.district_context import add_districts, cached_boundaries
@@ -37,10 +38,10 @@ def files(hub_url, analyst_authcfg, tmp_path_factory) -> dict[str, Path]:
     return out
 
 
-def themed_with_districts(files: dict[str, Path]):
+def themed_with_districts(files: dict[str, Path], measure: str = "count"):
     """The LSOA layer themed, in the project under the district outlines (as the panel adds them)."""
     layer = open_layer(files["lsoa"])
-    apply_choropleth(layer, "count")
+    apply_choropleth(layer, measure)
     QgsProject.instance().addMapLayer(layer)
     return layer, add_districts(QgsProject.instance(), files["boundaries"])
 
@@ -95,11 +96,12 @@ def test_each_template_exports_with_its_texts_and_map(files, tmp_path, page, qgi
     QgsProject.instance().removeAllMapLayers()
 
 
+@pytest.mark.parametrize("measure", ["count", "rate"])
 @pytest.mark.parametrize("page", list(PAGES))
-def test_every_text_fits_its_frame(files, page, qgis_new_project):
+def test_every_text_fits_its_frame(files, page, measure, qgis_new_project):
     """No label's text, word-wrapped, runs past its frame, on any page size, with the longest texts a
-    JiN layer brings (the cell-key note, the credits)."""
-    layer, districts = themed_with_districts(files)
+    JiN layer brings (the cell-key note, the credits, a rate's unit)."""
+    layer, districts = themed_with_districts(files, measure)
     assert layer.customProperty("jin/disclosure_method") == "cell_key"      # the longer of the two notes
     layout = fill(load_template(QgsProject.instance(), page), layer, districts=districts)
     labels = [item for item in layout.items() if isinstance(item, QgsLayoutItemLabel)]
@@ -109,6 +111,10 @@ def test_every_text_fits_its_frame(files, page, qgis_new_project):
     legend, footer = layout.itemById("legend"), layout.itemById("disclosure")     # the legend clear of both
     assert legend.pagePos().x() + legend.rect().width() <= PAGES[page][0] - 10
     assert legend.pagePos().y() + legend.rect().height() <= footer.pagePos().y()
+    unit = layer.customProperty("jin/rate_label")
+    entries = [str(n.data(Qt.ItemDataRole.DisplayRole)) for n in legend.model().layerLegendNodes(
+        legend.model().rootGroup().findLayer(layer))]
+    assert unit and not any(unit in entry.replace("\n", " ") for entry in entries), entries   # the heading says it
     # the measure itself: the full rule (what the A4-portrait footer printed before) overruns the note's frame
     note = layout.itemById("disclosure")
     note.setText(layer.metadata().abstract())
