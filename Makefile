@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 export QT_QPA_PLATFORM ?= offscreen
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: setup demo test test-qgis matrix lint package install bench privacy boundaries translations clean
+.PHONY: setup demo test test-qgis matrix desktop-tour lint package install bench privacy boundaries translations clean
 
 setup: $(VENV)/.setup-done
 
@@ -27,6 +27,11 @@ test-qgis:
 matrix:
 	bash scripts/qgis_matrix.sh 3.40 test
 	bash scripts/qgis_matrix.sh newest test
+
+# Desktop QGIS with the plugin on a 1366×768 virtual screen, driven as an analyst does: screenshots
+# and the layout PDF in var/tour (after `make demo`). On QGIS 3.40: scripts/qgis_matrix.sh 3.40 demo desktop-tour
+desktop-tour: setup
+	xvfb-run -a -s "-screen 0 1366x768x24" $(PY) scripts/desktop_tour.py var/tour
 
 lint: setup
 	$(VENV)/bin/ruff check .

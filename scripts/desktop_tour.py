@@ -78,6 +78,7 @@ def tour() -> None:
 
     def steps():
         window = iface.mainWindow()
+        window.setGeometry(QApplication.primaryScreen().availableGeometry())   # no window manager to maximise
         window.showMaximized()
         yield 3
         QgsApplication.authManager().setMasterPassword(MASTER, True)

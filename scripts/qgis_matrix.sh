@@ -27,7 +27,7 @@ TARGETS=("${@:-test}")
 
 CHROOT=$REPO/var/chroot/$SUITE
 PIP_CACHE=$REPO/var/cache/pip-$SUITE
-PACKAGES="python3-qgis qgis-providers qgis python3-venv python3-pip make git poppler-utils ca-certificates locales-all"
+PACKAGES="python3-qgis qgis-providers qgis python3-venv python3-pip make git poppler-utils ca-certificates locales-all xvfb xauth"
 
 host_sources() {
   # Print "URI SUITE" for every deb line of the host (one-line and deb822 formats).

@@ -13,6 +13,7 @@ apt_pkgs=()
 command -v pdftoppm >/dev/null || apt_pkgs+=(poppler-utils)
 command -v qgis_process >/dev/null || apt_pkgs+=(qgis)       # qgis_process runs the jin: algorithms from scripts
 command -v pylupdate5 >/dev/null || apt_pkgs+=(pyqt5-dev-tools)            # make translations, and its tests
+command -v xvfb-run >/dev/null || apt_pkgs+=(xvfb xauth)                # make desktop-tour: QGIS on a virtual screen
 [ -x /usr/lib/qt5/bin/lrelease ] || command -v lrelease >/dev/null || apt_pkgs+=(qttools5-dev-tools)
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${apt_pkgs[*]}"

@@ -204,42 +204,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="173"/>
+        <location filename="../core/layouts.py" line="187"/>
         <source>unknown page &apos;{page}&apos;: choose one of {pages}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="246"/>
+        <location filename="../core/layouts.py" line="260"/>
         <source>layout template {name} is missing from the plugin: reinstall JiN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="408"/>
+        <location filename="../core/layouts.py" line="422"/>
         <source>the template has no map item &apos;{item}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="471"/>
+        <location filename="../core/layouts.py" line="486"/>
         <source>export as .pdf, .png or .svg</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="473"/>
+        <location filename="../core/layouts.py" line="488"/>
         <source>could not export {name} (error {code}): check the folder is writable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="503"/>
+        <location filename="../core/layouts.py" line="518"/>
         <source>could not export the atlas: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="512"/>
+        <location filename="../core/layouts.py" line="527"/>
         <source>a comparison layout shows one to three maps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="541"/>
+        <location filename="../core/layouts.py" line="556"/>
         <source>Same classes on every map</source>
         <translation type="unfinished"></translation>
     </message>
@@ -289,7 +289,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="568"/>
+        <location filename="../ui/dock.py" line="575"/>
         <source>The layer&apos;s style could not be kept with it: {error}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1069,7 +1069,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="359"/>
+        <location filename="../ui/dock.py" line="366"/>
         <source>JiN: testing the connection</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1114,7 +1114,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="325"/>
+        <location filename="../ui/dock.py" line="332"/>
         <source>Not connected</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1179,107 +1179,107 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="315"/>
+        <location filename="../ui/dock.py" line="322"/>
         <source>Add a connection to your JiN hub with + (its URL and your JiN sign-in).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="325"/>
+        <location filename="../ui/dock.py" line="332"/>
         <source>Press Connect to read the catalogue of {name}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="345"/>
+        <location filename="../ui/dock.py" line="352"/>
         <source>Delete JiN connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="345"/>
+        <location filename="../ui/dock.py" line="352"/>
         <source>Delete the connection “{name}”? Layers already fetched stay in your projects and cache.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="353"/>
+        <location filename="../ui/dock.py" line="360"/>
         <source>Connection “{name}” deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="370"/>
+        <location filename="../ui/dock.py" line="377"/>
         <source>Connecting to {url}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="370"/>
+        <location filename="../ui/dock.py" line="377"/>
         <source>Searching the hub…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="388"/>
+        <location filename="../ui/dock.py" line="395"/>
         <source>The hub search found {found} of {total} dataset(s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="396"/>
+        <location filename="../ui/dock.py" line="403"/>
         <source> as {user} ({agency}, {role})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="396"/>
+        <location filename="../ui/dock.py" line="403"/>
         <source> without signing in (public aggregates)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="399"/>
+        <location filename="../ui/dock.py" line="406"/>
         <source>; {n} JiN layer(s) have a newer release: Refresh JiN layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="400"/>
+        <location filename="../ui/dock.py" line="407"/>
         <source>Connected to {hub} {version}{who}: {n} dataset(s){newer}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="439"/>
+        <location filename="../ui/dock.py" line="446"/>
         <source>Fetching {n} layer(s)… (progress in the task manager)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="495"/>
+        <location filename="../ui/dock.py" line="502"/>
         <source>Every JiN layer is of the hub&apos;s current release.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="503"/>
+        <location filename="../ui/dock.py" line="510"/>
         <source>Refreshing {n} JiN layer(s)…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="526"/>
+        <location filename="../ui/dock.py" line="533"/>
         <source>Add a JiN layer first: the layout is made for it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="542"/>
+        <location filename="../ui/dock.py" line="549"/>
         <source>Layout “{name}” made: export it as PDF, PNG or SVG from the designer, or with Processing ▸ JiN ▸ Export JiN map layout.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="596"/>
+        <location filename="../ui/dock.py" line="603"/>
         <source>Add two or more JiN layers of the same measure first: they then share one set of classes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="610"/>
+        <location filename="../ui/dock.py" line="617"/>
         <source>{n} layers now share the classes {classes}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="614"/>
+        <location filename="../ui/dock.py" line="621"/>
         <source> The summary (with its PDF) is in {folder}: Compare ▸ Open summary.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="616"/>
+        <location filename="../ui/dock.py" line="623"/>
         <source>Added “{name}”.{where}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1614,22 +1614,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="359"/>
+        <location filename="../ui/dock.py" line="366"/>
         <source>Cancelled: testing the connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="474"/>
+        <location filename="../ui/dock.py" line="481"/>
         <source>Choose a hub connection first: the refresh compares your layers with its catalogue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="477"/>
+        <location filename="../ui/dock.py" line="484"/>
         <source>Checking {url} for newer releases…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="480"/>
+        <location filename="../ui/dock.py" line="487"/>
         <source>Could not check the hub “{name}” for newer releases, so no JiN layer was checked or changed. {error} Then press Refresh JiN layers again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1824,7 +1824,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="515"/>
+        <location filename="../ui/dock.py" line="522"/>
         <source>Refreshed “{name}” to the release of {date}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1899,27 +1899,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="270"/>
+        <location filename="../core/layouts.py" line="284"/>
         <source>The full rule is in the layer&apos;s metadata.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="272"/>
+        <location filename="../core/layouts.py" line="286"/>
         <source>Counts carry small deliberate noise, and counts under {n} are withheld to protect privacy; hatched areas are withheld, not zero.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="275"/>
+        <location filename="../core/layouts.py" line="289"/>
         <source>Counts under {n} are withheld to protect privacy, with a few more so they cannot be worked out; hatched areas are withheld, not zero.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="297"/>
+        <location filename="../core/layouts.py" line="311"/>
         <source>Map made {date} with JiN (Joined-up Information Nottinghamshire)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="298"/>
+        <location filename="../core/layouts.py" line="312"/>
         <source>Data released {date}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2084,22 +2084,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="576"/>
+        <location filename="../ui/dock.py" line="583"/>
         <source>Select one or more JiN layers in the Layers panel, then press Re-class selected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="580"/>
+        <location filename="../ui/dock.py" line="587"/>
         <source>Re-classed {n} layer(s) as {method}, {k} classes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="586"/>
+        <location filename="../ui/dock.py" line="593"/>
         <source>Put back the earlier style of {n} layer(s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="605"/>
+        <location filename="../ui/dock.py" line="612"/>
         <source>Tick two or more layers to share one scale; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>

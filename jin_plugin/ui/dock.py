@@ -279,10 +279,17 @@ class JinDock(QgsDockWidget):
         chosen = self.current_connection()
         return HubClient(chosen.url if chosen else "", chosen.authcfg if chosen else "")
 
+    def _say(self, text: str) -> None:
+        """Where the panel stands (connecting, connected, fetching), above the catalogue."""
+        self.status.setText(text)
+        self.status.show()
+
     def notify(self, text: str, level=Qgis.MessageLevel.Info) -> None:
         """Tell the analyst: in the panel's message line (QGIS's own warnings, such as coordinate
-        transforms, can stack over the message bar) and on the message bar."""
+        transforms, can stack over the message bar) and on the message bar. The status line above
+        the catalogue holds the same words, hidden so the Data tab does not say them twice."""
         self.status.setText(text)
+        self.status.hide()
         self.message_line.show_message(text, level)
         if self.message_bar is not None:
             self.message_bar.pushMessage("JiN", text, level, 8 if level != Qgis.MessageLevel.Critical else 0)
@@ -312,7 +319,7 @@ class JinDock(QgsDockWidget):
         if self.current_connection() != before:
             self._connection_chosen()
         if not has:
-            self.status.setText(tr("Add a connection to your JiN hub with + (its URL and your JiN sign-in)."))
+            self._say(tr("Add a connection to your JiN hub with + (its URL and your JiN sign-in)."))
 
     def _connection_chosen(self) -> None:
         """Another hub: forget the last one's catalogue until this one is connected."""
@@ -322,7 +329,7 @@ class JinDock(QgsDockWidget):
         self.entries = {}
         self.catalogue.set_entries([])
         self.options.set_zones([])
-        self.status.setText(tr("Press Connect to read the catalogue of {name}.").format(name=chosen.name) if chosen
+        self._say(tr("Press Connect to read the catalogue of {name}.").format(name=chosen.name) if chosen
                             else tr("Not connected"))
 
     def use_connection(self, connection: Connection) -> Connection:
@@ -367,7 +374,7 @@ class JinDock(QgsDockWidget):
     # ---- catalogue -------------------------------------------------------------------------
     def connect_hub(self, search: Optional[dict[str, str]] = None) -> CatalogueTask:
         client = self.client()
-        self.status.setText(tr("Connecting to {url}…").format(url=client.base_url) if not search
+        self._say(tr("Connecting to {url}…").format(url=client.base_url) if not search
                             else tr("Searching the hub…"))
         self.connect_button.setEnabled(False)
         task = CatalogueTask(client, search)
@@ -385,7 +392,7 @@ class JinDock(QgsDockWidget):
         self.connect_button.setEnabled(True)
         self.catalogue.set_entries(task.datasets)
         if task.search:
-            self.status.setText(tr("The hub search found {found} of {total} dataset(s).")
+            self._say(tr("The hub search found {found} of {total} dataset(s).")
                                 .format(found=len(task.datasets), total=len(self.entries)))
             return
         self.entries = {e["id"]: e for e in task.datasets}
@@ -397,7 +404,7 @@ class JinDock(QgsDockWidget):
                else tr(" without signing in (public aggregates)"))
         stale = self.mark_layers()
         newer = tr("; {n} JiN layer(s) have a newer release: Refresh JiN layers").format(n=len(stale)) if stale else ""
-        self.status.setText(tr("Connected to {hub} {version}{who}: {n} dataset(s){newer}").format(
+        self._say(tr("Connected to {hub} {version}{who}: {n} dataset(s){newer}").format(
             hub=task.version.get("name"), version=task.version.get("version"), who=who, n=len(task.datasets),
             newer=newer))
 
@@ -436,7 +443,7 @@ class JinDock(QgsDockWidget):
             self._start_fetch(task)
             tasks.append(task)
         if tasks:
-            self.status.setText(tr("Fetching {n} layer(s)… (progress in the task manager)").format(n=len(tasks)))
+            self._say(tr("Fetching {n} layer(s)… (progress in the task manager)").format(n=len(tasks)))
         return tasks
 
     def _start_fetch(self, task: FetchLayerTask) -> None:
@@ -474,7 +481,7 @@ class JinDock(QgsDockWidget):
             self.notify(tr("Choose a hub connection first: the refresh compares your layers with its catalogue."),
                         Qgis.MessageLevel.Warning)
             return None
-        self.status.setText(tr("Checking {url} for newer releases…").format(url=self.client().base_url))
+        self._say(tr("Checking {url} for newer releases…").format(url=self.client().base_url))
         task = CatalogueTask(self.client())
         task.taskCompleted.connect(lambda: self.refresh_from(task.datasets))
         task.failed.connect(lambda msg: self.notify(tr(
@@ -500,7 +507,7 @@ class JinDock(QgsDockWidget):
             task.layerReady.connect(lambda fresh, old=layer: self.swap_in(old, fresh))
             self._start_fetch(task)
             tasks.append(task)
-        self.status.setText(tr("Refreshing {n} JiN layer(s)…").format(n=len(tasks)))
+        self._say(tr("Refreshing {n} JiN layer(s)…").format(n=len(tasks)))
         return tasks
 
     def swap_in(self, old: QgsVectorLayer, fresh: QgsVectorLayer) -> None:
