@@ -49,6 +49,7 @@ from .district_context import CONTEXT_KEY
 from .layers import ONS_ATTRIBUTION
 from .project_layers import jin_layers
 from .symbology import unit_of
+from .when import day_words
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "resources" / "layouts"
 MM = LAYOUT_MM
@@ -301,15 +302,12 @@ def release_date(layer: QgsVectorLayer) -> Optional[date]:
         return datetime.strptime(found.group(1), "%Y%m%d").date() if found else None
 
 
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def dates_line(layer: QgsVectorLayer) -> str:
     """"Data released 5 December 2026 · Map made 6 December 2026 with JiN (…)"."""
     released = release_date(layer)
-    made = tr("Map made {date} with JiN (Joined-up Information Nottinghamshire)").format(date=_day(date.today()))
-    return (tr("Data released {date}").format(date=_day(released)) + " · " + made) if released else made
+    made = tr("Map made {date} with JiN (Joined-up Information Nottinghamshire)").format(
+        date=day_words(date.today(), long=True))
+    return (tr("Data released {date}").format(date=day_words(released, long=True)) + " · " + made) if released else made
 
 
 def _footer_texts(layout: QgsPrintLayout, layer: QgsVectorLayer) -> None:

@@ -3,7 +3,7 @@ cache record; an unreadable stamp is shown as it is rather than hidden."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 
 def _parsed(stamp: str) -> datetime | None:
@@ -14,10 +14,15 @@ def _parsed(stamp: str) -> datetime | None:
     return moment.astimezone() if moment.tzinfo else moment.replace(tzinfo=timezone.utc).astimezone()
 
 
+def day_words(day: date, long: bool = False) -> str:
+    """``4 Dec 2026``, or ``4 December 2026`` where there is room (printed maps)."""
+    return f"{day.day} {day:%B %Y}" if long else f"{day.day} {day:%b %Y}"
+
+
 def readable_date(stamp: str) -> str:
     """``2026-12-04T09:12:00+00:00`` → ``4 Dec 2026`` (local time)."""
     moment = _parsed(stamp)
-    return f"{moment.day} {moment:%b %Y}" if moment else stamp
+    return day_words(moment) if moment else stamp
 
 
 def readable_moment(stamp: str) -> str:
