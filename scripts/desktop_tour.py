@@ -132,16 +132,18 @@ def tour() -> None:
         shot("06_local_tab")
         dock.tabs.setCurrentIndex(0)
         iface.layerTreeView().setCurrentLayer(added[1])
-        layout = dock.make_layout()
+        layouts = QgsProject.instance().layoutManager()
+        dock.make_layout()                      # district outlines may be fetched first, in a task
+        yield lambda: bool(layouts.layouts())
         yield 4
         shot("07_layout_designer")
-        if layout is not None:
-            exporter = QgsLayoutExporter(layout)
-            result = exporter.exportToPdf(str(out / "layout.pdf"), QgsLayoutExporter.PdfExportSettings())
-            exporter.exportToImage(str(out / "layout.png"), QgsLayoutExporter.ImageExportSettings())
-            say(f"layout '{layout.name()}' exported: {result}")
-            for designer in iface.openLayoutDesigners():
-                designer.close()
+        layout = layouts.layouts()[0]
+        exporter = QgsLayoutExporter(layout)
+        result = exporter.exportToPdf(str(out / "layout.pdf"), QgsLayoutExporter.PdfExportSettings())
+        exporter.exportToImage(str(out / "layout.png"), QgsLayoutExporter.ImageExportSettings())
+        say(f"layout '{layout.name()}' exported: {result}")
+        for designer in iface.openLayoutDesigners():
+            designer.close()
         yield 1
         (out / "done").write_text("ok", encoding="utf-8")
 
