@@ -52,7 +52,7 @@ def host(out: Path) -> int:
     finally:
         hub.stop()
     print(f"desktop_tour: QGIS exited {run.returncode}; screenshots in {out}")
-    return 0 if (out / "done").exists() else 1
+    return 0 if run.returncode == 0 and (out / "done").exists() else 1
 
 
 # ---- inside QGIS -----------------------------------------------------------------------------
@@ -149,20 +149,24 @@ def tour() -> None:
 
     walk = steps()
 
+    def finish() -> None:
+        """Quit as the analyst does (Project ▸ Exit QGIS: plugins unloaded, then the window closed);
+        QApplication.quit() skips that and QGIS 3.40 then crashes on its way out."""
+        QgsProject.instance().setDirty(False)
+        log.close()
+        QTimer.singleShot(500, iface.actionExit().trigger)
+
     def advance() -> None:
         try:
             wait = next(walk)
         except StopIteration:
-            QgsProject.instance().setDirty(False)
-            log.close()
-            QTimer.singleShot(500, QApplication.instance().quit)
+            finish()
             return
         except Exception as exc:        # a tour step failed: say which, and stop
             import traceback
 
             say("FAILED: " + "".join(traceback.format_exception(exc)))
-            log.close()
-            QApplication.instance().quit()
+            finish()
             return
         if callable(wait):
             deadline = time.monotonic() + 120
