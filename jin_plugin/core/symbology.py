@@ -101,9 +101,15 @@ def unit_of(layer: QgsVectorLayer, field: str) -> str:
     return str(layer.customProperty("jin/rate_label", "") or "") if field == "rate" else ""
 
 
-def _label(lower: float, upper: float, unit: str, whole: bool) -> str:
+def _label(lower: float, upper: float, unit: str, whole: bool, first: bool = True) -> str:
+    """``3 – 7``; counts read as the whole numbers a class holds: a class above the first starts one
+    past the class below (``8 – 12``, not ``7 – 12``), and a class of one number is that number
+    (``5``, not ``5 – 5``)."""
     fmt = "{:,.0f}" if whole else "{:,.1f}"
-    return f"{fmt.format(lower)} – {fmt.format(upper)}{' ' + unit if unit else ''}"
+    if whole and not first:
+        lower = math.floor(lower) + 1
+    shown = fmt.format(upper) if whole and lower >= upper else f"{fmt.format(lower)} – {fmt.format(upper)}"
+    return f"{shown}{' ' + unit if unit else ''}"
 
 
 def classify_values(values: list[float], n_classes: int = 5, method: str = "jenks", unit: str = "",
@@ -120,8 +126,8 @@ def classify_values(values: list[float], n_classes: int = 5, method: str = "jenk
         edges = [-top + i * step for i in range(n_classes + 1)]
         return [ClassBreak(lo, hi, _label(lo, hi, unit, False)) for lo, hi in zip(edges[:-1], edges[1:])]
     ranges = METHODS[method]().classes(values, min(n_classes, len(set(values))))
-    return [ClassBreak(r.lowerBound(), r.upperBound(), _label(r.lowerBound(), r.upperBound(), unit, whole))
-            for r in ranges]
+    return [ClassBreak(r.lowerBound(), r.upperBound(), _label(r.lowerBound(), r.upperBound(), unit, whole, i == 0))
+            for i, r in enumerate(ranges)]
 
 
 def classify(layer: QgsVectorLayer, field: str, n_classes: int = 5, method: str = "jenks") -> list[ClassBreak]:

@@ -125,6 +125,14 @@ def test_breaks_are_qgis_own_classes(files, method, cls):
     assert class_breaks(layer) == ours
 
 
+def test_count_classes_read_as_the_whole_numbers_they_hold():
+    """Counts: a class of one number is that number, and each class starts one past the one below
+    (QGIS puts a value on a shared bound in the lower class)."""
+    assert [b.label for b in classify_values([5, 5, 5, 5, 9, 7], 2, "jenks")] == ["5", "6 – 9"]
+    assert [b.label for b in classify_values([1, 2, 3, 10, 11, 12], 2, "jenks")] == ["1 – 3", "4 – 12"]
+    assert [b.label for b in classify_values([0.5, 1.5, 2.5, 9.0], 2, "jenks")] == ["0.5 – 2.5", "2.5 – 9.0"]
+
+
 def test_rates_are_labelled_with_their_unit_and_school_uses_its_theme(files, tmp_path):
     layer = open_layer(files["school"])
     breaks = apply_choropleth(layer, "rate", 4, "equal")
