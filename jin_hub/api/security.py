@@ -267,7 +267,7 @@ def install_audit(app: FastAPI) -> None:
         response.headers.setdefault("Cache-Control", "private, no-store")
         if response.status_code == 401:
             response.headers["WWW-Authenticate"] = challenge(request)
-        response.headers["Vary"] = "Authorization, X-API-Key, Accept-Encoding"
+        response.headers["Vary"] = "Authorization, X-API-Key, X-Requested-With, Accept-Encoding"   # the challenge
         entry = getattr(request.state, "audit", None)
         if entry is None:
             return response

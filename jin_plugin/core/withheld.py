@@ -54,8 +54,9 @@ def withheld_warning(layer: QgsVectorLayer, entry: dict, request: LayerRequest, 
     geographies = entry.get("geographies") or []
     monthly = len(period) == 7
     threshold = (entry.get("disclosure") or {}).get("threshold", "?")
-    text = tr("Most of the map is withheld: {n} areas have counts under {threshold}, hatched, not zero, and "
-              "{shown} show a value.").format(n=withheld, threshold=threshold, shown=shown)
+    text = tr("Most of the map is withheld: {n} areas are hatched (counts under {threshold}, or withheld so "
+              "that none can be worked out from the totals), not zero, and {shown} show a value.").format(
+        n=withheld, threshold=threshold, shown=shown)
     offers = [geography_label(g, geographies) for g in coarser_geographies(entry, request, monthly)[:1]]
     longer = longer_period(entry, period) if monthly else None
     if longer:

@@ -49,7 +49,8 @@ def test_a_mostly_withheld_map_is_a_warning_naming_what_publishes(qgis_new_proje
     statuses = [f["status"] for f in layer.getFeatures()]
     withheld, shown = statuses.count(STATUS_SUPPRESSED), statuses.count(STATUS_VALUE)
     assert withheld > shown and withheld < layer.featureCount() / 2      # most of what is not zero
-    assert f"{withheld} areas have counts under 5, hatched, not zero, and {shown} show a value" in warning
+    assert f"{withheld} areas are hatched (counts under 5, or withheld so that none can be worked out from the " \
+           f"totals), not zero, and {shown} show a value" in warning
     assert "also publishes MSOA or 12 months to Dec 2024 at LSOA" in warning
     text, level = added_message(layer, warning)
     assert level == Qgis.MessageLevel.Warning and text.startswith("Added “Burglary count, Dec 2024, LSOA”")
