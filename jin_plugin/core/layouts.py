@@ -8,9 +8,8 @@ the layout designer; filling looks items up by id.
 
 from __future__ import annotations
 
-import re
 import textwrap
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Optional
 
@@ -23,7 +22,6 @@ from qgis.core import (
     QgsLayoutItemMapOverview,
     QgsLayoutItemPicture,
     QgsLayoutItemScaleBar,
-    QgsLayoutManager,
     QgsLayoutMeasurement,
     QgsLayoutPoint,
     QgsLayoutSize,
@@ -47,9 +45,10 @@ from ..i18n import tr
 from .compat import DISTANCE_KM, LAYOUT_MM, SCALEBAR_FIT_WIDTH, TEXT_ALWAYS_TEXT, label_font, set_label_font
 from .district_context import CONTEXT_KEY
 from .layers import ONS_ATTRIBUTION
+from .naming import unique
 from .project_layers import jin_layers
 from .symbology import unit_of
-from .when import day_words
+from .when import day_words, release_day
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "resources" / "layouts"
 MM = LAYOUT_MM
@@ -293,13 +292,9 @@ def disclosure_note(layer: QgsVectorLayer) -> str:
 
 
 def release_date(layer: QgsVectorLayer) -> Optional[date]:
-    """The day the layer's data were released by the hub (from the release's timestamp or id)."""
-    created = str(layer.customProperty("jin/release_created", "") or "")
-    try:
-        return datetime.fromisoformat(created).date()
-    except ValueError:
-        found = re.search(r"(\d{8})T", str(layer.customProperty("jin/release", "") or ""))
-        return datetime.strptime(found.group(1), "%Y%m%d").date() if found else None
+    """The day the layer's data were released by the hub, as the panel's tooltip gives it."""
+    return release_day(str(layer.customProperty("jin/release_created", "") or ""),
+                       str(layer.customProperty("jin/release", "") or ""))
 
 
 def dates_line(layer: QgsVectorLayer) -> str:
@@ -353,17 +348,6 @@ def text_overflow(label: QgsLayoutItemLabel) -> float:
                 line = trial
     needed = lines * metrics.lineSpacing() * to_mm
     return max(widest - width, needed - height)
-
-
-def unique_name(manager: QgsLayoutManager, name: str) -> str:
-    """``name``, or ``name (2)``, ``(3)``… when the project already has a layout of that name."""
-    taken = {layout.name() for layout in manager.layouts()}
-    n = 1
-    candidate = name
-    while candidate in taken:
-        n += 1
-        candidate = f"{name} ({n})"
-    return candidate
 
 
 def _fit(extent: QgsRectangle, item: QgsLayoutItemMap) -> QgsRectangle:
@@ -433,7 +417,7 @@ def fill(layout: QgsPrintLayout, layer: QgsVectorLayer, title: Optional[str] = N
         node = root.addLayer(layer)
         # the legend heads its classes with the measure ("Count"), not the whole layer name again
         node.setCustomProperty("legend/title-label", parts[-1].capitalize() if len(parts) > 1 else layer.name())
-        _unit_in_title_only(legend, node, unit_of(layer, "rate"))
+        _unit_in_title_only(legend, node, unit_of(layer, str(layer.customProperty("jin/styled_field", "") or "")))
         footer = layout.itemById("disclosure")
         page = layout.pageCollection().page(0).pageSize()
         _fit_legend(legend, footer.pagePos().y() - 2 if footer is not None else page.height() - 10,
@@ -450,7 +434,7 @@ def add_layout(project: QgsProject, page: str, layer: QgsVectorLayer,
     unique only when the project already has a layout of that name)."""
     layout = fill(load_template(project, page), layer, districts=districts)
     manager = project.layoutManager()
-    layout.setName(unique_name(manager, layer.name()))
+    layout.setName(unique(layer.name(), {other.name() for other in manager.layouts()}))
     manager.addLayout(layout)
     return layout
 

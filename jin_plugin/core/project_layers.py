@@ -11,6 +11,7 @@ from qgis.core import NULL, Qgis, QgsProject, QgsVectorLayer
 
 from ..i18n import tr
 from .layers import provenance_of, request_of
+from .naming import unique
 from .reference_style import apply_reference_style, indicator_of_layer
 from .symbology import apply_choropleth, apply_labels, save_style
 from .withheld import withheld_warning
@@ -30,10 +31,7 @@ def unique_name(layer: QgsVectorLayer, project: QgsProject) -> str:
             other.name() == name and other.customProperty("jin/dataset_title", "") == title
             for other in project.mapLayers().values()):
         name = f"{name} — {title}"
-    base, n = name, 2
-    while name in taken:
-        name, n = f"{base} ({n})", n + 1
-    return name
+    return unique(name, taken)
 
 
 def add_to_jin_group(layer: QgsVectorLayer, project: Optional[QgsProject] = None) -> None:

@@ -3,7 +3,9 @@ cache record; an unreadable stamp is shown as it is rather than hidden."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
+from typing import Optional
 
 
 def _parsed(stamp: str) -> datetime | None:
@@ -29,3 +31,22 @@ def readable_moment(stamp: str) -> str:
     """``2026-12-04T09:12:00+00:00`` → ``4 Dec 2026, 09:12`` (local time)."""
     moment = _parsed(stamp)
     return f"{moment.day} {moment:%b %Y, %H:%M}" if moment else stamp
+
+
+def release_day(created: str, release_id: str) -> Optional[date]:
+    """The local day a release was made: from its timestamp, else the ``YYYYMMDD`` in its id
+    (``20261204T091200Z-…``), else None — one reading for the panel and the printed map."""
+    moment = _parsed(created)
+    if moment is not None:
+        return moment.date()
+    found = re.search(r"(\d{8})T", release_id or "")
+    try:
+        return datetime.strptime(found.group(1), "%Y%m%d").date() if found else None
+    except ValueError:
+        return None
+
+
+def release_words(created: str, release_id: str) -> str:
+    """``4 Dec 2026`` for the release, else its id as it is, else '' (nothing known)."""
+    day = release_day(created, release_id)
+    return day_words(day) if day is not None else (release_id or "")

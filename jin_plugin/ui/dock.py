@@ -50,7 +50,7 @@ from ..core.model import LayerRequest
 from ..core.project_layers import GROUP_NAME, add_to_jin_group, added_message, jin_layers, style_fetched
 from ..core.releases import request_of_layer, stale_layers
 from ..core.safe_task import SafeTask
-from ..core.when import readable_date
+from ..core.when import release_words
 from ..help import help_url
 from ..i18n import QT_TR_NOOP, tr
 from ..processing.catalogues import remember as remember_catalogue
@@ -257,8 +257,9 @@ class JinDock(QgsDockWidget):
             size, orientation = key.split("-")
             self.page.addItem(tr(PAGE_SIZES[orientation]).format(size=size.upper()), key)
         self.layout_button = QPushButton(tr("Print la&yout"))
-        self.layout_button.setToolTip(tr("A print layout of the newest JiN layer, opened in the layout designer "
-                                         "(export PDF, PNG or SVG from there)"))
+        self.layout_button.setToolTip(tr("A print layout of the JiN layer selected in the Layers panel (asked when "
+                                         "none or several are), opened in the layout designer (export PDF, PNG "
+                                         "or SVG from there)"))
         self.layout_button.clicked.connect(self.make_layout)
         row.addWidget(self.page, 1)
         row.addWidget(self.layout_button)
@@ -519,8 +520,10 @@ class JinDock(QgsDockWidget):
             old.setCustomProperty(key, fresh.customProperty(key))
         old.setRenderer(renderer)
         old.triggerRepaint()
-        self.notify(tr("Refreshed “{name}” to the release of {date}.").format(
-                    name=old.name(), date=readable_date(old.customProperty("jin/release_created", ""))),
+        released = release_words(str(old.customProperty("jin/release_created", "") or ""),
+                                 str(old.customProperty("jin/release", "") or ""))
+        self.notify(tr("Refreshed “{name}” to the release of {date}.").format(name=old.name(), date=released)
+                    if released else tr("Refreshed “{name}” to the hub's current release.").format(name=old.name()),
                     Qgis.MessageLevel.Success)
         self.mark_layers()
 
@@ -535,32 +538,51 @@ class JinDock(QgsDockWidget):
         layer = layer_for_layout(candidates, self.indicators.view if self.indicators else None, self)
         if layer is None:
             return None
-        project, page = QgsProject.instance(), self.page.currentData()
+        project, page, layer_id = QgsProject.instance(), self.page.currentData(), layer.id()
 
-        def made(boundaries: Optional[Path]) -> Optional[QgsPrintLayout]:
+        def made(boundaries: Optional[Path], missing: str = "") -> Optional[QgsPrintLayout]:
+            """The layout, once the boundaries are known; ``missing`` says why it has no district outlines."""
+            self.layout_button.setEnabled(True)
+            chosen = project.mapLayer(layer_id)           # looked up again: it may have gone while we waited
+            if not isinstance(chosen, QgsVectorLayer):
+                self.notify(tr("The layer the layout was for is no longer in the project: select a JiN layer "
+                               "and press Print layout again."), Qgis.MessageLevel.Warning)
+                return None
             try:
                 districts = add_districts(project, boundaries) if boundaries else districts_in(project)
-                layout = add_layout(project, page, layer, districts)
+                layout = add_layout(project, page, chosen, districts)
             except (LayoutError, OSError) as exc:
                 self.notify(str(exc), Qgis.MessageLevel.Critical)
                 return None
             if self.open_designer is not None:
                 self.open_designer(layout)
-            self.notify(tr("Layout “{name}” made: export it as PDF, PNG or SVG from the designer, or with "
-                           "Processing ▸ JiN ▸ Export JiN map layout.").format(name=layout.name()),
-                        Qgis.MessageLevel.Success)
+            text = tr("Layout “{name}” made: export it as PDF, PNG or SVG from the designer, or with "
+                      "Processing ▸ JiN ▸ Export JiN map layout.").format(name=layout.name())
+            if missing and districts is None:
+                self.notify(text + " " + tr("It has no district outlines: {why}").format(why=missing),
+                            Qgis.MessageLevel.Warning)
+            else:
+                self.notify(text, Qgis.MessageLevel.Success)
             return layout
+
+        def stopped(notice: str) -> None:
+            self.layout_button.setEnabled(True)
+            self.notify(notice, Qgis.MessageLevel.Info)
 
         hub = layer.customProperty("jin/hub_url", "")
         boundaries = cached_boundaries(hub)
         if districts_in(project) is not None or boundaries is not None:
             return made(boundaries)
         client = self.client()
-        if not hub or client.base_url.rstrip("/") != hub.rstrip("/"):
-            return made(None)                   # another hub's layer: no credentials for its boundaries
+        if not hub or client.base_url.rstrip("/") != hub.rstrip("/"):      # no credentials for its boundaries
+            return made(None, tr("the layer comes from another hub ({hub}); connect to that hub and make the "
+                                 "layout again to have them.").format(hub=hub or tr("unknown")))
         task = DistrictBoundariesTask(client)
         task.ready.connect(made)
-        task.failed.connect(lambda _message: made(None))
+        task.failed.connect(lambda message: made(None, message))
+        task.cancelled.connect(stopped)
+        self.layout_button.setEnabled(False)            # one download, one layout
+        self._say(tr("Fetching district outlines for the layout…"))
         self._start(task)
         return None
 

@@ -9,7 +9,7 @@ from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
 from qgis.gui import QgsLayerTreeView, QgsLayerTreeViewIndicator
 from qgis.PyQt.QtGui import QIcon
 
-from ..core.when import readable_date, readable_moment
+from ..core.when import readable_moment, release_words
 from ..i18n import tr
 
 ICON = Path(__file__).resolve().parents[1] / "icons" / "jin.svg"
@@ -17,14 +17,18 @@ ICON = Path(__file__).resolve().parents[1] / "icons" / "jin.svg"
 
 def cached_tooltip(layer: QgsVectorLayer, newer: bool) -> str:
     """A few short lines: that the layer opens offline, which release, when fetched, from where."""
-    created = layer.customProperty("jin/release_created", "")
-    fetched = readable_moment(layer.customProperty("jin/fetched", ""))
+    released = release_words(str(layer.customProperty("jin/release_created", "") or ""),
+                             str(layer.customProperty("jin/release", "") or ""))
+    fetched = readable_moment(str(layer.customProperty("jin/fetched", "") or ""))
     hub = layer.customProperty("jin/hub_url", "")
     lines = [tr("A newer release is on the hub: JiN panel ▸ Refresh JiN layers.")] if newer else []
-    lines += [tr("JiN layer cached on this PC: it opens offline."),
-              tr("Released {date}, fetched {fetched}.").format(date=readable_date(created), fetched=fetched)
-              if created else tr("Fetched {fetched}.").format(fetched=fetched),
-              tr("Hub: {hub}").format(hub=hub)]
+    lines.append(tr("JiN layer cached on this PC: it opens offline."))
+    if released and fetched:
+        lines.append(tr("Released {date}, fetched {fetched}.").format(date=released, fetched=fetched))
+    elif released or fetched:
+        lines.append(tr("Released {date}.").format(date=released) if released
+                     else tr("Fetched {fetched}.").format(fetched=fetched))
+    lines.append(tr("Hub: {hub}").format(hub=hub))
     return "\n".join(lines)
 
 

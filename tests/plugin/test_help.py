@@ -4,6 +4,7 @@ work offline (every link resolves to a shipped file and anchor, nothing is fetch
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -14,6 +15,7 @@ from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QObject, Qt, QUrl, pyqtSlot
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtTest import QTest
+from qgis.PyQt.QtWidgets import QLabel, QPushButton
 
 from jin_plugin.help import HELP_DIR
 from jin_plugin.i18n import I18N_DIR
@@ -99,6 +101,24 @@ def test_the_help_button_opens_the_section_of_each_tab(qgis_iface):
         QDesktopServices.unsetUrlHandler("file")
         dock.deleteLater()
 
+
+
+def test_the_help_names_every_button_of_the_panel_and_says_what_it_does(qgis_iface):
+    """Each of the panel's buttons and its Results folder is in the help, and the print layout is
+    described as the code makes it (the selected layer, a locator, the note in plain words)."""
+    dock = JinDock(qgis_iface.messageBar())
+    try:
+        text = " ".join(re.sub(r"<[^>]+>", "", (HELP_DIR / "index.html").read_text(encoding="utf-8")).split())
+        shown = {b.text().replace("&", "") for b in dock.findChildren(QPushButton) if b.text()}
+        shown |= {label.text() for label in dock.findChildren(QLabel) if label.text() == "Results folder"}
+        assert "Results folder" in shown and {"Re-class selected", "Undo", "Print layout"} <= shown
+        assert not {name for name in shown if name not in text}
+        assert "JiN results" in text and "selected in the Layers panel" in text and "county locator" in text
+        for stale in ("newest JiN layer", "county inset", "the disclosure rule, the", "every JiN layer of"):
+            assert stale not in text, stale
+        assert "newest" not in dock.layout_button.toolTip() and "selected" in dock.layout_button.toolTip()
+    finally:
+        dock.deleteLater()
 
 
 def test_the_plugin_zip_ships_the_help_and_translations(tmp_path):

@@ -57,3 +57,11 @@ def test_a_mostly_withheld_map_is_a_warning_naming_what_publishes(qgis_new_proje
 
     layer, warning = fetched(hub_url, analyst_authcfg, dataset="police_crime", period="2024")
     assert warning == "" and added_message(layer, warning)[1] == Qgis.MessageLevel.Success
+
+
+def test_layers_layouts_and_choosers_number_twins_alike():
+    from jin_plugin.core.naming import unique
+
+    assert unique("Burglary", []) == "Burglary"
+    assert unique("Burglary", {"Burglary", "Burglary (2)"}) == "Burglary (3)"
+    assert unique("Burglary (2)", {"Burglary (2)"}) == "Burglary (2) (2)"     # a number is not read back in

@@ -5,12 +5,14 @@ frame; the panel makes the layout of the selected layer; an atlas with one page 
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
+from typing import Optional
 
 import pytest
 from pypdf import PdfReader
-from qgis.core import QgsLayoutItemLabel, QgsProject
-from qgis.PyQt.QtCore import Qt
+from qgis.core import Qgis, QgsLayoutItemLabel, QgsProject
+from qgis.PyQt.QtCore import QItemSelectionModel, Qt
 from qgis.PyQt.QtGui import QImage
 
 from jin_plugin.core.district_context import add_districts, cached_boundaries
@@ -169,8 +171,9 @@ def test_processing_export_and_atlas(files, tmp_path, qgis_new_project):
     QgsProject.instance().removeAllMapLayers()
 
 
-def pick_in_chooser(index: int, seen: list) -> None:
-    """Answer the layer chooser (a modal QInputDialog) with its ``index``-th item once it shows."""
+def pick_in_chooser(index: int, seen: list, offered: Optional[list] = None) -> None:
+    """Answer the layer chooser (a modal QInputDialog) with its ``index``-th item once it shows;
+    ``seen`` gets its items and ``offered`` the item it showed first."""
     from qgis.PyQt.QtCore import QTimer
     from qgis.PyQt.QtWidgets import QApplication, QInputDialog
 
@@ -180,6 +183,8 @@ def pick_in_chooser(index: int, seen: list) -> None:
             QTimer.singleShot(20, answer)
             return
         seen.extend(dialog.comboBoxItems())
+        if offered is not None:
+            offered.append(dialog.textValue())
         dialog.setTextValue(dialog.comboBoxItems()[index])
         dialog.accept()
 
@@ -234,22 +239,82 @@ def test_panel_makes_the_selected_layers_layout_with_districts_and_context(files
     assert again.name() == f"{lsoa.name()} (2)"                          # unique only on a real clash
     assert not again.itemById("map").keepLayerSet()                      # follows the project's visible layers
 
-    view.setCurrentLayer(None)
-    view.selectionModel().clearSelection()
-    seen: list = []
-    pick_in_chooser(0, seen)                                             # nothing selected, two JiN layers: asked
+    view.setCurrentLayer(lsoa)
+    view.selectionModel().clearSelection()                               # current, but nothing selected: asked
+    seen, offered = [], []
+    pick_in_chooser(0, seen, offered)
     chosen = dock.make_layout()
     assert seen == [district.name(), lsoa.name()] and chosen.name() == district.name()
+    assert offered == [lsoa.name()]                                      # the current layer offered first
+    view.setCurrentLayer(lsoa)
+    view.selectionModel().select(view.node2index(project.layerTreeRoot().findLayer(district.id())),
+                                 QItemSelectionModel.SelectionFlag.Select)
+    assert {lyr.id() for lyr in view.selectedLayers()} == {lsoa.id(), district.id()}
+    seen, offered = [], []
+    pick_in_chooser(0, seen, offered)                                    # two selected: asked, not the current
+    assert dock.make_layout().name() == f"{district.name()} (2)" and offered == [lsoa.name()]
+    assert len(opened) == 4
 
     # boundaries not cached yet: fetched in a task, then the layout is made
     monkeypatch.setenv("JIN_CACHE_DIR", str(tmp_path / "empty_cache"))
     project.removeMapLayer(districts.id())
     view.setCurrentLayer(lsoa)
     assert dock.make_layout() is None
-    assert wait_until(lambda: len(opened) == 4)
+    assert dock.status.text() == "Fetching district outlines for the layout…" and not dock.status.isHidden()
+    assert not dock.layout_button.isEnabled()                            # no second download, no second layout
+    assert wait_until(lambda: len(opened) == 5)
     assert districts_in(project) is not None and opened[-1].name() == f"{lsoa.name()} (3)"
+    assert dock.layout_button.isEnabled() and dock.message_line.level == Qgis.MessageLevel.Success
+
+    # a layer of another hub: made without district outlines, and the message says so and why
+    project.removeMapLayer(districts_in(project).id())
+    monkeypatch.setenv("JIN_CACHE_DIR", str(tmp_path / "other_cache"))
+    district.setCustomProperty("jin/hub_url", "https://other-hub.example.org")
+    view.setCurrentLayer(district)
+    other = dock.make_layout()
+    assert other is not None and districts_in(project) is None and len(opened) == 6
+    assert dock.message_line.level == Qgis.MessageLevel.Warning
+    assert "no district outlines" in dock.status.text() and "https://other-hub.example.org" in dock.status.text()
+
+    # the layer removed while its district outlines download: a plain message, no error, no layout
+    view.setCurrentLayer(lsoa)
+    assert dock.make_layout() is None and not dock.layout_button.isEnabled()
+    project.removeMapLayer(lsoa.id())
+    assert wait_until(dock.layout_button.isEnabled)
+    assert len(opened) == 6 and "no longer in the project" in dock.status.text()
+    assert dock.message_line.level == Qgis.MessageLevel.Warning
     project.removeAllMapLayers()
     dock.close()
+
+
+def test_the_printed_release_date_is_the_panels_local_day(files, qgis_new_project, monkeypatch):
+    """Released at 23:30 UTC is the next day in New Zealand: the printed map and the layer's tooltip
+    say the same local day; with no timestamp, the day in the release id; with neither, nothing."""
+    import time
+
+    from jin_plugin.core.layouts import dates_line
+    from jin_plugin.core.when import day_words
+    from jin_plugin.ui.indicators import cached_tooltip
+
+    layer = open_layer(files["district"])
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    time.tzset()
+    try:
+        layer.setCustomProperty("jin/release_created", "2026-12-04T23:30:00Z")
+        assert dates_line(layer).startswith("Data released 5 December 2026 · Map made ")
+        assert "Released 5 Dec 2026, fetched " in cached_tooltip(layer, False)
+        layer.setCustomProperty("jin/release_created", "")
+        layer.setCustomProperty("jin/release", "20261203T101500Z-police_crime")
+        assert dates_line(layer).startswith("Data released 3 December 2026 · ")
+        assert "Released 3 Dec 2026, fetched " in cached_tooltip(layer, False)
+        layer.setCustomProperty("jin/release", "")
+        layer.setCustomProperty("jin/fetched", "")
+        assert dates_line(layer).startswith("Map made ") and day_words(date.today(), long=True) in dates_line(layer)
+        tip = cached_tooltip(layer, False)
+        assert "Released" not in tip and "Fetched" not in tip and " ." not in tip and ", ." not in tip
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_comparison_layout_side_by_side_and_bivariate(files, hub_url, analyst_authcfg, tmp_path, qgis_new_project):
