@@ -214,32 +214,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="422"/>
+        <location filename="../core/layouts.py" line="404"/>
         <source>the template has no map item &apos;{item}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="486"/>
+        <location filename="../core/layouts.py" line="468"/>
         <source>export as .pdf, .png or .svg</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="488"/>
+        <location filename="../core/layouts.py" line="470"/>
         <source>could not export {name} (error {code}): check the folder is writable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="518"/>
+        <location filename="../core/layouts.py" line="500"/>
         <source>could not export the atlas: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="527"/>
+        <location filename="../core/layouts.py" line="509"/>
         <source>a comparison layout shows one to three maps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="556"/>
+        <location filename="../core/layouts.py" line="538"/>
         <source>Same classes on every map</source>
         <translation type="unfinished"></translation>
     </message>
@@ -289,7 +289,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="575"/>
+        <location filename="../ui/dock.py" line="597"/>
         <source>The layer&apos;s style could not be kept with it: {error}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -304,12 +304,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="183"/>
+        <location filename="../core/symbology.py" line="189"/>
         <source>Zero</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="183"/>
+        <location filename="../core/symbology.py" line="189"/>
         <source>No data</source>
         <translation type="unfinished"></translation>
     </message>
@@ -794,7 +794,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/project_layers.py" line="84"/>
+        <location filename="../core/project_layers.py" line="82"/>
         <source>Added “{name}” ({n} areas).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1069,7 +1069,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="366"/>
+        <location filename="../ui/dock.py" line="367"/>
         <source>JiN: testing the connection</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1114,7 +1114,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="332"/>
+        <location filename="../ui/dock.py" line="333"/>
         <source>Not connected</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1174,112 +1174,107 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="260"/>
-        <source>A print layout of the newest JiN layer, opened in the layout designer (export PDF, PNG or SVG from there)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="322"/>
+        <location filename="../ui/dock.py" line="323"/>
         <source>Add a connection to your JiN hub with + (its URL and your JiN sign-in).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="332"/>
+        <location filename="../ui/dock.py" line="333"/>
         <source>Press Connect to read the catalogue of {name}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="352"/>
+        <location filename="../ui/dock.py" line="353"/>
         <source>Delete JiN connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="352"/>
+        <location filename="../ui/dock.py" line="353"/>
         <source>Delete the connection “{name}”? Layers already fetched stay in your projects and cache.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="360"/>
+        <location filename="../ui/dock.py" line="361"/>
         <source>Connection “{name}” deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="377"/>
+        <location filename="../ui/dock.py" line="378"/>
         <source>Connecting to {url}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="377"/>
+        <location filename="../ui/dock.py" line="378"/>
         <source>Searching the hub…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="395"/>
+        <location filename="../ui/dock.py" line="396"/>
         <source>The hub search found {found} of {total} dataset(s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="403"/>
+        <location filename="../ui/dock.py" line="404"/>
         <source> as {user} ({agency}, {role})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="403"/>
+        <location filename="../ui/dock.py" line="404"/>
         <source> without signing in (public aggregates)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="406"/>
+        <location filename="../ui/dock.py" line="407"/>
         <source>; {n} JiN layer(s) have a newer release: Refresh JiN layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="407"/>
+        <location filename="../ui/dock.py" line="408"/>
         <source>Connected to {hub} {version}{who}: {n} dataset(s){newer}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="446"/>
+        <location filename="../ui/dock.py" line="447"/>
         <source>Fetching {n} layer(s)… (progress in the task manager)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="502"/>
+        <location filename="../ui/dock.py" line="503"/>
         <source>Every JiN layer is of the hub&apos;s current release.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="510"/>
+        <location filename="../ui/dock.py" line="511"/>
         <source>Refreshing {n} JiN layer(s)…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="533"/>
+        <location filename="../ui/dock.py" line="536"/>
         <source>Add a JiN layer first: the layout is made for it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="549"/>
+        <location filename="../ui/dock.py" line="559"/>
         <source>Layout “{name}” made: export it as PDF, PNG or SVG from the designer, or with Processing ▸ JiN ▸ Export JiN map layout.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="603"/>
+        <location filename="../ui/dock.py" line="625"/>
         <source>Add two or more JiN layers of the same measure first: they then share one set of classes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="617"/>
+        <location filename="../ui/dock.py" line="639"/>
         <source>{n} layers now share the classes {classes}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="621"/>
+        <location filename="../ui/dock.py" line="643"/>
         <source> The summary (with its PDF) is in {folder}: Compare ▸ Open summary.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="623"/>
+        <location filename="../ui/dock.py" line="645"/>
         <source>Added “{name}”.{where}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1439,17 +1434,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="290"/>
+        <location filename="../core/symbology.py" line="296"/>
         <source>could not save the style into {path}: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="298"/>
+        <location filename="../core/symbology.py" line="304"/>
         <source>export the style as .qml (QGIS) or .sld (other GIS)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/symbology.py" line="300"/>
+        <location filename="../core/symbology.py" line="306"/>
         <source>could not write {path}: {error}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1614,22 +1609,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="366"/>
+        <location filename="../ui/dock.py" line="367"/>
         <source>Cancelled: testing the connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="481"/>
+        <location filename="../ui/dock.py" line="482"/>
         <source>Choose a hub connection first: the refresh compares your layers with its catalogue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="484"/>
+        <location filename="../ui/dock.py" line="485"/>
         <source>Checking {url} for newer releases…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="487"/>
+        <location filename="../ui/dock.py" line="488"/>
         <source>Could not check the hub “{name}” for newer releases, so no JiN layer was checked or changed. {error} Then press Refresh JiN layers again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1759,22 +1754,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/withheld.py" line="57"/>
-        <source>Most of the map is withheld: {n} areas have counts under {threshold}, hatched, not zero, and {shown} show a value.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/withheld.py" line="62"/>
+        <location filename="../core/withheld.py" line="63"/>
         <source>{period} at {geography}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/withheld.py" line="65"/>
+        <location filename="../core/withheld.py" line="66"/>
         <source>The release also publishes {offers}, where fewer areas are withheld.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/withheld.py" line="65"/>
+        <location filename="../core/withheld.py" line="66"/>
         <source> or </source>
         <translation type="unfinished"></translation>
     </message>
@@ -1824,32 +1814,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="522"/>
+        <location filename="../ui/dock.py" line="525"/>
         <source>Refreshed “{name}” to the release of {date}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/indicators.py" line="23"/>
+        <location filename="../ui/indicators.py" line="24"/>
         <source>A newer release is on the hub: JiN panel ▸ Refresh JiN layers.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/indicators.py" line="24"/>
+        <location filename="../ui/indicators.py" line="25"/>
         <source>JiN layer cached on this PC: it opens offline.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/indicators.py" line="25"/>
+        <location filename="../ui/indicators.py" line="27"/>
         <source>Released {date}, fetched {fetched}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/indicators.py" line="26"/>
+        <location filename="../ui/indicators.py" line="29"/>
         <source>Fetched {fetched}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/indicators.py" line="27"/>
+        <location filename="../ui/indicators.py" line="31"/>
         <source>Hub: {hub}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1914,12 +1904,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="311"/>
+        <location filename="../core/layouts.py" line="303"/>
         <source>Map made {date} with JiN (Joined-up Information Nottinghamshire)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="312"/>
+        <location filename="../core/layouts.py" line="305"/>
         <source>Data released {date}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2084,32 +2074,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="583"/>
+        <location filename="../ui/dock.py" line="605"/>
         <source>Select one or more JiN layers in the Layers panel, then press Re-class selected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="587"/>
+        <location filename="../ui/dock.py" line="609"/>
         <source>Re-classed {n} layer(s) as {method}, {k} classes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="593"/>
+        <location filename="../ui/dock.py" line="615"/>
         <source>Put back the earlier style of {n} layer(s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="612"/>
+        <location filename="../ui/dock.py" line="634"/>
         <source>Tick two or more layers to share one scale; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layout_layer.py" line="30"/>
+        <location filename="../ui/layout_layer.py" line="32"/>
         <source>Print layout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/layout_layer.py" line="30"/>
+        <location filename="../ui/layout_layer.py" line="32"/>
         <source>Make the layout for which layer?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2166,6 +2156,51 @@
     <message>
         <location filename="../ui/local_panel.py" line="55"/>
         <source>Count your points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/withheld.py" line="57"/>
+        <source>Most of the map is withheld: {n} areas are hatched (counts under {threshold}, or withheld so that none can be worked out from the totals), not zero, and {shown} show a value.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="260"/>
+        <source>A print layout of the JiN layer selected in the Layers panel (asked when none or several are), opened in the layout designer (export PDF, PNG or SVG from there)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="525"/>
+        <source>Refreshed “{name}” to the hub's current release.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="548"/>
+        <source>The layer the layout was for is no longer in the project: select a JiN layer and press Print layout again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="562"/>
+        <source>It has no district outlines: {why}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="578"/>
+        <source>the layer comes from another hub ({hub}); connect to that hub and make the layout again to have them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="578"/>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="585"/>
+        <source>Fetching district outlines for the layout…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/indicators.py" line="29"/>
+        <source>Released {date}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
