@@ -47,7 +47,7 @@ from .district_context import CONTEXT_KEY
 from .layers import ONS_ATTRIBUTION
 from .naming import unique
 from .project_layers import jin_layers
-from .symbology import unit_of
+from .symbology import PERTURBED_LABEL, unit_of
 from .when import day_words, release_day
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "resources" / "layouts"
@@ -140,15 +140,33 @@ def _unit_in_title_only(legend: QgsLayoutItemLegend, node, unit: str) -> None:
     model.refreshLayerLegend(node)
 
 
+def _note_on_the_page_only(legend: QgsLayoutItemLegend, node) -> None:
+    """Leave out the legend's noise note: the disclosure note under the map says it, and a long
+    entry twice on one page is what pushed the legend off it."""
+    model = legend.model()
+    note = tr(PERTURBED_LABEL)
+    kept = [index for index, entry in enumerate(model.layerLegendNodes(node))
+            if str(entry.data(Qt.ItemDataRole.DisplayRole) or "").replace("\n", " ") != note]
+    if len(kept) < len(model.layerLegendNodes(node)):
+        QgsMapLayerLegendUtils.setLegendNodeOrder(node, kept)
+        model.refreshLayerLegend(node)
+
+
 def _fit_legend(legend: QgsLayoutItemLegend, bottom: float, right: float) -> None:
     """Keep the legend above ``bottom`` and left of ``right`` (mm on the page): long entries broken
-    into lines when it is too wide, and two columns when it is still too tall."""
+    into lines when it is too wide, and two columns when it is still too tall and they fit across."""
     for columns in (1, 2):
         legend.setColumnCount(columns)
         legend.setSplitLayer(columns > 1)
         _wrap_legend(legend, right)
-        if legend.pagePos().y() + legend.rect().height() <= bottom:
+        across = legend.pagePos().x() + legend.rect().width() <= right
+        if legend.pagePos().y() + legend.rect().height() <= bottom and across:
             return
+        if not across:                  # two columns would run off the page: one, however tall
+            break
+    legend.setColumnCount(1)
+    legend.setSplitLayer(False)
+    _wrap_legend(legend, right)
 
 
 def _wrap_legend(legend: QgsLayoutItemLegend, right: float) -> None:
@@ -161,9 +179,14 @@ def _wrap_legend(legend: QgsLayoutItemLegend, right: float) -> None:
             return
         for node in model.rootGroup().findLayers():
             labels = [str(entry.data(Qt.ItemDataRole.DisplayRole) or "") for entry in model.layerLegendNodes(node)]
-            longest = max((len(line) for label in labels for line in label.split("\n")), default=0)
+            heading = str(node.customProperty("legend/title-label") or "")
+            longest = max((len(line) for label in [*labels, heading] for line in label.split("\n")), default=0)
             chars = max(12, int(longest * room / legend.rect().width() * 0.9))   # the width's share of it
-            for index, label in enumerate(labels):
+            if any(len(line) > chars for line in heading.split("\n")):
+                node.setCustomProperty("legend/title-label", textwrap.fill(heading.replace("\n", " "), chars))
+            order = (QgsMapLayerLegendUtils.legendNodeOrder(node) if QgsMapLayerLegendUtils.hasLegendNodeOrder(node)
+                     else list(range(len(labels))))       # user labels are keyed by the entry's first place
+            for index, label in zip(order, labels):
                 if any(len(line) > chars for line in label.split("\n")):
                     QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, index,
                                                                   textwrap.fill(label.replace("\n", " "), chars,
@@ -416,8 +439,10 @@ def fill(layout: QgsPrintLayout, layer: QgsVectorLayer, title: Optional[str] = N
         root.clear()
         node = root.addLayer(layer)
         # the legend heads its classes with the measure ("Count"), not the whole layer name again
-        node.setCustomProperty("legend/title-label", parts[-1].capitalize() if len(parts) > 1 else layer.name())
+        node.setCustomProperty("legend/title-label", parts[-1][:1].upper() + parts[-1][1:] if len(parts) > 1
+                              else layer.name())     # "Rate per 1,000 residents (Census 2021)": names keep capitals
         _unit_in_title_only(legend, node, unit_of(layer, str(layer.customProperty("jin/styled_field", "") or "")))
+        _note_on_the_page_only(legend, node)
         footer = layout.itemById("disclosure")
         page = layout.pageCollection().page(0).pageSize()
         _fit_legend(legend, footer.pagePos().y() - 2 if footer is not None else page.height() - 10,

@@ -117,6 +117,8 @@ def test_every_text_fits_its_frame(files, page, measure, qgis_new_project):
     entries = [str(n.data(Qt.ItemDataRole.DisplayRole)) for n in legend.model().layerLegendNodes(
         legend.model().rootGroup().findLayer(layer))]
     assert unit and not any(unit in entry.replace("\n", " ") for entry in entries), entries   # the heading says it
+    assert "deliberate noise" in layout.itemById("disclosure").text()           # said under the map, so not twice
+    assert not any("deliberate noise" in entry.replace("\n", " ") for entry in entries), entries
     # the measure itself: the full rule (what the A4-portrait footer printed before) overruns the note's frame
     note = layout.itemById("disclosure")
     note.setText(layer.metadata().abstract())
