@@ -30,7 +30,7 @@ def test_fetch_adds_a_valid_themed_layer(hub_url, jin_cache, analyst_authcfg):
     assert isinstance(renderer, QgsGraduatedSymbolRenderer)       # QGIS's Symbology page opens on "Graduated"
     items = renderer.legendSymbolItems()
     labels = [item.label() for item in items]
-    assert labels[-4:-1] == ["Zero", "Suppressed (protects privacy)", "No data"]     # then the noise note
+    assert labels[-4:-1] == ["Zero", "Withheld (protects privacy)", "No data"]     # then the noise note
     # every area falls in exactly one entry: a published positive value in a class, the others in their own
     entry = {"value": {i.ruleKey() for i in items[:len(class_breaks(layer))]}}
     entry.update({status: {items[-4 + k].ruleKey()} for k, status in enumerate(("zero", "suppressed", "no_data"))})

@@ -233,7 +233,7 @@ def test_style_travels_with_the_geopackage_and_exports(files, tmp_path):
     save_style(layer, tmp_path / "crime.qml")
     save_style(layer, tmp_path / "crime.sld")         # saved twice: replaces, never asks
     assert list(layer.listStylesInDatabase()[2]).count("JiN") == 1
-    assert "Suppressed" in (tmp_path / "crime.qml").read_text() and "<se:Rule>" in (tmp_path / "crime.sld").read_text()
+    assert "Withheld" in (tmp_path / "crime.qml").read_text() and "<se:Rule>" in (tmp_path / "crime.sld").read_text()
     again = QgsVectorLayer(f"{copy}|layername=jin", "again", "ogr")       # plain open: its default style
     labels = [item.label() for item in again.renderer().legendSymbolItems()]
     assert SUPPRESSED_LABEL in labels and "Selected zone" in labels
