@@ -204,42 +204,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="187"/>
+        <location filename="../core/layouts.py" line="210"/>
         <source>unknown page &apos;{page}&apos;: choose one of {pages}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="260"/>
+        <location filename="../core/layouts.py" line="283"/>
         <source>layout template {name} is missing from the plugin: reinstall JiN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="404"/>
+        <location filename="../core/layouts.py" line="427"/>
         <source>the template has no map item &apos;{item}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="468"/>
+        <location filename="../core/layouts.py" line="493"/>
         <source>export as .pdf, .png or .svg</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="470"/>
+        <location filename="../core/layouts.py" line="495"/>
         <source>could not export {name} (error {code}): check the folder is writable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="500"/>
+        <location filename="../core/layouts.py" line="525"/>
         <source>could not export the atlas: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="509"/>
+        <location filename="../core/layouts.py" line="534"/>
         <source>a comparison layout shows one to three maps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="538"/>
+        <location filename="../core/layouts.py" line="563"/>
         <source>Same classes on every map</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1854,27 +1854,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="284"/>
+        <location filename="../core/layouts.py" line="307"/>
         <source>The full rule is in the layer&apos;s metadata.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="286"/>
+        <location filename="../core/layouts.py" line="309"/>
         <source>Counts carry small deliberate noise, and counts under {n} are withheld to protect privacy; hatched areas are withheld, not zero.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="289"/>
+        <location filename="../core/layouts.py" line="312"/>
         <source>Counts under {n} are withheld to protect privacy, with a few more so they cannot be worked out; hatched areas are withheld, not zero.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="303"/>
+        <location filename="../core/layouts.py" line="326"/>
         <source>Map made {date} with JiN (Joined-up Information Nottinghamshire)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/layouts.py" line="305"/>
+        <location filename="../core/layouts.py" line="328"/>
         <source>Data released {date}</source>
         <translation type="unfinished"></translation>
     </message>
