@@ -291,14 +291,17 @@ def count_points(areas: QgsVectorLayer, points: QgsVectorLayer, path: Path, per:
     return open_result(plan), report
 
 
-def export_layer(layer: QgsVectorLayer, path: Path) -> QgsVectorLayer:
-    """A copy of ``layer`` as a GeoPackage carrying its style (as the default) and its metadata."""
+def export_layer(layer: QgsVectorLayer, path: Path,
+                 transform_context: Optional[QgsCoordinateTransformContext] = None) -> QgsVectorLayer:
+    """A copy of ``layer`` as a GeoPackage carrying its style (as the default) and its metadata. Reads
+    the layer's renderer and metadata: off the main thread, pass a ``clone()`` of a project layer (made
+    on the main thread), never the project layer itself, which a re-class may change meanwhile."""
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName, options.layerName = "GPKG", "jin"
     options.layerMetadata = layer.metadata()
     options.saveMetadata = True
     error, message, _, _ = QgsVectorFileWriter.writeAsVectorFormatV3(
-        layer, str(path), QgsProject.instance().transformContext(), options)
+        layer, str(path), transform_context or QgsProject.instance().transformContext(), options)
     if error != QgsVectorFileWriter.WriterError.NoError:
         raise LocalDataError(tr("could not export to {path}: {error}").format(path=path, error=message))
     copy = QgsVectorLayer(f"{path}|layername=jin", layer.name(), "ogr")

@@ -259,7 +259,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/local_data.py" line="303"/>
+        <location filename="../core/local_data.py" line="306"/>
         <source>could not export to {path}: {error}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -289,7 +289,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="597"/>
+        <location filename="../ui/dock.py" line="593"/>
         <source>The layer&apos;s style could not be kept with it: {error}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -349,12 +349,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="68"/>
+        <location filename="../processing/base.py" line="69"/>
         <source>Resolution (dpi)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="70"/>
+        <location filename="../processing/base.py" line="71"/>
         <source>Map</source>
         <translation type="unfinished"></translation>
     </message>
@@ -364,7 +364,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="37"/>
+        <location filename="../processing/compare_algorithm.py" line="30"/>
         <source>Comparisons</source>
         <translation type="unfinished"></translation>
     </message>
@@ -404,122 +404,112 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="36"/>
+        <location filename="../processing/compare_algorithm.py" line="29"/>
         <source>Compare layers (LISA, Gi*, co-location)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="38"/>
+        <location filename="../processing/compare_algorithm.py" line="31"/>
         <source>&lt;p&gt;Do two or three measures cluster in the same places? Global Moran&apos;s I of each measure, bivariate Moran&apos;s I, Lee&apos;s L, Pearson and Spearman correlation with a test adjusted for spatial autocorrelation; local (bivariate) LISA clusters with conditional permutations; Getis-Ord Gi* hot spots and where they coincide.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; two or three polygon layers on the same geography (JiN layers, or your own with an area code field), a numeric measure of each (usually rate), the neighbours (queen or rook), the number of permutations, the significance level, a multiple-testing adjustment and optional rate smoothing (which needs each layer&apos;s count and base fields).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Outputs:&lt;/b&gt; a GeoPackage layer coloured by bivariate LISA cluster (High-High, Low-Low, Low-High, High-Low, not significant, excluded), with each measure&apos;s local statistics, p-values, clusters and Gi* hot spots; its metadata documents every field. Optionally a one-page HTML summary.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; areas are matched by area code; areas whose value is withheld (suppressed), missing or absent from a layer are excluded and counted, never read as zero.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="175"/>
+        <location filename="../ui/compare_panel.py" line="171"/>
         <source>Layer {i}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="64"/>
+        <location filename="../processing/compare_algorithm.py" line="57"/>
         <source>Measure {i}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="67"/>
+        <location filename="../processing/compare_algorithm.py" line="60"/>
         <source>Area code field (in every layer)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="97"/>
+        <location filename="../ui/compare_panel.py" line="93"/>
         <source>Neighbours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="98"/>
+        <location filename="../ui/compare_panel.py" line="94"/>
         <source>Permutations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="73"/>
+        <location filename="../processing/compare_algorithm.py" line="66"/>
         <source>Random seed (-1: a new one each run)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="75"/>
+        <location filename="../processing/compare_algorithm.py" line="68"/>
         <source>Significance level</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="78"/>
+        <location filename="../processing/compare_algorithm.py" line="71"/>
         <source>Multiple-testing adjustment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="79"/>
+        <location filename="../processing/compare_algorithm.py" line="72"/>
         <source>Rate smoothing (needs count and base fields)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="32"/>
+        <location filename="../core/option_lists.py" line="22"/>
         <source>None</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="30"/>
-        <source>Empirical Bayes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../processing/compare_algorithm.py" line="31"/>
-        <source>Spatial empirical Bayes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../processing/compare_algorithm.py" line="81"/>
+        <location filename="../processing/compare_algorithm.py" line="74"/>
         <source>Comparison</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="83"/>
+        <location filename="../processing/compare_algorithm.py" line="76"/>
         <source>Summary (HTML)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="95"/>
+        <location filename="../processing/compare_algorithm.py" line="88"/>
         <source>choose the measure (a numeric field) of layer {i}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="108"/>
+        <location filename="../processing/compare_algorithm.py" line="101"/>
         <source>Excluded areas: {excluded} (withheld values are never read as zero)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="125"/>
+        <location filename="../processing/compare_algorithm.py" line="118"/>
         <source>{name}: {value:.4f} (pseudo p {p:.3f})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="72"/>
+        <location filename="../processing/fetch_algorithm.py" line="93"/>
         <source>Fetch JiN layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="165"/>
+        <location filename="../ui/dock.py" line="162"/>
         <source>Data</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="93"/>
+        <location filename="../processing/fetch_algorithm.py" line="114"/>
         <source>Hub URL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="94"/>
+        <location filename="../processing/fetch_algorithm.py" line="115"/>
         <source>Sign-in (Basic authentication)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="103"/>
+        <location filename="../processing/fetch_algorithm.py" line="125"/>
         <source>Dataset id</source>
         <translation type="unfinished"></translation>
     </message>
@@ -529,112 +519,112 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="105"/>
+        <location filename="../processing/fetch_algorithm.py" line="127"/>
         <source>Period (YYYY-MM, YYYY, FY2024, L12-2025-03; empty: latest)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="110"/>
+        <location filename="../processing/fetch_algorithm.py" line="132"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="112"/>
+        <location filename="../processing/fetch_algorithm.py" line="134"/>
         <source>JiN layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="164"/>
+        <location filename="../processing/fetch_algorithm.py" line="186"/>
         <source>Fetched &apos;{name}&apos; into {path}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="33"/>
+        <location filename="../processing/layout_algorithm.py" line="26"/>
         <source>Export JiN map layout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="43"/>
+        <location filename="../processing/theme_algorithm.py" line="39"/>
         <source>Maps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="35"/>
+        <location filename="../processing/layout_algorithm.py" line="28"/>
         <source>&lt;p&gt;Fills a JiN print template from a styled layer and exports it: title and subtitle from the layer, map, county inset, legend (with its zero, suppressed and no-data entries), scale bar, north arrow, sources, licence, disclosure rule, release and date.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the layer, the template (A4 or A3, portrait or landscape), an optional title, an optional atlas coverage layer (districts, wards or zones) and the resolution.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; a PDF, PNG or SVG (by the file's suffix); with a coverage layer, one atlas PDF with a page per area, each zoomed to it, with the same classes on every page.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; the layout prints the dataset's disclosure rule, so readers know that counts may be perturbed by up to ±3 and that hatched areas are withheld, not zero.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="51"/>
+        <location filename="../processing/layout_algorithm.py" line="44"/>
         <source>Layer (styled)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="52"/>
+        <location filename="../processing/layout_algorithm.py" line="45"/>
         <source>Template</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="53"/>
+        <location filename="../processing/layout_algorithm.py" line="46"/>
         <source>Title (default: from the layer)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="54"/>
+        <location filename="../processing/layout_algorithm.py" line="47"/>
         <source>Atlas coverage (one page per area)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="69"/>
+        <location filename="../processing/layout_algorithm.py" line="62"/>
         <source>an atlas is exported as one PDF: name the output .pdf</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="71"/>
+        <location filename="../processing/layout_algorithm.py" line="64"/>
         <source>{n} atlas pages written to {path}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="81"/>
+        <location filename="../processing/layout_algorithm.py" line="74"/>
         <source>Export JiN comparison layout (maps side by side)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="83"/>
+        <location filename="../processing/layout_algorithm.py" line="76"/>
         <source>&lt;p&gt;Two or three JiN layers side by side under one legend. They are first given one set of classes of the chosen field, so the maps compare.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; two or three polygon layers that all have the field to classify on (count or rate), a title and the resolution.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; a PDF, PNG or SVG (by the file&apos;s suffix). The layers keep the shared classes.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; suppressed areas stay hatched on every map and in the legend.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="93"/>
+        <location filename="../processing/layout_algorithm.py" line="86"/>
         <source>Layers (2 or 3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="95"/>
+        <location filename="../processing/layout_algorithm.py" line="88"/>
         <source>Classify on</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="96"/>
+        <location filename="../processing/layout_algorithm.py" line="89"/>
         <source>Title</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="96"/>
+        <location filename="../processing/layout_algorithm.py" line="89"/>
         <source>JiN comparison</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="104"/>
+        <location filename="../processing/layout_algorithm.py" line="97"/>
         <source>choose two or three layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="106"/>
+        <location filename="../processing/layout_algorithm.py" line="99"/>
         <source>every layer needs the field &apos;{field}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="165"/>
+        <location filename="../ui/dock.py" line="162"/>
         <source>Local data</source>
         <translation type="unfinished"></translation>
     </message>
@@ -644,17 +634,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="39"/>
+        <location filename="../processing/local_algorithms.py" line="41"/>
         <source>Join a local table to JiN areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="40"/>
+        <location filename="../processing/local_algorithms.py" line="42"/>
         <source>&lt;p&gt;Adds the columns of your own table to the JiN areas with the same area code, on this PC only: nothing is sent to the hub.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the JiN area layer, the table (CSV in UTF-8 or Windows-1252 with comma, semicolon, tab or pipe; Excel; any layer) and its area code column.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Outputs:&lt;/b&gt; a GeoPackage of the areas with the table&apos;s columns prefixed local_, and the table&apos;s codes that match no area (typos, out-of-county codes).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; the JiN values keep their status; a suppressed area stays suppressed whatever your table holds. What you make from your own records is yours to protect before sharing.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="52"/>
+        <location filename="../processing/local_algorithms.py" line="54"/>
         <source>Local table (CSV, Excel, layer)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -664,62 +654,62 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="55"/>
+        <location filename="../processing/local_algorithms.py" line="57"/>
         <source>Joined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="56"/>
+        <location filename="../processing/local_algorithms.py" line="58"/>
         <source>Codes that match no area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="73"/>
+        <location filename="../processing/local_algorithms.py" line="75"/>
         <source>Count local points in JiN areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="74"/>
+        <location filename="../processing/local_algorithms.py" line="76"/>
         <source>&lt;p&gt;Counts your own points (incidents, visits; any CRS) in each JiN area, on this PC only: nothing is sent to the hub.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the JiN area layer and your point layer.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Outputs:&lt;/b&gt; a GeoPackage of the areas with the count of your points and a rate per 1,000 of the JiN layer&apos;s denominator (base), and the number of points outside every area (points without a location are reported too).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; your counts are exact, not protected by the hub: small counts of your own records can identify people, so apply your own organisation&apos;s rules before sharing them.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="86"/>
+        <location filename="../processing/local_algorithms.py" line="88"/>
         <source>Local points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="88"/>
+        <location filename="../processing/local_algorithms.py" line="90"/>
         <source>Counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="89"/>
+        <location filename="../processing/local_algorithms.py" line="91"/>
         <source>Points outside every area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="96"/>
+        <location filename="../processing/local_algorithms.py" line="98"/>
         <source>{matched} points counted; {outside} outside every area; {missing} without a location</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="104"/>
+        <location filename="../processing/local_algorithms.py" line="106"/>
         <source>Export a layer with its JiN style and metadata</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="105"/>
+        <location filename="../processing/local_algorithms.py" line="107"/>
         <source>&lt;p&gt;Writes a layer to a GeoPackage that carries its style (as the default) and its metadata (abstract, licence, attribution, provenance), so the file explains itself when shared.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the layer (a JiN layer or one made from it).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; the GeoPackage.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; the metadata keeps the dataset&apos;s disclosure rule and licence with the data; suppressed areas stay suppressed.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="59"/>
+        <location filename="../processing/theme_algorithm.py" line="55"/>
         <source>Layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/local_algorithms.py" line="115"/>
+        <location filename="../processing/local_algorithms.py" line="117"/>
         <source>GeoPackage</source>
         <translation type="unfinished"></translation>
     </message>
@@ -729,22 +719,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="33"/>
+        <location filename="../processing/theme_algorithm.py" line="29"/>
         <source>(the layer&apos;s own)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="42"/>
+        <location filename="../processing/theme_algorithm.py" line="38"/>
         <source>Apply JiN theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="44"/>
+        <location filename="../processing/theme_algorithm.py" line="40"/>
         <source>&lt;p&gt;Styles a layer as a graduated choropleth in the JiN theme colours (colour-blind safe, printable), as the panel does when it adds a layer.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the layer, the field to classify (count or rate), the theme (or the layer's own, from its dataset), the classification method and the number of classes (2–9).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Outputs:&lt;/b&gt; the styled layer; the style saved as the default inside its GeoPackage and, optionally, exported as QML or SLD to share.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; zero, suppressed and no-data areas get their own legend entries and are never a class colour: suppressed areas are hatched grey, so a withheld count is never mistaken for zero or for missing data.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="60"/>
+        <location filename="../processing/theme_algorithm.py" line="56"/>
         <source>Value</source>
         <translation type="unfinished"></translation>
     </message>
@@ -754,32 +744,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="63"/>
+        <location filename="../processing/theme_algorithm.py" line="59"/>
         <source>Classification</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="242"/>
+        <location filename="../ui/dock.py" line="239"/>
         <source>Classes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="67"/>
+        <location filename="../processing/theme_algorithm.py" line="63"/>
         <source>Save as the layer&apos;s default style</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="68"/>
+        <location filename="../processing/theme_algorithm.py" line="64"/>
         <source>Export style (QML or SLD)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="70"/>
+        <location filename="../processing/theme_algorithm.py" line="66"/>
         <source>Styled layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="90"/>
+        <location filename="../processing/theme_algorithm.py" line="86"/>
         <source>Classes: {classes}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -839,7 +829,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="127"/>
+        <location filename="../ui/compare_panel.py" line="123"/>
         <source>count</source>
         <translation type="unfinished"></translation>
     </message>
@@ -909,107 +899,97 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="32"/>
+        <location filename="../core/option_lists.py" line="22"/>
         <source>False discovery rate (Benjamini–Hochberg)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="33"/>
+        <location filename="../core/option_lists.py" line="23"/>
         <source>Bonferroni</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="34"/>
+        <location filename="../core/option_lists.py" line="24"/>
         <source>None: rates as published</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="34"/>
+        <location filename="../core/option_lists.py" line="25"/>
         <source>Empirical Bayes (towards the county)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="35"/>
+        <location filename="../core/option_lists.py" line="26"/>
         <source>Spatial empirical Bayes (towards the neighbourhood)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="63"/>
+        <location filename="../ui/compare_panel.py" line="59"/>
         <source>Do these measures cluster in the same places? Choose two or three area layers (JiN layers, or your own with an area code field) on the same geography.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="76"/>
+        <location filename="../ui/compare_panel.py" line="72"/>
         <source>Layer {i} (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="77"/>
+        <location filename="../ui/compare_panel.py" line="73"/>
         <source>measure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="83"/>
-        <source>Queen (shared corner)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/compare_panel.py" line="84"/>
-        <source>Rook (shared edge)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/compare_panel.py" line="94"/>
+        <location filename="../ui/compare_panel.py" line="90"/>
         <source>Pull rates of areas with few residents or pupils towards a wider mean, so one incident in a small population does not look like a hot spot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="96"/>
+        <location filename="../ui/compare_panel.py" line="92"/>
         <source>Rate smoothing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="99"/>
+        <location filename="../ui/compare_panel.py" line="95"/>
         <source>Adjustment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="165"/>
+        <location filename="../ui/dock.py" line="162"/>
         <source>Compare</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="104"/>
+        <location filename="../ui/compare_panel.py" line="100"/>
         <source>Open summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="143"/>
+        <location filename="../ui/compare_panel.py" line="139"/>
         <source>Earlier</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="143"/>
+        <location filename="../ui/compare_panel.py" line="139"/>
         <source>Later</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="131"/>
+        <location filename="../ui/compare_panel.py" line="127"/>
         <source>Show change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="142"/>
+        <location filename="../ui/compare_panel.py" line="138"/>
         <source>choose both periods&apos; layers and their count field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="157"/>
+        <location filename="../ui/compare_panel.py" line="153"/>
         <source>The change could not be computed: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="160"/>
+        <location filename="../ui/compare_panel.py" line="156"/>
         <source>JiN: change over time</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1064,62 +1044,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="367"/>
+        <location filename="../ui/dock.py" line="363"/>
         <source>JiN: testing the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="69"/>
+        <location filename="../core/option_lists.py" line="16"/>
         <source>Natural breaks (Jenks)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="69"/>
-        <source>Quantile</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="70"/>
+        <location filename="../core/option_lists.py" line="18"/>
         <source>Equal interval</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="70"/>
+        <location filename="../core/option_lists.py" line="18"/>
         <source>Pretty breaks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="71"/>
+        <location filename="../core/option_lists.py" line="19"/>
         <source>Standard deviation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="75"/>
-        <source>{size} landscape</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="75"/>
-        <source>{size} portrait</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/dock.py" line="83"/>
+        <location filename="../ui/dock.py" line="80"/>
         <source>JiN: reading the hub catalogue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="333"/>
+        <location filename="../ui/dock.py" line="329"/>
         <source>Not connected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="147"/>
+        <location filename="../ui/dock.py" line="144"/>
         <source>Refresh JiN layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="148"/>
+        <location filename="../ui/dock.py" line="145"/>
         <source>Check the hub for newer releases of the JiN layers in this project and fetch them</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1129,147 +1094,147 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="171"/>
+        <location filename="../ui/dock.py" line="168"/>
         <source>Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="173"/>
+        <location filename="../ui/dock.py" line="170"/>
         <source>Open the JiN help for this tab (shipped with the plugin, works offline)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="197"/>
+        <location filename="../ui/dock.py" line="194"/>
         <source>Saved JiN hub connections (URL and sign-in)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="198"/>
+        <location filename="../ui/dock.py" line="195"/>
         <source>Hub</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="200"/>
+        <location filename="../ui/dock.py" line="197"/>
         <source>New connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="200"/>
+        <location filename="../ui/dock.py" line="197"/>
         <source>Edit the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="200"/>
+        <location filename="../ui/dock.py" line="197"/>
         <source>Delete the connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="210"/>
+        <location filename="../ui/dock.py" line="207"/>
         <source>Check the address, that it is a JiN hub, and the sign-in, step by step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="323"/>
+        <location filename="../ui/dock.py" line="319"/>
         <source>Add a connection to your JiN hub with + (its URL and your JiN sign-in).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="333"/>
+        <location filename="../ui/dock.py" line="329"/>
         <source>Press Connect to read the catalogue of {name}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="353"/>
+        <location filename="../ui/dock.py" line="349"/>
         <source>Delete JiN connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="353"/>
+        <location filename="../ui/dock.py" line="349"/>
         <source>Delete the connection “{name}”? Layers already fetched stay in your projects and cache.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="361"/>
+        <location filename="../ui/dock.py" line="357"/>
         <source>Connection “{name}” deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="378"/>
+        <location filename="../ui/dock.py" line="374"/>
         <source>Connecting to {url}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="378"/>
+        <location filename="../ui/dock.py" line="374"/>
         <source>Searching the hub…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="396"/>
+        <location filename="../ui/dock.py" line="392"/>
         <source>The hub search found {found} of {total} dataset(s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="404"/>
+        <location filename="../ui/dock.py" line="400"/>
         <source> as {user} ({agency}, {role})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="404"/>
+        <location filename="../ui/dock.py" line="400"/>
         <source> without signing in (public aggregates)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="407"/>
+        <location filename="../ui/dock.py" line="403"/>
         <source>; {n} JiN layer(s) have a newer release: Refresh JiN layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="408"/>
+        <location filename="../ui/dock.py" line="404"/>
         <source>Connected to {hub} {version}{who}: {n} dataset(s){newer}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="447"/>
+        <location filename="../ui/dock.py" line="443"/>
         <source>Fetching {n} layer(s)… (progress in the task manager)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="503"/>
+        <location filename="../ui/dock.py" line="499"/>
         <source>Every JiN layer is of the hub&apos;s current release.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="511"/>
+        <location filename="../ui/dock.py" line="507"/>
         <source>Refreshing {n} JiN layer(s)…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="536"/>
+        <location filename="../ui/dock.py" line="532"/>
         <source>Add a JiN layer first: the layout is made for it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="559"/>
+        <location filename="../ui/dock.py" line="555"/>
         <source>Layout “{name}” made: export it as PDF, PNG or SVG from the designer, or with Processing ▸ JiN ▸ Export JiN map layout.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="625"/>
+        <location filename="../ui/dock.py" line="621"/>
         <source>Add two or more JiN layers of the same measure first: they then share one set of classes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="639"/>
+        <location filename="../ui/dock.py" line="635"/>
         <source>{n} layers now share the classes {classes}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="643"/>
+        <location filename="../ui/dock.py" line="639"/>
         <source> The summary (with its PDF) is in {folder}: Compare ▸ Open summary.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="645"/>
+        <location filename="../ui/dock.py" line="641"/>
         <source>Added “{name}”.{where}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1599,27 +1564,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="155"/>
+        <location filename="../ui/compare_panel.py" line="151"/>
         <source>Cancelled: change over time.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="367"/>
+        <location filename="../ui/dock.py" line="363"/>
         <source>Cancelled: testing the connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="482"/>
+        <location filename="../ui/dock.py" line="478"/>
         <source>Choose a hub connection first: the refresh compares your layers with its catalogue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="485"/>
+        <location filename="../ui/dock.py" line="481"/>
         <source>Checking {url} for newer releases…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="488"/>
+        <location filename="../ui/dock.py" line="484"/>
         <source>Could not check the hub “{name}” for newer releases, so no JiN layer was checked or changed. {error} Then press Refresh JiN layers again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1644,7 +1609,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/local_data.py" line="306"/>
+        <location filename="../core/local_data.py" line="309"/>
         <source>JiN theme</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1684,7 +1649,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="99"/>
+        <location filename="../processing/fetch_algorithm.py" line="121"/>
         <source>Dataset</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1779,37 +1744,37 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="144"/>
+        <location filename="../ui/dock.py" line="141"/>
         <source>&amp;Add to map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="208"/>
+        <location filename="../ui/dock.py" line="205"/>
         <source>Co&amp;nnect</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="209"/>
+        <location filename="../ui/dock.py" line="206"/>
         <source>&amp;Test connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="240"/>
+        <location filename="../ui/dock.py" line="237"/>
         <source>Label areas by name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="241"/>
+        <location filename="../ui/dock.py" line="238"/>
         <source>Area names on the map, shown when zoomed in far enough to read them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="259"/>
+        <location filename="../ui/dock.py" line="255"/>
         <source>Print la&amp;yout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="525"/>
+        <location filename="../ui/dock.py" line="521"/>
         <source>Refreshed “{name}” to the release of {date}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1919,117 +1884,102 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="26"/>
-        <source>Queen (a shared edge or corner)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../processing/compare_algorithm.py" line="27"/>
-        <source>Rook (a shared edge)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../processing/compare_algorithm.py" line="28"/>
-        <source>False discovery rate</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../processing/compare_algorithm.py" line="54"/>
+        <location filename="../processing/compare_algorithm.py" line="47"/>
         <source>a kind of neighbours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="55"/>
+        <location filename="../processing/compare_algorithm.py" line="48"/>
         <source>a multiple-testing adjustment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/compare_algorithm.py" line="56"/>
+        <location filename="../processing/compare_algorithm.py" line="49"/>
         <source>a rate smoothing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="33"/>
+        <location filename="../processing/fetch_algorithm.py" line="37"/>
         <source>Rate (where the dataset has one)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="74"/>
+        <location filename="../processing/fetch_algorithm.py" line="95"/>
         <source>&lt;p&gt;Fetches one published JiN layer (dataset × geography × period × category) from a hub, as the panel's &lt;b&gt;Add to map&lt;/b&gt; does, for models, batch runs and qgis_process, and themes it as the panel does.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; the hub URL and sign-in (by default the connection chosen in the JiN panel); the dataset, geography and category, as lists once the hub's catalogue has been read (by the panel or an earlier run), else typed: ids or names in any case (police_crime, burglary); the period: YYYY-MM for a month, YYYY for a calendar year, FY2024 for the financial year Apr 2024 – Mar 2025, L12-2025-03 for the 12 months to Mar 2025, or empty for the latest month; the measure, count or rate, which names and themes the layer.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output:&lt;/b&gt; a GeoPackage in the JiN cache, in EPSG:27700, one feature per area keyed by ONS area code (area_code), with count, rate, base (the rate's denominator) and status (value, zero, suppressed, no_data). It opens offline once fetched.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Disclosure control:&lt;/b&gt; every count is the hub's published value, which may differ from the truth by up to 3 (cell-key perturbation), and small counts are withheld (status suppressed, count empty). Never read a suppressed area as zero. Only the geographies the hub's release policy publishes are offered or accepted.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="111"/>
+        <location filename="../processing/fetch_algorithm.py" line="133"/>
         <source>Measure (names and themes the layer)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="115"/>
+        <location filename="../processing/fetch_algorithm.py" line="137"/>
         <source>a measure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="179"/>
+        <location filename="../processing/fetch_algorithm.py" line="201"/>
         <source>a dataset this hub publishes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="148"/>
+        <location filename="../processing/fetch_algorithm.py" line="170"/>
         <source>a category of {title}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="150"/>
+        <location filename="../processing/fetch_algorithm.py" line="172"/>
         <source>a geography the hub publishes {title} ({category}) at</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="179"/>
+        <location filename="../processing/fetch_algorithm.py" line="201"/>
         <source>a geography this hub publishes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/fetch_algorithm.py" line="180"/>
+        <location filename="../processing/fetch_algorithm.py" line="202"/>
         <source>a category this hub publishes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="23"/>
+        <location filename="../core/option_lists.py" line="28"/>
         <source>A4 landscape</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="23"/>
+        <location filename="../core/option_lists.py" line="28"/>
         <source>A4 portrait</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="24"/>
+        <location filename="../core/option_lists.py" line="29"/>
         <source>A3 landscape</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="24"/>
+        <location filename="../core/option_lists.py" line="29"/>
         <source>A3 portrait</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/layout_algorithm.py" line="48"/>
+        <location filename="../processing/layout_algorithm.py" line="41"/>
         <source>a JiN template</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="27"/>
+        <location filename="../core/option_lists.py" line="17"/>
         <source>Quantiles (equal count)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="56"/>
+        <location filename="../processing/theme_algorithm.py" line="52"/>
         <source>a JiN theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../processing/theme_algorithm.py" line="56"/>
+        <location filename="../processing/theme_algorithm.py" line="52"/>
         <source>a classification</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2039,52 +1989,52 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="145"/>
+        <location filename="../ui/compare_panel.py" line="141"/>
         <source>change {earlier} to {later}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="178"/>
+        <location filename="../ui/compare_panel.py" line="174"/>
         <source>compare {layers}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="151"/>
+        <location filename="../ui/dock.py" line="148"/>
         <source>One set of class breaks for the JiN layers of one measure you tick, so maps of several months or districts compare</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="243"/>
+        <location filename="../ui/dock.py" line="240"/>
         <source>Re-class selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="244"/>
+        <location filename="../ui/dock.py" line="241"/>
         <source>Apply these classes to the JiN layers selected in the Layers panel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="246"/>
+        <location filename="../ui/dock.py" line="243"/>
         <source>Put back the style the last re-class or same scale replaced</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="605"/>
+        <location filename="../ui/dock.py" line="601"/>
         <source>Select one or more JiN layers in the Layers panel, then press Re-class selected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="609"/>
+        <location filename="../ui/dock.py" line="605"/>
         <source>Re-classed {n} layer(s) as {method}, {k} classes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="615"/>
+        <location filename="../ui/dock.py" line="611"/>
         <source>Put back the earlier style of {n} layer(s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="634"/>
+        <location filename="../ui/dock.py" line="630"/>
         <source>Tick two or more layers to share one scale; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2129,17 +2079,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="114"/>
+        <location filename="../ui/compare_panel.py" line="110"/>
         <source>Change over time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="116"/>
+        <location filename="../ui/compare_panel.py" line="112"/>
         <source>One count, two periods: the difference, the ratio and whether it is more than chance, per area.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="245"/>
+        <location filename="../ui/dock.py" line="242"/>
         <source>Undo</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2159,43 +2109,58 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="260"/>
+        <location filename="../ui/dock.py" line="256"/>
         <source>A print layout of the JiN layer selected in the Layers panel (asked when none or several are), opened in the layout designer (export PDF, PNG or SVG from there)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="525"/>
+        <location filename="../ui/dock.py" line="521"/>
         <source>Refreshed “{name}” to the hub's current release.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="548"/>
+        <location filename="../ui/dock.py" line="544"/>
         <source>The layer the layout was for is no longer in the project: select a JiN layer and press Print layout again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="562"/>
+        <location filename="../ui/dock.py" line="558"/>
         <source>It has no district outlines: {why}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="578"/>
+        <location filename="../ui/dock.py" line="574"/>
         <source>the layer comes from another hub ({hub}); connect to that hub and make the layout again to have them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="578"/>
+        <location filename="../ui/dock.py" line="574"/>
         <source>unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="585"/>
+        <location filename="../ui/dock.py" line="581"/>
         <source>Fetching district outlines for the layout…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/indicators.py" line="29"/>
         <source>Released {date}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/option_lists.py" line="20"/>
+        <source>Queen: a shared edge or corner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/option_lists.py" line="21"/>
+        <source>Rook: a shared edge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/local_algorithms.py" line="126"/>
+        <source>choose the layer to export</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

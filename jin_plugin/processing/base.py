@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessingAlgorithm,
+    QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
@@ -49,7 +50,7 @@ class JinAlgorithm(QgsProcessingAlgorithm):
         """Enum parameter name → its (id, label) options and what a value must be, for messages."""
         return {}
 
-    def checkParameterValues(self, parameters, context):
+    def checkParameterValues(self, parameters: dict, context: QgsProcessingContext) -> tuple[bool, str]:
         """Ids and labels (any case) of the enums in ``choices`` pass as their index; a wrong one is
         refused with the valid ids."""
         try:

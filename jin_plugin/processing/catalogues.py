@@ -1,28 +1,13 @@
-"""The catalogues this QGIS session has read, by hub URL, so Processing can offer the hub's datasets,
-categories and published geographies as lists without asking the network while a dialog opens.
-
-Filled by every ``jin:fetch`` run and by whoever else reads a catalogue (``remember``); until then the
-algorithm takes typed ids and checks them against the hub when it runs.
-"""
+"""Processing's lists of a hub's datasets, categories and published geographies, from a catalogue
+the session has read (``core.catalogue_memory``)."""
 
 from __future__ import annotations
 
-from typing import Optional
-
 from ..core.model import GEOGRAPHY_LABELS
+from ..i18n import tr
 from .choices import Choices
 
-_KNOWN: dict[str, dict] = {}
 ALL = "all"
-
-
-def remember(hub_url: str, doc: dict) -> None:
-    """Keep the catalogue ``doc`` read from ``hub_url`` for the dialogs opened later."""
-    _KNOWN[hub_url.rstrip("/")] = doc
-
-
-def known(hub_url: str) -> Optional[dict]:
-    return _KNOWN.get(hub_url.rstrip("/")) if hub_url else None
 
 
 def dataset_options(doc: dict) -> Choices:
@@ -30,9 +15,9 @@ def dataset_options(doc: dict) -> Choices:
 
 
 def category_options(entries: list[dict]) -> Choices:
-    """'all' first, then each category of ``entries`` once, in catalogue order."""
+    """'all' first (shown as "All categories"), then each category of ``entries`` once, in catalogue order."""
     seen = dict.fromkeys([ALL, *(c for d in entries for c in d.get("categories") or [] if isinstance(c, str))])
-    return [(c, c) for c in seen]
+    return [(c, tr("All categories") if c == ALL else c) for c in seen]
 
 
 def geography_options(entries: list[dict], category: str = "") -> Choices:

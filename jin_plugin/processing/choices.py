@@ -9,14 +9,14 @@ either into the id, and a wrong value gets a message listing the valid ones.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, Union
 
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingParameterEnum
 
+from ..core.option_lists import Choices, translated
 from ..i18n import tr
 
-Choices = Sequence[tuple[str, str]]            # (stable id, readable label)
+__all__ = ["Choices", "as_indexes", "chosen", "enum_parameter", "resolve", "translated"]
 
 
 def resolve(value: Union[str, int], options: Choices, what: str) -> str:
@@ -30,11 +30,6 @@ def resolve(value: Union[str, int], options: Choices, what: str) -> str:
             return option_id
     raise QgsProcessingException(tr("'{value}' is not {what}: use one of {valid}").format(
         value=text, what=what, valid=", ".join(option_id for option_id, _ in options)))
-
-
-def translated(options: Choices) -> Choices:
-    """``options`` whose labels are marked ``QT_TR_NOOP``, in the user's language."""
-    return [(option_id, tr(label)) for option_id, label in options]
 
 
 def enum_parameter(name: str, description: str, options: Choices, default: str = "",

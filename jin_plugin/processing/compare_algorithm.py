@@ -18,17 +18,10 @@ from qgis.core import (
 from ..core.compare import CompareError, Measure, Options, analyse, read_inputs
 from ..core.compare_output import plots, report_html, write_result
 from ..core.compat import FIELD_NUMERIC, NUMBER_DOUBLE, NUMBER_INTEGER, SOURCE_POLYGON, field_names
+from ..core.option_lists import ADJUSTMENTS, NEIGHBOURS, SMOOTHING
 from ..i18n import QT_TR_NOOP, tr
 from .base import JinAlgorithm
-from .choices import Choices, chosen, enum_parameter, translated
-
-#: (id, label); models store the index, so new options go last
-CONTIGUITY: Choices = [("queen", QT_TR_NOOP("Queen (a shared edge or corner)")),
-                       ("rook", QT_TR_NOOP("Rook (a shared edge)"))]
-ADJUSTMENTS: Choices = [("none", QT_TR_NOOP("None")), ("fdr", QT_TR_NOOP("False discovery rate")),
-                        ("bonferroni", QT_TR_NOOP("Bonferroni"))]
-SMOOTHING: Choices = [("none", QT_TR_NOOP("None")), ("eb", QT_TR_NOOP("Empirical Bayes")),
-                      ("spatial_eb", QT_TR_NOOP("Spatial empirical Bayes"))]
+from .choices import chosen, enum_parameter, translated
 
 
 class CompareAlgorithm(JinAlgorithm):
@@ -51,7 +44,7 @@ class CompareAlgorithm(JinAlgorithm):
         "missing or absent from a layer are excluded and counted, never read as zero.</p>")
 
     def choices(self) -> dict:
-        return {"CONTIGUITY": (translated(CONTIGUITY), tr("a kind of neighbours")),
+        return {"CONTIGUITY": (translated(NEIGHBOURS), tr("a kind of neighbours")),
                 "ADJUSTMENT": (translated(ADJUSTMENTS), tr("a multiple-testing adjustment")),
                 "SMOOTHING": (translated(SMOOTHING), tr("a rate smoothing"))}
 
@@ -66,7 +59,7 @@ class CompareAlgorithm(JinAlgorithm):
                                                           optional=optional))
         self.addParameter(QgsProcessingParameterString("CODE_FIELD", tr("Area code field (in every layer)"),
                                                        "area_code"))
-        self.addParameter(enum_parameter("CONTIGUITY", tr("Neighbours"), translated(CONTIGUITY)))
+        self.addParameter(enum_parameter("CONTIGUITY", tr("Neighbours"), translated(NEIGHBOURS)))
         self.addParameter(QgsProcessingParameterNumber("PERMUTATIONS", tr("Permutations"),
                                                        NUMBER_INTEGER, 999, minValue=0,
                                                        maxValue=99_999))

@@ -4,44 +4,51 @@ themed as the panel themes it."""
 
 from __future__ import annotations
 
-from typing import Union
+from typing import Optional, Union
 
 from qgis.core import (
+    QgsMapLayer,
     QgsProcessingContext,
     QgsProcessingException,
+    QgsProcessingFeedback,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputVectorLayer,
     QgsProcessingParameterAuthConfig,
     QgsProcessingParameterEnum,
     QgsProcessingParameterString,
+    QgsProject,
 )
 
 from ..core import connections
 from ..core.cache import Cache
+from ..core.catalogue_memory import known, remember
 from ..core.fetch import fetch_to_file
 from ..core.hub_client import HubClient, HubError
 from ..core.layers import LayerBuildError
 from ..core.model import LayerRequest
-from ..core.project_layers import style_fetched
+from ..core.project_layers import GROUP_NAME, style_fetched, unique_name
 from ..i18n import QT_TR_NOOP, tr
 from .base import JinAlgorithm
-from .catalogues import ALL, category_options, dataset_options, geography_options, known, remember
+from .catalogues import ALL, category_options, dataset_options, geography_options
 from .choices import Choices, chosen, enum_parameter, resolve, translated
 
 #: what an index meant before geographies were strings: old models and scripts pass these indexes
 GEOGRAPHIES = ["oa", "lsoa", "msoa", "ward", "district", "lsoa21", "msoa21", "ward21"]
 MEASURES: Choices = [("count", QT_TR_NOOP("Count")), ("rate", QT_TR_NOOP("Rate (where the dataset has one)"))]
-DEFAULT_DATASET, DEFAULT_GEOGRAPHY = "police_crime", "lsoa"
+DEFAULT_GEOGRAPHY = "lsoa"
 
 
 class ThemeOnLoad(QgsProcessingLayerPostProcessorInterface):
-    """Themes a fetched layer as it is loaded into the project (on the main thread), as the panel does."""
+    """Themes a fetched layer as it is loaded into the project (on the main thread) and moves it into the
+    JiN group under a name of its own, as the panel does, so Print layout, Refresh and Same scale see it."""
 
     def __init__(self, measure: str, source: str):
         super().__init__()
         self.measure, self.source = measure, source
 
-    def postProcessLayer(self, layer, context, feedback) -> None:
+    def postProcessLayer(self, layer: QgsMapLayer, context: QgsProcessingContext,
+                         feedback: Optional[QgsProcessingFeedback]) -> None:
+        into_jin_group(layer, context.project() or QgsProject.instance())
         warning = style_fetched(layer, self.measure)
         if warning and feedback is not None:
             feedback.pushWarning(warning)
@@ -51,6 +58,20 @@ class ThemeOnLoad(QgsProcessingLayerPostProcessorInterface):
 #: the context owns each post-processor but holds only its C++ part: the Python object, which does the
 #: work, must stay referenced until the layer is loaded (or the same output is fetched again)
 _PENDING: dict[str, ThemeOnLoad] = {}
+
+
+def into_jin_group(layer: QgsMapLayer, project: QgsProject) -> None:
+    """Move ``layer``'s node (where Processing put it) to the top of the JiN group (made on first use,
+    at the top), renamed apart from the project's other layers."""
+    layer.setName(unique_name(layer, project))
+    root = project.layerTreeRoot()
+    node = root.findLayer(layer.id())
+    group = root.findGroup(GROUP_NAME) or root.insertGroup(0, GROUP_NAME)
+    if node is None:
+        group.insertLayer(0, layer)
+    elif node.parent() is not group:
+        group.insertChildNode(0, node.clone())
+        node.parent().removeChildNode(node)
 
 
 def themer(measure: str, source: str) -> ThemeOnLoad:
@@ -96,11 +117,12 @@ class FetchAlgorithm(JinAlgorithm):
         doc = self._doc = known(connection.url) if connection else None
         if doc and doc.get("datasets"):
             entries = doc["datasets"]
-            self.addParameter(_static_list("DATASET", tr("Dataset"), dataset_options(doc), DEFAULT_DATASET))
+            options = dataset_options(doc)
+            self.addParameter(_static_list("DATASET", tr("Dataset"), options, options[0][0]))
             self.addParameter(_static_list("GEOGRAPHY", tr("Geography"), geography_options(entries),
                                            DEFAULT_GEOGRAPHY))
         else:
-            self.addParameter(QgsProcessingParameterString("DATASET", tr("Dataset id"), DEFAULT_DATASET))
+            self.addParameter(QgsProcessingParameterString("DATASET", tr("Dataset id")))
             self.addParameter(QgsProcessingParameterString("GEOGRAPHY", tr("Geography"), DEFAULT_GEOGRAPHY))
         self.addParameter(QgsProcessingParameterString(
             "PERIOD", tr("Period (YYYY-MM, YYYY, FY2024, L12-2025-03; empty: latest)"), optional=True))
@@ -121,7 +143,7 @@ class FetchAlgorithm(JinAlgorithm):
         return {"DATASET": dataset_options(doc), "GEOGRAPHY": geography_options(entries),
                 "CATEGORY": category_options(entries)} if entries else {}
 
-    def checkParameterValues(self, parameters, context):
+    def checkParameterValues(self, parameters: dict, context: QgsProcessingContext) -> tuple[bool, str]:
         """Names in any case, ids and old geography indexes become the list's own entry, so QGIS's
         check accepts them; whether the hub publishes them is checked when the algorithm runs."""
         fixed = dict(parameters)

@@ -13,19 +13,12 @@ from qgis.core import (
 )
 
 from ..core.compat import SOURCE_POLYGON
-from ..core.layouts import PAGES, LayoutError, atlas_pdf, comparison_layout, export, fill, load_template
+from ..core.layouts import LayoutError, atlas_pdf, comparison_layout, export, fill, load_template
+from ..core.option_lists import page_options
 from ..core.symbology import apply_choropleth, shared_breaks
 from ..i18n import QT_TR_NOOP, tr
 from .base import JinAlgorithm, add_map_output
-from .choices import Choices, chosen, enum_parameter
-
-#: readable names of ``layouts.PAGES`` (whose order models store); a page not named here shows its id
-PAGE_LABELS = {"a4-landscape": QT_TR_NOOP("A4 landscape"), "a4-portrait": QT_TR_NOOP("A4 portrait"),
-               "a3-landscape": QT_TR_NOOP("A3 landscape"), "a3-portrait": QT_TR_NOOP("A3 portrait")}
-
-
-def page_options() -> Choices:
-    return [(page, tr(PAGE_LABELS[page]) if page in PAGE_LABELS else page) for page in PAGES]
+from .choices import chosen, enum_parameter
 
 
 class LayoutAlgorithm(JinAlgorithm):

@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
+    QgsProcessingContext,
     QgsProcessingException,
+    QgsProcessingFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterField,
@@ -114,12 +116,22 @@ class ExportLayerAlgorithm(_Local):
         self.addParameter(QgsProcessingParameterVectorLayer("INPUT", tr("Layer")))
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", tr("GeoPackage"), "GeoPackage (*.gpkg)"))
 
-    def processAlgorithm(self, parameters, context, feedback) -> dict:
+    def prepareAlgorithm(self, parameters: dict, context: QgsProcessingContext,
+                         feedback: QgsProcessingFeedback) -> bool:
+        """On the main thread, as QGIS's own Package layers does: a copy of the layer with its style and
+        metadata as they are now, which the export then reads on the worker thread instead of the
+        project layer (a re-class meanwhile would free the renderer under it)."""
         layer = self.parameterAsVectorLayer(parameters, "INPUT", context)
+        if layer is None:
+            raise QgsProcessingException(tr("choose the layer to export"))
+        self._copy, self._transform = layer.clone(), context.transformContext()
+        return True
+
+    def processAlgorithm(self, parameters, context, feedback) -> dict:
         out = Path(self.parameterAsFileOutput(parameters, "OUTPUT", context))
         out = out if out.suffix.lower() == ".gpkg" else out.with_suffix(".gpkg")
         try:
-            export_layer(layer, out)
+            export_layer(self._copy, out, self._transform)
         except LocalDataError as exc:
             raise QgsProcessingException(str(exc)) from exc
         return {"OUTPUT": str(out)}

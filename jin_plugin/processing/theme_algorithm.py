@@ -15,6 +15,7 @@ from qgis.core import (
 )
 
 from ..core.compat import FIELD_NUMERIC, NUMBER_INTEGER, field_names
+from ..core.option_lists import CLASSIFICATIONS
 from ..core.symbology import apply_choropleth, classify, save_style
 from ..core.themes import THEMES, theme_for
 from ..i18n import QT_TR_NOOP, tr
@@ -22,11 +23,6 @@ from .base import JinAlgorithm
 from .choices import Choices, chosen, enum_parameter, translated
 
 OWN_THEME = ""
-#: in the order of ``symbology.METHODS``, whose index models store
-METHOD_LABELS: Choices = [("jenks", QT_TR_NOOP("Natural breaks (Jenks)")),
-                          ("quantile", QT_TR_NOOP("Quantiles (equal count)")),
-                          ("equal", QT_TR_NOOP("Equal interval")), ("pretty", QT_TR_NOOP("Pretty breaks")),
-                          ("stddev", QT_TR_NOOP("Standard deviation"))]
 
 
 def theme_options() -> Choices:
@@ -34,7 +30,7 @@ def theme_options() -> Choices:
 
 
 def method_options() -> Choices:
-    return translated(METHOD_LABELS)
+    return translated(CLASSIFICATIONS)
 
 
 class ThemeAlgorithm(JinAlgorithm):

@@ -24,15 +24,11 @@ from ..core.change_layer import open_change, read_change, write_change
 from ..core.compare import CompareError, Measure, Options, read_inputs
 from ..core.compare_task import CompareTask
 from ..core.compat import POLYGON_LAYERS
+from ..core.option_lists import ADJUSTMENTS, NEIGHBOURS, SMOOTHING, translated
 from ..core.results_folder import ResultsFolderError, result_path, writable_folder
-from ..i18n import QT_TR_NOOP, tr
+from ..i18n import tr
 from .layer_inputs import keep_optional, refuse_repeats, spread
 from .results_folder_box import results_folder_box
-
-ADJUSTMENTS = {"none": QT_TR_NOOP("None"), "fdr": QT_TR_NOOP("False discovery rate (Benjamini–Hochberg)"),
-               "bonferroni": QT_TR_NOOP("Bonferroni")}
-SMOOTHING = {"none": QT_TR_NOOP("None: rates as published"), "eb": QT_TR_NOOP("Empirical Bayes (towards the county)"),
-             "spatial_eb": QT_TR_NOOP("Spatial empirical Bayes (towards the neighbourhood)")}
 
 
 def _follow(layer_box: QgsMapLayerComboBox, field_box: QgsFieldComboBox, preferred: str) -> None:
@@ -80,17 +76,17 @@ class ComparePanel(QWidget):
         spread(self.layers[:2])
         keep_optional(self.layers[2])
         self.neighbours = QComboBox()
-        self.neighbours.addItem(tr("Queen (shared corner)"), "queen")
-        self.neighbours.addItem(tr("Rook (shared edge)"), "rook")
+        for key, label in translated(NEIGHBOURS):
+            self.neighbours.addItem(label, key)
         self.permutations = QSpinBox()
         self.permutations.setRange(99, 99_999)
         self.permutations.setValue(999)
         self.adjustment = QComboBox()
-        for key, label in ADJUSTMENTS.items():
-            self.adjustment.addItem(tr(label), key)
+        for key, label in translated(ADJUSTMENTS):
+            self.adjustment.addItem(label, key)
         self.smoothing = QComboBox()
-        for key, label in SMOOTHING.items():
-            self.smoothing.addItem(tr(label), key)
+        for key, label in translated(SMOOTHING):
+            self.smoothing.addItem(label, key)
         self.smoothing.setToolTip(tr("Pull rates of areas with few residents or pupils towards a wider mean, so one "
                                      "incident in a small population does not look like a hot spot"))
         form.addRow(tr("Rate smoothing"), self.smoothing)

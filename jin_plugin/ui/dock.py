@@ -40,20 +40,21 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core import connections
+from ..core.catalogue_memory import remember as remember_catalogue
 from ..core.connection import ConnectionReport, test_connection
 from ..core.connections import Connection
 from ..core.district_context import DistrictBoundariesTask, add_districts, cached_boundaries, districts_in
 from ..core.fetch import FetchLayerTask
 from ..core.hub_client import HubClient, HubError
-from ..core.layouts import PAGES, LayoutError, add_layout
+from ..core.layouts import LayoutError, add_layout
 from ..core.model import LayerRequest
+from ..core.option_lists import CLASSIFICATIONS, page_options
 from ..core.project_layers import GROUP_NAME, add_to_jin_group, added_message, jin_layers, style_fetched
 from ..core.releases import request_of_layer, stale_layers
 from ..core.safe_task import SafeTask
 from ..core.when import release_words
 from ..help import help_url
-from ..i18n import QT_TR_NOOP, tr
-from ..processing.catalogues import remember as remember_catalogue
+from ..i18n import tr
 from .catalogue_view import CatalogueView
 from .compare_panel import ComparePanel
 from .connection_dialog import ConnectionDialog
@@ -66,13 +67,9 @@ from .narrow import fit_narrow, scrolled
 from .reclass import ScaleDialog, StyleHistory, reclass, reclassable, same_measure, share_scale
 
 __all__ = ["GROUP_NAME", "JinDock"]
-CLASSIFICATIONS = {"jenks": QT_TR_NOOP("Natural breaks (Jenks)"), "quantile": QT_TR_NOOP("Quantile"),
-                   "equal": QT_TR_NOOP("Equal interval"), "pretty": QT_TR_NOOP("Pretty breaks"),
-                   "stddev": QT_TR_NOOP("Standard deviation")}
 BNG = "EPSG:27700"
 #: the help section of each tab (Data, Compare, Local data), in help/index.html
 HELP_ANCHORS = ("data", "compare", "local-data")
-PAGE_SIZES = {"landscape": QT_TR_NOOP("{size} landscape"), "portrait": QT_TR_NOOP("{size} portrait")}
 
 
 class CatalogueTask(SafeTask):
@@ -229,7 +226,7 @@ class JinDock(QgsDockWidget):
     def _style_form(self) -> QFormLayout:
         form = QFormLayout()
         self.classes = QComboBox()
-        for key, label in CLASSIFICATIONS.items():
+        for key, label in CLASSIFICATIONS:
             self.classes.addItem(tr(label), key)
         self.class_count = QSpinBox()
         self.class_count.setRange(2, 9)
@@ -253,9 +250,8 @@ class JinDock(QgsDockWidget):
     def _print_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.page = QComboBox()
-        for key in PAGES:
-            size, orientation = key.split("-")
-            self.page.addItem(tr(PAGE_SIZES[orientation]).format(size=size.upper()), key)
+        for key, label in page_options():
+            self.page.addItem(label, key)
         self.layout_button = QPushButton(tr("Print la&yout"))
         self.layout_button.setToolTip(tr("A print layout of the JiN layer selected in the Layers panel (asked when "
                                          "none or several are), opened in the layout designer (export PDF, PNG "

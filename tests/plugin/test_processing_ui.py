@@ -15,10 +15,12 @@ from qgis.core import (
     QgsProcessingParameterEnum,
     QgsProject,
     QgsTask,
+    QgsVectorLayer,
 )
 
 from jin_plugin.core.compat import FLAG_NO_THREADING
-from jin_plugin.core.symbology import SUPPRESSED_LABEL, class_breaks, class_colours
+from jin_plugin.core.project_layers import jin_layers
+from jin_plugin.core.symbology import SUPPRESSED_LABEL, apply_choropleth, class_breaks, class_colours
 from jin_plugin.core.themes import theme_for
 from tests.plugin.helpers import jin_algorithms, wait_until
 
@@ -53,12 +55,21 @@ def test_fetched_layers_load_themed_in_single_and_batch_runs(processing, hub_con
         next(lyr for lyr in QgsProject.instance().mapLayers().values() if lyr.source() == single["OUTPUT"])
     assert loaded.renderer().type() == "graduatedSymbol" and loaded.customProperty("jin/styled_field") == "count"
     assert "Zero" in legend(loaded) and SUPPRESSED_LABEL in legend(loaded)
+    own = QgsVectorLayer("Polygon?crs=EPSG:27700", loaded.name().replace("Police recorded crime", "Burglary"),
+                         "memory")
+    QgsProject.instance().addMapLayer(own)      # the analyst's own layer, named as the next fetch would be
     # a batch: each row runs its own algorithm in its own context and loads through the same post-processing
     for row in ({**params, "GEOGRAPHY": "district", "MEASURE": "rate"}, {**params, "CATEGORY": "Burglary"}):
         run.runAndLoadResults(create("jin:fetch"), row)
-    layers = list(QgsProject.instance().mapLayers().values())
+    layers = [lyr for lyr in QgsProject.instance().mapLayers().values() if lyr.id() != own.id()]
     assert len(layers) == 3 and all(lyr.renderer().type() == "graduatedSymbol" for lyr in layers)
     assert sorted(lyr.customProperty("jin/styled_field") for lyr in layers) == ["count", "count", "rate"]
+    # in the JiN group, newest on top, under names of their own: Print layout, Refresh, Same scale see them
+    root = QgsProject.instance().layerTreeRoot()
+    assert len(root.findLayers()) == 4 and root.findLayer(own.id()).parent() is root
+    assert {lyr.id() for lyr in jin_layers()} == {lyr.id() for lyr in layers} and jin_layers()[-1].id() == loaded.id()
+    burglary = jin_layers()[0]
+    assert burglary.name().startswith(own.name()) and burglary.name() != own.name()
 
 
 def test_catalogue_lists_and_case_insensitive_ids(processing, hub_connection, jin_cache):
@@ -73,7 +84,10 @@ def test_catalogue_lists_and_case_insensitive_ids(processing, hub_connection, ji
     assert all(isinstance(p, QgsProcessingParameterEnum) for p in (dataset, geography, category))
     assert "Police recorded crime" in dataset.options() and "police_crime" not in dataset.options()
     assert geography.options() == ["OA", "LSOA", "MSOA", "District"]            # never an unpublished ward
-    assert "Burglary" in category.options()
+    assert "Burglary" in category.options() and category.options()[0] == "All categories"    # not raw 'all'
+    assert dataset.defaultValue() == dataset.options()[0]          # the hub's first dataset, not a fixed id
+    ok, _ = listed.checkParameterValues({**base, "CATEGORY": "all"}, context)
+    assert ok                                   # the id 'all' still passes
     ok, _ = listed.checkParameterValues({**base, "DATASET": "police_crime", "GEOGRAPHY": 1}, context)
     assert ok                                   # ids, names in any case and old geography indexes pass
     ok, message = listed.checkParameterValues({**base, "CATEGORY": "burglars"}, context)
@@ -94,12 +108,59 @@ def test_option_lists_are_readable_and_ids_still_run(processing):
               for alg, name in (("jin:theme", "METHOD"), ("jin:compare", "ADJUSTMENT"),
                                 ("jin:export_layout", "TEMPLATE"), ("jin:compare", "CONTIGUITY"))}
     assert labels["jin:theme", "METHOD"][0] == "Natural breaks (Jenks)"
-    assert labels["jin:compare", "ADJUSTMENT"] == ["None", "False discovery rate", "Bonferroni"]
+    assert labels["jin:compare", "ADJUSTMENT"] == ["None", "False discovery rate (Benjamini–Hochberg)", "Bonferroni"]
+    assert labels["jin:compare", "CONTIGUITY"] == ["Queen: a shared edge or corner", "Rook: a shared edge"]
     assert labels["jin:export_layout", "TEMPLATE"][:2] == ["A4 landscape", "A4 portrait"]
     assert not any(label.islower() for options in labels.values() for label in options)
     theme = algorithms["jin:theme"]
     ok, message = theme.checkParameterValues({"METHOD": "natural"}, context)
     assert not ok and "'natural' is not a classification" in message and "jenks, quantile" in message
+
+
+def test_panel_and_processing_offer_the_same_words(processing, qgis_iface):
+    """Each option list reads the same in the panel as in the Processing dialog, ids and order alike."""
+    from jin_plugin.ui.dock import JinDock
+
+    _, create, _ = processing
+    dock = JinDock(qgis_iface.messageBar())
+    panel = dock.compare_panel
+    pairs = [(dock.classes, "jin:theme", "METHOD"), (dock.page, "jin:export_layout", "TEMPLATE"),
+             (panel.neighbours, "jin:compare", "CONTIGUITY"), (panel.adjustment, "jin:compare", "ADJUSTMENT"),
+             (panel.smoothing, "jin:compare", "SMOOTHING")]
+    for box, alg_id, name in pairs:
+        alg = create(alg_id)
+        shown = [(box.itemData(i), box.itemText(i)) for i in range(box.count())]
+        assert shown == list(alg.choices()[name][0]), (alg_id, name)
+        assert [label for _, label in shown] == alg.parameterDefinition(name).options(), (alg_id, name)
+    dock.deleteLater()
+
+
+def test_export_layer_writes_the_style_and_metadata_of_when_it_was_run(processing, tmp_path, hub_url,
+                                                                        analyst_authcfg, jin_cache):
+    """The export runs in the background on a copy taken when it starts: a re-class of the project layer
+    meanwhile neither reaches the file nor touches what the export is reading."""
+    run, create, _ = processing
+    run.runAndLoadResults("jin:fetch", {"HUB": hub_url, "AUTHCFG": analyst_authcfg, "DATASET": "fire_incidents",
+                                        "GEOGRAPHY": "district", "PERIOD": "2024"})
+    layer = next(iter(QgsProject.instance().mapLayers().values()))
+    classes, title = len(class_breaks(layer)), layer.metadata().title()
+    out = tmp_path / "fire.gpkg"
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    feedback = QgsProcessingFeedback()          # the task holds the context and feedback: keep them
+    task = QgsProcessingAlgRunnerTask(create("jin:export_layer"), {"INPUT": layer.id(), "OUTPUT": str(out)},
+                                      context, feedback)              # prepared here: the copy is taken
+    apply_choropleth(layer, "count", 2 if classes != 2 else 3, "equal")    # the analyst re-classes meanwhile
+    metadata = layer.metadata()
+    metadata.setTitle("changed after the export started")
+    layer.setMetadata(metadata)
+    outcome = []
+    task.executed.connect(lambda ok, results: outcome.append(ok))
+    QgsApplication.taskManager().addTask(task)
+    assert wait_until(lambda: bool(outcome), 120) and outcome == [True]
+    exported = QgsVectorLayer(f"{out}|layername=jin", "exported", "ogr")
+    assert exported.featureCount() == layer.featureCount() and len(class_breaks(exported)) == classes
+    assert exported.metadata().title() == title != "changed after the export started"
 
 
 def test_algorithms_run_in_the_background_but_layouts(processing, tmp_path, hub_url, analyst_authcfg, jin_cache):

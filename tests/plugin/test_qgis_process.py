@@ -131,7 +131,7 @@ def test_init_processing_alone_registers_the_provider():
 def test_qgis_process_shows_readable_choices_and_takes_ids(profile, tmp_path):
     """Option lists read as words in ``help``; a script may still pass the id (any case) or the index."""
     shown = qgis_process(profile, "help", "jin:compare")
-    assert "False discovery rate" in shown and "Queen (a shared edge or corner)" in shown
+    assert "False discovery rate (Benjamini–Hochberg)" in shown and "Queen: a shared edge or corner" in shown
     districts(tmp_path / "districts.geojson")
     for method, qml in (("EQUAL", tmp_path / "equal.qml"), ("2", tmp_path / "by_index.qml")):
         qgis_process(profile, "run", "jin:theme", "--", f"INPUT={tmp_path / 'districts.geojson'}", "FIELD=base",
