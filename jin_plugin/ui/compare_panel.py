@@ -25,7 +25,7 @@ from ..core.compare import CompareError, Measure, Options, read_inputs
 from ..core.compare_task import CompareTask
 from ..core.compat import POLYGON_LAYERS
 from ..core.option_lists import ADJUSTMENTS, NEIGHBOURS, SMOOTHING, translated
-from ..core.results_folder import ResultsFolderError, result_path, writable_folder
+from ..core.results_folder import ResultsFolderError, result_for
 from ..i18n import tr
 from .layer_inputs import keep_optional, refuse_repeats, spread
 from .results_folder_box import results_folder_box
@@ -138,8 +138,7 @@ class ComparePanel(QWidget):
                 raise CompareError(tr("choose both periods' layers and their count field"))
             refuse_repeats((tr("Earlier"), tr("Later")), self.change_layers, self.change_fields)
             data = read_change(*pair)
-            path = result_path(writable_folder(), [tr("change {earlier} to {later}").format(
-                earlier=pair[0].layer.name()[:40], later=pair[1].layer.name()[:40])])
+            path = result_for("change", *(m.layer.name() for m in pair))
         except (CompareError, ResultsFolderError) as exc:
             self._notify(str(exc), Qgis.MessageLevel.Warning)
             return None
@@ -170,8 +169,7 @@ class ComparePanel(QWidget):
         try:
             refuse_repeats([tr("Layer {i}").format(i=i + 1) for i in range(3)], self.layers, self.fields)
             inputs = read_inputs(self.measures())           # GUI thread: layers are not thread-safe
-            named = " vs ".join(m.layer.name()[:40] for m in self.measures())
-            path = result_path(writable_folder(), [tr("compare {layers}").format(layers=named)], CompareTask.SUFFIXES)
+            path = result_for("compare", *(m.layer.name() for m in self.measures()), suffixes=CompareTask.SUFFIXES)
         except (CompareError, ResultsFolderError) as exc:
             self._notify(str(exc), Qgis.MessageLevel.Warning)
             return None

@@ -14,7 +14,7 @@ from qgis.PyQt.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QVB
 from ..core.compat import POINT_LAYERS, POLYGON_LAYERS
 from ..core.local_data import LocalDataError, Plan, Report, open_table, plan_count, plan_join
 from ..core.local_task import LocalTask
-from ..core.results_folder import ResultsFolderError, result_path, writable_folder
+from ..core.results_folder import ResultsFolderError, result_for
 from ..i18n import tr
 from .results_folder_box import results_folder_box
 
@@ -71,10 +71,6 @@ class LocalPanel(QWidget):
             self._notify(str(exc), Qgis.MessageLevel.Warning)
         self.table_code.setLayer(self.table)
 
-    def _out(self, words: str) -> Path:
-        """A new file in the results folder (``ResultsFolderError`` when it cannot be written)."""
-        return result_path(writable_folder(), [words])
-
     def _run(self, description: str, plan: Plan, name: str, summary: Callable[[Report], tuple[str, bool]]) -> LocalTask:
         """Build ``plan`` in a task (progress and Cancel in the task manager); on success name the
         layer, say what happened (``summary``: message, all well?) and hand the layer over."""
@@ -106,8 +102,8 @@ class LocalPanel(QWidget):
             self._notify(tr("Choose the JiN areas, a table and its area code column."), Qgis.MessageLevel.Warning)
             return None
         try:
-            plan = plan_join(areas, self.table, self.table_code.currentField(), self._out(
-                tr("join {areas} + {table}").format(areas=areas.name()[:40], table=self.table.name()[:40])))
+            plan = plan_join(areas, self.table, self.table_code.currentField(),
+                             result_for("join", areas.name(), self.table.name()))
         except (LocalDataError, ResultsFolderError) as exc:
             self._notify(str(exc), Qgis.MessageLevel.Critical)
             return None
@@ -121,8 +117,7 @@ class LocalPanel(QWidget):
             self._notify(tr("Choose the JiN areas and your point layer."), Qgis.MessageLevel.Warning)
             return None
         try:
-            plan = plan_count(areas, points, self._out(
-                tr("count {points} in {areas}").format(points=points.name()[:40], areas=areas.name()[:40])))
+            plan = plan_count(areas, points, result_for("count", points.name(), areas.name()))
         except ResultsFolderError as exc:
             self._notify(str(exc), Qgis.MessageLevel.Critical)
             return None

@@ -1,5 +1,6 @@
 """The "Results folder" picker of the Compare and Local data tabs: one choice shared by both, kept
-with the project; left empty it shows where results go by default."""
+with the project; left empty it shows where results go by default, and the picker opens at the
+last folder chosen in any project."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from qgis.core import QgsProject
 from qgis.gui import QgsFileWidget
 from qgis.PyQt.QtCore import QEvent, QObject
 
-from ..core.results_folder import choose_folder, chosen_folder, default_folder
+from ..core.results_folder import choose_folder, chosen_folder, default_folder, suggested_folder
 from ..i18n import tr
 
 
@@ -26,11 +27,13 @@ class _Binding(QObject):
             signal.connect(self.refresh)
 
     def refresh(self, *_) -> None:
-        """Show the current choice, and the default as the empty box's placeholder."""
+        """Show the project's choice, the default as the empty box's placeholder, and start the
+        picker at the last folder chosen."""
         self.box.blockSignals(True)
         self.box.setFilePath(chosen_folder())
         self.box.blockSignals(False)
         self.box.lineEdit().setPlaceholderText(str(default_folder()))
+        self.box.setDefaultRoot(suggested_folder())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Show:

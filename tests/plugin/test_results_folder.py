@@ -1,6 +1,7 @@
 """Results that outlive the temp folder: Compare, Change, Join and Count write to the folder the
-analyst chose, else ``JiN results`` beside the saved project, else in the QGIS profile, under
-readable names that never replace an earlier result; a project saved with them reopens whole after
+analyst chose for the project, else ``JiN results`` beside the saved project, else in the QGIS
+profile, under readable names that never replace an earlier result; one project's choice never
+decides another's; a project saved with them reopens whole after
 the system's temp folder is emptied; a folder that cannot be written is refused before any task."""
 
 from __future__ import annotations
@@ -16,11 +17,15 @@ from qgis.core import QgsApplication, QgsFeature, QgsProject, QgsSettings, QgsVe
 from jin_plugin.core.layers import open_layer
 from jin_plugin.core.results_folder import (
     FOLDER_NAME,
+    PROJECT_ENTRY,
     SETTING,
     choose_folder,
+    chosen_folder,
     default_folder,
+    result_for,
     result_path,
     results_folder,
+    suggested_folder,
 )
 from jin_plugin.core.workflow import fetch_layer_blocking
 from tests.plugin.helpers import wait_until
@@ -30,10 +35,12 @@ WHEN = datetime(2024, 12, 5, 14, 32)
 
 @pytest.fixture()
 def no_choice():
-    """No folder chosen, before and after the test."""
+    """No folder chosen, before and after the test, and none suggested."""
     choose_folder("")
+    QgsSettings().remove(SETTING)
     yield
     choose_folder("")
+    QgsSettings().remove(SETTING)
 
 
 def test_names_are_readable_safe_and_never_replace_a_result(tmp_path):
@@ -59,9 +66,48 @@ def test_default_is_beside_the_saved_project_else_in_the_profile(qgis_new_projec
     assert results_folder() == tmp_path / FOLDER_NAME
     choose_folder(str(tmp_path / "shared drive"))
     assert results_folder() == tmp_path / "shared drive"
-    assert QgsSettings().value(SETTING) == str(tmp_path / "shared drive")      # new projects start there too
+    assert suggested_folder() == str(tmp_path / "shared drive")                # only where the picker opens
     project.clear()
-    assert results_folder() == tmp_path / "shared drive"
+    assert results_folder() == profile / FOLDER_NAME
+
+
+def test_each_project_keeps_its_own_choice(qgis_new_project, tmp_path, no_choice):
+    """A folder chosen in project A is A's alone: B, saved elsewhere, writes beside itself; clearing
+    B's choice leaves A's; A's choice is kept relative to A's file, so the project folder can move."""
+    project = QgsProject.instance()
+    a, b = tmp_path / "a" / "A.qgz", tmp_path / "b" / "B.qgz"
+    a.parent.mkdir()
+    b.parent.mkdir()
+    choose_folder(str(a.parent / "my results"))                                # chosen before A is saved
+    assert project.write(str(a))
+    assert project.readEntry(*PROJECT_ENTRY)[0] == "./my results"
+    project.clear()
+    assert project.write(str(b))
+    assert results_folder() == b.parent / FOLDER_NAME
+    choose_folder(str(tmp_path / "b only"))
+    choose_folder("")                                                          # cleared in B
+    assert results_folder() == b.parent / FOLDER_NAME
+    assert project.read(str(a))
+    assert results_folder() == a.parent / "my results"
+    moved = tmp_path / "other PC" / "projects"
+    shutil.copytree(a.parent, moved)
+    assert project.read(str(moved / a.name))
+    assert results_folder() == moved / "my results"
+    assert project.write(str(tmp_path / "copy of A.qgz"))                      # saved as elsewhere: same folder
+    assert results_folder() == moved / "my results" and not project.isDirty()
+    assert project.read(str(tmp_path / "copy of A.qgz"))
+    assert chosen_folder() == str(moved / "my results")
+    project.clear()
+
+
+def test_result_names_say_what_they_hold(tmp_path, results_here):
+    long = "Anti-social behaviour per 1,000 residents LSOA 2021 (police.uk)"
+    compare = result_for("compare", long, "Burglary", "Truancy", suffixes=(".gpkg", ".pdf"))
+    assert compare.parent == results_here and compare.suffix == ".gpkg"
+    assert compare.name.startswith(f"compare {long[:40]} vs Burglary vs Truancy 20"), compare.name
+    assert result_for("change", "January", "March").name.startswith("change January to March 20")
+    assert result_for("join", "Districts", "patrols").name.startswith("join Districts + patrols 20")
+    assert result_for("count", "incidents", "LSOAs").name.startswith("count incidents in LSOAs 20")
 
 
 def test_the_choice_is_made_in_either_tab_and_kept_with_the_project(qgis_iface, qgis_new_project, tmp_path,
@@ -78,9 +124,9 @@ def test_the_choice_is_made_in_either_tab_and_kept_with_the_project(qgis_iface, 
     assert local_box.filePath() == str(tmp_path / "results") == str(results_folder())
     path = tmp_path / "kept.qgz"
     assert QgsProject.instance().write(str(path))
-    QgsSettings().remove(SETTING)                                              # another choice made meanwhile
+    assert local_box.defaultRoot() == str(tmp_path / "results")                # the picker opens there
     QgsProject.instance().clear()
-    assert compare_box.filePath() == ""
+    assert compare_box.filePath() == "" and local_box.defaultRoot() == str(tmp_path / "results")
     assert QgsProject.instance().read(str(path))
     assert compare_box.filePath() == str(tmp_path / "results") == str(results_folder())
     dock.close()
