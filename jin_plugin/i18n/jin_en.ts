@@ -414,7 +414,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="171"/>
+        <location filename="../ui/compare_panel.py" line="170"/>
         <source>Layer {i}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -984,12 +984,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="153"/>
+        <location filename="../ui/compare_panel.py" line="152"/>
         <source>The change could not be computed: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="156"/>
+        <location filename="../ui/compare_panel.py" line="155"/>
         <source>JiN: change over time</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1354,7 +1354,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="106"/>
+        <location filename="../ui/local_panel.py" line="102"/>
         <source>Choose the JiN areas, a table and its area code column.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1364,17 +1364,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="121"/>
+        <location filename="../ui/local_panel.py" line="117"/>
         <source>Choose the JiN areas and your point layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="129"/>
+        <location filename="../ui/local_panel.py" line="124"/>
         <source>{points} per area ({areas})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="129"/>
+        <location filename="../ui/local_panel.py" line="124"/>
         <source>Counted {n} points; {outside} fall outside every area; {missing} have no location.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1564,7 +1564,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="151"/>
+        <location filename="../ui/compare_panel.py" line="150"/>
         <source>Cancelled: change over time.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1624,12 +1624,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="114"/>
+        <location filename="../ui/local_panel.py" line="110"/>
         <source>JiN: joining {table}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="129"/>
+        <location filename="../ui/local_panel.py" line="124"/>
         <source>JiN: counting {points}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1874,7 +1874,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/results_folder.py" line="80"/>
+        <location filename="../core/results_folder.py" line="149"/>
         <source>Results cannot be saved in “{folder}” ({error}). Choose a folder you can write to under “Results folder”, or clear it to use “{default}”.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1989,12 +1989,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="141"/>
+        <location filename="../core/results_folder.py" line="190"/>
         <source>change {earlier} to {later}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/compare_panel.py" line="174"/>
+        <location filename="../core/results_folder.py" line="187"/>
         <source>compare {layers}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2049,12 +2049,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="109"/>
+        <location filename="../core/results_folder.py" line="191"/>
         <source>join {areas} + {table}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/local_panel.py" line="124"/>
+        <location filename="../core/results_folder.py" line="192"/>
         <source>count {points} in {areas}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2069,12 +2069,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/results_folder_box.py" line="45"/>
+        <location filename="../ui/results_folder_box.py" line="48"/>
         <source>Folder for JiN results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/results_folder_box.py" line="46"/>
+        <location filename="../ui/results_folder_box.py" line="49"/>
         <source>Where Compare, Change, Join and Count save their layers and summaries. Empty: a “JiN results” folder beside the saved project, else in your QGIS profile.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2161,6 +2161,11 @@
     <message>
         <location filename="../processing/local_algorithms.py" line="126"/>
         <source>choose the layer to export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/results_folder.py" line="187"/>
+        <source>{first} vs {second}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
