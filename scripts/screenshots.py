@@ -92,7 +92,7 @@ def panel_screenshot(hub_url: str, out: Path) -> None:
     layer = added.pop()
     canvas.setDestinationCrs(layer.crs())
     grab_with(window, canvas, layer, out)
-    layout_image(layer, out.with_name("layout_a4.png"))
+    layout_image(dock, out.with_name("layout_a4.png"))
     del layer
     compare_screenshot(dock, canvas, window, out.with_name("compare.png"))
     QgsProject.instance().removeAllMapLayers()
@@ -100,13 +100,18 @@ def panel_screenshot(hub_url: str, out: Path) -> None:
     app.exitQgis()
 
 
-def layout_image(layer, out: Path) -> None:
-    """The A4 landscape layout of ``layer``, exported as the analyst would (PDF beside the PNG)."""
+def layout_image(dock, out: Path) -> None:
+    """The A4 landscape layout the panel's Print layout makes of the JiN layer (district outlines
+    and names fetched first), exported as the analyst would (PDF beside the PNG)."""
     from qgis.core import QgsProject
 
-    from jin_plugin.core.layouts import export, fill, load_template
+    from jin_plugin.core.layouts import export
 
-    layout = fill(load_template(QgsProject.instance(), "a4-landscape"), layer)
+    dock.page.setCurrentIndex(dock.page.findData("a4-landscape"))
+    manager = QgsProject.instance().layoutManager()
+    dock.make_layout()
+    wait_for(lambda: bool(manager.layouts()))
+    layout = manager.layouts()[0]
     export(layout, out, dpi=110)
     export(layout, out.with_suffix(".pdf"), dpi=150)
 
