@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from qgis.core import QgsMapLayerStyle, QgsProject, QgsVectorLayer
+from qgis.core import QgsFeatureRenderer, QgsMapLayerStyle, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
@@ -35,10 +35,12 @@ def _status_field(layer: QgsVectorLayer) -> str:
 
 
 class StyleHistory:
-    """The styles re-classing replaced, one step per action, newest last."""
+    """The styles re-classing replaced, one step per action, newest last: each layer's whole style,
+    and its renderer as an object too, since QGIS's renderer XML does not carry everything back
+    (QGIS 3.40 reads the classification's label settings back changed)."""
 
     def __init__(self) -> None:
-        self._steps: list[list[tuple[str, QgsMapLayerStyle]]] = []
+        self._steps: list[list[tuple[str, QgsMapLayerStyle, QgsFeatureRenderer]]] = []
 
     def can_undo(self) -> bool:
         return bool(self._steps)
@@ -48,7 +50,7 @@ class StyleHistory:
         for layer in layers:
             style = QgsMapLayerStyle()
             style.readFromLayer(layer)
-            step.append((layer.id(), style))
+            step.append((layer.id(), style, layer.renderer().clone()))
         self._steps.append(step)
 
     def undo(self, project: Optional[QgsProject] = None) -> list[QgsVectorLayer]:
@@ -57,11 +59,12 @@ class StyleHistory:
             return []
         project = project or QgsProject.instance()
         restored = []
-        for layer_id, style in self._steps.pop():
+        for layer_id, style, renderer in self._steps.pop():
             layer = project.mapLayer(layer_id)
             if layer is None:                   # removed since: nothing to put back
                 continue
             style.writeToLayer(layer)
+            layer.setRenderer(renderer)         # the layer owns it from here
             layer.triggerRepaint()
             _keep(layer)
             restored.append(layer)
