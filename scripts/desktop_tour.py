@@ -4,7 +4,9 @@ screenshots and the exported layout PDF to look at.
     xvfb-run -s "-screen 0 1366x768x24" python scripts/desktop_tour.py OUT_DIR
 
 Keep OUT_DIR out of the temp folder: the plugin's cache lives in the tour's profile there, and QGIS
-counts layers under the temp folder as temporary and asks about them on exit. Run ``make demo`` first: the tour serves the demo hub (var/demo/hub.sqlite) on loopback, installs
+counts layers under the temp folder as temporary and asks about them on exit.
+
+Run ``make demo`` first: the tour serves the demo hub (var/demo/hub.sqlite) on loopback, installs
 the plugin into a fresh QGIS profile under OUT_DIR, starts the real ``qgis`` with this file as its
 start-up code, and waits. Inside QGIS (``--code``) the same file walks the steps below on QGIS's
 own event loop, screenshot after screenshot, then quits. ``make desktop-tour`` does all of it.
