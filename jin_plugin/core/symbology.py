@@ -242,11 +242,6 @@ def apply_labels(layer: QgsVectorLayer, field: str = "area_name", min_scale: flo
     layer.triggerRepaint()
 
 
-def class_colours(layer: QgsVectorLayer) -> list[str]:
-    """The fill colours of a JiN choropleth's value classes, lowest first."""
-    ranges = layer.renderer().ranges() if isinstance(layer.renderer(), QgsGraduatedSymbolRenderer) else []
-    return [r.symbol().color().name() for r in ranges[:len(class_breaks(layer))]]     # the ranges held: no freed copies
-
 
 def _is_highlight(symbol_layer) -> bool:
     prop = symbol_layer.dataDefinedProperties().property(SYMBOL_LAYER_ENABLED)

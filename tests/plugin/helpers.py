@@ -61,3 +61,13 @@ def answer_dialog(kind: type, answer: Callable[[object], None], ok: bool = True)
     QTimer.singleShot(0, poll)
     yield seen
     assert seen, f"no {kind.__name__} opened"
+
+
+def class_colours(layer) -> list[str]:
+    """The fill colours of a JiN choropleth's value classes, lowest first."""
+    from qgis.core import QgsGraduatedSymbolRenderer
+
+    from jin_plugin.core.symbology import class_breaks
+
+    ranges = layer.renderer().ranges() if isinstance(layer.renderer(), QgsGraduatedSymbolRenderer) else []
+    return [r.symbol().color().name() for r in ranges[:len(class_breaks(layer))]]     # the ranges held: no freed copies

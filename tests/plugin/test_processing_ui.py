@@ -20,9 +20,9 @@ from qgis.core import (
 
 from jin_plugin.core.compat import FLAG_NO_THREADING
 from jin_plugin.core.project_layers import jin_layers
-from jin_plugin.core.symbology import SUPPRESSED_LABEL, apply_choropleth, class_breaks, class_colours
+from jin_plugin.core.symbology import SUPPRESSED_LABEL, apply_choropleth, class_breaks
 from jin_plugin.core.themes import theme_for
-from tests.plugin.helpers import jin_algorithms, wait_until
+from tests.plugin.helpers import class_colours, jin_algorithms, wait_until
 
 PROCESSING_PLUGIN = "/usr/share/qgis/python/plugins"          # QGIS's own Processing (the toolbox's code)
 LAYOUT_ALGORITHMS = {"jin:export_layout", "jin:comparison_layout"}

@@ -33,7 +33,6 @@ from jin_plugin.core.symbology import (
     apply_choropleth,
     apply_labels,
     class_breaks,
-    class_colours,
     classify_values,
     highlight_areas,
     save_style,
@@ -41,7 +40,7 @@ from jin_plugin.core.symbology import (
 )
 from jin_plugin.core.themes import STYLE_FILE, THEMES
 from jin_plugin.core.workflow import fetch_layer_blocking, render_png
-from tests.plugin.helpers import answer_dialog, jin_algorithms
+from tests.plugin.helpers import answer_dialog, class_colours, jin_algorithms
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "images"
 SIZE = 900
