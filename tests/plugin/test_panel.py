@@ -23,11 +23,10 @@ from jin_hub.local_server import start_hub
 from jin_plugin.core import connections
 from jin_plugin.core.connections import Connection, InvalidConnection
 from jin_plugin.core.releases import request_of_layer
-from jin_plugin.core.symbology import class_colours
 from jin_plugin.core.when import readable_date
 from jin_plugin.ui.dock import GROUP_NAME, JinDock
 from tests.conftest import ROOT, TEST_SECRET, snapshot_db
-from tests.plugin.helpers import wait_until
+from tests.plugin.helpers import class_colours, wait_until
 
 
 def connected_dock(qgis_iface, **kwargs) -> JinDock:
