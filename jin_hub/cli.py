@@ -12,19 +12,24 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from jin_hub import __version__, cli_datasets, cli_reference
+from jin_hub import __version__, backends, cli_datasets, cli_reference
+from jin_hub.backends import Locator
 from jin_hub.cli_access import add_commands
 
 DEFAULT_DB = "var/hub.sqlite"
 
 
-def _db_path(args: argparse.Namespace) -> Path:
-    return Path(args.db or os.environ.get("JIN_HUB_DB") or DEFAULT_DB)
+def _db_path(args: argparse.Namespace) -> Locator:
+    """The hub database: an SQLite file's path, or a ``postgresql://`` URL."""
+    found = args.db or os.environ.get("JIN_HUB_DB") or DEFAULT_DB
+    return found if backends.is_postgres(found) else Path(found)
 
 
 def _secret_path(args: argparse.Namespace) -> Path:
-    """The pseudonym secret: never inside the database, by default beside it."""
-    return Path(args.secret_file or os.environ.get("JIN_HUB_SECRET_FILE") or _db_path(args).parent / "hub.secret")
+    """The pseudonym secret: never inside the database, by default beside an SQLite one (and in
+    the default database's folder for a PostgreSQL one)."""
+    beside = Path(DEFAULT_DB if backends.is_postgres(_db_path(args)) else _db_path(args)).parent
+    return Path(args.secret_file or os.environ.get("JIN_HUB_SECRET_FILE") or beside / "hub.secret")
 
 
 def cmd_load_boundaries(args: argparse.Namespace) -> None:
@@ -33,7 +38,7 @@ def cmd_load_boundaries(args: argparse.Namespace) -> None:
     conn = db.connect(_db_path(args))
     b = geography.read_boundary_file(Path(args.file), args.geography)
     n = geography.store_boundaries(conn, b, Path(args.file).name)
-    print(f"loaded {n} {args.geography} areas from {args.file} into {_db_path(args)}")
+    print(f"loaded {n} {args.geography} areas from {args.file} into {backends.shown(_db_path(args))}")
     for child, parent, nested, share in conn.execute("SELECT * FROM geography_pairs ORDER BY child, parent"):
         verdict = "nests in" if nested else f"does not nest (worst overlap {share:.0%}) in"
         print(f"  {child} {verdict} {parent}")
@@ -110,7 +115,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
         raise ValueError(f"--public-url {public} is not a base URL: give it as https://host[:port][/path]")
     app = create_app(_db_path(args), public)
-    print(f"JiN hub {__version__} serving {_db_path(args)} on {bound_url(scheme, args.host, args.port)}; "
+    where = backends.shown(_db_path(args))
+    print(f"JiN hub {__version__} serving {where} on {bound_url(scheme, args.host, args.port)}; "
           f"links point to {public}", flush=True)
     if scheme == "http" and args.host not in ("127.0.0.1", "localhost", "::1"):
         print("warning: passwords travel in clear over plain HTTP: serve with --tls-cert/--tls-key, or only "
@@ -207,6 +213,15 @@ def out_of_space(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and any(s in str(exc).lower() for s in DISK_FULL)
 
 
+def _server_gone(exc: BaseException) -> bool:
+    """Whether ``exc`` is a PostgreSQL server that went away or stopped answering."""
+    try:
+        import psycopg
+    except ImportError:
+        return False
+    return isinstance(exc, psycopg.OperationalError)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     try:
@@ -215,11 +230,15 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:                 # `jin-hub status | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())    # no second error at exit
         sys.exit(128 + 13)                  # as a command stopped by SIGPIPE, quietly
-    except (LookupError, OSError, ValueError, RuntimeError, sqlite3.OperationalError) as exc:
+    except (LookupError, OSError, ValueError, RuntimeError, *backends.errors()) as exc:
         if out_of_space(exc):
-            msg = (f"could not write to {_db_path(args)}: {exc}. Nothing new was published (the hub still serves "
-                   "what it served before); free space on that disk, or raise its quota, and run the command again")
-        elif isinstance(exc, sqlite3.OperationalError):
+            msg = (f"could not write to {backends.shown(_db_path(args))}: {exc}. Nothing new was published "
+                   "(the hub still serves what it served before); free space on that disk, or raise its quota, "
+                   "and run the command again")
+        elif _server_gone(exc):
+            msg = (f"lost the connection to {backends.shown(_db_path(args))} ({str(exc).strip()}). Nothing half-done "
+                   "was published: check the PostgreSQL server is running and reachable, and run the command again")
+        elif isinstance(exc, backends.errors()):
             raise
         else:
             msg = str(exc) if isinstance(exc, OSError) or not exc.args else exc.args[0]

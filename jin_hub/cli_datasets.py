@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
+from jin_hub.backends import Connection
 from jin_hub.cli_access import _table
 from jin_hub.ingest import definitions, registry
 from jin_hub.ingest.schemas import DatasetSchema
@@ -23,7 +23,7 @@ def describe(schema: DatasetSchema) -> dict:
     return out
 
 
-def cmd_datasets(args: argparse.Namespace, conn: sqlite3.Connection) -> None:
+def cmd_datasets(args: argparse.Namespace, conn: Connection) -> None:
     if args.action == "check":
         schema = definitions.read(Path(_file(args)))
         print(f"{args.target}: dataset '{schema.id}' ({schema.title}) is a valid definition: "

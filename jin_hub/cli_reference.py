@@ -8,9 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from jin_hub import reference
+from jin_hub.backends import Locator
 
 
-def cmd_load_reference(args: argparse.Namespace, db_path: Path) -> None:
+def cmd_load_reference(args: argparse.Namespace, db_path: Locator) -> None:
     from jin_hub import db
 
     entry = reference.load(db.connect(db_path), Path(args.file), args.id, args.geography, args.title,
@@ -23,7 +24,7 @@ def cmd_load_reference(args: argparse.Namespace, db_path: Path) -> None:
         print(f"  {ind['id']:<40} {ind['label']} — {ind['direction']}")
 
 
-def add_command(sub: argparse._SubParsersAction, db_path: Callable[[argparse.Namespace], Path]) -> None:
+def add_command(sub: argparse._SubParsersAction, db_path: Callable[[argparse.Namespace], Locator]) -> None:
     p = sub.add_parser("load-reference", help="publish reference statistics per area (e.g. IMD deciles and ranks), "
                                               "served without disclosure control")
     p.add_argument("file", help="CSV: one area code column (area_code, lsoa21_code, LSOA11CD ...) and numeric columns")

@@ -1,4 +1,5 @@
-"""The hub database: schema and connections (SQLite, embedded by default).
+"""The hub database: schema and connections (SQLite, embedded by default, or PostgreSQL/PostGIS:
+``jin_hub.backends``).
 
 Published data is keyed by release so an ingest builds a complete new release beside the current
 one and switches the dataset's pointer in one transaction: readers never see half a release, and
@@ -7,13 +8,10 @@ a crash mid-ingest leaves the last good release serving.
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
-import threading
 from collections.abc import Sequence
-from contextlib import closing
-from pathlib import Path
 
+from jin_hub import backends
+from jin_hub.backends import Connection, Locator, sqlite
 from jin_hub.nesting import GEOGRAPHIES
 
 RECORDS = """
@@ -194,18 +192,34 @@ CREATE TABLE IF NOT EXISTS quarantine (
     reason      TEXT NOT NULL,         -- never carries personal fields
     PRIMARY KEY (release_id, source_line)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS reference_datasets (
+    id            TEXT PRIMARY KEY,
+    title         TEXT NOT NULL,
+    description   TEXT NOT NULL,
+    geography     TEXT NOT NULL,
+    indicators    TEXT NOT NULL,       -- JSON list of Indicator, in the file's column order
+    source_name   TEXT NOT NULL,       -- the file it was loaded from
+    source_sha256 TEXT NOT NULL,
+    publisher     TEXT NOT NULL,
+    licence       TEXT NOT NULL,
+    attribution   TEXT NOT NULL,
+    loaded_at     TEXT NOT NULL,
+    areas         INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reference_values (
+    dataset   TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    area_code TEXT NOT NULL,
+    value     REAL,                    -- NULL where the file leaves the cell empty
+    PRIMARY KEY (dataset, indicator, area_code)
+) WITHOUT ROWID;
 """
-
-
-#: Rows per INSERT statement at most: enough that SQLite's per-statement work is spread thin.
-ROWS_PER_STATEMENT = 500
 
 
 class Rows:
     """Rows for a table laid out row by row in one flat list, filled a column at a time by slice
     assignment (in C, never a tuple per row), so columns known early can be laid out while others
-    are still being made; inserted many rows per statement, which binds and steps a million rows
-    about 30 % faster than ``executemany`` one row at a time."""
+    are still being made; inserted in bulk by the backend (``insert_rows``)."""
 
     def __init__(self, table: str, names: Sequence[str], n: int):
         self.table, self.names, self.n = table, list(names), n
@@ -218,25 +232,14 @@ class Rows:
         first = start * width + self.names.index(name)
         self.flat[first:first + len(values) * width:width] = values
 
-    def insert(self, conn: sqlite3.Connection, start: int = 0, stop: int | None = None) -> None:
-        """Insert rows ``start`` to ``stop`` (all by default), as many per statement as SQLite's
-        variable limit allows (up to ``ROWS_PER_STATEMENT``), the rest in one last statement."""
-        n = (self.n if stop is None else stop) - start
-        if n <= 0:
-            return
-        width = len(self.names)
-        limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if hasattr(conn, "getlimit") else 999
-        per = max(1, min(ROWS_PER_STATEMENT, limit // width, n))
-        head = f"INSERT INTO {self.table} ({', '.join(self.names)}) VALUES "
-        row = f"({', '.join('?' * width)})"
-        flat, step = self.flat, per * width
-        first, whole, end = start * width, (start + n // per * per) * width, (start + n) * width
-        conn.executemany(head + ", ".join([row] * per), (flat[i:i + step] for i in range(first, whole, step)))
-        if whole < end:
-            conn.execute(head + ", ".join([row] * ((end - whole) // width)), flat[whole:end])
+    def insert(self, conn: Connection, start: int = 0, stop: int | None = None) -> None:
+        """Insert rows ``start`` to ``stop`` (all by default)."""
+        stop = self.n if stop is None else stop
+        if stop > start:
+            conn.insert_rows(self.table, self.names, self.flat, start, stop)
 
 
-def insert_columns(conn: sqlite3.Connection, table: str, names: Sequence[str], columns: Sequence[Sequence]) -> None:
+def insert_columns(conn: Connection, table: str, names: Sequence[str], columns: Sequence[Sequence]) -> None:
     """Insert rows given as equal-length columns (``Rows``)."""
     rows = Rows(table, names, len(columns[0]) if columns else 0)
     for name, column in zip(names, columns):
@@ -244,63 +247,22 @@ def insert_columns(conn: sqlite3.Connection, table: str, names: Sequence[str], c
     rows.insert(conn)
 
 
-#: Page size of a new hub database: a million records are written and checkpointed about a tenth
-#: faster than with SQLite's default 4 KB pages, and an audit-log append still writes little.
-PAGE_BYTES = 16384
+def connect(locator: Locator) -> Connection:
+    """Open (creating if needed) the hub database at ``locator`` with the schema in place."""
+    if backends.is_postgres(locator):
+        from jin_hub.backends import postgres
+
+        return postgres.connect(str(locator), SCHEMA, VIEWS, VERSION)
+    return sqlite.connect(locator, SCHEMA, VIEWS, VERSION)
 
 
-class Checkpointer:
-    """The WAL checkpoint after a big commit, run on a connection of its own in a thread while
-    ``conn`` goes on (sqlite3 lets go of the GIL while SQLite works), instead of inside the commit.
+def open_readonly(locator: Locator) -> Connection:
+    """Open an existing hub database for serving; refuse to invent an empty one."""
+    if backends.is_postgres(locator):
+        from jin_hub.backends import postgres
 
-    Automatic checkpoints are off on ``conn`` until ``close``, which waits for the thread and
-    turns them back on; a checkpoint that cannot run is left to SQLite's next one.
-    """
-
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
-        (self.pages,) = conn.execute("PRAGMA wal_autocheckpoint").fetchone()
-        self.path = next((file for _, name, file in conn.execute("PRAGMA database_list") if name == "main"), "")
-        self.thread: threading.Thread | None = None
-        conn.execute("PRAGMA wal_autocheckpoint = 0")
-
-    def start(self) -> None:
-        """Checkpoint what is committed so far, in the background."""
-        if self.path and self.thread is None:
-            self.thread = threading.Thread(target=self._checkpoint, name="jin-checkpoint", daemon=True)
-            self.thread.start()
-
-    def _checkpoint(self) -> None:
-        with contextlib.suppress(sqlite3.Error), closing(sqlite3.connect(self.path)) as other:
-            other.execute("PRAGMA wal_checkpoint(PASSIVE)")
-
-    def close(self) -> None:
-        if self.thread is not None:
-            self.thread.join()
-        self.conn.execute(f"PRAGMA wal_autocheckpoint = {int(self.pages)}")
-
-    def __enter__(self) -> Checkpointer:
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        self.close()
-
-
-def connect(path: Path | str) -> sqlite3.Connection:
-    """Open (creating if needed) the hub database with the schema in place."""
-    path = Path(path)
-    if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-    conn.execute("PRAGMA busy_timeout=30000")          # wait for an ingest's commit rather than fail
-    conn.execute(f"PRAGMA page_size={PAGE_BYTES}")      # takes effect only in a new database
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.executescript(SCHEMA)
-    _migrate(conn)
-    conn.executescript(VIEWS)
-    return conn
+        return postgres.open_readonly(str(locator))
+    return sqlite.open_readonly(locator)
 
 
 _AREA_AT = ("CASE WHEN rel.geography = '{0}' THEN r.area_code ELSE (SELECT parent_code FROM nesting n "
@@ -317,51 +279,5 @@ SELECT r.id, rel.id AS release_id, r.id & 4294967295 AS source_line, r.period, r
 FROM records r JOIN releases rel ON rel.no = r.id >> 32 AND rel.status = 'complete';
 """
 
-#: ``PRAGMA user_version`` of the current schema.
+#: The schema's version (SQLite: ``PRAGMA user_version``; PostgreSQL: ``jin_schema``).
 VERSION = 4
-
-
-def _migrate(conn: sqlite3.Connection) -> None:
-    """Bring a hub database made by an earlier JiN up to ``VERSION`` (idempotent, one transaction).
-
-    Version 1 numbers releases and keeps each record's area at the finest geography only, keyed
-    by release number and line (a third of the size, and a big ingest writes it twice as fast).
-    Version 2 shows records only of complete releases in ``record_areas`` (re-created after).
-    Version 3 counts failed sign-ins per user name and client address (``sign_in_failures``); the
-    per-name ``login_failures`` it replaces held only passing lock-outs and is dropped.
-    Version 4 gives ``record_areas`` a column per 2021 geography too (re-created after).
-    """
-    (version,) = conn.execute("PRAGMA user_version").fetchone()
-    if version >= VERSION:
-        return
-    with conn:
-        conn.execute("BEGIN IMMEDIATE")
-        if "no" not in {row[1] for row in conn.execute("PRAGMA table_info(releases)")}:
-            conn.execute("ALTER TABLE releases ADD COLUMN no INTEGER")
-            conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS releases_no ON releases(no)")
-            conn.execute("ALTER TABLE releases ADD COLUMN geography TEXT")
-            conn.execute("UPDATE releases SET no = (SELECT count(*) FROM releases r WHERE r.rowid <= releases.rowid), "
-                         "geography = json_extract(report, '$.geography')")
-        if "oa_code" in {row[1] for row in conn.execute("PRAGMA table_info(records)")}:
-            conn.execute("ALTER TABLE records RENAME TO records_v0")
-            conn.execute(RECORDS)
-            conn.execute(
-                "INSERT INTO records SELECT (r.no << 32) + o.source_line, o.period, o.category, "
-                "coalesce(o.oa_code, o.lsoa_code, o.msoa_code, o.ward_code, o.district_code), "
-                "o.record_key, o.person_key, o.caller_key, o.address_key "
-                "FROM records_v0 o JOIN releases r ON r.id = o.release_id")
-            conn.execute("DROP TABLE records_v0")
-        conn.execute("DROP TABLE IF EXISTS login_failures")
-        conn.execute("DROP VIEW IF EXISTS record_areas")
-        conn.execute(f"PRAGMA user_version = {VERSION}")
-
-
-def open_readonly(path: Path | str) -> sqlite3.Connection:
-    """Open an existing hub database for serving; refuse to invent an empty one."""
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(
-            f"hub database {path} does not exist: load boundaries and ingest a dataset first "
-            "(jin-hub load-boundaries ..., jin-hub ingest ...)")
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    return conn

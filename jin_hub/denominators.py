@@ -6,12 +6,12 @@ geography it nests in, so a rate at MSOA uses exactly the population of its LSOA
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pandas as pd
 
 from jin_hub import nesting
+from jin_hub.backends import Connection
 
 
 class DenominatorError(ValueError):
@@ -45,7 +45,7 @@ def read_csv(path: Path, value_column: str | None, code_column: str | None = Non
     return pd.DataFrame({"area_code": frame[code].str.strip(), "value": numbers.astype("int64")}).drop_duplicates()
 
 
-def load(conn: sqlite3.Connection, path: Path, measure: str, geography: str, value_column: str | None = None,
+def load(conn: Connection, path: Path, measure: str, geography: str, value_column: str | None = None,
          code_column: str | None = None) -> dict[str, int]:
     """Replace ``measure`` with the file's values and their sums at every coarser nested geography.
 
@@ -69,7 +69,7 @@ def load(conn: sqlite3.Connection, path: Path, measure: str, geography: str, val
                 levels[parent] = frame.groupby(frame["area_code"].map(lookup))["value"].sum()
     rows = [(measure, g, code, int(v), Path(path).name) for g, series in levels.items() for code, v in series.items()]
     with conn:
-        conn.execute("BEGIN")
+        conn.begin_write()
         conn.execute("DELETE FROM denominators WHERE measure = ?", (measure,))
         conn.executemany("INSERT INTO denominators VALUES (?,?,?,?,?)", rows)
     return {g: len(s) for g, s in levels.items()}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sqlite3
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -24,6 +23,7 @@ from pyproj import CRS, Transformer
 
 from jin_hub import nesting
 from jin_hub.area_grid import NEAR_EDGE, AreaGrid
+from jin_hub.backends import Connection
 
 BNG = "EPSG:27700"
 GEOGRAPHIES = {"oa": "Output areas", "lsoa": "Lower layer super output areas",
@@ -145,7 +145,7 @@ def feature_collection(features: list[str], crs_urn: str | None = None, extra: s
     return (head + extra + ',"features":[' + ",".join(features) + "]}").encode()
 
 
-def store_boundaries(conn: sqlite3.Connection, b: Boundaries, source: str) -> int:
+def store_boundaries(conn: Connection, b: Boundaries, source: str) -> int:
     """Replace one geography's areas in the hub database and re-measure nesting; return the number of areas."""
     to_crs84 = Transformer.from_crs(BNG, "OGC:CRS84", always_xy=True)
     crs84 = shapely.transform(b.geoms, lambda xy: np.column_stack(to_crs84.transform(xy[:, 0], xy[:, 1])))
@@ -170,7 +170,7 @@ def store_boundaries(conn: sqlite3.Connection, b: Boundaries, source: str) -> in
     body = feature_collection(features, "urn:ogc:def:crs:EPSG::27700")
     etag = hashlib.sha256(body).hexdigest()[:32]
     with conn:
-        conn.execute("BEGIN")
+        conn.begin_write()
         conn.execute("DELETE FROM areas WHERE geography = ?", (b.geography,))
         conn.executemany("INSERT INTO areas VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         conn.execute(
@@ -191,7 +191,7 @@ def _fingerprint(codes, wkb) -> str:
     return digest.hexdigest()
 
 
-def save_grid(conn: sqlite3.Connection, geography: str, index: AreaIndex) -> None:
+def save_grid(conn: Connection, geography: str, index: AreaIndex) -> None:
     """Keep ``index``'s grid (built now if need be) in the hub database, for every ingest after
     to load (a few hundred kilobytes, compressed) rather than build."""
     grid = index.grid
@@ -203,7 +203,7 @@ def save_grid(conn: sqlite3.Connection, geography: str, index: AreaIndex) -> Non
                   zlib.compress(grid.label.astype("<i4").tobytes(), 1)))
 
 
-def _stored_grid(conn: sqlite3.Connection, geography: str, fingerprint: str) -> Optional[AreaGrid]:
+def _stored_grid(conn: Connection, geography: str, fingerprint: str) -> Optional[AreaGrid]:
     """The grid stored for these very areas, if there is one."""
     row = conn.execute("SELECT x0, y0, cell, nx, ny, label FROM area_grids WHERE geography = ? AND fingerprint = ?",
                        (geography, fingerprint)).fetchone()
@@ -240,7 +240,7 @@ class AreaIndex:
         return self._grid_made and not self.grid_stored and self.fingerprint is not None
 
     @classmethod
-    def from_db(cls, conn: sqlite3.Connection, geography: str) -> AreaIndex:
+    def from_db(cls, conn: Connection, geography: str) -> AreaIndex:
         rows = conn.execute(
             "SELECT area_code, geom_wkb FROM areas WHERE geography = ? ORDER BY area_code", (geography,)
         ).fetchall()

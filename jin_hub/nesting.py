@@ -15,12 +15,13 @@ differences isolate the few people in the slivers between them. Never publish th
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import shapely
+
+from jin_hub.backends import Connection
 
 #: Geography levels from finest to coarsest (the ids of the 2011 family).
 LEVELS = ("oa", "lsoa", "msoa", "ward", "district")
@@ -87,7 +88,7 @@ class Pair:
     worst_share: float
 
 
-def _areas(conn: sqlite3.Connection, geography: str) -> tuple[np.ndarray, np.ndarray]:
+def _areas(conn: Connection, geography: str) -> tuple[np.ndarray, np.ndarray]:
     rows = conn.execute("SELECT area_code, geom_wkb FROM areas WHERE geography = ? ORDER BY area_code",
                         (geography,)).fetchall()
     codes, wkb = zip(*rows)
@@ -133,7 +134,7 @@ def family_pairs(loaded: set[str]) -> list[tuple[str, str]]:
     return list(dict.fromkeys(pairs))
 
 
-def update(conn: sqlite3.Connection) -> list[Pair]:
+def update(conn: Connection) -> list[Pair]:
     """Recompute nesting between the loaded geographies (finer → coarser), only within a family."""
     loaded = {g for (g,) in conn.execute("SELECT geography FROM geographies")}
     pairs: list[Pair] = []
@@ -152,7 +153,7 @@ def update(conn: sqlite3.Connection) -> list[Pair]:
         consistent(maps, members)
     rows = [(child, code, parent, up) for (child, parent), lookup in maps.items() for code, up in lookup.items()]
     with conn:
-        conn.execute("BEGIN")
+        conn.begin_write()
         conn.execute("DELETE FROM geography_pairs")
         conn.execute("DELETE FROM nesting")
         conn.executemany("INSERT INTO geography_pairs VALUES (?,?,?,?)",
@@ -161,7 +162,7 @@ def update(conn: sqlite3.Connection) -> list[Pair]:
     return pairs
 
 
-def finest(conn: sqlite3.Connection, family: str = DEFAULT_FAMILY) -> str:
+def finest(conn: Connection, family: str = DEFAULT_FAMILY) -> str:
     """The finest loaded geography of ``family``: rows are placed in it, then rolled up."""
     if family not in FAMILIES:
         raise KeyError(f"unknown geography family '{family}'; choose one of {', '.join(FAMILIES)}")
@@ -173,7 +174,7 @@ def finest(conn: sqlite3.Connection, family: str = DEFAULT_FAMILY) -> str:
                       f"(--geography {', '.join(FAMILIES[family])})")
 
 
-def nested_maps(conn: sqlite3.Connection, family: str | None = None) -> dict[tuple[str, str], dict[str, str]]:
+def nested_maps(conn: Connection, family: str | None = None) -> dict[tuple[str, str], dict[str, str]]:
     """{(child, parent): {child code: parent code}} for every nested pair of loaded geographies within
     one family (``family``'s only, when given). Never a 2011 geography with a 2021 one: they overlap
     without nesting and must never be published together."""

@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
+from jin_hub.backends import Connection
 from jin_hub.ingest.registry import schemas
 
 THEME = "reference"
@@ -33,30 +33,6 @@ ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 CODE_COLUMN = re.compile(r"^(area_code|[a-z]+\d\d_code|[A-Z]+\d\dCD)$", re.IGNORECASE)
 NAME_COLUMN = re.compile(r"(^|_)name$|^[A-Z]+\d\dNM$", re.IGNORECASE)
 THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS reference_datasets (
-    id            TEXT PRIMARY KEY,
-    title         TEXT NOT NULL,
-    description   TEXT NOT NULL,
-    geography     TEXT NOT NULL,
-    indicators    TEXT NOT NULL,       -- JSON list of Indicator, in the file's column order
-    source_name   TEXT NOT NULL,       -- the file it was loaded from
-    source_sha256 TEXT NOT NULL,
-    publisher     TEXT NOT NULL,
-    licence       TEXT NOT NULL,
-    attribution   TEXT NOT NULL,
-    loaded_at     TEXT NOT NULL,
-    areas         INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS reference_values (
-    dataset   TEXT NOT NULL,
-    indicator TEXT NOT NULL,
-    area_code TEXT NOT NULL,
-    value     REAL,                    -- NULL where the file leaves the cell empty
-    PRIMARY KEY (dataset, indicator, area_code)
-) WITHOUT ROWID;
-"""
 
 #: What a column's name says about reading it: (which end is worse, how to read it).
 KINDS = {
@@ -170,7 +146,7 @@ def read_table(path: Path, columns: dict[str, str | None] | None = None, code_co
                  hashlib.sha256(path.read_bytes()).hexdigest())
 
 
-def _check(conn: sqlite3.Connection, dataset: str, geography: str, title: str, table: Table, name: str) -> None:
+def _check(conn: Connection, dataset: str, geography: str, title: str, table: Table, name: str) -> None:
     """Refuse what would make a wrong or clashing reference dataset."""
     if not ID.match(dataset):
         raise ReferenceFileError(f"dataset id '{dataset}' is not usable: use lower-case letters, digits and _ "
@@ -193,7 +169,7 @@ def _check(conn: sqlite3.Connection, dataset: str, geography: str, title: str, t
                               "(LSOA 2011 and 2021 codes differ)")
 
 
-def load(conn: sqlite3.Connection, path: Path, dataset: str, geography: str, title: str,
+def load(conn: Connection, path: Path, dataset: str, geography: str, title: str,
          columns: dict[str, str | None] | None = None, code_column: str | None = None, description: str = "",
          publisher: str = PUBLISHER, licence: str = LICENCE, attribution: str = ATTRIBUTION) -> dict:
     """Store (or replace) reference dataset ``dataset`` from the CSV at ``path``, in one transaction.
@@ -209,10 +185,7 @@ def load(conn: sqlite3.Connection, path: Path, dataset: str, geography: str, tit
     rows = [(dataset, ind.id, code, v) for ind in table.indicators
             for code, v in zip(table.codes, table.values[ind.id])]
     with conn:
-        conn.execute("BEGIN")
-        for statement in SCHEMA.split(";"):
-            if statement.strip():
-                conn.execute(statement)
+        conn.begin_write()
         conn.execute("DELETE FROM reference_values WHERE dataset = ?", (dataset,))
         conn.execute("INSERT OR REPLACE INTO reference_datasets VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                      (dataset, title.strip(), description, geography,
@@ -223,16 +196,16 @@ def load(conn: sqlite3.Connection, path: Path, dataset: str, geography: str, tit
 
 
 # ---- read side -------------------------------------------------------------------------------
-def _present(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'reference_datasets'").fetchone() is not None
+def _present(conn: Connection) -> bool:
+    return conn.has_table("reference_datasets")        # (a hub database older than reference data)
 
 
-def state(conn: sqlite3.Connection) -> str:
+def state(conn: Connection) -> str:
     """What reference entries depend on (changes with every load)."""
     if not _present(conn):
         return ""
-    return conn.execute("SELECT coalesce(group_concat(id || ':' || source_sha256 || ':' || loaded_at), '') "
-                        "FROM reference_datasets").fetchone()[0]
+    return ",".join(":".join(row) for row in conn.execute(
+        "SELECT id, source_sha256, loaded_at FROM reference_datasets ORDER BY id"))
 
 
 def _entry(row: tuple) -> dict:
@@ -254,14 +227,14 @@ def _entry(row: tuple) -> dict:
     }
 
 
-def entries(conn: sqlite3.Connection) -> list[dict]:
+def entries(conn: Connection) -> list[dict]:
     """Catalogue entries of the reference datasets, by id."""
     if not _present(conn):
         return []
     return [_entry(row) for row in conn.execute("SELECT * FROM reference_datasets ORDER BY id")]
 
 
-def values(conn: sqlite3.Connection, dataset: str, geography: str,
+def values(conn: Connection, dataset: str, geography: str,
            indicator: str | None) -> tuple[dict, dict, dict[str, float | None]]:
     """(entry, indicator, {area_code: value}) of one indicator (default: the first); LookupError
     naming what exists."""

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import sqlite3
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 from jin_hub import db, periods
+from jin_hub.backends import Connection, Locator
 from jin_hub.ingest.registry import schemas
 from jin_hub.nesting import GEOGRAPHIES, rank, sort_key
 
@@ -86,8 +85,8 @@ def _available(entry: dict) -> str:
 class Store:
     """Thread-safe reader over the hub database (one SQLite connection per thread)."""
 
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
+    def __init__(self, path: Locator):
+        self.path = path
         db.open_readonly(self.path).close()       # fail fast with a clear message
         self._local = threading.local()
         self._catalogue: tuple[tuple, list[dict]] = ((), [])
@@ -98,7 +97,7 @@ class Store:
         self._values_lock = threading.Lock()
 
     @property
-    def conn(self) -> sqlite3.Connection:
+    def conn(self) -> Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = db.open_readonly(self.path)
@@ -113,11 +112,11 @@ class Store:
     def _state(self) -> tuple:
         """What the catalogue depends on: current releases, boundary versions, denominators, and the
         registered dataset definitions (a replaced title or licence shows at once)."""
-        return self.conn.execute(
-            "SELECT (SELECT group_concat(id || ':' || coalesce(current_release, ''), ',') FROM datasets), "
-            "(SELECT group_concat(etag, ',') FROM geographies), "
-            "(SELECT count(*) || ':' || coalesce(sum(value), 0) FROM denominators), "
-            "(SELECT group_concat(sha256, ',') FROM dataset_definitions)").fetchone()
+        conn = self.conn
+        return (tuple(conn.execute("SELECT id, current_release FROM datasets ORDER BY id")),
+                tuple(conn.execute("SELECT etag FROM geographies ORDER BY geography")),
+                conn.execute("SELECT count(*), coalesce(sum(value), 0) FROM denominators").fetchone(),
+                tuple(conn.execute("SELECT sha256 FROM dataset_definitions ORDER BY id")))
 
     def catalogue(self) -> list[dict]:
         """One entry per published dataset (shared, read-only), rebuilt only when a release or the
@@ -217,7 +216,7 @@ class Store:
             where += " AND area_code = ?"
             args.append(area_code)
         if codes is not None:
-            where += " AND area_code IN (SELECT value FROM json_each(?))"
+            where += f" AND area_code IN ({self.conn.json_values})"
             args.append(json.dumps(sorted(codes)))
         (matched,) = self.conn.execute(f"SELECT count(*) FROM areas WHERE {where}", args).fetchone()
         geom = "geojson_bng" if bng else "geojson_crs84"
@@ -246,8 +245,9 @@ class Store:
         if zone is not None:
             if zone["geography"] not in GEOGRAPHIES:
                 raise NotFound(f"zone '{zone['id']}' is made of unknown geography '{zone['geography']}'")
-            where.append("area_code IN (SELECT value FROM json_each(?)) OR area_code IN (SELECT child_code FROM "
-                         "nesting WHERE child = ? AND parent = ? AND parent_code IN (SELECT value FROM json_each(?)))")
+            listed = self.conn.json_values
+            where.append(f"area_code IN ({listed}) OR area_code IN (SELECT child_code FROM "
+                         f"nesting WHERE child = ? AND parent = ? AND parent_code IN ({listed}))")
             areas = json.dumps(zone["areas"])
             args += [areas, base, zone["geography"], areas]
         sql = " AND ".join(f"({w})" for w in where)

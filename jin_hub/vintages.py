@@ -11,7 +11,6 @@ never in any other area, so a wrong location cannot move a row to an unrelated p
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from jin_hub.backends import Connection
 from jin_hub.geography import SNAP_METRES, AreaIndex
 
 #: ONS change indicators: U unchanged, S split, M merged, X redrawn (split and merged at once).
@@ -84,7 +84,7 @@ def read_lookup(path: Path) -> pd.DataFrame:
     return links.reset_index(drop=True)
 
 
-def load_lookup(conn: sqlite3.Connection, path: Path) -> dict[str, int]:
+def load_lookup(conn: Connection, path: Path) -> dict[str, int]:
     """Replace the hub's LSOA 2011 → 2021 lookup with ``path``'s, which must cover every loaded
     ``lsoa`` and ``lsoa21`` area; returns the number of links per change."""
     links = read_lookup(path)
@@ -97,7 +97,7 @@ def load_lookup(conn: sqlite3.Connection, path: Path) -> dict[str, int]:
                 f"{', '.join(uncovered[:3])}: load a lookup for the hub's whole area (the ONS lookup for England "
                 "and Wales covers every one)")
     with conn:
-        conn.execute("BEGIN")
+        conn.begin_write()
         conn.execute("DELETE FROM lsoa_changes")
         conn.executemany("INSERT INTO lsoa_changes VALUES (?,?,?)", links.itertuples(index=False, name=None))
     return {name: int((links["change"] == code).sum()) for code, name in CHANGES.items()}
@@ -126,12 +126,12 @@ class Converter:
     snap: float = SNAP_METRES
 
     @classmethod
-    def from_db(cls, conn: sqlite3.Connection, target: str, snap: float = SNAP_METRES) -> Converter:
+    def from_db(cls, conn: Connection, target: str, snap: float = SNAP_METRES) -> Converter:
         if target not in TARGETS:
             raise KeyError(f"LSOA codes convert to 'lsoa21' or 'lsoa', not '{target}'")
         source, dest = ("lsoa11_code", "lsoa21_code") if target == "lsoa21" else ("lsoa21_code", "lsoa11_code")
-        frame = pd.read_sql_query(f"SELECT {source} AS source, {dest} AS dest, change FROM lsoa_changes "
-                                  "ORDER BY source, dest", conn)
+        frame = conn.frame(f"SELECT {source} AS source, {dest} AS dest, change FROM lsoa_changes "
+                           "ORDER BY source, dest")
         if frame.empty:
             raise LookupError("no LSOA 2011 → 2021 lookup loaded: run jin-hub load-lookup FILE with the ONS lookup")
         redrawn = set(frame.loc[frame["change"] == "X", "source"])          # any X link makes the code redrawn

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from datetime import datetime, timezone
 
 import shapely
 
 from jin_hub import nesting
+from jin_hub.backends import Connection
 
 BUILT_IN = ("district", "ward", "ward21")
 KINDS = ("csp", "user")
@@ -28,7 +28,7 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def add(conn: sqlite3.Connection, name: str, kind: str, geography: str, codes: list[str]) -> str:
+def add(conn: Connection, name: str, kind: str, geography: str, codes: list[str]) -> str:
     """Store a zone made of ``codes`` of ``geography``; returns its id."""
     if kind not in KINDS:
         raise ValueError(f"zone kind '{kind}' is not one of: {', '.join(KINDS)} (districts and wards are "
@@ -49,12 +49,12 @@ def add(conn: sqlite3.Connection, name: str, kind: str, geography: str, codes: l
     return zone_id
 
 
-def remove(conn: sqlite3.Connection, zone_id: str) -> None:
+def remove(conn: Connection, zone_id: str) -> None:
     if not conn.execute("DELETE FROM zones WHERE id = ?", (zone_id,)).rowcount:
         raise ZoneError(f"no stored zone '{zone_id}'; see: jin-hub zones list")
 
 
-def _bounds(conn: sqlite3.Connection, geography: str, codes: list[str]) -> dict:
+def _bounds(conn: Connection, geography: str, codes: list[str]) -> dict:
     marks = ",".join("?" * len(codes))
     row = conn.execute(f"SELECT min(minx), min(miny), max(maxx), max(maxy), min(lon_min), min(lat_min), "
                        f"max(lon_max), max(lat_max) FROM areas WHERE geography = ? AND area_code IN ({marks})",
@@ -62,7 +62,7 @@ def _bounds(conn: sqlite3.Connection, geography: str, codes: list[str]) -> dict:
     return {"bbox": [round(v, 1) for v in row[:4]], "bbox_crs84": [round(v, 6) for v in row[4:]]}
 
 
-def listing(conn: sqlite3.Connection) -> list[dict]:
+def listing(conn: Connection) -> list[dict]:
     """Every zone with its kind, defining geography, areas and extent (EPSG:27700 and CRS84)."""
     zones = []
     for geography in BUILT_IN:
@@ -78,14 +78,14 @@ def listing(conn: sqlite3.Connection) -> list[dict]:
     return zones
 
 
-def get(conn: sqlite3.Connection, zone_id: str) -> dict:
+def get(conn: Connection, zone_id: str) -> dict:
     zones = {z["id"]: z for z in listing(conn)}
     if zone_id not in zones:
         raise ZoneError(f"no zone '{zone_id}'; see /api/v1/zones for the available ones")
     return zones[zone_id]
 
 
-def members(conn: sqlite3.Connection, zone: dict, geography: str) -> set[str]:
+def members(conn: Connection, zone: dict, geography: str) -> set[str]:
     """Area codes of ``geography`` inside ``zone`` (which must be defined on a coarser or equal level)."""
     if geography == zone["geography"]:
         return set(zone["areas"])
@@ -100,7 +100,7 @@ def members(conn: sqlite3.Connection, zone: dict, geography: str) -> set[str]:
         if parent in wanted}
 
 
-def geometry(conn: sqlite3.Connection, zone: dict) -> str:
+def geometry(conn: Connection, zone: dict) -> str:
     """The zone's outline as a GeoJSON geometry in EPSG:27700."""
     marks = ",".join("?" * len(zone["areas"]))
     wkb = [w for (w,) in conn.execute(f"SELECT geom_wkb FROM areas WHERE geography = ? AND area_code IN ({marks})",

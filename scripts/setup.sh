@@ -14,6 +14,12 @@ command -v pdftoppm >/dev/null || apt_pkgs+=(poppler-utils)
 command -v qgis_process >/dev/null || apt_pkgs+=(qgis)       # qgis_process runs the jin: algorithms from scripts
 command -v pylupdate5 >/dev/null || apt_pkgs+=(pyqt5-dev-tools)            # make translations, and its tests
 command -v xvfb-run >/dev/null || apt_pkgs+=(xvfb xauth)                # make desktop-tour: QGIS on a virtual screen
+# PostgreSQL/PostGIS: the hub's second backend, which the tests run against a server of their own
+if ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then
+  [ -n "$(apt-cache depends postgresql 2>/dev/null)" ] || $SUDO apt-get update -qq
+  pg=$(apt-cache depends postgresql | grep -o 'postgresql-[0-9]\+' | head -1)
+  apt_pkgs+=("$pg" "$pg-postgis-3")
+fi
 [ -x /usr/lib/qt5/bin/lrelease ] || command -v lrelease >/dev/null || apt_pkgs+=(qttools5-dev-tools)
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${apt_pkgs[*]}"

@@ -143,6 +143,26 @@ def hub_db_path(tmp_path_factory, demo_extracts) -> Path:
 
 
 @pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL/PostGIS server of this test process's own (``tests.pg_server``)."""
+    from tests.pg_server import Server
+
+    server = Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """A new, empty PostgreSQL database (with PostGIS) for one test: its URL, as the hub's role."""
+    import secrets
+
+    name = f"test_{secrets.token_hex(6)}"
+    yield pg_server.create(name)
+    pg_server.drop(name)
+
+
+@pytest.fixture(scope="session")
 def hub_url(hub_db_path) -> str:
     """Base URL (no trailing slash) of a real hub serving the test database."""
     yield from serve(hub_db_path)

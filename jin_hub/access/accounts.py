@@ -16,7 +16,6 @@ import math
 import os
 import re
 import secrets
-import sqlite3
 import threading
 import time
 from contextlib import contextmanager
@@ -25,6 +24,8 @@ from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from jin_hub.backends import Connection
 
 ROLES = ("analyst", "admin")
 MIN_PASSWORD = 12
@@ -89,14 +90,14 @@ def check_name(kind: str, name: str) -> str:
 
 
 # ---- administration ------------------------------------------------------------------------
-def add_agency(conn: sqlite3.Connection, agency_id: str, name: str) -> None:
+def add_agency(conn: Connection, agency_id: str, name: str) -> None:
     check_name("agency id", agency_id)
     if conn.execute("SELECT 1 FROM agencies WHERE id = ?", (agency_id,)).fetchone():
         raise AccessError(f"agency '{agency_id}' already exists")
     conn.execute("INSERT INTO agencies VALUES (?, ?, ?)", (agency_id, name.strip() or agency_id, _stamp(now())))
 
 
-def agency_exists(conn: sqlite3.Connection, agency_id: str) -> None:
+def agency_exists(conn: Connection, agency_id: str) -> None:
     if not conn.execute("SELECT 1 FROM agencies WHERE id = ?", (agency_id,)).fetchone():
         known = ", ".join(a for (a,) in conn.execute("SELECT id FROM agencies ORDER BY id")) or "none yet"
         raise AccessError(f"no agency '{agency_id}' (known: {known}); add it with: jin-hub agencies add "
@@ -108,7 +109,7 @@ def _check_password(password: str) -> None:
         raise AccessError(f"password too short: use at least {MIN_PASSWORD} characters")
 
 
-def add_user(conn: sqlite3.Connection, username: str, agency: str, role: str, password: str) -> None:
+def add_user(conn: Connection, username: str, agency: str, role: str, password: str) -> None:
     check_name("user name", username)
     agency_exists(conn, agency)
     if role not in ROLES:
@@ -120,29 +121,29 @@ def add_user(conn: sqlite3.Connection, username: str, agency: str, role: str, pa
                  (username, agency, role, _HASHER.hash(password), _stamp(now())))
 
 
-def _user_exists(conn: sqlite3.Connection, username: str) -> None:
+def _user_exists(conn: Connection, username: str) -> None:
     if not conn.execute("SELECT 1 FROM users WHERE username = ?", (username,)).fetchone():
         raise AccessError(f"no user '{username}'; see: jin-hub users list")
 
 
-def set_password(conn: sqlite3.Connection, username: str, password: str) -> None:
+def set_password(conn: Connection, username: str, password: str) -> None:
     _user_exists(conn, username)
     _check_password(password)
     conn.execute("UPDATE users SET password_hash = ? WHERE username = ?", (_HASHER.hash(password), username))
 
 
-def set_disabled(conn: sqlite3.Connection, username: str, disabled: bool) -> None:
+def set_disabled(conn: Connection, username: str, disabled: bool) -> None:
     _user_exists(conn, username)
     conn.execute("UPDATE users SET disabled = ? WHERE username = ?", (int(disabled), username))
 
 
-def unlock(conn: sqlite3.Connection, name: str) -> None:
+def unlock(conn: Connection, name: str) -> None:
     """Lift the pauses of a user name (at every address), or of a client address given instead."""
     conn.execute("DELETE FROM sign_in_failures WHERE username = ? OR (username = ? AND client = ?)",
                  (name, ANY, name))
 
 
-def list_users(conn: sqlite3.Connection) -> list[dict]:
+def list_users(conn: Connection) -> list[dict]:
     rows = conn.execute(
         "SELECT u.username, u.agency, u.role, u.disabled, u.created, f.failures, f.locked_until, "
         "(SELECT count(*) FROM api_keys k WHERE k.username = u.username AND k.revoked IS NULL) "
@@ -152,7 +153,7 @@ def list_users(conn: sqlite3.Connection) -> list[dict]:
              "failures": f or 0, "locked_until": lk, "api_keys": k} for u, a, r, d, c, f, lk, k in rows]
 
 
-def create_api_key(conn: sqlite3.Connection, username: str, label: str = "") -> str:
+def create_api_key(conn: Connection, username: str, label: str = "") -> str:
     """A new key ``jin_<id>_<secret>``; only its hash is stored, so it is shown once."""
     _user_exists(conn, username)
     key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
@@ -161,7 +162,7 @@ def create_api_key(conn: sqlite3.Connection, username: str, label: str = "") -> 
     return f"jin_{key_id}_{secret}"
 
 
-def revoke_api_key(conn: sqlite3.Connection, key_id: str) -> None:
+def revoke_api_key(conn: Connection, key_id: str) -> None:
     key_id = key_id.removeprefix("jin_").split("_")[0]
     if not conn.execute("UPDATE api_keys SET revoked = ? WHERE key_id = ? AND revoked IS NULL",
                         (_stamp(now()), key_id)).rowcount:
@@ -191,7 +192,7 @@ class Throttle:
     and one is forgotten every ``ADDRESS_LEAK``.
     """
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: Connection):
         self.conn = conn
 
     def _row(self, username: str, client: str) -> tuple[int, datetime | None, int, datetime] | None:
@@ -269,9 +270,9 @@ class Throttle:
 
 
 @contextmanager
-def _immediate(conn: sqlite3.Connection):
+def _immediate(conn: Connection):
     """One write transaction, begun at once (so its reads are not stale by the time it writes)."""
-    conn.execute("BEGIN IMMEDIATE")
+    conn.begin_write()
     try:
         yield
     except BaseException:

@@ -15,14 +15,13 @@ import hashlib
 import io
 import json
 import queue
-import sqlite3
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
-from pathlib import Path
 
 from jin_hub import db
 from jin_hub.access.accounts import PUBLIC, Principal, _stamp, now
+from jin_hub.backends import Connection, Locator
 from jin_hub.spreadsheet import safe_row
 
 GENESIS = "0" * 64
@@ -86,20 +85,21 @@ def row_values(entry: Entry, status: int) -> tuple:
             _cap(entry.client, TEXT_CHARS["client"]))
 
 
-def append_rows(conn: sqlite3.Connection, rows: list[tuple]) -> list[int]:
+def append_rows(conn: Connection, rows: list[tuple]) -> list[int]:
     """Append rows (``row_values``) in one transaction; returns their sequence numbers.
 
-    The previous row's hash is read inside the same ``BEGIN IMMEDIATE`` transaction that writes,
-    so writers in other processes or threads wait their turn and the chain cannot fork."""
-    conn.execute("BEGIN IMMEDIATE")
+    The previous row's hash is read inside the same transaction that writes, which holds the hub's
+    write lock (``begin_write``), so writers in other processes or threads wait their turn and the
+    chain cannot fork."""
+    conn.begin_write()
     try:
         last = conn.execute("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
         prev, seqs = last[0] if last else GENESIS, []
         for values in rows:
             digest = _digest(prev, values)
-            cur = conn.execute(f"INSERT INTO audit_log ({', '.join(FIELDS[1:])}) VALUES ({', '.join('?' * 14)})",
-                               (*values, prev, digest))
-            seqs.append(int(cur.lastrowid))
+            cur = conn.execute(f"INSERT INTO audit_log ({', '.join(FIELDS[1:])}) VALUES ({', '.join('?' * 14)}) "
+                               "RETURNING seq", (*values, prev, digest))
+            seqs.append(int(cur.fetchone()[0]))
             prev = digest
         conn.execute("COMMIT")
     except BaseException:
@@ -118,8 +118,8 @@ class Writer:
 
     BATCH = 512
 
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
+    def __init__(self, path: Locator):
+        self.path = path
         self._queue: queue.SimpleQueue[tuple[tuple, Future]] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._starting = threading.Lock()
@@ -139,7 +139,7 @@ class Writer:
         return future
 
     def _run(self) -> None:
-        conn: sqlite3.Connection | None = None
+        conn: Connection | None = None
         while True:                              # (a daemon thread: requests wait for their rows)
             batch = [self._queue.get()]
             while len(batch) < self.BATCH:
@@ -167,7 +167,7 @@ class Writer:
                     future.set_result(result)
 
 
-def query(conn: sqlite3.Connection, since: str | None = None, until: str | None = None,
+def query(conn: Connection, since: str | None = None, until: str | None = None,
           username: str | None = None, agency: str | None = None, dataset: str | None = None,
           limit: int | None = None) -> list[dict]:
     """Audit rows, oldest first, filtered."""
@@ -186,7 +186,7 @@ def query(conn: sqlite3.Connection, since: str | None = None, until: str | None 
     return [dict(zip(FIELDS, row)) for row in conn.execute(sql, args)]
 
 
-def verify(conn: sqlite3.Connection) -> tuple[int, list[int]]:
+def verify(conn: Connection) -> tuple[int, list[int]]:
     """(rows checked, sequence numbers whose chain does not hold)."""
     broken, prev, n = [], GENESIS, 0
     for row in conn.execute(f"SELECT {', '.join(FIELDS)} FROM audit_log ORDER BY seq"):

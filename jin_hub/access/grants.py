@@ -3,13 +3,12 @@ data sharing protocol. Aggregates need no grant; records always do."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from jin_hub.access.accounts import AccessError, _stamp, agency_exists, now
+from jin_hub.backends import Connection
 from jin_hub.ingest.registry import schemas
 
 
-def add(conn: sqlite3.Connection, agency: str, dataset: str, protocol: str) -> None:
+def add(conn: Connection, agency: str, dataset: str, protocol: str) -> None:
     agency_exists(conn, agency)
     known = schemas(conn)
     if dataset not in known:
@@ -20,20 +19,20 @@ def add(conn: sqlite3.Connection, agency: str, dataset: str, protocol: str) -> N
                                                                       _stamp(now())))
 
 
-def revoke(conn: sqlite3.Connection, agency: str, dataset: str) -> None:
+def revoke(conn: Connection, agency: str, dataset: str) -> None:
     if not conn.execute("DELETE FROM grants WHERE agency = ? AND dataset = ?", (agency, dataset)).rowcount:
         raise AccessError(f"agency '{agency}' has no grant for '{dataset}'; see: jin-hub grants list")
 
 
-def listing(conn: sqlite3.Connection) -> list[dict]:
+def listing(conn: Connection) -> list[dict]:
     rows = conn.execute("SELECT agency, dataset, protocol, granted FROM grants ORDER BY agency, dataset")
     return [{"agency": a, "dataset": d, "protocol": p, "granted": g} for a, d, p, g in rows]
 
 
-def granted(conn: sqlite3.Connection, agency: str | None, dataset: str) -> bool:
+def granted(conn: Connection, agency: str | None, dataset: str) -> bool:
     return agency is not None and conn.execute(
         "SELECT 1 FROM grants WHERE agency = ? AND dataset = ?", (agency, dataset)).fetchone() is not None
 
 
-def datasets_of(conn: sqlite3.Connection, agency: str | None) -> list[str]:
+def datasets_of(conn: Connection, agency: str | None) -> list[str]:
     return [d for (d,) in conn.execute("SELECT dataset FROM grants WHERE agency = ? ORDER BY dataset", (agency,))]

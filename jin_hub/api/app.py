@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Optional
 
 from fastapi import FastAPI, Request
@@ -14,6 +13,7 @@ from fastapi.responses import JSONResponse
 from jin_hub import __version__
 from jin_hub.api import admin, boundaries, catalogue, ogc, records, reference, values, zones
 from jin_hub.api.security import AccessDb, install_audit
+from jin_hub.backends import Locator
 from jin_hub.store import Store
 
 
@@ -43,7 +43,7 @@ def _openapi_with_security(app: FastAPI):
     return openapi
 
 
-def create_app(db_path: Path | str, public_url: Optional[str] = None) -> FastAPI:
+def create_app(db_path: Locator, public_url: Optional[str] = None) -> FastAPI:
     """The hub app serving the database at ``db_path``: published data read-only; credentials,
     failed sign-ins and the audit log read-write. ``public_url`` is where clients reach it, used
     in every link it sends (default: the address it is bound to; see ``deps.public_base``)."""

@@ -21,10 +21,8 @@ import binascii
 import ipaddress
 import logging
 import math
-import sqlite3
 import threading
 import time
-from pathlib import Path
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
@@ -33,6 +31,7 @@ from jin_hub import db
 from jin_hub.access import auditlog, settings
 from jin_hub.access.accounts import PUBLIC, Authenticator, LockedOut, Principal, Refused
 from jin_hub.access.auditlog import Entry
+from jin_hub.backends import Connection, Locator
 
 LOG = logging.getLogger("jin_hub.audit")
 REALM = 'Basic realm="JiN hub", charset="UTF-8"'
@@ -71,15 +70,15 @@ class AccessDb:
     """Read-write connections (one per thread) for credentials and settings, the audit writer,
     and the budget of callers who are not signed in."""
 
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
+    def __init__(self, path: Locator):
+        self.path = path
         db.connect(self.path).close()             # creates the access tables in an older hub database
         self._local = threading.local()
         self.authenticator = Authenticator(self.conn)
         self.audit = auditlog.Writer(self.path)
         self.unsigned = Budget(UNSIGNED_BURST, UNSIGNED_RATE)
 
-    def conn(self) -> sqlite3.Connection:
+    def conn(self) -> Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = db.connect(self.path)

@@ -16,7 +16,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -26,7 +25,8 @@ from typing import Callable, Optional, Union
 import numpy as np
 import pandas as pd
 
-from jin_hub import db, nesting, periods
+from jin_hub import backends, db, nesting, periods
+from jin_hub.backends import Connection
 from jin_hub.geography import AreaIndex, save_grid
 from jin_hub.ingest import intervals, quality
 from jin_hub.ingest.cellkey import MAX_NOISE, perturb
@@ -67,7 +67,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def published_release(conn: sqlite3.Connection, dataset: str, sha: str, cutoff: str | None = None
+def published_release(conn: Connection, dataset: str, sha: str, cutoff: str | None = None
                       ) -> Optional[IngestResult]:
     """The latest release already made from the file with this content hash and declared cut-off
     (None: inferred), if any."""
@@ -248,7 +248,7 @@ def _with_earlier(cells: pd.DataFrame, earlier: pd.DataFrame) -> tuple[pd.DataFr
     return cells[keep].reset_index(drop=True), fixed
 
 
-def earlier_cells(conn: sqlite3.Connection, dataset: str, months: set[str], now: set[str]) -> pd.DataFrame:
+def earlier_cells(conn: Connection, dataset: str, months: set[str], now: set[str]) -> pd.DataFrame:
     """The multi-month cells the dataset's current release published for periods that the new
     release, covering ``months`` and publishing the periods ``now``, no longer publishes but
     still holds every month of (the rolling 12 months to an earlier month): anything once
@@ -256,8 +256,8 @@ def earlier_cells(conn: sqlite3.Connection, dataset: str, months: set[str], now:
     found = conn.execute("SELECT current_release FROM datasets WHERE id = ?", (dataset,)).fetchone()
     if not found:
         return pd.DataFrame(columns=["geography", "area_code", "period", "category", "count", "suppressed"])
-    cells = pd.read_sql_query("SELECT geography, area_code, period, category, count, suppressed FROM aggregates "
-                              "WHERE release_id = ? AND length(period) > 7", conn, params=(found[0],))
+    cells = conn.frame("SELECT geography, area_code, period, category, count, suppressed FROM aggregates "
+                       "WHERE release_id = ? AND length(period) > 7", (found[0],))
     gone = [p for p in cells["period"].unique()
             if p not in now and periods.kind(p) != "month" and set(periods.months(p)) <= months]
     return cells[cells["period"].isin(gone)].reset_index(drop=True)
@@ -315,14 +315,14 @@ def record_rows(release_no: int, accepted: pd.DataFrame, keys: list[str]) -> db.
     return rows
 
 
-def write_quarantine(conn: sqlite3.Connection, release_id: str, quarantined: pd.DataFrame) -> None:
+def write_quarantine(conn: Connection, release_id: str, quarantined: pd.DataFrame) -> None:
     """Insert a release's quarantine: source line and reason of each row not accepted."""
     db.insert_columns(conn, "quarantine", ["release_id", "source_line", "reason"], [
         [release_id] * len(quarantined), quarantined["source_line"].astype(int).tolist(),
         quarantined["reason"].tolist()])
 
 
-def start_release(conn: sqlite3.Connection, release: tuple, geography: str) -> int:
+def start_release(conn: Connection, release: tuple, geography: str) -> int:
     """Add ``release`` (id, dataset, created, source name, sha256), its records placed in
     ``geography``, as building under the next release number, which it returns (inside the
     caller's transaction, which holds the write lock). A building release of the same dataset
@@ -333,7 +333,7 @@ def start_release(conn: sqlite3.Connection, release: tuple, geography: str) -> i
     return no
 
 
-def discard_building(conn: sqlite3.Connection, dataset: str, release_id: str | None = None) -> None:
+def discard_building(conn: Connection, dataset: str, release_id: str | None = None) -> None:
     """Delete ``dataset``'s building releases (or only ``release_id``) with their records and
     quarantine (inside the caller's transaction)."""
     found = conn.execute("SELECT id, no FROM releases WHERE dataset = ? AND status = ? AND id = coalesce(?, id)",
@@ -344,7 +344,7 @@ def discard_building(conn: sqlite3.Connection, dataset: str, release_id: str | N
         conn.execute("DELETE FROM releases WHERE id = ?", (rid,))
 
 
-def publish(conn: sqlite3.Connection, release_id: str, dataset: str, protected: Callable[[], pd.DataFrame],
+def publish(conn: Connection, release_id: str, dataset: str, protected: Callable[[], pd.DataFrame],
             twins: dict[str, str], report: dict) -> dict:
     """Complete the building release ``release_id`` with its protected cells (``disclose``'s
     function, waited for here) and ``report`` plus what the cells add; return the report. If
@@ -356,17 +356,17 @@ def publish(conn: sqlite3.Connection, release_id: str, dataset: str, protected: 
                    "cells": len(cells), "cells_suppressed": int(cells["suppressed"].sum()),
                    "quality_flags": quality.release_flags(cells)}
         with conn:
-            conn.execute("BEGIN IMMEDIATE")
+            conn.begin_write()
             write_release(conn, release_id, dataset, report, cells)
         return report
     except BaseException:
-        with contextlib.suppress(sqlite3.Error), conn:
-            conn.execute("BEGIN IMMEDIATE")
+        with contextlib.suppress(*backends.errors()), conn:
+            conn.begin_write()
             discard_building(conn, dataset, release_id)
         raise
 
 
-def write_release(conn: sqlite3.Connection, release_id: str, dataset: str, report: dict, cells: pd.DataFrame) -> None:
+def write_release(conn: Connection, release_id: str, dataset: str, report: dict, cells: pd.DataFrame) -> None:
     """Complete the building release ``release_id``: its report and published cells, and make it
     its dataset's current one (inside the caller's transaction)."""
     done = conn.execute("UPDATE releases SET status = 'complete', report = ? WHERE id = ? AND status = ?",
@@ -392,7 +392,7 @@ ELSEWHERE = (OUTSIDE, UNKNOWN_CODE, "area code outside the hub's areas")
 ELSEWHERE_SHARE = 0.5
 
 
-def family_of(conn: sqlite3.Connection, policy: ReleasePolicy) -> str:
+def family_of(conn: Connection, policy: ReleasePolicy) -> str:
     """The census family a release is published on: the policy's, else 2021 areas where loaded
     (JiN's data are from 2021 on), else 2011."""
     if policy.family:
@@ -401,7 +401,7 @@ def family_of(conn: sqlite3.Connection, policy: ReleasePolicy) -> str:
     return "2021" if loaded & set(nesting.FAMILIES["2021"]) - {"district"} else "2011"
 
 
-def placed_in(conn: sqlite3.Connection, schema: DatasetSchema, family: str) -> str:
+def placed_in(conn: Connection, schema: DatasetSchema, family: str) -> str:
     """The geography rows are placed in: the family's finest, or its LSOAs when rows are placed
     by their LSOA code."""
     if not schema.area_column:
@@ -419,7 +419,7 @@ def placed_in(conn: sqlite3.Connection, schema: DatasetSchema, family: str) -> s
 CANDIDATE_METRES = 250.0
 
 
-def converter_for(conn: sqlite3.Connection, schema: DatasetSchema, base: str) -> Optional[Converter]:
+def converter_for(conn: Connection, schema: DatasetSchema, base: str) -> Optional[Converter]:
     """The LSOA 2011 ↔ 2021 converter for rows placed by code, if the lookup is loaded."""
     if not schema.area_column:
         return None
@@ -455,7 +455,7 @@ def refuse_foreign(files: dict) -> None:
                                "hub's areas")
 
 
-def ingest(conn: sqlite3.Connection, dataset: str, path: Union[Path, Sequence[Path]], secret: bytes,
+def ingest(conn: Connection, dataset: str, path: Union[Path, Sequence[Path]], secret: bytes,
            threshold: int | None = None, notes: str = "", cutoff: str | None = None,
            policy: ReleasePolicy | None = None) -> IngestResult:
     """Ingest ``path`` as ``dataset``; publish a new release unless this exact file already was
@@ -470,7 +470,7 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Union[Path, Sequence[Pa
     schema = get_schema(dataset, conn)
     policy = schema.policy if policy is None else policy
     threshold = policy.threshold if threshold is None else threshold
-    source = gather([path] if isinstance(path, (str, Path)) else path, schema.files, staging(conn))
+    source = gather([path] if isinstance(path, (str, Path)) else path, schema.files, conn.staging())
     helper, result = None, None
     try:
         family = family_of(conn, policy)
@@ -503,9 +503,9 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Union[Path, Sequence[Pa
         release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
         keys = [k for k in RECORD_KEYS if k in schema.pseudonyms]
         release = (release_id, dataset, now.isoformat(timespec="seconds"), source.name, sha)
-        with db.Checkpointer(conn) as checkpoint:
+        with conn.checkpointer() as checkpoint:
             with conn:                                 # the records first, under a release no reader is shown
-                conn.execute("BEGIN IMMEDIATE")        # the write lock now: release numbers stay unique
+                conn.begin_write()                     # the write lock now: release numbers stay unique
                 release_no = start_release(conn, release, base)
                 records = record_rows(release_no, result.accepted, keys)
                 write_quarantine(conn, release_id, result.quarantined)
@@ -534,11 +534,3 @@ def ingest(conn: sqlite3.Connection, dataset: str, path: Union[Path, Sequence[Pa
         source.close()
     return IngestResult(release_id, True, report)
 
-
-def staging(conn: sqlite3.Connection) -> Path:
-    """Where files ingested together are joined: beside the hub database (same disk, same
-    permissions), or the system's temporary folder for an in-memory one."""
-    import tempfile
-
-    found = conn.execute("PRAGMA database_list").fetchone()
-    return Path(found[2]).parent / "staging" if found and found[2] else Path(tempfile.gettempdir()) / "jin-staging"

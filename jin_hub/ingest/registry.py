@@ -7,12 +7,12 @@ same id: that is how a partnership changes, say, a shipped release policy.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+from jin_hub.backends import Connection
 from jin_hub.ingest import definitions
 from jin_hub.ingest.schemas import DatasetSchema
 
@@ -31,18 +31,18 @@ def _parsed(text: str, name: str) -> DatasetSchema:
     return definitions.parse(text, name)
 
 
-def registered(conn: sqlite3.Connection) -> dict[str, DatasetSchema]:
+def registered(conn: Connection) -> dict[str, DatasetSchema]:
     """The definitions registered in the hub database, by id."""
     rows = conn.execute("SELECT file, text FROM dataset_definitions ORDER BY id").fetchall()
     return {schema.id: schema for schema in (_parsed(text, name) for name, text in rows)}
 
 
-def schemas(conn: Optional[sqlite3.Connection] = None) -> dict[str, DatasetSchema]:
+def schemas(conn: Optional[Connection] = None) -> dict[str, DatasetSchema]:
     """Every dataset the hub knows: shipped, then registered ones (which win)."""
     return {**shipped(), **(registered(conn) if conn is not None else {})}
 
 
-def get_schema(dataset: str, conn: Optional[sqlite3.Connection] = None) -> DatasetSchema:
+def get_schema(dataset: str, conn: Optional[Connection] = None) -> DatasetSchema:
     """The definition of ``dataset``, or a clear error listing the known datasets."""
     known = schemas(conn)
     try:
@@ -52,14 +52,14 @@ def get_schema(dataset: str, conn: Optional[sqlite3.Connection] = None) -> Datas
                        "definition with: jin-hub datasets add FILE") from None
 
 
-def add(conn: sqlite3.Connection, path: Path, replace: bool = False) -> tuple[DatasetSchema, bool]:
+def add(conn: Connection, path: Path, replace: bool = False) -> tuple[DatasetSchema, bool]:
     """Register the definition in ``path`` (checked first); return it and whether it replaced one
     registered before. Nothing changes if the file is refused."""
     path = Path(path)
     schema = definitions.read(path)
     text = path.read_text(encoding="utf-8")
     with conn:
-        conn.execute("BEGIN IMMEDIATE")
+        conn.begin_write()
         before = conn.execute("SELECT file FROM dataset_definitions WHERE id = ?", (schema.id,)).fetchone()
         if before and not replace:
             raise ValueError(f"dataset '{schema.id}' is already registered (from {before[0]}): add --replace to "
@@ -70,7 +70,7 @@ def add(conn: sqlite3.Connection, path: Path, replace: bool = False) -> tuple[Da
     return schema, before is not None
 
 
-def remove(conn: sqlite3.Connection, dataset: str) -> None:
+def remove(conn: Connection, dataset: str) -> None:
     """Unregister ``dataset``'s definition (a shipped one of the same id applies again)."""
     with conn:
         if not conn.execute("DELETE FROM dataset_definitions WHERE id = ?", (dataset,)).rowcount:

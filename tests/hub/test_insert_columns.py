@@ -5,12 +5,17 @@ import sqlite3
 import pytest
 
 from jin_hub import db
+from jin_hub.backends import sqlite
+
+
+def memory() -> sqlite.Connection:
+    return sqlite3.connect(":memory:", factory=sqlite.Connection)
 
 
 @pytest.mark.parametrize("n", [0, 1, 7, 100, 1234])
 def test_columns_arrive_as_rows(monkeypatch, n):
-    monkeypatch.setattr(db, "ROWS_PER_STATEMENT", 100)      # several full statements and a remainder
-    conn = sqlite3.connect(":memory:")
+    monkeypatch.setattr(sqlite, "ROWS_PER_STATEMENT", 100)      # several full statements and a remainder
+    conn = memory()
     conn.execute("CREATE TABLE t (i INTEGER, s TEXT, x REAL, k TEXT)")
     columns = [list(range(n)), [f"v{i}" for i in range(n)], [i / 3 for i in range(n)],
                [None if i % 3 else f"k{i}" for i in range(n)]]
@@ -19,7 +24,7 @@ def test_columns_arrive_as_rows(monkeypatch, n):
 
 
 def test_statements_stay_within_the_variable_limit():
-    conn = sqlite3.connect(":memory:")
+    conn = memory()
     conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 10)   # 3 rows of 3 per statement at most
     conn.execute("CREATE TABLE t (a, b, c)")
     rows = [(i, -i, str(i)) for i in range(50)]
@@ -28,7 +33,7 @@ def test_statements_stay_within_the_variable_limit():
 
 
 def test_columns_filled_before_others_are_known_and_never_filled_stay_null():
-    conn = sqlite3.connect(":memory:")
+    conn = memory()
     conn.execute("CREATE TABLE t (id INTEGER, key TEXT, note TEXT)")
     rows = db.Rows("t", ["id", "key", "note"], 3)
     rows.fill("id", [1, 2, 3])                            # laid out while the keys are still being made
@@ -39,8 +44,8 @@ def test_columns_filled_before_others_are_known_and_never_filled_stay_null():
 
 @pytest.mark.parametrize("cuts", [[0, 250], [0, 1, 99, 100, 101, 250], [0, 137, 250]])
 def test_rows_filled_and_inserted_part_by_part_arrive_as_a_whole(monkeypatch, cuts):
-    monkeypatch.setattr(db, "ROWS_PER_STATEMENT", 100)
-    conn = sqlite3.connect(":memory:")
+    monkeypatch.setattr(sqlite, "ROWS_PER_STATEMENT", 100)
+    conn = memory()
     conn.execute("CREATE TABLE t (id INTEGER, key TEXT)")
     rows = db.Rows("t", ["id", "key"], 250)
     rows.fill("id", list(range(250)))
@@ -55,7 +60,7 @@ def test_a_big_commit_is_checkpointed_in_the_background_and_autocheckpoint_comes
     conn = db.connect(path)
     conn.execute("CREATE TABLE t (x BLOB)")
     size = path.stat().st_size
-    with db.Checkpointer(conn) as checkpoint:
+    with conn.checkpointer() as checkpoint:
         assert conn.execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)
         with conn:
             conn.execute("BEGIN")
