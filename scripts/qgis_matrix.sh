@@ -27,7 +27,7 @@ TARGETS=("${@:-test}")
 
 CHROOT=$REPO/var/chroot/$SUITE
 PIP_CACHE=$REPO/var/cache/pip-$SUITE
-PACKAGES="python3-qgis qgis-providers qgis python3-venv python3-pip make git poppler-utils ca-certificates locales-all xvfb xauth"
+PACKAGES="python3-qgis qgis-providers qgis python3-venv python3-pip make git poppler-utils ca-certificates locales-all xvfb xauth postgresql"
 
 host_sources() {
   # Print "URI SUITE" for every deb line of the host (one-line and deb822 formats).
@@ -119,9 +119,16 @@ in_chroot() {
 
 if [ ! -f "$CHROOT/.jin-packages" ] || [ "$(cat "$CHROOT/.jin-packages")" != "$PACKAGES" ]; then
   echo "qgis_matrix: installing Debian's QGIS in the $SUITE chroot"
+  # Services never start in the chroot (PostgreSQL's packaged cluster would otherwise run on).
+  printf '#!/bin/sh\nexit 101\n' >"$CHROOT/usr/sbin/policy-rc.d"
+  chmod +x "$CHROOT/usr/sbin/policy-rc.d"
   in_chroot apt-get update -qq
   in_chroot apt-get install -y -qq --no-install-recommends $PACKAGES >"$REPO/var/chroot/$SUITE-apt.log" 2>&1 \
     || { tail -20 "$REPO/var/chroot/$SUITE-apt.log" >&2; echo "qgis_matrix: apt-get install failed (log: var/chroot/$SUITE-apt.log)" >&2; exit 1; }
+  # PostGIS for the suite's PostgreSQL, the hub's second backend (the tests start servers of their own)
+  pg=$(in_chroot apt-cache depends postgresql | grep -o 'postgresql-[0-9]\+' | head -1)
+  in_chroot apt-get install -y -qq --no-install-recommends "$pg-postgis-3" >>"$REPO/var/chroot/$SUITE-apt.log" 2>&1 \
+    || { tail -20 "$REPO/var/chroot/$SUITE-apt.log" >&2; echo "qgis_matrix: installing PostgreSQL failed" >&2; exit 1; }
   echo "$PACKAGES" >"$CHROOT/.jin-packages"
 fi
 echo "qgis_matrix: $SUITE has $(in_chroot python3 -c 'from qgis.core import Qgis; import sys, numpy; print("QGIS", Qgis.version(), "Python", sys.version.split()[0], "numpy", numpy.__version__)' 2>/dev/null)"
