@@ -26,10 +26,10 @@ from jin_hub.access import auditlog
 from jin_hub.backends import Connection, Locator
 
 #: About this many bytes of values per batch: a few times that in Python objects, whatever the hub's size.
-BATCH_BYTES = 16 << 20
+BATCH_BYTES = 8 << 20
 #: Rows of the first batch of a table, from which the size of its batches is worked out.
 FIRST_ROWS = 256
-MAX_ROWS = 200_000
+MAX_ROWS = 50_000
 
 
 class MigrateError(ValueError):
@@ -105,10 +105,7 @@ def copy(source: Connection, target: Connection, say: Callable[[str], None] = pr
             _refuse_a_hub(target, layout)
             for table, names in layout.items():
                 started = time.monotonic()
-                cursor = source.streamed(f"SELECT {', '.join(names)} FROM {table}")
-                for flat in _batches(cursor, len(names)):
-                    target.insert_rows(table, names, flat, 0, len(flat) // len(names))
-                cursor.close()
+                _copy_table(source, target, table, names)
                 say(f"  {table:<20} {expected.rows[table]:>10} rows  {time.monotonic() - started:6.1f} s")
             target.resume_numbering("audit_log", "seq")
             copied = summarise(target, layout)
@@ -120,6 +117,29 @@ def copy(source: Connection, target: Connection, say: Callable[[str], None] = pr
     finally:
         source.rollback()
     return copied
+
+
+def _copy_table(source: Connection, target: Connection, table: str, names: list[str]) -> None:
+    """Stream ``table`` from ``source`` into ``target``; MigrateError naming the table if the target
+    refuses a row (e.g. text an SQLite file holds in a number column, which PostgreSQL will not take)."""
+    cursor = source.streamed(f"SELECT {', '.join(names)} FROM {table}")
+    try:
+        for flat in _batches(cursor, len(names)):
+            target.insert_rows(table, names, flat, 0, len(flat) // len(names))
+    except backends.errors() as exc:
+        if _unreachable(exc):
+            raise
+        raise MigrateError(f"{backends.shown(target.locator)} refused a row of {table}, so nothing was written: "
+                           f"{str(exc).strip().splitlines()[0]}. Correct that row in the source and run migrate "
+                           "again") from exc
+    finally:
+        cursor.close()
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` is a database out of reach or out of space (DB-API's OperationalError, which
+    ``jin-hub`` reports as such), not a row refused."""
+    return any(cls.__name__ == "OperationalError" for cls in type(exc).__mro__)
 
 
 def _compare(expected: Summary, copied: Summary, where: str) -> None:
@@ -138,7 +158,8 @@ def migrate(source: Locator, target: Locator, say: Callable[[str], None] = print
     ``postgresql://`` URL), reporting progress through ``say``."""
     if str(source) == str(target):
         raise MigrateError(f"--to {backends.shown(target)} is the hub itself: give another database")
-    with closing(db.open_readonly(source)) as src, closing(db.connect(target)) as dst:
+    db.open_readonly(source).close()                # (refuses a source without a hub, creating none)
+    with closing(db.connect(source)) as src, closing(db.connect(target)) as dst:   # (made current, as by any command)
         say(f"copying {backends.shown(source)} to {backends.shown(target)}")
         return copy(src, dst, say)
 

@@ -3,8 +3,10 @@ hub processes; a target holding a hub, or out of reach, is refused with exit 2 a
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import requests
@@ -42,7 +44,9 @@ def values(locator: Path | str) -> bytes:
 
 def test_a_hub_moves_to_postgresql_and_back_and_serves_the_same(hub_db_path, pg_url, tmp_path):
     source = snapshot_db(hub_db_path, tmp_path / "hub.sqlite")
+    served = values(source)                                                # (and audit rows to carry over)
     before = contents(source)
+    assert before["audit_log"]
     done = jin_hub(source, "migrate", "--to", pg_url)
     assert done.returncode == 0, done.stderr
     assert "the chain verifies" in done.stdout and "police_crime: published cells identical" in done.stdout
@@ -54,12 +58,12 @@ def test_a_hub_moves_to_postgresql_and_back_and_serves_the_same(hub_db_path, pg_
     assert jin_hub(pg_url, "migrate", "--to", str(back)).returncode == 0
     assert contents(back) == before
 
-    n = auditlog.verify(conn)[0]
-    last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone() or (0, auditlog.GENESIS)
-    assert values(pg_url) == values(source)                               # the same bytes from either hub
+    n, broken = auditlog.verify(conn)
+    last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    assert values(pg_url) == served                                        # the same bytes from either hub
     rows = conn.execute("SELECT seq, prev_hash FROM audit_log WHERE seq > ? ORDER BY seq", (last[0],)).fetchall()
     assert rows and rows[0] == (last[0] + 1, last[1])                     # numbered on from the copied rows
-    assert auditlog.verify(conn) == (n + len(rows), [])                   # the chain goes on on PostgreSQL
+    assert auditlog.verify(conn) == (n + len(rows), broken)               # the chain goes on on PostgreSQL
 
 
 def test_a_target_holding_a_hub_is_refused_untouched(hub_db_path, pg_url, tmp_path):
@@ -70,6 +74,19 @@ def test_a_target_holding_a_hub_is_refused_untouched(hub_db_path, pg_url, tmp_pa
     assert done.returncode == 2, done.stderr
     assert "already holds hub data (agencies)" in done.stderr and "Traceback" not in done.stderr
     assert contents(pg_url) == before
+
+
+def test_a_row_the_target_refuses_leaves_it_empty(hub_db_path, pg_url, tmp_path):
+    """Text in a number column (SQLite keeps it, PostgreSQL will not): refused late in the copy,
+    after the records went in, and rolled back."""
+    source = snapshot_db(hub_db_path, tmp_path / "hub.sqlite")
+    with closing(sqlite3.connect(source)) as conn, conn:
+        conn.execute("INSERT INTO sign_in_failures VALUES ('x', '127.0.0.1', 'many', NULL, 0, '2026-01-01')")
+    done = jin_hub(source, "migrate", "--to", pg_url)
+    assert done.returncode == 2, done.stderr
+    assert "refused a row of sign_in_failures, so nothing was written" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert not any(contents(pg_url).values())
 
 
 def test_an_unreachable_target_is_refused(hub_db_path, pg_server, tmp_path):
