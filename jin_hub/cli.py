@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from jin_hub import __version__, backends, cli_datasets, cli_reference
+from jin_hub import __version__, backends, cli_datasets, cli_reference, migrate
 from jin_hub.backends import Locator
 from jin_hub.cli_access import add_commands
 
@@ -198,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(sub, with_db)
     cli_datasets.add_commands(sub, with_db)
     cli_reference.add_command(sub, _db_path)
+    migrate.add_command(sub, _db_path)
     return parser
 
 

@@ -10,7 +10,10 @@ pipeline and the API never ask which backend they run on:
 - ``insert_rows(table, names, flat, start, stop)``: bulk rows (multi-row INSERT; ``COPY``);
 - ``frame(sql, params)``: a query's rows as a DataFrame;
 - ``json_values``: the subquery giving the strings of a JSON array parameter;
-- ``has_table(name)``, ``checkpointer()``, ``staging()`` and ``locator``.
+- ``has_table(name)``, ``checkpointer()``, ``staging()`` and ``locator``;
+- ``begin_snapshot()`` and ``streamed(sql)``: a consistent read of a whole hub, row batches
+  fetched as they are wanted (``jin_hub.migrate``); ``resume_numbering(table, column)`` after
+  rows were copied in with their own numbers.
 """
 
 from __future__ import annotations
@@ -74,6 +77,12 @@ class Connection(Protocol):
     def frame(self, sql: str, params: Sequence = ...) -> Any: ...
 
     def has_table(self, name: str) -> bool: ...
+
+    def begin_snapshot(self) -> None: ...
+
+    def streamed(self, sql: str) -> Any: ...
+
+    def resume_numbering(self, table: str, column: str) -> None: ...
 
     def checkpointer(self) -> Any: ...
 

@@ -14,6 +14,7 @@ cannot fork.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -100,6 +101,7 @@ class Connection:
     def __init__(self, raw: psycopg.Connection, locator: str):
         self.raw, self.locator = raw, locator
         self._upserts: dict[str, str] = {}              # table -> its ON CONFLICT clause
+        self._cursors = itertools.count()               # names of server-side cursors
         raw.adapters.register_dumper(bool, _BoolAsInt)
         raw.adapters.register_dumper("numpy.bool_", _BoolAsInt)
         raw.adapters.register_loader("numeric", _NumericAsNumber)
@@ -179,6 +181,21 @@ class Connection:
 
     def has_table(self, name: str) -> bool:
         return self.execute("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()[0]
+
+    def begin_snapshot(self) -> None:
+        """Begin a read transaction: every query sees the database as it was when the first ran."""
+        self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+    def streamed(self, sql: str) -> psycopg.ServerCursor:
+        """The rows of ``sql`` through a server-side cursor (inside a transaction), so ``fetchmany``
+        holds one batch in memory, not the whole result."""
+        return self.raw.cursor(name=f"jin_stream_{next(self._cursors)}").execute(sql)
+
+    def resume_numbering(self, table: str, column: str) -> None:
+        """Set the identity sequence of ``table.column`` past the largest number copied in, so the
+        next row numbered by the database does not collide with one (a no-op on an empty table)."""
+        self.raw.execute(f"SELECT setval(pg_get_serial_sequence(%s, %s), max({column})) FROM {table}",
+                         (table, column))
 
     def checkpointer(self) -> _NoCheckpoint:
         return _NoCheckpoint()

@@ -57,6 +57,17 @@ class Connection(sqlite3.Connection):
         found = self.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
         return found.fetchone() is not None
 
+    def begin_snapshot(self) -> None:
+        """Begin a read transaction: every query sees the database as it was when the first ran."""
+        self.execute("BEGIN")
+
+    def streamed(self, sql: str) -> sqlite3.Cursor:
+        """The rows of ``sql``, stepped through as they are fetched (``fetchmany``)."""
+        return self.execute(sql)
+
+    def resume_numbering(self, table: str, column: str) -> None:
+        """Nothing to do: SQLite's AUTOINCREMENT goes on past the largest number inserted."""
+
     def checkpointer(self) -> Checkpointer:
         return Checkpointer(self)
 
