@@ -138,15 +138,12 @@ def _workers_app(args: argparse.Namespace, public: str) -> str:
 
 
 def _check_workers(args: argparse.Namespace) -> None:
-    """Several processes only on PostgreSQL, where every process's writers (audit rows, failed
-    sign-ins) queue on one advisory lock. SQLite in WAL mode would keep them correct too, but every
-    request waits for its audit row's commit, and SQLite's write lock is a file lock that waiting
-    processes poll in sleeps of up to 100 ms: under load a second process adds waits, not answers."""
+    """Any number of processes, on either backend: what they share lives in the database (failed
+    sign-ins, the audit chain, the current releases), and writers in every process take turns on
+    the hub's write lock (PostgreSQL's advisory lock, SQLite's ``BEGIN IMMEDIATE`` across processes
+    in WAL mode, as an ingest beside a serving hub always has)."""
     if args.workers < 1:
-        raise ValueError(f"--workers {args.workers}: give 1 or more processes")
-    if args.workers > 1 and not backends.is_postgres(_db_path(args)):
-        raise ValueError(f"--workers {args.workers} needs a PostgreSQL hub database (--db postgresql://...): use "
-                         "PostgreSQL for several processes, or serve this SQLite hub with --workers 1")
+        raise ValueError(f"--workers {args.workers}: give the number of hub processes, 1 or more")
 
 
 def cmd_status(args: argparse.Namespace) -> None:
@@ -200,8 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--log-level", default="warning")
-    p.add_argument("--workers", type=int, default=1, help="hub processes serving the port (default 1; more "
-                                                          "than 1 needs a PostgreSQL hub database)")
+    p.add_argument("--workers", type=int, default=1, help="hub processes serving the port (default 1)")
     p.add_argument("--tls-cert", help="PEM certificate: serve HTTPS")
     p.add_argument("--tls-key", help="PEM private key of --tls-cert")
     p.add_argument("--public-url", help="where clients reach the hub (e.g. https://jin.example.org), used in the "

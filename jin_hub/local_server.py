@@ -54,7 +54,7 @@ def start_hub(db_path: Path, timeout: float = 30, cwd: Path | None = None,
 
     ``tls``: (certificate, key) PEM files to serve HTTPS; the certificate must name 127.0.0.1.
     ``public_url``: the base URL its links give (default: the loopback address it serves on).
-    ``workers``: hub processes serving the port (more than one needs a PostgreSQL database).
+    ``workers``: hub processes serving the port (``serve --workers``).
     """
     port = free_port()
     extra = ["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])] if tls else []

@@ -1,6 +1,6 @@
-"""Several hub processes on one PostgreSQL database (hubs started apart, and ``serve --workers N``):
-sign-in lock-out, the audit chain, an ingest's pointer flip and a killed process's audit rows hold
-across processes as in one."""
+"""Several hub processes on one database, PostgreSQL and SQLite (hubs started apart, and ``serve
+--workers N``): sign-in lock-out, the audit chain, an ingest's pointer flip and a killed process's
+audit rows hold across processes as in one."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ import requests
 from jin_hub import db
 from jin_hub.access import accounts, auditlog
 from jin_hub.access.accounts import FREE_FAILURES
+from jin_hub.backends import Locator
 from jin_hub.local_server import HubProcess, start_hub
 from tests.conftest import ANALYST, ROOT, build_hub_db
 
@@ -28,23 +29,27 @@ DATASET = "police_crime"
 TARGET = ("lock.target", "lock-target-password")        # the user the lock-out test locks
 
 
-@pytest.fixture(scope="module")
-def pg_hub(pg_server, demo_extracts) -> Iterator[str]:
-    """A hub of one dataset in a PostgreSQL database of this module's own: its URL."""
-    name = f"workers_{secrets.token_hex(4)}"
-    url = pg_server.create(name)
-    build_hub_db(url, demo_extracts, [DATASET])
-    conn = db.connect(url)
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def hub_db(request, tmp_path_factory, demo_extracts) -> Iterator[Locator]:
+    """A hub of one dataset in a database of this module's own, on each backend: its locator."""
+    if request.param == "sqlite":
+        locator: Locator = tmp_path_factory.mktemp("workers") / "hub.sqlite"
+    else:
+        server, name = request.getfixturevalue("pg_server"), f"workers_{secrets.token_hex(4)}"
+        locator = server.create(name)
+    build_hub_db(locator, demo_extracts, [DATASET])
+    conn = db.connect(locator)
     accounts.add_user(conn, TARGET[0], "hub", "analyst", TARGET[1])
     conn.close()
-    yield url
-    pg_server.drop(name)
+    yield locator
+    if request.param == "postgresql":
+        server.drop(name)
 
 
 @pytest.fixture(scope="module")
-def two_hubs(pg_hub) -> Iterator[tuple[str, str]]:
+def two_hubs(hub_db) -> Iterator[tuple[str, str]]:
     """Two hub processes serving the same database, each on its own port."""
-    with start_hub(pg_hub) as one, start_hub(pg_hub) as other:
+    with start_hub(hub_db) as one, start_hub(hub_db) as other:
         yield one.url, other.url
 
 
@@ -58,7 +63,7 @@ def get_values(hub: str, period: str | None = None, auth=ANALYST, **extra: str) 
     return requests.get(url, params=params, auth=auth, timeout=60)
 
 
-def probed(url: str, prefix: str) -> dict[str, tuple[int, int]]:
+def probed(url: Locator, prefix: str) -> dict[str, tuple[int, int]]:
     """{probe: (seq, status)} of the audit rows whose parameters carry a probe starting ``prefix``."""
     conn = db.open_readonly(url)
     try:
@@ -69,7 +74,7 @@ def probed(url: str, prefix: str) -> dict[str, tuple[int, int]]:
     return {json.loads(params)["probe"]: (seq, status) for seq, params, status in rows}
 
 
-def chain(url: str) -> tuple[int, list[int]]:
+def chain(url: Locator) -> tuple[int, list[int]]:
     conn = db.open_readonly(url)
     try:
         return auditlog.verify(conn)
@@ -88,7 +93,7 @@ def test_lock_out_counts_failures_in_every_process(two_hubs):
         assert int(answer.headers["Retry-After"]) > 0
 
 
-def test_the_audit_chain_stays_one_line_in_request_order(two_hubs, pg_hub):
+def test_the_audit_chain_stays_one_line_in_request_order(two_hubs, hub_db):
     prefix, clients, each = secrets.token_hex(4), 4, 12
 
     def client(number: int) -> list[int]:
@@ -102,12 +107,12 @@ def test_the_audit_chain_stays_one_line_in_request_order(two_hubs, pg_hub):
     with ThreadPoolExecutor(clients) as pool:
         statuses = [s for done in pool.map(client, range(clients)) for s in done]
     assert statuses == [200] * clients * each
-    rows = probed(pg_hub, prefix)
+    rows = probed(hub_db, prefix)
     assert len(rows) == clients * each and {status for _, status in rows.values()} == {200}
     for number in range(clients):                    # in each client's order, across both processes
         seqs = [rows[f"{prefix}-{number}-{i:02d}"][0] for i in range(each)]
         assert seqs == sorted(seqs), number
-    checked, broken = chain(pg_hub)
+    checked, broken = chain(hub_db)
     assert broken == [] and checked >= len(rows)
 
 
@@ -118,7 +123,7 @@ def every_other_row(extract: Path, into: Path) -> Path:
     return into
 
 
-def test_an_ingest_is_served_by_every_process_at_the_flip_never_half(two_hubs, pg_hub, demo_extracts, tmp_path):
+def test_an_ingest_is_served_by_every_process_at_the_flip_never_half(two_hubs, hub_db, demo_extracts, tmp_path):
     before = get_values(two_hubs[1]).json()
     old = (before["release"], before["rows"])
     seen: list[tuple[str, list]] = []
@@ -133,7 +138,7 @@ def test_an_ingest_is_served_by_every_process_at_the_flip_never_half(two_hubs, p
 
     reader = threading.Thread(target=poll)
     reader.start()
-    done = subprocess.run([sys.executable, "-m", "jin_hub", "--db", pg_hub, "--secret-file",
+    done = subprocess.run([sys.executable, "-m", "jin_hub", "--db", str(hub_db), "--secret-file",
                            str(tmp_path / "hub.secret"), "ingest", DATASET,
                            str(every_other_row(demo_extracts[DATASET], tmp_path / "half.csv"))],
                           capture_output=True, text=True, cwd=ROOT, timeout=300)
@@ -149,9 +154,9 @@ def test_an_ingest_is_served_by_every_process_at_the_flip_never_half(two_hubs, p
     assert len(flips) == 1, f"{len(flips)} changes between releases"  # and never back
 
 
-def test_a_killed_process_loses_no_audit_row_of_an_answered_request(pg_hub):
+def test_a_killed_process_loses_no_audit_row_of_an_answered_request(hub_db):
     prefix, answered, lock = secrets.token_hex(4), [], threading.Lock()
-    hub = start_hub(pg_hub)
+    hub = start_hub(hub_db)
 
     def client(number: int) -> None:
         with requests.Session() as session:
@@ -172,7 +177,7 @@ def test_a_killed_process_loses_no_audit_row_of_an_answered_request(pg_hub):
 
     # Requests go on while another writer holds the hub's write lock, so rows wait uncommitted
     # when the process is killed: a request answered before its row was committed would show.
-    holder = db.connect(pg_hub)
+    holder = db.connect(hub_db)
     with ThreadPoolExecutor(4) as pool:
         for number in range(4):
             pool.submit(client, number)
@@ -184,10 +189,10 @@ def test_a_killed_process_loses_no_audit_row_of_an_answered_request(pg_hub):
         hub.proc.wait()
         holder.execute("ROLLBACK")
     holder.close()
-    logged = probed(pg_hub, prefix)
+    logged = probed(hub_db, prefix)
     assert count() >= 20
     assert [p for p in answered if logged.get(p, (0, 0))[1] != 200] == []
-    assert chain(pg_hub)[1] == []
+    assert chain(hub_db)[1] == []
 
 
 def worker_processes(hub: HubProcess) -> list[int]:
@@ -202,20 +207,23 @@ def worker_processes(hub: HubProcess) -> list[int]:
     return found
 
 
-def test_serve_workers_runs_several_processes_on_postgresql(pg_hub):
-    prefix = secrets.token_hex(4)
-    with start_hub(pg_hub, workers=2) as hub:
+def test_serve_workers_runs_several_processes(hub_db):
+    prefix, conn = secrets.token_hex(4), db.connect(hub_db)
+    key = accounts.create_api_key(conn, ANALYST[0], "workers test")    # (each process would verify a password)
+    conn.close()
+    with start_hub(hub_db, workers=2) as hub:
         assert len(worker_processes(hub)) >= 2
+        url, params = values_url(hub.url)
         with ThreadPoolExecutor(4) as pool:
-            statuses = list(pool.map(lambda i: get_values(hub.url, probe=f"{prefix}-{i}").status_code, range(16)))
+            statuses = list(pool.map(lambda i: requests.get(url, params=params | {"probe": f"{prefix}-{i}"}, timeout=60,
+                                                            headers={"X-API-Key": key}).status_code, range(16)))
     assert statuses == [200] * 16
-    assert len(probed(pg_hub, prefix)) == 16 and chain(pg_hub)[1] == []
+    assert len(probed(hub_db, prefix)) == 16 and chain(hub_db)[1] == []
 
 
-def test_serve_workers_on_sqlite_is_refused_with_the_fix(tmp_path):
+def test_serve_workers_below_one_is_refused_with_the_fix(tmp_path):
     hub = tmp_path / "hub.sqlite"
-    done = subprocess.run([sys.executable, "-m", "jin_hub", "--db", str(hub), "serve", "--workers", "2"],
+    done = subprocess.run([sys.executable, "-m", "jin_hub", "--db", str(hub), "serve", "--workers", "0"],
                           capture_output=True, text=True, cwd=ROOT, timeout=60, env=os.environ)
-    assert done.returncode == 2 and "use PostgreSQL for several processes" in done.stderr, done.stderr
-    assert "--workers 1" in done.stderr and "Traceback" not in done.stderr
-    assert not hub.exists()                                           # nothing half-created
+    assert done.returncode == 2 and "--workers 0: give the number of hub processes, 1 or more" in done.stderr
+    assert "Traceback" not in done.stderr and not hub.exists()         # nothing half-created
