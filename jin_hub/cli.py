@@ -104,6 +104,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from jin_hub.api.app import create_app
     from jin_hub.api.deps import bound_url
 
+    _check_workers(args)
     if bool(args.tls_cert) != bool(args.tls_key):
         raise ValueError("TLS needs both --tls-cert and --tls-key (PEM files)")
     for pem in (args.tls_cert, args.tls_key):
@@ -114,16 +115,35 @@ def cmd_serve(args: argparse.Namespace) -> None:
     parts = urlsplit(public)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
         raise ValueError(f"--public-url {public} is not a base URL: give it as https://host[:port][/path]")
-    app = create_app(_db_path(args), public)
+    app = create_app(_db_path(args), public)      # (checks the database once, with a clear message)
     where = backends.shown(_db_path(args))
-    print(f"JiN hub {__version__} serving {where} on {bound_url(scheme, args.host, args.port)}; "
-          f"links point to {public}", flush=True)
+    print(f"JiN hub {__version__} serving {where} on {bound_url(scheme, args.host, args.port)} in "
+          f"{args.workers} process{'es' if args.workers > 1 else ''}; links point to {public}", flush=True)
     if scheme == "http" and args.host not in ("127.0.0.1", "localhost", "::1"):
         print("warning: passwords travel in clear over plain HTTP: serve with --tls-cert/--tls-key, or only "
               "behind a TLS reverse proxy (--forwarded-allow-ips)", file=sys.stderr, flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, ssl_certfile=args.tls_cert,
-                ssl_keyfile=args.tls_key, proxy_headers=bool(args.forwarded_allow_ips),
+    uvicorn.run(app if args.workers == 1 else _workers_app(args, public), workers=args.workers,
+                factory=args.workers > 1, host=args.host, port=args.port, log_level=args.log_level,
+                ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key, proxy_headers=bool(args.forwarded_allow_ips),
                 forwarded_allow_ips=args.forwarded_allow_ips)
+
+
+def _workers_app(args: argparse.Namespace, public: str) -> str:
+    """The import string of the app each of several worker processes builds, with the database
+    and public URL handed to them in the environment."""
+    from jin_hub.api.app import DB_VARIABLE, PUBLIC_URL_VARIABLE
+
+    os.environ[DB_VARIABLE], os.environ[PUBLIC_URL_VARIABLE] = str(_db_path(args)), public
+    return "jin_hub.api.app:app_from_env"
+
+
+def _check_workers(args: argparse.Namespace) -> None:
+    """Any number of processes, on either backend: what they share lives in the database (failed
+    sign-ins, the audit chain, the current releases), and writers in every process take turns on
+    the hub's write lock (PostgreSQL's advisory lock, SQLite's ``BEGIN IMMEDIATE`` across processes
+    in WAL mode, as an ingest beside a serving hub always has)."""
+    if args.workers < 1:
+        raise ValueError(f"--workers {args.workers}: give the number of hub processes, 1 or more")
 
 
 def cmd_status(args: argparse.Namespace) -> None:
@@ -177,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--log-level", default="warning")
+    p.add_argument("--workers", type=int, default=1, help="hub processes serving the port (default 1)")
     p.add_argument("--tls-cert", help="PEM certificate: serve HTTPS")
     p.add_argument("--tls-key", help="PEM private key of --tls-cert")
     p.add_argument("--public-url", help="where clients reach the hub (e.g. https://jin.example.org), used in the "

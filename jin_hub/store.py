@@ -310,7 +310,9 @@ class Store:
         pupils on roll: itself a published count, withheld where that is), so clients can smooth rates.
         """
         entry, period = self.resolve(dataset, geography, period, category)
-        key = (self._state(), dataset, geography, period, category)     # releases never change in place
+        # Releases never change in place. The release is in the key as well as the state: an ingest
+        # (in any hub process) may flip the pointer between reading the entry and the state.
+        key = (self._state(), entry["release"]["id"], dataset, geography, period, category)
         with self._values_lock:
             values = self._values.get(key)
         if values is None:

@@ -109,9 +109,10 @@ def append_rows(conn: Connection, rows: list[tuple]) -> list[int]:
 
 
 class Writer:
-    """The hub's one audit-log writer: a thread with a connection of its own appends rows in the
-    order they are handed in, all that are waiting in one transaction (a burst of requests costs
-    one commit, not one each, and no request waits on another's lock).
+    """A hub process's one audit-log writer: a thread with a connection of its own appends rows in
+    the order they are handed in, all that are waiting in one transaction (a burst of requests costs
+    one commit, not one each, and no request waits on another's lock). The writers of several hub
+    processes take turns on the hub's write lock (``append_rows``): still one chain.
 
     ``write`` returns a future holding the row's sequence number once it is committed, or the
     error that kept it out (then nothing of that row was written)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Optional
 
 from fastapi import FastAPI, Request
@@ -10,7 +12,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
-from jin_hub import __version__
+from jin_hub import __version__, backends
 from jin_hub.api import admin, boundaries, catalogue, ogc, records, reference, values, zones
 from jin_hub.api.security import AccessDb, install_audit
 from jin_hub.backends import Locator
@@ -65,3 +67,14 @@ def create_app(db_path: Locator, public_url: Optional[str] = None) -> FastAPI:
         app.include_router(module.router)
     app.openapi = _openapi_with_security(app)
     return app
+
+
+#: The environment ``jin-hub serve`` hands its worker processes: the database and the public URL.
+DB_VARIABLE, PUBLIC_URL_VARIABLE = "JIN_HUB_DB", "JIN_HUB_PUBLIC_URL"
+
+
+def app_from_env() -> FastAPI:
+    """``create_app`` for the database and public URL in the environment: the import string
+    uvicorn's worker processes (``jin-hub serve --workers N``) each build their app from."""
+    locator = os.environ[DB_VARIABLE]
+    return create_app(locator if backends.is_postgres(locator) else Path(locator), os.environ.get(PUBLIC_URL_VARIABLE))

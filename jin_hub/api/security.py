@@ -43,7 +43,9 @@ UNSIGNED_RATE = 2.0          # ... and then this many a second
 
 class Budget:
     """A token bucket per client address (in memory): ``burst`` requests at once, then ``rate`` a
-    second. Thread-safe; addresses whose bucket is full again are forgotten."""
+    second. Thread-safe; addresses whose bucket is full again are forgotten. Each hub process
+    (``serve --workers N``) has its own, so an address may make N times as many: it only bounds
+    the audit rows unsigned callers leave, whereas sign-in failures are counted in the database."""
 
     def __init__(self, burst: int, rate: float):
         self.burst, self.rate = burst, rate
