@@ -290,7 +290,7 @@ def test_a_release_left_building_is_never_shown_and_the_next_ingest_discards_it(
     conn = db.connect(snapshot_db(hub_db_path, tmp_path / "hub.sqlite"))
     before = _state(conn, "fire_incidents")
     with conn:                                   # what an ingest killed between its two transactions leaves
-        conn.execute("BEGIN IMMEDIATE")
+        conn.begin_write()
         no = start_release(conn, ("fire_incidents-killed", "fire_incidents", "2026-11-28T12:00:00+00:00",
                                   "fire.csv", "0" * 64), "oa")
         conn.execute("INSERT INTO records (id, period, category, area_code) VALUES (?, '2024-01', 'x', 'E0')",
