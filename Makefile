@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 export QT_QPA_PLATFORM ?= offscreen
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: setup demo test test-qgis matrix desktop-tour lint package install bench privacy boundaries translations clean
+.PHONY: setup demo test test-postgres test-qgis matrix desktop-tour lint package install bench privacy boundaries translations clean
 
 setup: $(VENV)/.setup-done
 
@@ -17,6 +17,10 @@ demo: setup
 
 test: setup
 	$(PY) -m pytest -q
+
+# The hub tests again with every hub on PostgreSQL/PostGIS (a server of the tests' own; tests/hub_locator.py).
+test-postgres: setup
+	JIN_TEST_DB=postgresql $(PY) -m pytest -q tests/hub
 
 # The suite on another QGIS, in a Debian chroot cached under var/chroot (root; see README):
 # QGIS=3.40 (LTR, trixie) or QGIS=newest (sid). `make matrix` runs both.

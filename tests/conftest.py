@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from jin_hub.backends import Locator
 from jin_hub.demo import realdata
 from jin_hub.local_server import start_hub
+from tests import hub_locator
+from tests.hub_locator import ON_POSTGRES, built_hub, copy_hub, new_hub
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUNDARIES = ROOT / "resources/boundaries/nottinghamshire_lsoa11.geojson"
@@ -97,16 +100,12 @@ def add_test_accounts(conn) -> None:
     zones.add(conn, "South Nottinghamshire CSP", "csp", "district", SOUTH_NOTTS)
 
 
-def snapshot_db(db_path: Path, copy: Path) -> Path:
-    """A consistent copy of a live (WAL-mode) hub database."""
-    import sqlite3
-
-    with sqlite3.connect(copy) as target:
-        sqlite3.connect(db_path).backup(target)
-    return copy
+def snapshot_db(db_path: Locator, copy: Path) -> Locator:
+    """A consistent copy of a live hub database (on the backend under test: ``tests.hub_locator``)."""
+    return copy_hub(db_path, copy)
 
 
-def build_hub_db_apart(path: Path, extracts: dict[str, Path], datasets: list[str] | None = None,
+def build_hub_db_apart(path: Locator, extracts: dict[str, Path], datasets: list[str] | None = None,
                        method: str | None = None) -> Path:
     """``build_hub_db`` in its own process, as an admin builds a hub: the hub's GDAL (pyogrio's
     wheel) must not share a process with QGIS's, or GeoPackage writes there can hang or crash."""
@@ -115,18 +114,28 @@ def build_hub_db_apart(path: Path, extracts: dict[str, Path], datasets: list[str
     import sys
 
     code = ("import json, sys; from pathlib import Path; from tests.conftest import build_hub_db; "
-            "build_hub_db(Path(sys.argv[1]), {k: Path(v) for k, v in json.loads(sys.argv[2]).items()}, "
+            "build_hub_db(sys.argv[1], {k: Path(v) for k, v in json.loads(sys.argv[2]).items()}, "
             "*json.loads(sys.argv[3]))")
     subprocess.run([sys.executable, "-c", code, str(path), json.dumps({k: str(v) for k, v in extracts.items()}),
                     json.dumps([datasets, method])], check=True, cwd=ROOT)
     return path
 
 
-def hub_db_built_once(tmp_path_factory, name: str, extracts: dict[str, Path], *how) -> Path:
+def built_hub_once(tmp_path_factory, name: str, build: Callable[[Path, Path], object]) -> Locator:
+    """This test process's own copy of a hub built once per run by ``build(folder, hub)`` into the
+    hub ``hub`` stands for (``tests.hub_locator``; ``folder`` for its other files)."""
+    if ON_POSTGRES:
+        origin = built_hub(name, lambda hub: build(tmp_path_factory.mktemp(f"{name}_files"), hub))
+    else:
+        origin = built_once(tmp_path_factory, name, lambda out: build(out, out / "hub.sqlite")) / "hub.sqlite"
+    return snapshot_db(origin, tmp_path_factory.mktemp(name) / "hub.sqlite")
+
+
+def hub_db_built_once(tmp_path_factory, name: str, extracts: dict[str, Path], *how) -> Locator:
     """This test process's own copy of a hub database built once per run by ``build_hub_db_apart``
     (``how``: its ``datasets`` and ``method``)."""
-    built = built_once(tmp_path_factory, name, lambda out: build_hub_db_apart(out / "hub.sqlite", extracts, *how))
-    return snapshot_db(built / "hub.sqlite", tmp_path_factory.mktemp(name) / "hub.sqlite")
+    return built_hub_once(tmp_path_factory, name,
+                          lambda _folder, hub: build_hub_db_apart(new_hub(hub), extracts, *how))
 
 
 def serve(db_path: Path):
@@ -144,12 +153,8 @@ def hub_db_path(tmp_path_factory, demo_extracts) -> Path:
 
 @pytest.fixture(scope="session")
 def pg_server():
-    """A PostgreSQL/PostGIS server of this test process's own (``tests.pg_server``)."""
-    from tests.pg_server import Server
-
-    server = Server()
-    yield server
-    server.stop()
+    """A PostgreSQL/PostGIS server of this test process's own (``tests.pg_server``; stopped at exit)."""
+    return hub_locator.server()
 
 
 @pytest.fixture
@@ -202,9 +207,8 @@ def thinned_db_path(tmp_path_factory, hub_db_path, demo_extracts) -> Path:
     """The test hub with a police release missing most of one month (``tests.thinned_hub``)."""
     from tests.thinned_hub import build_thinned_hub_apart
 
-    built = built_once(tmp_path_factory, "thinned_hub",
-                       lambda out: build_thinned_hub_apart(out, hub_db_path, demo_extracts["police_crime"]))
-    return snapshot_db(built / "hub.sqlite", tmp_path_factory.mktemp("thinned_hub") / "hub.sqlite")
+    return built_hub_once(tmp_path_factory, "thinned_hub", lambda out, hub: build_thinned_hub_apart(
+        out, snapshot_db(hub_db_path, hub), demo_extracts["police_crime"]))
 
 
 @pytest.fixture(scope="session")
@@ -233,10 +237,27 @@ def jin_cache(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _secret_beside_the_hub(request, monkeypatch):
+    """On PostgreSQL, a test's pseudonym secret in its own folder, as beside its SQLite file."""
+    if ON_POSTGRES:
+        monkeypatch.setenv("JIN_HUB_SECRET_FILE", str(request.getfixturevalue("tmp_path") / "hub.secret"))
+
+
+@pytest.fixture(autouse=True)
 def _collect_qgis_objects():
     """Free layers/tasks held in reference cycles while QGIS is still up (not at interpreter exit)."""
     yield
     gc.collect()
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """On PostgreSQL (``JIN_TEST_DB=postgresql``), leave out the tests of SQLite's own files."""
+    if not ON_POSTGRES:
+        return
+    gone = [item for item in items if item.get_closest_marker("sqlite_only")]
+    if gone:
+        config.hook.pytest_deselected(items=gone)
+        items[:] = [item for item in items if not item.get_closest_marker("sqlite_only")]
 
 
 def pytest_configure(config) -> None:

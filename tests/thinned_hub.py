@@ -24,26 +24,25 @@ def thinned_extract(conn, src: Path, dst: Path) -> Path:
     return edited(src, dst, {line: {"reported_at": ""} for line in gone})
 
 
-def build_thinned_hub(out: Path, hub_db: Path, extract: Path) -> Path:
-    """A copy of the test hub ``hub_db`` in ``out`` whose police release is ``extract`` thinned."""
+def build_thinned_hub(out: Path, hub: str, extract: Path) -> str:
+    """The copy ``hub`` of the test hub with its police release ``extract`` thinned (files in ``out``)."""
     from jin_hub import db
     from jin_hub.ingest.pipeline import ingest
-    from tests.conftest import TEST_SECRET, snapshot_db
+    from tests.conftest import TEST_SECRET
 
-    path = snapshot_db(hub_db, out / "hub.sqlite")
-    conn = db.connect(path)
+    conn = db.connect(hub)
     try:
         ingest(conn, "police_crime", thinned_extract(conn, extract, out / "police_thinned.csv"), TEST_SECRET)
     finally:
         conn.close()
-    return path
+    return hub
 
 
-def build_thinned_hub_apart(out: Path, hub_db: Path, extract: Path) -> Path:
+def build_thinned_hub_apart(out: Path, hub, extract: Path):
     """``build_thinned_hub`` in its own process (the hub's GDAL must not share one with QGIS's)."""
     from tests.conftest import ROOT
 
     code = ("import sys; from pathlib import Path; from tests.thinned_hub import build_thinned_hub; "
-            "build_thinned_hub(*map(Path, sys.argv[1:]))")
-    subprocess.run([sys.executable, "-c", code, str(out), str(hub_db), str(extract)], check=True, cwd=ROOT)
-    return out / "hub.sqlite"
+            "build_thinned_hub(Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]))")
+    subprocess.run([sys.executable, "-c", code, str(out), str(hub), str(extract)], check=True, cwd=ROOT)
+    return hub

@@ -183,7 +183,8 @@ def query(conn: Connection, since: str | None = None, until: str | None = None,
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY seq"
     if limit:
-        sql = f"SELECT * FROM ({sql.replace('ORDER BY seq', 'ORDER BY seq DESC')} LIMIT {int(limit)}) ORDER BY seq"
+        latest = f"{sql.replace('ORDER BY seq', 'ORDER BY seq DESC')} LIMIT {int(limit)}"
+        sql = f"SELECT * FROM ({latest}) AS latest ORDER BY seq"         # (PostgreSQL 15 needs the alias)
     return [dict(zip(FIELDS, row)) for row in conn.execute(sql, args)]
 
 

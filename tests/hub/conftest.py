@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import built_once, hub_db_built_once, serve
+from tests.hub_locator import ON_POSTGRES, built_hub, new_hub
 
 SPAN_SEED, SPAN_SCALE = 5, 0.2
 SPAN_END = "2024-07"                     # the latest month: 2024 is published as a part-year
@@ -84,25 +85,29 @@ def suppression_span_url(suppression_span_db_path) -> str:
     yield from serve(suppression_span_db_path)
 
 
-def build_police_uk_hub(folder: Path) -> None:
-    """The hub the admin's commands make of the real data (``jin_hub.demo.realdata``), with the
-    test accounts and a fixed secret."""
+def build_police_uk_hub(folder: Path, hub) -> None:
+    """The hub ``hub`` the admin's commands make of the real data (``jin_hub.demo.realdata``),
+    with the test accounts and a fixed secret (in ``folder``)."""
     from jin_hub import cli, db
     from jin_hub.demo import realdata
     from tests.conftest import add_test_accounts
 
     (folder / "hub.secret").write_bytes(b"s" * 32)
     for command in realdata.commands():
-        cli.main(["--db", str(folder / "hub.sqlite"), *command])
-    add_test_accounts(db.connect(folder / "hub.sqlite"))
+        cli.main(["--db", str(hub), "--secret-file", str(folder / "hub.secret"), *command])
+    add_test_accounts(db.connect(hub))
 
 
 @pytest.fixture(scope="session")
-def police_uk_db_path(tmp_path_factory) -> Path:
+def police_uk_db_path(tmp_path_factory):
     """police.uk's 24 months of Nottinghamshire crime and ASB on the 2021 areas (read-only);
     skipped without the real data."""
     from jin_hub.demo import realdata
 
     if not realdata.available():
         pytest.skip(f"no real data at {realdata.folder()}: set JIN_REALDATA")
-    return built_once(tmp_path_factory, "police_uk_hub", build_police_uk_hub) / "hub.sqlite"
+    if ON_POSTGRES:
+        return built_hub("police_uk_hub", lambda hub: build_police_uk_hub(
+            tmp_path_factory.mktemp("police_uk_files"), new_hub(hub)))
+    return built_once(tmp_path_factory, "police_uk_hub",
+                      lambda folder: build_police_uk_hub(folder, folder / "hub.sqlite")) / "hub.sqlite"

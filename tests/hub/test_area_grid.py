@@ -3,8 +3,6 @@ right on and beside them, and on awkward polygons (holes, several parts, overlap
 
 from __future__ import annotations
 
-import sqlite3
-
 import numpy as np
 import pytest
 import shapely
@@ -39,7 +37,7 @@ def assert_same_as_exact(index: AreaIndex, x: np.ndarray, y: np.ndarray) -> None
 
 @pytest.mark.parametrize("geography", ["oa", "lsoa", "district"])
 def test_grid_places_points_exactly_as_the_exact_test(hub_db_path, geography):
-    index = AreaIndex.from_db(sqlite3.connect(hub_db_path), geography)
+    index = AreaIndex.from_db(db.connect(hub_db_path), geography)
     x, y = points_on_and_near(index.geoms, np.random.default_rng(5), 60_000)
     assert_same_as_exact(index, x, y)
     cells = index.grid.lookup(x, y)
@@ -69,7 +67,7 @@ def test_no_grid_without_areas():
 
 
 def test_the_grid_is_kept_with_the_boundaries_and_only_for_those_very_areas(tmp_path, hub_db_path):
-    conn = sqlite3.connect(snapshot_db(hub_db_path, tmp_path / "hub.sqlite"))
+    conn = db.connect(snapshot_db(hub_db_path, tmp_path / "hub.sqlite"))
     stored = AreaIndex.from_db(conn, "oa")                    # kept when the boundaries were loaded
     assert stored.grid_stored and not stored.grid_unsaved
     built = AreaGrid.build(stored.geoms, margin=stored.snap)

@@ -9,7 +9,6 @@ own, a quarter to a half of such requests got 503, rows said 200 for them, and t
 
 from __future__ import annotations
 
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from jin_hub import db
 from jin_hub.local_server import start_hub
 from tests.conftest import ADMIN, ANALYST, COUNCIL, snapshot_db
 from tests.hub.test_signin_hardening import client_at
@@ -119,7 +119,7 @@ def load_hub(tmp_path, hub_db_path) -> Iterator[tuple[str, Path]]:
 def test_audit_log_stays_true_under_load(load_hub):
     """No 5xx (nor unanswered request), one row per audited request with its status, one chain."""
     url, path = load_hub
-    conn = sqlite3.connect(path)
+    conn = db.connect(path)
     (before,) = conn.execute("SELECT coalesce(max(seq), 0) FROM audit_log").fetchone()
     answered, latency = hammer(url, CLIENTS, SECONDS)
     statuses = Counter(s for _, s in answered)

@@ -3,7 +3,6 @@ only time, never a wrong or missing key."""
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from itertools import chain
 
@@ -11,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from jin_hub import db
 from jin_hub.geography import AreaIndex
 from jin_hub.ingest import background_keys, worker
 from jin_hub.ingest.background_keys import BackgroundKeys, PendingKeys, key_file, key_parts
@@ -23,7 +23,7 @@ from tests.conftest import TEST_SECRET
 
 @pytest.fixture(scope="module")
 def areas(hub_db_path) -> AreaIndex:
-    return AreaIndex.from_db(sqlite3.connect(hub_db_path), "oa")
+    return AreaIndex.from_db(db.connect(hub_db_path), "oa")
 
 
 def spy_on_workers(monkeypatch) -> list[Worker]:

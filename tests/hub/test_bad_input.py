@@ -25,6 +25,7 @@ from jin_hub.local_server import start_hub
 from jin_hub.spreadsheet import FORMULA_STARTS
 from tests.conftest import ADMIN, ANALYST, BOUNDARIES, COUNCIL, ROOT, TEST_SECRET, snapshot_db
 from tests.hub.extract_edits import accepted_lines, edited, quarantine, row_starts
+from tests.hub_locator import new_hub, stored_bytes
 
 PURPOSE = "testing what the hub does with bad input"
 POLICE_HEADER = ("crime_ref,reported_at,category,easting,northing,location_desc,victim_name,victim_dob,"
@@ -82,14 +83,15 @@ def test_hostile_or_empty_extracts_fail_fast_and_the_last_release_stays(tmp_path
     assert "export" in out.stderr                                       # and says what to do
     assert took < 10, f"{name}: {took:.1f} s to refuse"                # (548 s for the header, once)
     assert police_release(url) == serving
-    with sqlite3.connect(dbp) as conn:
+    with db.connect(dbp) as conn:
         assert conn.execute("SELECT count(*) FROM releases WHERE status != 'complete'").fetchone() == (0,)
 
 
 def test_quarantine_lines_follow_values_spanning_lines_and_reasons_quote_nothing(tmp_path, served, demo_extracts):
     """Multi-line addresses move every later row down; the report must give the line an editor
     shows. A category field holding a name and date of birth is described, never copied."""
-    conn = db.connect(snapshot_db(served[0], tmp_path / "hub.sqlite"))
+    locator = snapshot_db(served[0], tmp_path / "hub.sqlite")
+    conn = db.connect(locator)
     lines = sorted(accepted_lines(conn, "police_crime"))
     canary = "Zebedee Quartermaine 1987-11-23"
     changes = {line: {"location_desc": "On or near\nPark Road\n(rear)"} for line in lines[10::40]}
@@ -110,7 +112,7 @@ def test_quarantine_lines_follow_values_spanning_lines_and_reasons_quote_nothing
     assert duplicates and set(duplicates) <= set(starts)
     assert set(accepted_lines(conn, "police_crime")) <= set(starts)
     conn.close()
-    stored = b"".join(p.read_bytes() for p in tmp_path.glob("hub.sqlite*"))
+    stored = stored_bytes(locator)
     assert b"Zebedee" not in stored and b"Quartermaine" not in stored
 
 
@@ -179,7 +181,7 @@ def test_links_use_the_configured_public_url(tmp_path, hub_db_path):
     with start_hub(snapshot_db(hub_db_path, tmp_path / "hub.sqlite"), public_url=public) as hub:
         found = links_given(hub.url, {"Host": "evil.example"})
     assert all(h.startswith(f"{public}/") for h in found), found
-    out = jin_hub("--db", str(tmp_path / "hub.sqlite"), "serve", "--public-url", "jin.example.org")
+    out = jin_hub("--db", str(new_hub(tmp_path / "hub.sqlite")), "serve", "--public-url", "jin.example.org")
     assert out.returncode == 2 and "is not a base URL: give it as https://host" in out.stderr
 
 
@@ -202,6 +204,7 @@ def test_csv_replies_run_no_formula(hub_url):
         assert not [c for c in cells if c.startswith(FORMULA_STARTS)]
 
 
+@pytest.mark.sqlite_only(reason="a real full disk under the SQLite file (RLIMIT_FSIZE), PRAGMA integrity_check")
 def test_a_full_disk_ends_with_a_plain_message_and_the_last_release_served(tmp_path, demo_extracts):
     """A real write refused by the OS: the ingest runs with a file-size limit (RLIMIT_FSIZE) a
     little above the database, as if the disk filled up while the release was written."""

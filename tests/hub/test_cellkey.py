@@ -9,6 +9,7 @@ from jin_hub import db, geography, periods
 from jin_hub.ingest.cellkey import MAX_NOISE, perturb, ptable
 from jin_hub.ingest.pipeline import ingest
 from tests.conftest import BOUNDARIES, TEST_SECRET
+from tests.hub_locator import new_hub
 
 
 def test_ptable_is_zero_mean_bounded_and_secret():
@@ -78,11 +79,11 @@ def test_differencing_two_releases_does_not_reveal_the_added_person():
 
 def test_perturbed_release_is_stable_across_reingest(tmp_path, demo_extracts):
     def release(path):
-        conn = db.connect(tmp_path / f"{path.stem}.sqlite")
+        conn = db.connect(new_hub(tmp_path / f"{path.stem}.sqlite"))
         geography.store_boundaries(conn, geography.read_boundary_file(BOUNDARIES, "lsoa"), "b")
         rid = ingest(conn, "asb_incidents", path, TEST_SECRET).release_id
-        return pd.read_sql_query("SELECT area_code, period, category, count FROM aggregates WHERE release_id = ?",
-                                 conn, params=(rid,)).set_index(["area_code", "period", "category"])["count"]
+        return conn.frame("SELECT area_code, period, category, count FROM aggregates WHERE release_id = ?",
+                          (rid,)).set_index(["area_code", "period", "category"])["count"]
 
     original = demo_extracts["asb_incidents"]
     copy = tmp_path / "resent.csv"                      # the partner re-sends the same data, re-saved

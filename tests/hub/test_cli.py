@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import BOUNDARIES, ROOT
+from tests.hub_locator import absent_hub, new_hub
 
 
 def jin_hub(*args: str) -> subprocess.CompletedProcess:
@@ -13,7 +16,7 @@ def jin_hub(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_load_ingest_status(tmp_path, demo_extracts):
-    dbp = str(tmp_path / "hub.sqlite")
+    dbp = str(new_hub(tmp_path / "hub.sqlite"))
     out = jin_hub("--db", dbp, "load-boundaries", str(BOUNDARIES), "--geography", "lsoa")
     assert out.returncode == 0 and "loaded 679 lsoa areas" in out.stdout
     out = jin_hub("--db", dbp, "ingest", "police_crime", str(demo_extracts["police_crime"]))
@@ -26,19 +29,19 @@ def test_load_ingest_status(tmp_path, demo_extracts):
 
 
 def test_errors_are_clear(tmp_path):
-    dbp = str(tmp_path / "hub.sqlite")
+    dbp = str(new_hub(tmp_path / "hub.sqlite"))
     out = jin_hub("--db", dbp, "ingest", "police_crime", str(tmp_path / "nope.csv"))
     assert out.returncode == 2 and "not found: check the path" in out.stderr
     out = jin_hub("--db", dbp, "ingest", "burglars", str(tmp_path / "nope.csv"))
     assert out.returncode == 2 and "unknown dataset 'burglars'" in out.stderr
     out = jin_hub("--db", dbp, "load-boundaries", str(tmp_path / "none.gpkg"))
     assert out.returncode == 2 and "not found" in out.stderr
-    out = jin_hub("--db", str(tmp_path / "absent.sqlite"), "status")
+    out = jin_hub("--db", str(absent_hub(tmp_path / "absent.sqlite")), "status")
     assert out.returncode == 2 and "does not exist" in out.stderr
 
 
 def test_more_errors_name_the_problem_and_the_fix(tmp_path, demo_extracts):
-    dbp = str(tmp_path / "hub.sqlite")
+    dbp = str(new_hub(tmp_path / "hub.sqlite"))
     jin_hub("--db", dbp, "load-boundaries", str(BOUNDARIES))
     wrong = tmp_path / "asb.csv"
     wrong.write_text("when,what\n2024-01-01,noise\n", encoding="utf-8")
@@ -55,6 +58,7 @@ def test_more_errors_name_the_problem_and_the_fix(tmp_path, demo_extracts):
     assert out.returncode == 2 and "too short" in out.stderr and "restore it from your backup" in out.stderr
 
 
+@pytest.mark.sqlite_only(reason="the secret's place and mode beside the SQLite file")
 def test_pseudonym_secret_is_created_outside_the_database_and_private(tmp_path, demo_extracts):
     dbp = tmp_path / "db" / "hub.sqlite"
     jin_hub("--db", str(dbp), "load-boundaries", str(BOUNDARIES))
@@ -67,7 +71,7 @@ def test_pseudonym_secret_is_created_outside_the_database_and_private(tmp_path, 
 
 
 def test_denominator_errors_name_the_problem(tmp_path):
-    dbp = str(tmp_path / "hub.sqlite")
+    dbp = str(new_hub(tmp_path / "hub.sqlite"))
     jin_hub("--db", dbp, "load-boundaries", str(BOUNDARIES))
     bad = tmp_path / "pop.csv"
     bad.write_text("LSOA11CD,population\nE01013810,1500\nE99999999,7\n", encoding="utf-8")
@@ -81,6 +85,7 @@ def test_denominator_errors_name_the_problem(tmp_path):
     assert out.returncode == 0 and "loaded population for 1 lsoa areas" in out.stdout
 
 
+@pytest.mark.sqlite_only(reason="times the kill by the WAL file's growth; PRAGMA integrity_check")
 def test_killed_ingest_leaves_the_last_good_release_serving(tmp_path, demo_extracts):
     import signal
     import sqlite3
@@ -128,7 +133,7 @@ def test_killed_ingest_leaves_the_last_good_release_serving(tmp_path, demo_extra
 def test_ingest_output_names_no_person(tmp_path, demo_extracts):
     import json
 
-    dbp = str(tmp_path / "hub.sqlite")
+    dbp = str(new_hub(tmp_path / "hub.sqlite"))
     jin_hub("--db", dbp, "load-boundaries", str(BOUNDARIES))
     out = jin_hub("--db", dbp, "ingest", "police_crime", str(demo_extracts["police_crime"]))
     manifest = json.loads(demo_extracts["manifest"].read_text(encoding="utf-8"))["files"]["police_crime"]
@@ -171,7 +176,7 @@ def test_running_hub_serves_new_denominators_at_once(tmp_path, hub_db_path, demo
 def test_output_cut_short_by_a_pipe_exits_quietly(tmp_path):
     """``jin-hub status | head -1``: the reader leaves early (``true`` before the hub has written at all);
     the hub stops without a BrokenPipeError traceback or an error message."""
-    dbp = tmp_path / "hub.sqlite"
+    dbp = new_hub(tmp_path / "hub.sqlite")
     assert jin_hub("--db", str(dbp), "load-boundaries", str(BOUNDARIES), "--geography", "lsoa").returncode == 0
     command = f"'{sys.executable}' -m jin_hub --db '{dbp}' status"
     for reader, shown in (("head -1", "{\n"), ("true", "")):

@@ -8,31 +8,31 @@ Today's attack: a 2024 extract plus one row dated 2025-01 made the hub publish b
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 
 import pytest
 
-from jin_hub import db
+from jin_hub import backends, db
 from jin_hub.ingest.dates import month_label, this_month
 from jin_hub.ingest.pipeline import ingest
 from tests.conftest import ROOT, TEST_SECRET, snapshot_db
 from tests.hub.extract_edits import accepted_lines, edited, quarantine
+from tests.hub_locator import new_hub
 
 STRAY = {"crime_ref": "NP/25/9000001", "reported_at": "2025-01-03T10:00", "category": "Burglary",
          "easting": "457000", "northing": "340000", "location_desc": "On or near Park Road"}
 
 
 @pytest.fixture()
-def hub(tmp_path, hub_db_path) -> sqlite3.Connection:
+def hub(tmp_path, hub_db_path) -> backends.Connection:
     """A copy of the test hub (every geography, OA up; the demo's 2024 police release)."""
     conn = db.connect(snapshot_db(hub_db_path, tmp_path / "hub.sqlite"))
     yield conn
     conn.close()
 
 
-def release_periods(conn: sqlite3.Connection, release_id: str, geography: str = "oa") -> set[str]:
+def release_periods(conn: backends.Connection, release_id: str, geography: str = "oa") -> set[str]:
     return {p for (p,) in conn.execute("SELECT DISTINCT period FROM aggregates WHERE release_id = ? AND geography = ?",
                                        (release_id, geography))}
 
@@ -75,12 +75,12 @@ def jin_hub(*args: str) -> subprocess.CompletedProcess:
 def test_a_declared_cutoff_keeps_only_the_months_up_to_it(tmp_path, hub, demo_extracts):
     before = accepted_lines(hub, "police_crime")
     hub.close()
-    dbp, extract = str(tmp_path / "hub.sqlite"), str(demo_extracts["police_crime"])
+    dbp, extract = str(new_hub(tmp_path / "hub.sqlite")), str(demo_extracts["police_crime"])
     secret = ["--secret-file", str(tmp_path / "s.secret")]
     out = jin_hub("--db", dbp, *secret, "ingest", "police_crime", extract, "--cutoff", "2024-06")
     assert out.returncode == 0, out.stderr
     assert "months up to 2024-06 (declared)" in out.stdout
-    conn = sqlite3.connect(dbp)
+    conn = db.connect(dbp)
     (rid,) = conn.execute("SELECT current_release FROM datasets WHERE id = 'police_crime'").fetchone()
     assert accepted_lines(conn, "police_crime") == {line: m for line, m in before.items() if m <= "2024-06"}
     later = {line for line, why in quarantine(conn, rid).items()

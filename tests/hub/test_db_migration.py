@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from jin_hub import db
 from jin_hub.store import Store
 from tests.conftest import snapshot_db
+
+pytestmark = pytest.mark.sqlite_only(reason="migrates hub files made by older JiN versions (SQLite only)")
 
 OLD_RECORDS = """
 CREATE TABLE records (

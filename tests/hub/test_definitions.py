@@ -4,7 +4,6 @@ nothing registered changed, and a registered one is ingested and published like 
 from __future__ import annotations
 
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from jin_hub.ingest import definitions, registry
 from jin_hub.ingest.pipeline import ingest
 from jin_hub.store import Store
 from tests.conftest import TEST_SECRET, snapshot_db
+from tests.hub_locator import new_hub
 
 SHIPPED = sorted(registry.SHIPPED.glob("*.toml"))
 POLICE = registry.SHIPPED / "police_crime.toml"
@@ -34,7 +34,7 @@ def test_every_shipped_definition_reads_and_checks(capsys, tmp_path):
     assert {p.stem for p in SHIPPED} >= {"police_crime", "asb_incidents", "fire_incidents", "school_attendance",
                                          "police_uk_crime", "police_uk_asb"}
     for path in SHIPPED:
-        code, out, err = run(capsys, "--db", str(tmp_path / "hub.sqlite"), "datasets", "check", str(path))
+        code, out, err = run(capsys, "--db", str(new_hub(tmp_path / "hub.sqlite")), "datasets", "check", str(path))
         assert code == 0 and "is a valid definition" in out, err
 
 
@@ -61,11 +61,11 @@ BAD = [
 
 @pytest.mark.parametrize("change, key, fix", BAD, ids=[b[1] or "toml" for b in BAD])
 def test_a_bad_definition_is_refused_naming_file_key_and_fix(capsys, tmp_path, change, key, fix):
-    hub = tmp_path / "hub.sqlite"
+    hub = new_hub(tmp_path / "hub.sqlite")
     good = tmp_path / "mine.toml"
     good.write_text(POLICE.read_text(encoding="utf-8").replace('id = "police_crime"', 'id = "mine"'), encoding="utf-8")
     assert run(capsys, "--db", str(hub), "datasets", "add", str(good))[0] == 0
-    before = sqlite3.connect(hub).execute("SELECT * FROM dataset_definitions").fetchall()
+    before = db.connect(hub).execute("SELECT * FROM dataset_definitions").fetchall()
 
     old, new = change
     text = POLICE.read_text(encoding="utf-8").replace('id = "police_crime"', 'id = "mine"') if key != "id" else \
@@ -79,11 +79,11 @@ def test_a_bad_definition_is_refused_naming_file_key_and_fix(capsys, tmp_path, c
         assert str(bad) in err and fix in err
         if key:
             assert f"key '{key}'" in err
-    assert sqlite3.connect(hub).execute("SELECT * FROM dataset_definitions").fetchall() == before
+    assert db.connect(hub).execute("SELECT * FROM dataset_definitions").fetchall() == before
 
 
 def test_add_list_show_and_remove(capsys, tmp_path):
-    hub = tmp_path / "hub.sqlite"
+    hub = new_hub(tmp_path / "hub.sqlite")
     mine = tmp_path / "youth_offending.toml"
     mine.write_text(POLICE.read_text(encoding="utf-8").replace('id = "police_crime"', 'id = "youth_offending"')
                     .replace('title = "Police recorded crime"', 'title = "Youth offending"'), encoding="utf-8")
@@ -145,7 +145,7 @@ def test_a_bad_police_uk_definition_is_refused(capsys, tmp_path, change, key, fi
     assert change[0] in text
     bad = tmp_path / "police_uk_mine.toml"
     bad.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
-    code, _, err = run(capsys, "--db", str(tmp_path / "hub.sqlite"), "datasets", "add", str(bad))
+    code, _, err = run(capsys, "--db", str(new_hub(tmp_path / "hub.sqlite")), "datasets", "add", str(bad))
     assert code == 2 and f"key '{key}'" in err and fix in err and str(bad) in err
-    registered = sqlite3.connect(tmp_path / "hub.sqlite").execute("SELECT count(*) FROM dataset_definitions")
+    registered = db.connect(new_hub(tmp_path / "hub.sqlite")).execute("SELECT count(*) FROM dataset_definitions")
     assert registered.fetchone() == (0,)

@@ -18,7 +18,6 @@ onto that null space with sparse least squares: a recoverable unknown is zero in
 from __future__ import annotations
 
 import itertools
-import sqlite3
 
 import numpy as np
 import pandas as pd
@@ -26,6 +25,7 @@ import pytest
 from scipy.sparse import coo_matrix
 from scipy.sparse.linalg import lsqr
 
+from jin_hub import backends, db
 from jin_hub.store import Store
 from tests.hub.attacker import CHAIN, months_of
 
@@ -38,7 +38,7 @@ def cover(entry: dict) -> pd.DataFrame:
                         columns=["month", "period"])
 
 
-def universe(conn: sqlite3.Connection, entry: dict, district: str) -> pd.DataFrame:
+def universe(conn: backends.Connection, entry: dict, district: str) -> pd.DataFrame:
     """Every cell of one district, published or not: geography, area, period, category, known, value."""
     areas = {g: [a for (a,) in conn.execute(
         "SELECT area_code FROM areas WHERE geography = ? AND (area_code = ? OR area_code IN "
@@ -47,8 +47,8 @@ def universe(conn: sqlite3.Connection, entry: dict, district: str) -> pd.DataFra
     periods = entry["periods"] + [p for f in MULTI_MONTH for p in entry[f]]
     rows = [(g, a, p, c) for g in CHAIN for a in areas[g] for p in periods for c in entry["categories"]]
     cells = pd.DataFrame(rows, columns=["geography", "area_code", "period", "category"])
-    published = pd.read_sql_query("SELECT geography, area_code, period, category, count, suppressed FROM aggregates "
-                                  "WHERE release_id = ?", conn, params=(entry["release"]["id"],))
+    published = conn.frame("SELECT geography, area_code, period, category, count, suppressed FROM aggregates "
+                           "WHERE release_id = ?", (entry["release"]["id"],))
     cells = cells.merge(published, how="left", on=["geography", "area_code", "period", "category"])
     month = cells["period"].isin(entry["periods"]).to_numpy()
     at_level = np.array([g in entry["publication" if by_month else "publication_years"][c]
@@ -58,10 +58,10 @@ def universe(conn: sqlite3.Connection, entry: dict, district: str) -> pd.DataFra
     return cells
 
 
-def truth(conn: sqlite3.Connection, entry: dict) -> pd.Series:
+def truth(conn: backends.Connection, entry: dict) -> pd.Series:
     """The true count of every nonzero cell, from the hub's record-level data (the test's answer key)."""
-    records = pd.read_sql_query("SELECT period, category, oa_code, lsoa_code, msoa_code, district_code "
-                                "FROM record_areas WHERE release_id = ?", conn, params=(entry["release"]["id"],))
+    records = conn.frame("SELECT period, category, oa_code, lsoa_code, msoa_code, district_code "
+                         "FROM record_areas WHERE release_id = ?", (entry["release"]["id"],))
     longer = records.rename(columns={"period": "month"}).merge(cover(entry), on="month")
     out = []
     for g in CHAIN:
@@ -74,7 +74,7 @@ def truth(conn: sqlite3.Connection, entry: dict) -> pd.Series:
     return counts
 
 
-def equations(conn: sqlite3.Connection, cells: pd.DataFrame, entry: dict
+def equations(conn: backends.Connection, cells: pd.DataFrame, entry: dict
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(row, column, coefficient) triplets of every additive relation: total - sum(parts) = 0."""
     index = pd.Series(np.arange(len(cells)), index=pd.MultiIndex.from_frame(
@@ -132,7 +132,7 @@ def recoverable(unknown: np.ndarray, rows: np.ndarray, cols: np.ndarray, vals: n
 
 def attack(db_path, dataset: str, district: str) -> tuple[pd.DataFrame, np.ndarray, tuple, dict]:
     """(every cell of the district, its true count, the attacker's equations, the catalogue entry)."""
-    conn = sqlite3.connect(db_path)
+    conn = db.connect(db_path)
     entry = Store(db_path).dataset(dataset)
     cells = universe(conn, entry, district)
     true = truth(conn, entry).reindex(pd.MultiIndex.from_frame(cells.iloc[:, :4])).fillna(0).to_numpy()
@@ -179,7 +179,7 @@ def test_overlapping_periods_give_the_attacker_more_than_calendar_years_alone(su
     """Undo the secondary suppression of the longer periods: an attacker who also differences the
     financial year and rolling 12 months against the calendar year and months recovers more than
     one who uses the calendar year alone. The joint protection is what stops that."""
-    conn = sqlite3.connect(suppression_span_db_path)
+    conn = db.connect(suppression_span_db_path)
     cells, true, system, entry = attack(suppression_span_db_path, "police_crime", "E07000171")
     assert set(entry["years"] + entry["financial_years"] + entry["rolling"]) == {"2023", "FY2023", "L12-2024-07"}
     opened = cells["withheld"].to_numpy() & ~cells["period"].isin(entry["periods"]).to_numpy() & (true >= 5)

@@ -8,11 +8,12 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from jin_hub import db, geography
+from jin_hub import backends, db, geography
 from jin_hub.ingest.disclosure import suppress
 from jin_hub.ingest.pipeline import ingest
 from jin_hub.ingest.reader import ExtractError
 from tests.conftest import BOUNDARIES, TEST_SECRET
+from tests.hub_locator import TABLES, new_hub, stored_bytes
 
 DATASETS = ("police_crime", "asb_incidents", "fire_incidents", "school_attendance")
 
@@ -32,8 +33,8 @@ def manifests(demo_extracts) -> dict:
 
 
 @pytest.fixture(scope="module")
-def conn(hub_db_path) -> sqlite3.Connection:
-    return sqlite3.connect(hub_db_path)
+def conn(hub_db_path) -> backends.Connection:
+    return db.connect(hub_db_path)
 
 
 def current_release(conn, dataset: str = "police_crime") -> tuple[str, dict]:
@@ -47,7 +48,7 @@ def test_every_row_is_counted_or_quarantined(conn, manifests, dataset):
     rid, report = current_release(conn, dataset)
     assert report["input_rows"] == manifests[dataset]["data_lines"]
     assert report["accepted"] + report["quarantined"] == report["input_rows"]
-    reasons = pd.read_sql_query("SELECT reason FROM quarantine WHERE release_id = ?", conn, params=(rid,))
+    reasons = conn.frame("SELECT reason FROM quarantine WHERE release_id = ?", (rid,))
     assert len(reasons) == report["quarantined"]
     by_reason = reasons["reason"].str.replace(r" \(.*\)$| of line \d+$", "", regex=True).value_counts()
     assert by_reason.to_dict() == report["quarantine_reasons"]          # per reason, too
@@ -80,12 +81,10 @@ def test_each_dirty_kind_ends_where_it_should(conn, manifests, dataset):
 
 
 def test_no_personal_field_reaches_the_database(hub_db_path, manifests):
-    blob = hub_db_path.read_bytes()
-    for wal in hub_db_path.parent.glob(hub_db_path.name + "-*"):
-        blob += wal.read_bytes()
-    conn = sqlite3.connect(hub_db_path)
+    blob = stored_bytes(hub_db_path)
+    conn = db.connect(hub_db_path)
     text_values = []
-    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+    for (table,) in conn.execute(TABLES[conn.kind]).fetchall():
         for row in conn.execute(f"SELECT * FROM {table}"):
             text_values.extend(str(v) for v in row if isinstance(v, str))
     everything = "\n".join(text_values)
@@ -106,9 +105,8 @@ def test_minor_arson_is_deliberate_secondary_fire(conn):
 def test_persistent_absence_share_is_plausible(conn):
     rid, report = current_release(conn, "school_attendance")
     assert report["periods"] == ["2024-01", "2024-04", "2024-09"]
-    shares = pd.read_sql_query(
-        "SELECT category, sum(count) AS n FROM aggregates WHERE release_id = ? AND suppressed = 0 "
-        "GROUP BY category", conn, params=(rid,)).set_index("category")["n"]
+    shares = conn.frame("SELECT category, sum(count) AS n FROM aggregates WHERE release_id = ? AND suppressed = 0 "
+                        "GROUP BY category", (rid,)).set_index("category")["n"]
     share = shares["Persistently absent"] / shares["all"]
     assert 0.12 < share < 0.35          # England's persistent absence rate is around 20%
 
@@ -125,10 +123,10 @@ def test_differencing_the_total_recovers_no_suppressed_cell(suppression_db_path)
     published total learns nothing small (noise makes this moot for the hub's own method).
 
     At MSOA and district every police category is published, so the total is their exact sum."""
-    conn = sqlite3.connect(suppression_db_path)
+    conn = db.connect(suppression_db_path)
     rid, _ = current_release(conn)
-    df = pd.read_sql_query("SELECT geography, area_code, period, category, count, suppressed FROM aggregates "
-                           "WHERE release_id = ? AND geography IN ('msoa', 'district')", conn, params=(rid,))
+    df = conn.frame("SELECT geography, area_code, period, category, count, suppressed FROM aggregates "
+                    "WHERE release_id = ? AND geography IN ('msoa', 'district')", (rid,))
     keys = ["geography", "area_code", "period"]
     total = df[df.category == "all"].set_index(keys)
     cats = df[df.category != "all"]
@@ -156,7 +154,7 @@ def test_secondary_suppression_unit():
 
 
 def test_reingest_same_file_changes_nothing(tmp_path, demo_extracts):
-    conn = db.connect(tmp_path / "h.sqlite")
+    conn = db.connect(new_hub(tmp_path / "h.sqlite"))
     geography.store_boundaries(conn, geography.read_boundary_file(BOUNDARIES, "lsoa"), "b")
     first = ingest(conn, "police_crime", demo_extracts["police_crime"], TEST_SECRET)
     second = ingest(conn, "police_crime", demo_extracts["police_crime"], TEST_SECRET)
@@ -165,7 +163,7 @@ def test_reingest_same_file_changes_nothing(tmp_path, demo_extracts):
 
 
 def test_clear_errors(tmp_path):
-    conn = db.connect(tmp_path / "h.sqlite")
+    conn = db.connect(new_hub(tmp_path / "h.sqlite"))
     with pytest.raises(ExtractError, match="not found"):
         ingest(conn, "police_crime", tmp_path / "missing.csv", TEST_SECRET)
     with pytest.raises(KeyError, match="unknown dataset 'nope'; known datasets: asb_incidents, fire_incidents"):
@@ -187,7 +185,7 @@ def test_windows_1252_extract_is_read(tmp_path, demo_extracts):
     src = demo_extracts["police_crime"].read_text(encoding="utf-8")
     cp = tmp_path / "cp1252.csv"
     cp.write_bytes(src.encode("cp1252", errors="replace"))
-    conn = db.connect(tmp_path / "h.sqlite")
+    conn = db.connect(new_hub(tmp_path / "h.sqlite"))
     geography.store_boundaries(conn, geography.read_boundary_file(BOUNDARIES, "lsoa"), "b")
     result = ingest(conn, "police_crime", cp, TEST_SECRET)
     assert result.report["encoding"] == "cp1252"
@@ -197,7 +195,7 @@ def test_windows_1252_extract_is_read(tmp_path, demo_extracts):
 @pytest.mark.parametrize("dataset", DATASETS)
 def test_record_level_data_is_depersonalised(conn, dataset):
     rid, report = current_release(conn, dataset)
-    records = pd.read_sql_query("SELECT * FROM record_areas WHERE release_id = ?", conn, params=(rid,))
+    records = conn.frame("SELECT * FROM record_areas WHERE release_id = ?", (rid,))
     assert len(records) == report["accepted"]
     assert records["period"].str.fullmatch(r"\d{4}-\d{2}").all()               # month only
     assert records[["oa_code", "lsoa_code", "msoa_code", "district_code"]].notna().all().all()
@@ -217,7 +215,7 @@ def _write(path, header: str, *rows: str):
 def test_person_pseudonym_links_datasets_and_needs_the_secret(tmp_path):
     import hashlib
 
-    conn = db.connect(tmp_path / "h.sqlite")
+    conn = db.connect(new_hub(tmp_path / "h.sqlite"))
     geography.store_boundaries(conn, geography.read_boundary_file(BOUNDARIES, "lsoa"), "b")
     police = _write(tmp_path / "p.csv", "crime_ref,reported_at,category,easting,northing,victim_name,victim_dob",
                     "NP/24/0000001,2024-03-05T14:20,Burglary,457000,340000,Zoë  O'Connor,2011-02-03")
@@ -229,7 +227,7 @@ def test_person_pseudonym_links_datasets_and_needs_the_secret(tmp_path):
     keys = [k for (k,) in conn.execute("SELECT person_key FROM records ORDER BY period")]
     assert len(keys) == 2 and keys[0] == keys[1]          # same person, spelt differently, linked
     assert keys[0] != hashlib.sha256("zoë o'connor\x1f2011-02-03".encode()).hexdigest()[:20]
-    other = db.connect(tmp_path / "other.sqlite")
+    other = db.connect(new_hub(tmp_path / "other.sqlite"))
     geography.store_boundaries(other, geography.read_boundary_file(BOUNDARIES, "lsoa"), "b")
     ingest(other, "police_crime", police, b"another-secret-of-at-least-32-bytes!!")
     (elsewhere,) = other.execute("SELECT person_key FROM records").fetchone()
@@ -237,7 +235,7 @@ def test_person_pseudonym_links_datasets_and_needs_the_secret(tmp_path):
 
 
 def test_dates_in_mixed_formats_and_implausible_years(tmp_path):
-    conn = db.connect(tmp_path / "h.sqlite")
+    conn = db.connect(new_hub(tmp_path / "h.sqlite"))
     geography.store_boundaries(conn, geography.read_boundary_file(BOUNDARIES, "lsoa"), "b")
     police = _write(tmp_path / "p.csv", "crime_ref,reported_at,category,easting,northing",
                     "NP/1,2024-03-05T14:20,Burglary,457000,340000", "NP/2,5/3/2024,Burglary,457000,340000",
@@ -267,6 +265,7 @@ def _resent(tmp_path, demo_extracts, dataset: str):
     return path
 
 
+@pytest.mark.sqlite_only(reason="simulates a full disk by SQLite's own error")
 def test_a_release_failing_after_its_records_were_written_leaves_nothing(tmp_path, hub_db_path, demo_extracts,
                                                                          monkeypatch):
     from jin_hub.ingest import pipeline
@@ -291,7 +290,7 @@ def test_a_release_left_building_is_never_shown_and_the_next_ingest_discards_it(
     conn = db.connect(snapshot_db(hub_db_path, tmp_path / "hub.sqlite"))
     before = _state(conn, "fire_incidents")
     with conn:                                   # what an ingest killed between its two transactions leaves
-        conn.execute("BEGIN IMMEDIATE")
+        conn.begin_write()
         no = start_release(conn, ("fire_incidents-killed", "fire_incidents", "2026-11-28T12:00:00+00:00",
                                   "fire.csv", "0" * 64), "oa")
         conn.execute("INSERT INTO records (id, period, category, area_code) VALUES (?, '2024-01', 'x', 'E0')",

@@ -7,6 +7,8 @@ import pytest
 from jin_hub import db
 from jin_hub.backends import sqlite
 
+pytestmark = pytest.mark.sqlite_only(reason="SQLite's bound-variable limit and its file's WAL checkpointing")
+
 
 def memory() -> sqlite.Connection:
     return sqlite3.connect(":memory:", factory=sqlite.Connection)

@@ -9,16 +9,17 @@ recovers none, and narrows none below its interval, across two successive releas
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from jin_hub import db
 from jin_hub.local_server import start_hub
 from tests.conftest import COUNCIL, TEST_SECRET, add_test_accounts
 from tests.hub import attacker
 from tests.hub.conftest import DATES
+from tests.hub_locator import new_hub
 
 PERIOD_KINDS = ("periods", "years", "financial_years", "rolling")
 
@@ -26,12 +27,12 @@ PERIOD_KINDS = ("periods", "years", "financial_years", "rolling")
 def truth(db_path: Path, dataset: str, releases: int = 1) -> pd.Series:
     """The true count of every nonzero cell of the latest release (the answer key, from the
     record-level data, never shown to the attacker)."""
-    conn = sqlite3.connect(db_path)
+    conn = db.connect(db_path)
     rid, report = conn.execute("SELECT r.id, r.report FROM datasets d JOIN releases r ON r.id = d.current_release "
                                "WHERE d.id = ?", (dataset,)).fetchone()
     chain = attacker.chain_of(json.loads(report)["geographies"])
-    records = pd.read_sql_query(f"SELECT period, category, {', '.join(f'{g}_code' for g in chain)} FROM "
-                                "record_areas WHERE release_id = ?", conn, params=(rid,))
+    records = conn.frame(f"SELECT period, category, {', '.join(f'{g}_code' for g in chain)} FROM "
+                         "record_areas WHERE release_id = ?", (rid,))
     months = sorted(records["period"].unique())
     longs = {f"{m[:4]}" for m in months} | {f"FY{m[:4]}" for m in months} | {f"FY{int(m[:4]) - 1}" for m in months}
     longs |= {f"L12-{m}" for m in months}
@@ -107,7 +108,7 @@ def two_releases(tmp_path_factory, span_extracts, nesting):
     frame = pd.read_csv(span_extracts["police_crime"])
     first = out / "police_to_june.csv"
     frame[pd.to_datetime(frame[column], format=fmt).dt.strftime("%Y-%m") <= "2024-06"].to_csv(first, index=False)
-    path = out / "hub.sqlite"
+    path = new_hub(out / "hub.sqlite")
     conn = db.connect(path)
     for level, file in FILES.items():
         geography.store_boundaries(conn, geography.read_boundary_file(file, level), file.name)
@@ -128,7 +129,7 @@ def test_two_releases_narrow_nothing(two_releases):
     """The rolling 12 months to June and to July, and every month in both releases, taken together."""
     path, tables = two_releases
     assert "L12-2024-06" in tables[0].entry["rolling"] and "L12-2024-07" in tables[1].entry["rolling"]
-    report = sqlite3.connect(path).execute("SELECT report FROM releases WHERE no = 2").fetchone()[0]
+    report = db.connect(path).execute("SELECT report FROM releases WHERE no = 2").fetchone()[0]
     assert json.loads(report)["earlier_cells"] > 1000      # the hub checked the second beside the first
     found = attacker.attack(tables, "E07000171", truth(path, "police_crime"), lp_cells=3)
     print("two releases:", found)
@@ -146,7 +147,8 @@ def real_hub(tmp_path_factory, demo_extracts):
         pytest.skip(f"the shared real data is not beside the repository ({REAL})")
     out = tmp_path_factory.mktemp("real")
     extract = police_uk_extract(REAL, out / "police_uk.csv")
-    path = build_hub_db_apart(out / "hub.sqlite", {"police_crime": extract, "population": demo_extracts["population"]},
+    path = build_hub_db_apart(new_hub(out / "hub.sqlite"),
+                              {"police_crime": extract, "population": demo_extracts["population"]},
                               ["police_crime"])
     hub = start_hub(path)
     yield path, hub.url

@@ -7,7 +7,6 @@ ONS puts it in; the shapes are approximate, but they must still cover their LSOA
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -15,6 +14,7 @@ import pandas as pd
 import pytest
 import shapely
 
+from jin_hub import db
 from jin_hub.demo.boundaries import FILES
 from tests.conftest import REALDATA as REAL
 
@@ -80,7 +80,7 @@ def test_oas_tile_their_lsoa(oas):
 
 
 def test_hub_nests_oa_in_lsoa_in_msoa_in_district(hub_db_path, oas):
-    conn = sqlite3.connect(hub_db_path)
+    conn = db.connect(hub_db_path)
     nested = dict(conn.execute("SELECT child || '>' || parent, nested FROM geography_pairs"))
     assert [nested[pair] for pair in ("oa>lsoa", "lsoa>msoa", "msoa>district", "oa>district")] == [1, 1, 1, 1]
     placed = dict(conn.execute("SELECT child_code, parent_code FROM nesting WHERE child = 'oa' AND parent = 'lsoa'"))

@@ -7,14 +7,13 @@ The demo hub holds one calendar year (2024: its rolling 12 months is that year);
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import numpy as np
 import pandas as pd
 import pytest
 import requests
 
-from jin_hub import periods
+from jin_hub import db, periods
 from jin_hub.ingest.cellkey import MAX_NOISE
 from jin_hub.ingest.disclosure import rule_text
 from jin_hub.ingest.registry import get_schema
@@ -116,7 +115,7 @@ def test_school_attendance_publishes_no_longer_periods(request, hub):
 
 
 def test_school_attendance_stores_only_terms(span_db_path):
-    conn = sqlite3.connect(span_db_path)
+    conn = db.connect(span_db_path)
     stored = {p for (p,) in conn.execute(
         "SELECT DISTINCT period FROM aggregates WHERE release_id = (SELECT current_release FROM datasets "
         "WHERE id = 'school_attendance')")}
@@ -160,7 +159,7 @@ def test_a_longer_period_is_the_sum_of_its_months(suppression_span_url, dataset,
 @pytest.mark.parametrize("period", ["FY2023", "L12-2024-07", "2023"])
 def test_published_longer_periods_count_every_record_of_their_months(span_url, span_db_path, period):
     """Within the noise the catalogue states, and exactly where counts are exact."""
-    conn = sqlite3.connect(span_db_path)
+    conn = db.connect(span_db_path)
     entry = catalogue(span_url)["police_crime"]
     true = pd.Series(dict(conn.execute(
         "SELECT district_code, count(*) FROM record_areas WHERE release_id = ? AND period BETWEEN ? AND ? "
@@ -180,7 +179,7 @@ def test_the_rolling_12_months_of_a_calendar_year_is_that_year(hub_url):
 
 
 def test_cell_key_longer_periods_are_perturbed_like_every_cell(span_url, span_db_path):
-    conn = sqlite3.connect(span_db_path)
+    conn = db.connect(span_db_path)
     release = catalogue(span_url)["asb_incidents"]["release"]["id"]
     for period in ("FY2023", "L12-2024-07"):
         published = values(span_url, "asb_incidents", "lsoa", period)
@@ -237,9 +236,9 @@ def test_records_filtered_by_a_longer_period_are_exactly_its_months(span_url, sp
                                                                         "limit": 1}).json()["numberMatched"]
                  for m in periods.months(period)]
     assert sum(per_month) == len(rows)
-    conn = sqlite3.connect(span_db_path)
+    conn = db.connect(span_db_path)
     (everything,) = conn.execute("SELECT count(*) FROM record_areas WHERE release_id = ?", (doc["release"],)).fetchone()
     outside = everything - len(rows)
-    assert outside > 0 and np.isin(rows["record_key"], pd.read_sql_query(
-        "SELECT record_key FROM record_areas WHERE release_id = ? AND (period < ? OR period > ?)", conn,
-        params=(doc["release"], *periods.span(period)))["record_key"]).sum() == 0
+    assert outside > 0 and np.isin(rows["record_key"], conn.frame(
+        "SELECT record_key FROM record_areas WHERE release_id = ? AND (period < ? OR period > ?)",
+        (doc["release"], *periods.span(period)))["record_key"]).sum() == 0

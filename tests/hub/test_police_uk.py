@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +40,7 @@ def hub(police_uk_db_path) -> Path:
 
 @pytest.fixture(scope="module")
 def reports(hub) -> dict[str, dict]:
-    conn = sqlite3.connect(hub)
+    conn = db.connect(hub)
     return {d: json.loads(r) for d, r in conn.execute(
         "SELECT r.dataset, r.report FROM datasets d JOIN releases r ON r.id = d.current_release")}
 
@@ -118,17 +117,17 @@ def test_every_lsoa_count_matches_an_independent_count(hub, reports, raw, datase
     # the hub tests points in British National Grid, this test in WGS84: a point within a metre of
     # an edge may tip either way, so a handful of cells may differ (the totals may not)
     expected = kept.groupby(["lsoa21", "Month"]).size()
-    conn = sqlite3.connect(hub)
+    conn = db.connect(hub)
     release = conn.execute("SELECT current_release FROM datasets WHERE id = ?", (dataset,)).fetchone()[0]
     (no,) = conn.execute("SELECT no FROM releases WHERE id = ?", (release,)).fetchone()
-    records = pd.read_sql_query("SELECT area_code, period FROM records WHERE id >> 32 = ?", conn, params=(no,))
+    records = conn.frame("SELECT area_code, period FROM records WHERE id >> 32 = ?", (no,))
     got = records.groupby(["area_code", "period"]).size()
     assert got.sum() == len(kept) == reports[dataset]["accepted"]
     diff = got.sub(expected, fill_value=0)
     assert (diff != 0).sum() <= 0.001 * len(expected), diff[diff != 0].head()
-    published = pd.read_sql_query(
+    published = conn.frame(
         "SELECT area_code, period, count FROM aggregates WHERE release_id = ? AND geography = 'lsoa21' AND "
-        "category = 'all' AND length(period) = 7", conn, params=(release,)).set_index(["area_code", "period"])
+        "category = 'all' AND length(period) = 7", (release,)).set_index(["area_code", "period"])
     true = got.reindex(published.index).fillna(0)
     shown = published["count"].notna()
     assert shown.sum() > 1000                           # the rest withheld by disclosure control
@@ -216,7 +215,7 @@ def test_a_download_folder_takes_only_street_files(copy, tmp_path, capsys):
     out = capsys.readouterr().out
     assert re.search(r"rows in from 2 files, 2024-05-nottinghamshire-street.csv to "
                      r"2024-06-nottinghamshire-street.csv", out), out
-    report = json.loads(sqlite3.connect(copy).execute(
+    report = json.loads(db.connect(copy).execute(
         "SELECT report FROM releases r JOIN datasets d ON d.current_release = r.id WHERE d.id = 'police_uk_asb'"
     ).fetchone()[0])
     assert set(report["files"]) == {"2024-05-nottinghamshire-street.csv", "2024-06-nottinghamshire-street.csv"}
@@ -226,8 +225,8 @@ def test_a_download_folder_takes_only_street_files(copy, tmp_path, capsys):
 def test_another_forces_file_is_refused_and_nothing_changes(copy, tmp_path, raw, capsys):
     """A file whose rows lie outside the hub's areas (here, the Derbyshire rows police.uk files
     under Nottinghamshire) is refused whole, named, and the current release stays."""
-    before = sqlite3.connect(copy).execute("SELECT current_release FROM datasets ORDER BY id").fetchall()
-    inside = set(json.loads(sqlite3.connect(copy).execute(
+    before = db.connect(copy).execute("SELECT current_release FROM datasets ORDER BY id").fetchall()
+    inside = set(json.loads(db.connect(copy).execute(
         "SELECT json_group_array(area_code) FROM areas WHERE geography = 'lsoa21'").fetchone()[0]))
     rows = raw[(raw["Crime ID"] != "") & ~raw["Crime ID"].duplicated()].drop(columns="file")
     old = set(pd.read_csv(REAL / "lookups" / "lsoa11_lsoa21_ltla22_nottinghamshire.csv", dtype=str)["lsoa11_code"])
@@ -240,7 +239,7 @@ def test_another_forces_file_is_refused_and_nothing_changes(copy, tmp_path, raw,
                   str(good), str(foreign)])
     err = capsys.readouterr().err
     assert "2024-04-nottinghamshire-street.csv" in err and "another force's" in err and "Nothing was published" in err
-    assert sqlite3.connect(copy).execute("SELECT current_release FROM datasets ORDER BY id").fetchall() == before
+    assert db.connect(copy).execute("SELECT current_release FROM datasets ORDER BY id").fetchall() == before
 
 
 @pytest.mark.parametrize("make, message", [
@@ -266,7 +265,7 @@ def test_real_populations_for_2011_areas(tmp_path, hub_db_path, file, measure, c
     path = snapshot_db(hub_db_path, tmp_path / "hub.sqlite")
     cli.main(["--db", str(path), "load-denominators", str(REAL / "reference" / file), "--measure", measure,
               "--geography", "lsoa", "--code-column", code, "--column", column])
-    sums = dict(sqlite3.connect(path).execute("SELECT geography, sum(value) FROM denominators WHERE measure = ? "
+    sums = dict(db.connect(path).execute("SELECT geography, sum(value) FROM denominators WHERE measure = ? "
                                               "GROUP BY geography", (measure,)))
     assert sums == {"lsoa": total, "msoa": total, "district": total}
 

@@ -5,13 +5,13 @@ extract missing most of a month carries the flag into the catalogue served over 
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import numpy as np
 import pandas as pd
 import pytest
 import requests
 
+from jin_hub import db
 from jin_hub.ingest import quality
 from jin_hub.store import Store
 from tests.conftest import ANALYST, REALDATA, snapshot_db
@@ -162,7 +162,9 @@ def test_a_thinned_month_is_flagged_in_the_catalogue_over_http(thinned_url):
 
 def test_a_release_made_before_flags_has_none(tmp_path, hub_db_path):
     path = snapshot_db(hub_db_path, tmp_path / "hub.sqlite")
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE releases SET report = json_remove(report, '$.quality_flags')")
+    with db.connect(path) as conn:
+        for rid, report in conn.execute("SELECT id, report FROM releases").fetchall():
+            older = {key: value for key, value in json.loads(report).items() if key != "quality_flags"}
+            conn.execute("UPDATE releases SET report = ? WHERE id = ?", (json.dumps(older), rid))
         assert all("quality_flags" not in json.loads(r) for (r,) in conn.execute("SELECT report FROM releases"))
     assert [e["release"]["quality_flags"] for e in Store(path).catalogue()] == [[]] * 4

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +14,10 @@ import pandas as pd
 import pytest
 import requests
 
+from jin_hub import db
 from jin_hub.reference import DISCLOSURE
 from tests.conftest import ANALYST, IMD2019, REALDATA, ROOT, snapshot_db
+from tests.hub_locator import dict_rows, last_audit_seq
 
 if not REALDATA.is_dir():
     pytest.skip(f"no real data at {REALDATA}: set JIN_REALDATA", allow_module_level=True)
@@ -79,13 +80,11 @@ def test_bad_requests_name_what_exists(reference_url, path, params, status, word
 
 
 def _audit(db_path: Path, after: int) -> list[dict]:
-    conn = sqlite3.connect(db_path)
-    conn.row_factory = sqlite3.Row
-    return [dict(r) for r in conn.execute("SELECT * FROM audit_log WHERE seq > ? ORDER BY seq", (after,))]
+    return dict_rows(db_path, "SELECT * FROM audit_log WHERE seq > ? ORDER BY seq", (after,))
 
 
 def test_every_read_is_audited(reference_url, reference_db_path):
-    last = sqlite3.connect(reference_db_path).execute("SELECT coalesce(max(seq), 0) FROM audit_log").fetchone()[0]
+    last = last_audit_seq(reference_db_path)
     get(f"{reference_url}{API}/reference/imd2019/lsoa", params={"indicator": "Health_rank", "format": "csv"})
     assert get(f"{reference_url}{API}/reference/imd2019/lsoa", auth=None).status_code == 401
     rows = _audit(reference_db_path, last)
@@ -101,7 +100,7 @@ def jin_hub(*args: str) -> subprocess.CompletedProcess:
 
 
 def _stored(db_path: Path) -> list:
-    conn = sqlite3.connect(db_path)
+    conn = db.connect(db_path)
     return [conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in ("reference_datasets",
                                                                                   "reference_values")]
 

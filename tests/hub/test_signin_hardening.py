@@ -9,7 +9,6 @@ not reach other tests, which call from 127.0.0.1.
 from __future__ import annotations
 
 import json
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from jin_hub import db
 from jin_hub.access import accounts, auditlog
 from jin_hub.api import security
 from tests.conftest import ANALYST
+from tests.hub_locator import dict_rows, last_audit_seq
 
 GUESSERS = 40
 
@@ -45,14 +45,8 @@ def new_user(db_path, password: str) -> str:
     return name
 
 
-def audit_since(db_path, seq: int) -> list[sqlite3.Row]:
-    conn = sqlite3.connect(db_path)
-    conn.row_factory = sqlite3.Row
-    return conn.execute("SELECT * FROM audit_log WHERE seq > ? ORDER BY seq", (seq,)).fetchall()
-
-
-def last_seq(db_path) -> int:
-    return sqlite3.connect(db_path).execute("SELECT coalesce(max(seq), 0) FROM audit_log").fetchone()[0]
+def audit_since(db_path, seq: int) -> list[dict]:
+    return dict_rows(db_path, "SELECT * FROM audit_log WHERE seq > ? ORDER BY seq", (seq,))
 
 
 def test_concurrent_guesses_get_no_more_evaluations_than_allowed(hub_url, hub_db_path):
@@ -138,7 +132,7 @@ def test_unknown_names_take_as_long_as_known_ones(hub_url, hub_db_path):
 def test_refused_sign_ins_are_audited_on_every_endpoint(hub_url, hub_db_path):
     """Catalogue and collections describe data and are not audited when served, but a sign-in they
     refuse is, like one on a data endpoint."""
-    before = last_seq(hub_db_path)
+    before = last_audit_seq(hub_db_path)
     paths = ["/api/v1/catalogue", "/collections", "/collections/police_crime_lsoa"]
     with client_at(hub_url, "127.0.12.1") as http:
         for path in paths:
@@ -158,7 +152,7 @@ def test_the_audit_log_cannot_be_flooded(hub_url, hub_db_path):
     """Huge query strings and user names are cut short in the log, and callers who are not signed
     in have a budget of requests per address (429 with Retry-After once it is spent). (60 kB query
     strings here: httpx sends no longer URL.)"""
-    before = last_seq(hub_db_path)
+    before = last_audit_seq(hub_db_path)
     flood = {"junk": "x" * 60_000, **{f"p{i}": "y" * 200 for i in range(20)}}
     answers: list[httpx.Response] = []
     with client_at(hub_url, "127.0.13.1") as http:

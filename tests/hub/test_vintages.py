@@ -4,7 +4,6 @@ hub's LSOAs by the real ONS lookup (by location where an area was split)."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from pathlib import Path
 
@@ -13,9 +12,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from jin_hub import db, geography, nesting, vintages, zones
+from jin_hub import backends, db, geography, nesting, vintages, zones
 from tests.conftest import BOUNDARIES, REALDATA, snapshot_db
 from tests.hub.test_cli import jin_hub
+from tests.hub_locator import new_hub
 
 if not REALDATA.is_dir():
     pytest.skip(f"no real data at {REALDATA}: set JIN_REALDATA", allow_module_level=True)
@@ -32,7 +32,7 @@ FILES = [("lsoa21_nottinghamshire.geojson", "lsoa21", 684), ("msoa21_nottinghams
 def hub(tmp_path_factory) -> Path:
     """A fresh hub with the real 2021 boundaries, the 2011 LSOAs and MSOAs, and the real lookup, all
     loaded as an admin loads them."""
-    path = tmp_path_factory.mktemp("vintages") / "hub.sqlite"
+    path = new_hub(tmp_path_factory.mktemp("vintages") / "hub.sqlite")
     for name, geo, n in FILES:
         out = jin_hub("--db", str(path), "load-boundaries", str(REAL / "boundaries" / name), "--geography", geo)
         assert out.returncode == 0 and f"loaded {n} {geo} areas" in out.stdout, out.stderr
@@ -44,7 +44,7 @@ def hub(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def conn(hub) -> sqlite3.Connection:
+def conn(hub) -> backends.Connection:
     return db.connect(hub)
 
 
@@ -54,7 +54,7 @@ def links() -> pd.DataFrame:
     return pd.read_csv(LOOKUP, dtype=str)
 
 
-def points(conn: sqlite3.Connection, geo: str, codes) -> tuple[np.ndarray, np.ndarray]:
+def points(conn: backends.Connection, geo: str, codes) -> tuple[np.ndarray, np.ndarray]:
     """Representative points (British National Grid) of real areas."""
     wkb = [conn.execute("SELECT geom_wkb FROM areas WHERE geography = ? AND area_code = ?", (geo, c)).fetchone()[0]
            for c in codes]
@@ -119,7 +119,7 @@ def test_boundary_files_of_the_wrong_vintage_are_refused(tmp_path):
     with pytest.raises(geography.BoundaryError, match="geography 'msoa' is the 2011 one: load it with --geography "
                                                       "msoa21"):
         geography.read_boundary_file(REAL / "boundaries" / "msoa21_nottinghamshire.geojson", "msoa")
-    out = jin_hub("--db", str(tmp_path / "h.sqlite"), "load-boundaries",
+    out = jin_hub("--db", str(new_hub(tmp_path / "h.sqlite")), "load-boundaries",
                   str(REAL / "boundaries" / "msoa11_nottinghamshire.geojson"), "--geography", "msoa21")
     assert out.returncode == 2 and "--geography msoa" in out.stderr
 
@@ -139,7 +139,7 @@ def test_bad_lookups_are_refused_and_change_nothing(hub, links, tmp_path):
     path = snapshot_db(hub, tmp_path / "hub.sqlite")
 
     def stored():
-        return sqlite3.connect(path).execute("SELECT * FROM lsoa_changes ORDER BY 1, 2").fetchall()
+        return db.connect(path).execute("SELECT * FROM lsoa_changes ORDER BY 1, 2").fetchall()
 
     before = stored()
     assert len(before) == 690

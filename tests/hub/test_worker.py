@@ -16,6 +16,7 @@ from jin_hub.ingest.pipeline import PROTECT, ingest
 from jin_hub.ingest.registry import get_schema
 from jin_hub.ingest.worker import Worker, WorkerFailed
 from tests.conftest import BOUNDARIES, TEST_SECRET
+from tests.hub_locator import new_hub
 
 CELLS = pd.DataFrame({"area_code": ["A", "A", "A", "B", "B", "B"], "period": ["2024-01"] * 6,
                       "category": ["x", "y", "all", "x", "y", "all"], "count": [3, 9, 12, 6, 7, 13]})
@@ -85,11 +86,11 @@ SUPPRESSION = dataclasses.replace(get_schema("police_crime").policy, method="sup
 
 def published(tmp_path, name: str, extract, monkeypatch, min_bytes: int) -> pd.DataFrame:
     monkeypatch.setattr(worker, "MIN_BYTES", min_bytes)
-    conn = db.connect(tmp_path / f"{name}.sqlite")
+    conn = db.connect(new_hub(tmp_path / f"{name}.sqlite"))
     geography.store_boundaries(conn, geography.read_boundary_file(BOUNDARIES, "lsoa"), "b")
     ingest(conn, "police_crime", extract, TEST_SECRET, policy=SUPPRESSION)
-    return pd.read_sql_query("SELECT geography, period, category, area_code, count, suppressed FROM aggregates "
-                             "ORDER BY 1, 2, 3, 4", conn)
+    return conn.frame("SELECT geography, period, category, area_code, count, suppressed FROM aggregates "
+                      "ORDER BY 1, 2, 3, 4")
 
 
 def test_suppression_by_a_worker_publishes_exactly_the_in_process_cells(tmp_path, demo_extracts, monkeypatch):
