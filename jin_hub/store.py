@@ -99,7 +99,7 @@ class Store:
     @property
     def conn(self) -> Connection:
         conn = getattr(self._local, "conn", None)
-        if conn is None:
+        if conn is None or conn.broken:                 # (a restarted PostgreSQL server: connect again)
             conn = self._local.conn = db.open_readonly(self.path)
         return conn
 

@@ -54,9 +54,10 @@ class Server:
             os.chown(pwfile, entry.pw_uid, entry.pw_gid)
         self._run(bin_dir / "initdb", "-D", data, "-U", "postgres", "--pwfile", pwfile, "--auth-host=scram-sha-256",
                   "--auth-local=scram-sha-256", "--no-locale", "-E", "UTF8", "--no-sync")
-        self._run(bin_dir / "pg_ctl", "-D", data, "-l", self.folder / "log", "-w", "-o",
-                  f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-                  "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300", "start")
+        self._ctl = [bin_dir / "pg_ctl", "-D", data, "-l", self.folder / "log", "-w", "-m", "fast", "-o",
+                     f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+                     "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"]
+        self._run(*self._ctl, "start")
         self._stop = [bin_dir / "pg_ctl", "-D", data, "-m", "immediate", "stop"]
         atexit.register(self.stop)
         with psycopg.connect(self.admin("postgres"), autocommit=True) as conn:
@@ -68,6 +69,10 @@ class Server:
     def _run(self, *command) -> None:
         subprocess.run(self._as_user(command), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                        cwd=self.folder)
+
+    def restart(self) -> None:
+        """Stop and start the server (its clients' connections break, as at a real restart)."""
+        self._run(*self._ctl, "restart")
 
     def url(self, database: str, password: str | None = None) -> str:
         return f"postgresql://{HUB_ROLE}:{password or self.password}@127.0.0.1:{self.port}/{database}"

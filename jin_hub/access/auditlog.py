@@ -155,7 +155,7 @@ class Writer:
             rows = [values if wanted else (*values[:9], CLOSED, 0, values[11])
                     for (values, _), wanted in zip(batch, waiting)]
             try:
-                conn = conn or db.connect(self.path)
+                conn = conn if conn is not None and not conn.broken else db.connect(self.path)
                 outcome: list = append_rows(conn, rows)
             except Exception as exc:             # nothing of the batch was written
                 outcome = [exc] * len(batch)

@@ -82,7 +82,7 @@ class AccessDb:
 
     def conn(self) -> Connection:
         conn = getattr(self._local, "conn", None)
-        if conn is None:
+        if conn is None or conn.broken:                 # (a restarted PostgreSQL server: connect again)
             conn = self._local.conn = db.connect(self.path)
         return conn
 

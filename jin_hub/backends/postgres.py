@@ -98,15 +98,31 @@ class Connection:
     kind = "postgresql"
     json_values = "SELECT jsonb_array_elements_text(CAST(? AS jsonb))"
 
-    def __init__(self, raw: psycopg.Connection, locator: str):
-        self.raw, self.locator = raw, locator
+    def __init__(self, raw: psycopg.Connection, locator: str, readonly: bool = False):
+        self.locator, self.readonly = locator, readonly
         self._upserts: dict[str, str] = {}              # table -> its ON CONFLICT clause
         self._cursors = itertools.count()               # names of server-side cursors
+        self._attach(raw)
+
+    def _attach(self, raw: psycopg.Connection) -> None:
+        self.raw = raw
         raw.adapters.register_dumper(bool, _BoolAsInt)
         raw.adapters.register_dumper("numpy.bool_", _BoolAsInt)
         raw.adapters.register_loader("numeric", _NumericAsNumber)
 
     def execute(self, sql: str, params: Sequence | None = None) -> psycopg.Cursor:
+        """Run ``sql``. Outside a transaction, a connection that a server restart broke is made
+        again and the statement run once more: it cannot have run on the dead connection."""
+        idle = not self.in_transaction
+        try:
+            return self._execute(sql, params)
+        except psycopg.OperationalError:
+            if not (idle and self.broken):
+                raise
+            self._attach(_reach(self.locator, self.readonly))
+            return self._execute(sql, params)
+
+    def _execute(self, sql: str, params: Sequence | None) -> psycopg.Cursor:
         cur = self.raw.cursor()
         sql = self._replacing(sql)
         if params is None or len(params) == 0:
@@ -140,8 +156,13 @@ class Connection:
 
     def begin_write(self) -> None:
         """Begin a transaction holding the hub's write lock (writers in every process queue for it)."""
-        self.raw.execute("BEGIN")
-        self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        self.execute("BEGIN")
+        self.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+
+    @property
+    def broken(self) -> bool:
+        """Whether the server went away (restarted, or the link dropped): connect again."""
+        return self.raw.broken or self.raw.closed
 
     @property
     def in_transaction(self) -> bool:
@@ -281,7 +302,7 @@ def _require_postgis(conn: Connection, url: str) -> None:
 
 def open_readonly(url: str) -> Connection:
     """A read-only connection to an existing hub database; refuse one without a hub in it."""
-    conn = Connection(_reach(url, readonly=True), url)
+    conn = Connection(_reach(url, readonly=True), url, readonly=True)
     if not conn.has_table("jin_schema"):
         conn.close()
         raise BackendError(f"{shown(url)} holds no JiN hub: load boundaries and ingest a dataset first "

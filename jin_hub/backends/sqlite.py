@@ -23,6 +23,7 @@ class Connection(sqlite3.Connection):
     """An SQLite connection with the hub's backend methods (``jin_hub.backends``)."""
 
     kind = "sqlite"
+    broken = False                    # (a file: nothing to lose the connection to)
     json_values = "SELECT value FROM json_each(?)"
 
     @property

@@ -134,3 +134,34 @@ def test_the_dialect_keeps_literals_and_doubles_percent():
     assert postgres.dialect("SELECT '?%' || ? WHERE a LIKE 'x%' AND b = ?") == \
         "SELECT '?%%' || %s WHERE a LIKE 'x%%' AND b = %s"
     assert backends.shown("postgresql://jin:secret@host:5432/hub") == "postgresql://jin:***@host:5432/hub"
+
+
+def test_a_hub_serves_on_after_postgresql_restarts():
+    """Connections broken by a server restart are made again: every request after it is answered
+    (and audited) as before, none meets the break as an error."""
+    import requests
+
+    from jin_hub.access import accounts
+    from jin_hub.local_server import start_hub
+    from tests.pg_server import Server
+
+    server = Server()
+    try:
+        url = server.create("restarted")
+        conn = db.connect(url)
+        accounts.add_agency(conn, "hub", "JiN hub team")
+        accounts.add_user(conn, "admin.user", "hub", "admin", "a long enough password 1")
+        conn.close()
+        hub = start_hub(url)
+        auth = ("admin.user", "a long enough password 1")
+        try:
+            assert requests.get(f"{hub.url}/api/v1/catalogue", auth=auth, timeout=30).status_code == 200
+            server.restart()
+            statuses = [requests.get(f"{hub.url}/api/v1/catalogue", auth=auth, timeout=30).status_code
+                        for _ in range(4)]
+        finally:
+            hub.stop()
+        assert statuses == [200, 200, 200, 200], statuses
+        assert auditlog.verify(db.connect(url))[1] == []
+    finally:
+        server.stop()
