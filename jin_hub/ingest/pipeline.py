@@ -28,7 +28,7 @@ import pandas as pd
 from jin_hub import backends, db, nesting, periods
 from jin_hub.backends import Connection
 from jin_hub.geography import AreaIndex, save_grid
-from jin_hub.ingest import intervals, quality
+from jin_hub.ingest import intervals, partition, quality
 from jin_hub.ingest.cellkey import MAX_NOISE, perturb
 from jin_hub.ingest.cleanse import Cleansed, cleanse, reason_counts
 from jin_hub.ingest.disclosure import Problem, margins, rule_text
@@ -148,6 +148,14 @@ def with_twins(cells: pd.DataFrame, twins: dict[str, str]) -> pd.DataFrame:
 
 def secured(cells: pd.DataFrame, pairs: dict[tuple[str, str], dict[str, str]], policy: ReleasePolicy,
             categories: list[str], earlier: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``secured_whole`` of each group of top-level areas in turn (``partition``): their margins
+    are apart, and a national release solved whole would not fit in memory."""
+    return pd.concat([secured_whole(cells[mine].reset_index(drop=True), theirs_pairs, policy, categories, theirs)
+                      for mine, theirs_pairs, theirs in partition.groups(cells, pairs, earlier)], ignore_index=True)
+
+
+def secured_whole(cells: pd.DataFrame, pairs: dict[tuple[str, str], dict[str, str]], policy: ReleasePolicy,
+                  categories: list[str], earlier: pd.DataFrame | None = None) -> pd.DataFrame:
     """The published part of perturbed ``cells`` (``cellkey.perturb``), with the further cells
     withheld that keep every withheld or policy-hidden count inside its protection interval
     (``intervals.secure``) against an attacker who uses every margin, and every cell an earlier
