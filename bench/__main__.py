@@ -23,8 +23,12 @@ def main() -> None:
             continue
         if wanted and info.name.removeprefix("bench_") not in wanted:
             continue
+        module = importlib.import_module(f"bench.{info.name}")
+        if not wanted and getattr(module, "SLOW", False):
+            print(f"\n=== {info.name}: left out (slow); run it with python -m bench {info.name[6:]} ===")
+            continue
         print(f"\n=== {info.name} ===", flush=True)
-        importlib.import_module(f"bench.{info.name}").main(options)
+        module.main(options)
 
 
 if __name__ == "__main__":

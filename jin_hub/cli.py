@@ -89,6 +89,7 @@ def cmd_ingest(args: argparse.Namespace) -> None:
     if placement:
         for route, count in placement["routes"].items():
             print(f"  placed       {count:7d}  by {route}")
+    if placement and "rows_whose_point_is_in_another_area" in placement:     # (rows with a code and a point)
         print(f"  of the rows placed by area code, {placement['rows_whose_point_is_in_another_area']} have a point in "
               f"another area (per area, counts by point would differ by {placement['mean_area_count_difference']} "
               f"on a median of {placement['median_area_count']:.0f})")

@@ -49,17 +49,20 @@ class HubProcess:
 
 
 def start_hub(db_path: Path, timeout: float = 30, cwd: Path | None = None,
-              tls: tuple[Path, Path] | None = None, public_url: str | None = None, workers: int = 1) -> HubProcess:
+              tls: tuple[Path, Path] | None = None, public_url: str | None = None, workers: int = 1,
+              forwarded_allow_ips: str | None = None) -> HubProcess:
     """Start the hub over ``db_path`` on a free loopback port; return once it answers.
 
     ``tls``: (certificate, key) PEM files to serve HTTPS; the certificate must name 127.0.0.1.
     ``public_url``: the base URL its links give (default: the loopback address it serves on).
     ``workers``: hub processes serving the port (``serve --workers``).
+    ``forwarded_allow_ips``: proxies whose X-Forwarded-For names the client (``serve``'s option).
     """
     port = free_port()
     extra = ["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])] if tls else []
     extra += ["--public-url", public_url] if public_url else []
     extra += ["--workers", str(workers)] if workers > 1 else []
+    extra += ["--forwarded-allow-ips", forwarded_allow_ips] if forwarded_allow_ips else []
     proc = subprocess.Popen(   # a crashed caller runs no teardown: the kernel then stops the hub
         die_with_parent.command([sys.executable, "-m", "jin_hub", "--db", str(db_path), "serve", "--port",
                                  str(port), *extra]),

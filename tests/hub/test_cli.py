@@ -184,3 +184,24 @@ def test_output_cut_short_by_a_pipe_exits_quietly(tmp_path):
                                capture_output=True, text=True, cwd=ROOT)
         assert piped.stderr == "" and piped.stdout == shown, (reader, piped.stderr)
         assert piped.returncode in (0, 141), piped.returncode      # done, or stopped by the pipe
+
+
+def test_rows_placed_by_code_alone_are_reported(tmp_path):
+    """A dataset whose rows carry an LSOA code and no point (the national benchmark's): the report
+    has no point-against-code comparison, and the ingest still ends with its summary, exit 0."""
+    from jin_hub import geography
+
+    dbp = str(new_hub(tmp_path / "hub.sqlite"))
+    assert jin_hub("--db", dbp, "load-boundaries", str(BOUNDARIES), "--geography", "lsoa").returncode == 0
+    definition = (ROOT / "bench" / "scale_crime.toml").read_text(encoding="utf-8")
+    (tmp_path / "coded.toml").write_text(definition, encoding="utf-8")
+    assert jin_hub("--db", dbp, "datasets", "add", str(tmp_path / "coded.toml")).returncode == 0
+    codes = geography.read_boundary_file(BOUNDARIES, "lsoa").codes[:40]
+    rows = [f"{i:04x},2024-{1 + i % 12:02d},,,{codes[i % len(codes)]},Burglary" for i in range(400)]
+    (tmp_path / "coded.csv").write_text("Crime ID,Month,Longitude,Latitude,LSOA code,Crime type\n"
+                                        + "\n".join(rows) + "\n", encoding="utf-8")
+    out = jin_hub("--db", dbp, "--secret-file", str(tmp_path / "hub.secret"), "ingest", "scale_crime",
+                  str(tmp_path / "coded.csv"), "--cutoff", "2024-12")
+    assert out.returncode == 0, out.stderr
+    assert "400 accepted" in out.stdout and "placed" in out.stdout and "published" in out.stdout
+    assert "have a point in another area" not in out.stdout

@@ -1,0 +1,207 @@
+"""National-scale benchmark: a synthetic England and Wales hub (34,753 LSOAs, 43 forces,
+``--records`` police records, 10 million by default; ``bench.scale_data``) on SQLite and on
+PostgreSQL/PostGIS (a server of its own, ``tests.pg_server``).
+
+Per backend it reports:
+- ingest rows/s against the ``read_csv`` floor (pandas reading the same files, every column as
+  text, measured in the same run), and the ingest's peak memory (goal: under 2 GB);
+- the hub database's size per million records;
+- a values table of every LSOA: the first request after the hub starts (cold) and the median of
+  the next five (warm);
+- OGC API items paging through all 34,753 LSOAs (features/s);
+- ``--clients`` concurrent clients for ``--seconds`` (values, items pages and the catalogue; one
+  request in ten with a wrong password, from its own address): requests/s, p50 and p99, errors
+  (any answer other than the one expected), and whether audit rows = requests.
+
+Slow (the inputs are built once, under var/bench/scale): ``make bench`` leaves it out; run it on
+its own with ``python -m bench scale`` (``--records 1000000`` for a quicker look).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import requests
+
+from bench import scale_data
+from jin_hub import cli, db
+from jin_hub.access import accounts
+from jin_hub.local_server import start_hub
+
+FOLDER = Path("var/bench/scale")
+USER = ("bench.analyst", "a benchmark password 1")
+LSOAS = 34_753
+#: Left out of a run of every benchmark (``bench.__main__``): it runs only when named.
+SLOW = True
+
+
+def jin_hub(locator: str, *args: str, secret: Path) -> None:
+    with contextlib.redirect_stdout(io.StringIO()):
+        cli.main(["--db", locator, "--secret-file", str(secret), *args])
+
+
+def timed_ingest(locator: str, files: list[Path], secret: Path) -> tuple[float, float]:
+    """(seconds, peak resident GB) of ``jin-hub ingest`` in a process of its own."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "jin_hub", "--db", locator, "--secret-file", str(secret),
+                             "ingest", "scale_crime", str(files[0].parent)], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise RuntimeError(f"ingest failed (exit {proc.returncode})")
+    return time.perf_counter() - start, usage.ru_maxrss / 1024 ** 2
+
+
+def size_gb(locator: str) -> float:
+    conn = db.connect(locator)
+    if conn.kind == "postgresql":
+        return conn.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 1024 ** 3
+    return sum(p.stat().st_size for p in Path(locator).parent.glob(Path(locator).name + "*")) / 1024 ** 3
+
+
+def build(locator: str, boundaries: dict[str, Path], secret: Path) -> None:
+    for geography, path in boundaries.items():
+        jin_hub(locator, "load-boundaries", str(path), "--geography", geography, secret=secret)
+    jin_hub(locator, "datasets", "add", str(scale_data.DEFINITION), secret=secret)
+    conn = db.connect(locator)
+    accounts.add_agency(conn, "bench", "Benchmark police")
+    accounts.add_user(conn, USER[0], "bench", "analyst", USER[1])
+    conn.close()
+
+
+def latencies(url: str) -> tuple[float, float]:
+    """(cold, warm median) seconds of the values table of every LSOA."""
+    def get() -> float:
+        start = time.perf_counter()
+        r = requests.get(f"{url}/api/v1/values/scale_crime/lsoa", params={"period": "2024"}, auth=USER, timeout=120)
+        r.raise_for_status()
+        return time.perf_counter() - start
+    cold = get()
+    return cold, statistics.median(get() for _ in range(5))
+
+
+def paging(url: str, limit: int = 1000) -> float:
+    """Features per second paging through every LSOA's item."""
+    start, seen, offset = time.perf_counter(), 0, 0
+    with requests.Session() as s:
+        while True:
+            r = s.get(f"{url}/collections/scale_crime_lsoa/items", params={"limit": limit, "offset": offset,
+                                                                          "period": "2024"}, auth=USER, timeout=120)
+            r.raise_for_status()
+            got = len(r.json()["features"])
+            seen += got
+            offset += limit
+            if got < limit:
+                break
+    if seen != LSOAS:
+        raise RuntimeError(f"paged {seen} features, not {LSOAS}")
+    return seen / (time.perf_counter() - start)
+
+
+def load(url: str, clients: int, seconds: float) -> dict:
+    """``clients`` threads asking for values, items pages and the catalogue for ``seconds``; every
+    tenth request of a client has a wrong password (from an address of its own, as another caller)."""
+    paths = [("/api/v1/values/scale_crime/lsoa", {"period": "2024-06"}),
+             ("/collections/scale_crime_lsoa/items", {"limit": 500, "offset": 5000}),
+             ("/api/v1/catalogue", {})]
+    times: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(n: int) -> None:
+        mine, bad = [], []
+        with requests.Session() as s:
+            i = 0
+            while time.monotonic() < stop:
+                path, params = paths[i % len(paths)]
+                wrong = i % 10 == 9
+                auth = (f"nobody{n}", "wrong") if wrong else USER
+                headers = {"X-Forwarded-For": f"10.{n}.{i % 250}.{1 + i // 250 % 250}" if wrong else f"10.200.0.{n}"}
+                start = time.perf_counter()
+                r = s.get(url + path, params=params, auth=auth, headers=headers, timeout=60)
+                mine.append(time.perf_counter() - start)
+                if r.status_code != (401 if wrong else 200):
+                    bad.append(f"{r.status_code} {path}")
+                i += 1
+        with lock:
+            times.extend(mine)
+            errors.extend(bad)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    took = time.perf_counter() - start
+    times.sort()
+    return {"requests": len(times), "rps": len(times) / took, "p50": times[len(times) // 2],
+            "p99": times[int(len(times) * 0.99)], "errors": errors}
+
+
+def audit_rows(locator: str) -> int:
+    return db.connect(locator).execute("SELECT count(*) FROM audit_log").fetchone()[0]
+
+
+def run(name: str, locator: str, files: list[Path], boundaries: dict[str, Path], records: int, floor: float,
+        args: argparse.Namespace, secret: Path) -> None:
+    build(locator, boundaries, secret)
+    took, peak = timed_ingest(locator, files, secret)
+    print(f"{name}: ingest {took:6.1f} s = {took / floor:4.1f}× the read_csv floor, {records / took:,.0f} rows/s, "
+          f"peak {peak:.2f} GB (goal < 2 GB); database {size_gb(locator) / records * 1e6:.2f} GB per million records")
+    hub = start_hub(locator, timeout=120, forwarded_allow_ips="127.0.0.1")
+    try:
+        cold, warm = latencies(hub.url)
+        print(f"{name}: values of {LSOAS:,} LSOAs: cold {cold * 1000:.0f} ms, warm {warm * 1000:.0f} ms; "
+              f"OGC items paging {paging(hub.url):,.0f} features/s")
+        before = audit_rows(locator)
+        got = load(hub.url, args.clients, args.seconds)
+        time.sleep(1)
+        logged = audit_rows(locator) - before
+        print(f"{name}: {args.clients} clients for {args.seconds:.0f} s: {got['rps']:.0f} requests/s, "
+              f"p50 {got['p50'] * 1000:.0f} ms, p99 {got['p99'] * 1000:.0f} ms (goal < 250 ms), "
+              f"{len(got['errors'])} errors{' e.g. ' + got['errors'][0] if got['errors'] else ''}; "
+              f"audit rows {logged:,} for {got['requests']:,} requests")
+    finally:
+        hub.stop()
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="bench scale")
+    parser.add_argument("--records", type=int, default=10_000_000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--runs", type=int, default=1, help="(accepted for `python -m bench`; one run)")
+    args = parser.parse_args(argv)
+    boundaries = scale_data.build_boundaries(FOLDER)
+    files = scale_data.build_records(FOLDER, boundaries, args.records)
+    start = time.perf_counter()
+    rows = sum(len(pd.read_csv(f, dtype=str, keep_default_na=False)) for f in files)
+    floor = time.perf_counter() - start
+    print(f"{LSOAS:,} LSOAs, 43 forces, {rows:,} records; read_csv floor {floor:.1f} s")
+    with tempfile.TemporaryDirectory(prefix="jin_bench_scale_") as tmp:
+        secret = Path(tmp) / "hub.secret"
+        for name in args.backends.split(","):
+            if name == "sqlite":
+                run(name, str(Path(tmp) / "hub.sqlite"), files, boundaries, rows, floor, args, secret)
+            else:
+                from tests.pg_server import Server
+
+                server = Server()
+                try:
+                    run(name, server.create("scale"), files, boundaries, rows, floor, args, secret)
+                finally:
+                    server.stop()
