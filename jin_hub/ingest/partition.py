@@ -16,8 +16,9 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-#: Cells of a group at most (unless one area alone has more): a few hundred MB to solve.
-GROUP_CELLS = 250_000
+#: Cells of a group at most, every zero counted (unless one area alone has more): the problem of
+#: a group, its hidden zeros made explicit, then takes a few hundred MB to solve.
+GROUP_CELLS = 500_000
 
 Pairs = dict[tuple[str, str], dict[str, str]]
 
@@ -41,8 +42,9 @@ def top_areas(cells: pd.DataFrame, pairs: Pairs) -> tuple[str, np.ndarray] | Non
 def groups(cells: pd.DataFrame, pairs: Pairs, earlier: pd.DataFrame | None = None,
            most: int = GROUP_CELLS) -> Iterator[tuple[np.ndarray, Pairs, pd.DataFrame | None]]:
     """(which cells, the pairs restricted to their areas, the earlier cells of their areas) for
-    groups of whole top-level areas of about ``most`` cells each; one group of everything when
-    the problem cannot be split."""
+    groups of whole top-level areas of about ``most`` cells each, counting every cell their areas
+    could have (most are zeros, which the problem holds too); one group of everything when the
+    problem cannot be split."""
     found = top_areas(cells, pairs) if len(cells) > most else None
     before = earlier if earlier is not None else cells.iloc[:0]
     before_area = top_areas(before, pairs) if len(before) else (None, np.array([], dtype=object))
@@ -50,8 +52,14 @@ def groups(cells: pd.DataFrame, pairs: Pairs, earlier: pd.DataFrame | None = Non
         yield np.ones(len(cells), dtype=bool), pairs, earlier
         return
     top, area = found
-    sizes = pd.Series(area).value_counts(sort=False).sort_index()
-    bins = (np.cumsum(sizes.to_numpy()) - 1) // most                 # consecutive areas, ~most cells a bin
+    tops = pd.Index(sorted(set(area)))
+    under_each = np.ones(len(tops))
+    for (_, parent), lookup in pairs.items():
+        if parent == top:
+            under_each += pd.Series(list(lookup.values())).value_counts().reindex(tops, fill_value=0).to_numpy()
+    cells_each = under_each * cells["period"].nunique() * cells["category"].nunique()
+    sizes = pd.Series(cells_each, index=tops)
+    bins = (np.cumsum(cells_each) - 1) // most                      # consecutive areas, ~most cells a bin
     for b in np.unique(bins):
         chosen = set(sizes.index[bins == b])
         under = {child: {c for c, p in lookup.items() if p in chosen}
