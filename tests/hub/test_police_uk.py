@@ -210,7 +210,7 @@ def test_a_download_folder_takes_only_street_files(copy, tmp_path, capsys):
         month_file(download, month)
         (download / month / f"{month}-nottinghamshire-outcomes.csv").write_text("Crime ID,Month,Outcome type\n"
                                                                                "x,2024-05,Unable to prosecute\n")
-    cli.main(["--db", str(copy), "--secret-file", str(copy.parent / "s"), "ingest", "police_uk_asb", str(download),
+    cli.main(["--db", str(copy), "--secret-file", str(tmp_path / "s"), "ingest", "police_uk_asb", str(download),
               "--cutoff", "2024-06"])
     out = capsys.readouterr().out
     assert re.search(r"rows in from 2 files, 2024-05-nottinghamshire-street.csv to "
@@ -226,8 +226,7 @@ def test_another_forces_file_is_refused_and_nothing_changes(copy, tmp_path, raw,
     """A file whose rows lie outside the hub's areas (here, the Derbyshire rows police.uk files
     under Nottinghamshire) is refused whole, named, and the current release stays."""
     before = db.connect(copy).execute("SELECT current_release FROM datasets ORDER BY id").fetchall()
-    inside = set(json.loads(db.connect(copy).execute(
-        "SELECT json_group_array(area_code) FROM areas WHERE geography = 'lsoa21'").fetchone()[0]))
+    inside = {code for (code,) in db.connect(copy).execute("SELECT area_code FROM areas WHERE geography = 'lsoa21'")}
     rows = raw[(raw["Crime ID"] != "") & ~raw["Crime ID"].duplicated()].drop(columns="file")
     old = set(pd.read_csv(REAL / "lookups" / "lsoa11_lsoa21_ltla22_nottinghamshire.csv", dtype=str)["lsoa11_code"])
     elsewhere = rows[(rows["LSOA code"] != "") & ~rows["LSOA code"].isin(inside | old)]
@@ -235,7 +234,7 @@ def test_another_forces_file_is_refused_and_nothing_changes(copy, tmp_path, raw,
     good = month_file(tmp_path / "in", "2024-03")
     foreign = month_file(tmp_path / "out", "2024-04", elsewhere.assign(Month="2024-04"))
     with pytest.raises(SystemExit):
-        cli.main(["--db", str(copy), "--secret-file", str(copy.parent / "s"), "ingest", "police_uk_crime",
+        cli.main(["--db", str(copy), "--secret-file", str(tmp_path / "s"), "ingest", "police_uk_crime",
                   str(good), str(foreign)])
     err = capsys.readouterr().err
     assert "2024-04-nottinghamshire-street.csv" in err and "another force's" in err and "Nothing was published" in err
@@ -251,7 +250,7 @@ def test_bad_sources_are_named(copy, tmp_path, capsys, make, message):
     make(tmp_path)
     target = tmp_path / "empty" if (tmp_path / "empty").exists() else tmp_path / "2024-01-x-street.csv"
     with pytest.raises(SystemExit):
-        cli.main(["--db", str(copy), "--secret-file", str(copy.parent / "s"), "ingest", "police_uk_crime", str(target)])
+        cli.main(["--db", str(copy), "--secret-file", str(tmp_path / "s"), "ingest", "police_uk_crime", str(target)])
     assert message in capsys.readouterr().err
 
 

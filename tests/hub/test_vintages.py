@@ -98,7 +98,7 @@ def test_each_family_nests_within_itself_only(conn):
 
 
 def test_record_view_and_zones_know_both_families(conn, links):
-    columns = {row[1] for row in conn.execute("PRAGMA table_info(record_areas)")}
+    columns = {d[0] for d in conn.execute("SELECT * FROM record_areas LIMIT 0").description}
     assert {"lsoa_code", "lsoa21_code", "msoa21_code", "ward21_code", "district_code"} <= columns
     listed = {z["id"]: z for z in zones.listing(conn)}
     ward = next(z for z in listed.values() if z["geography"] == "ward21")
