@@ -42,8 +42,8 @@ def shown(locator: Locator) -> str:
     parts = urlsplit(str(locator))
     if parts.password is None:
         return str(locator)
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
+    host = parts.netloc.rsplit("@", 1)[1]            # (the password as written may be %-encoded)
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
 def errors() -> tuple[type[BaseException], ...]:

@@ -87,10 +87,10 @@ class Checkpointer:
     turns them back on; a checkpoint that cannot run is left to SQLite's next one.
     """
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: Connection):
         self.conn = conn
         (self.pages,) = conn.execute("PRAGMA wal_autocheckpoint").fetchone()
-        self.path = next((file for _, name, file in conn.execute("PRAGMA database_list") if name == "main"), "")
+        self.path = conn.locator
         self.thread: threading.Thread | None = None
         conn.execute("PRAGMA wal_autocheckpoint = 0")
 

@@ -45,23 +45,24 @@ def groups(cells: pd.DataFrame, pairs: Pairs, earlier: pd.DataFrame | None = Non
     groups of whole top-level areas of about ``most`` cells each, counting every cell their areas
     could have (most are zeros, which the problem holds too); one group of everything when the
     problem cannot be split."""
-    found = top_areas(cells, pairs) if len(cells) > most else None
+    found = top_areas(cells, pairs)
     before = earlier if earlier is not None else cells.iloc[:0]
     before_area = top_areas(before, pairs) if len(before) else (None, np.array([], dtype=object))
-    if found is None or before_area is None or before_area[0] not in (None, found[0]):
+    bins = None
+    if found is not None and before_area is not None and before_area[0] in (None, found[0]):
+        top, area = found
+        tops = pd.Index(sorted(set(area)))
+        under_each = np.ones(len(tops))
+        for (_, parent), lookup in pairs.items():
+            if parent == top:
+                under_each += pd.Series(list(lookup.values())).value_counts().reindex(tops, fill_value=0).to_numpy()
+        cells_each = under_each * cells["period"].nunique() * cells["category"].nunique()
+        bins = (np.cumsum(cells_each) - 1) // most                  # consecutive areas, ~most cells a bin
+    if bins is None or len(np.unique(bins)) < 2:
         yield np.ones(len(cells), dtype=bool), pairs, earlier
         return
-    top, area = found
-    tops = pd.Index(sorted(set(area)))
-    under_each = np.ones(len(tops))
-    for (_, parent), lookup in pairs.items():
-        if parent == top:
-            under_each += pd.Series(list(lookup.values())).value_counts().reindex(tops, fill_value=0).to_numpy()
-    cells_each = under_each * cells["period"].nunique() * cells["category"].nunique()
-    sizes = pd.Series(cells_each, index=tops)
-    bins = (np.cumsum(cells_each) - 1) // most                      # consecutive areas, ~most cells a bin
     for b in np.unique(bins):
-        chosen = set(sizes.index[bins == b])
+        chosen = set(tops[bins == b])
         under = {child: {c for c, p in lookup.items() if p in chosen}
                  for (child, parent), lookup in pairs.items() if parent == top}
         under[top] = chosen

@@ -16,16 +16,21 @@ QUERY = ("SELECT a.geography, a.period, a.category, a.area_code, a.count, a.supp
 
 @pytest.mark.parametrize("dataset", ["police_crime", "asb_incidents"])
 def test_groups_of_districts_publish_what_the_whole_does(tmp_path, demo_extracts, monkeypatch, dataset):
-    whole = build_hub_db(new_hub(tmp_path / "whole.sqlite"), demo_extracts, [dataset])
-    made = []
     split = partition.groups
+    made = []
 
-    def small_groups(cells, pairs, earlier=None, most=partition.GROUP_CELLS):
-        parts = list(split(cells, pairs, earlier, most=2_000))
-        made.append(len(parts))
-        return iter(parts)
+    def grouped(most: int):
+        def groups(cells, pairs, earlier=None, **_):
+            parts = list(split(cells, pairs, earlier, most=most))
+            made.append(len(parts))
+            return iter(parts)
+        return groups
 
-    monkeypatch.setattr(partition, "groups", small_groups)
+    monkeypatch.setattr(partition, "groups", grouped(10 ** 12))            # one problem: the whole
+    whole = build_hub_db(new_hub(tmp_path / "whole.sqlite"), demo_extracts, [dataset])
+    assert set(made) == {1}
+    made.clear()
+    monkeypatch.setattr(partition, "groups", grouped(2_000))
     parts = build_hub_db(new_hub(tmp_path / "parts.sqlite"), demo_extracts, [dataset])
     assert made and max(made) >= 4                      # the 7 districts really were solved apart
     cells = db.connect(whole).execute(QUERY).fetchall()

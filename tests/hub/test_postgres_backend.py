@@ -134,6 +134,7 @@ def test_the_dialect_keeps_literals_and_doubles_percent():
     assert postgres.dialect("SELECT '?%' || ? WHERE a LIKE 'x%' AND b = ?") == \
         "SELECT '?%%' || %s WHERE a LIKE 'x%%' AND b = %s"
     assert backends.shown("postgresql://jin:secret@host:5432/hub") == "postgresql://jin:***@host:5432/hub"
+    assert backends.shown("postgresql://jin:p%40ss%3Aword@host/hub") == "postgresql://jin:***@host/hub"
 
 
 def test_a_hub_serves_on_after_postgresql_restarts():
