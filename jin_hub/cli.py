@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from jin_hub import __version__, backends, cli_datasets, cli_reference, migrate
 from jin_hub.backends import Locator
 from jin_hub.cli_access import add_commands
+from jin_hub.store import CACHE_BYTES
 
 DEFAULT_DB = "var/hub.sqlite"
 
@@ -116,7 +117,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     parts = urlsplit(public)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
         raise ValueError(f"--public-url {public} is not a base URL: give it as https://host[:port][/path]")
-    app = create_app(_db_path(args), public)      # (checks the database once, with a clear message)
+    app = create_app(_db_path(args), public, args.cache_mb << 20)  # (checks the database once, with a clear message)
     where = backends.shown(_db_path(args))
     print(f"JiN hub {__version__} serving {where} on {bound_url(scheme, args.host, args.port)} in "
           f"{args.workers} process{'es' if args.workers > 1 else ''}; links point to {public}", flush=True)
@@ -132,9 +133,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
 def _workers_app(args: argparse.Namespace, public: str) -> str:
     """The import string of the app each of several worker processes builds, with the database
     and public URL handed to them in the environment."""
-    from jin_hub.api.app import DB_VARIABLE, PUBLIC_URL_VARIABLE
+    from jin_hub.api.app import CACHE_VARIABLE, DB_VARIABLE, PUBLIC_URL_VARIABLE
 
     os.environ[DB_VARIABLE], os.environ[PUBLIC_URL_VARIABLE] = str(_db_path(args)), public
+    os.environ[CACHE_VARIABLE] = str(args.cache_mb)
     return "jin_hub.api.app:app_from_env"
 
 
@@ -145,6 +147,8 @@ def _check_workers(args: argparse.Namespace) -> None:
     in WAL mode, as an ingest beside a serving hub always has)."""
     if args.workers < 1:
         raise ValueError(f"--workers {args.workers}: give the number of hub processes, 1 or more")
+    if args.cache_mb < 1:
+        raise ValueError(f"--cache-mb {args.cache_mb}: give the memory each hub process may keep, 1 MB or more")
 
 
 def cmd_status(args: argparse.Namespace) -> None:
@@ -199,6 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--log-level", default="warning")
     p.add_argument("--workers", type=int, default=1, help="hub processes serving the port (default 1)")
+    p.add_argument("--cache-mb", type=int, default=CACHE_BYTES >> 20,
+                   help=f"memory each process keeps for value tables and encoded replies (default {CACHE_BYTES >> 20})")
     p.add_argument("--tls-cert", help="PEM certificate: serve HTTPS")
     p.add_argument("--tls-key", help="PEM private key of --tls-cert")
     p.add_argument("--public-url", help="where clients reach the hub (e.g. https://jin.example.org), used in the "

@@ -213,7 +213,10 @@ CREATE TABLE IF NOT EXISTS reference_values (
     value     REAL,                    -- NULL where the file leaves the cell empty
     PRIMARY KEY (dataset, indicator, area_code)
 ) WITHOUT ROWID;
-"""
+""" + backends.CHANGES + "".join(
+    f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()} AFTER {event} ON {table} "
+    f"BEGIN {backends.COUNT_CHANGE}; END;\n"
+    for table in backends.WATCHED for event in ("INSERT", "UPDATE", "DELETE"))
 
 
 class Rows:
@@ -280,4 +283,4 @@ FROM records r JOIN releases rel ON rel.no = r.id >> 32 AND rel.status = 'comple
 """
 
 #: The schema's version (SQLite: ``PRAGMA user_version``; PostgreSQL: ``jin_schema``).
-VERSION = 4
+VERSION = 5

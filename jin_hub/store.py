@@ -14,9 +14,13 @@ from dataclasses import dataclass
 from jin_hub import db, periods
 from jin_hub.backends import Connection, Locator
 from jin_hub.ingest.registry import schemas
+from jin_hub.memo import Memo
 from jin_hub.nesting import GEOGRAPHIES, rank, sort_key
 
-VALUES_CACHED = 16          # value tables kept in memory (a table of 34,753 LSOAs is a few MB)
+#: What serving keeps in memory by default (``jin-hub serve --cache-mb``): half for value tables,
+#: half for encoded replies. A national table (34,753 LSOAs) is about 8 MB as a table, 2.5 MB encoded.
+CACHE_BYTES = 256 << 20
+TABLE_ROW_BYTES = 220       # a table's size per area, about (a dict entry, its code and a tuple)
 #: Catalogue field listing each kind of period.
 PERIOD_FIELDS = {"month": "periods", "year": "years", "fy": "financial_years", "rolling": "rolling"}
 
@@ -85,16 +89,17 @@ def _available(entry: dict) -> str:
 class Store:
     """Thread-safe reader over the hub database (one SQLite connection per thread)."""
 
-    def __init__(self, path: Locator):
+    def __init__(self, path: Locator, cache_bytes: int = CACHE_BYTES):
         self.path = path
         db.open_readonly(self.path).close()       # fail fast with a clear message
         self._local = threading.local()
-        self._catalogue: tuple[tuple, list[dict]] = ((), [])
+        self._catalogue: tuple[int | None, list[dict]] = (-1, [])
         self._gzipped: dict[tuple[str, str], bytes] = {}     # (geography, etag) -> compressed boundaries
         self._gzip_lock = threading.Lock()
         #: recent value tables (shared, read-only): OGC API clients page through one table many times
-        self._values: dict[tuple, dict] = {}
-        self._values_lock = threading.Lock()
+        self._values: Memo[dict] = Memo(cache_bytes // 2, lambda table: len(table) * TABLE_ROW_BYTES)
+        #: encoded replies (``jin_hub.api.replies``), keyed by ``version()`` and what they show
+        self.replies: Memo = Memo(cache_bytes - cache_bytes // 2, lambda reply: reply.size)
 
     @property
     def conn(self) -> Connection:
@@ -109,19 +114,16 @@ class Store:
         rows = self.conn.execute("SELECT geography, title, n_areas, etag FROM geographies ORDER BY geography")
         return {g: {"title": t, "areas": n, "etag": e} for g, t, n, e in rows}
 
-    def _state(self) -> tuple:
-        """What the catalogue depends on: current releases, boundary versions, denominators, and the
-        registered dataset definitions (a replaced title or licence shows at once)."""
-        conn = self.conn
-        return (tuple(conn.execute("SELECT id, current_release FROM datasets ORDER BY id")),
-                tuple(conn.execute("SELECT etag FROM geographies ORDER BY geography")),
-                conn.execute("SELECT count(*), coalesce(sum(value), 0) FROM denominators").fetchone(),
-                tuple(conn.execute("SELECT sha256 FROM dataset_definitions ORDER BY id")))
+    def version(self) -> int | None:
+        """What the catalogue and cached replies depend on (current releases, boundaries,
+        denominators, dataset definitions), as the count of changes to them: one read."""
+        row = self.conn.execute("SELECT version FROM hub_changes").fetchone()
+        return row and row[0]
 
     def catalogue(self) -> list[dict]:
         """One entry per published dataset (shared, read-only), rebuilt only when a release or the
         boundaries change."""
-        state = self._state()
+        state = self.version()
         cached_state, entries = self._catalogue
         if cached_state != state:
             entries = self._build_catalogue()
@@ -312,16 +314,8 @@ class Store:
         entry, period = self.resolve(dataset, geography, period, category)
         # Releases never change in place. The release is in the key as well as the state: an ingest
         # (in any hub process) may flip the pointer between reading the entry and the state.
-        key = (self._state(), entry["release"]["id"], dataset, geography, period, category)
-        with self._values_lock:
-            values = self._values.get(key)
-        if values is None:
-            values = self._compute_values(entry, geography, period, category)
-            with self._values_lock:
-                self._values[key] = values
-                while len(self._values) > VALUES_CACHED:
-                    self._values.pop(next(iter(self._values)))          # the oldest first
-        return entry, period, values
+        key = (self.version(), entry["release"]["id"], dataset, geography, period, category)
+        return entry, period, self._values.get(key, lambda: self._compute_values(entry, geography, period, category))
 
     def _compute_values(self, entry: dict, geography: str, period: str, category: str) -> dict:
         counts = self._counts(entry["release"]["id"], geography, period, category)

@@ -18,6 +18,7 @@ import re
 import secrets
 import threading
 import time
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -296,6 +297,7 @@ class Authenticator:
         self._lock = threading.Lock()
         self._dummy = _HASHER.hash(secrets.token_urlsafe(24))    # verified against for unknown names
         self._verifying = threading.BoundedSemaphore(VERIFYING)
+        self._checking: dict[tuple[str, str, bytes], Future] = {}    # passwords being checked now
 
     def _user(self, username: str) -> tuple | None:
         return self._connect().execute(
@@ -308,23 +310,56 @@ class Authenticator:
         user = self._user(username)
         stored = user[2] if user else self._dummy
         token = hmac.new(self._pepper, password.encode(), "sha256").digest()
-        reserved = not self._remembered_as(username, stored, token)
-        if reserved:                           # a password not proven yet: checked only in a reserved try
-            throttle.reserve(username, client)
-            try:
-                right = self._verify(username, password, stored, token)
-            except BaseException:
-                throttle.settle(username, client, False, reserved)
-                raise
-        else:
+        reserved = False
+        if self._remembered_as(username, stored, token):
             throttle.check(username, client)   # a password proven minutes ago is let through unless paused
             right = True
+        else:
+            right, reserved = self._checked(throttle, username, password, client, stored, token)
         right = right and user is not None and not user[3]
         if reserved or not right or (user and self._has_failures(username, client)):
             throttle.settle(username, client, right, reserved)
         if not right:
             raise Refused("user name or password not accepted")
         return Principal(username, user[0], user[1])
+
+    def _checked(self, throttle: Throttle, username: str, password: str, client: str, stored: str,
+                 token: bytes) -> tuple[bool, bool]:
+        """(whether the password is right, whether this call reserved the try that checked it).
+
+        A password not proven yet is checked only in a reserved try. Requests with the same name
+        and password while it is being checked wait for that check instead of reserving tries of
+        their own: QGIS opening a project sends several at once, and they would otherwise spend the
+        name's free tries and be paused with the right password. A waiter then passes as a password
+        proven minutes ago does (``check``: unless its own address is paused)."""
+        key = (username, stored, token)
+        with self._lock:
+            running = self._checking.get(key)
+            if running is None:
+                running = self._checking[key] = Future()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            right = running.result()
+            if right:
+                throttle.check(username, client)
+            return right, False
+        try:
+            throttle.reserve(username, client)
+            try:
+                right = self._verify(username, password, stored, token)
+            except BaseException:
+                throttle.settle(username, client, False, True)
+                raise
+        except BaseException as exc:
+            running.set_exception(exc)
+            raise
+        finally:
+            with self._lock:
+                del self._checking[key]
+        running.set_result(right)
+        return right, True
 
     def _has_failures(self, username: str, client: str) -> bool:
         return self._connect().execute("SELECT 1 FROM sign_in_failures WHERE username = ? AND client = ? "

@@ -14,9 +14,10 @@ from fastapi.responses import JSONResponse
 
 from jin_hub import __version__, backends
 from jin_hub.api import admin, boundaries, catalogue, ogc, records, reference, values, zones
+from jin_hub.api.replies import GZIP_FROM, GZIP_LEVEL
 from jin_hub.api.security import AccessDb, install_audit
 from jin_hub.backends import Locator
-from jin_hub.store import Store
+from jin_hub.store import CACHE_BYTES, Store
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -45,10 +46,11 @@ def _openapi_with_security(app: FastAPI):
     return openapi
 
 
-def create_app(db_path: Locator, public_url: Optional[str] = None) -> FastAPI:
+def create_app(db_path: Locator, public_url: Optional[str] = None, cache_bytes: int = CACHE_BYTES) -> FastAPI:
     """The hub app serving the database at ``db_path``: published data read-only; credentials,
     failed sign-ins and the audit log read-write. ``public_url`` is where clients reach it, used
-    in every link it sends (default: the address it is bound to; see ``deps.public_base``)."""
+    in every link it sends (default: the address it is bound to; see ``deps.public_base``);
+    ``cache_bytes`` bounds what it keeps in memory (``Store``)."""
     app = FastAPI(
         title="JiN hub API",
         version=__version__,
@@ -58,10 +60,10 @@ def create_app(db_path: Locator, public_url: Optional[str] = None) -> FastAPI:
                     "is audited.",
     )
     app.state.public_url = public_url.rstrip("/") if public_url else None
-    app.state.store = Store(db_path)
+    app.state.store = Store(db_path, cache_bytes)
     app.state.access = AccessDb(db_path)
     install_audit(app)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_FROM, compresslevel=GZIP_LEVEL)
     app.add_exception_handler(RequestValidationError, _validation_error)
     for module in (ogc, catalogue, boundaries, values, reference, zones, records, admin):
         app.include_router(module.router)
@@ -69,12 +71,14 @@ def create_app(db_path: Locator, public_url: Optional[str] = None) -> FastAPI:
     return app
 
 
-#: The environment ``jin-hub serve`` hands its worker processes: the database and the public URL.
-DB_VARIABLE, PUBLIC_URL_VARIABLE = "JIN_HUB_DB", "JIN_HUB_PUBLIC_URL"
+#: The environment ``jin-hub serve`` hands its worker processes: the database, the public URL and
+#: the cache's size in MB.
+DB_VARIABLE, PUBLIC_URL_VARIABLE, CACHE_VARIABLE = "JIN_HUB_DB", "JIN_HUB_PUBLIC_URL", "JIN_HUB_CACHE_MB"
 
 
 def app_from_env() -> FastAPI:
     """``create_app`` for the database and public URL in the environment: the import string
     uvicorn's worker processes (``jin-hub serve --workers N``) each build their app from."""
     locator = os.environ[DB_VARIABLE]
-    return create_app(locator if backends.is_postgres(locator) else Path(locator), os.environ.get(PUBLIC_URL_VARIABLE))
+    return create_app(locator if backends.is_postgres(locator) else Path(locator), os.environ.get(PUBLIC_URL_VARIABLE),
+                      int(os.environ.get(CACHE_VARIABLE, CACHE_BYTES >> 20)) << 20)

@@ -79,7 +79,7 @@ def zone_areas(store: Store, zone_id: Optional[str], geography: str) -> Optional
         raise not_found(exc) from exc
 
 
-def csv_response(fields: Iterable[str], rows: Iterable[Iterable], headers: Optional[dict] = None) -> Response:
+def csv_text(fields: Iterable[str], rows: Iterable[Iterable]) -> str:
     """A CSV table (header row first); None becomes an empty cell, booleans 0/1, and text a
     spreadsheet would run as a formula is neutralised (``safe_row``): what a caller typed, a
     dataset name in the audit log say, must not run when an analyst opens the file."""
@@ -87,4 +87,9 @@ def csv_response(fields: Iterable[str], rows: Iterable[Iterable], headers: Optio
     writer = csv.writer(out, lineterminator="\r\n")    # RFC 4180: a field holding \r or \n is quoted
     writer.writerow(safe_row(fields))
     writer.writerows(safe_row(int(v) if isinstance(v, bool) else v for v in row) for row in rows)
-    return Response(content=out.getvalue(), media_type=CSV, headers=headers)
+    return out.getvalue()
+
+
+def csv_response(fields: Iterable[str], rows: Iterable[Iterable], headers: Optional[dict] = None) -> Response:
+    """``csv_text`` as a reply."""
+    return Response(content=csv_text(fields, rows), media_type=CSV, headers=headers)

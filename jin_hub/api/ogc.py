@@ -30,6 +30,7 @@ from jin_hub.api.deps import (
     public_base,
     zone_areas,
 )
+from jin_hub.api.replies import Encoded, send
 from jin_hub.api.security import caller, data_access
 from jin_hub.api.values import PERIOD, PERIOD_HELP
 from jin_hub.store import NotFound, Store
@@ -235,26 +236,34 @@ def items(
     parse_datetime(datetime_)
     page_offset(offset)
     _, period, vals = _values_for(store, entry, geography, period, category)
-    page = store.areas(geography, box, limit, offset, codes=zone_areas(store, zone, geography),
-                       bbox_bng=box_crs == BNG, bng=out_crs == BNG)
-    props = {"dataset": entry["id"], "period": period, "category": category}
-    features = [_feature(r, props, vals[r[0]]) for r in page.rows]
-    audit.rows = len(features)
+    inside = zone_areas(store, zone, geography)
     base = f"{_base(request)}/collections/{collection_id}/items"
     params = {k: v for k, v in {"bbox": bbox, "bbox-crs": bbox_crs, "crs": crs, "period": period,
                                 "category": category, "zone": zone}.items() if v}
-    links = [_link(f"{base}?{urlencode({**params, 'limit': limit, 'offset': offset})}", "self", GEOJSON)]
-    if offset + len(features) < page.number_matched:
-        nxt = urlencode({**params, "limit": limit, "offset": offset + limit})
-        links.append(_link(f"{base}?{nxt}", "next", GEOJSON, "Next page"))
-    if offset > 0:
-        prev = urlencode({**params, "limit": limit, "offset": max(0, offset - limit)})
-        links.append(_link(f"{base}?{prev}", "prev", GEOJSON, "Previous page"))
-    meta = {"numberMatched": page.number_matched, "numberReturned": len(features),
-            "timeStamp": datetime.now(timezone.utc).isoformat(timespec="seconds"), "links": links}
-    body = ('{"type":"FeatureCollection",' + json.dumps(meta)[1:-1] + ',"features":['
-            + ",".join(features) + "]}")
-    return Response(content=body, media_type=GEOJSON, headers={"Content-Crs": f"<{out_crs}>"})
+
+    def page() -> Encoded:
+        found = store.areas(geography, box, limit, offset, codes=inside, bbox_bng=box_crs == BNG, bng=out_crs == BNG)
+        props = {"dataset": entry["id"], "period": period, "category": category}
+        features = [_feature(r, props, vals[r[0]]) for r in found.rows]
+        links = [_link(f"{base}?{urlencode({**params, 'limit': limit, 'offset': offset})}", "self", GEOJSON)]
+        if offset + len(features) < found.number_matched:
+            nxt = urlencode({**params, "limit": limit, "offset": offset + limit})
+            links.append(_link(f"{base}?{nxt}", "next", GEOJSON, "Next page"))
+        if offset > 0:
+            prev = urlencode({**params, "limit": limit, "offset": max(0, offset - limit)})
+            links.append(_link(f"{base}?{prev}", "prev", GEOJSON, "Previous page"))
+        meta = {"numberMatched": found.number_matched, "numberReturned": len(features),
+                "timeStamp": datetime.now(timezone.utc).isoformat(timespec="seconds"), "links": links}
+        body = ('{"type":"FeatureCollection",' + json.dumps(meta)[1:-1] + ',"features":['
+                + ",".join(features) + "]}")
+        return Encoded.of(body.encode(), GEOJSON, len(features))
+
+    # a page without a zone is kept until what it shows changes (its timeStamp: when it was made)
+    body = page() if inside is not None else store.replies.get(
+        ("items", store.version(), entry["release"]["id"], geography, period, category, box, box_crs, out_crs,
+         limit, offset, base), page)
+    audit.rows = body.rows
+    return send(request, body, {"Content-Crs": f"<{out_crs}>"})
 
 
 @router.get("/collections/{collection_id}/items/{feature_id}", summary="One area with its value",

@@ -28,6 +28,20 @@ from urllib.parse import urlsplit, urlunsplit
 Locator = Union[str, Path]
 
 SCHEMES = ("postgresql", "postgres")
+#: Tables whose changes alter what the hub publishes (pointers to current releases, boundaries,
+#: denominators, dataset definitions): a trigger counts every change to them in ``hub_changes``,
+#: so a serving process knows with one read whether its cached catalogue and replies still hold.
+WATCHED = ("datasets", "geographies", "denominators", "dataset_definitions")
+#: The change counter those triggers keep: one row, created by the first change.
+CHANGES = """
+CREATE TABLE IF NOT EXISTS hub_changes (
+    one     INTEGER PRIMARY KEY CHECK (one = 1),
+    version INTEGER NOT NULL
+);
+"""
+#: The statement a trigger runs to count one change.
+COUNT_CHANGE = ("INSERT INTO hub_changes VALUES (1, 1) "
+                "ON CONFLICT (one) DO UPDATE SET version = hub_changes.version + 1")
 
 
 def is_postgres(locator: Locator) -> bool:

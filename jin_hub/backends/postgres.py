@@ -28,7 +28,7 @@ import psycopg
 from psycopg.adapt import Dumper, Loader
 from psycopg.pq import TransactionStatus
 
-from jin_hub.backends import BackendError, shown
+from jin_hub.backends import COUNT_CHANGE, WATCHED, BackendError, shown
 
 #: The advisory lock every hub write transaction holds (any number unlikely to be another's).
 WRITE_LOCK = 0x4A694E_0001
@@ -51,7 +51,10 @@ CREATE OR REPLACE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
 FOR EACH STATEMENT EXECUTE FUNCTION jin_append_only();
 CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at);
 CREATE TABLE IF NOT EXISTS jin_schema (version INTEGER NOT NULL);
-"""
+CREATE OR REPLACE FUNCTION jin_count_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN """ + COUNT_CHANGE + """; RETURN NULL; END $$;
+""" + "".join(f"CREATE OR REPLACE TRIGGER {table}_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+              "FOR EACH STATEMENT EXECUTE FUNCTION jin_count_change();\n" for table in WATCHED)
 
 
 def ddl(schema: str) -> str:

@@ -143,6 +143,7 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
     Version 3 counts failed sign-ins per user name and client address (``sign_in_failures``); the
     per-name ``login_failures`` it replaces held only passing lock-outs and is dropped.
     Version 4 gives ``record_areas`` a column per 2021 geography too (re-created after).
+    Version 5 counts changes to what the hub publishes (``hub_changes``, kept by triggers).
     """
     from jin_hub.db import RECORDS
 

@@ -71,6 +71,24 @@ def test_concurrent_guesses_get_no_more_evaluations_than_allowed(hub_url, hub_db
     assert all(int(r.headers["retry-after"]) > 0 for r in answers if r.status_code == 429)
 
 
+def test_the_right_password_sent_many_times_at_once_is_checked_once(hub_url, hub_db_path):
+    """QGIS opening a project sends several requests at once with the password just typed: they
+    share one check (all 200), spend no tries and leave no failure behind. Before, the sixth on
+    was paused (429) and reserved tries stayed counted."""
+    name = new_user(hub_db_path, "many-at-once-password")
+    start = threading.Barrier(12)
+
+    def sign_in(_: int) -> int:
+        with client_at(hub_url, "127.0.7.9") as http:
+            start.wait()
+            return http.get("/api/v1/zones", auth=(name, "many-at-once-password")).status_code
+
+    with ThreadPoolExecutor(12) as pool:
+        codes = list(pool.map(sign_in, range(12)))
+    assert codes == [200] * 12
+    assert not dict_rows(hub_db_path, "SELECT * FROM sign_in_failures WHERE username = ?", (name,))
+
+
 def test_an_intruder_cannot_lock_the_real_user_out(hub_url, hub_db_path):
     """Failures pause a name at the address they come from, not everywhere."""
     name = new_user(hub_db_path, "real-users-password")
