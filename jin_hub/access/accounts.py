@@ -5,7 +5,8 @@ existing or not, so the answer never reveals which names exist) pause that name 
 for a doubling period, and an address failing across many names is paused too, which turns online
 password guessing into a crawl without letting an intruder lock the real user out. A successful
 check is remembered for a few minutes so clients that send Basic credentials on every request
-(QGIS's OAPIF provider pages through items) do not pay argon2 each time.
+(QGIS's OAPIF provider pages through items) do not pay argon2 each time; so is a failed one, for
+a client retrying a stale saved password from its address (its tries are still counted).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import re
 import secrets
 import threading
 import time
+from collections import OrderedDict
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,7 +38,8 @@ LONGEST_LOCK = timedelta(hours=1)
 ADDRESS_FAILURES = 30                # failures from one address across all names before it is paused,
 ADDRESS_LEAK = timedelta(minutes=2)  # ... of which one is forgotten every ADDRESS_LEAK (30 an hour)
 ANY = "*"                            # sign_in_failures.username of an address's count across names
-REMEMBER = 300.0                     # seconds a verified password is remembered
+REMEMBER = 300.0                     # seconds a verified password is remembered (a wrong one too)
+WRONG_KEPT = 10_000                  # wrong passwords remembered at most (the oldest forgotten first)
 #: argon2 verifications at once: each uses up to 4 cores, so password guessing (every guess is
 #: verified, the name known or not) cannot take all the hub's processors from signed-in callers.
 VERIFYING = max(1, (os.cpu_count() or 2) // 2)
@@ -298,6 +301,7 @@ class Authenticator:
         self._dummy = _HASHER.hash(secrets.token_urlsafe(24))    # verified against for unknown names
         self._verifying = threading.BoundedSemaphore(VERIFYING)
         self._checking: dict[tuple[str, str, bytes], Future] = {}    # passwords being checked now
+        self._wrong: OrderedDict[tuple[str, str, bytes, str], float] = OrderedDict()   # ... proven wrong: when
 
     def _user(self, username: str) -> tuple | None:
         return self._connect().execute(
@@ -348,7 +352,7 @@ class Authenticator:
         try:
             throttle.reserve(username, client)
             try:
-                right = self._verify(username, password, stored, token)
+                right = self._verify(username, password, stored, token, client)
             except BaseException:
                 throttle.settle(username, client, False, True)
                 raise
@@ -371,11 +375,26 @@ class Authenticator:
         return bool(seen and seen[1] == stored and time.monotonic() - seen[2] < REMEMBER
                     and hmac.compare_digest(seen[0], token))
 
-    def _verify(self, username: str, password: str, stored: str, token: bytes) -> bool:
+    def _verify(self, username: str, password: str, stored: str, token: bytes, client: str) -> bool:
+        """Whether ``password`` matches ``stored``: argon2, unless this very password was proven
+        wrong for this name from this address minutes ago (a client retrying a stale saved password
+        would otherwise cost a verification a request; every try is still counted by the throttle).
+        Only the same address: from another one, a quick refusal would tell that someone had
+        recently tried that password for that name (a user's typo of the real one, say)."""
+        key = (username, stored, token, client)
+        with self._lock:
+            wrong_at = self._wrong.get(key)
+        if wrong_at is not None and time.monotonic() - wrong_at < REMEMBER:
+            return False
         try:
             with self._verifying:
                 _HASHER.verify(stored, password)
         except (VerificationError, InvalidHashError):
+            with self._lock:
+                self._wrong[key] = time.monotonic()
+                self._wrong.move_to_end(key)
+                while len(self._wrong) > WRONG_KEPT:
+                    self._wrong.popitem(last=False)
             return False
         with self._lock:
             self._remembered[username] = (token, stored, time.monotonic())

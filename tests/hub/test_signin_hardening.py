@@ -189,3 +189,37 @@ def test_the_audit_log_cannot_be_flooded(hub_url, hub_db_path):
     assert json.loads(rows[-1]["params"]) == {auditlog.DROPPED: "not logged: too many requests without signing in"}
     size = sum(len(str(v)) for r in rows for v in dict(r).values())
     assert size < n * 3000, f"{size} bytes logged for {n} requests"         # (before: 120 kB a request)
+
+
+def test_a_stale_saved_password_costs_one_verification_and_every_try(tmp_path, monkeypatch):
+    """A client retrying a wrong password it saved is refused each time and each try counts
+    towards the pause, but argon2 runs once for it; the same password from another address is
+    verified again (a quick refusal there would tell that someone tried it), and so is a new one."""
+    from argon2 import PasswordHasher
+
+    from tests.hub_locator import new_hub
+
+    class Counting(PasswordHasher):
+        verified = 0
+
+        def verify(self, hash, password):
+            Counting.verified += 1
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(accounts, "_HASHER", Counting())
+    conn = db.connect(new_hub(tmp_path / "hub.sqlite"))
+    accounts.add_agency(conn, "city-council", "City council")
+    accounts.add_user(conn, "stale.saver", "city-council", "analyst", "the right password")
+    auth = accounts.Authenticator(lambda: conn)
+    for _ in range(3):
+        with pytest.raises(accounts.Refused):
+            auth.password("stale.saver", "last year's password", "10.9.0.1")
+    assert Counting.verified == 1
+    failures = "SELECT failures FROM sign_in_failures WHERE username = 'stale.saver' ORDER BY client"
+    assert [r["failures"] for r in dict_rows(conn.locator, failures)] == [3]
+    with pytest.raises(accounts.Refused):
+        auth.password("stale.saver", "last year's password", "10.9.0.2")
+    assert Counting.verified == 2
+    accounts.set_password(conn, "stale.saver", "last year's password")
+    assert auth.password("stale.saver", "last year's password", "10.9.0.1").username == "stale.saver"
+    assert Counting.verified == 3
