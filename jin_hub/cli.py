@@ -119,6 +119,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         raise ValueError(f"--public-url {public} is not a base URL: give it as https://host[:port][/path]")
     app = create_app(_db_path(args), public, args.cache_mb << 20)  # (checks the database once, with a clear message)
     where = backends.shown(_db_path(args))
+    _check_connections(args)
     print(f"JiN hub {__version__} serving {where} on {bound_url(scheme, args.host, args.port)} in "
           f"{args.workers} process{'es' if args.workers > 1 else ''}; links point to {public}", flush=True)
     if scheme == "http" and args.host not in ("127.0.0.1", "localhost", "::1"):
@@ -149,6 +150,24 @@ def _check_workers(args: argparse.Namespace) -> None:
         raise ValueError(f"--workers {args.workers}: give the number of hub processes, 1 or more")
     if args.cache_mb < 1:
         raise ValueError(f"--cache-mb {args.cache_mb}: give the memory each hub process may keep, 1 MB or more")
+
+
+def _check_connections(args: argparse.Namespace) -> None:
+    """Warn when the hub's processes may open more connections than the database allows: under
+    load the last ones would be refused, and their requests fail."""
+    from jin_hub import db
+    from jin_hub.api.app import CONNECTIONS
+
+    conn = db.connect(_db_path(args))
+    try:
+        allowed = conn.connections_allowed()
+    finally:
+        conn.close()
+    wanted = args.workers * CONNECTIONS
+    if allowed is not None and wanted > allowed:
+        print(f"warning: {args.workers} hub process{'es' if args.workers > 1 else ''} may open up to {wanted} "
+              f"database connections, but the server lets this hub open {allowed}: raise max_connections in "
+              f"postgresql.conf to at least {wanted + 10}, or serve with fewer --workers", file=sys.stderr, flush=True)
 
 
 def cmd_status(args: argparse.Namespace) -> None:

@@ -20,8 +20,8 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import Future
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -43,6 +43,10 @@ WRONG_KEPT = 10_000                  # wrong passwords remembered at most (the o
 #: argon2 verifications at once: each uses up to 4 cores, so password guessing (every guess is
 #: verified, the name known or not) cannot take all the hub's processors from signed-in callers.
 VERIFYING = max(1, (os.cpu_count() or 2) // 2)
+#: ... and they run at a lower priority (Linux: a thread's nice value, which argon2's own threads
+#: inherit): 10 % of requests with wrong passwords took both cores of a 2-core hub, and signed-in
+#: callers' replies waited seconds behind them.
+VERIFY_NICE = 10
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 _HASHER = PasswordHasher()
 
@@ -285,6 +289,12 @@ def _immediate(conn: Connection):
     conn.execute("COMMIT")
 
 
+def _lower_priority() -> None:
+    """Run this thread (and the threads it starts) at ``VERIFY_NICE``, where the OS allows it."""
+    with suppress(AttributeError, OSError):    # (elsewhere the verification runs at normal priority)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), VERIFY_NICE)
+
+
 class Authenticator:
     """Checks Basic credentials and API keys against the hub database (thread-safe).
 
@@ -299,7 +309,7 @@ class Authenticator:
         self._pepper = secrets.token_bytes(32)
         self._lock = threading.Lock()
         self._dummy = _HASHER.hash(secrets.token_urlsafe(24))    # verified against for unknown names
-        self._verifying = threading.BoundedSemaphore(VERIFYING)
+        self._verifier = ThreadPoolExecutor(VERIFYING, thread_name_prefix="argon2", initializer=_lower_priority)
         self._checking: dict[tuple[str, str, bytes], Future] = {}    # passwords being checked now
         self._wrong: OrderedDict[tuple[str, str, bytes, str], float] = OrderedDict()   # ... proven wrong: when
 
@@ -387,8 +397,7 @@ class Authenticator:
         if wrong_at is not None and time.monotonic() - wrong_at < REMEMBER:
             return False
         try:
-            with self._verifying:
-                _HASHER.verify(stored, password)
+            self._verifier.submit(_HASHER.verify, stored, password).result()
         except (VerificationError, InvalidHashError):
             with self._lock:
                 self._wrong[key] = time.monotonic()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Optional
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
@@ -46,12 +48,26 @@ def _openapi_with_security(app: FastAPI):
     return openapi
 
 
+#: Requests a hub process works on at once (threads; anyio's default, set so the count below holds).
+THREADS = 40
+#: Database connections a hub process opens at most: each thread's read and read-write ones, the
+#: audit writer's and one to start with.
+CONNECTIONS = 2 * THREADS + 2
+
+
+@asynccontextmanager
+async def _threads(app: FastAPI):
+    anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
+    yield
+
+
 def create_app(db_path: Locator, public_url: Optional[str] = None, cache_bytes: int = CACHE_BYTES) -> FastAPI:
     """The hub app serving the database at ``db_path``: published data read-only; credentials,
     failed sign-ins and the audit log read-write. ``public_url`` is where clients reach it, used
     in every link it sends (default: the address it is bound to; see ``deps.public_base``);
     ``cache_bytes`` bounds what it keeps in memory (``Store``)."""
     app = FastAPI(
+        lifespan=_threads,
         title="JiN hub API",
         version=__version__,
         description="Joined-up Information Nottinghamshire: disclosure-controlled community-safety data. "

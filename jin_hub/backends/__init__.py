@@ -95,6 +95,9 @@ class Connection(Protocol):
 
     def has_table(self, name: str) -> bool: ...
 
+    def connections_allowed(self) -> int | None:
+        """How many connections the database lets the hub open at once (None: no limit)."""
+
     def begin_snapshot(self) -> None: ...
 
     def streamed(self, sql: str) -> Any: ...

@@ -206,6 +206,13 @@ class Connection:
     def has_table(self, name: str) -> bool:
         return self.execute("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()[0]
 
+    def connections_allowed(self) -> int:
+        """The server's ``max_connections`` less those kept for superusers (and other roles, 16+)."""
+        total, = self.execute("SELECT current_setting('max_connections')::int - current_setting("
+                              "'superuser_reserved_connections')::int - coalesce(current_setting("
+                              "'reserved_connections', true)::int, 0)").fetchone()
+        return total
+
     def begin_snapshot(self) -> None:
         """Begin a read transaction: every query sees the database as it was when the first ran."""
         self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")

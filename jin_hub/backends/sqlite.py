@@ -58,6 +58,9 @@ class Connection(sqlite3.Connection):
         found = self.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
         return found.fetchone() is not None
 
+    def connections_allowed(self) -> None:
+        return None
+
     def begin_snapshot(self) -> None:
         """Begin a read transaction: every query sees the database as it was when the first ran."""
         self.execute("BEGIN")

@@ -3,6 +3,7 @@ lock) and its bad input, each a clear message and exit 2 with nothing half-creat
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import threading
@@ -10,8 +11,9 @@ import threading
 import psycopg
 import pytest
 
-from jin_hub import backends, db
+from jin_hub import backends, cli, db
 from jin_hub.access import auditlog
+from jin_hub.api.app import CONNECTIONS
 from jin_hub.backends import BackendError, postgres
 from tests.conftest import ROOT
 
@@ -166,3 +168,15 @@ def test_a_hub_serves_on_after_postgresql_restarts():
         assert auditlog.verify(db.connect(url))[1] == []
     finally:
         server.stop()
+
+
+def test_serving_warns_when_its_processes_may_open_too_many_connections(pg_url, capsys):
+    """Each process opens up to ``CONNECTIONS``: more than the server allows in all fails requests
+    under load, so ``serve`` says so before it starts, with the setting to change."""
+    allowed = db.connect(pg_url).connections_allowed()
+    enough = argparse.Namespace(db=pg_url, workers=max(1, allowed // CONNECTIONS))
+    cli._check_connections(enough)
+    assert "warning" not in capsys.readouterr().err
+    cli._check_connections(argparse.Namespace(db=pg_url, workers=allowed // CONNECTIONS + 1))
+    warned = capsys.readouterr().err
+    assert f"the server lets this hub open {allowed}" in warned and "max_connections" in warned
