@@ -23,6 +23,17 @@ from tests.conftest import ANALYST
 from tests.hub_locator import copy_hub
 
 
+def at_once(n: int, call, gate: threading.Event) -> None:
+    """``n`` threads running ``call`` while the first making waits on ``gate``, which then opens."""
+    callers = [threading.Thread(target=call) for _ in range(n)]
+    for t in callers:
+        t.start()
+    time.sleep(0.2)
+    gate.set()
+    for t in callers:
+        t.join(5)
+
+
 def test_callers_asking_at_once_wait_for_one_making():
     memo: Memo[str] = Memo(1000, len)
     made, gate = [], threading.Event()
@@ -33,13 +44,7 @@ def test_callers_asking_at_once_wait_for_one_making():
         return "table"
 
     got: list[str] = []
-    callers = [threading.Thread(target=lambda: got.append(memo.get("k", make))) for _ in range(20)]
-    for t in callers:
-        t.start()
-    time.sleep(0.2)
-    gate.set()
-    for t in callers:
-        t.join(5)
+    at_once(20, lambda: got.append(memo.get("k", make)), gate)
     assert len(made) == 1 and got == ["table"] * 20
 
 
@@ -59,13 +64,7 @@ def test_a_failed_making_reaches_every_waiter_and_is_not_kept():
         except LookupError as exc:
             errors.append(exc)
 
-    callers = [threading.Thread(target=ask) for _ in range(5)]
-    for t in callers:
-        t.start()
-    time.sleep(0.2)
-    gate.set()
-    for t in callers:
-        t.join(5)
+    at_once(5, ask, gate)
     assert len(errors) == 5
     assert memo.get("k", lambda: "made again") == "made again"
 
