@@ -91,7 +91,8 @@ class Store:
 
     def __init__(self, path: Locator, cache_bytes: int = CACHE_BYTES):
         self.path = path
-        db.open_readonly(self.path).close()       # fail fast with a clear message
+        db.open_readonly(self.path).close()       # fail fast with a clear message (never an empty hub) ...
+        db.connect(self.path).close()             # ... then bring one made by an earlier JiN up to date
         self._local = threading.local()
         self._catalogue: tuple[int | None, list[dict]] = (-1, [])
         self._gzipped: dict[tuple[str, str], bytes] = {}     # (geography, etag) -> compressed boundaries
@@ -226,6 +227,10 @@ class Store:
             f"SELECT area_code, area_name, district_code, district_name, {geom} FROM areas "
             f"WHERE {where} ORDER BY area_code LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
         return Page(matched, rows)
+
+    def districts(self, geography: str) -> dict[str, str]:
+        """Each area's district code."""
+        return dict(self.conn.execute("SELECT area_code, district_code FROM areas WHERE geography = ?", (geography,)))
 
     # ---- records ---------------------------------------------------------------------------
     def records(self, dataset: str, period: str | None, category: str | None, zone: dict | None,
