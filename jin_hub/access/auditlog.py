@@ -174,10 +174,14 @@ def query(conn: Connection, since: str | None = None, until: str | None = None,
     """Audit rows, oldest first, filtered."""
     where, args = [], []
     for column, op, value in (("at", ">=", since), ("at", "<", until), ("username", "=", username),
-                              ("agency", "=", agency), ("dataset", "=", dataset)):
+                              ("agency", "=", agency)):
         if value:
             where.append(f"{column} {op} ?")
             args.append(value)
+    if dataset:                  # a request reading two datasets (compare) names both: "a,b"
+        literal = dataset.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append("(dataset = ? OR dataset LIKE ? ESCAPE '\\' OR dataset LIKE ? ESCAPE '\\')")
+        args += [dataset, f"{literal},%", f"%,{literal}"]
     sql = f"SELECT {', '.join(FIELDS)} FROM audit_log"
     if where:
         sql += " WHERE " + " AND ".join(where)

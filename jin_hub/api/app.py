@@ -15,7 +15,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from jin_hub import __version__, backends
-from jin_hub.api import admin, boundaries, catalogue, ogc, profile, records, reference, values, zones
+from jin_hub.api import admin, boundaries, catalogue, compare, ogc, profile, records, reference, values, zones
 from jin_hub.api.replies import GZIP_FROM, GZIP_LEVEL
 from jin_hub.api.security import AccessDb, install_audit
 from jin_hub.backends import Locator
@@ -81,7 +81,7 @@ def create_app(db_path: Locator, public_url: Optional[str] = None, cache_bytes: 
     install_audit(app)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_FROM, compresslevel=GZIP_LEVEL)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    for module in (ogc, catalogue, boundaries, values, profile, reference, zones, records, admin):
+    for module in (ogc, catalogue, boundaries, values, profile, compare, reference, zones, records, admin):
         app.include_router(module.router)
     app.openapi = _openapi_with_security(app)
     return app
