@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 import requests
 
-from bench import scale_data
+from bench import pygeoapi_peer, scale_data
 from jin_hub import cli, db
 from jin_hub.access import accounts
 from jin_hub.local_server import start_hub
@@ -43,6 +43,8 @@ from jin_hub.local_server import start_hub
 FOLDER = Path("var/bench/scale")
 USER = ("bench.analyst", "a benchmark password 1")
 LSOAS = 34_753
+COLLECTION = "scale_crime_lsoa"
+ITEMS = {"period": "2024"}                   # the items every client asks for: the year's values
 #: Left out of a run of every benchmark (``bench.__main__``): it runs only when named.
 SLOW = True
 
@@ -92,29 +94,46 @@ def latencies(url: str) -> tuple[float, float]:
     return cold, statistics.median(get() for _ in range(5))
 
 
-def paging(url: str, limit: int = 1000) -> float:
-    """Features per second paging through every LSOA's item."""
-    start, seen, offset = time.perf_counter(), 0, 0
+def paging(url: str, params: dict, auth: tuple[str, str] | None = None, limit: int = 1000) -> tuple[float, float]:
+    """(features per second, first page's seconds) paging through every LSOA's item of
+    ``url``'s collection; the same loop for the hub and its peer."""
+    start, seen, first = time.perf_counter(), 0, 0.0
     with requests.Session() as s:
         while True:
-            r = s.get(f"{url}/collections/scale_crime_lsoa/items", params={"limit": limit, "offset": offset,
-                                                                          "period": "2024"}, auth=USER, timeout=120)
+            r = s.get(url, params={**params, "limit": limit, "offset": seen}, auth=auth, timeout=120)
             r.raise_for_status()
             got = len(r.json()["features"])
+            first = first or time.perf_counter() - start
             seen += got
-            offset += limit
             if got < limit:
                 break
     if seen != LSOAS:
-        raise RuntimeError(f"paged {seen} features, not {LSOAS}")
-    return seen / (time.perf_counter() - start)
+        raise RuntimeError(f"{url} paged {seen} features, not {LSOAS}")
+    return seen / (time.perf_counter() - start), first
+
+
+def peer_paging(url: str, locator: str, folder: Path) -> str:
+    """The items paging line: the hub's, and pygeoapi's on the same collection exported from it
+    (or why pygeoapi is missing)."""
+    jin, jin_first = paging(f"{url}/collections/{COLLECTION}/items", ITEMS, USER)
+    line = f"OGC items paging: JiN {jin:,.0f} features/s (first page {jin_first * 1000:.0f} ms)"
+    try:
+        peer = pygeoapi_peer.serve(url, COLLECTION, ITEMS, USER, locator, folder)
+    except pygeoapi_peer.Unavailable as exc:
+        return f"{line}; pygeoapi peer not measured: {exc}"
+    try:
+        other, other_first = paging(f"{peer.url}/collections/{COLLECTION}/items", {"f": "json"})
+    finally:
+        peer.stop()
+    return (f"{line}, pygeoapi {other:,.0f} features/s (first page {other_first * 1000:.0f} ms): "
+            f"{jin / other:.1f}× (goal ≥ 3×)")
 
 
 def load(url: str, clients: int, seconds: float) -> dict:
     """``clients`` threads asking for values, items pages and the catalogue for ``seconds``; every
     tenth request of a client has a wrong password (from an address of its own, as another caller)."""
     paths = [("/api/v1/values/scale_crime/lsoa", {"period": "2024-06"}),
-             ("/collections/scale_crime_lsoa/items", {"limit": 500, "offset": 5000}),
+             (f"/collections/{COLLECTION}/items", {"limit": 500, "offset": 5000}),
              ("/api/v1/catalogue", {})]
     times: list[float] = []
     errors: list[str] = []
@@ -168,8 +187,9 @@ def run(name: str, locator: str, files: list[Path], boundaries: dict[str, Path],
     hub = start_hub(locator, timeout=120, forwarded_allow_ips="127.0.0.1")
     try:
         cold, warm = latencies(hub.url)
-        print(f"{name}: values of {LSOAS:,} LSOAs: cold {cold * 1000:.0f} ms, warm {warm * 1000:.0f} ms; "
-              f"OGC items paging {paging(hub.url):,.0f} features/s")
+        print(f"{name}: values of {LSOAS:,} LSOAs: cold {cold * 1000:.0f} ms, warm {warm * 1000:.0f} ms")
+        (peer_folder := secret.parent / f"pygeoapi-{name}").mkdir()
+        print(f"{name}: {peer_paging(hub.url, locator, peer_folder)}")
         before = audit_rows(locator)
         got = load(hub.url, args.clients, args.seconds)
         time.sleep(1)

@@ -1,0 +1,187 @@
+"""pygeoapi (the OGC API reference server, from PyPI) as the scale benchmark's peer: the hub's
+LSOA collection, exported from the hub itself, served by pygeoapi so items paging compares like
+with like.
+
+pygeoapi lives in a venv of its own (``var/bench/pygeoapi-venv``, made once with ``python3 -m
+venv`` of the hub's Python, whose sqlite3 loads SpatiaLite, and pip): its pins would fight the hub's FastAPI and pydantic. It runs as its docs advise
+for production, gunicorn with its Flask app, one worker as the hub has one process. Its providers
+for the data: SQLiteGPKG over a SpatiaLite file (on SQLite; the GeoPackage form goes through a
+virtual table, slower) and PostgreSQL over a PostGIS table in the hub's own server. Not its
+GeoJSON provider, which parses the whole file on every request.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import requests
+import yaml
+
+from jin_hub import die_with_parent
+from jin_hub.local_server import free_port
+
+VENV = Path("var/bench/pygeoapi-venv")
+PACKAGES = ["pygeoapi", "gunicorn", "psycopg2-binary", "GeoAlchemy2"]
+TABLE = "lsoa"
+SPATIALITE = "/usr/lib/x86_64-linux-gnu/mod_spatialite.so"
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+
+
+class Unavailable(RuntimeError):
+    """pygeoapi could not be installed or started; the message says why."""
+
+
+def install(venv: Path = VENV) -> Path:
+    """The venv's ``bin`` with pygeoapi and gunicorn, made once; ``Unavailable`` with pip's own
+    last lines if the install fails."""
+    bin_ = venv.absolute() / "bin"
+    if (bin_ / "gunicorn").exists() and (bin_ / "pygeoapi").exists():
+        return bin_
+    python = str(Path(sys.base_prefix) / "bin" / "python3")        # the hub's own Python, not a venv's
+    for step in ([python, "-m", "venv", str(venv)], [str(bin_ / "pip"), "install", "-q", *PACKAGES]):
+        done = subprocess.run(step, capture_output=True, text=True)
+        if done.returncode:
+            subprocess.run(["rm", "-rf", str(venv)])        # never half a venv that passes the check above
+            raise Unavailable(f"`{' '.join(step[:3])} …` failed: {(done.stderr or done.stdout).strip()[-600:]}")
+    return bin_
+
+
+def export(url: str, collection: str, params: dict, auth: tuple[str, str]) -> gpd.GeoDataFrame:
+    """The hub's items of ``collection`` (every page, ``params`` as the benchmark asks them) as a
+    GeoDataFrame in CRS84 with the same properties, area_code first (pygeoapi's id field)."""
+    features: list[dict] = []
+    with requests.Session() as s:
+        while True:
+            r = s.get(f"{url}/collections/{collection}/items",
+                      params={**params, "limit": 10_000, "offset": len(features)}, auth=auth, timeout=300)
+            r.raise_for_status()
+            page = r.json()["features"]
+            features += page
+            if len(page) < 10_000:
+                break
+    return gpd.GeoDataFrame.from_features(features, crs="OGC:CRS84")[
+        ["area_code", *[c for c in features[0]["properties"] if c != "area_code"], "geometry"]]
+
+
+def write_spatialite(frame: gpd.GeoDataFrame, path: Path) -> Path:
+    """A SpatiaLite database of ``frame`` (pygeoapi's SQLiteGPKG provider reads it directly)."""
+    path.unlink(missing_ok=True)
+    pyogrio.write_dataframe(frame, path, layer=TABLE, driver="SQLite", dataset_options={"SPATIALITE": "YES"},
+                            layer_options={"FID": "fid", "GEOMETRY_NAME": "geom"})
+    return path
+
+
+def write_postgis(frame: gpd.GeoDataFrame, locator: str) -> None:
+    """``frame`` as table ``peer.lsoa`` (GiST-indexed, SRID 4326 in lon/lat order) in the hub's
+    PostgreSQL database, for pygeoapi's PostgreSQL provider."""
+    import psycopg
+
+    columns = [c for c in frame.columns if c != "geometry"]
+    types = {c: "double precision" if frame[c].dtype.kind == "f" else "bigint" if frame[c].dtype.kind in "iu"
+             else "boolean" if frame[c].dtype.kind == "b" else "text" for c in columns}
+    with psycopg.connect(locator) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS peer CASCADE")
+        conn.execute("CREATE SCHEMA peer")
+        conn.execute(f"CREATE TABLE peer.{TABLE} ({', '.join(f'{c} {types[c]}' for c in columns)}, "
+                     "geom geometry(Geometry, 4326), PRIMARY KEY (area_code))")
+        with conn.cursor().copy(f"COPY peer.{TABLE} ({', '.join(columns)}, geom) FROM STDIN") as copy:
+            for row, geom in zip(frame[columns].itertuples(index=False), frame.geometry.to_wkb(hex=True)):
+                copy.write_row([None if v != v else v for v in row] + [f"SRID=4326;{geom}"])
+        conn.execute(f"CREATE INDEX ON peer.{TABLE} USING gist (geom)")
+        conn.execute(f"ANALYZE peer.{TABLE}")
+
+
+def provider(locator: str, folder: Path, frame: gpd.GeoDataFrame) -> dict:
+    """pygeoapi's provider entry for ``frame`` stored beside the hub's backend (``locator``)."""
+    base = {"type": "feature", "id_field": "area_code", "table": TABLE}
+    if not locator.startswith("postgresql"):
+        return {**base, "name": "SQLiteGPKG", "data": str(write_spatialite(frame, folder / "peer.sqlite"))}
+    from psycopg.conninfo import conninfo_to_dict
+
+    write_postgis(frame, locator)
+    info = conninfo_to_dict(locator)
+    return {**base, "name": "PostgreSQL", "geom_field": "geom",
+            "data": {"host": info.get("host", "127.0.0.1"), "port": int(info.get("port", 5432)),
+                     "dbname": info["dbname"], "user": info["user"], "password": info.get("password", ""),
+                     "search_path": ["peer"]}}
+
+
+def config(port: int, collection: str, provider_def: dict, bbox: list[float]) -> dict:
+    """A minimal pygeoapi configuration serving one collection; logging at errors only, as a
+    production server would."""
+    return {
+        "server": {"bind": {"host": "127.0.0.1", "port": port}, "url": f"http://127.0.0.1:{port}",
+                   "mimetype": "application/json; charset=UTF-8", "encoding": "utf-8", "language": "en-US",
+                   "pretty_print": False, "limits": {"default_items": 10, "max_items": 10_000},
+                   "map": {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "attribution": "OSM"}},
+        "logging": {"level": "ERROR"},
+        "metadata": {"identification": {"title": "JiN benchmark peer", "description": "The hub's LSOAs",
+                                        "keywords": ["benchmark"], "keywords_type": "theme",
+                                        "terms_of_service": "", "url": "http://127.0.0.1"},
+                     "license": {"name": "OGL", "url": "http://127.0.0.1"},
+                     "provider": {"name": "JiN", "url": "http://127.0.0.1"}, "contact": {"name": "JiN"}},
+        "resources": {collection: {
+            "type": "collection", "title": collection, "description": "LSOAs with the hub's values",
+            "keywords": ["lsoa"], "links": [],
+            "extents": {"spatial": {"bbox": bbox, "crs": CRS84}},
+            "providers": [provider_def]}},
+    }
+
+
+@dataclass
+class Peer:
+    url: str
+    proc: subprocess.Popen
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def start(bin_: Path, folder: Path, collection: str, provider_def: dict, bbox: list[float],
+          timeout: float = 120) -> Peer:
+    """gunicorn serving pygeoapi's Flask app on a free loopback port; returns once it answers."""
+    port = free_port()
+    cfg, openapi = folder / "pygeoapi-config.yml", folder / "pygeoapi-openapi.yml"
+    cfg.write_text(yaml.safe_dump(config(port, collection, provider_def, bbox)))
+    env = {**os.environ, "PYGEOAPI_CONFIG": str(cfg), "PYGEOAPI_OPENAPI": str(openapi),
+           "SPATIALITE_LIBRARY_PATH": SPATIALITE}
+    done = subprocess.run([str(bin_ / "pygeoapi"), "openapi", "generate", str(cfg), "--output-file", str(openapi)],
+                          capture_output=True, text=True, env=env)
+    if done.returncode:
+        raise Unavailable(f"pygeoapi openapi generate failed: {done.stderr.strip()[-600:]}")
+    with open(folder / "pygeoapi.log", "wb") as log:          # the child keeps its own copy of the file
+        proc = subprocess.Popen(die_with_parent.command(
+            [str(bin_ / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}", "--timeout", "300",
+             "pygeoapi.flask_app:APP"]), env=env, stdout=log, stderr=subprocess.STDOUT)
+    peer, deadline = Peer(f"http://127.0.0.1:{port}", proc), time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if requests.get(f"{peer.url}/collections/{collection}", params={"f": "json"}, timeout=5).ok:
+                return peer
+        except (requests.ConnectionError, requests.Timeout):
+            time.sleep(0.2)
+    peer.stop()
+    raise Unavailable(f"pygeoapi did not answer: {(folder / 'pygeoapi.log').read_text()[-600:]}")
+
+
+def serve(url: str, collection: str, params: dict, auth: tuple[str, str], locator: str,
+          folder: Path) -> Peer:
+    """pygeoapi serving the hub's ``collection`` (exported now from ``url``) from the same kind of
+    backend as the hub's; ``Unavailable`` says why not."""
+    bin_ = install()
+    frame = export(url, collection, params, auth)
+    bbox = [float(v) for v in frame.total_bounds]
+    return start(bin_, folder, collection, provider(locator, folder, frame), bbox)
+
