@@ -96,9 +96,10 @@ def latencies(url: str) -> tuple[float, float]:
 
 def paging(url: str, params: dict, auth: tuple[str, str] | None = None, limit: int = 1000) -> tuple[float, float]:
     """(features per second, first page's seconds) paging through every LSOA's item of
-    ``url``'s collection; the same loop for the hub and its peer."""
-    start, seen, first = time.perf_counter(), 0, 0.0
+    ``url``'s collection; the same loop for the hub and its peer, each warmed by one item first."""
     with requests.Session() as s:
+        s.get(url, params={**params, "limit": 1}, auth=auth, timeout=120).raise_for_status()
+        start, seen, first = time.perf_counter(), 0, 0.0
         while True:
             r = s.get(url, params={**params, "limit": limit, "offset": seen}, auth=auth, timeout=120)
             r.raise_for_status()

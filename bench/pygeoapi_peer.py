@@ -2,26 +2,28 @@
 LSOA collection, exported from the hub itself, served by pygeoapi so items paging compares like
 with like.
 
-pygeoapi lives in a venv of its own (``var/bench/pygeoapi-venv``, made once with ``python3 -m
-venv`` of the hub's Python, whose sqlite3 loads SpatiaLite, and pip): its pins would fight the hub's FastAPI and pydantic. It runs as its docs advise
-for production, gunicorn with its Flask app, one worker as the hub has one process. Its providers
-for the data: SQLiteGPKG over a SpatiaLite file (on SQLite; the GeoPackage form goes through a
-virtual table, slower) and PostgreSQL over a PostGIS table in the hub's own server. Not its
-GeoJSON provider, which parses the whole file on every request.
+pygeoapi lives in a venv of its own (``var/bench/pygeoapi-venv``, made once with pip and the
+hub's own Python, whose sqlite3 loads SpatiaLite): its pins would fight the hub's FastAPI and
+pydantic. It runs as its docs advise for production, gunicorn with its Flask app, one worker as
+the hub has one process. Its providers: SQLiteGPKG over a SpatiaLite file beside a SQLite hub
+(the GeoPackage form goes through a virtual table, slower) and PostgreSQL over a PostGIS table
+in a PostgreSQL hub's own database. Not its GeoJSON provider, which parses the whole file on
+every request.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import geopandas as gpd
-import pyogrio
 import requests
+import shapely
+import shapely.geometry
 import yaml
 
 from jin_hub import die_with_parent
@@ -53,9 +55,8 @@ def install(venv: Path = VENV) -> Path:
     return bin_
 
 
-def export(url: str, collection: str, params: dict, auth: tuple[str, str]) -> gpd.GeoDataFrame:
-    """The hub's items of ``collection`` (every page, ``params`` as the benchmark asks them) as a
-    GeoDataFrame in CRS84 with the same properties, area_code first (pygeoapi's id field)."""
+def export(url: str, collection: str, params: dict, auth: tuple[str, str]) -> list[dict]:
+    """The hub's items of ``collection``, every page (``params`` as the benchmark asks them)."""
     features: list[dict] = []
     with requests.Session() as s:
         while True:
@@ -65,47 +66,63 @@ def export(url: str, collection: str, params: dict, auth: tuple[str, str]) -> gp
             page = r.json()["features"]
             features += page
             if len(page) < 10_000:
-                break
-    return gpd.GeoDataFrame.from_features(features, crs="OGC:CRS84")[
-        ["area_code", *[c for c in features[0]["properties"] if c != "area_code"], "geometry"]]
+                return features
 
 
-def write_spatialite(frame: gpd.GeoDataFrame, path: Path) -> Path:
-    """A SpatiaLite database of ``frame`` (pygeoapi's SQLiteGPKG provider reads it directly)."""
+def _rows(features: list[dict]) -> tuple[list[str], list[list]]:
+    """(property names, area_code first, pygeoapi's id field; rows of their values and the
+    geometry as WKB)."""
+    names = ["area_code", *[k for k in features[0]["properties"] if k != "area_code"]]
+    return names, [[f["properties"][k] for k in names] + [shapely.geometry.shape(f["geometry"]).wkb]
+                   for f in features]
+
+
+def write_spatialite(features: list[dict], path: Path) -> Path:
+    """A SpatiaLite database of ``features`` (geometry SRID 4326, lon/lat as CRS84), with the
+    hub's properties as its only columns, for pygeoapi's SQLiteGPKG provider."""
+    names, rows = _rows(features)
     path.unlink(missing_ok=True)
-    pyogrio.write_dataframe(frame, path, layer=TABLE, driver="SQLite", dataset_options={"SPATIALITE": "YES"},
-                            layer_options={"FID": "fid", "GEOMETRY_NAME": "geom"})
+    conn = sqlite3.connect(path)
+    conn.enable_load_extension(True)
+    conn.load_extension(SPATIALITE)
+    with conn:
+        conn.execute("SELECT InitSpatialMetadata(1)")
+        conn.execute(f"CREATE TABLE {TABLE} ({', '.join(names)}, PRIMARY KEY (area_code))")
+        conn.execute(f"SELECT AddGeometryColumn('{TABLE}', 'geom', 4326, 'GEOMETRY', 'XY')")
+        conn.executemany(f"INSERT INTO {TABLE} VALUES ({', '.join('?' * len(names))}, GeomFromWKB(?, 4326))", rows)
+        conn.execute(f"SELECT CreateSpatialIndex('{TABLE}', 'geom')")
+    conn.close()
     return path
 
 
-def write_postgis(frame: gpd.GeoDataFrame, locator: str) -> None:
-    """``frame`` as table ``peer.lsoa`` (GiST-indexed, SRID 4326 in lon/lat order) in the hub's
+def write_postgis(features: list[dict], locator: str) -> None:
+    """``features`` as table ``peer.lsoa`` (GiST-indexed, SRID 4326 in lon/lat order) in the hub's
     PostgreSQL database, for pygeoapi's PostgreSQL provider."""
     import psycopg
 
-    columns = [c for c in frame.columns if c != "geometry"]
-    types = {c: "double precision" if frame[c].dtype.kind == "f" else "bigint" if frame[c].dtype.kind in "iu"
-             else "boolean" if frame[c].dtype.kind == "b" else "text" for c in columns}
+    names, rows = _rows(features)
+    kinds = {bool: "boolean", int: "bigint", float: "double precision", str: "text"}
+    types = [next((kinds[type(r[i])] for r in rows if r[i] is not None), "text") for i in range(len(names))]
     with psycopg.connect(locator) as conn:
         conn.execute("DROP SCHEMA IF EXISTS peer CASCADE")
         conn.execute("CREATE SCHEMA peer")
-        conn.execute(f"CREATE TABLE peer.{TABLE} ({', '.join(f'{c} {types[c]}' for c in columns)}, "
+        conn.execute(f"CREATE TABLE peer.{TABLE} ({', '.join(f'{n} {t}' for n, t in zip(names, types))}, "
                      "geom geometry(Geometry, 4326), PRIMARY KEY (area_code))")
-        with conn.cursor().copy(f"COPY peer.{TABLE} ({', '.join(columns)}, geom) FROM STDIN") as copy:
-            for row, geom in zip(frame[columns].itertuples(index=False), frame.geometry.to_wkb(hex=True)):
-                copy.write_row([None if v != v else v for v in row] + [f"SRID=4326;{geom}"])
+        with conn.cursor().copy(f"COPY peer.{TABLE} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([*row[:-1], f"SRID=4326;{row[-1].hex()}"])
         conn.execute(f"CREATE INDEX ON peer.{TABLE} USING gist (geom)")
         conn.execute(f"ANALYZE peer.{TABLE}")
 
 
-def provider(locator: str, folder: Path, frame: gpd.GeoDataFrame) -> dict:
-    """pygeoapi's provider entry for ``frame`` stored beside the hub's backend (``locator``)."""
+def provider(locator: str, folder: Path, features: list[dict]) -> dict:
+    """pygeoapi's provider entry for ``features`` stored beside the hub's backend (``locator``)."""
     base = {"type": "feature", "id_field": "area_code", "table": TABLE}
     if not locator.startswith("postgresql"):
-        return {**base, "name": "SQLiteGPKG", "data": str(write_spatialite(frame, folder / "peer.sqlite"))}
+        return {**base, "name": "SQLiteGPKG", "data": str(write_spatialite(features, folder / "peer.sqlite"))}
     from psycopg.conninfo import conninfo_to_dict
 
-    write_postgis(frame, locator)
+    write_postgis(features, locator)
     info = conninfo_to_dict(locator)
     return {**base, "name": "PostgreSQL", "geom_field": "geom",
             "data": {"host": info.get("host", "127.0.0.1"), "port": int(info.get("port", 5432)),
@@ -163,8 +180,8 @@ def start(bin_: Path, folder: Path, collection: str, provider_def: dict, bbox: l
         raise Unavailable(f"pygeoapi openapi generate failed: {done.stderr.strip()[-600:]}")
     with open(folder / "pygeoapi.log", "wb") as log:          # the child keeps its own copy of the file
         proc = subprocess.Popen(die_with_parent.command(
-            [str(bin_ / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}", "--timeout", "300",
-             "pygeoapi.flask_app:APP"]), env=env, stdout=log, stderr=subprocess.STDOUT)
+            [str(bin_ / "gunicorn"), "--workers", "1", "--no-control-socket", "--bind", f"127.0.0.1:{port}",
+             "--timeout", "300", "pygeoapi.flask_app:APP"]), env=env, stdout=log, stderr=subprocess.STDOUT)
     peer, deadline = Peer(f"http://127.0.0.1:{port}", proc), time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
         try:
@@ -181,7 +198,7 @@ def serve(url: str, collection: str, params: dict, auth: tuple[str, str], locato
     """pygeoapi serving the hub's ``collection`` (exported now from ``url``) from the same kind of
     backend as the hub's; ``Unavailable`` says why not."""
     bin_ = install()
-    frame = export(url, collection, params, auth)
-    bbox = [float(v) for v in frame.total_bounds]
-    return start(bin_, folder, collection, provider(locator, folder, frame), bbox)
+    features = export(url, collection, params, auth)
+    bbox = shapely.total_bounds([shapely.geometry.shape(f["geometry"]) for f in features]).tolist()
+    return start(bin_, folder, collection, provider(locator, folder, features), bbox)
 
