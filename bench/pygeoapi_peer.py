@@ -6,14 +6,15 @@ pygeoapi lives in a venv of its own (``var/bench/pygeoapi-venv``, made once with
 hub's own Python, whose sqlite3 loads SpatiaLite): its pins would fight the hub's FastAPI and
 pydantic. It runs as its docs advise for production, gunicorn with its Flask app, one worker as
 the hub has one process. Its providers: SQLiteGPKG over a SpatiaLite file beside a SQLite hub
-(the GeoPackage form goes through a virtual table, slower) and PostgreSQL over a PostGIS table
-in a PostgreSQL hub's own database. Not its GeoJSON provider, which parses the whole file on
-every request.
+(its GeoPackage form, read through a SpatiaLite virtual table, paged no faster) and PostgreSQL
+over a PostGIS table in a PostgreSQL hub's own database. Not its GeoJSON provider, which parses
+the whole file on every request.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -32,7 +33,7 @@ from jin_hub.local_server import free_port
 VENV = Path("var/bench/pygeoapi-venv")
 PACKAGES = ["pygeoapi", "gunicorn", "psycopg2-binary", "GeoAlchemy2"]
 TABLE = "lsoa"
-SPATIALITE = "/usr/lib/x86_64-linux-gnu/mod_spatialite.so"
+SPATIALITE = "mod_spatialite"                  # found on the loader's path, as pygeoapi finds it
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
 
@@ -50,7 +51,7 @@ def install(venv: Path = VENV) -> Path:
     for step in ([python, "-m", "venv", str(venv)], [str(bin_ / "pip"), "install", "-q", *PACKAGES]):
         done = subprocess.run(step, capture_output=True, text=True)
         if done.returncode:
-            subprocess.run(["rm", "-rf", str(venv)])        # never half a venv that passes the check above
+            shutil.rmtree(venv, ignore_errors=True)        # never half a venv that passes the check above
             raise Unavailable(f"`{' '.join(step[:3])} …` failed: {(done.stderr or done.stdout).strip()[-600:]}")
     return bin_
 
@@ -154,6 +155,8 @@ def config(port: int, collection: str, provider_def: dict, bbox: list[float]) ->
 
 @dataclass
 class Peer:
+    """A running pygeoapi: its base URL and its gunicorn process."""
+
     url: str
     proc: subprocess.Popen
 
@@ -172,8 +175,7 @@ def start(bin_: Path, folder: Path, collection: str, provider_def: dict, bbox: l
     port = free_port()
     cfg, openapi = folder / "pygeoapi-config.yml", folder / "pygeoapi-openapi.yml"
     cfg.write_text(yaml.safe_dump(config(port, collection, provider_def, bbox)))
-    env = {**os.environ, "PYGEOAPI_CONFIG": str(cfg), "PYGEOAPI_OPENAPI": str(openapi),
-           "SPATIALITE_LIBRARY_PATH": SPATIALITE}
+    env = {**os.environ, "PYGEOAPI_CONFIG": str(cfg), "PYGEOAPI_OPENAPI": str(openapi)}
     done = subprocess.run([str(bin_ / "pygeoapi"), "openapi", "generate", str(cfg), "--output-file", str(openapi)],
                           capture_output=True, text=True, env=env)
     if done.returncode:
