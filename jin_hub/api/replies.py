@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 from dataclasses import dataclass
+from functools import cached_property
 
 from fastapi import Request, Response
 
@@ -18,27 +19,32 @@ GZIP_LEVEL = 6
 
 @dataclass(frozen=True)
 class Encoded:
-    """A reply's body as sent without compression and with gzip, and the rows it holds (audited)."""
+    """A reply's body, the rows it holds (audited), and its gzip, made when a client first takes it
+    (a client that does not, e.g. one on the same machine, costs no compression)."""
 
     raw: bytes
-    packed: bytes
     media_type: str
     rows: int
 
     @classmethod
     def of(cls, raw: bytes, media_type: str, rows: int) -> Encoded:
-        packed = gzip.compress(raw, compresslevel=GZIP_LEVEL, mtime=0) if len(raw) >= GZIP_FROM else raw
-        return cls(raw, packed, media_type, rows)
+        return cls(raw, media_type, rows)
+
+    @cached_property
+    def packed(self) -> bytes:
+        return gzip.compress(self.raw, compresslevel=GZIP_LEVEL, mtime=0)
 
     @property
     def size(self) -> int:
-        return len(self.raw) + len(self.packed)
+        """Bytes held, counting the gzip at a quarter of the body until it is made."""
+        packed = self.__dict__.get("packed")
+        return len(self.raw) + (len(packed) if packed is not None else len(self.raw) // 4)
 
 
 def send(request: Request, body: Encoded, headers: dict[str, str] | None = None) -> Response:
     """``body`` gzipped if the client takes gzip (the gzip middleware leaves an encoded reply alone)."""
     headers = dict(headers or {})
-    if body.packed is not body.raw:
+    if len(body.raw) >= GZIP_FROM:
         headers["Vary"] = "Accept-Encoding"
         if "gzip" in request.headers.get("accept-encoding", "").lower():
             headers["Content-Encoding"] = "gzip"
