@@ -289,6 +289,18 @@ def _immediate(conn: Connection):
     conn.execute("COMMIT")
 
 
+@dataclass
+class Attempt:
+    """A sign-in waiting for its password check (``Authenticator.start``)."""
+
+    username: str
+    client: str
+    user: tuple | None               # (agency, role, password hash, disabled), None for an unknown name
+    outcome: Future | None           # -> whether the password is right (None: proven minutes ago)
+    reserved: bool                   # whether this sign-in reserved the try that checks it
+    joined: bool = False             # whether it joined a check of the same password already running
+
+
 def _lower_priority() -> None:
     """Run this thread (and the threads it starts) at ``VERIFY_NICE``, where the OS allows it."""
     with suppress(AttributeError, OSError):    # (elsewhere the verification runs at normal priority)
@@ -318,62 +330,77 @@ class Authenticator:
             "SELECT agency, role, password_hash, disabled FROM users WHERE username = ?", (username,)).fetchone()
 
     def password(self, username: str, password: str, client: str) -> Principal:
-        """The user, or ``Refused`` / ``LockedOut``; ``client`` is the caller's address."""
-        throttle = Throttle(self._connect())
+        """The user, or ``Refused`` / ``LockedOut``; ``client`` is the caller's address. (Waits in
+        this thread for a verification: the API awaits ``start``'s ``Attempt`` instead.)"""
+        found = self.start(username, password, client)
+        if isinstance(found, Principal):
+            return found
+        try:
+            right = found.outcome.result()
+        except BaseException:
+            self.failed(found)
+            raise
+        return self.finish(found, right)
+
+    def start(self, username: str, password: str, client: str) -> Principal | Attempt:
+        """The user, if the password was proven minutes ago (``check``: unless paused here);
+        else the ``Attempt`` whose ``outcome`` says whether it is right, to pass to ``finish``.
+
+        A password not proven yet is checked only in a reserved try, at a lower priority and
+        without holding the caller's thread. Requests with the same name and password while it is
+        being checked join that check instead of reserving tries of their own: QGIS opening a
+        project sends several at once, and they would otherwise spend the name's free tries and
+        be paused with the right password. A joined request then passes as a password proven
+        minutes ago does. ``Refused`` / ``LockedOut`` as ``password``."""
         username = username[:64]               # (names have at most 63 characters: a longer one is unknown)
         user = self._user(username)
         stored = user[2] if user else self._dummy
         token = hmac.new(self._pepper, password.encode(), "sha256").digest()
-        reserved = False
         if self._remembered_as(username, stored, token):
-            throttle.check(username, client)   # a password proven minutes ago is let through unless paused
-            right = True
+            Throttle(self._connect()).check(username, client)
+            return self.finish(Attempt(username, client, user, None, reserved=False), True)
+        key = (username, stored, token)
+        with self._lock:
+            running = self._checking.get(key)
+            if running is not None:
+                return Attempt(username, client, user, running, reserved=False, joined=True)
+            running = self._checking[key] = Future()
+        try:
+            Throttle(self._connect()).reserve(username, client)
+        except BaseException as exc:
+            self._settle_check(key, running, exc)
+            raise
+        verified = self._verify(username, password, stored, token, client)
+        verified.add_done_callback(lambda done: self._settle_check(key, running, done.exception(), done))
+        return Attempt(username, client, user, running, reserved=True)
+
+    def _settle_check(self, key: tuple, running: Future, error: BaseException | None,
+                      done: Future | None = None) -> None:
+        """End the check of ``key``: later requests start their own; joined ones get its outcome."""
+        with self._lock:
+            del self._checking[key]
+        if error is not None:
+            running.set_exception(error)
         else:
-            right, reserved = self._checked(throttle, username, password, client, stored, token)
+            running.set_result(done.result())
+
+    def finish(self, attempt: Attempt, right: bool) -> Principal:
+        """Record how ``attempt`` ended; the user, or ``Refused`` / ``LockedOut``."""
+        throttle = Throttle(self._connect())
+        username, client, user = attempt.username, attempt.client, attempt.user
+        if right and attempt.joined:
+            throttle.check(username, client)   # as a password proven just now: unless paused here
         right = right and user is not None and not user[3]
-        if reserved or not right or (user and self._has_failures(username, client)):
-            throttle.settle(username, client, right, reserved)
+        if attempt.reserved or not right or (user and self._has_failures(username, client)):
+            throttle.settle(username, client, right, attempt.reserved)
         if not right:
             raise Refused("user name or password not accepted")
         return Principal(username, user[0], user[1])
 
-    def _checked(self, throttle: Throttle, username: str, password: str, client: str, stored: str,
-                 token: bytes) -> tuple[bool, bool]:
-        """(whether the password is right, whether this call reserved the try that checked it).
-
-        A password not proven yet is checked only in a reserved try. Requests with the same name
-        and password while it is being checked wait for that check instead of reserving tries of
-        their own: QGIS opening a project sends several at once, and they would otherwise spend the
-        name's free tries and be paused with the right password. A waiter then passes as a password
-        proven minutes ago does (``check``: unless its own address is paused)."""
-        key = (username, stored, token)
-        with self._lock:
-            running = self._checking.get(key)
-            if running is None:
-                running = self._checking[key] = Future()
-                mine = True
-            else:
-                mine = False
-        if not mine:
-            right = running.result()
-            if right:
-                throttle.check(username, client)
-            return right, False
-        try:
-            throttle.reserve(username, client)
-            try:
-                right = self._verify(username, password, stored, token, client)
-            except BaseException:
-                throttle.settle(username, client, False, True)
-                raise
-        except BaseException as exc:
-            running.set_exception(exc)
-            raise
-        finally:
-            with self._lock:
-                del self._checking[key]
-        running.set_result(right)
-        return right, True
+    def failed(self, attempt: Attempt) -> None:
+        """The verification itself failed (not a wrong password): its reserved try counts as one."""
+        if attempt.reserved:
+            Throttle(self._connect()).settle(attempt.username, attempt.client, False, True)
 
     def _has_failures(self, username: str, client: str) -> bool:
         return self._connect().execute("SELECT 1 FROM sign_in_failures WHERE username = ? AND client = ? "
@@ -385,19 +412,25 @@ class Authenticator:
         return bool(seen and seen[1] == stored and time.monotonic() - seen[2] < REMEMBER
                     and hmac.compare_digest(seen[0], token))
 
-    def _verify(self, username: str, password: str, stored: str, token: bytes, client: str) -> bool:
-        """Whether ``password`` matches ``stored``: argon2, unless this very password was proven
-        wrong for this name from this address minutes ago (a client retrying a stale saved password
-        would otherwise cost a verification a request; every try is still counted by the throttle).
-        Only the same address: from another one, a quick refusal would tell that someone had
-        recently tried that password for that name (a user's typo of the real one, say)."""
+    def _verify(self, username: str, password: str, stored: str, token: bytes, client: str) -> Future:
+        """Whether ``password`` matches ``stored`` (a future): argon2, unless this very password
+        was proven wrong for this name from this address minutes ago (a client retrying a stale
+        saved password would otherwise cost a verification a request; every try is still counted
+        by the throttle). Only the same address: from another one, a quick refusal would tell that
+        someone had recently tried that password for that name (a user's typo of the real one, say)."""
         key = (username, stored, token, client)
         with self._lock:
             wrong_at = self._wrong.get(key)
         if wrong_at is not None and time.monotonic() - wrong_at < REMEMBER:
-            return False
+            known: Future = Future()
+            known.set_result(False)
+            return known
+        return self._verifier.submit(self._argon2, key, password)
+
+    def _argon2(self, key: tuple[str, str, bytes, str], password: str) -> bool:
+        username, stored, token, _ = key
         try:
-            self._verifier.submit(_HASHER.verify, stored, password).result()
+            _HASHER.verify(stored, password)
         except (VerificationError, InvalidHashError):
             with self._lock:
                 self._wrong[key] = time.monotonic()

@@ -25,11 +25,12 @@ import threading
 import time
 
 from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from jin_hub import db
 from jin_hub.access import auditlog, settings
-from jin_hub.access.accounts import PUBLIC, Authenticator, LockedOut, Principal, Refused
+from jin_hub.access.accounts import PUBLIC, Attempt, Authenticator, LockedOut, Principal, Refused
 from jin_hub.access.auditlog import Entry
 from jin_hub.backends import Connection, Locator
 
@@ -138,35 +139,52 @@ def throttled_as(address: str) -> str:
     return str(ip)
 
 
-def _signed_in(request: Request, access: AccessDb) -> Principal | None:
-    """The caller named by the request's credentials, None without credentials; 401/429 when refused."""
+def _credentials(request: Request, access: AccessDb) -> Principal | Attempt | None:
+    """The caller named by the request's credentials, or the ``Attempt`` whose password check is
+    to be awaited; None without credentials. (In a worker thread: it reads the database.)"""
     auth = access.authenticator
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     key = request.headers.get("x-api-key", "")
-    try:
-        if scheme.lower() == "basic":
-            credentials = _basic(value)
-            if credentials is None:
-                raise _unauthorised("malformed Basic credentials: send base64(user:password)")
-            return auth.password(*credentials, throttled_as(client_address(request)))
-        if scheme.lower() == "bearer" or key:
-            return auth.api_key(value.strip() if scheme.lower() == "bearer" else key.strip())
-    except LockedOut as exc:
-        raise HTTPException(429, str(exc), headers={"Retry-After": str(exc.retry_after)}) from exc
-    except Refused as exc:
-        raise _unauthorised(f"{exc}: check the user name and password (or API key)") from exc
+    if scheme.lower() == "basic":
+        credentials = _basic(value)
+        if credentials is None:
+            raise _unauthorised("malformed Basic credentials: send base64(user:password)")
+        return auth.start(*credentials, throttled_as(client_address(request)))
+    if scheme.lower() == "bearer" or key:
+        return auth.api_key(value.strip() if scheme.lower() == "bearer" else key.strip())
     if header:
         raise _unauthorised(f"unsupported authorization scheme '{scheme}': use Basic or Bearer")
     return None
 
 
-def authenticate(request: Request, access: AccessDb) -> Principal:
+async def _signed_in(request: Request, access: AccessDb) -> Principal | None:
+    """The caller named by the request's credentials, None without credentials; 401/429 when
+    refused. A password check is awaited, not waited for in a thread: checks run one or two at a
+    time at a low priority, and under a flood of guesses the requests waiting for theirs would
+    otherwise hold every worker thread while signed-in callers queue behind them."""
+    try:
+        found = await run_in_threadpool(_credentials, request, access)
+        if isinstance(found, Attempt):
+            try:
+                right = await asyncio.wrap_future(found.outcome)
+            except BaseException:
+                await run_in_threadpool(access.authenticator.failed, found)
+                raise
+            found = await run_in_threadpool(access.authenticator.finish, found, right)
+        return found
+    except LockedOut as exc:
+        raise HTTPException(429, str(exc), headers={"Retry-After": str(exc.retry_after)}) from exc
+    except Refused as exc:
+        raise _unauthorised(f"{exc}: check the user name and password (or API key)") from exc
+
+
+async def authenticate(request: Request, access: AccessDb) -> Principal:
     """The caller named by the request's credentials, or the public; 401/429 when refused. Every
     request that ends not signed in spends one from its address's budget (429 when spent)."""
     client = throttled_as(client_address(request))
     try:
-        principal = _signed_in(request, access)
+        principal = await _signed_in(request, access)
     except HTTPException as exc:
         if wait := access.unsigned.spend(client):
             raise Throttled(wait) from exc
@@ -175,7 +193,7 @@ def authenticate(request: Request, access: AccessDb) -> Principal:
         return principal
     if wait := access.unsigned.spend(client):
         raise Throttled(wait)
-    if settings.allow_anonymous(access.conn()):
+    if await run_in_threadpool(lambda: settings.allow_anonymous(access.conn())):
         return PUBLIC
     raise _unauthorised("this hub needs you to sign in: use your JiN account (HTTP Basic) or an API key")
 
@@ -195,21 +213,21 @@ def _refused(entry: Entry, request: Request, exc: HTTPException) -> None:
         entry.params = {auditlog.DROPPED: "not logged: too many requests without signing in"}
 
 
-def caller(request: Request, access: AccessDb = Depends(get_access)) -> Principal:
+async def caller(request: Request, access: AccessDb = Depends(get_access)) -> Principal:
     """Dependency for endpoints that describe data (catalogue, collections): any allowed caller.
     A refused sign-in is audited like one on a data endpoint."""
     try:
-        return authenticate(request, access)
+        return await authenticate(request, access)
     except HTTPException as exc:
         _refused(_open_entry(request), request, exc)
         raise
 
 
-def data_access(request: Request, access: AccessDb = Depends(get_access)) -> Entry:
+async def data_access(request: Request, access: AccessDb = Depends(get_access)) -> Entry:
     """Dependency for endpoints that return data: the caller, with the request's audit entry."""
     entry = _open_entry(request)
     try:
-        entry.principal = authenticate(request, access)
+        entry.principal = await authenticate(request, access)
     except HTTPException as exc:
         _refused(entry, request, exc)
         raise

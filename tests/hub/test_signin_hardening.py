@@ -223,3 +223,33 @@ def test_a_stale_saved_password_costs_one_verification_and_every_try(tmp_path, m
     accounts.set_password(conn, "stale.saver", "last year's password")
     assert auth.password("stale.saver", "last year's password", "10.9.0.1").username == "stale.saver"
     assert Counting.verified == 3
+
+
+def test_guesses_waiting_for_their_check_hold_no_worker_thread(hub_url):
+    """60 wrong passwords at once from 60 addresses wait for their argon2 checks (one or two at a
+    time); callers already signed in are answered meanwhile. Before, each waiting guess held one of the
+    40 worker threads, and signed-in requests queued behind the guesses."""
+    guesses = 60
+    start = threading.Barrier(guesses + 1)
+    finished: list[float] = []
+    with client_at(hub_url, "127.0.30.250") as http:      # a user already at work (password proven)
+        assert http.get("/api/v1/zones", auth=ANALYST).status_code == 200
+
+    def guess(i: int) -> int:
+        with client_at(hub_url, f"127.0.30.{i + 1}") as http:
+            start.wait()
+            status = http.get("/api/v1/zones", auth=(f"guesser.{i}", f"guess-{i}")).status_code
+            finished.append(time.monotonic())
+            return status
+
+    with ThreadPoolExecutor(guesses) as pool:
+        answers = pool.map(guess, range(guesses))
+        start.wait()
+        time.sleep(0.5)                              # (the guesses reach the hub first)
+        with client_at(hub_url, "127.0.30.250") as http:
+            signed_in = [http.get("/api/v1/zones", auth=ANALYST).status_code for _ in range(10)]
+        served_at = time.monotonic()
+        assert list(answers) == [401] * guesses
+    pending = sum(t > served_at for t in finished)
+    print(f"\n10 signed-in requests answered while {pending} of {guesses} guesses still waited for their check")
+    assert signed_in == [200] * 10 and pending >= guesses // 2
