@@ -24,6 +24,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
+from jin_hub.ingest import reader
 from jin_hub.ingest.pseudonyms import CodedKeys, KeyTable, Pseudonymiser, distinct_inputs
 from jin_hub.ingest.reader import read_text
 from jin_hub.ingest.worker import Job, Worker, WorkerFailed, worth_a_worker
@@ -152,7 +153,9 @@ class PendingKeys:
                 keys = {name: k.table() for name, k in (
                     key_rows(self.pseudonymiser, self.inputs, self.specs) if self.inputs is not None else
                     key_file(self.pseudonymiser, self.path, self.specs)).items()}
-                yield start, len(rows), {name: k.of(rows[start:]).tolist() for name, k in keys.items()}
+                for at in range(start, len(rows), reader.CHUNK_ROWS):       # the records a part at a time
+                    stop = min(at + reader.CHUNK_ROWS, len(rows))
+                    yield at, stop, {name: k.of(rows[at:stop]).tolist() for name, k in keys.items()}
         finally:
             self.close()
 

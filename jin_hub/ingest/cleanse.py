@@ -72,10 +72,12 @@ class Cleansed:
 
     def key_parts(self, names: list[str]) -> Iterator[Part]:
         """The accepted rows' pseudonyms ``names`` in parts, as they are made (``PendingKeys.parts``),
-        so each part's records can be written while the next is made; in one part if they are
-        already in ``accepted``. Parts handed out are not kept in ``accepted``."""
+        so each part's records can be written while the next is made; in parts of ``CHUNK_ROWS``
+        if they are already in ``accepted``. Parts handed out are not kept in ``accepted``."""
         if self.pending is None:
-            yield 0, len(self.accepted), {name: self.accepted[name].tolist() for name in names}
+            for start in range(0, len(self.accepted), reader.CHUNK_ROWS):
+                stop = min(start + reader.CHUNK_ROWS, len(self.accepted))
+                yield start, stop, {name: self.accepted[name].iloc[start:stop].tolist() for name in names}
             return
         pending, self.pending = self.pending, None
         for start, stop, keys in pending.parts():

@@ -312,14 +312,15 @@ RECORD_KEYS = ("record_key", "person_key", "caller_key", "address_key")
 BUILDING = "building"
 
 
-def record_rows(release_no: int, accepted: pd.DataFrame, keys: list[str]) -> db.Rows:
-    """The ``records`` rows of ``accepted``: id (release no, line), month, category, area at the
-    finest geography, and a column for each pseudonym of ``keys``, left for the caller to fill:
-    they may still be being made, and everything else is laid out meanwhile."""
+def record_rows(release_no: int, accepted: pd.DataFrame, keys: dict[str, list]) -> db.Rows:
+    """The ``records`` rows of ``accepted`` (a part of a release's, ``keys`` its pseudonyms): id
+    (release no, line), month, category, area at the finest geography and each pseudonym."""
     rows = db.Rows("records", ["id", "period", "category", "area_code", *keys], len(accepted))
     rows.fill("id", ((np.int64(release_no) << 32) + accepted["source_line"].to_numpy(np.int64)).tolist())
     for column in ("period", "category", "area_code"):
         rows.fill(column, accepted[column].tolist())
+    for key, values in keys.items():
+        rows.fill(key, values)
     return rows
 
 
@@ -515,14 +516,11 @@ def ingest(conn: Connection, dataset: str, path: Union[Path, Sequence[Path]], se
             with conn:                                 # the records first, under a release no reader is shown
                 conn.begin_write()                     # the write lock now: release numbers stay unique
                 release_no = start_release(conn, release, base)
-                records = record_rows(release_no, result.accepted, keys)
                 write_quarantine(conn, release_id, result.quarantined)
                 if areas.grid_unsaved:                 # boundaries loaded before grids were kept
                     save_grid(conn, base, areas)
                 for start, stop, part in result.key_parts(keys):      # each part as soon as it is keyed
-                    for key, values in part.items():
-                        records.fill(key, values, start)
-                    records.insert(conn, start, stop)
+                    record_rows(release_no, result.accepted.iloc[start:stop], part).insert(conn)
             checkpoint.start()                         # written to the database file meanwhile
             report = publish(conn, release_id, dataset, protected, twins, result.report() | {
                 "dataset": dataset, "source": source.name, "sha256": sha, "geography": base, "notes": notes,
