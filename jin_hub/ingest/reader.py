@@ -131,7 +131,7 @@ def chunks(path: Path, encoding: str, keep: Callable[[str], bool], rows: int = C
     at a time, read as ``read_text`` reads them (blank lines kept as rows). ``UnicodeDecodeError``
     if ``encoding`` does not fit, possibly after some chunks (``decoded`` starts again)."""
     try:
-        with _csv(path, encoding, keep, memory_map=True, chunksize=rows) as reader:
+        with _csv(path, encoding, keep, chunksize=rows) as reader:     # read, not mapped: mapped pages add up
             for frame in reader:
                 frame.columns = [c.strip() for c in frame.columns]
                 yield frame.set_axis(pd.RangeIndex(len(frame)))
