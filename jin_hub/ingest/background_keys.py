@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from jin_hub.ingest import reader
-from jin_hub.ingest.pseudonyms import CodedKeys, KeyTable, Pseudonymiser, distinct_inputs, unpack
+from jin_hub.ingest.pseudonyms import KEY_HEX, CodedKeys, KeyTable, Pseudonymiser, distinct_inputs, unpack
 from jin_hub.ingest.reader import read_text
 from jin_hub.ingest.worker import Job, Worker, WorkerFailed, worth_a_worker
 
@@ -166,6 +166,16 @@ class PendingKeys:
                     yield at, stop, {name: k.of(rows[at:stop]).tolist() for name, k in keys.items()}
         finally:
             self.close()
+
+    def collect(self) -> dict[str, np.ndarray]:
+        """Each pseudonym's key of every accepted row, as fixed-width bytes (``b""`` where none),
+        for each pseudonym the extract has inputs for."""
+        held: dict[str, np.ndarray] = {}
+        for start, stop, keys in self.parts():
+            for name, values in keys.items():
+                held.setdefault(name, np.zeros(int(self.accepted.sum()), dtype=f"S{KEY_HEX}"))[start:stop] = [
+                    v or "" for v in values]
+        return held
 
     def attach(self, frame: pd.DataFrame) -> None:
         """Add a column per pseudonym of ``specs`` to ``frame`` (the accepted rows; None where the

@@ -45,6 +45,17 @@ def record_keys(pseudonyms: pd.Series) -> np.ndarray:
     return pseudonyms.str[:2].map(lambda h: int(h, 16)).to_numpy(np.int64)
 
 
+#: The value of each hexadecimal digit by its byte (-1: not a digit).
+_HEX = np.full(256, -1, dtype=np.int64)
+_HEX[np.frombuffer(b"0123456789abcdef", np.uint8)] = np.arange(16)
+
+
+def hex_keys(pseudonyms: np.ndarray) -> np.ndarray:
+    """``record_keys`` of pseudonyms held as fixed-width bytes, without a string per record."""
+    digits = _HEX[np.frombuffer(np.ascontiguousarray(pseudonyms.astype("S2")).tobytes(), np.uint8)].reshape(-1, 2)
+    return digits[:, 0] * 16 + digits[:, 1]
+
+
 def _noise(table: pd.DataFrame) -> np.ndarray:
     """The p-table as a (pcv - 1, ckey) matrix: each lookup is one index, not a merge."""
     matrix = np.zeros((MAX_PCV, 256), dtype=np.int64)
@@ -101,13 +112,14 @@ class Table:
 
 
 def perturb(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None], secret: bytes, threshold: int,
-            covering: pd.DataFrame | None = None) -> pd.DataFrame:
+            covering: pd.DataFrame | None = None, keys: np.ndarray | None = None) -> pd.DataFrame:
     """Perturbed cells (geography, area_code, period, category, count, true, suppressed) for every
     level, by month and by each multi-month period of ``covering`` (``periods.cover``).
 
     A multi-month cell is tabulated from its records like any other, so its cell key, and hence its
     noise, is fixed: differencing it against its months meets independent noise, not the truth.
-    Records are counted ``CHUNK_ROWS`` at a time (``Table``).
+    Records are counted ``CHUNK_ROWS`` at a time (``Table``). ``keys``: their record keys, if not
+    taken from ``accepted``'s ``record_key`` column.
     """
     noise = _noise(ptable(secret))
     covering = periods.cover([]) if covering is None else covering
@@ -123,7 +135,7 @@ def perturb(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None], se
     counted = [0, 0]                                 # records counted per grain
     for start in range(0, len(accepted), reader.CHUNK_ROWS):
         part = slice(start, start + reader.CHUNK_ROWS)
-        keys = record_keys(accepted["record_key"].iloc[part]).astype(float)
+        mine = (record_keys(accepted["record_key"].iloc[part]) if keys is None else keys[part]).astype(float)
         months = month.codes[part]
         # each record once per longer period containing its month
         rows = pd.DataFrame({"code": months, "row": np.arange(len(months))}).merge(
@@ -134,7 +146,7 @@ def perturb(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None], se
             for (geography, at, split), table in tables.items():
                 if at == grain:
                     table.add(ups[geography].codes[part][row], period, category.codes[part][row] if split else None,
-                              keys[row])
+                              mine[row])
     out = [tables[geography, grain, split].perturbed(noise, threshold).assign(geography=geography)
            for geography in ups for grain in (0, 1) if counted[grain] for split in (True, False)]
     cells = pd.concat(out, ignore_index=True)[["geography", "area_code", "period", "category", "count", "true"]]

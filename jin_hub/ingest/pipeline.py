@@ -274,14 +274,15 @@ def earlier_cells(conn: Connection, dataset: str, months: set[str], now: set[str
 def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, dict[str, str] | None],
              pairs: dict[tuple[str, str], dict[str, str]], policy: ReleasePolicy, threshold: int,
              secret: bytes, covering: pd.DataFrame, categories: list[str], helper: Optional[Worker] = None,
-             earlier: pd.DataFrame | None = None) -> Callable[[], pd.DataFrame]:
+             earlier: pd.DataFrame | None = None, keys: np.ndarray | None = None) -> Callable[[], pd.DataFrame]:
     """Apply the dataset's disclosure control method to the cells its policy allows; returns a
     function giving the protected cells. Suppression is handed to ``helper`` (a worker process)
     if there is one, so it runs while the records are written. Cell-key noise is made safe beside
-    ``earlier`` (``earlier_cells``) too."""
+    ``earlier`` (``earlier_cells``) too; ``keys`` are the records' cell-key record keys, if not in ``accepted``."""
     if policy.method == "cell_key":
         before = periods.cover(earlier["period"].unique()) if earlier is not None else covering.iloc[:0]
-        cells = secured(perturb(accepted, levels, secret, threshold, pd.concat([covering, before], ignore_index=True)),
+        cells = secured(perturb(accepted, levels, secret, threshold, pd.concat([covering, before], ignore_index=True),
+                                keys),
                         pairs, policy, categories, earlier)
         return lambda: cells
     ok = allowed(counted, policy)
@@ -502,12 +503,13 @@ def ingest(conn: Connection, dataset: str, path: Union[Path, Sequence[Path]], se
         counted = aggregate(result.accepted, levels, covering)
         published = [base, *rollups]
         if policy.method == "cell_key":         # cell keys come from the records' pseudonyms
-            result.with_keys()
+            result.hold_keys()
         months = set(result.accepted["period"].unique())
         earlier = earlier_cells(conn, dataset, months, months | set(covering["period"]) | set(twins))
         protected = disclose(result.accepted, counted, levels,
                              {k: v for k, v in pairs.items() if k[0] in published and k[1] in published},
-                             policy, threshold, secret, covering, list(schema.categories), helper, earlier)
+                             policy, threshold, secret, covering, list(schema.categories), helper, earlier,
+                             result.record_keys())
         now = datetime.now(timezone.utc)
         release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
         keys = [k for k in RECORD_KEYS if k in schema.pseudonyms]
