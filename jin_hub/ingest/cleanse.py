@@ -328,7 +328,8 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
         lines = np.concatenate([quarantined[0], accepted["source_line"][late]])
         order = np.argsort(lines, kind="stable")
         quarantined = [lines[order], np.concatenate([quarantined[1], np.full(late.sum(), why, dtype=object)])[order]]
-        accepted = {name: values[~late] for name, values in accepted.items()}
+        for name in accepted if late.any() else ():          # a column at a time: one copy at once
+            accepted[name] = accepted[name][~late]
     if not ok.any():
         raise ExtractError(f"{path.name}: none of its {n} rows can be used ({summary(quarantined[1])}), so nothing "
                            "is published and the current release stays; fix the extract and ingest it again")

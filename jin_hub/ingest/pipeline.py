@@ -28,7 +28,7 @@ import pandas as pd
 from jin_hub import backends, db, nesting, periods
 from jin_hub.backends import Connection
 from jin_hub.geography import AreaIndex, save_grid
-from jin_hub.ingest import intervals, partition, quality
+from jin_hub.ingest import intervals, partition, quality, reader
 from jin_hub.ingest.cellkey import MAX_NOISE, perturb
 from jin_hub.ingest.cleanse import Cleansed, cleanse, reason_counts
 from jin_hub.ingest.disclosure import Problem, margins, rule_text
@@ -386,11 +386,13 @@ def write_release(conn: Connection, release_id: str, dataset: str, report: dict,
                            "Ingest the file again once it has finished.")
     key = ["geography", "period", "category", "area_code"]
     cells = cells.sort_values(key, ignore_index=True)   # in key order: appended, not spliced into the index
-    counts = np.array(cells["count"].fillna(0).astype(np.int64).tolist(), dtype=object)
-    counts[cells["count"].isna().to_numpy()] = None                # withheld: NULL, never a number
-    db.insert_columns(conn, "aggregates", ["release_id", *key, "count", "suppressed"], [
-        [release_id] * len(cells), *(cells[c].tolist() for c in key), counts.tolist(),
-        cells["suppressed"].astype(int).tolist()])
+    for start in range(0, len(cells), reader.CHUNK_ROWS):          # a part at a time: rows as lists are big
+        part = cells.iloc[start:start + reader.CHUNK_ROWS]
+        counts = np.array(part["count"].fillna(0).astype(np.int64).tolist(), dtype=object)
+        counts[part["count"].isna().to_numpy()] = None             # withheld: NULL, never a number
+        db.insert_columns(conn, "aggregates", ["release_id", *key, "count", "suppressed"], [
+            [release_id] * len(part), *(part[c].tolist() for c in key), counts.tolist(),
+            part["suppressed"].astype(int).tolist()])
     conn.execute("INSERT INTO datasets VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET "
                  "current_release = excluded.current_release", (dataset, release_id))
 
