@@ -24,7 +24,8 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from jin_hub.ingest.pseudonyms import CodedKeys, KeyTable, Pseudonymiser, distinct_inputs
+from jin_hub.ingest import reader
+from jin_hub.ingest.pseudonyms import KEY_HEX, CodedKeys, KeyTable, Pseudonymiser, distinct_inputs, unpack
 from jin_hub.ingest.reader import read_text
 from jin_hub.ingest.worker import Job, Worker, WorkerFailed, worth_a_worker
 
@@ -61,21 +62,29 @@ def key_file(pseudonymiser: Pseudonymiser, path: Path, specs: Specs) -> dict[str
 
 
 def key_parts(pseudonymiser: Pseudonymiser, path: Path, specs: Specs, lines: int = LINES_PER_PART) -> Iterator[dict]:
-    """The worker's job: ``key_file`` in parts. First each pseudonym's code per data line
-    ({name: codes}); then, per ``lines`` data lines, the packed keys of the distinct inputs first
-    seen in them ({name: packed}), in order."""
-    distinct = {name: (kind, *distinct_inputs(*cols))
-                for name, (kind, cols) in _inputs(_read_inputs(path, specs), specs).items()}
-    yield {name: codes for name, (_, codes, _) in distinct.items()}
-    n = max((len(codes) for _, codes, _ in distinct.values()), default=0)
-    done = dict.fromkeys(distinct, 0)
-    for stop in range(lines, n + lines, lines):
-        part = {}
-        for name, (kind, codes, texts) in distinct.items():
-            upto = max(done[name], int(codes[:stop].max(initial=-1)) + 1)
-            part[name] = pseudonymiser.packed(kind, texts[done[name]:upto])
-            done[name] = upto
-        yield part
+    """The worker's job: the keys of every data line of ``path``, read ``lines`` at a time so its
+    memory does not grow with the file. First each pseudonym's code per data line ({name: codes}):
+    each line with an input its own code, in order, -1 where every input is blank; then, per
+    ``lines`` data lines, the packed keys of their codes ({name: packed}), in order. Each part's
+    distinct inputs are keyed once."""
+    inputs = {c for _, cols in specs.values() for c in cols}
+
+    def parts(encoding: str) -> Iterator[dict[str, tuple[np.ndarray, list[str]]]]:
+        for frame in reader.chunks(path, encoding, lambda c: c in inputs, lines):
+            yield {name: (kind, *distinct_inputs(*cols)) for name, (kind, cols) in _inputs(frame, specs).items()}
+
+    encoding, blank = reader.decoded(path, lambda enc: [{name: codes < 0 for name, (_, codes, _) in part.items()}
+                                                        for part in parts(enc)])
+    codes = {}
+    for name in blank[0] if blank else ():
+        empty = np.concatenate([part[name] for part in blank])
+        codes[name] = np.where(empty, -1, np.cumsum(~empty) - 1).astype(np.int32)
+    del blank
+    yield codes
+    for part in parts(encoding):
+        keyed = {name: (unpack(pseudonymiser.packed(kind, texts)), mine) for name, (kind, mine, texts) in part.items()}
+        yield {name: "\n".join([keys[c] for c in mine[mine >= 0].tolist()]).encode("ascii")
+               for name, (keys, mine) in keyed.items()}
 
 
 class BackgroundKeys:
@@ -152,9 +161,21 @@ class PendingKeys:
                 keys = {name: k.table() for name, k in (
                     key_rows(self.pseudonymiser, self.inputs, self.specs) if self.inputs is not None else
                     key_file(self.pseudonymiser, self.path, self.specs)).items()}
-                yield start, len(rows), {name: k.of(rows[start:]).tolist() for name, k in keys.items()}
+                for at in range(start, len(rows), reader.CHUNK_ROWS):       # the records a part at a time
+                    stop = min(at + reader.CHUNK_ROWS, len(rows))
+                    yield at, stop, {name: k.of(rows[at:stop]).tolist() for name, k in keys.items()}
         finally:
             self.close()
+
+    def collect(self) -> dict[str, np.ndarray]:
+        """Each pseudonym's key of every accepted row, as fixed-width bytes (``b""`` where none),
+        for each pseudonym the extract has inputs for."""
+        held: dict[str, np.ndarray] = {}
+        for start, stop, keys in self.parts():
+            for name, values in keys.items():
+                held.setdefault(name, np.zeros(int(self.accepted.sum()), dtype=f"S{KEY_HEX}"))[start:stop] = [
+                    v or "" for v in values]
+        return held
 
     def attach(self, frame: pd.DataFrame) -> None:
         """Add a column per pseudonym of ``specs`` to ``frame`` (the accepted rows; None where the

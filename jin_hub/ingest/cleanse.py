@@ -6,7 +6,8 @@ Reasons never quote personal fields: the partner can look the line up in their o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -16,7 +17,7 @@ import pandas as pd
 from pyproj import Transformer
 
 from jin_hub.geography import AreaIndex
-from jin_hub.ingest import derive
+from jin_hub.ingest import cellkey, derive, reader
 from jin_hub.ingest.background_keys import BackgroundKeys, Part, PendingKeys
 from jin_hub.ingest.dates import (
     PLAUSIBLE,
@@ -28,9 +29,19 @@ from jin_hub.ingest.dates import (
     months,
     this_month,
 )
-from jin_hub.ingest.placement import Converter, place
+from jin_hub.ingest.line_index import RowTooLong, row_lines
+from jin_hub.ingest.placement import Agreement, Converter, place
 from jin_hub.ingest.pseudonyms import Pseudonymiser
-from jin_hub.ingest.reader import Extract, ExtractError, read_text
+from jin_hub.ingest.reader import (
+    MAX_ROW_BYTES,
+    ExtractError,
+    chunks,
+    decoded,
+    encoding_name,
+    header,
+    too_long,
+)
+from jin_hub.ingest.repeats import Repeats
 from jin_hub.ingest.schemas import DatasetSchema
 from jin_hub.ingest.worker import Worker
 
@@ -51,6 +62,20 @@ class Cleansed:
     other_lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # another dataset's rows
     placement: dict = field(default_factory=dict)     # rows per placement route, and the point/code check
     row_filter: str = ""
+    held: dict[str, np.ndarray] = field(default_factory=dict, repr=False)     # ``hold_keys``'s
+
+    def hold_keys(self) -> Cleansed:
+        """Wait for the pseudonyms and keep them beside ``accepted`` as fixed-width bytes (``b""``
+        for none): a quarter of the memory of as many strings, which for 10 million records is
+        most of an ingest's. ``key_parts`` hands them out as text, ``record_keys`` as cell keys."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            self.held = pending.collect()
+        return self
+
+    def record_keys(self) -> Optional[np.ndarray]:
+        """The cell-key record key (0–255) of each accepted row, from its held ``record_key``."""
+        return None if "record_key" not in self.held else cellkey.hex_keys(self.held["record_key"])
 
     def with_keys(self) -> Cleansed:
         """Put the pseudonym columns in ``accepted``, waiting for them if they are still being made."""
@@ -61,10 +86,14 @@ class Cleansed:
 
     def key_parts(self, names: list[str]) -> Iterator[Part]:
         """The accepted rows' pseudonyms ``names`` in parts, as they are made (``PendingKeys.parts``),
-        so each part's records can be written while the next is made; in one part if they are
-        already in ``accepted``. Parts handed out are not kept in ``accepted``."""
+        so each part's records can be written while the next is made; in parts of ``CHUNK_ROWS``
+        if they are already in ``accepted``. Parts handed out are not kept in ``accepted``."""
         if self.pending is None:
-            yield 0, len(self.accepted), {name: self.accepted[name].tolist() for name in names}
+            for start in range(0, len(self.accepted), reader.CHUNK_ROWS):
+                stop = min(start + reader.CHUNK_ROWS, len(self.accepted))
+                yield start, stop, {name: [k.decode() if k else None for k in self.held[name][start:stop].tolist()]
+                                    if name in self.held else self.accepted[name].iloc[start:stop].tolist()
+                                    for name in names if name in self.held or name in self.accepted}
             return
         pending, self.pending = self.pending, None
         for start, stop, keys in pending.parts():
@@ -106,61 +135,39 @@ def summary(reasons: np.ndarray) -> str:
     return "; ".join(f"{n} {why}" for why, n in counts[:3]) or "no rows"
 
 
-def read_extract(path: Path, schema: DatasetSchema, lean: bool = False) -> Extract:
-    """Read an extract's columns as text, leaving out personal ones it does not key; check them.
-    ``lean``: read only the columns cleansing checks (when a worker reads the pseudonym inputs)."""
+def kept(schema: DatasetSchema) -> Callable[[str], bool]:
+    """Which columns of an extract are read: all but personal ones it does not key or require."""
     wanted = schema.pseudonym_inputs() | set(schema.required)
-    keyed_only = (schema.pseudonym_inputs() & set(schema.personal)) - {schema.unique_column}    # the worker reads them
-    checked = [c for c in schema.required if c not in keyed_only]
-    extract = read_text(path, lambda c: c not in schema.personal or c in wanted, checked if lean else None)
-    missing = [c for c in schema.required if c not in extract.columns]
+    return lambda c: c not in schema.personal or c in wanted
+
+
+def _scan(path: Path, encoding: str, schema: DatasetSchema, rows: int) -> tuple[list[str], Repeats]:
+    """(every column read, the rows that may repeat one before them): the first pass over an extract."""
+    columns = header(path, encoding, kept(schema))
+    missing = [c for c in schema.required if c not in columns]
     if missing:
         raise ExtractError(
             f"{Path(path).name} does not match the '{schema.id}' schema: missing column(s) {', '.join(missing)}. "
             f"Expected at least: {', '.join(schema.required)}.")
-    return extract
+    return columns, Repeats.scan(chunks(path, encoding, kept(schema), rows), lambda f: repeat_keys(f, schema))
 
 
-#: SplitMix64's finaliser (shift, multiplier) steps.
-_SPLITMIX = ((np.uint64(30), np.uint64(0xBF58476D1CE4E5B9)), (np.uint64(27), np.uint64(0x94D049BB133111EB)))
+def blank_rows(frame: pd.DataFrame, schema: DatasetSchema, x: np.ndarray) -> np.ndarray:
+    """Rows empty in every required column (only rows without an easting can be)."""
+    blank = np.isnan(x)
+    blank[blank] = (frame.loc[blank, list(schema.required)] == "").all(axis=1).to_numpy()
+    return blank
 
 
-def may_repeat(n: int, hints: list[np.ndarray]) -> np.ndarray:
-    """Which of ``n`` rows may be identical to another: ``hints`` are values computed from each row
-    (coordinates, month), and rows differing in one cannot be."""
-    if not hints:
-        return np.ones(n, dtype=bool)
-    return pd.Series(_mixed(hints)).duplicated(keep=False).to_numpy()
-
-
-def _mixed(hints: list[np.ndarray]) -> np.ndarray:
-    """One 64-bit hash per row of float ``hints``, equal for rows with equal values (-0.0 as 0.0,
-    every NaN alike): a row whose hash is unique has a unique set of values. Finding repeats in
-    one integer column is several times quicker than comparing rows of floats; a rare collision
-    only adds a candidate."""
-    key = np.zeros(len(hints[0]), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for hint in hints:
-            value = np.asarray(hint, dtype=np.float64) + 0.0          # -0.0 + 0.0 is 0.0
-            value[np.isnan(value)] = np.nan
-            key ^= value.view(np.uint64)
-            for shift, factor in _SPLITMIX:                          # every input bit moves every output bit
-                key ^= key >> shift
-                key *= factor
-            key ^= key >> np.uint64(31)
-    return key
-
-
-def first_identical(n: int, candidates: pd.DataFrame) -> np.ndarray:
-    """Per row of ``n``, the position of the first row identical to it in every column (its own if
-    none comes earlier). ``candidates``: every row that may have a twin (``may_repeat``), indexed
-    by position, so only those are grouped by every column, not a million rows."""
-    first = np.arange(n)
-    if len(candidates):
-        rows = candidates.index.to_numpy()
-        same = candidates.groupby(list(candidates.columns), sort=False, dropna=False).ngroup().to_numpy()
-        first[rows] = pd.Series(rows).groupby(same).transform("min").to_numpy()
-    return first
+def repeat_keys(frame: pd.DataFrame, schema: DatasetSchema) -> tuple[np.ndarray, Optional[np.ndarray]]:
+    """The rows of a chunk that are duplicates if an earlier row has their key, and the key: the
+    stripped unique ID of a row neither blank nor another dataset's (a row without one is never a
+    duplicate: police.uk's ASB rows have none), or, where a dataset has no unique ID, every value."""
+    if not schema.unique_column:
+        return np.arange(len(frame)), None
+    ids = stripped(frame[schema.unique_column])
+    blank = blank_rows(frame, schema, numbers(frame[schema.x_column]))
+    return np.flatnonzero(~other_rows(frame, schema) & ~blank & (ids != "")), ids
 
 
 def numbers(values: pd.Series) -> np.ndarray:
@@ -187,8 +194,7 @@ def to_bng(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     if fix.any():
         lon = np.where(latlon, y, x)[fix]
         lat = np.where(latlon, x, y)[fix]
-        tf = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
-        ex, ny = tf.transform(lon, lat)
+        ex, ny = transform("EPSG:4326", lon, lat)
         x, y = x.copy(), y.copy()
         x[fix], y[fix] = ex, ny
     return x, y, fix
@@ -200,8 +206,17 @@ def project(x: np.ndarray, y: np.ndarray, crs: str) -> tuple[np.ndarray, np.ndar
     transformed, which is no repair."""
     if crs.upper() == "EPSG:27700":
         return to_bng(x, y)
-    east, north = Transformer.from_crs(crs, "EPSG:27700", always_xy=True).transform(x, y)
-    return np.asarray(east, dtype=float), np.asarray(north, dtype=float), np.zeros(len(x), dtype=bool)
+    east, north = transform(crs, x, y)
+    return east, north, np.zeros(len(x), dtype=bool)
+
+
+def transform(crs: str, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points in ``crs`` as British National Grid. pyproj takes one point in arrays for a scalar
+    (deprecated in numpy), which a chunk of an extract can be: it is given twice."""
+    one = len(x) == 1
+    east, north = Transformer.from_crs(crs, "EPSG:27700", always_xy=True).transform(
+        np.repeat(x, 1 + one), np.repeat(y, 1 + one))
+    return np.asarray(east, dtype=float)[::1 + one], np.asarray(north, dtype=float)[::1 + one]
 
 
 def other_rows(frame: pd.DataFrame, schema: DatasetSchema) -> np.ndarray:
@@ -227,19 +242,6 @@ def filter_text(rule: Optional[tuple[str, str, str]]) -> str:
         return ""
     column, op, value = rule
     return f"{column} {'is' if op == 'equals' else 'is not'} '{value}'"
-
-
-def repeated_ids(ids: pd.Series, rows: np.ndarray) -> np.ndarray:
-    """Per row, the position of the first of ``rows`` with its (non-empty) id, or its own; a row
-    without an id is never a duplicate (police.uk's ASB rows have none)."""
-    first = np.arange(len(ids))
-    text = stripped(ids)
-    candidates = np.flatnonzero(rows & (text != ""))
-    if len(candidates):                 # candidates ascend: each id's first occurrence is its first row
-        codes, _ = pd.factorize(text[candidates])
-        _, at = np.unique(codes, return_index=True)
-        first[candidates] = candidates[at[codes]]
-    return first
 
 
 def cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: Pseudonymiser,
@@ -280,12 +282,75 @@ def declared_cutoff(cutoff: Optional[str]) -> Optional[int]:
     return last
 
 
+@dataclass
+class _Part:
+    """One chunk's rows cleansed: each row's outcome before the extract's cut-off is known."""
+
+    ok: np.ndarray                   # per row: accepted so far
+    accepted: dict[str, np.ndarray]  # of the rows accepted so far (``ACCEPTED``)
+    quarantined: tuple[np.ndarray, np.ndarray]     # (line, reason) of the rows quarantined
+    other: np.ndarray                # lines of another dataset's rows
+    agreement: Agreement
+
+
+#: What is kept of each row accepted before the cut-off is known: ``Cleansed.accepted``'s columns,
+#: its month (YYYYMM), the route that placed it, and whether its category or coordinates were repaired.
+ACCEPTED = ("source_line", "period", "category", "area_code", "month", "route", "variant", "wgs84")
+
+
 def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser: Pseudonymiser,
              keys: Optional[BackgroundKeys], cutoff: Optional[int], converter: Optional[Converter]) -> Cleansed:
-    extract = read_extract(path, schema, lean=keys is not None)
-    frame = extract.frame
+    """Cleanse ``path`` in chunks of ``CHUNK_ROWS`` data rows (after a first pass finding the rows
+    that may repeat another), then quarantine what the whole extract's cut-off rules out."""
+    path, rows = Path(path), reader.CHUNK_ROWS
+    encoding, (columns, repeats) = decoded(path, lambda enc: _scan(path, enc, schema, rows))
+    try:
+        line = row_lines(path, repeats.n, MAX_ROW_BYTES)                  # header is line 1
+    except RowTooLong as exc:
+        raise ExtractError(too_long(path, exc)) from exc
+    parts = [_chunk(frame, start, line, schema, areas, converter, repeats)
+             for start, frame in zip(itertools.count(0, rows), chunks(path, encoding, kept(schema), rows))]
+    n = repeats.n
+    ok = np.concatenate([part.ok for part in parts])
+    accepted = {name: np.concatenate([part.accepted.pop(name) for part in parts]) for name in ACCEPTED}
+    quarantined = [np.concatenate([part.quarantined[i] for part in parts]) for i in (0, 1)]
+    other = np.concatenate([part.other for part in parts])
+    agreement = sum((part.agreement for part in parts), Agreement())
+    del parts
+    month = accepted["month"]
+    last = latest_complete(month) if cutoff is None else cutoff
+    if last is not None:
+        late = month > last
+        ok[np.flatnonzero(ok)[late]] = False
+        why = (f"dated after the extract's cut-off {month_label(last)}: " +
+               ("declared with --cutoff" if cutoff else "its latest complete month; later months hold too few rows "
+                                                        "(declare --cutoff if the extract covers them)"))
+        lines = np.concatenate([quarantined[0], accepted["source_line"][late]])
+        order = np.argsort(lines, kind="stable")
+        quarantined = [lines[order], np.concatenate([quarantined[1], np.full(late.sum(), why, dtype=object)])[order]]
+        for name in accepted if late.any() else ():          # a column at a time: one copy at once
+            accepted[name] = accepted[name][~late]
+    if not ok.any():
+        raise ExtractError(f"{path.name}: none of its {n} rows can be used ({summary(quarantined[1])}), so nothing "
+                           "is published and the current release stays; fix the extract and ingest it again")
+    pending = PendingKeys(keys, pseudonymiser, path, None, ok, schema.pseudonyms)
+    extra = [c for c in columns if c not in schema.required and c not in schema.pseudonym_inputs()]
+    repaired = {"category_variant_mapped": int(accepted["variant"].sum()),
+                "wgs84_coordinates_reprojected": int(accepted["wgs84"].sum())}
+    routes = pd.Series(accepted["route"]).value_counts()
+    return Cleansed(pd.DataFrame({name: accepted[name] for name in ACCEPTED[:4]}),
+                    pd.DataFrame({"source_line": quarantined[0], "reason": quarantined[1]}), n,
+                    encoding_name(encoding), extra, repaired,
+                    None if last is None else month_label(last), None if cutoff is None else month_label(cutoff),
+                    pending, other, {"routes": {k: int(v) for k, v in routes.sort_index().items()},
+                                     **agreement.summary()} if schema.area_column else {},
+                    filter_text(schema.row_filter))
+
+
+def _chunk(frame: pd.DataFrame, start: int, line: np.ndarray, schema: DatasetSchema, areas: AreaIndex,
+           converter: Optional[Converter], repeats: Repeats) -> _Part:
+    """Cleanse the data rows ``start`` on (``frame``), in the order of the reasons: the first found wins."""
     n = len(frame)
-    line = extract.lines                                      # header is line 1
     reason = np.full(n, None, dtype=object)
     other = other_rows(frame, schema)
     ok = ~other                                               # not quarantined (yet), nor another dataset's
@@ -298,20 +363,12 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
 
     x, y = numbers(frame[schema.x_column]), numbers(frame[schema.y_column])         # spaces around are fine
     month = None if schema.period_of is not None else months(frame[schema.date_column])
-
-    # Only rows with no easting can be blank, and only rows alike in coordinates and month can be
-    # duplicates: those few are looked at in every column.
-    blank = np.isnan(x)
-    twins = (np.zeros(n, dtype=bool) if schema.unique_column else
-             may_repeat(n, [v for v in (x, y, month) if v is not None]))
-    whole = extract.rows(np.flatnonzero(blank | twins))
-    blank[blank] = (whole.loc[np.flatnonzero(blank), list(schema.required)] == "").all(axis=1).to_numpy()
+    blank = blank_rows(frame, schema, x)
     reject(blank, "blank row")
-    first = first_identical(n, whole.loc[np.flatnonzero(twins)])
-    dup = (first != np.arange(n)) & ~blank
-    if schema.unique_column:
-        first = repeated_ids(frame[schema.unique_column], ok & ~blank)
-        dup = first != np.arange(n)
+    first = repeats.first(frame, start)
+    dup = first != np.arange(start, start + n)
+    if not schema.unique_column:
+        dup &= ~blank
     if dup.any():
         why = np.full(n, None, dtype=object)
         label = f"duplicate {schema.unique_column} of line" if schema.unique_column else "duplicate of line"
@@ -347,33 +404,8 @@ def _cleanse(path: Path, schema: DatasetSchema, areas: AreaIndex, pseudonymiser:
         reject(bad & ~missing & ~coded, "unreadable coordinates")
     x, y, wgs84 = project(x, y, schema.crs)
     placed = place(codes, x, y, areas, ok.copy(), converter)
-    area = placed.area
     reject(placed.reason != None, placed.reason)  # noqa: E711
-    last = latest_complete(month[ok]) if cutoff is None else cutoff
-    if last is not None:
-        reject(month > last, f"dated after the extract's cut-off {month_label(last)}: "
-                             + ("declared with --cutoff" if cutoff else
-                                "its latest complete month; later months hold too few rows "
-                                "(declare --cutoff if the extract covers them)"))
-    if not ok.any():
-        raise ExtractError(f"{Path(path).name}: none of its {n} rows can be used ({summary(reason)}), so nothing "
-                           "is published and the current release stays; fix the extract and ingest it again")
-
-    accepted = pd.DataFrame({
-        "source_line": line[ok],
-        "period": period[ok],
-        "category": category[ok],
-        "area_code": area[ok],
-    })
-    inputs = frame[[c for c in frame.columns if c in schema.pseudonym_inputs()]] if keys is None else None
-    pending = PendingKeys(keys, pseudonymiser, Path(path), inputs, ok, schema.pseudonyms)
-    quarantined = pd.DataFrame({"source_line": line[~ok & ~other], "reason": reason[~ok & ~other]})
-    extra = [c for c in extract.columns if c not in schema.required and c not in schema.pseudonym_inputs()]
-    repaired = {"category_variant_mapped": int((variant & ok).sum()),
-                "wgs84_coordinates_reprojected": int((wgs84 & ok).sum())}
-    routes = pd.Series(placed.route[ok]).value_counts()
-    return Cleansed(accepted, quarantined, n, extract.encoding_name, extra, repaired,
-                    None if last is None else month_label(last), None if cutoff is None else month_label(cutoff),
-                    pending, line[other], {"routes": {k: int(v) for k, v in routes.sort_index().items()},
-                                           **placed.check} if codes is not None else {},
-                    filter_text(schema.row_filter))
+    mine = line[start:start + n]
+    kept_rows = dict(zip(ACCEPTED, (mine[ok], period[ok], category[ok], placed.area[ok], month[ok], placed.route[ok],
+                                    variant[ok], wgs84[ok])))
+    return _Part(ok, kept_rows, (mine[~ok & ~other], reason[~ok & ~other]), mine[other], placed.check)

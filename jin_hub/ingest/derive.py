@@ -99,8 +99,8 @@ def term_month(values: pd.Series) -> pd.Series:
 
 def year_month(values: pd.Series) -> pd.Series:
     """'2024-09' (police.uk's Month) → itself; None unless a month of a plausible year."""
-    text = values.str.strip()
-    return text.where(text.str.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])"), None)
+    text = values.str.strip()          # as objects: a text column would make None NaN
+    return text.astype(object).where(text.str.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])").to_numpy(bool), None)
 
 
 #: Derivations a definition may name, by what they derive.

@@ -28,7 +28,7 @@ import pandas as pd
 from jin_hub import backends, db, nesting, periods
 from jin_hub.backends import Connection
 from jin_hub.geography import AreaIndex, save_grid
-from jin_hub.ingest import intervals, partition, quality
+from jin_hub.ingest import intervals, partition, quality, reader
 from jin_hub.ingest.cellkey import MAX_NOISE, perturb
 from jin_hub.ingest.cleanse import Cleansed, cleanse, reason_counts
 from jin_hub.ingest.disclosure import Problem, margins, rule_text
@@ -274,14 +274,15 @@ def earlier_cells(conn: Connection, dataset: str, months: set[str], now: set[str
 def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, dict[str, str] | None],
              pairs: dict[tuple[str, str], dict[str, str]], policy: ReleasePolicy, threshold: int,
              secret: bytes, covering: pd.DataFrame, categories: list[str], helper: Optional[Worker] = None,
-             earlier: pd.DataFrame | None = None) -> Callable[[], pd.DataFrame]:
+             earlier: pd.DataFrame | None = None, keys: np.ndarray | None = None) -> Callable[[], pd.DataFrame]:
     """Apply the dataset's disclosure control method to the cells its policy allows; returns a
     function giving the protected cells. Suppression is handed to ``helper`` (a worker process)
     if there is one, so it runs while the records are written. Cell-key noise is made safe beside
-    ``earlier`` (``earlier_cells``) too."""
+    ``earlier`` (``earlier_cells``) too; ``keys`` are the records' cell-key record keys, if not in ``accepted``."""
     if policy.method == "cell_key":
         before = periods.cover(earlier["period"].unique()) if earlier is not None else covering.iloc[:0]
-        cells = secured(perturb(accepted, levels, secret, threshold, pd.concat([covering, before], ignore_index=True)),
+        cells = secured(perturb(accepted, levels, secret, threshold, pd.concat([covering, before], ignore_index=True),
+                                keys),
                         pairs, policy, categories, earlier)
         return lambda: cells
     ok = allowed(counted, policy)
@@ -312,14 +313,15 @@ RECORD_KEYS = ("record_key", "person_key", "caller_key", "address_key")
 BUILDING = "building"
 
 
-def record_rows(release_no: int, accepted: pd.DataFrame, keys: list[str]) -> db.Rows:
-    """The ``records`` rows of ``accepted``: id (release no, line), month, category, area at the
-    finest geography, and a column for each pseudonym of ``keys``, left for the caller to fill:
-    they may still be being made, and everything else is laid out meanwhile."""
+def record_rows(release_no: int, accepted: pd.DataFrame, keys: dict[str, list]) -> db.Rows:
+    """The ``records`` rows of ``accepted`` (a part of a release's, ``keys`` its pseudonyms): id
+    (release no, line), month, category, area at the finest geography and each pseudonym."""
     rows = db.Rows("records", ["id", "period", "category", "area_code", *keys], len(accepted))
     rows.fill("id", ((np.int64(release_no) << 32) + accepted["source_line"].to_numpy(np.int64)).tolist())
     for column in ("period", "category", "area_code"):
         rows.fill(column, accepted[column].tolist())
+    for key, values in keys.items():
+        rows.fill(key, values)
     return rows
 
 
@@ -384,11 +386,13 @@ def write_release(conn: Connection, release_id: str, dataset: str, report: dict,
                            "Ingest the file again once it has finished.")
     key = ["geography", "period", "category", "area_code"]
     cells = cells.sort_values(key, ignore_index=True)   # in key order: appended, not spliced into the index
-    counts = np.array(cells["count"].fillna(0).astype(np.int64).tolist(), dtype=object)
-    counts[cells["count"].isna().to_numpy()] = None                # withheld: NULL, never a number
-    db.insert_columns(conn, "aggregates", ["release_id", *key, "count", "suppressed"], [
-        [release_id] * len(cells), *(cells[c].tolist() for c in key), counts.tolist(),
-        cells["suppressed"].astype(int).tolist()])
+    for start in range(0, len(cells), reader.CHUNK_ROWS):          # a part at a time: rows as lists are big
+        part = cells.iloc[start:start + reader.CHUNK_ROWS]
+        counts = np.array(part["count"].fillna(0).astype(np.int64).tolist(), dtype=object)
+        counts[part["count"].isna().to_numpy()] = None             # withheld: NULL, never a number
+        db.insert_columns(conn, "aggregates", ["release_id", *key, "count", "suppressed"], [
+            [release_id] * len(part), *(part[c].tolist() for c in key), counts.tolist(),
+            part["suppressed"].astype(int).tolist()])
     conn.execute("INSERT INTO datasets VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET "
                  "current_release = excluded.current_release", (dataset, release_id))
 
@@ -501,12 +505,13 @@ def ingest(conn: Connection, dataset: str, path: Union[Path, Sequence[Path]], se
         counted = aggregate(result.accepted, levels, covering)
         published = [base, *rollups]
         if policy.method == "cell_key":         # cell keys come from the records' pseudonyms
-            result.with_keys()
+            result.hold_keys()
         months = set(result.accepted["period"].unique())
         earlier = earlier_cells(conn, dataset, months, months | set(covering["period"]) | set(twins))
         protected = disclose(result.accepted, counted, levels,
                              {k: v for k, v in pairs.items() if k[0] in published and k[1] in published},
-                             policy, threshold, secret, covering, list(schema.categories), helper, earlier)
+                             policy, threshold, secret, covering, list(schema.categories), helper, earlier,
+                             result.record_keys())
         now = datetime.now(timezone.utc)
         release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
         keys = [k for k in RECORD_KEYS if k in schema.pseudonyms]
@@ -515,14 +520,11 @@ def ingest(conn: Connection, dataset: str, path: Union[Path, Sequence[Path]], se
             with conn:                                 # the records first, under a release no reader is shown
                 conn.begin_write()                     # the write lock now: release numbers stay unique
                 release_no = start_release(conn, release, base)
-                records = record_rows(release_no, result.accepted, keys)
                 write_quarantine(conn, release_id, result.quarantined)
                 if areas.grid_unsaved:                 # boundaries loaded before grids were kept
                     save_grid(conn, base, areas)
                 for start, stop, part in result.key_parts(keys):      # each part as soon as it is keyed
-                    for key, values in part.items():
-                        records.fill(key, values, start)
-                    records.insert(conn, start, stop)
+                    record_rows(release_no, result.accepted.iloc[start:stop], part).insert(conn)
             checkpoint.start()                         # written to the database file meanwhile
             report = publish(conn, release_id, dataset, protected, twins, result.report() | {
                 "dataset": dataset, "source": source.name, "sha256": sha, "geography": base, "notes": notes,

@@ -9,7 +9,7 @@ measures how far they disagree, so each release says what the choice changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional, Protocol
 
 import numpy as np
@@ -33,13 +33,41 @@ class Converter(Protocol):
 
 
 @dataclass
+class Agreement:
+    """How placing by point would differ on the rows placed by code that have a point, as counts
+    that add up over the chunks of an extract: those rows, those whose point is in another area,
+    and the rows per area by code and by point."""
+
+    rows: int = 0
+    moved: int = 0
+    by_code: pd.Series = field(default_factory=lambda: pd.Series(dtype=np.int64))
+    by_point: pd.Series = field(default_factory=lambda: pd.Series(dtype=np.int64))
+
+    def __add__(self, other: Agreement) -> Agreement:
+        return Agreement(self.rows + other.rows, self.moved + other.moved,
+                         self.by_code.add(other.by_code, fill_value=0).astype(np.int64),
+                         self.by_point.add(other.by_point, fill_value=0).astype(np.int64))
+
+    def summary(self) -> dict:
+        """Rows that would move, and per area the mean absolute difference in counts against the
+        median count; empty when no row has both."""
+        if not self.rows:
+            return {}
+        by_code, by_point = self.by_code.sort_index(), self.by_point.sort_index()
+        diff = by_code.sub(by_point, fill_value=0).abs()
+        return {"rows_with_code_and_point": self.rows, "rows_whose_point_is_in_another_area": self.moved,
+                "mean_area_count_difference": round(float(diff.mean()), 2),
+                "median_area_count": float(by_code.median())}
+
+
+@dataclass
 class Placed:
     """Per row: area (or None), the route that placed it (or None), the reason it could not be."""
 
     area: np.ndarray
     route: np.ndarray
     reason: np.ndarray
-    check: dict
+    check: Agreement
 
 
 def by_code(codes: np.ndarray, x: np.ndarray, y: np.ndarray, areas: AreaIndex,
@@ -72,16 +100,10 @@ def place(codes: Optional[np.ndarray], x: np.ndarray, y: np.ndarray, areas: Area
     return Placed(area, route, reason, agreement(area, x, y, areas, coded & has_point & (area != None)))  # noqa: E711
 
 
-def agreement(area: np.ndarray, x: np.ndarray, y: np.ndarray, areas: AreaIndex, both: np.ndarray) -> dict:
-    """How placing by point would differ, on the rows placed by code that have a point: rows that
-    would move, and per area the mean absolute difference in counts against the median count."""
+def agreement(area: np.ndarray, x: np.ndarray, y: np.ndarray, areas: AreaIndex, both: np.ndarray) -> Agreement:
+    """How placing by point would differ, on the rows placed by code that have a point (``both``)."""
     if not both.any():
-        return {}
+        return Agreement()
     by_point = areas.assign(x[both], y[both])
-    by_code_counts = pd.Series(area[both]).value_counts()
-    by_point_counts = pd.Series(by_point).value_counts()
-    diff = by_code_counts.sub(by_point_counts, fill_value=0).abs()
-    return {"rows_with_code_and_point": int(both.sum()),
-            "rows_whose_point_is_in_another_area": int((by_point != area[both]).sum()),
-            "mean_area_count_difference": round(float(diff.mean()), 2),
-            "median_area_count": float(by_code_counts.median())}
+    return Agreement(int(both.sum()), int((by_point != area[both]).sum()),
+                     pd.Series(area[both]).value_counts(), pd.Series(by_point).value_counts())

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional, Union
+from typing import Callable, Optional, TypeVar, Union
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,12 @@ MAX_COLUMNS = 200
 #: The longest line, or row, an extract may have in bytes, which bounds every value too (partners'
 #: rows are a few hundred bytes).
 MAX_ROW_BYTES = 1 << 16
+#: Data rows cleansed at a time (``chunks``): an ingest's memory then grows with this, not with
+#: the extract (a national year of police records is 10 million rows).
+CHUNK_ROWS = 1 << 18
+
+
+T = TypeVar("T")
 
 
 class ExtractError(ValueError):
@@ -67,7 +73,7 @@ class Extract:
 
     @property
     def encoding_name(self) -> str:
-        return "utf-8" if self.encoding == "utf-8-sig" else self.encoding
+        return encoding_name(self.encoding)
 
     def rows(self, positions: np.ndarray) -> pd.DataFrame:
         """Every kept column of the data rows at ``positions`` (ascending), indexed by position.
@@ -107,6 +113,47 @@ def read_text(path: Path, keep: Callable[[str], bool], only: Optional[Collection
         raise ExtractError(f"{path.name} is neither UTF-8 nor Windows-1252 text: re-export it as UTF-8 CSV")
     frame.columns = [c.strip() for c in frame.columns]
     return Extract(path, encoding, keep, [c.strip() for c in header.columns], frame)
+
+
+def encoding_name(encoding: str) -> str:
+    """How a report names an encoding pandas knows as ``encoding``."""
+    return "utf-8" if encoding == "utf-8-sig" else encoding
+
+
+def header(path: Path, encoding: str, keep: Callable[[str], bool]) -> list[str]:
+    """The columns of ``path`` that ``keep`` accepts, names stripped, in file order."""
+    return [c.strip() for c in _csv(path, encoding, keep, nrows=0).columns]
+
+
+def chunks(path: Path, encoding: str, keep: Callable[[str], bool], rows: int = CHUNK_ROWS
+           ) -> Iterator[pd.DataFrame]:
+    """The columns of ``path`` that ``keep`` accepts (names stripped) as text, ``rows`` data rows
+    at a time, read as ``read_text`` reads them (blank lines kept as rows). ``UnicodeDecodeError``
+    if ``encoding`` does not fit, possibly after some chunks (``decoded`` starts again)."""
+    try:
+        with _csv(path, encoding, keep, chunksize=rows) as reader:     # read, not mapped: mapped pages add up
+            for frame in reader:
+                frame.columns = [c.strip() for c in frame.columns]
+                yield frame.set_axis(pd.RangeIndex(len(frame)))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ExtractError(f"{path.name} is not a readable CSV ({exc}): export it as comma-separated text "
+                           "with a header row") from exc
+
+
+def decoded(path: Path, scan: Callable[[str], T]) -> tuple[str, T]:
+    """(encoding, what ``scan`` gives) for the first of ``ENCODINGS`` that ``scan(encoding)``
+    reads ``path`` in without a ``UnicodeDecodeError``; ``scan`` starts afresh for each."""
+    path = Path(path)
+    if not path.exists():
+        raise ExtractError(f"extract {path} not found: check the path")
+    check_shape(path)
+    for encoding in ENCODINGS:
+        try:
+            return encoding, scan(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ExtractError(  # pragma: no cover - cp1252 decodes almost anything
+        f"{path.name} is neither UTF-8 nor Windows-1252 text: re-export it as UTF-8 CSV")
 
 
 def too_long(path: Path, exc: RowTooLong) -> str:

@@ -5,22 +5,30 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jin_hub.ingest.cleanse import first_identical, may_repeat, numbers
+from jin_hub.ingest.cleanse import numbers
+from jin_hub.ingest.repeats import Repeats
 
 
-def test_first_identical_matches_grouping_by_every_column():
+def test_repeats_over_chunks_match_grouping_by_every_column():
+    """The first row alike in every column (or in its key), found over chunks of any size, is the
+    first a grouping of the whole finds, including hash collisions' rows compared as text."""
     rng = np.random.default_rng(3)
     n = 5_000
     frame = pd.DataFrame({"ref": rng.integers(0, 1_500, n).astype(str),          # shared refs, not duplicates
                           "x": rng.integers(0, 40, n).astype(str), "note": rng.choice(["a", "b", ""], n)})
     frame = pd.concat([frame, frame.sample(600, random_state=1)], ignore_index=True)   # true duplicates
-    x = pd.to_numeric(frame["x"]).to_numpy(float)
-    same = frame.groupby(list(frame.columns), sort=False).ngroup()
-    want = pd.Series(np.arange(len(frame))).groupby(same).transform("min").to_numpy()
-    for hints in ([x], [], [x, np.zeros(len(frame))]):
-        candidates = np.flatnonzero(may_repeat(len(frame), hints))
-        np.testing.assert_array_equal(first_identical(len(frame), frame.iloc[candidates].set_axis(candidates)), want)
-    assert (want != np.arange(len(frame))).sum() >= 600
+    for columns, keyed in ((list(frame.columns), lambda f: (np.arange(len(f)), None)),
+                           (["ref"], lambda f: (np.flatnonzero(f["note"] != ""), f["ref"].to_numpy(object)))):
+        rows = keyed(frame)[0]                         # the rows that may repeat, in the whole
+        same = frame.iloc[rows].groupby(columns, sort=False).ngroup().to_numpy()
+        want = np.arange(len(frame))
+        want[rows] = rows[pd.Series(np.arange(len(rows))).groupby(same).transform("min").to_numpy()]
+        for size in (len(frame), 97, 7):
+            parts = [frame.iloc[i:i + size].reset_index(drop=True) for i in range(0, len(frame), size)]
+            repeats = Repeats.scan(parts, keyed)
+            got = np.concatenate([repeats.first(part, i * size) for i, part in enumerate(parts)])
+            np.testing.assert_array_equal(got, want)
+        assert (want != np.arange(len(frame))).sum() >= 600
 
 
 def test_numbers_read_as_pandas_reads_them():
@@ -31,25 +39,3 @@ def test_numbers_read_as_pandas_reads_them():
         series = pd.Series(values, dtype=object)
         want = pd.to_numeric(series, errors="coerce").to_numpy(float)
         np.testing.assert_array_equal(numbers(series), want)
-
-
-def test_may_repeat_finds_every_repeat_of_values():
-    rng = np.random.default_rng(5)
-    n = 20_000
-    x = rng.integers(440_000, 480_000, n).astype(float)
-    y = rng.integers(330_000, 360_000, n).astype(float)
-    month = rng.integers(202301, 202313, n).astype(float)
-    x[rng.choice(n, 300)] = np.nan
-    x[rng.choice(n, 50)] = -0.0
-    x[rng.choice(n, 50)] = 0.0
-    y[rng.choice(n, 200)] = np.float64("-nan")
-    twins = rng.choice(n, (400, 2))                       # rows made alike in every value
-    for hint in (x, y, month):
-        hint[twins[:, 1]] = hint[twins[:, 0]]
-    x[twins[:20, 0]], x[twins[:20, 1]] = -0.0, 0.0         # alike, but not bit for bit
-    x[twins[20:40, 0]], x[twins[20:40, 1]] = np.nan, np.float64("-nan")
-    want = pd.DataFrame({"x": x, "y": y, "m": month}).duplicated(keep=False).to_numpy()
-    got = may_repeat(n, [x, y, month])
-    assert want.sum() >= 700
-    assert not (want & ~got).any()                        # every repeat is a candidate
-    assert (got & ~want).sum() <= 2                       # and hardly anything else
