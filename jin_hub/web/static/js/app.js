@@ -53,6 +53,7 @@ function boundariesOf(geography) {
 }
 
 function shown(status, row, measure, unit) {
+  if (status === "outside") return "outside the zone";
   if (status === "suppressed") return "withheld (protects privacy)";
   if (status === "no_data") return "no data";
   const value = measure === "rate" ? row[3] : row[1];
@@ -72,8 +73,8 @@ function joined(areas, values, state, entry) {
       properties: { ...f.properties, status, value, shown: shown(status, row, state.measure, unit) } };
   });
   const ramp = config.themes[entry.theme] || config.themes.crime;
-  const classes = classify(features.filter((f) => f.properties.status === "value").map((f) => f.properties.value),
-    state.measure === "rate" ? unit : "");
+  // (the legend's title gives the unit, so the class labels stay short)
+  const classes = classify(features.filter((f) => f.properties.status === "value").map((f) => f.properties.value));
   const colours = classes.map((_, i) => colour(ramp, i, classes.length));
   const special = { zero: config.special.zero, suppressed: config.special.suppressed, no_data: config.special.no_data };
   for (const f of features) {
@@ -115,8 +116,12 @@ async function draw(wanted, fit) {
   await view.drawn();
   jin.state = state;
   jin.collection = collection;
-  document.body.dataset.drawn = String(Number(document.body.dataset.drawn || 0) + 1);   // for tests' waits
   return performance.now() - started;
+}
+
+/** Count the maps drawn, where the browser tests can wait for it with a CSS selector. */
+function announce() {
+  document.body.dataset.drawn = String(Number(document.body.dataset.drawn || 0) + 1);
 }
 
 async function openMap() {
@@ -132,16 +137,19 @@ async function openMap() {
   await view.ready;
   await draw(choices.fromUrl(location.search), true);
   jin.timings.firstMap = performance.now();                   // since the page started loading
+  announce();
   view.setDistricts(await boundariesOf("district"));
   document.body.dataset.districts = "shown";
 }
 
 async function changed(event) {
   const wanted = choices.read($("choices-form"));
+  const which = event.target.name || event.target.id;
   say("");
   try {
-    const took = await draw(wanted, event.target.name === "zone" || event.target.name === "geography");
-    jin.timings[`switch:${event.target.name}`] = took;
+    const took = await draw(wanted, which === "zone" || which === "geography");
+    jin.timings[`switch:${which}`] = took;
+    announce();
   } catch (error) { failed(error); }
 }
 
