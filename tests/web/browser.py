@@ -71,7 +71,8 @@ INSIDE = """() => {
     if (labels.some((r) => px > r.left - 12 && px < r.right + 12 && py > r.top - 12 && py < r.bottom + 12)) continue;
     const layers = ['areas-fill', 'districts-line'];
     const hit = map.queryRenderedFeatures([[x - 8, y - 8], [x + 8, y + 8]], { layers });
-    if (hit.length === 1) found.push([Math.round(px), Math.round(py), hit[0].properties.status]);
+    const shown = hit.length === 1 && window.jin.view.shown.get(hit[0].properties.area_code);
+    if (shown) found.push([Math.round(px), Math.round(py), shown.status]);
   }
   return found;
 }"""

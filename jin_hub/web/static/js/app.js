@@ -104,7 +104,7 @@ async function draw(wanted, fit) {
     getJSON(`/api/v1/values/${state.dataset}/${state.geography}`,
       { period: state.period, category: state.category, zone: state.zone })]);
   const collection = joined(areas, values, state, entry);
-  view.show(collection, fit);
+  view.show(collection, state.geography, fit);
   const counts = {};
   collection.features.forEach((f) => { counts[f.properties.status] = (counts[f.properties.status] || 0) + 1; });
   drawLegend($("legend"), collection.classes, collection.colours, config.special, counts);

@@ -63,6 +63,7 @@ export class MapView {
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
     this.map.touchZoomRotate.disableRotation();
     this.labels = [];
+    this.shown = new Map();                          // area code -> its properties, for the hover line
     this.ready = new Promise((resolve) => this.map.on("load", resolve)).then(() => this.#addLayers(onHover));
   }
 
@@ -71,21 +72,26 @@ export class MapView {
     map.addImage("hatch", hatchImage(s).image, { pixelRatio: 2 });
     map.addSource("areas", { type: "geojson", data: { type: "FeatureCollection", features: [] }, promoteId: "area_code" });
     map.addSource("districts", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
-    const mapped = ["!=", ["get", "status"], "outside"];
-    map.addLayer({ id: "areas-fill", type: "fill", source: "areas", filter: mapped,
-      paint: { "fill-color": ["coalesce", ["get", "fill"], s.no_data], "fill-opacity": this.config.basemap ? 0.8 : 1 } });
-    map.addLayer({ id: "areas-hatch", type: "fill", source: "areas", filter: ["==", ["get", "status"], "suppressed"],
-      paint: { "fill-pattern": "hatch" } });
-    map.addLayer({ id: "areas-line", type: "line", source: "areas", filter: mapped,
-      paint: { "line-color": s.outline, "line-width": 0.4 } });
+    // Colours and statuses are feature states, so a new dataset or period repaints without re-tiling;
+    // areas outside the chosen zone are left unfilled.
+    const state = (key, fallback) => ["coalesce", ["feature-state", key], fallback];
+    const inside = ["case", ["==", state("status", "no_data"), "outside"], 0, 1];
+    map.addLayer({ id: "areas-fill", type: "fill", source: "areas",
+      paint: { "fill-color": state("fill", s.no_data),
+        "fill-opacity": ["*", inside, this.config.basemap ? 0.8 : 1] } });
+    map.addLayer({ id: "areas-hatch", type: "fill", source: "areas",
+      paint: { "fill-pattern": "hatch", "fill-opacity": ["case", ["==", state("status", ""), "suppressed"], 1, 0] } });
+    map.addLayer({ id: "areas-line", type: "line", source: "areas",
+      paint: { "line-color": s.outline, "line-width": 0.4, "line-opacity": inside } });
     map.addLayer({ id: "areas-hover", type: "line", source: "areas", filter: ["==", ["get", "area_code"], ""],
       paint: { "line-color": "#000", "line-width": 2.5 } });
     map.addLayer({ id: "districts-line", type: "line", source: "districts", paint: { "line-color": "#333", "line-width": 1.4 } });
     map.on("mousemove", "areas-fill", (e) => {
-      const f = e.features[0];
+      const code = e.features[0].properties.area_code, shown = this.shown.get(code);
+      if (!shown || shown.status === "outside") return;
       map.getCanvas().style.cursor = "pointer";
-      map.setFilter("areas-hover", ["==", ["get", "area_code"], f.properties.area_code]);
-      onHover(f.properties);
+      map.setFilter("areas-hover", ["==", ["get", "area_code"], code]);
+      onHover(shown);
     });
     map.on("mouseleave", "areas-fill", () => {
       map.getCanvas().style.cursor = "";
@@ -106,9 +112,20 @@ export class MapView {
     });
   }
 
-  /** Draw ``collection`` (features carrying ``status`` and ``fill``); zoom to it when asked. */
-  show(collection, fit) {
-    this.map.getSource("areas").setData(collection);
+  /** Draw ``collection`` (features carrying ``status`` and ``fill``): its geometry only when the
+   *  areas change, its colours as feature states; zoom to it when asked. */
+  show(collection, geography, fit) {
+    if (geography !== this.geography) {
+      this.map.getSource("areas").setData({ type: "FeatureCollection",
+        features: collection.features.map((f) => ({ type: "Feature", geometry: f.geometry, properties: {
+          area_code: f.properties.area_code } })) });
+      this.geography = geography;
+    }
+    this.shown = new Map(collection.features.map((f) => [f.properties.area_code, f.properties]));
+    for (const f of collection.features) {
+      this.map.setFeatureState({ source: "areas", id: f.properties.area_code },
+        { status: f.properties.status, fill: f.properties.fill });
+    }
     if (fit) {
       const inside = { features: collection.features.filter((f) => f.properties.status !== "outside") };
       if (inside.features.length) this.map.fitBounds(bounds(inside), { padding: 20, duration: 0 });
