@@ -97,7 +97,8 @@ def test_every_data_request_the_page_makes_leaves_an_audit_row(page, web_url, we
 
 
 def test_an_aggregates_only_user_cannot_reach_records(page, web_url, web_db_path, browser):
-    fetch = "fetch('/api/v1/records/police_crime?purpose=checking+the+web+pages&limit=1').then((r) => r.status)"
+    fetch = ("fetch('/api/v1/records/police_crime?purpose=checking+the+web+pages&limit=1', "
+             "{headers: {'X-Requested-With': 'jin-web'}}).then((r) => r.status)")
     open_map(page, web_url, COUNCIL)
     before = last_seq(web_db_path)
     assert page.evaluate(fetch) == 403

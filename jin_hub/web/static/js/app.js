@@ -1,5 +1,6 @@
 // The page: sign in, then make a map. Its state lives in the URL, so a link reproduces the map.
 // Later pages (area profile, compare, export) are further <main> sections opened the same way.
+/* global maplibregl */
 import { getJSON, postForm, SignInNeeded } from "./api.js";
 import * as choices from "./choices.js";
 import { classify, classOf, colour } from "./classes.js";
@@ -13,7 +14,7 @@ const boundaries = new Map();                        // geography -> Promise of 
 
 function say(text, kind = "error") {
   const box = $("message");
-  box.textContent = text;
+  box.textContent = text && text[0].toUpperCase() + text.slice(1);    // the hub's messages start in lower case
   box.className = kind;
   box.hidden = !text;
 }
@@ -104,6 +105,7 @@ async function draw(wanted, fit) {
     getJSON(`/api/v1/values/${state.dataset}/${state.geography}`,
       { period: state.period, category: state.category, zone: state.zone })]);
   const collection = joined(areas, values, state, entry);
+  jin.timings.dataIn = performance.now();
   view.show(collection, state.geography, fit);
   const counts = {};
   collection.features.forEach((f) => { counts[f.properties.status] = (counts[f.properties.status] || 0) + 1; });
@@ -135,6 +137,7 @@ async function openMap() {
     });
   }
   await view.ready;
+  jin.timings.mapReady = performance.now();
   await draw(choices.fromUrl(location.search), true);
   jin.timings.firstMap = performance.now();                   // since the page started loading
   announce();
@@ -186,6 +189,7 @@ async function copyLink() {
 }
 
 async function start() {
+  maplibregl.prewarm();                          // its workers start while the page signs in
   $("sign-in").addEventListener("submit", signIn);
   $("sign-out").addEventListener("submit", signOut);
   $("choices-form").addEventListener("change", changed);
