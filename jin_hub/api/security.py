@@ -172,21 +172,25 @@ def _session_user(request: Request, access: AccessDb) -> Principal | None:
         raise _unauthorised(str(exc)) from exc
 
 
+async def settled(access: AccessDb, found: Principal | Attempt | None) -> Principal | None:
+    """The caller once an ``Attempt``'s password check is over (awaited; ``Refused`` if wrong)."""
+    if isinstance(found, Attempt):
+        try:
+            right = await asyncio.wrap_future(found.outcome)
+        except BaseException:
+            await run_in_threadpool(access.authenticator.failed, found)
+            raise
+        found = await run_in_threadpool(access.authenticator.finish, found, right)
+    return found
+
+
 async def _signed_in(request: Request, access: AccessDb) -> Principal | None:
     """The caller named by the request's credentials, None without credentials; 401/429 when
     refused. A password check is awaited, not waited for in a thread: checks run one or two at a
     time at a low priority, and under a flood of guesses the requests waiting for theirs would
     otherwise hold every worker thread while signed-in callers queue behind them."""
     try:
-        found = await run_in_threadpool(_credentials, request, access)
-        if isinstance(found, Attempt):
-            try:
-                right = await asyncio.wrap_future(found.outcome)
-            except BaseException:
-                await run_in_threadpool(access.authenticator.failed, found)
-                raise
-            found = await run_in_threadpool(access.authenticator.finish, found, right)
-        return found
+        return await settled(access, await run_in_threadpool(_credentials, request, access))
     except LockedOut as exc:
         raise HTTPException(429, str(exc), headers={"Retry-After": str(exc.retry_after)}) from exc
     except Refused as exc:

@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from jin_hub.access import settings
 from jin_hub.access.accounts import LockedOut, Principal, Refused
 from jin_hub.access.auditlog import Entry
-from jin_hub.api.security import AccessDb, Throttled, client_address, get_access, throttled_as
+from jin_hub.api.security import AccessDb, Throttled, client_address, get_access, settled, throttled_as
 from jin_hub.web import sessions
 
 router = APIRouter(prefix="/web", tags=["web pages"], include_in_schema=False)
@@ -91,7 +91,7 @@ async def sign_in(request: Request, response: Response) -> dict:
     if not username or not password:
         raise HTTPException(400, "enter both your user name and your password")
     try:
-        who = await run_in_threadpool(access.authenticator.password, username, password, client)
+        who = await settled(access, await run_in_threadpool(access.authenticator.start, username, password, client))
     except LockedOut as exc:
         raise HTTPException(429, str(exc), headers={"Retry-After": str(exc.retry_after)}) from exc
     except Refused as exc:
