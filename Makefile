@@ -8,7 +8,8 @@ export PYTHONDONTWRITEBYTECODE = 1
 
 setup: $(VENV)/.setup-done
 
-$(VENV)/.setup-done: requirements.txt requirements-pyqt5to6.txt constraints.txt pyproject.toml scripts/setup.sh
+$(VENV)/.setup-done: requirements.txt requirements-pyqt5to6.txt constraints.txt pyproject.toml scripts/setup.sh \
+                    package.json package-lock.json
 	VENV=$(VENV) bash scripts/setup.sh
 	touch $@
 

@@ -14,6 +14,8 @@ command -v pdftoppm >/dev/null || apt_pkgs+=(poppler-utils)
 command -v qgis_process >/dev/null || apt_pkgs+=(qgis)       # qgis_process runs the jin: algorithms from scripts
 command -v pylupdate5 >/dev/null || apt_pkgs+=(pyqt5-dev-tools)            # make translations, and its tests
 command -v xvfb-run >/dev/null || apt_pkgs+=(xvfb xauth)                # make desktop-tour: QGIS on a virtual screen
+command -v npm >/dev/null || apt_pkgs+=(nodejs npm)                     # the hub web pages' libraries (package.json)
+command -v chromium >/dev/null || apt_pkgs+=(chromium)                  # the web pages' tests (Playwright drives it)
 # PostgreSQL/PostGIS: the hub's second backend, which the tests run against a server of their own
 if ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then
   [ -n "$(apt-cache depends postgresql 2>/dev/null)" ] || $SUDO apt-get update -qq
@@ -50,4 +52,10 @@ if "$VENV/bin/python" -c "import sys; sys.exit(sys.version_info < (3, 12))"; the
   [ -x "$VENV-pyqt5to6/bin/python" ] || /usr/bin/python3 -m venv --system-site-packages "$VENV-pyqt5to6"
   "$VENV-pyqt5to6/bin/python" -m pip install -q -r requirements-pyqt5to6.txt
 fi
+# The hub web pages' browser libraries, installed from npm and served by the hub itself (never a CDN).
+npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+vendor=jin_hub/web/static/vendor
+mkdir -p "$vendor"
+cp node_modules/maplibre-gl/dist/maplibre-gl.js node_modules/maplibre-gl/dist/maplibre-gl.css \
+   node_modules/maplibre-gl/LICENSE.txt node_modules/proj4/dist/proj4.js "$vendor"/
 echo "setup: ready ($VENV)"

@@ -20,6 +20,7 @@ from jin_hub.api.replies import GZIP_FROM, GZIP_LEVEL
 from jin_hub.api.security import AccessDb, install_audit
 from jin_hub.backends import Locator
 from jin_hub.store import CACHE_BYTES, Store
+from jin_hub.web import pages
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -81,6 +82,7 @@ def create_app(db_path: Locator, public_url: Optional[str] = None, cache_bytes: 
     install_audit(app)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_FROM, compresslevel=GZIP_LEVEL)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    pages.install(app)                                     # the web pages: before the OGC landing page
     for module in (ogc, catalogue, boundaries, values, profile, compare, reference, zones, records, admin):
         app.include_router(module.router)
     app.openapi = _openapi_with_security(app)

@@ -33,6 +33,7 @@ from jin_hub.access import auditlog, settings
 from jin_hub.access.accounts import PUBLIC, Attempt, Authenticator, LockedOut, Principal, Refused
 from jin_hub.access.auditlog import Entry
 from jin_hub.backends import Connection, Locator
+from jin_hub.web import sessions
 
 LOG = logging.getLogger("jin_hub.audit")
 REALM = 'Basic realm="JiN hub", charset="UTF-8"'
@@ -155,7 +156,32 @@ def _credentials(request: Request, access: AccessDb) -> Principal | Attempt | No
         return auth.api_key(value.strip() if scheme.lower() == "bearer" else key.strip())
     if header:
         raise _unauthorised(f"unsupported authorization scheme '{scheme}': use Basic or Bearer")
-    return None
+    return _session_user(request, access)
+
+
+def _session_user(request: Request, access: AccessDb) -> Principal | None:
+    """The user a web session cookie names (the hub's own pages), for reading only: the cookie
+    is SameSite=Strict, and nothing the API changes may be done with it."""
+    cookie = request.cookies.get(sessions.COOKIE)
+    if not cookie or request.method not in ("GET", "HEAD"):
+        return None
+    try:
+        session = sessions.decode(sessions.key(access.conn()), cookie)
+        return session and sessions.principal(access.conn(), session)
+    except sessions.SessionExpired as exc:
+        raise _unauthorised(str(exc)) from exc
+
+
+async def settled(access: AccessDb, found: Principal | Attempt | None) -> Principal | None:
+    """The caller once an ``Attempt``'s password check is over (awaited; ``Refused`` if wrong)."""
+    if isinstance(found, Attempt):
+        try:
+            right = await asyncio.wrap_future(found.outcome)
+        except BaseException:
+            await run_in_threadpool(access.authenticator.failed, found)
+            raise
+        found = await run_in_threadpool(access.authenticator.finish, found, right)
+    return found
 
 
 async def _signed_in(request: Request, access: AccessDb) -> Principal | None:
@@ -164,15 +190,7 @@ async def _signed_in(request: Request, access: AccessDb) -> Principal | None:
     time at a low priority, and under a flood of guesses the requests waiting for theirs would
     otherwise hold every worker thread while signed-in callers queue behind them."""
     try:
-        found = await run_in_threadpool(_credentials, request, access)
-        if isinstance(found, Attempt):
-            try:
-                right = await asyncio.wrap_future(found.outcome)
-            except BaseException:
-                await run_in_threadpool(access.authenticator.failed, found)
-                raise
-            found = await run_in_threadpool(access.authenticator.finish, found, right)
-        return found
+        return await settled(access, await run_in_threadpool(_credentials, request, access))
     except LockedOut as exc:
         raise HTTPException(429, str(exc), headers={"Retry-After": str(exc.retry_after)}) from exc
     except Refused as exc:

@@ -1,0 +1,208 @@
+// The page: sign in, then make a map. Its state lives in the URL, so a link reproduces the map.
+// Later pages (area profile, compare, export) are further <main> sections opened the same way.
+/* global maplibregl */
+import { getJSON, postForm, SignInNeeded } from "./api.js";
+import * as choices from "./choices.js";
+import { classify, classOf, colour } from "./classes.js";
+import { drawLegend, drawNotes, drawTable } from "./legend.js";
+import { MapView, projected } from "./mapview.js";
+
+const $ = (id) => document.getElementById(id);
+const jin = (window.jin = { timings: {} });          // read by the browser tests (timings, the map)
+let session, config, catalogue, zones, view;
+const boundaries = new Map();                        // geography -> Promise of lon/lat GeoJSON
+
+function say(text, kind = "error") {
+  const box = $("message");
+  box.textContent = text && text[0].toUpperCase() + text.slice(1);    // the hub's messages start in lower case
+  box.className = kind;
+  box.hidden = !text;
+}
+
+function showPage(id) {
+  for (const page of ["sign-in-page", "map-page"]) $(page).hidden = page !== id;
+}
+
+function showWho() {
+  $("who").hidden = false;
+  $("who-name").textContent = session.user ? `Signed in as ${session.user} (${session.agency})`
+    : "Viewing published maps without signing in";
+  $("sign-out").querySelector("button").textContent = session.user ? "Sign out" : "Sign in";
+}
+
+function showSignIn(notice) {
+  showPage("sign-in-page");
+  $("who").hidden = true;
+  $("anonymous-link").hidden = !session.anonymous;
+  if (notice) say(notice, "info");
+  $("username").focus();
+}
+
+/** Whatever went wrong, in the page: a session that ended goes back to signing in. */
+function failed(error) {
+  if (error instanceof SignInNeeded) return showSignIn(error.message);
+  say(error.message);
+}
+
+function boundariesOf(geography) {
+  if (!boundaries.has(geography)) {
+    const loading = getJSON(`/api/v1/boundaries/${geography}`).then(projected);
+    loading.catch(() => boundaries.delete(geography));
+    boundaries.set(geography, loading);
+  }
+  return boundaries.get(geography);
+}
+
+function shown(status, row, measure, unit) {
+  if (status === "outside") return "outside the zone";
+  if (status === "suppressed") return "withheld (protects privacy)";
+  if (status === "no_data") return "no data";
+  const value = measure === "rate" ? row[3] : row[1];
+  return value == null ? "no data" : `${value.toLocaleString("en-GB")}${measure === "rate" ? ` ${unit}` : ""}`;
+}
+
+/** Boundaries joined to values: each area's status (as the plugin's), value, class colour and words. */
+function joined(areas, values, state, entry) {
+  const rows = new Map(values.rows.map((r) => [r[0], r]));
+  const unit = entry.rate ? entry.rate.label : "";
+  const features = areas.features.map((f) => {
+    const row = rows.get(f.properties.area_code);
+    let status = !row ? (state.zone ? "outside" : "no_data") : row[2] ? "suppressed" : row[1] === 0 ? "zero" : "value";
+    const value = row && status === "value" ? (state.measure === "rate" ? row[3] : row[1]) : null;
+    if (status === "value" && value == null) status = "no_data";
+    return { type: "Feature", geometry: f.geometry,
+      properties: { ...f.properties, status, value, shown: shown(status, row, state.measure, unit) } };
+  });
+  const ramp = config.themes[entry.theme] || config.themes.crime;
+  // (the legend's title gives the unit, so the class labels stay short)
+  const classes = classify(features.filter((f) => f.properties.status === "value").map((f) => f.properties.value));
+  const colours = classes.map((_, i) => colour(ramp, i, classes.length));
+  const special = { zero: config.special.zero, suppressed: config.special.suppressed, no_data: config.special.no_data };
+  for (const f of features) {
+    const p = f.properties;
+    p.fill = p.status === "value" ? colours[classOf(classes, p.value)] : special[p.status] || null;
+  }
+  return { type: "FeatureCollection", features, classes, colours };
+}
+
+function title(state, entry) {
+  const category = state.category === "all" ? "" : ` — ${state.category}`;
+  const measure = state.measure === "rate" ? `rate ${entry.rate.label}` : entry.units;
+  return `${entry.title}${category}, ${choices.periodLabel(entry, state.period)}: ` +
+    `${measure} by ${catalogue.geographies[state.geography].title.toLowerCase()}`;
+}
+
+/** Draw the map the state describes (the choices settled against the catalogue first). */
+async function draw(wanted, fit) {
+  const started = performance.now();
+  const settled = choices.settle(catalogue, zones, wanted);
+  const { state, entry } = settled;
+  choices.render($("choices-form"), catalogue, zones, settled);
+  history.replaceState(null, "", choices.toUrl(state));
+  if (settled.problems.length) say(`This link asked for something not published: ${settled.problems.join("; ")}. ` +
+    "Showing the nearest published map instead.", "info");
+  const [areas, values] = await Promise.all([boundariesOf(state.geography),
+    getJSON(`/api/v1/values/${state.dataset}/${state.geography}`,
+      { period: state.period, category: state.category, zone: state.zone })]);
+  const collection = joined(areas, values, state, entry);
+  jin.timings.dataIn = performance.now();
+  view.show(collection, state.geography, fit);
+  const counts = {};
+  collection.features.forEach((f) => { counts[f.properties.status] = (counts[f.properties.status] || 0) + 1; });
+  drawLegend($("legend"), collection.classes, collection.colours, config.special, counts);
+  $("legend-title").textContent = state.measure === "rate" ? `Rate ${entry.rate.label}` : `Count (${entry.units})`;
+  drawNotes({ disclosure: $("disclosure"), noise: $("noise"), licence: $("licence") }, entry);
+  drawTable($("table-body"), collection.features, state.measure);
+  $("map-title").textContent = title(state, entry);
+  document.title = `${title(state, entry)} — JiN`;
+  await view.drawn();
+  jin.state = state;
+  jin.collection = collection;
+  return performance.now() - started;
+}
+
+/** Count the maps drawn, where the browser tests can wait for it with a CSS selector. */
+function announce() {
+  document.body.dataset.drawn = String(Number(document.body.dataset.drawn || 0) + 1);
+}
+
+async function openMap() {
+  showPage("map-page");
+  showWho();
+  [catalogue, { zones }] = await Promise.all([getJSON("/api/v1/catalogue"), getJSON("/api/v1/zones")]);
+  if (!catalogue.datasets.some((d) => d.theme !== "reference")) return say("This hub publishes no datasets yet.");
+  if (!view) {
+    view = jin.view = new MapView($("map"), config, (p) => {
+      $("hover").textContent = p ? `${p.area_name} (${p.district_name}): ${p.shown}` : "";
+    });
+  }
+  await view.ready;
+  jin.timings.mapReady = performance.now();
+  await draw(choices.fromUrl(location.search), true);
+  jin.timings.firstMap = performance.now();                   // since the page started loading
+  announce();
+  view.setDistricts(await boundariesOf("district"));
+  document.body.dataset.districts = "shown";
+}
+
+async function changed(event) {
+  const wanted = choices.read($("choices-form"));
+  const which = event.target.name || event.target.id;
+  say("");
+  try {
+    const took = await draw(wanted, which === "zone" || which === "geography");
+    jin.timings[`switch:${which}`] = took;
+    announce();
+  } catch (error) { failed(error); }
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const form = event.target;
+  try {
+    session = await postForm("/web/sign-in", { username: form.username.value, password: form.password.value,
+      csrf: session.csrf });
+    form.password.value = "";
+    say("");
+    await openMap();
+  } catch (error) {
+    form.password.value = "";
+    form.password.focus();
+    say(error.message);
+  }
+}
+
+async function signOut(event) {
+  event.preventDefault();
+  if (!session.user) return showSignIn();
+  try {
+    session = await postForm("/web/sign-out", { csrf: session.csrf });
+    say("You have signed out.", "info");
+    showSignIn();
+  } catch (error) { failed(error); }
+}
+
+async function copyLink() {
+  const link = location.href;
+  try { await navigator.clipboard.writeText(link); $("copied").textContent = "Link copied."; }
+  catch { $("copied").textContent = `Copy this link: ${link}`; }
+}
+
+async function start() {
+  maplibregl.prewarm();                          // its workers start while the page signs in
+  $("sign-in").addEventListener("submit", signIn);
+  $("sign-out").addEventListener("submit", signOut);
+  $("choices-form").addEventListener("change", changed);
+  $("choices-form").addEventListener("submit", (e) => e.preventDefault());
+  $("copy-link").addEventListener("click", copyLink);
+  $("view-anonymous").addEventListener("click", (e) => { e.preventDefault(); say(""); openMap().catch(failed); });
+  try {
+    [config, session] = await Promise.all([getJSON("/web/config.json"), getJSON("/web/session")]);
+    if (session.user || session.anonymous) {
+      if (session.notice) say(session.notice, "info");
+      await openMap();
+    } else showSignIn(session.notice);
+  } catch (error) { failed(error); }
+}
+
+window.addEventListener("DOMContentLoaded", start);
