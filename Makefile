@@ -17,7 +17,7 @@ demo: setup
 	$(PY) scripts/demo.py
 
 test: setup
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(if $(JIN_SKIP_WEB),--ignore=tests/web)
 
 # The hub tests again with every hub on PostgreSQL/PostGIS (a server of the tests' own; tests/hub_locator.py).
 test-postgres: setup

@@ -114,7 +114,8 @@ in_chroot() {
     pass+=("$v=${!v}")
   done
   chroot "$CHROOT" /usr/bin/env -i HOME=/work/home LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    DEBIAN_FRONTEND=noninteractive QT_QPA_PLATFORM=offscreen PIP_CACHE_DIR=/work/pip-cache "${pass[@]}" "$@"
+    DEBIAN_FRONTEND=noninteractive QT_QPA_PLATFORM=offscreen PIP_CACHE_DIR=/work/pip-cache JIN_SKIP_WEB=1 \
+    "${pass[@]}" "$@"
 }
 
 if [ ! -f "$CHROOT/.jin-packages" ] || [ "$(cat "$CHROOT/.jin-packages")" != "$PACKAGES" ]; then

@@ -14,8 +14,12 @@ command -v pdftoppm >/dev/null || apt_pkgs+=(poppler-utils)
 command -v qgis_process >/dev/null || apt_pkgs+=(qgis)       # qgis_process runs the jin: algorithms from scripts
 command -v pylupdate5 >/dev/null || apt_pkgs+=(pyqt5-dev-tools)            # make translations, and its tests
 command -v xvfb-run >/dev/null || apt_pkgs+=(xvfb xauth)                # make desktop-tour: QGIS on a virtual screen
-command -v npm >/dev/null || apt_pkgs+=(nodejs npm)                     # the hub web pages' libraries (package.json)
-command -v chromium >/dev/null || apt_pkgs+=(chromium)                  # the web pages' tests (Playwright drives it)
+# The hub web pages' libraries (package.json) and their tests' browser (Playwright drives Debian's
+# chromium); JIN_SKIP_WEB=1 leaves both out (the QGIS chroots: the pages do not depend on QGIS).
+if [ "${JIN_SKIP_WEB:-}" != 1 ]; then
+  command -v npm >/dev/null || apt_pkgs+=(nodejs npm)
+  command -v chromium >/dev/null || apt_pkgs+=(chromium)
+fi
 # PostgreSQL/PostGIS: the hub's second backend, which the tests run against a server of their own
 if ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then
   [ -n "$(apt-cache depends postgresql 2>/dev/null)" ] || $SUDO apt-get update -qq
@@ -53,9 +57,11 @@ if "$VENV/bin/python" -c "import sys; sys.exit(sys.version_info < (3, 12))"; the
   "$VENV-pyqt5to6/bin/python" -m pip install -q -r requirements-pyqt5to6.txt
 fi
 # The hub web pages' browser libraries, installed from npm and served by the hub itself (never a CDN).
-npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
-vendor=jin_hub/web/static/vendor
-mkdir -p "$vendor"
-cp node_modules/maplibre-gl/dist/maplibre-gl.js node_modules/maplibre-gl/dist/maplibre-gl.css \
-   node_modules/maplibre-gl/LICENSE.txt node_modules/proj4/dist/proj4.js "$vendor"/
+if [ "${JIN_SKIP_WEB:-}" != 1 ]; then
+  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+  vendor=jin_hub/web/static/vendor
+  mkdir -p "$vendor"
+  cp node_modules/maplibre-gl/dist/maplibre-gl.js node_modules/maplibre-gl/dist/maplibre-gl.css \
+     node_modules/maplibre-gl/LICENSE.txt node_modules/proj4/dist/proj4.js "$vendor"/
+fi
 echo "setup: ready ($VENV)"
