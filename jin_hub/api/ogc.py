@@ -256,7 +256,7 @@ def items(
                 "timeStamp": datetime.now(timezone.utc).isoformat(timespec="seconds"), "links": links}
         body = ('{"type":"FeatureCollection",' + json.dumps(meta)[1:-1] + ',"features":['
                 + ",".join(features) + "]}")
-        return Encoded.of(body.encode(), GEOJSON, len(features))
+        return Encoded(body.encode(), GEOJSON, len(features))
 
     # a page without a zone is kept until what it shows changes (its timeStamp: when it was made)
     body = page() if inside is not None else store.replies.get(

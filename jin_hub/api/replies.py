@@ -26,10 +26,6 @@ class Encoded:
     media_type: str
     rows: int
 
-    @classmethod
-    def of(cls, raw: bytes, media_type: str, rows: int) -> Encoded:
-        return cls(raw, media_type, rows)
-
     @cached_property
     def packed(self) -> bytes:
         return gzip.compress(self.raw, compresslevel=GZIP_LEVEL, mtime=0)

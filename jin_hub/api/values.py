@@ -45,8 +45,8 @@ def values(
     def encoded() -> Encoded:
         rows = [[code, *value] for code, value in vals.items() if inside is None or code in inside]
         if format == "csv":
-            return Encoded.of(csv_text(FIELDS, rows).encode(), CSV, len(rows))
-        return Encoded.of(json.dumps({
+            return Encoded(csv_text(FIELDS, rows).encode(), CSV, len(rows))
+        return Encoded(json.dumps({
             "dataset": dataset, "geography": geography, "period": period, "category": category, "zone": zone,
             "release": entry["release"]["id"], "disclosure": entry["disclosure"],
             "rate": entry["rate"], "fields": FIELDS, "rows": rows,
