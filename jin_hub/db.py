@@ -157,6 +157,11 @@ CREATE TABLE IF NOT EXISTS settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS web_sessions (  -- signed-in web pages: a hash of each session's id, never the id
+    id_hash  TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    expires  REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS zones (      -- named areas of interest: unions of areas of one geography
     id        TEXT PRIMARY KEY,
     name      TEXT NOT NULL,
@@ -283,4 +288,4 @@ FROM records r JOIN releases rel ON rel.no = r.id >> 32 AND rel.status = 'comple
 """
 
 #: The schema's version (SQLite: ``PRAGMA user_version``; PostgreSQL: ``jin_schema``).
-VERSION = 5
+VERSION = 6

@@ -138,11 +138,14 @@ def set_password(conn: Connection, username: str, password: str) -> None:
     _user_exists(conn, username)
     _check_password(password)
     conn.execute("UPDATE users SET password_hash = ? WHERE username = ?", (_HASHER.hash(password), username))
+    conn.execute("DELETE FROM web_sessions WHERE username = ?", (username,))     # a browser left signed in
 
 
 def set_disabled(conn: Connection, username: str, disabled: bool) -> None:
     _user_exists(conn, username)
     conn.execute("UPDATE users SET disabled = ? WHERE username = ?", (int(disabled), username))
+    if disabled:                                # (not revived if the account is enabled again)
+        conn.execute("DELETE FROM web_sessions WHERE username = ?", (username,))
 
 
 def unlock(conn: Connection, name: str) -> None:

@@ -147,6 +147,7 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
     per-name ``login_failures`` it replaces held only passing lock-outs and is dropped.
     Version 4 gives ``record_areas`` a column per 2021 geography too (re-created after).
     Version 5 counts changes to what the hub publishes (``hub_changes``, kept by triggers).
+    Version 6 keeps the signed-in web sessions (``web_sessions``), so signing out ends one.
     """
     from jin_hub.db import RECORDS
 

@@ -98,6 +98,7 @@ async def sign_in(request: Request, response: Response) -> dict:
         raise HTTPException(401, f"{exc}: check your user name and password") from exc
     entry.principal = who
     fresh = sessions.new(who.username)
+    await run_in_threadpool(lambda: sessions.keep(access.conn(), fresh))   # (this thread's connection)
     set_cookie(response, request, signing_key, fresh)
     return _described(access, signing_key, fresh)
 
@@ -107,6 +108,8 @@ async def sign_out(request: Request, response: Response) -> dict:
     access = get_access(request)
     signing_key = sessions.key(access.conn())
     _checked(request, signing_key, (await _form(request)).get("csrf", ""))
+    ending = current(request, signing_key)[0]
+    await run_in_threadpool(lambda: sessions.end(access.conn(), ending))
     fresh = sessions.new(None)
     set_cookie(response, request, signing_key, fresh)
     return _described(access, signing_key, fresh)

@@ -5,11 +5,14 @@ scripts."""
 from __future__ import annotations
 
 import subprocess
+from contextlib import closing
 from urllib.parse import unquote
 
 import pytest
 import requests
 
+from jin_hub import db
+from jin_hub.access import accounts
 from jin_hub.local_server import start_hub
 from jin_hub.web import sessions
 from tests.conftest import COUNCIL, snapshot_db
@@ -83,3 +86,45 @@ def test_browsers_get_the_page_and_ogc_clients_the_landing_document(web_url):
     landing = requests.get(f"{web_url}/", headers={"Accept": "application/json"}, timeout=30)
     assert landing.json()["links"][0]["rel"] == "self"
     assert requests.get(f"{web_url}/?f=json", headers=PAGE, timeout=30).json()["links"]
+
+
+VALUES = "/api/v1/values/police_crime/lsoa"
+
+
+def test_signing_out_ends_the_session_everywhere(tmp_path, web_db_path):
+    """A cookie copied before sign-out (another tab, a shared PC, a stolen cookie) is refused after
+    it, by every hub process: the session is ended on the server, not only in the browser."""
+    with start_hub(snapshot_db(web_db_path, tmp_path / "hub.sqlite"), workers=2) as hub:
+        client = _signed_in(hub.url)
+        copied = unquote(client.cookies[sessions.COOKIE])
+        token = client.last_reply.json()["csrf"]
+        assert client.post(f"{hub.url}/web/sign-out", data={"csrf": token}, timeout=30).status_code == 200
+        for _ in range(6):                       # (several requests: each process answers some)
+            reply = requests.get(hub.url + VALUES, cookies={sessions.COOKIE: copied}, timeout=30)
+            assert reply.status_code == 401 and "sign in again" in reply.json()["detail"]
+
+
+def test_a_copy_of_the_database_cannot_sign_anyone_in(tmp_path, web_db_path):
+    """The signing key is in the database, so a backup leaks it; a cookie made with it for a
+    session the hub never started still signs nobody in."""
+    hub_db = snapshot_db(web_db_path, tmp_path / "hub.sqlite")
+    with start_hub(hub_db) as hub:
+        _signed_in(hub.url)                      # (the hub has made its key and kept a session)
+        with closing(db.connect(hub_db)) as conn:
+            leaked = sessions.key(conn)
+        forged = sessions.encode(leaked, sessions.new(COUNCIL[0]))
+        reply = requests.get(hub.url + VALUES, cookies={sessions.COOKIE: forged}, timeout=30)
+        assert reply.status_code == 401
+
+
+def test_a_new_password_or_a_disabled_account_ends_its_web_sessions(tmp_path, web_db_path):
+    hub_db = snapshot_db(web_db_path, tmp_path / "hub.sqlite")
+    with start_hub(hub_db) as hub:
+        for change in (lambda conn: accounts.set_password(conn, COUNCIL[0], COUNCIL[1]),
+                       lambda conn: accounts.set_disabled(conn, COUNCIL[0], True)):
+            client = _signed_in(hub.url)
+            assert client.get(hub.url + VALUES, timeout=30).status_code == 200
+            with closing(db.connect(hub_db)) as conn:
+                change(conn)
+                accounts.set_disabled(conn, COUNCIL[0], False)     # enabled again: the session stays ended
+            assert client.get(hub.url + VALUES, timeout=30).status_code == 401
