@@ -21,14 +21,14 @@ import threading
 import time
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from jin_hub.backends import Connection
+from jin_hub.backends import Connection, writing
 
 ROLES = ("analyst", "admin")
 MIN_PASSWORD = 12
@@ -249,7 +249,7 @@ class Throttle:
     def reserve(self, username: str, client: str) -> None:
         """Reserve the check of one password, or ``LockedOut`` (nothing checked). Once a name is
         paused, one try is allowed each time the pause ends."""
-        with _immediate(self.conn):
+        with writing(self.conn):
             at = now()
             failures, locked, tries, since = self._refuse_if_locked(username, client, at) or (0, None, 0, at)
             if since + FIRST_LOCK <= at:
@@ -266,7 +266,7 @@ class Throttle:
         """Record how a check ended: a failure pauses the name at the address once there are
         ``FREE_FAILURES`` in a row, for ``_period``; a success forgives them and gives its try back
         (if it was reserved), to the name and the address."""
-        with _immediate(self.conn):
+        with writing(self.conn):
             at = now()
             failures, locked, tries, since = self._row(username, client) or (0, None, 0, at)
             if right:
@@ -278,18 +278,6 @@ class Throttle:
                 failures += 1
                 locked = at + _period(failures) if failures >= FREE_FAILURES else None
             self._put(username, client, failures, locked, tries, since)
-
-
-@contextmanager
-def _immediate(conn: Connection):
-    """One write transaction, begun at once (so its reads are not stale by the time it writes)."""
-    conn.begin_write()
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 @dataclass

@@ -19,7 +19,8 @@ pipeline and the API never ask which backend they run on:
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol, Union
 from urllib.parse import urlsplit, urlunsplit
@@ -117,6 +118,19 @@ class Connection(Protocol):
     def __enter__(self) -> Any: ...
 
     def __exit__(self, *exc: Any) -> Any: ...
+
+
+@contextmanager
+def writing(conn: Connection) -> Iterator[Connection]:
+    """One write transaction, begun at once with the hub's write lock (so its reads are not stale
+    by the time it writes, and other processes' writers wait their turn)."""
+    conn.begin_write()
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 class BackendError(RuntimeError):

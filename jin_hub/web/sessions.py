@@ -18,12 +18,10 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from jin_hub.access.accounts import Principal
-from jin_hub.backends import Connection
+from jin_hub.backends import Connection, writing
 
 COOKIE = "jin_session"
 LIFETIME = 8 * 3600               # seconds a sign-in lasts: a working day, then sign in again
@@ -45,25 +43,13 @@ class Session:
     expires: float
 
 
-@contextmanager
-def _writing(conn: Connection) -> Iterator[None]:
-    """One write transaction (the hub's write lock: other processes wait their turn)."""
-    conn.begin_write()
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
 def key(conn: Connection) -> bytes:
     """The signing key, created at first use in one write transaction (so concurrent hub
     processes agree on it) and kept in ``settings``."""
     with _keys_lock:
         if conn.locator in _keys:
             return _keys[conn.locator]
-        with _writing(conn):
+        with writing(conn):
             row = conn.execute("SELECT value FROM settings WHERE key = ?", (KEY_SETTING,)).fetchone()
             value = row[0] if row else secrets.token_hex(32)
             if not row:
@@ -88,7 +74,7 @@ def new(user: str | None, lifetime: float = LIFETIME) -> Session:
 
 def keep(conn: Connection, session: Session) -> None:
     """Record a signed-in session (sessions long expired are cleared out at the same time)."""
-    with _writing(conn):
+    with writing(conn):
         conn.execute("DELETE FROM web_sessions WHERE expires < ?", (time.time(),))
         conn.execute("INSERT INTO web_sessions VALUES (?, ?, ?)", (_id_hash(session), session.user, session.expires))
 
@@ -96,7 +82,7 @@ def keep(conn: Connection, session: Session) -> None:
 def end(conn: Connection, session: Session | None) -> None:
     """Sign a session out, in every hub process at once."""
     if session is not None and session.user is not None:
-        with _writing(conn):
+        with writing(conn):
             conn.execute("DELETE FROM web_sessions WHERE id_hash = ?", (_id_hash(session),))
 
 
