@@ -77,6 +77,12 @@ class Cleansed:
         """The cell-key record key (0–255) of each accepted row, from its held ``record_key``."""
         return None if "record_key" not in self.held else cellkey.hex_keys(self.held["record_key"])
 
+    def let_go(self) -> None:
+        """Drop the accepted rows and their held keys once the records are written: protecting a
+        national release's cells needs the memory."""
+        self.accepted = self.accepted.iloc[:0]
+        self.held = {}
+
     def with_keys(self) -> Cleansed:
         """Put the pseudonym columns in ``accepted``, waiting for them if they are still being made."""
         if self.pending is not None:

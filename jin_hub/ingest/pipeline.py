@@ -116,6 +116,14 @@ def aggregate(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None], 
     return pd.concat(out, ignore_index=True)
 
 
+def counted_in_months(accepted: pd.DataFrame) -> int:
+    """Accepted records dated by month (the report's ``counted``: what the monthly cells add up to
+    before disclosure control), counted over each distinct period, not each record."""
+    period = pd.Categorical(accepted["period"])
+    monthly = periods.kinds(pd.Series(period.categories)) == "month"
+    return int(np.bincount(period.codes[period.codes >= 0], minlength=len(monthly))[monthly].sum())
+
+
 def allowed(cells: pd.DataFrame, policy: ReleasePolicy, kinds: np.ndarray | None = None) -> np.ndarray:
     """Which cells the release policy lets out: each category from its finest geography up (by
     month, or by multi-month period, where a longer period allows a finer geography). ``kinds``
@@ -271,20 +279,20 @@ def earlier_cells(conn: Connection, dataset: str, months: set[str], now: set[str
     return cells[cells["period"].isin(gone)].reset_index(drop=True)
 
 
-def disclose(accepted: pd.DataFrame, counted: pd.DataFrame, levels: dict[str, dict[str, str] | None],
+def disclose(accepted: pd.DataFrame, levels: dict[str, dict[str, str] | None],
              pairs: dict[tuple[str, str], dict[str, str]], policy: ReleasePolicy, threshold: int,
              secret: bytes, covering: pd.DataFrame, categories: list[str], helper: Optional[Worker] = None,
              earlier: pd.DataFrame | None = None, keys: np.ndarray | None = None) -> Callable[[], pd.DataFrame]:
     """Apply the dataset's disclosure control method to the cells its policy allows; returns a
-    function giving the protected cells. Suppression is handed to ``helper`` (a worker process)
-    if there is one, so it runs while the records are written. Cell-key noise is made safe beside
-    ``earlier`` (``earlier_cells``) too; ``keys`` are the records' cell-key record keys, if not in ``accepted``."""
+    function giving the protected cells, which needs ``accepted`` no more: the records are written
+    and let go while it runs. Suppression is handed to ``helper`` (a worker process) if there is
+    one. Cell-key noise is added now and made safe (beside ``earlier``, ``earlier_cells``) when the
+    function is called; ``keys`` are the records' cell-key record keys, if not in ``accepted``."""
     if policy.method == "cell_key":
         before = periods.cover(earlier["period"].unique()) if earlier is not None else covering.iloc[:0]
-        cells = secured(perturb(accepted, levels, secret, threshold, pd.concat([covering, before], ignore_index=True),
-                                keys),
-                        pairs, policy, categories, earlier)
-        return lambda: cells
+        cells = perturb(accepted, levels, secret, threshold, pd.concat([covering, before], ignore_index=True), keys)
+        return lambda: secured(cells, pairs, policy, categories, earlier)
+    counted = aggregate(accepted, levels, covering)
     ok = allowed(counted, policy)
     # At a geography where no category is published, the unpublished cells form fully unknown
     # tables (areas × categories, two or more of each) that only restate totals published above:
@@ -502,13 +510,12 @@ def ingest(conn: Connection, dataset: str, path: Union[Path, Sequence[Path]], se
         rollups = {parent: lookup for (child, parent), lookup in pairs.items() if child == base}
         levels = {base: None, **rollups}
         covering, twins = multi_month(result.accepted, policy)
-        counted = aggregate(result.accepted, levels, covering)
         published = [base, *rollups]
         if policy.method == "cell_key":         # cell keys come from the records' pseudonyms
             result.hold_keys()
         months = set(result.accepted["period"].unique())
         earlier = earlier_cells(conn, dataset, months, months | set(covering["period"]) | set(twins))
-        protected = disclose(result.accepted, counted, levels,
+        protected = disclose(result.accepted, levels,
                              {k: v for k, v in pairs.items() if k[0] in published and k[1] in published},
                              policy, threshold, secret, covering, list(schema.categories), helper, earlier,
                              result.record_keys())
@@ -516,6 +523,7 @@ def ingest(conn: Connection, dataset: str, path: Union[Path, Sequence[Path]], se
         release_id = f"{dataset}-{now:%Y%m%dT%H%M%S%f}"
         keys = [k for k in RECORD_KEYS if k in schema.pseudonyms]
         release = (release_id, dataset, now.isoformat(timespec="seconds"), source.name, sha)
+        summary = result.report() | {"counted": counted_in_months(result.accepted)}
         with conn.checkpointer() as checkpoint:
             with conn:                                 # the records first, under a release no reader is shown
                 conn.begin_write()                     # the write lock now: release numbers stay unique
@@ -525,17 +533,16 @@ def ingest(conn: Connection, dataset: str, path: Union[Path, Sequence[Path]], se
                     save_grid(conn, base, areas)
                 for start, stop, part in result.key_parts(keys):      # each part as soon as it is keyed
                     record_rows(release_no, result.accepted.iloc[start:stop], part).insert(conn)
+            result.let_go()                            # (memory the protection of a national release needs)
             checkpoint.start()                         # written to the database file meanwhile
-            report = publish(conn, release_id, dataset, protected, twins, result.report() | {
+            report = publish(conn, release_id, dataset, protected, twins, summary | {
                 "dataset": dataset, "source": source.name, "sha256": sha, "geography": base, "notes": notes,
                 "family": family, **({"files": files} if len(source.files) > 1 else {}),
                 "geographies": published, "method": policy.method, "threshold": threshold,
                 "max_noise": MAX_NOISE if policy.method == "cell_key" else 0,
                 "protection": intervals.PROTECTION if policy.method == "cell_key" else None,
                 "earlier_cells": len(earlier),
-                "disclosure_rule": rule_text(policy, threshold, MAX_NOISE),
-                "counted": int(counted.loc[(counted["category"] == "all") & (counted["geography"] == base)
-                                           & (periods.kinds(counted["period"]) == "month"), "count"].sum())})
+                "disclosure_rule": rule_text(policy, threshold, MAX_NOISE)})
     finally:
         if result is not None:
             result.close()
