@@ -6,6 +6,7 @@ import * as choices from "./choices.js";
 import { classify, classOf, colour } from "./classes.js";
 import { drawLegend, drawNotes, drawTable } from "./legend.js";
 import { MapView, projected } from "./mapview.js";
+import { drawCompare } from "./compare.js";
 import { drawProfile, fetchProfile } from "./profile.js";
 import * as views from "./views.js";
 
@@ -239,6 +240,28 @@ async function showProfile(area, push = true) {
   }
 }
 
+/** Two datasets compared; a link names them, and one not published to the user is said so in words. */
+async function showCompare(wanted, push) {
+  const started = performance.now();
+  if (push) history.pushState({ from: "map" }, "", views.compareUrl(wanted));
+  showPage("compare-page");
+  say("");
+  try {
+    const { state, problems, view: shown } = await drawCompare(wanted, { catalogue, config, boundariesOf });
+    jin.compareView = shown;
+    history.replaceState(history.state, "", views.compareUrl(state));
+    if (problems.length) say(`This link asked for a comparison not published to you: ${problems.join("; ")}. ` +
+      "Showing the nearest published comparison instead.", "info");
+    document.title = `${$("compare-title").textContent} — JiN`;
+    jin.timings.compare = performance.now() - started;
+    document.body.dataset.compared = String(Number(document.body.dataset.compared || 0) + 1);
+  } catch (error) {
+    if (!(error instanceof SignInNeeded)) error.message = `The comparison cannot be shown: ${error.message}`;
+    failed(error);
+  }
+  if (push) $("compare-title").focus();
+}
+
 /** Back to the map as it was, focus back where the profile was opened from. */
 function backToMap() {
   if (history.state && history.state.from === "map") return history.back();   // (popstate shows the map)
@@ -256,6 +279,7 @@ function mapAgain() {
 /** The page a link asked for once the map is up: the map itself, a profile or the comparison. */
 async function route(asked) {
   listenToAreas();
+  if (asked.view === "compare") return showCompare(asked, false);
   if (asked.view !== "profile") return;
   if (asked.dataset && asked.dataset !== jin.state.dataset) {
     return say(`This link asks for a profile in dataset '${asked.dataset}', which is not published to you: ` +
@@ -287,9 +311,14 @@ function listenToAreas() {
     $("table-view").open = true;
     $("table-view").querySelector("summary").focus();
   });
+  $("open-compare").addEventListener("click", () => showCompare({ x: jin.state.dataset }, true));
+  $("compare-back").addEventListener("click", backToMap);
+  $("compare-form").addEventListener("change", () => showCompare({ x: $("compare-x").value, y: $("compare-y").value,
+    cperiod: $("compare-period").value, cgeography: $("compare-geography").value }, false));
   window.addEventListener("popstate", () => {
     const asked = views.fromUrl(location.search);
-    if (asked.view === "profile" && asked.area) showProfile(asked.area, false);
+    if (asked.view === "compare") showCompare(asked, false);
+    else if (asked.view === "profile" && asked.area) showProfile(asked.area, false);
     else if (asked.view === "map") mapAgain();
   });
 }
