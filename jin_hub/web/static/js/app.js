@@ -7,6 +7,7 @@ import { classify, classOf, colour } from "./classes.js";
 import { drawLegend, drawNotes, drawTable } from "./legend.js";
 import { MapView, projected } from "./mapview.js";
 import { drawCompare } from "./compare.js";
+import * as exporting from "./exporting.js";
 import { drawProfile, fetchProfile } from "./profile.js";
 import * as views from "./views.js";
 
@@ -279,6 +280,7 @@ function mapAgain() {
 /** The page a link asked for once the map is up: the map itself, a profile or the comparison. */
 async function route(asked) {
   listenToAreas();
+  exporting.watch(view);
   if (asked.view === "compare") return showCompare(asked, false);
   if (asked.view !== "profile") return;
   if (asked.dataset && asked.dataset !== jin.state.dataset) {
