@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
+from jin_hub.local_server import start_hub
 from jin_hub.web.themes import SPECIAL
-from tests.conftest import COUNCIL
+from tests.conftest import COUNCIL, snapshot_db
 from tests.web.audit_rows import audit_rows, last_seq
 from tests.web.browser import INSIDE, LAPTOP, image, near, open_map, patch, shot, sign_in
 
@@ -148,3 +149,23 @@ def test_a_profile_link_that_cannot_be_followed_says_so_over_the_map(page, web_u
     assert words in page.inner_text("#message")
     assert page.is_visible("#map-page") and page.evaluate("document.body.dataset.drawn") == "1"
     assert "view=profile" not in page.url
+
+
+def test_a_hub_that_restarts_mid_use_gets_plain_words_then_carries_on_signed_in(page, web_db_path, tmp_path):
+    path = snapshot_db(web_db_path, tmp_path / "hub.sqlite")
+    hub = start_hub(path)
+    try:
+        open_map(page, hub.url, COUNCIL, MAP)
+        code = page.get_attribute("#table-body button.area-link >> nth=2", "data-area")
+        page.click("#table-view summary")
+        hub.stop()                                                # the hub goes away mid-use
+        page.click(f"#table-body button[data-area='{code}']")
+        page.wait_for_selector("#message:has-text('cannot be reached')")
+        assert "try again if the hub is restarting" in page.inner_text("#message")
+        assert page.is_visible("#map-page") and "view=profile" not in page.url
+        shot(page, "profile-hub-restarting")
+        hub = start_hub(path, port=urlsplit(hub.url).port)        # back, where the browser knew it
+        page.click(f"#table-body button[data-area='{code}']")     # the session cookie still holds
+        opened(page, code)
+    finally:
+        hub.stop()
