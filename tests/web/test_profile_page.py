@@ -15,7 +15,7 @@ from jin_hub.local_server import start_hub
 from jin_hub.web.themes import SPECIAL
 from tests.conftest import COUNCIL, snapshot_db
 from tests.web.audit_rows import audit_rows, last_seq
-from tests.web.browser import INSIDE, LAPTOP, image, near, open_map, patch, shot, sign_in
+from tests.web.browser import INSIDE, LAPTOP, PHONE, image, near, open_map, patch, shot, sign_in
 
 MAP = "/?dataset=police_crime&period=2024&geography=lsoa&measure=rate"
 README_SHOT = Path(__file__).resolve().parents[2] / "docs" / "images" / "web_profile.png"
@@ -169,3 +169,17 @@ def test_a_hub_that_restarts_mid_use_gets_plain_words_then_carries_on_signed_in(
         opened(page, code)
     finally:
         hub.stop()
+
+
+def test_the_profile_and_the_comparison_fit_a_phone(page, web_url):
+    page.set_viewport_size(PHONE)
+    open_map(page, web_url, COUNCIL, MAP + "&view=profile&area=E01013811")
+    opened(page, "E01013811")
+    shot(page, "profile-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.click("#profile-back")
+    page.click("#open-compare")
+    page.wait_for_selector("body[data-compared='1']", state="attached", timeout=60_000)
+    shot(page, "compare-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.locator("#compare-map").bounding_box()["height"] > 250
