@@ -164,6 +164,9 @@ def test_a_hub_that_restarts_mid_use_gets_plain_words_then_carries_on_signed_in(
         assert "try again if the hub is restarting" in page.inner_text("#message")
         assert page.is_visible("#map-page") and "view=profile" not in page.url
         shot(page, "profile-hub-restarting")
+        page.click("#open-compare")                                # the comparison too: words over the map
+        page.wait_for_selector("#message:has-text('The comparison cannot be shown: the hub cannot be reached')")
+        assert page.is_visible("#map-page") and "view=compare" not in page.url
         hub = start_hub(path, port=urlsplit(hub.url).port)        # back, where the browser knew it
         page.click(f"#table-body button[data-area='{code}']")     # the session cookie still holds
         opened(page, code)

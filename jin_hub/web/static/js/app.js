@@ -257,8 +257,12 @@ async function showCompare(wanted, push) {
     jin.timings.compare = performance.now() - started;
     document.body.dataset.compared = String(Number(document.body.dataset.compared || 0) + 1);
   } catch (error) {
-    if (!(error instanceof SignInNeeded)) error.message = `The comparison cannot be shown: ${error.message}`;
-    failed(error);
+    if (!(error instanceof SignInNeeded)) {                       // back to the map, never a blank one
+      history.replaceState(null, "", choices.toUrl(jin.state));
+      mapAgain();
+      error.message = `The comparison cannot be shown: ${error.message}`;
+    }
+    return failed(error);
   }
   if (push) $("compare-title").focus();
 }
@@ -297,8 +301,7 @@ function listenToAreas() {
   view.map.on("click", "areas-fill", (e) => {
     const code = e.features[0].properties.area_code, shown = view.shown.get(code);
     if (!shown || shown.status === "outside") return;
-    jin.opener = $("map");
-    jin.clicked = performance.now();
+    jin.opener = view.map.getCanvas();
     showProfile(code);
   });
   $("table-body").addEventListener("click", (e) => {
@@ -313,7 +316,10 @@ function listenToAreas() {
     $("table-view").open = true;
     $("table-view").querySelector("summary").focus();
   });
-  $("open-compare").addEventListener("click", () => showCompare({ x: jin.state.dataset }, true));
+  $("open-compare").addEventListener("click", () => {
+    jin.opener = $("open-compare");
+    showCompare({ x: jin.state.dataset }, true);
+  });
   $("compare-back").addEventListener("click", backToMap);
   $("compare-form").addEventListener("change", () => showCompare({ x: $("compare-x").value, y: $("compare-y").value,
     cperiod: $("compare-period").value, cgeography: $("compare-geography").value }, false));
