@@ -50,15 +50,16 @@ class HubProcess:
 
 def start_hub(db_path: Path, timeout: float = 30, cwd: Path | None = None,
               tls: tuple[Path, Path] | None = None, public_url: str | None = None, workers: int = 1,
-              forwarded_allow_ips: str | None = None) -> HubProcess:
+              forwarded_allow_ips: str | None = None, port: int | None = None) -> HubProcess:
     """Start the hub over ``db_path`` on a free loopback port; return once it answers.
 
     ``tls``: (certificate, key) PEM files to serve HTTPS; the certificate must name 127.0.0.1.
     ``public_url``: the base URL its links give (default: the loopback address it serves on).
     ``workers``: hub processes serving the port (``serve --workers``).
     ``forwarded_allow_ips``: proxies whose X-Forwarded-For names the client (``serve``'s option).
+    ``port``: serve on this port (a hub restarted where browsers knew it), else a free one.
     """
-    port = free_port()
+    port = port or free_port()
     extra = ["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])] if tls else []
     extra += ["--public-url", public_url] if public_url else []
     extra += ["--workers", str(workers)] if workers > 1 else []

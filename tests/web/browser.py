@@ -61,9 +61,10 @@ def patch(picture, x: int, y: int, half: int = 5) -> list[tuple[int, int, int]]:
 
 
 #: Points well inside one area each (a 16 px box meeting no other area and no district label),
-#: with the area's status: found by the map itself, in page coordinates.
-INSIDE = """() => {
-  const map = window.jin.view.map, box = map.getContainer().getBoundingClientRect();
+#: with the area's status: found by the map itself, in page coordinates. Its argument names the
+#: map (``window.jin``'s ``view``, the main map, unless given).
+INSIDE = """(name) => {
+  const view = window.jin[name || 'view'], map = view.map, box = map.getContainer().getBoundingClientRect();
   const labels = [...document.querySelectorAll('.district-label')].map((e) => e.getBoundingClientRect());
   const found = [];
   for (let y = 12; y < box.height - 40; y += 5) for (let x = 12; x < box.width - 60; x += 5) {
@@ -71,7 +72,7 @@ INSIDE = """() => {
     if (labels.some((r) => px > r.left - 12 && px < r.right + 12 && py > r.top - 12 && py < r.bottom + 12)) continue;
     const layers = ['areas-fill', 'districts-line'];
     const hit = map.queryRenderedFeatures([[x - 8, y - 8], [x + 8, y + 8]], { layers });
-    const shown = hit.length === 1 && window.jin.view.shown.get(hit[0].properties.area_code);
+    const shown = hit.length === 1 && view.shown.get(hit[0].properties.area_code);
     if (shown) found.push([Math.round(px), Math.round(py), shown.status]);
   }
   return found;

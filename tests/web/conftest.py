@@ -7,15 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import serve
+from tests.conftest import IMD2019, load_reference, serve, snapshot_db
 from tests.hub.conftest import suppression_db_path  # noqa: F401  (a fixture: the hub with withheld cells)
 
 CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session")
-def web_db_path(suppression_db_path):  # noqa: F811
-    return suppression_db_path
+def web_db_path(suppression_db_path, tmp_path_factory):  # noqa: F811
+    """The hub with withheld areas, and IMD 2019 loaded for the area profile's deprivation."""
+    path = snapshot_db(suppression_db_path, tmp_path_factory.mktemp("web_hub") / "hub.sqlite")
+    load_reference(path, IMD2019, "--id", "imd2019", "--geography", "lsoa",
+                   "--title", "English Indices of Deprivation 2019")
+    return path
 
 
 @pytest.fixture(scope="session")

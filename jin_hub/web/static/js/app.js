@@ -1,16 +1,23 @@
 // The page: sign in, then make a map. Its state lives in the URL, so a link reproduces the map.
-// Later pages (area profile, compare, export) are further <main> sections opened the same way.
+// The area profile and the comparison of two datasets are further <main> sections, in the URL too.
 /* global maplibregl */
 import { getJSON, postForm, SignInNeeded } from "./api.js";
 import * as choices from "./choices.js";
 import { classify, classOf, colour } from "./classes.js";
 import { drawLegend, drawNotes, drawTable } from "./legend.js";
 import { MapView, projected } from "./mapview.js";
+import { drawCompare } from "./compare.js";
+import * as exporting from "./exporting.js";
+import { drawProfile, fetchProfile } from "./profile.js";
+import * as views from "./views.js";
 
 const $ = (id) => document.getElementById(id);
 const jin = (window.jin = { timings: {} });          // read by the browser tests (timings, the map)
 let session, config, catalogue, zones, view;
 const boundaries = new Map();                        // geography -> Promise of lon/lat GeoJSON
+const PAGES = ["sign-in-page", "map-page", "profile-page", "compare-page"];
+const ENDED = "You are not signed in (your session ended, or the hub forgot it): sign in, and the page takes " +
+  "you back to what you asked for.";
 
 function say(text, kind = "error") {
   const box = $("message");
@@ -20,7 +27,7 @@ function say(text, kind = "error") {
 }
 
 function showPage(id) {
-  for (const page of ["sign-in-page", "map-page"]) $(page).hidden = page !== id;
+  for (const page of PAGES) $(page).hidden = page !== id;
 }
 
 function showWho() {
@@ -40,7 +47,8 @@ function showSignIn(notice) {
 
 /** Whatever went wrong, in the page: a session that ended goes back to signing in. */
 function failed(error) {
-  if (error instanceof SignInNeeded) return showSignIn(error.message);
+  // (the hub's own words for a missing cookie speak of HTTP Basic and API keys, which mean nothing here)
+  if (error instanceof SignInNeeded) return showSignIn(/expired|no longer active/.test(error.message) ? error.message : ENDED);
   say(error.message);
 }
 
@@ -158,13 +166,15 @@ async function changed(event) {
 
 async function signIn(event) {
   event.preventDefault();
-  const form = event.target;
+  const form = event.target, asked = views.fromUrl(location.search);
   try {
+    session = await getJSON("/web/session");       // a fresh token: the cookie may have ended meanwhile
     session = await postForm("/web/sign-in", { username: form.username.value, password: form.password.value,
       csrf: session.csrf });
     form.password.value = "";
     say("");
     await openMap();
+    await route(asked);
   } catch (error) {
     form.password.value = "";
     form.password.focus();
@@ -200,9 +210,125 @@ async function start() {
     [config, session] = await Promise.all([getJSON("/web/config.json"), getJSON("/web/session")]);
     if (session.user || session.anonymous) {
       if (session.notice) say(session.notice, "info");
+      const asked = views.fromUrl(location.search);
       await openMap();
+      await route(asked);
     } else showSignIn(session.notice);
   } catch (error) { failed(error); }
+}
+
+/** An area's profile for the map's dataset, measure and areas; focus goes to its heading. */
+async function showProfile(area, push = true) {
+  const started = performance.now(), state = jin.state;
+  if (push) history.pushState({ from: "map" }, "", views.profileUrl(state, area));   // (so signing in comes back)
+  try {
+    const doc = await fetchProfile(state, area);
+    const entry = catalogue.datasets.find((d) => d.id === state.dataset);
+    drawProfile(doc, state, { catalogue, config, entry });
+    document.title = `${doc.area.name}: ${doc.title} — JiN`;
+    showPage("profile-page");
+    say("");
+    $("profile-title").focus();
+    jin.timings.profile = performance.now() - started;
+    document.body.dataset.profile = area;
+  } catch (error) {
+    if (!(error instanceof SignInNeeded)) {
+      history.replaceState(null, "", choices.toUrl(state));
+      error.message = `The profile of area '${area}' cannot be shown: ${error.message}. Choose an area on the map ` +
+        "or in its table instead.";
+    }
+    failed(error);
+  }
+}
+
+/** Two datasets compared; a link names them, and one not published to the user is said so in words. */
+async function showCompare(wanted, push) {
+  const started = performance.now();
+  if (push) history.pushState({ from: "map" }, "", views.compareUrl(wanted));
+  showPage("compare-page");
+  say("");
+  try {
+    const { state, problems, view: shown } = await drawCompare(wanted, { catalogue, config, boundariesOf });
+    jin.compareView = shown;
+    history.replaceState(history.state, "", views.compareUrl(state));
+    if (problems.length) say(`This link asked for a comparison not published to you: ${problems.join("; ")}. ` +
+      "Showing the nearest published comparison instead.", "info");
+    document.title = `${$("compare-title").textContent} — JiN`;
+    jin.timings.compare = performance.now() - started;
+    document.body.dataset.compared = String(Number(document.body.dataset.compared || 0) + 1);
+  } catch (error) {
+    if (!(error instanceof SignInNeeded)) {                       // back to the map, never a blank one
+      history.replaceState(null, "", choices.toUrl(jin.state));
+      mapAgain();
+      error.message = `The comparison cannot be shown: ${error.message}`;
+    }
+    return failed(error);
+  }
+  if (push) $("compare-title").focus();
+}
+
+/** Back to the map as it was, focus back where the profile was opened from. */
+function backToMap() {
+  if (history.state && history.state.from === "map") return history.back();   // (popstate shows the map)
+  history.replaceState(null, "", choices.toUrl(jin.state));
+  mapAgain();
+}
+
+function mapAgain() {
+  showPage("map-page");
+  document.title = `${$("map-title").textContent} — JiN`;
+  view.map.resize();
+  (jin.opener && document.contains(jin.opener) ? jin.opener : $("map-title")).focus();
+}
+
+/** The page a link asked for once the map is up: the map itself, a profile or the comparison. */
+async function route(asked) {
+  listenToAreas();
+  exporting.watch(view);
+  if (asked.view === "compare") return showCompare(asked, false);
+  if (asked.view !== "profile") return;
+  if (asked.dataset && asked.dataset !== jin.state.dataset) {
+    return say(`This link asks for a profile in dataset '${asked.dataset}', which is not published to you: ` +
+      "the map shows the nearest published dataset; choose an area on it for its profile.");
+  }
+  await showProfile(asked.area, false);
+}
+
+/** Areas open their profile from the map (click) and from the table (Enter, Space or click). */
+function listenToAreas() {
+  if (jin.listening) return;
+  jin.listening = true;
+  view.map.on("click", "areas-fill", (e) => {
+    const code = e.features[0].properties.area_code, shown = view.shown.get(code);
+    if (!shown || shown.status === "outside") return;
+    jin.opener = view.map.getCanvas();
+    showProfile(code);
+  });
+  $("table-body").addEventListener("click", (e) => {
+    const button = e.target.closest("button.area-link");
+    if (!button) return;
+    jin.opener = button;
+    showProfile(button.dataset.area);
+  });
+  $("profile-back").addEventListener("click", backToMap);
+  $("to-table").addEventListener("click", (e) => {
+    e.preventDefault();
+    $("table-view").open = true;
+    $("table-view").querySelector("summary").focus();
+  });
+  $("open-compare").addEventListener("click", () => {
+    jin.opener = $("open-compare");
+    showCompare({ x: jin.state.dataset }, true);
+  });
+  $("compare-back").addEventListener("click", backToMap);
+  $("compare-form").addEventListener("change", () => showCompare({ x: $("compare-x").value, y: $("compare-y").value,
+    cperiod: $("compare-period").value, cgeography: $("compare-geography").value }, false));
+  window.addEventListener("popstate", () => {
+    const asked = views.fromUrl(location.search);
+    if (asked.view === "compare") showCompare(asked, false);
+    else if (asked.view === "profile" && asked.area) showProfile(asked.area, false);
+    else if (asked.view === "map") mapAgain();
+  });
 }
 
 window.addEventListener("DOMContentLoaded", start);

@@ -42,8 +42,10 @@ export function drawTable(body, features, measure) {
       (b.properties.value ?? 0) - (a.properties.value ?? 0));
   body.replaceChildren(...rows.map((f) => {
     const tr = document.createElement("tr"), p = f.properties;
-    for (const text of [p.area_name, p.district_name, p.shown]) {
-      const td = document.createElement("td"); td.textContent = text; tr.append(td);
+    const open = document.createElement("button");           // Enter or Space opens the area's profile
+    open.type = "button"; open.className = "area-link"; open.dataset.area = p.area_code; open.textContent = p.area_name;
+    for (const content of [open, p.district_name, p.shown]) {
+      const td = document.createElement("td"); td.append(content); tr.append(td);
     }
     tr.dataset.measure = measure;
     return tr;
