@@ -103,6 +103,7 @@ def cmd_ingest(args: argparse.Namespace) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    from jin_hub import processes
     from jin_hub.api.app import create_app
     from jin_hub.api.deps import bound_url
 
@@ -125,10 +126,13 @@ def cmd_serve(args: argparse.Namespace) -> None:
     if scheme == "http" and args.host not in ("127.0.0.1", "localhost", "::1"):
         print("warning: passwords travel in clear over plain HTTP: serve with --tls-cert/--tls-key, or only "
               "behind a TLS reverse proxy (--forwarded-allow-ips)", file=sys.stderr, flush=True)
-    uvicorn.run(app if args.workers == 1 else _workers_app(args, public), workers=args.workers,
-                factory=args.workers > 1, host=args.host, port=args.port, log_level=args.log_level,
-                ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key, proxy_headers=bool(args.forwarded_allow_ips),
-                forwarded_allow_ips=args.forwarded_allow_ips)
+    options = dict(host=args.host, port=args.port, log_level=args.log_level, ssl_certfile=args.tls_cert,
+                   ssl_keyfile=args.tls_key, proxy_headers=bool(args.forwarded_allow_ips),
+                   forwarded_allow_ips=args.forwarded_allow_ips)
+    if args.workers == 1:
+        uvicorn.run(app, **options)
+    else:
+        processes.run(_workers_app(args, public), args.workers, **options)
 
 
 def _workers_app(args: argparse.Namespace, public: str) -> str:
