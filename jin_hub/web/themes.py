@@ -12,7 +12,7 @@ STYLE_FILE = Path(__file__).resolve().parents[2] / "jin_plugin" / "resources" / 
 #: catalogue theme -> the plugin's ramp (jin_plugin.core.themes, whose titles name the ramps)
 RAMPS = {"crime": "JiN Crime", "asb": "JiN Anti-social behaviour", "fire": "JiN Fire",
          "education": "JiN Education", "population": "JiN Population", "reference": "JiN Reference"}
-#: the plugin's special symbols (jin_plugin.core.symbology): zero, withheld and no data each their own
+#: the plugin's special symbols (jin_plugin.core.symbology; tests/web/test_themes.py keeps them equal)
 SPECIAL = {"outline": "#6e6e6e", "zero": "#ffffff", "suppressed": "#e3e3e3", "hatch": "#5a5a5a",
            "no_data": "#a0a0a0"}
 BASEMAP_VARIABLE = "JIN_HUB_BASEMAP_URL"
