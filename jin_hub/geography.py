@@ -137,6 +137,13 @@ def _geojson_geometries(geoms: np.ndarray, decimals: int) -> list[str]:
     return list(shapely.to_geojson(rounded))
 
 
+def feature(code: str, name: str, district_code: str | None, district_name: str | None, geometry: str) -> str:
+    """A GeoJSON Feature of an area: its codes and names, and its prebuilt ``geometry`` member."""
+    return json.dumps({"type": "Feature", "id": code, "properties": {
+        "area_code": code, "area_name": name, "district_code": district_code, "district_name": district_name}},
+        separators=(",", ":"))[:-1] + ',"geometry":' + geometry + "}"
+
+
 def feature_collection(features: list[str], crs_urn: str | None = None, extra: str = "") -> bytes:
     """Join prebuilt GeoJSON feature strings into a FeatureCollection document."""
     head = '{"type":"FeatureCollection"'
@@ -161,12 +168,7 @@ def store_boundaries(conn: Connection, b: Boundaries, source: str) -> int:
         for i in order
     ]
     index = AreaIndex(b.codes[order], b.geoms[order], fingerprint=_fingerprint(b.codes[order], wkb[order]))
-    features = [
-        json.dumps({"type": "Feature", "id": r[1], "properties": {
-            "area_code": r[1], "area_name": r[2], "district_code": r[3], "district_name": r[4]}},
-            separators=(",", ":"))[:-1] + ',"geometry":' + r[14] + "}"
-        for r in rows
-    ]
+    features = [feature(*r[1:5], r[14]) for r in rows]
     body = feature_collection(features, "urn:ogc:def:crs:EPSG::27700")
     etag = hashlib.sha256(body).hexdigest()[:32]
     with conn:

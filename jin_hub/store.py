@@ -191,9 +191,29 @@ class Store:
         row = self.conn.execute("SELECT etag, body_bng FROM geographies WHERE geography = ?",
                                 (geography,)).fetchone()
         if row is None:
-            raise NotFound(f"no boundaries for geography '{geography}'; loaded: "
-                           f"{', '.join(self.geographies()) or 'none'}")
+            raise self._no_boundaries(geography)
         return row[0], bytes(row[1])
+
+    def _no_boundaries(self, geography: str) -> NotFound:
+        return NotFound(f"no boundaries for geography '{geography}'; loaded: {', '.join(self.geographies()) or 'none'}")
+
+    def geography(self, geography: str) -> dict:
+        """A loaded geography's title, number of areas and etag (NotFound naming those loaded)."""
+        known = self.geographies().get(geography)
+        if known is None:
+            raise self._no_boundaries(geography)
+        return known
+
+    def shapes(self, geography: str) -> tuple[str, list[tuple]]:
+        """(etag, every area as (code, name, district code, district name, EPSG:27700 WKB, CRS84
+        GeoJSON geometry) in code order): read in one statement, so the etag is these areas'."""
+        rows = self.conn.execute(
+            "SELECT g.etag, a.area_code, a.area_name, a.district_code, a.district_name, a.geom_wkb, a.geojson_crs84 "
+            "FROM areas a JOIN geographies g ON g.geography = a.geography WHERE a.geography = ? "
+            "ORDER BY a.area_code", (geography,)).fetchall()
+        if not rows:
+            raise self._no_boundaries(geography)
+        return rows[0][0], [(*r[1:5], bytes(r[5]), r[6]) for r in rows]
 
     def boundaries_gzip(self, geography: str) -> tuple[str, bytes]:
         """(etag, gzip-compressed boundaries): compressed once per version, not on every request

@@ -1,32 +1,71 @@
-"""Area boundaries, served once and revalidated by ETag so clients cache geometry."""
+"""Area boundaries, served once and revalidated by ETag so clients cache geometry: at full
+resolution in EPSG:27700 (QGIS), or in lon/lat simplified to the detail a web map's zoom needs."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, Response
+from typing import Optional
 
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from jin_hub import simplified
 from jin_hub.access.auditlog import Entry
-from jin_hub.api.deps import GEOJSON, get_store, not_found
+from jin_hub.api.deps import CRS84, GEOJSON, get_store, not_found
+from jin_hub.api.replies import Encoded, send
 from jin_hub.api.security import data_access
 from jin_hub.store import NotFound, Store
 
 router = APIRouter(prefix="/api/v1", tags=["boundaries"])
+LEVELS = ", ".join(map(str, sorted(simplified.LEVELS, reverse=True)))
 
 
-@router.get("/boundaries/{geography}", summary="Area boundaries of a geography (GeoJSON, EPSG:27700)",
-            response_class=Response, responses={200: {"content": {GEOJSON: {}}}, 304: {}})
-def boundaries(geography: str, request: Request, store: Store = Depends(get_store),
-               audit: Entry = Depends(data_access)) -> Response:
-    packed = "gzip" in request.headers.get("accept-encoding", "").lower()
+def _tagged(etag: str) -> dict[str, str]:
+    """Headers of a reply of ``etag``: revalidated on every use, as access is checked again each time."""
+    return {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
+
+
+def _unchanged(request: Request, etag: str) -> Response | None:
+    """A 304 if the client holds ``etag`` already."""
+    if f'"{etag}"' in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+        return Response(status_code=304, headers=_tagged(etag))
+    return None
+
+
+@router.get("/boundaries/{geography}", summary="Area boundaries of a geography (GeoJSON, EPSG:27700, or CRS84 "
+            "simplified)", response_class=Response, responses={200: {"content": {GEOJSON: {}}}, 304: {}})
+def boundaries(geography: str, request: Request,
+               simplify: Optional[float] = Query(None, ge=0, description=(
+                   f"Metres: the areas in lon/lat (CRS84) instead, simplified together (neighbours keep their "
+                   f"shared edges) to the coarsest of the hub's levels ({LEVELS} m) within this; 0 is full detail")),
+               zoom: Optional[float] = Query(None, ge=0, le=24, description=(
+                   "A web map's zoom (512-pixel tiles): as ``simplify``, to the level within one of its pixels")),
+               store: Store = Depends(get_store), audit: Entry = Depends(data_access)) -> Response:
     try:
+        if simplify is not None or zoom is not None:
+            return _lonlat(geography, simplified.level(simplify, zoom), request, store, audit)
+        packed = "gzip" in request.headers.get("accept-encoding", "").lower()
         etag, body = store.boundaries_gzip(geography) if packed else store.boundaries(geography)
     except NotFound as exc:
         raise not_found(exc) from exc
-    quoted = f'"{etag}"'
-    headers = {"ETag": quoted, "Cache-Control": "private, no-cache",      # revalidate: auth is rechecked
-               "Vary": "Accept-Encoding"}
-    if quoted in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
-        return Response(status_code=304, headers=headers)
+    if unchanged := _unchanged(request, etag):
+        return unchanged
     audit.rows = store.geographies()[geography]["areas"]
+    headers = _tagged(etag)
     if packed:                      # compressed once by the store; the gzip middleware leaves it as is
         headers["Content-Encoding"] = "gzip"
     return Response(content=body, media_type=GEOJSON, headers=headers)
+
+
+def _lonlat(geography: str, metres: int, request: Request, store: Store, audit: Entry) -> Response:
+    """The areas at level ``metres``: made once per version of the geography's boundaries (their
+    etag) and kept with the hub's encoded replies."""
+    etag = store.geography(geography)["etag"]
+    if unchanged := _unchanged(request, f"{etag}-{metres}"):
+        return unchanged
+
+    def made() -> Encoded:                  # (the etag read with the areas: a load since is not mislabelled)
+        read, rows = store.shapes(geography)
+        return Encoded(simplified.collection(rows, metres), GEOJSON, len(rows), f"{read}-{metres}")
+
+    body = store.replies.get(("boundaries", geography, etag, metres), made)
+    audit.rows = body.rows
+    return send(request, body, {**_tagged(body.etag), "Content-Crs": f"<{CRS84}>"})

@@ -25,6 +25,8 @@ class Encoded:
     raw: bytes
     media_type: str
     rows: int
+    #: what it shows, for clients that revalidate (``ETag``), where it was read with it
+    etag: str | None = None
 
     @cached_property
     def packed(self) -> bytes:

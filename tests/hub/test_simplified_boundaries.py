@@ -1,0 +1,89 @@
+"""Boundaries for web maps: each geography in lon/lat at a few levels of detail, simplified as one
+coverage (neighbours still share their edges: no gaps, no slivers), every area kept, revalidated
+by ETag, and never stale after a new load of boundaries. The EPSG:27700 reply QGIS takes is
+unchanged (``test_api.test_boundaries_are_cacheable``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+import requests
+import shapely
+
+from jin_hub import db, geography
+from jin_hub.demo.boundaries import FILES
+from jin_hub.local_server import start_hub
+from jin_hub.simplified import LEVELS
+from tests.conftest import ANALYST
+from tests.hub_locator import copy_hub
+
+
+def lonlat(url: str, geo: str, headers: dict | None = None, **params) -> requests.Response:
+    return requests.get(f"{url}/api/v1/boundaries/{geo}", params=params, auth=ANALYST, headers=headers, timeout=60)
+
+
+def shapes(doc: dict) -> tuple[list[str], np.ndarray]:
+    return ([f["properties"]["area_code"] for f in doc["features"]],
+            shapely.from_geojson([json.dumps(f["geometry"]) for f in doc["features"]]))
+
+
+@pytest.mark.parametrize("geo", ["lsoa", "district"])
+def test_each_level_keeps_every_area_as_a_valid_coverage_on_its_grid(hub_url, geo):
+    codes = [f["properties"]["area_code"] for f in lonlat(hub_url, geo).json()["features"]]
+    vertices, sizes = [], []
+    for metres, decimals in sorted(LEVELS.items(), reverse=True):             # coarsest first
+        r = lonlat(hub_url, geo, simplify=metres)
+        assert r.status_code == 200 and r.headers["content-crs"].endswith("CRS84>")
+        doc = r.json()
+        assert doc["simplified_m"] == metres and doc["levels_m"] == sorted(LEVELS, reverse=True)
+        got, areas = shapes(doc)
+        assert got == codes and not shapely.is_empty(areas).any()
+        xy = shapely.get_coordinates(areas)
+        assert ((xy > (-3.5, 52.5)) & (xy < (0, 53.6))).all(), "not lon/lat in Nottinghamshire"
+        if metres:                           # (0 is the areas as loaded, whatever their source made them)
+            assert shapely.coverage_is_valid(areas), f"{geo} at {metres} m: gaps or overlaps between neighbours"
+            assert shapely.is_valid(areas).all()
+            on_grid = np.isclose(xy * 10 ** decimals, np.round(xy * 10 ** decimals), atol=1e-6).all(axis=1)
+            assert on_grid.mean() > 0.999, f"{on_grid.mean():.4f} of vertices on the {decimals}-decimal grid"
+        vertices.append(len(xy))
+        sizes.append(len(r.content))
+    assert vertices == sorted(vertices) and vertices[0] < vertices[-1], vertices       # coarser levels: fewer
+    assert sizes[0] < sizes[-1] * 0.8, sizes
+
+
+def test_a_zoom_or_any_metres_takes_the_level_within_it_and_each_level_revalidates(hub_url):
+    assert lonlat(hub_url, "district", zoom=5).json()["simplified_m"] == max(LEVELS)
+    assert lonlat(hub_url, "district", zoom=16).json()["simplified_m"] == 0
+    assert lonlat(hub_url, "district", simplify=999).json()["simplified_m"] == sorted(LEVELS)[-2]
+    tags = {lonlat(hub_url, "district", simplify=m).headers["etag"] for m in LEVELS}
+    full = requests.get(f"{hub_url}/api/v1/boundaries/district", auth=ANALYST, timeout=60).headers["etag"]
+    assert len(tags) == len(LEVELS) and full not in tags
+    tag = lonlat(hub_url, "district", simplify=250).headers["etag"]
+    again = lonlat(hub_url, "district", {"If-None-Match": tag}, simplify=250)
+    assert again.status_code == 304 and not again.content and again.headers["etag"] == tag
+    assert lonlat(hub_url, "district", {"If-None-Match": tag}, simplify=50).status_code == 200
+    plain = lonlat(hub_url, "district", {"Accept-Encoding": "identity"}, simplify=250)
+    assert "content-encoding" not in plain.headers and plain.headers["etag"] == tag
+    assert lonlat(hub_url, "ward", simplify=250).status_code == 404
+    assert lonlat(hub_url, "district", simplify=-1).status_code == 422
+
+
+def test_a_new_load_of_boundaries_is_served_at_once(hub_db_path, tmp_path):
+    hub = copy_hub(hub_db_path, tmp_path / "hub.sqlite")
+    process = start_hub(hub)
+    try:
+        first = lonlat(process.url, "district", simplify=250)
+        loaded = geography.read_boundary_file(FILES["district"], "district")
+        moved = dataclasses.replace(loaded, geoms=shapely.transform(loaded.geoms, lambda xy: xy + 5000))
+        conn = db.connect(hub)
+        geography.store_boundaries(conn, moved, "moved 5 km north-east")
+        conn.close()
+        again = lonlat(process.url, "district", {"If-None-Match": first.headers["etag"]}, simplify=250)
+        assert again.status_code == 200 and again.headers["etag"] != first.headers["etag"]
+        before, after = (shapely.get_coordinates(shapes(r.json())[1]) for r in (first, again))
+        assert after[:, 1].min() > before[:, 1].min() + 0.03           # 5 km north is about 0.045°
+    finally:
+        process.stop()
