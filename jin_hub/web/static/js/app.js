@@ -5,7 +5,7 @@ import { getJSON, postForm, SignInNeeded } from "./api.js";
 import * as choices from "./choices.js";
 import { classify, classOf, colour } from "./classes.js";
 import { drawLegend, drawNotes, drawTable } from "./legend.js";
-import { MapView, projected } from "./mapview.js";
+import { boundaries, MapView } from "./mapview.js";
 import { drawCompare } from "./compare.js";
 import * as exporting from "./exporting.js";
 import { drawProfile, fetchProfile } from "./profile.js";
@@ -14,7 +14,6 @@ import * as views from "./views.js";
 const $ = (id) => document.getElementById(id);
 const jin = (window.jin = { timings: {} });          // read by the browser tests (timings, the map)
 let session, config, catalogue, zones, view;
-const boundaries = new Map();                        // geography -> Promise of lon/lat GeoJSON
 const PAGES = ["sign-in-page", "map-page", "profile-page", "compare-page"];
 const ENDED = "You are not signed in (your session ended, or the hub forgot it): sign in, and the page takes " +
   "you back to what you asked for.";
@@ -52,13 +51,10 @@ function failed(error) {
   say(error.message);
 }
 
+/** A geography's areas in lon/lat: the hub's coarsest before the map has drawn any (it zooms to
+ *  them first, then fetches the detail it needs), else at the detail the map needs now. */
 function boundariesOf(geography) {
-  if (!boundaries.has(geography)) {
-    const loading = getJSON(`/api/v1/boundaries/${geography}`).then(projected);
-    loading.catch(() => boundaries.delete(geography));
-    boundaries.set(geography, loading);
-  }
-  return boundaries.get(geography);
+  return boundaries(geography, view?.geography ? view.wanted() : undefined);
 }
 
 function shown(status, row, measure, unit) {

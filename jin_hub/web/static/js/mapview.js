@@ -1,22 +1,36 @@
-// The map: boundaries (EPSG:27700 from the hub, projected here to lon/lat), a choropleth with the
-// plugin's special symbols (zero white, withheld hatched, no data grey), district outlines and
-// labels for context, area names on hover, and an optional basemap the deployment configures.
-/* global maplibregl, proj4 */
+// The map: boundaries in lon/lat from the hub, simplified to the detail the zoom needs (a national
+// map of 34,753 LSOAs fetches what a national view shows, not a street view's detail), a choropleth
+// with the plugin's special symbols (zero white, withheld hatched, no data grey), district outlines
+// and labels for context, area names on hover, and an optional basemap the deployment configures.
+/* global maplibregl */
+import { getJSON } from "./api.js";
 
-proj4.defs("EPSG:27700", "+proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +y_0=-100000 " +
-  "+ellps=airy +towgs84=446.448,-125.157,542.06,0.15,0.247,0.842,-20.489 +units=m +no_defs");
-const toLonLat = proj4("EPSG:27700", "EPSG:4326").forward;
+/** The hub's levels of simplification in metres, coarsest first: learnt from its first reply
+ *  (until then, asking for any huge number gets the coarsest). */
+let levels = [1e9];
+const loaded = new Map();                  // "geography@metres" -> Promise of its FeatureCollection
+const levelOf = new WeakMap();             // a collection's first geometry -> the collection's level
+/** Zoom from which areas are outlined: below it (a region, the country) most are a pixel or two
+ *  across, and their outlines would only grey the map (the districts' stay). */
+const OUTLINED = 7;
+const EQUATOR = 40075016.686;              // metres: a web map's pixel is EQUATOR·cos(lat) / (512·2^zoom)
 
-/** A GeoJSON FeatureCollection in EPSG:27700 with its coordinates turned to lon/lat, in place. */
-export function projected(collection) {
-  const ring = (r) => r.map((p) => toLonLat([p[0], p[1]]).map((c) => Math.round(c * 1e6) / 1e6));
-  for (const f of collection.features) {
-    const g = f.geometry;
-    if (g.type === "Polygon") g.coordinates = g.coordinates.map(ring);
-    else if (g.type === "MultiPolygon") g.coordinates = g.coordinates.map((p) => p.map(ring));
+/** ``geography``'s areas in lon/lat, simplified to the hub's level within ``metres`` (by default
+ *  its coarsest): fetched once a level. */
+export function boundaries(geography, metres = levels[0]) {
+  const key = `${geography}@${metres}`;
+  if (!loaded.has(key)) {
+    const loading = getJSON(`/api/v1/boundaries/${geography}`, { simplify: metres }).then((c) => {
+      levels = c.levels_m;
+      c.geography = geography;
+      if (c.features.length) levelOf.set(c.features[0].geometry, c.simplified_m);
+      loaded.set(`${geography}@${c.simplified_m}`, loading);
+      return c;
+    });
+    loading.catch(() => loaded.delete(key));
+    loaded.set(key, loading);
   }
-  delete collection.crs;
-  return collection;
+  return loaded.get(key);
 }
 
 function bounds(collection) {
@@ -64,13 +78,26 @@ export class MapView {
     this.map.touchZoomRotate.disableRotation();
     this.labels = [];
     this.shown = new Map();                          // area code -> its properties, for the hover line
+    this.coming = {};                                // "areas"/"districts" -> the level being fetched
+    this.refining = Promise.resolve();               // the swaps to the zoom's level under way
     this.ready = new Promise((resolve) => this.map.on("load", resolve)).then(() => this.#addLayers(onHover));
+    this.map.on("moveend", () => this.#refine());
+  }
+
+  /** The hub's coarsest level within two of the map's pixels where it is now. */
+  wanted() {
+    const pixel = EQUATOR * Math.cos((this.map.getCenter().lat * Math.PI) / 180) /
+      (512 * 2 ** this.map.getZoom() * (window.devicePixelRatio || 1));
+    return levels.find((metres) => metres <= 2 * pixel) ?? levels[levels.length - 1];
   }
 
   #addLayers(onHover) {
     const s = this.config.special, map = this.map;
     map.addImage("hatch", hatchImage(s).image, { pixelRatio: 2 });
-    map.addSource("areas", { type: "geojson", data: { type: "FeatureCollection", features: [] }, promoteId: "area_code" });
+    // (tiled with a coarser tolerance and a narrower buffer than MapLibre's defaults: for 34,753
+    // LSOAs that is less of its work, for no difference a reader sees)
+    map.addSource("areas", { type: "geojson", data: { type: "FeatureCollection", features: [] }, promoteId: "area_code",
+      tolerance: 1, buffer: 32 });
     map.addSource("districts", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
     // Colours and statuses are feature states, so a new dataset or period repaints without re-tiling;
     // areas outside the chosen zone are left unfilled.
@@ -81,7 +108,7 @@ export class MapView {
         "fill-opacity": ["*", inside, this.config.basemap ? 0.8 : 1] } });
     map.addLayer({ id: "areas-hatch", type: "fill", source: "areas",
       paint: { "fill-pattern": "hatch", "fill-opacity": ["case", ["==", state("status", ""), "suppressed"], 1, 0] } });
-    map.addLayer({ id: "areas-line", type: "line", source: "areas",
+    map.addLayer({ id: "areas-line", type: "line", source: "areas", minzoom: OUTLINED,
       paint: { "line-color": s.outline, "line-width": 0.4, "line-opacity": inside } });
     map.addLayer({ id: "areas-hover", type: "line", source: "areas", filter: ["==", ["get", "area_code"], ""],
       paint: { "line-color": "#000", "line-width": 2.5 } });
@@ -102,6 +129,7 @@ export class MapView {
 
   /** District outlines and their names as labels (HTML, so no font server is needed). */
   setDistricts(collection) {
+    this.districts = collection;
     this.map.getSource("districts").setData(collection);
     this.labels.forEach((m) => m.remove());
     this.labels = collection.features.map((f) => {
@@ -113,13 +141,11 @@ export class MapView {
   }
 
   /** Draw ``collection`` (features carrying ``status`` and ``fill``): its geometry only when the
-   *  areas change, its colours as feature states; zoom to it when asked. */
+   *  areas or their level change, its colours as feature states; zoom to it when asked. */
   show(collection, geography, fit) {
-    if (geography !== this.geography) {
-      this.map.getSource("areas").setData({ type: "FeatureCollection",
-        features: collection.features.map((f) => ({ type: "Feature", geometry: f.geometry, properties: {
-          area_code: f.properties.area_code } })) });
-      this.geography = geography;
+    const level = levelOf.get(collection.features[0]?.geometry);
+    if (geography !== this.geography || level !== this.level) {
+      this.#setAreas(collection.features, geography, level);
     }
     this.shown = new Map(collection.features.map((f) => [f.properties.area_code, f.properties]));
     for (const f of collection.features) {
@@ -130,10 +156,40 @@ export class MapView {
       const inside = { features: collection.features.filter((f) => f.properties.status !== "outside") };
       if (inside.features.length) this.map.fitBounds(bounds(inside), { padding: 20, duration: 0 });
     }
+    this.#refine();
+  }
+
+  #setAreas(features, geography, level) {
+    this.map.getSource("areas").setData({ type: "FeatureCollection",
+      features: features.map((f) => ({ type: "Feature", geometry: f.geometry, properties: {
+        area_code: f.properties.area_code } })) });
+    this.geography = geography;
+    this.level = level;
+  }
+
+  /** Swap the areas and district outlines for the level the zoom needs, once fetched (they keep
+   *  their colours: feature states outlive new data). */
+  #refine() {
+    const level = this.wanted();
+    this.#swap("areas", this.geography, this.level, level, (c) => {
+      if (c.geography === this.geography) this.#setAreas(c.features, c.geography, c.simplified_m);
+    });
+    this.#swap("districts", this.districts?.geography, this.districts?.simplified_m, level,
+      (c) => this.setDistricts(c));
+  }
+
+  #swap(kind, geography, shown, level, use) {
+    if (!geography || shown === level || this.coming[kind] === level) return;
+    this.coming[kind] = level;
+    const step = boundaries(geography, level).then((c) => { if (this.coming[kind] === level) use(c); })
+      .catch(() => {})                                       // (a failed fetch leaves the coarser map)
+      .finally(() => { if (this.coming[kind] === level) delete this.coming[kind]; });
+    this.refining = Promise.all([this.refining, step]);
   }
 
   /** Resolves once the map has drawn everything it was given. */
-  drawn() {
+  async drawn() {
+    await this.refining;
     return new Promise((resolve) => {
       if (this.map.loaded() && !this.map.isMoving()) { this.map.once("idle", resolve); this.map.triggerRepaint(); }
       else this.map.once("idle", resolve);
