@@ -37,6 +37,11 @@ def level(simplify: float | None = None, zoom: float | None = None) -> int:
     return max(m for m in LEVELS if m <= (simplify or 0))
 
 
+def finer(metres: int) -> int | None:
+    """The level after ``metres`` in detail, if a simplified one (0, full detail, costs nothing to make)."""
+    return max((m for m in LEVELS if 0 < m < metres), default=None)
+
+
 def coverage(wkb: Sequence[bytes], metres: int) -> np.ndarray:
     """Areas (EPSG:27700 WKB) in lon/lat at level ``metres`` (not 0).
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Optional
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from starlette.background import BackgroundTask
 
 from jin_hub import simplified
 from jin_hub.access.auditlog import Entry
@@ -57,15 +58,21 @@ def boundaries(geography: str, request: Request,
 
 def _lonlat(geography: str, metres: int, request: Request, store: Store, audit: Entry) -> Response:
     """The areas at level ``metres``: made once per version of the geography's boundaries (their
-    etag) and kept with the hub's encoded replies."""
+    etag) and kept with the hub's encoded replies. Once it is sent, the next finer level is made
+    too: a map zooming in asks for it next, and making a national one takes seconds."""
     etag = store.geography(geography)["etag"]
     if unchanged := _unchanged(request, f"{etag}-{metres}"):
         return unchanged
 
-    def made() -> Encoded:                  # (the etag read with the areas: a load since is not mislabelled)
-        read, rows = store.shapes(geography)
-        return Encoded(simplified.collection(rows, metres), GEOJSON, len(rows), f"{read}-{metres}")
+    def kept(level: int) -> Encoded:
+        def made() -> Encoded:               # (the etag read with the areas: a load since is not mislabelled)
+            read, rows = store.shapes(geography)
+            return Encoded(simplified.collection(rows, level), GEOJSON, len(rows), f"{read}-{level}")
+        return store.replies.get(("boundaries", geography, etag, level), made)
 
-    body = store.replies.get(("boundaries", geography, etag, metres), made)
+    body = kept(metres)
     audit.rows = body.rows
-    return send(request, body, {**_tagged(body.etag), "Content-Crs": f"<{CRS84}>"})
+    reply = send(request, body, {**_tagged(body.etag), "Content-Crs": f"<{CRS84}>"})
+    if finer := simplified.finer(metres):
+        reply.background = BackgroundTask(kept, finer)
+    return reply
