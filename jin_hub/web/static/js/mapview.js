@@ -10,8 +10,9 @@ import { getJSON } from "./api.js";
 let levels = [1e9];
 const loaded = new Map();                  // "geography@metres" -> Promise of its FeatureCollection
 const levelOf = new WeakMap();             // a collection's first geometry -> the collection's level
-/** Zoom from which areas are outlined: below it (a region, the country) most are a pixel or two
- *  across, and their outlines would only grey the map (the districts' stay). */
+/** Zoom from which areas are outlined and districts named: below it (a region, the country) most
+ *  areas are a pixel or two across, their outlines would only grey the map, and hundreds of
+ *  district names would cover it (the districts' outlines stay). */
 const OUTLINED = 7;
 const EQUATOR = 40075016.686;              // metres: a web map's pixel is EQUATOR·cos(lat) / (512·2^zoom)
 
@@ -81,7 +82,7 @@ export class MapView {
     this.coming = {};                                // "areas"/"districts" -> the level being fetched
     this.refining = Promise.resolve();               // the swaps to the zoom's level under way
     this.ready = new Promise((resolve) => this.map.on("load", resolve)).then(() => this.#addLayers(onHover));
-    this.map.on("moveend", () => this.#refine());
+    this.map.on("moveend", () => { this.#refine(); this.#name(); });
   }
 
   /** The hub's coarsest level within two of the map's pixels where it is now. */
@@ -138,6 +139,7 @@ export class MapView {
       el.setAttribute("aria-hidden", "true");
       return new maplibregl.Marker({ element: el }).setLngLat(labelPoint(f.geometry)).addTo(this.map);
     });
+    this.#name();
   }
 
   /** Draw ``collection`` (features carrying ``status`` and ``fill``): its geometry only when the
@@ -157,6 +159,11 @@ export class MapView {
       if (inside.features.length) this.map.fitBounds(bounds(inside), { padding: 20, duration: 0 });
     }
     this.#refine();
+  }
+
+  #name() {
+    const named = this.map.getZoom() >= OUTLINED;
+    for (const label of this.labels) label.getElement().style.visibility = named ? "" : "hidden";
   }
 
   #setAreas(features, geography, level) {
