@@ -28,8 +28,10 @@ DISTRICTS = ["Ashfield", "Bassetlaw", "Broxtowe", "Gedling", "Mansfield", "Newar
 
 
 def _key(files: list[Path]) -> str:
-    """What the hub is built from: the inputs' bytes, and this builder's own code."""
-    digest = hashlib.sha256(Path(__file__).read_bytes())
+    """What the hub is built from: the inputs' bytes, this builder's own code and the hub's schema."""
+    from jin_hub import db
+
+    digest = hashlib.sha256(Path(__file__).read_bytes() + f"schema {db.VERSION}".encode())
     for file in files:
         digest.update(file.name.encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()[:16]
