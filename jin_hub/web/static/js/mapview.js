@@ -142,14 +142,11 @@ export class MapView {
     this.#name();
   }
 
-  /** Draw ``collection`` (features carrying ``status`` and ``fill``): its geometry only when the
-   *  areas or their level change, its colours as feature states; zoom to it when asked. */
+  /** Draw ``collection`` (features carrying ``status`` and ``fill``): its colours as feature states,
+   *  so a new dataset or period does not tile the areas again; zoom to it when asked. */
   show(collection, geography, fit) {
-    const level = levelOf.get(collection.features[0]?.geometry);
-    if (geography !== this.geography || level !== this.level) {
-      this.#setAreas(collection.features, geography, level);
-    }
     this.shown = new Map(collection.features.map((f) => [f.properties.area_code, f.properties]));
+    this.#setAreas(collection.features, geography, levelOf.get(collection.features[0]?.geometry));
     for (const f of collection.features) {
       this.map.setFeatureState({ source: "areas", id: f.properties.area_code },
         { status: f.properties.status, fill: f.properties.fill });
@@ -166,12 +163,18 @@ export class MapView {
     for (const label of this.labels) label.getElement().style.visibility = named ? "" : "hidden";
   }
 
+  /** The areas' geometry, set only when the areas, their level or the zone change. Areas outside
+   *  the zone are left out: for a county of a national hub MapLibre then tiles its 679 LSOAs, not
+   *  34,753 it would leave unfilled. */
   #setAreas(features, geography, level) {
+    const inside = features.filter((f) => this.shown.get(f.properties.area_code)?.status !== "outside");
+    const which = `${geography}@${level}:${inside.length < features.length
+      ? inside.map((f) => f.properties.area_code).join() : "all"}`;
+    if (which === this.which) return;
     this.map.getSource("areas").setData({ type: "FeatureCollection",
-      features: features.map((f) => ({ type: "Feature", geometry: f.geometry, properties: {
+      features: inside.map((f) => ({ type: "Feature", geometry: f.geometry, properties: {
         area_code: f.properties.area_code } })) });
-    this.geography = geography;
-    this.level = level;
+    Object.assign(this, { which, geography, level });
   }
 
   /** Swap the areas and district outlines for the level the zoom needs, once fetched (they keep
