@@ -40,8 +40,10 @@ def national_url(tmp_path_factory) -> str:
 
 def looks(picture, x: int, y: int) -> str:
     """What the pixels around (x, y) show: hatched, zero (white) or one flat fill."""
-    pixels = patch(picture, x, y, 4)
-    if sum(near(p, SPECIAL["hatch"], 40) for p in pixels) > len(pixels) * 0.1:
+    pixels = patch(picture, x, y)
+    share = {k: sum(near(p, SPECIAL[k], tolerance) for p in pixels) / len(pixels)
+             for k, tolerance in (("hatch", 60), ("suppressed", 14))}           # (stripes are anti-aliased)
+    if share["hatch"] > 0.05 and share["suppressed"] > 0.3:
         return "suppressed"
     return "zero" if all(near(p, SPECIAL["zero"], 3) for p in pixels) else "flat"
 
