@@ -62,6 +62,6 @@ if [ "${JIN_SKIP_WEB:-}" != 1 ]; then
   vendor=jin_hub/web/static/vendor
   mkdir -p "$vendor"
   cp node_modules/maplibre-gl/dist/maplibre-gl.js node_modules/maplibre-gl/dist/maplibre-gl.css \
-     node_modules/maplibre-gl/LICENSE.txt node_modules/proj4/dist/proj4.js "$vendor"/
+     node_modules/maplibre-gl/LICENSE.txt "$vendor"/
 fi
 echo "setup: ready ($VENV)"

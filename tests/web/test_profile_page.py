@@ -72,7 +72,7 @@ def test_enter_on_an_area_in_the_table_opens_its_profile_with_withheld_months_ha
     cells = page.locator("#profile-table td:nth-child(2)").all_text_contents()       # the area's column
     assert [c == "withheld (protects privacy)" for c in cells] == flags
     key = page.inner_text("#chart-key")
-    assert "Withheld (protects privacy)" in key and "Nottinghamshire" in key
+    assert "Withheld (protects privacy)" in key and "All districts together" in key
     assert f"{held} of {len(flags)} periods are withheld" in page.inner_text("#profile-withheld")
     assert "highest rate" in page.inner_text("#profile-rank") or "Not ranked" in page.inner_text("#profile-rank")
     others = page.inner_text("#profile-others")

@@ -102,7 +102,7 @@ export function render(form, catalogue, zones, { state, entry }) {
     radio.checked = radio.value === state.measure;
   }
   const kinds = [...new Set(zones.map((z) => z.kind))];
-  fill(form.zone, [["", [["", "Whole area (all of Nottinghamshire)"]]],
+  fill(form.zone, [["", [["", "All areas (no zone)"]]],
     ...kinds.map((k) => [ZONE_KINDS[k] || k, zones.filter((z) => z.kind === k).map((z) => [z.id, z.name])])],
   state.zone);
 }

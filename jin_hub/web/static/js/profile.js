@@ -72,7 +72,7 @@ export function drawProfile(doc, state, { catalogue, config, entry }) {
   const unit = measure === "rate" ? doc.rate.label : entry.units;
   const has = (key) => doc.series.some((p) => p[key]);
   const names = { area: doc.area.name, district: has("district") && doc.area.district_name,
-    county: has("county") && "Nottinghamshire (sum of the districts)" };
+    county: has("county") && "All districts together (their sum)" };
   const category = state.category === "all" ? "" : ` — ${state.category}`;
   $("profile-title").textContent = `${doc.area.name}: ${doc.title}${category}`;
   $("profile-subtitle").textContent = `${geography} ${doc.area.code} in ${doc.area.district_name}. ` +
