@@ -18,6 +18,7 @@ from jin_hub import __version__, backends
 from jin_hub.api import admin, boundaries, catalogue, compare, ogc, profile, records, reference, values, zones
 from jin_hub.api.replies import GZIP_FROM, GZIP_LEVEL
 from jin_hub.api.security import AccessDb, install_audit
+from jin_hub.api.timing import ServerTiming
 from jin_hub.backends import Locator
 from jin_hub.store import CACHE_BYTES, Store
 from jin_hub.web import pages
@@ -81,6 +82,7 @@ def create_app(db_path: Locator, public_url: Optional[str] = None, cache_bytes: 
     app.state.access = AccessDb(db_path)
     install_audit(app)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_FROM, compresslevel=GZIP_LEVEL)
+    app.add_middleware(ServerTiming)                       # outermost: the whole of the hub's time
     app.add_exception_handler(RequestValidationError, _validation_error)
     pages.install(app)                                     # the web pages: before the OGC landing page
     for module in (ogc, catalogue, boundaries, values, profile, compare, reference, zones, records, admin):

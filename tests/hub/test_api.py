@@ -288,3 +288,11 @@ def test_ogc_crs_part2(hub_url):
     assert "crs=" in nxt                                          # paging keeps the CRS
     r = get(base, params={"crs": "http://www.opengis.net/def/crs/EPSG/0/4326"})
     assert r.status_code == 400 and "not supported" in r.json()["detail"]
+
+
+def test_every_reply_says_how_long_the_hub_took(hub_url):
+    """``Server-Timing`` (developer tools, the scale bench): the hub's own time, refusals included."""
+    url = f"{hub_url}/api/v1/values/police_crime/lsoa"
+    for reply in (get(url), requests.get(url, timeout=30)):              # signed in, and refused
+        name, _, duration = reply.headers["server-timing"].partition(";dur=")
+        assert name == "hub" and 0 <= float(duration) < 60_000
