@@ -114,27 +114,32 @@ def test_an_aggregates_only_user_cannot_reach_records(page, web_url, web_db_path
 
 
 def test_first_map_and_dataset_switch_times_and_the_phone_layout(page, web_url, record_property):
+    """Times taken in the page, from the click to the map's first frame on screen: Playwright's
+    own polling sees the map a further 0.3–0.5 s later, which no user waits for."""
+    painted = "new Promise((done) => requestAnimationFrame(() => done(window.jin.timings)))"
     page.goto(web_url + "/")
     page.fill("#username", COUNCIL[0])
     page.fill("#password", COUNCIL[1])
     started = time.perf_counter()
     page.click("#sign-in button[type=submit]")
     drawn(page)
-    first = time.perf_counter() - started
+    seen = time.perf_counter() - started
+    timings = page.evaluate(painted)
+    first = timings["firstPainted"] - timings["signIn"]
     switches = []
     for number, dataset in enumerate(("police_crime", "school_attendance", "fire_incidents"), start=2):
         page.select_option("#dataset", dataset)
         drawn(page, number)
         switches.append(page.evaluate("window.jin.timings['switch:dataset']"))
-    started = time.perf_counter()
     page.reload()                                       # signed in already: the map a shared link opens
     drawn(page)
-    again = time.perf_counter() - started
-    record_property("first_map_s", round(first, 3))
-    record_property("signed_in_reload_s", round(again, 3))
+    again = page.evaluate(painted)["firstPainted"]      # (since the page began loading)
+    record_property("first_map_ms", round(first))
+    record_property("signed_in_reload_ms", round(again))
     record_property("dataset_switch_ms", [round(s) for s in switches])
-    print(f"\nweb timings (679 LSOAs): first map {first * 1000:.0f} ms after signing in, {again * 1000:.0f} ms "
-          f"on reloading signed in; dataset switches {', '.join(f'{s:.0f}' for s in switches)} ms")
+    print(f"\nweb timings (679 LSOAs): first map {first:.0f} ms after signing in (Playwright saw it at "
+          f"{seen * 1000:.0f} ms), {again:.0f} ms on reloading signed in; dataset switches "
+          f"{', '.join(f'{s:.0f}' for s in switches)} ms")
     page.set_viewport_size(PHONE)
     page.wait_for_timeout(500)
     shot(page, "map-phone")

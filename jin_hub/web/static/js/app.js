@@ -96,9 +96,10 @@ function title(state, entry) {
     `${measure} by ${catalogue.geographies[state.geography].title.toLowerCase()}`;
 }
 
-/** Draw the map the state describes (the choices settled against the catalogue first). */
+/** Draw the map the state describes (the choices settled against the catalogue first); null if a
+ *  later choice overtook it while its data came. */
 async function draw(wanted, fit) {
-  const started = performance.now();
+  const started = performance.now(), turn = (jin.draws = (jin.draws || 0) + 1);
   const settled = choices.settle(catalogue, zones, wanted);
   const { state, entry } = settled;
   choices.render($("choices-form"), catalogue, zones, settled);
@@ -108,9 +109,10 @@ async function draw(wanted, fit) {
   const [areas, values] = await Promise.all([boundariesOf(state.geography),
     getJSON(`/api/v1/values/${state.dataset}/${state.geography}`,
       { period: state.period, category: state.category, zone: state.zone })]);
-  const collection = joined(areas, values, state, entry);
-  jin.timings.dataIn = performance.now();
-  view.show(collection, state.geography, fit);
+  if (turn !== jin.draws) return null;
+  const collection = await view.show(joined(areas, values, state, entry), state.geography,
+    fit && ((detail) => joined(detail, values, state, entry)));
+  if (!collection) return null;
   const counts = {};
   collection.features.forEach((f) => { counts[f.properties.status] = (counts[f.properties.status] || 0) + 1; });
   drawLegend($("legend"), collection.classes, collection.colours, config.special, counts);
@@ -133,17 +135,17 @@ function announce() {
 async function openMap() {
   showPage("map-page");
   showWho();
-  [catalogue, { zones }] = await Promise.all([getJSON("/api/v1/catalogue"), getJSON("/api/v1/zones")]);
-  if (!catalogue.datasets.some((d) => d.theme !== "reference")) return say("This hub publishes no datasets yet.");
-  if (!view) {
+  if (!view) {                                    // (its style loads while the catalogue comes)
     view = jin.view = new MapView($("map"), config, (p) => {
       $("hover").textContent = p ? `${p.area_name} (${p.district_name}): ${p.shown}` : "";
     });
   }
-  await view.ready;
+  [catalogue, { zones }] = await Promise.all([getJSON("/api/v1/catalogue"), getJSON("/api/v1/zones"), view.ready]);
+  if (!catalogue.datasets.some((d) => d.theme !== "reference")) return say("This hub publishes no datasets yet.");
   jin.timings.mapReady = performance.now();
   await draw(choices.fromUrl(location.search), true);
   jin.timings.firstMap = performance.now();                   // since the page started loading
+  requestAnimationFrame(() => { jin.timings.firstPainted = performance.now(); });    // and on screen
   announce();
   view.setDistricts(await boundariesOf("district"));
   document.body.dataset.districts = "shown";
@@ -155,6 +157,7 @@ async function changed(event) {
   say("");
   try {
     const took = await draw(wanted, which === "zone" || which === "geography");
+    if (took === null) return;
     jin.timings[`switch:${which}`] = took;
     announce();
   } catch (error) { failed(error); }
@@ -162,6 +165,7 @@ async function changed(event) {
 
 async function signIn(event) {
   event.preventDefault();
+  jin.timings.signIn = performance.now();
   const form = event.target, asked = views.fromUrl(location.search);
   try {
     session = await getJSON("/web/session");       // a fresh token: the cookie may have ended meanwhile
@@ -244,7 +248,9 @@ async function showCompare(wanted, push) {
   showPage("compare-page");
   say("");
   try {
-    const { state, problems, view: shown } = await drawCompare(wanted, { catalogue, config, boundariesOf });
+    const compared = await drawCompare(wanted, { catalogue, config, boundariesOf });
+    if (!compared) return;
+    const { state, problems, view: shown } = compared;
     jin.compareView = shown;
     history.replaceState(history.state, "", views.compareUrl(state));
     if (problems.length) say(`This link asked for a comparison not published to you: ${problems.join("; ")}. ` +

@@ -99,7 +99,8 @@ function legend(doc, special, counts) {
   $("bivariate-legend").replaceChildren(box, extra);
 }
 
-/** Draw the comparison ``wanted`` asks for (settled first); returns the state drawn and the problems. */
+/** Draw the comparison ``wanted`` asks for (settled first); returns the state drawn and the problems,
+ *  or null if a later choice overtook it. */
 export async function drawCompare(wanted, { catalogue, config, boundariesOf }) {
   const settled = settle(catalogue, wanted);
   render(catalogue, settled);
@@ -116,8 +117,9 @@ export async function drawCompare(wanted, { catalogue, config, boundariesOf }) {
     boundariesOf("district").then((d) => view.setDistricts(d));      // context only: not waited for
   }
   view.map.resize();
-  const collection = joined(areas, doc, config.special);
-  view.show(collection, state.cgeography, true);
+  const collection = await view.show(joined(areas, doc, config.special), state.cgeography,
+    (detail) => joined(detail, doc, config.special));
+  if (!collection) return null;                                 // (a later choice overtook this one)
   const counts = {};
   collection.features.forEach((f) => { counts[f.properties.status] = (counts[f.properties.status] || 0) + 1; });
   legend(doc, config.special, counts);

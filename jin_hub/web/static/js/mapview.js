@@ -53,13 +53,15 @@ function labelPoint(geometry) {
   return [sum[0] / largest.length, sum[1] / largest.length];
 }
 
+/** The withheld areas' hatch: lines 1.6 px wide, as MapLibre scales a pattern up to 2× between
+ *  whole zooms, and thinner ones washed out to grey at some zooms. */
 function hatchImage(special) {
   const size = 8, ratio = 2, canvas = document.createElement("canvas");
   canvas.width = canvas.height = size * ratio;
   const g = canvas.getContext("2d");
   g.scale(ratio, ratio);
   g.fillStyle = special.suppressed; g.fillRect(0, 0, size, size);
-  g.strokeStyle = special.hatch; g.lineWidth = 1.3;
+  g.strokeStyle = special.hatch; g.lineWidth = 1.6;
   for (const o of [-size, 0, size]) { g.beginPath(); g.moveTo(o, size); g.lineTo(o + size, 0); g.stroke(); }
   return { image: g.getImageData(0, 0, size * ratio, size * ratio), pixelRatio: ratio };
 }
@@ -74,7 +76,8 @@ export class MapView {
     }
     this.map = new maplibregl.Map({ container, style: { version: 8, sources, layers }, bounds: [[-1.35, 52.79], [-0.66, 53.51]],
       attributionControl: { compact: true, customAttribution: "Contains ONS and OS data © Crown copyright and database right" },
-      dragRotate: false, pitchWithRotate: false, preserveDrawingBuffer: true });
+      dragRotate: false, pitchWithRotate: false, preserveDrawingBuffer: true,
+      fadeDuration: 0 });      // (no labels to fade in; else it drew 300 ms more frames after every change)
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
     this.map.touchZoomRotate.disableRotation();
     this.labels = [];
@@ -143,19 +146,34 @@ export class MapView {
   }
 
   /** Draw ``collection`` (features carrying ``status`` and ``fill``): its colours as feature states,
-   *  so a new dataset or period does not tile the areas again; zoom to it when asked. */
-  show(collection, geography, fit) {
+   *  so a new dataset or period does not tile the areas again. Given ``rejoin`` (areas → such a
+   *  collection), zoom to it first and draw the detail that zoom needs straight away: tiling a
+   *  coarser level only to replace it doubled the first map's time. Resolves to what it drew, or
+   *  to null if a later call overtook it while it fetched. */
+  async show(collection, geography, rejoin) {
+    const turn = (this.turn = (this.turn || 0) + 1);
+    if (rejoin && this.#fit(collection)) {
+      const level = this.wanted();
+      if (level !== levelOf.get(collection.features[0].geometry)) {
+        collection = await boundaries(geography, level).then(rejoin, () => collection);   // (else the coarser)
+        if (turn !== this.turn) return null;
+      }
+    }
     this.shown = new Map(collection.features.map((f) => [f.properties.area_code, f.properties]));
     this.#setAreas(collection.features, geography, levelOf.get(collection.features[0]?.geometry));
     for (const f of collection.features) {
       this.map.setFeatureState({ source: "areas", id: f.properties.area_code },
         { status: f.properties.status, fill: f.properties.fill });
     }
-    if (fit) {
-      const inside = { features: collection.features.filter((f) => f.properties.status !== "outside") };
-      if (inside.features.length) this.map.fitBounds(bounds(inside), { padding: 20, duration: 0 });
-    }
     this.#refine();
+    return collection;
+  }
+
+  /** Zoom to the areas inside the zone, if any. */
+  #fit(collection) {
+    const inside = { features: collection.features.filter((f) => f.properties.status !== "outside") };
+    if (inside.features.length) this.map.fitBounds(bounds(inside), { padding: 20, duration: 0 });
+    return inside.features.length > 0;
   }
 
   #name() {
