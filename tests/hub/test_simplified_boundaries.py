@@ -13,11 +13,11 @@ import pytest
 import requests
 import shapely
 
-from jin_hub import db, geography
+from jin_hub import db, geography, zones
 from jin_hub.demo.boundaries import FILES
 from jin_hub.local_server import start_hub
 from jin_hub.simplified import LEVELS
-from tests.conftest import ANALYST
+from tests.conftest import ANALYST, SOUTH_NOTTS
 from tests.hub_locator import copy_hub
 
 
@@ -85,5 +85,36 @@ def test_a_new_load_of_boundaries_is_served_at_once(hub_db_path, tmp_path):
         assert again.status_code == 200 and again.headers["etag"] != first.headers["etag"]
         before, after = (shapely.get_coordinates(shapes(r.json())[1]) for r in (first, again))
         assert after[:, 1].min() > before[:, 1].min() + 0.03           # 5 km north is about 0.045°
+    finally:
+        process.stop()
+
+
+def test_a_zone_gets_only_its_areas_simplified_among_themselves_and_a_redrawn_zone_is_served_at_once(
+        hub_db_path, tmp_path):
+    hub = copy_hub(hub_db_path, tmp_path / "hub.sqlite")
+    conn = db.connect(hub)
+    zone = zones.add(conn, "Two districts", "csp", "district", SOUTH_NOTTS[:2])
+    conn.close()
+    process = start_hub(hub)
+    try:
+        whole = lonlat(process.url, "lsoa", simplify=250).json()["features"]
+        wanted = sorted(f["properties"]["area_code"] for f in whole
+                        if f["properties"]["district_code"] in SOUTH_NOTTS[:2])
+        first = lonlat(process.url, "lsoa", simplify=250, zone=zone)
+        codes, areas = shapes(first.json())
+        assert codes == wanted and 0 < len(codes) < len(whole)
+        assert shapely.coverage_is_valid(areas) and shapely.is_valid(areas).all()
+        assert first.headers["etag"] != lonlat(process.url, "lsoa", simplify=250).headers["etag"]
+        tag = first.headers["etag"]
+        assert lonlat(process.url, "lsoa", {"If-None-Match": tag}, simplify=250, zone=zone).status_code == 304
+        conn = db.connect(hub)                                   # the zone redrawn: one district now
+        zones.remove(conn, zone)
+        zones.add(conn, "Two districts", "csp", "district", SOUTH_NOTTS[:1])
+        conn.close()
+        again = lonlat(process.url, "lsoa", {"If-None-Match": tag}, simplify=250, zone=zone)
+        assert again.status_code == 200 and again.headers["etag"] != tag
+        assert set(shapes(again.json())[0]) < set(codes)
+        assert lonlat(process.url, "lsoa", zone=zone).status_code == 400      # EPSG:27700 is served whole
+        assert lonlat(process.url, "lsoa", simplify=250, zone="no-such-zone").status_code == 404
     finally:
         process.stop()

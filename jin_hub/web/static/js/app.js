@@ -51,14 +51,14 @@ function failed(error) {
   say(error.message);
 }
 
-/** A geography's areas in lon/lat: the hub's coarsest before the map has drawn any (it zooms to
- *  them first, then fetches the detail it needs), else at the detail the map needs now. */
-function boundariesOf(geography) {
-  return boundaries(geography, view?.geography ? view.wanted() : undefined);
+/** A geography's areas (those in ``zone``, if given) in lon/lat: the hub's coarsest before the map
+ *  has drawn any (it zooms to them first, then fetches the detail it needs), else at the detail
+ *  the map needs now. */
+function boundariesOf(geography, zone) {
+  return boundaries({ geography, zone }, view?.areas ? view.wanted() : undefined);
 }
 
 function shown(status, row, measure, unit) {
-  if (status === "outside") return "outside the zone";
   if (status === "suppressed") return "withheld (protects privacy)";
   if (status === "no_data") return "no data";
   const value = measure === "rate" ? row[3] : row[1];
@@ -71,7 +71,7 @@ function joined(areas, values, state, entry) {
   const unit = entry.rate ? entry.rate.label : "";
   const features = areas.features.map((f) => {
     const row = rows.get(f.properties.area_code);
-    let status = !row ? (state.zone ? "outside" : "no_data") : row[2] ? "suppressed" : row[1] === 0 ? "zero" : "value";
+    let status = !row ? "no_data" : row[2] ? "suppressed" : row[1] === 0 ? "zero" : "value";
     const value = row && status === "value" ? (state.measure === "rate" ? row[3] : row[1]) : null;
     if (status === "value" && value == null) status = "no_data";
     return { type: "Feature", geometry: f.geometry,
@@ -106,11 +106,11 @@ async function draw(wanted, fit) {
   history.replaceState(null, "", choices.toUrl(state));
   if (settled.problems.length) say(`This link asked for something not published: ${settled.problems.join("; ")}. ` +
     "Showing the nearest published map instead.", "info");
-  const [areas, values] = await Promise.all([boundariesOf(state.geography),
+  const [areas, values] = await Promise.all([boundariesOf(state.geography, state.zone),
     getJSON(`/api/v1/values/${state.dataset}/${state.geography}`,
       { period: state.period, category: state.category, zone: state.zone })]);
   if (turn !== jin.draws) return null;
-  const collection = await view.show(joined(areas, values, state, entry), state.geography,
+  const collection = await view.show(joined(areas, values, state, entry), areas,
     fit && ((detail) => joined(detail, values, state, entry)));
   if (!collection) return null;
   const counts = {};
@@ -302,7 +302,7 @@ function listenToAreas() {
   jin.listening = true;
   view.map.on("click", "areas-fill", (e) => {
     const code = e.features[0].properties.area_code, shown = view.shown.get(code);
-    if (!shown || shown.status === "outside") return;
+    if (!shown) return;
     jin.opener = view.map.getCanvas();
     showProfile(code);
   });

@@ -117,7 +117,7 @@ export async function drawCompare(wanted, { catalogue, config, boundariesOf }) {
     boundariesOf("district").then((d) => view.setDistricts(d));      // context only: not waited for
   }
   view.map.resize();
-  const collection = await view.show(joined(areas, doc, config.special), state.cgeography,
+  const collection = await view.show(joined(areas, doc, config.special), areas,
     (detail) => joined(detail, doc, config.special));
   if (!collection) return null;                                 // (a later choice overtook this one)
   const counts = {};

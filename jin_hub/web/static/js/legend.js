@@ -37,9 +37,8 @@ export function drawNotes(elements, entry) {
 /** The mapped values as table rows, highest first (withheld and no data last, in words). */
 export function drawTable(body, features, measure) {
   const order = { value: 0, zero: 1, suppressed: 2, no_data: 3 };
-  const rows = features.filter((f) => f.properties.status !== "outside")
-    .sort((a, b) => order[a.properties.status] - order[b.properties.status] ||
-      (b.properties.value ?? 0) - (a.properties.value ?? 0));
+  const rows = [...features].sort((a, b) => order[a.properties.status] - order[b.properties.status] ||
+    (b.properties.value ?? 0) - (a.properties.value ?? 0));
   body.replaceChildren(...rows.map((f) => {
     const tr = document.createElement("tr"), p = f.properties;
     const open = document.createElement("button");           // Enter or Space opens the area's profile

@@ -8,7 +8,7 @@ import { getJSON } from "./api.js";
 /** The hub's levels of simplification in metres, coarsest first: learnt from its first reply
  *  (until then, asking for any huge number gets the coarsest). */
 let levels = [1e9];
-const loaded = new Map();                  // "geography@metres" -> Promise of its FeatureCollection
+const loaded = new Map();                  // "geography@metres@zone" -> Promise of its FeatureCollection
 const levelOf = new WeakMap();             // a collection's first geometry -> the collection's level
 /** Zoom from which areas are outlined and districts named: below it (a region, the country) most
  *  areas are a pixel or two across, their outlines would only grey the map, and hundreds of
@@ -16,16 +16,17 @@ const levelOf = new WeakMap();             // a collection's first geometry -> t
 const OUTLINED = 7;
 const EQUATOR = 40075016.686;              // metres: a web map's pixel is EQUATOR·cos(lat) / (512·2^zoom)
 
-/** ``geography``'s areas in lon/lat, simplified to the hub's level within ``metres`` (by default
- *  its coarsest): fetched once a level. */
-export function boundaries(geography, metres = levels[0]) {
-  const key = `${geography}@${metres}`;
+/** A geography's areas (only those in ``zone``, if given: for a county of a national hub, a
+ *  county's geometry) in lon/lat, simplified to the hub's level within ``metres`` (by default its
+ *  coarsest): fetched once a level. The collection names its ``geography`` and ``zone``. */
+export function boundaries({ geography, zone }, metres = levels[0]) {
+  const key = `${geography}@${metres}@${zone || ""}`;
   if (!loaded.has(key)) {
-    const loading = getJSON(`/api/v1/boundaries/${geography}`, { simplify: metres }).then((c) => {
+    const loading = getJSON(`/api/v1/boundaries/${geography}`, { simplify: metres, zone }).then((c) => {
       levels = c.levels_m;
-      c.geography = geography;
+      Object.assign(c, { geography, zone });
       if (c.features.length) levelOf.set(c.features[0].geometry, c.simplified_m);
-      loaded.set(`${geography}@${c.simplified_m}`, loading);
+      loaded.set(`${geography}@${c.simplified_m}@${zone || ""}`, loading);
       return c;
     });
     loading.catch(() => loaded.delete(key));
@@ -85,7 +86,7 @@ export class MapView {
     this.coming = {};                                // "areas"/"districts" -> the level being fetched
     this.refining = Promise.resolve();               // the swaps to the zoom's level under way
     this.ready = new Promise((resolve) => this.map.on("load", resolve)).then(() => this.#addLayers(onHover));
-    this.map.on("moveend", () => { this.#refine(); this.#name(); });
+    this.map.on("moveend", () => { if (!this.fitting) this.#refine(); this.#name(); });
   }
 
   /** The hub's coarsest level within two of the map's pixels where it is now. */
@@ -103,23 +104,20 @@ export class MapView {
     map.addSource("areas", { type: "geojson", data: { type: "FeatureCollection", features: [] }, promoteId: "area_code",
       tolerance: 1, buffer: 32 });
     map.addSource("districts", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
-    // Colours and statuses are feature states, so a new dataset or period repaints without re-tiling;
-    // areas outside the chosen zone are left unfilled.
+    // Colours and statuses are feature states, so a new dataset or period repaints without re-tiling.
     const state = (key, fallback) => ["coalesce", ["feature-state", key], fallback];
-    const inside = ["case", ["==", state("status", "no_data"), "outside"], 0, 1];
     map.addLayer({ id: "areas-fill", type: "fill", source: "areas",
-      paint: { "fill-color": state("fill", s.no_data),
-        "fill-opacity": ["*", inside, this.config.basemap ? 0.8 : 1] } });
+      paint: { "fill-color": state("fill", s.no_data), "fill-opacity": this.config.basemap ? 0.8 : 1 } });
     map.addLayer({ id: "areas-hatch", type: "fill", source: "areas",
       paint: { "fill-pattern": "hatch", "fill-opacity": ["case", ["==", state("status", ""), "suppressed"], 1, 0] } });
     map.addLayer({ id: "areas-line", type: "line", source: "areas", minzoom: OUTLINED,
-      paint: { "line-color": s.outline, "line-width": 0.4, "line-opacity": inside } });
+      paint: { "line-color": s.outline, "line-width": 0.4 } });
     map.addLayer({ id: "areas-hover", type: "line", source: "areas", filter: ["==", ["get", "area_code"], ""],
       paint: { "line-color": "#000", "line-width": 2.5 } });
     map.addLayer({ id: "districts-line", type: "line", source: "districts", paint: { "line-color": "#333", "line-width": 1.4 } });
     map.on("mousemove", "areas-fill", (e) => {
       const code = e.features[0].properties.area_code, shown = this.shown.get(code);
-      if (!shown || shown.status === "outside") return;
+      if (!shown) return;
       map.getCanvas().style.cursor = "pointer";
       map.setFilter("areas-hover", ["==", ["get", "area_code"], code]);
       onHover(shown);
@@ -145,22 +143,25 @@ export class MapView {
     this.#name();
   }
 
-  /** Draw ``collection`` (features carrying ``status`` and ``fill``): its colours as feature states,
-   *  so a new dataset or period does not tile the areas again. Given ``rejoin`` (areas → such a
-   *  collection), zoom to it first and draw the detail that zoom needs straight away: tiling a
-   *  coarser level only to replace it doubled the first map's time. Resolves to what it drew, or
-   *  to null if a later call overtook it while it fetched. */
-  async show(collection, geography, rejoin) {
+  /** Draw ``collection`` (features carrying ``status`` and ``fill``) of ``areas`` ({geography,
+   *  zone}, as ``boundaries`` takes): its colours as feature states, so a new dataset or period
+   *  does not tile the areas again. Given ``rejoin`` (areas → such a collection), zoom to it first
+   *  and draw the detail that zoom needs straight away: tiling a coarser level only to replace it
+   *  doubled the first map's time. Resolves to what it drew, or to null if a later call overtook
+   *  it while it fetched. */
+  async show(collection, areas, rejoin) {
     const turn = (this.turn = (this.turn || 0) + 1);
-    if (rejoin && this.#fit(collection)) {
+    if (rejoin && collection.features.length) {
+      this.fitting = true;                  // (not to refine the areas shown before: these replace them)
+      try { this.map.fitBounds(bounds(collection), { padding: 20, duration: 0 }); } finally { this.fitting = false; }
       const level = this.wanted();
       if (level !== levelOf.get(collection.features[0].geometry)) {
-        collection = await boundaries(geography, level).then(rejoin, () => collection);   // (else the coarser)
+        collection = await boundaries(areas, level).then(rejoin, () => collection);   // (else the coarser)
         if (turn !== this.turn) return null;
       }
     }
     this.shown = new Map(collection.features.map((f) => [f.properties.area_code, f.properties]));
-    this.#setAreas(collection.features, geography, levelOf.get(collection.features[0]?.geometry));
+    this.#setAreas(collection.features, areas, levelOf.get(collection.features[0]?.geometry));
     for (const f of collection.features) {
       this.map.setFeatureState({ source: "areas", id: f.properties.area_code },
         { status: f.properties.status, fill: f.properties.fill });
@@ -169,47 +170,36 @@ export class MapView {
     return collection;
   }
 
-  /** Zoom to the areas inside the zone, if any. */
-  #fit(collection) {
-    const inside = { features: collection.features.filter((f) => f.properties.status !== "outside") };
-    if (inside.features.length) this.map.fitBounds(bounds(inside), { padding: 20, duration: 0 });
-    return inside.features.length > 0;
-  }
-
   #name() {
     const named = this.map.getZoom() >= OUTLINED;
     for (const label of this.labels) label.getElement().style.visibility = named ? "" : "hidden";
   }
 
-  /** The areas' geometry, set only when the areas, their level or the zone change. Areas outside
-   *  the zone are left out: for a county of a national hub MapLibre then tiles its 679 LSOAs, not
-   *  34,753 it would leave unfilled. */
-  #setAreas(features, geography, level) {
-    const inside = features.filter((f) => this.shown.get(f.properties.area_code)?.status !== "outside");
-    const which = `${geography}@${level}:${inside.length < features.length
-      ? inside.map((f) => f.properties.area_code).join() : "all"}`;
+  /** The areas' geometry, set only when the areas (geography and zone) or their level change. */
+  #setAreas(features, areas, level) {
+    const which = `${areas.geography}@${level}@${areas.zone || ""}`;
     if (which === this.which) return;
     this.map.getSource("areas").setData({ type: "FeatureCollection",
-      features: inside.map((f) => ({ type: "Feature", geometry: f.geometry, properties: {
+      features: features.map((f) => ({ type: "Feature", geometry: f.geometry, properties: {
         area_code: f.properties.area_code } })) });
-    Object.assign(this, { which, geography, level });
+    Object.assign(this, { which, areas: { geography: areas.geography, zone: areas.zone }, level });
   }
 
   /** Swap the areas and district outlines for the level the zoom needs, once fetched (they keep
    *  their colours: feature states outlive new data). */
   #refine() {
     const level = this.wanted();
-    this.#swap("areas", this.geography, this.level, level, (c) => {
-      if (c.geography === this.geography) this.#setAreas(c.features, c.geography, c.simplified_m);
+    this.#swap("areas", this.areas, this.level, level, (c) => {
+      const same = c.geography === this.areas.geography && c.zone === this.areas.zone;
+      if (same) this.#setAreas(c.features, c, c.simplified_m);
     });
-    this.#swap("districts", this.districts?.geography, this.districts?.simplified_m, level,
-      (c) => this.setDistricts(c));
+    this.#swap("districts", this.districts, this.districts?.simplified_m, level, (c) => this.setDistricts(c));
   }
 
-  #swap(kind, geography, shown, level, use) {
-    if (!geography || shown === level || this.coming[kind] === level) return;
+  #swap(kind, areas, shown, level, use) {
+    if (!areas || shown === level || this.coming[kind] === level) return;
     this.coming[kind] = level;
-    const step = boundaries(geography, level).then((c) => { if (this.coming[kind] === level) use(c); })
+    const step = boundaries(areas, level).then((c) => { if (this.coming[kind] === level) use(c); })
       .catch(() => {})                                       // (a failed fetch leaves the coarser map)
       .finally(() => { if (this.coming[kind] === level) delete this.coming[kind]; });
     this.refining = Promise.all([this.refining, step]);
