@@ -58,11 +58,13 @@ function boundariesOf(geography, zone) {
   return boundaries({ geography, zone }, view?.areas ? view.wanted() : undefined);
 }
 
+const NUMBER = new Intl.NumberFormat("en-GB");      // (one formatter: toLocaleString makes one a call)
+
 function shown(status, row, measure, unit) {
   if (status === "suppressed") return "withheld (protects privacy)";
   if (status === "no_data") return "no data";
   const value = measure === "rate" ? row[3] : row[1];
-  return value == null ? "no data" : `${value.toLocaleString("en-GB")}${measure === "rate" ? ` ${unit}` : ""}`;
+  return value == null ? "no data" : `${NUMBER.format(value)}${measure === "rate" ? ` ${unit}` : ""}`;
 }
 
 /** Boundaries joined to values: each area's status (as the plugin's), value, class colour and words. */
