@@ -13,6 +13,14 @@ from tests.web.audit_rows import audit_rows, last_seq
 from tests.web.browser import INSIDE, LAPTOP, PHONE, drawn, image, near, open_map, patch, shot
 
 DATA = ("/api/v1/values/", "/api/v1/boundaries/", "/api/v1/zones", "/api/v1/records/")
+#: The mapped areas with a vertex outside the map's view (none: the map shows them all).
+ALL_IN_VIEW = """() => {
+  const b = window.jin.view.map.getBounds(), out = [];
+  const walk = (c, code) => (typeof c[0] === 'number' ? b.contains(c) || out.push(code)
+    : c.forEach((d) => walk(d, code)));
+  for (const f of window.jin.collection.features) walk(f.geometry.coordinates, f.properties.area_code);
+  return [...new Set(out)];
+}"""
 
 
 def test_withheld_areas_are_hatched_and_the_legend_has_zero_withheld_and_no_data(page, web_url):
@@ -140,9 +148,23 @@ def test_first_map_and_dataset_switch_times_and_the_phone_layout(page, web_url, 
     print(f"\nweb timings (679 LSOAs): first map {first:.0f} ms after signing in (Playwright saw it at "
           f"{seen * 1000:.0f} ms), {again:.0f} ms on reloading signed in; dataset switches "
           f"{', '.join(f'{s:.0f}' for s in switches)} ms")
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size(PHONE)                       # a window made narrow: the areas are fitted again
     page.wait_for_timeout(500)
-    shot(page, "map-phone")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"the page is {width} px wide on a 360 px phone: it scrolls sideways"
-    assert page.locator("#map").bounding_box()["height"] > 250
+    assert page.evaluate(ALL_IN_VIEW) == [], "areas cropped off the map after the window narrowed"
+
+
+def test_a_link_opened_on_a_phone_shows_every_area_with_the_attribution_folded(browser, web_url):
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    try:
+        open_map(phone, web_url, COUNCIL, "/?dataset=police_crime&period=2024&geography=lsoa&measure=count")
+        shot(phone, "map-phone")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"the page is {width} px wide on a 360 px phone: it scrolls sideways"
+        assert phone.locator("#map").bounding_box()["height"] > 250
+        assert phone.evaluate(ALL_IN_VIEW) == [], "areas cropped off the phone's map"
+        attribution = phone.locator(".maplibregl-ctrl-attrib")
+        assert "maplibregl-compact-show" not in attribution.get_attribute("class")    # folded behind its (i)
+        phone.locator(".maplibregl-ctrl-attrib-button").click()
+        assert "Crown copyright" in phone.locator(".maplibregl-ctrl-attrib-inner").inner_text()
+    finally:
+        phone.context.close()

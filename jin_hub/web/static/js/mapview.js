@@ -85,8 +85,19 @@ export class MapView {
     this.shown = new Map();                          // area code -> its properties, for the hover line
     this.coming = {};                                // "areas"/"districts" -> the level being fetched
     this.refining = Promise.resolve();               // the swaps to the zoom's level under way
-    this.ready = new Promise((resolve) => this.map.on("load", resolve)).then(() => this.#addLayers(onHover));
+    this.ready = new Promise((resolve) => this.map.on("load", resolve)).then(() => {
+      this.#addLayers(onHover);
+      if (container.clientWidth < 640) {         // a phone: the attribution folded behind its (i) from the start
+        const attribution = container.querySelector(".maplibregl-ctrl-attrib");
+        attribution?.classList.remove("maplibregl-compact-show");
+        attribution?.removeAttribute("open");
+      }
+    });
     this.map.on("moveend", () => { if (!this.fitting) this.#refine(); this.#name(); });
+    // Until the reader moves the map, it keeps showing all the areas: a phone turned sideways, a
+    // window resized or the page printed refits them instead of cropping them.
+    this.map.on("movestart", (e) => { if (e.originalEvent) this.fitted = null; });
+    this.map.on("resize", () => { if (this.fitted) this.map.fitBounds(this.fitted, { padding: 20, duration: 0 }); });
   }
 
   /** The hub's coarsest level within two of the map's pixels where it is now. */
@@ -153,7 +164,8 @@ export class MapView {
     const turn = (this.turn = (this.turn || 0) + 1);
     if (rejoin && collection.features.length) {
       this.fitting = true;                  // (not to refine the areas shown before: these replace them)
-      try { this.map.fitBounds(bounds(collection), { padding: 20, duration: 0 }); } finally { this.fitting = false; }
+      this.fitted = bounds(collection);
+      try { this.map.fitBounds(this.fitted, { padding: 20, duration: 0 }); } finally { this.fitting = false; }
       const level = this.wanted();
       if (level !== levelOf.get(collection.features[0].geometry)) {
         collection = await boundaries(areas, level).then(rejoin, () => collection);   // (else the coarser)
