@@ -95,7 +95,7 @@ export class MapView {
     });
     this.map.on("moveend", () => { if (!this.fitting) this.#refine(); this.#name(); });
     // Until the reader moves the map, it keeps showing all the areas: a phone turned sideways, a
-    // window resized or the page printed refits them instead of cropping them.
+    // window resized refits them instead of cropping them.
     this.map.on("movestart", (e) => { if (e.originalEvent) this.fitted = null; });
     this.map.on("resize", () => { if (this.fitted) this.map.fitBounds(this.fitted, { padding: 20, duration: 0 }); });
   }
