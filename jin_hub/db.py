@@ -50,6 +50,13 @@ CREATE TABLE IF NOT EXISTS geographies (
     body_bng    BLOB NOT NULL,         -- prebuilt FeatureCollection (EPSG:27700), served as is
     loaded_at   TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS boundary_levels (  -- a geography's web-map levels, made once when it is loaded
+    geography TEXT NOT NULL,
+    metres    INTEGER NOT NULL,          -- jin_hub.simplified.LEVELS (not 0: that is the areas as loaded)
+    etag      TEXT NOT NULL,             -- the geography's etag when made: a level of other areas is not used
+    body      BLOB NOT NULL,             -- the FeatureCollection (CRS84), gzipped as it is sent
+    PRIMARY KEY (geography, metres)
+);
 CREATE TABLE IF NOT EXISTS area_grids (  -- a geography's area_grid, kept so an ingest loads it, not builds it
     geography   TEXT PRIMARY KEY,
     fingerprint TEXT NOT NULL,           -- of the areas it was built from (geography._fingerprint)
@@ -288,4 +295,4 @@ FROM records r JOIN releases rel ON rel.no = r.id >> 32 AND rel.status = 'comple
 """
 
 #: The schema's version (SQLite: ``PRAGMA user_version``; PostgreSQL: ``jin_schema``).
-VERSION = 6
+VERSION = 7

@@ -153,7 +153,10 @@ def feature_collection(features: list[str], crs_urn: str | None = None, extra: s
 
 
 def store_boundaries(conn: Connection, b: Boundaries, source: str) -> int:
-    """Replace one geography's areas in the hub database and re-measure nesting; return the number of areas."""
+    """Replace one geography's areas (and their web-map levels) in the hub database and re-measure
+    nesting; return the number of areas."""
+    from jin_hub import simplified  # (it builds on this module)
+
     to_crs84 = Transformer.from_crs(BNG, "OGC:CRS84", always_xy=True)
     crs84 = shapely.transform(b.geoms, lambda xy: np.column_stack(to_crs84.transform(xy[:, 0], xy[:, 1])))
     bng_json = _geojson_geometries(b.geoms, 1)
@@ -171,6 +174,7 @@ def store_boundaries(conn: Connection, b: Boundaries, source: str) -> int:
     features = [feature(*r[1:5], r[14]) for r in rows]
     body = feature_collection(features, "urn:ogc:def:crs:EPSG::27700")
     etag = hashlib.sha256(body).hexdigest()[:32]
+    levels = simplified.packed([(*r[1:5], r[13], r[15]) for r in rows])
     with conn:
         conn.begin_write()
         conn.execute("DELETE FROM areas WHERE geography = ?", (b.geography,))
@@ -180,6 +184,9 @@ def store_boundaries(conn: Connection, b: Boundaries, source: str) -> int:
             (b.geography, GEOGRAPHIES[b.geography], source, len(rows), etag, body,
              datetime.now(timezone.utc).isoformat(timespec="seconds")))
         save_grid(conn, b.geography, index)
+        conn.execute("DELETE FROM boundary_levels WHERE geography = ?", (b.geography,))
+        conn.executemany("INSERT INTO boundary_levels VALUES (?,?,?,?)",
+                         [(b.geography, metres, etag, gz) for metres, gz in levels])
     nesting.update(conn)
     return len(rows)
 

@@ -9,6 +9,7 @@ shared edge shared.
 
 from __future__ import annotations
 
+import gzip
 import math
 from collections.abc import Sequence
 
@@ -28,6 +29,10 @@ METRES_PER_DEGREE = 111_320
 EQUATOR = 40_075_016.686
 TILE = 512
 LATITUDE = 52.5
+
+
+#: gzip level of the levels kept (the hub's replies' own, ``jin_hub.api.replies.GZIP_LEVEL``).
+PACKED_WITH = 6
 
 
 def level(simplify: float | None = None, zoom: float | None = None) -> int:
@@ -65,3 +70,11 @@ def collection(rows: Sequence[tuple], metres: int) -> bytes:
     levels = ",".join(map(str, sorted(LEVELS, reverse=True)))
     return feature_collection([feature(*r[:4], g) for r, g in zip(rows, geometry)],
                               extra=f',"simplified_m":{metres},"levels_m":[{levels}]')
+
+
+def packed(rows: Sequence[tuple]) -> list[tuple[int, bytes]]:
+    """Every simplified level of ``rows`` (as ``collection`` takes them), gzipped: made when the
+    boundaries are loaded and kept in the hub database, so no hub process simplifies a country
+    (seconds a level) for its first web map after it starts."""
+    return [(metres, gzip.compress(collection(rows, metres), compresslevel=PACKED_WITH, mtime=0))
+            for metres in sorted(LEVELS, reverse=True) if metres]

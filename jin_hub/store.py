@@ -215,6 +215,15 @@ class Store:
             raise self._no_boundaries(geography)
         return rows[0][0], [(*r[1:5], bytes(r[5]), r[6]) for r in rows]
 
+    def boundary_level(self, geography: str, metres: int) -> tuple[str, int, bytes] | None:
+        """(etag, number of areas, gzipped FeatureCollection) of ``geography`` at level ``metres``
+        as made when its boundaries were loaded, if it was made from the areas loaded now."""
+        row = self.conn.execute(
+            "SELECT g.etag, g.n_areas, l.body FROM boundary_levels l JOIN geographies g "
+            "ON g.geography = l.geography AND g.etag = l.etag WHERE l.geography = ? AND l.metres = ?",
+            (geography, metres)).fetchone()
+        return None if row is None else (row[0], row[1], bytes(row[2]))
+
     def boundaries_gzip(self, geography: str) -> tuple[str, bytes]:
         """(etag, gzip-compressed boundaries): compressed once per version, not on every request
         (gzipping a county's or a country's geometry costs far more than sending it)."""

@@ -28,6 +28,13 @@ class Encoded:
     #: what it shows, for clients that revalidate (``ETag``), where it was read with it
     etag: str | None = None
 
+    @classmethod
+    def from_gzip(cls, packed: bytes, media_type: str, rows: int, etag: str | None = None) -> Encoded:
+        """A body kept gzipped (the hub database's web-map levels): sent as it is, not gzipped again."""
+        body = cls(gzip.decompress(packed), media_type, rows, etag)
+        body.__dict__["packed"] = packed               # (what ``packed`` would make, made already)
+        return body
+
     @cached_property
     def packed(self) -> bytes:
         return gzip.compress(self.raw, compresslevel=GZIP_LEVEL, mtime=0)

@@ -148,6 +148,8 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
     Version 4 gives ``record_areas`` a column per 2021 geography too (re-created after).
     Version 5 counts changes to what the hub publishes (``hub_changes``, kept by triggers).
     Version 6 keeps the signed-in web sessions (``web_sessions``), so signing out ends one.
+    Version 7 keeps each geography's web-map levels (``boundary_levels``), made when it is loaded;
+    a hub loaded before makes them when first asked, as it did.
     """
     from jin_hub.db import RECORDS
 

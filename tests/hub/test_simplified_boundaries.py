@@ -6,6 +6,7 @@ unchanged (``test_api.test_boundaries_are_cacheable``)."""
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
 
 import numpy as np
@@ -116,5 +117,31 @@ def test_a_zone_gets_only_its_areas_simplified_among_themselves_and_a_redrawn_zo
         assert set(shapes(again.json())[0]) < set(codes)
         assert lonlat(process.url, "lsoa", zone=zone).status_code == 400      # EPSG:27700 is served whole
         assert lonlat(process.url, "lsoa", simplify=250, zone="no-such-zone").status_code == 404
+    finally:
+        process.stop()
+
+
+def test_the_levels_are_made_at_load_and_served_from_the_database(hub_db_path, tmp_path):
+    """What a loaded hub sends is what its load made and kept (no hub process simplifies a country
+    for its first web map); a hub without them (loaded by an earlier JiN) makes them as before."""
+    hub = copy_hub(hub_db_path, tmp_path / "hub.sqlite")
+    conn = db.connect(hub)
+    etag = conn.execute("SELECT etag FROM geographies WHERE geography = 'district'").fetchone()[0]
+    kept = dict(conn.execute("SELECT metres, etag FROM boundary_levels WHERE geography = 'district'").fetchall())
+    assert kept == {m: etag for m in LEVELS if m}
+    marked = json.dumps({"type": "FeatureCollection", "simplified_m": 250, "levels_m": sorted(LEVELS, reverse=True),
+                         "features": [], "kept": "at load"}).encode()
+    with conn:                                  # the kept 250 m level replaced by a recognisable one
+        conn.begin_write()
+        conn.execute("UPDATE boundary_levels SET body = ? WHERE geography = 'district' AND metres = 250",
+                     (gzip.compress(marked),))
+        conn.execute("DELETE FROM boundary_levels WHERE geography = 'district' AND metres = 1000")
+    conn.close()
+    process = start_hub(hub)
+    try:
+        served = lonlat(process.url, "district", simplify=250)
+        assert served.json().get("kept") == "at load" and served.headers["etag"] == f'"{etag}-250"'
+        made = lonlat(process.url, "district", simplify=1000).json()                    # none kept: made now
+        assert len(made["features"]) == 8 and made["simplified_m"] == 1000
     finally:
         process.stop()
