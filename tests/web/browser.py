@@ -28,6 +28,11 @@ def open_map(page, url: str, user: tuple[str, str], link: str = "/") -> None:
     page.wait_for_selector("body[data-districts]", state="attached", timeout=60_000)
 
 
+#: The page's own timings once its map's first frame is on screen (``signIn``, ``firstPainted``…,
+#: ms since the page began loading): Playwright's polling notices a map 0.15–0.4 s after that.
+PAINTED = "new Promise((done) => requestAnimationFrame(() => done(window.jin.timings)))"
+
+
 def shot(page, name: str) -> bytes:
     """A screenshot, kept in var/web-shots for people to look at."""
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from jin_hub.web.themes import SPECIAL
 from tests.conftest import ANALYST, COUNCIL
 from tests.web.audit_rows import audit_rows, last_seq
-from tests.web.browser import INSIDE, LAPTOP, PHONE, drawn, image, near, open_map, patch, shot
+from tests.web.browser import INSIDE, LAPTOP, PAINTED, PHONE, drawn, image, near, open_map, patch, shot
 
 DATA = ("/api/v1/values/", "/api/v1/boundaries/", "/api/v1/zones", "/api/v1/records/")
 #: The mapped areas with a vertex outside the map's view (none: the map shows them all).
@@ -122,9 +122,7 @@ def test_an_aggregates_only_user_cannot_reach_records(page, web_url, web_db_path
 
 
 def test_first_map_and_dataset_switch_times_and_the_phone_layout(page, web_url, record_property):
-    """Times taken in the page, from the click to the map's first frame on screen: Playwright's
-    own polling sees the map a further 0.3–0.5 s later, which no user waits for."""
-    painted = "new Promise((done) => requestAnimationFrame(() => done(window.jin.timings)))"
+    """Times taken in the page, from the click to the map's first frame on screen (``PAINTED``)."""
     page.goto(web_url + "/")
     page.fill("#username", COUNCIL[0])
     page.fill("#password", COUNCIL[1])
@@ -132,7 +130,7 @@ def test_first_map_and_dataset_switch_times_and_the_phone_layout(page, web_url, 
     page.click("#sign-in button[type=submit]")
     drawn(page)
     seen = time.perf_counter() - started
-    timings = page.evaluate(painted)
+    timings = page.evaluate(PAINTED)
     first = timings["firstPainted"] - timings["signIn"]
     switches = []
     for number, dataset in enumerate(("police_crime", "school_attendance", "fire_incidents"), start=2):
@@ -141,7 +139,7 @@ def test_first_map_and_dataset_switch_times_and_the_phone_layout(page, web_url, 
         switches.append(page.evaluate("window.jin.timings['switch:dataset']"))
     page.reload()                                       # signed in already: the map a shared link opens
     drawn(page)
-    again = page.evaluate(painted)["firstPainted"]      # (since the page began loading)
+    again = page.evaluate(PAINTED)["firstPainted"]      # (since the page began loading)
     record_property("first_map_ms", round(first))
     record_property("signed_in_reload_ms", round(again))
     record_property("dataset_switch_ms", [round(s) for s in switches])
