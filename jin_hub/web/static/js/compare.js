@@ -8,7 +8,7 @@ import { scatter } from "./scatter.js";
 import { number } from "./svg.js";
 
 const $ = (id) => document.getElementById(id);
-let view;
+let view, turns = 0;                              // (turns: the latest comparison asked for)
 
 function datasetsOf(catalogue) {
   return catalogue.datasets.filter((d) => d.theme !== "reference");
@@ -102,20 +102,22 @@ function legend(doc, special, counts) {
 /** Draw the comparison ``wanted`` asks for (settled first); returns the state drawn and the problems,
  *  or null if a later choice overtook it. */
 export async function drawCompare(wanted, { catalogue, config, boundariesOf }) {
-  const settled = settle(catalogue, wanted);
+  const settled = settle(catalogue, wanted), turn = ++turns;
   render(catalogue, settled);
   const { state, x, y } = settled;
   const measure = (e) => (e.measures.includes("rate") ? "rate" : "count");
   const [areas, doc] = await Promise.all([boundariesOf(state.cgeography), getJSON(`/api/v1/compare/${state.cgeography}`,
     { x: state.x, y: state.y, x_period: state.cperiod, y_period: state.cperiod, x_measure: measure(x),
       y_measure: measure(y) })]);
+  if (turn !== turns) return null;                              // (a later choice overtook this one)
   if (!view) {
     view = new MapView($("compare-map"), config, (p) => {
       $("compare-hover").textContent = p ? `${p.area_name} (${p.district_name}): ${p.shown}` : "";
     });
-    await view.ready;
-    boundariesOf("district").then((d) => view.setDistricts(d));      // context only: not waited for
+    view.ready.then(() => boundariesOf("district")).then((d) => view.setDistricts(d))
+      .catch(() => {});                                   // context only: not waited for, and not missed
   }
+  await view.ready;
   view.map.resize();
   const collection = await view.show(joined(areas, doc, config.special), areas,
     (detail) => joined(detail, doc, config.special));
