@@ -64,6 +64,24 @@ mount_in() {  # mount_in TARGET mount-args...
   mounted+=("$target")
 }
 
+mount_dev() {  # mount_dev TARGET: a /dev of its own holding the host's few devices the suite uses
+  # Each device is bound alone, never the host's /dev as a whole: deleting the chroot while a run
+  # is up (or after one was killed before it unmounted) cannot reach the host's devices, as a
+  # bound device is busy, not removable (an rbind of /dev once let rm -rf empty the host's).
+  local dev=$1 d
+  mount_in "$dev" -t tmpfs -o mode=755,nosuid jin-dev
+  for d in null zero full random urandom tty; do
+    : >"$dev/$d"
+    mount --bind "/dev/$d" "$dev/$d"
+  done
+  mkdir -p "$dev/pts" "$dev/shm"
+  mount --bind /dev/pts "$dev/pts"
+  mount -t tmpfs -o mode=1777,nosuid,nodev shm "$dev/shm"
+  ln -s pts/ptmx "$dev/ptmx"
+  ln -s /proc/self/fd "$dev/fd"
+  ln -s /proc/self/fd/0 "$dev/stdin"; ln -s /proc/self/fd/1 "$dev/stdout"; ln -s /proc/self/fd/2 "$dev/stderr"
+}
+
 sync_host_config() {
   # Host apt sources/settings, pip configuration, CA certificates and DNS, read afresh each run.
   local root=$1
@@ -102,8 +120,7 @@ build_chroot() {
 sync_host_config "$CHROOT"
 mount_in "$CHROOT/proc" -t proc proc
 mount_in "$CHROOT/sys" -t sysfs sys
-mount_in "$CHROOT/dev" --rbind /dev
-mount --make-rslave "$CHROOT/dev"
+mount_dev "$CHROOT/dev"
 mkdir -p "$PIP_CACHE"
 mount_in "$CHROOT/work/pip-cache" --bind "$PIP_CACHE"
 
