@@ -164,21 +164,33 @@ def test_refused_sign_ins_are_audited_on_every_endpoint(hub_url, hub_db_path):
                                           (path, None, "refused", 401, "127.0.12.1"))]
 
 
-@pytest.mark.xfail(raises=httpx.ReadError, strict=False,
-                   reason="uvicorn may reset a 60 kB request line instead of answering it (seen at the end of the "
-                          "session that added this test); the hub's own cap should answer first: open item")
 def test_the_audit_log_cannot_be_flooded(hub_url, hub_db_path):
     """Huge query strings and user names are cut short in the log, and callers who are not signed
     in have a budget of requests per address (429 with Retry-After once it is spent). (60 kB query
-    strings here: httpx sends no longer URL.)"""
+    strings here: httpx sends no longer URL.)
+
+    uvicorn's HTTP parser (h11) refuses a request still incomplete beyond 16 kB, so one of these
+    that reaches it in pieces is refused there (a plain-text 400, or a reset while the client still
+    sends) and never reaches the hub: that one cannot be logged, so it is left out of the count."""
     before = last_audit_seq(hub_db_path)
     flood = {"junk": "x" * 60_000, **{f"p{i}": "y" * 200 for i in range(20)}}
     answers: list[httpx.Response] = []
+    refused = 0                                         # by the HTTP server itself, before the hub
     with client_at(hub_url, "127.0.13.1") as http:
-        while len(answers) < 1000 and sum("without signing in" in r.text for r in answers[-10:]) < 10:
-            answers.append(http.get("/api/v1/zones", params=flood, auth=("u" * 10_000, "pw")))
+        while len(answers) + refused < 1000 and sum("without signing in" in r.text for r in answers[-10:]) < 10:
+            try:
+                answer = http.get("/api/v1/zones", params=flood, auth=("u" * 10_000, "pw"))
+            except httpx.ReadError:
+                refused += 1
+                continue
+            if answer.status_code == 400 and answer.headers["content-type"].startswith("text/plain"):
+                refused += 1                            # (the hub's own 400s are JSON)
+                continue
+            answers.append(answer)
     n, codes = len(answers), [r.status_code for r in answers]
-    print(f"\nflooding from one address: {dict(Counter(codes))} before 10 in a row were over its budget")
+    print(f"\nflooding from one address: {dict(Counter(codes))} before 10 in a row were over its budget "
+          f"({refused} refused by the HTTP server before the hub)")
+    assert refused < n / 4
     assert security.UNSIGNED_BURST < n < 1000                 # (2 more a second while the loop runs)
     assert set(codes) == {401, 429} and all(int(r.headers["retry-after"]) > 0 for r in answers if r.status_code == 429)
 
