@@ -17,6 +17,7 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
+from jin_hub.api.replies import GZIP_LEVEL
 from jin_hub.geography import BNG, feature, feature_collection
 
 #: Levels: metres of simplification (about the size of the detail dropped) -> decimals of lon/lat
@@ -29,10 +30,6 @@ METRES_PER_DEGREE = 111_320
 EQUATOR = 40_075_016.686
 TILE = 512
 LATITUDE = 52.5
-
-
-#: gzip level of the levels kept (the hub's replies' own, ``jin_hub.api.replies.GZIP_LEVEL``).
-PACKED_WITH = 6
 
 
 def level(simplify: float | None = None, zoom: float | None = None) -> int:
@@ -76,5 +73,5 @@ def packed(rows: Sequence[tuple]) -> list[tuple[int, bytes]]:
     """Every simplified level of ``rows`` (as ``collection`` takes them), gzipped: made when the
     boundaries are loaded and kept in the hub database, so no hub process simplifies a country
     (seconds a level) for its first web map after it starts."""
-    return [(metres, gzip.compress(collection(rows, metres), compresslevel=PACKED_WITH, mtime=0))
+    return [(metres, gzip.compress(collection(rows, metres), compresslevel=GZIP_LEVEL, mtime=0))
             for metres in sorted(LEVELS, reverse=True) if metres]

@@ -144,10 +144,8 @@ async function openMap() {
   }
   [catalogue, { zones }] = await Promise.all([getJSON("/api/v1/catalogue"), getJSON("/api/v1/zones"), view.ready]);
   if (!catalogue.datasets.some((d) => d.theme !== "reference")) return say("This hub publishes no datasets yet.");
-  jin.timings.mapReady = performance.now();
   await draw(choices.fromUrl(location.search), true);
-  jin.timings.firstMap = performance.now();                   // since the page started loading
-  requestAnimationFrame(() => { jin.timings.firstPainted = performance.now(); });    // and on screen
+  requestAnimationFrame(() => { jin.timings.firstPainted = performance.now(); });  // on screen, since the page began
   announce();
   view.setDistricts(await boundariesOf("district"));
   document.body.dataset.districts = "shown";
